@@ -1,0 +1,139 @@
+// Package cli is agentiam's command-line interface. It is the only
+// package that imports cobra and the only one that prints.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"sort"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes, documented in the README and in `agentiam --help`.
+const (
+	ExitOK       = 0 // success; the request was allowed; no findings
+	ExitFindings = 1 // findings at or above --fail-on, a denied request, a failed verification
+	ExitUsage    = 2 // usage, input or I/O error
+)
+
+// exitError carries an exit code through cobra. A nil err with a code
+// reports a result (for example "denied") that was already printed.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// withCode wraps err so that Main exits with code; err may be nil when
+// the command already printed its result.
+func withCode(code int, err error) error { return &exitError{code: code, err: err} }
+
+// usageError marks bad input (flags, files that do not parse): exit 2.
+func usageError(err error) error { return withCode(ExitUsage, err) }
+
+// env is what a command may touch: its streams. Commands never use
+// os.Stdout directly, which keeps them testable.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+// commandFactories is filled by init functions in the command files, so
+// that each command lives in its own file.
+var commandFactories = map[string]func(*env) *cobra.Command{}
+
+func register(name string, f func(*env) *cobra.Command) { commandFactories[name] = f }
+
+func newRootCmd(e *env) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "agentiam",
+		Short: "Least-privilege IAM for AI agents on AWS, generated, linted and proven offline",
+		Long: `agentiam gives AI agents on Amazon Bedrock AgentCore and Bedrock Agents
+exactly the IAM access they need, and proves it — offline, with the AWS
+service catalog embedded.
+
+Exit codes:
+  0  success (allowed, no findings, verified)
+  1  findings at or above --fail-on, a denied request, a failed verification
+  2  usage, input or I/O error`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       version(),
+	}
+	root.SetIn(e.stdin)
+	root.SetOut(e.stdout)
+	root.SetErr(e.stderr)
+	root.SetVersionTemplate("agentiam {{.Version}}\n")
+	names := make([]string, 0, len(commandFactories))
+	for name := range commandFactories {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		root.AddCommand(commandFactories[name](e))
+	}
+	return root
+}
+
+// Main runs the CLI and returns the process exit code.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	root := newRootCmd(e)
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return ExitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintln(stderr, "agentiam:", ee.err)
+		}
+		return ee.code
+	}
+	// Errors cobra itself returns are about flags and arguments.
+	fmt.Fprintln(stderr, "agentiam:", err)
+	return ExitUsage
+}
+
+// version is the module version when built with `go install`, else the
+// VCS revision recorded by `go build`.
+func version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown)"
+	}
+	if v := info.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	rev, dirty := "", false
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		return "devel"
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if dirty {
+		rev += "-dirty"
+	}
+	return "devel+" + rev
+}
