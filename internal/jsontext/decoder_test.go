@@ -1,0 +1,377 @@
+package jsontext
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// tokens renders every token of src as "kind:text@line:col", space separated.
+func tokens(src string) (string, error) {
+	d := NewDecoder(src)
+	var parts []string
+	for {
+		tok, err := d.ReadToken()
+		if err == io.EOF {
+			return strings.Join(parts, " "), nil
+		}
+		if err != nil {
+			return strings.Join(parts, " "), err
+		}
+		parts = append(parts, fmt.Sprintf("%c:%s@%s", tok.Kind, tok.Text, tok.Pos))
+	}
+}
+
+func TestTokens(t *testing.T) {
+	tests := []struct{ src, want string }{
+		{`{}`, `{:{@1:1 }:}@1:2`},
+		{` [ ] `, `[:[@1:2 ]:]@1:4`},
+		{`{"a": [1, -2.5e+3, true, false, null, "x"]}`,
+			`{:{@1:1 ":a@1:2 [:[@1:7 0:1@1:8 0:-2.5e+3@1:11 t:true@1:20 f:false@1:26 n:null@1:33 ":x@1:39 ]:]@1:42 }:}@1:43`},
+		{"{\n  \"k\":\r\n\t\"v\"\n}", `{:{@1:1 ":k@2:3 ":v@3:2 }:}@4:1`},
+		{`0 -0 0.0 1E9 12e-3`, `0:0@1:1 0:-0@1:3 0:0.0@1:6 0:1E9@1:10 0:12e-3@1:14`},
+		{"1\n{}\n[]", `0:1@1:1 {:{@2:1 }:}@2:2 [:[@3:1 ]:]@3:2`},
+		{"\xef\xbb\xbf{}", `{:{@1:4 }:}@1:5`},
+		{``, ``},
+		{" \n\t ", ``},
+	}
+	for _, tt := range tests {
+		got, err := tokens(tt.src)
+		if err != nil {
+			t.Errorf("%q: %v", tt.src, err)
+			continue
+		}
+		if got != tt.want {
+			t.Errorf("%q:\n got %s\nwant %s", tt.src, got, tt.want)
+		}
+	}
+}
+
+func TestStrings(t *testing.T) {
+	tests := []struct{ src, want string }{
+		{`"plain"`, "plain"},
+		{`""`, ""},
+		{`"a\"b\\c\/d\be\ff\ng\rh\ti"`, "a\"b\\c/d\be\ff\ng\rh\ti"},
+		{`"\u0041\u00e9\u20AC"`, "Aé€"},
+		{`"\ud83d\ude00"`, "😀"},
+		{`"x\ud83dy"`, "x\uFFFDy"},          // lone high surrogate
+		{`"\ude00"`, "\uFFFD"},              // lone low surrogate
+		{`"\ud83d\u0041"`, "\uFFFDA"},       // high surrogate then non-surrogate
+		{`"\ud83d\ud83d\ude00"`, "\uFFFD😀"}, // high, then a valid pair
+		{`"héllo wörld ☃ 😀"`, "héllo wörld ☃ 😀"},
+		{`"${aws:username}&<>"`, "${aws:username}&<>"},
+	}
+	for _, tt := range tests {
+		tok, err := NewDecoder(tt.src).ReadToken()
+		if err != nil {
+			t.Errorf("%s: %v", tt.src, err)
+			continue
+		}
+		if tok.Kind != String || tok.Text != tt.want {
+			t.Errorf("%s: got %c %q, want %q", tt.src, tok.Kind, tok.Text, tt.want)
+		}
+		if tok.End != len(tt.src) {
+			t.Errorf("%s: End = %d, want %d", tt.src, tok.End, len(tt.src))
+		}
+	}
+}
+
+func TestSyntaxErrors(t *testing.T) {
+	tests := []struct{ src, want string }{
+		{`[1, 2,]`, `1:7: unexpected ']' after ','; trailing commas are not allowed in JSON`},
+		{"{\"a\": 1,\n}", `2:1: unexpected '}' after ','; trailing commas are not allowed in JSON`},
+		{`{"a": 1 // c` + "\n}", `1:9: unexpected '/'; comments are not allowed in JSON`},
+		{`{// c` + "\n}", `1:2: unexpected '/'; comments are not allowed in JSON`},
+		{`[/* c */]`, `1:2: unexpected '/'; comments are not allowed in JSON`},
+		{`{'a': 1}`, `1:2: unexpected "'"; object keys must be strings in double quotes`},
+		{`["a", 'b']`, `1:7: unexpected "'"; JSON strings must use double quotes`},
+		{`{a: 1}`, `1:2: unexpected 'a'; object keys must be strings in double quotes`},
+		{`[01]`, `1:3: invalid number: leading zeros are not allowed`},
+		{`-01`, `1:3: invalid number: leading zeros are not allowed`},
+		{`[-]`, `1:3: invalid number: expected a digit after '-'`},
+		{`1.`, `1:3: invalid number: expected a digit after the decimal point`},
+		{`1.e5`, `1:3: invalid number: expected a digit after the decimal point`},
+		{`1e+`, `1:4: invalid number: expected a digit in the exponent`},
+		{`[.5]`, `1:2: unexpected '.'; JSON numbers need a digit before the decimal point`},
+		{`[+1]`, `1:2: unexpected '+'; JSON numbers cannot start with '+'`},
+		{`[NaN]`, `1:2: NaN is not valid JSON`},
+		{`[1, Infinity]`, `1:5: Infinity is not valid JSON`},
+		{`[True]`, `1:2: invalid literal "True"; JSON literals are true, false and null in lower case`},
+		{`[tru]`, `1:2: invalid literal "tru"; expected true`},
+		{`nulll`, `1:1: invalid literal "nulll"; expected null`},
+		{`{"Effect": Allow}`, `1:12: unexpected "Allow"; JSON strings must be in double quotes`},
+		{"[\"a\tb\"]", `1:4: invalid control character U+0009 in string; escape it as \t`},
+		{"[\"a\x01\"]", `1:4: invalid control character U+0001 in string; escape it as \u0001`},
+		{"{\"a\": \"b\n\"}", `1:9: unterminated string: a line break cannot appear inside a string (the string starts at 1:7; write \n for a newline)`},
+		{`"abc`, `1:5: unexpected end of input in the string starting at 1:1`},
+		{`"a\x"`, `1:3: invalid escape: 'x' after '\' in string; valid escapes are \" \\ \/ \b \f \n \r \t and \uXXXX`},
+		{`"a\u12"`, `1:3: invalid \u escape: expected 4 hex digits after \u`},
+		{`"a\u12G4"`, `1:3: invalid \u escape: expected 4 hex digits after \u`},
+		{`"a\`, `1:4: unexpected end of input in escape sequence`},
+		{"\"a\xffb\"", `1:3: invalid UTF-8 byte 0xff in string`},
+		{"\"\xe2\x82\"", `1:2: invalid UTF-8 byte 0xe2 in string`},
+		{"[\xff]", `1:2: unexpected invalid UTF-8 byte 0xff; expected a value`},
+		{`{"Effect": “Allow”}`, `1:12: unexpected '“' (U+201C); JSON strings must use straight double quotes (")`},
+		{`{"a" 1}`, `1:6: unexpected '1' after object key; expected ':'`},
+		{`{"a": 1 "b": 2}`, `1:9: unexpected '"' after object member; expected ',' or '}' (missing ',' between members?)`},
+		{`["a" "b"]`, `1:6: unexpected '"' after array element; expected ',' or ']' (missing ',' between elements?)`},
+		{"{\"a\": [1}", `1:9: unexpected '}' after array element; expected ',' or ']' to close the array opened at 1:7`},
+		{"[{\"a\": 1]", `1:9: unexpected ']' after object member; expected ',' or '}' to close the object opened at 1:2`},
+		{`[1,,2]`, `1:4: unexpected ','; expected a value`},
+		{`{"a":}`, `1:6: unexpected '}'; expected a value`},
+		{`]`, `1:1: unexpected ']'; expected a JSON value`},
+		{`{,}`, `1:2: unexpected ','; expected a string key or '}'`},
+		{`{"a":1,2}`, `1:8: unexpected '2' after ','; expected a string key`},
+		{"{\n\"a\": [\n1,\n", `4:1: unexpected end of input; expected a value (the array opened at 2:6 is not closed)`},
+		{`{"a": 1`, `1:8: unexpected end of input; expected ',' or '}' (the object opened at 1:1 is not closed)`},
+		{`{"a"`, `1:5: unexpected end of input; expected ':' (the object opened at 1:1 is not closed)`},
+		{`{`, `1:2: unexpected end of input; expected a string key or '}' (the object opened at 1:1 is not closed)`},
+		{"[\x00]", `1:2: unexpected control character U+0000; expected a value`},
+	}
+	for _, tt := range tests {
+		_, err := tokens(tt.src)
+		var se *SyntaxError
+		if !errors.As(err, &se) {
+			t.Errorf("%q: got %v, want a *SyntaxError", tt.src, err)
+			continue
+		}
+		if se.Error() != tt.want {
+			t.Errorf("%q:\n got %s\nwant %s", tt.src, se, tt.want)
+		}
+	}
+}
+
+func TestErrorIsSticky(t *testing.T) {
+	d := NewDecoder(`[1,]`)
+	var first error
+	for range 5 {
+		if _, err := d.ReadToken(); err != nil {
+			if first == nil {
+				first = err
+			} else if err != first {
+				t.Fatalf("second error %v differs from first %v", err, first)
+			}
+		}
+	}
+	if first == nil {
+		t.Fatal("no error")
+	}
+	if d.PeekKind() != Invalid {
+		t.Error("PeekKind after an error is not Invalid")
+	}
+}
+
+func TestDepthLimit(t *testing.T) {
+	ok := strings.Repeat("[", 64) + strings.Repeat("]", 64)
+	if _, err := tokens(ok); err != nil {
+		t.Errorf("depth 64: %v", err)
+	}
+	_, err := tokens(strings.Repeat("[", 65) + strings.Repeat("]", 65))
+	if err == nil || err.Error() != "1:65: nesting depth exceeds the limit of 64" {
+		t.Errorf("depth 65: got %v", err)
+	}
+	d := NewDecoder(`{"a":{"b":1}}`)
+	d.SetMaxDepth(1)
+	err = d.SkipValue()
+	if err == nil || err.Error() != "1:6: nesting depth exceeds the limit of 1" {
+		t.Errorf("SetMaxDepth(1): got %v", err)
+	}
+}
+
+func TestSkipAndReadValue(t *testing.T) {
+	d := NewDecoder(`{"skip": {"a": [1, {"b": "\u0041"}], "c": null}, "keep": "v", "raw": [1, 2 ] }`)
+	mustKind := func(k Kind) Token {
+		t.Helper()
+		tok, err := d.ReadToken()
+		if err != nil || tok.Kind != k {
+			t.Fatalf("got %v %v, want %v", tok, err, k)
+		}
+		return tok
+	}
+	mustKind(ObjectStart)
+	mustKind(String)
+	if err := d.SkipValue(); err != nil {
+		t.Fatal(err)
+	}
+	if tok := mustKind(String); tok.Text != "keep" {
+		t.Fatalf("after skip: %q", tok.Text)
+	}
+	if k := d.PeekKind(); k != String {
+		t.Fatalf("PeekKind = %v", k)
+	}
+	mustKind(String)
+	mustKind(String)
+	raw, err := d.ReadValue()
+	if err != nil || raw != "[1, 2 ]" {
+		t.Fatalf("ReadValue = %q, %v", raw, err)
+	}
+	if err := d.SkipValue(); err == nil {
+		t.Fatal("SkipValue before '}' succeeded")
+	}
+}
+
+func TestFinish(t *testing.T) {
+	tests := []struct{ src, want string }{
+		{"{} \n", ""},
+		{`{} x`, `1:4: unexpected 'x' after the end of the top-level value`},
+		{`{}}`, `1:3: unexpected '}' after the end of the top-level value`},
+	}
+	for _, tt := range tests {
+		d := NewDecoder(tt.src)
+		if err := d.SkipValue(); err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		if err := d.Finish(); err != nil {
+			got = err.Error()
+		}
+		if got != tt.want {
+			t.Errorf("%q: got %q, want %q", tt.src, got, tt.want)
+		}
+	}
+}
+
+func TestJSONLines(t *testing.T) {
+	src := "{\"a\":1}\n{\"a\":2}\n\n{\"a\":3}\n"
+	d := NewDecoder(src)
+	var got []string
+	for {
+		raw, err := d.ReadValue()
+		if err == io.ErrUnexpectedEOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, raw)
+	}
+	if want := []string{`{"a":1}`, `{"a":2}`, `{"a":3}`}; !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestPosAt(t *testing.T) {
+	src := "{\n  \"a\": [\n    1\n  ]\n}"
+	d := NewDecoder(src)
+	if err := d.SkipValue(); err != nil {
+		t.Fatal(err)
+	}
+	for off := 0; off <= len(src); off++ {
+		line := 1 + strings.Count(src[:off], "\n")
+		col := off - (strings.LastIndexByte(src[:off], '\n') + 1) + 1
+		if p := d.PosAt(off); p.Line != line || p.Column != col || p.Offset != off {
+			t.Errorf("PosAt(%d) = %+v, want %d:%d", off, p, line, col)
+		}
+	}
+}
+
+// decodeAny builds the encoding/json representation of the next value.
+func decodeAny(d *Decoder) (any, error) {
+	tok, err := d.ReadToken()
+	if err != nil {
+		return nil, err
+	}
+	switch tok.Kind {
+	case ObjectStart:
+		m := map[string]any{}
+		for d.PeekKind() != ObjectEnd {
+			k, err := d.ReadToken()
+			if err != nil {
+				return nil, err
+			}
+			v, err := decodeAny(d)
+			if err != nil {
+				return nil, err
+			}
+			m[k.Text] = v
+		}
+		_, err := d.ReadToken()
+		return m, err
+	case ArrayStart:
+		a := []any{}
+		for d.PeekKind() != ArrayEnd {
+			v, err := decodeAny(d)
+			if err != nil {
+				return nil, err
+			}
+			a = append(a, v)
+		}
+		_, err := d.ReadToken()
+		return a, err
+	case String:
+		return tok.Text, nil
+	case Number:
+		return json.Number(tok.Text), nil
+	case True:
+		return true, nil
+	case False:
+		return false, nil
+	case Null:
+		return nil, nil
+	}
+	return nil, fmt.Errorf("unexpected %v", tok.Kind)
+}
+
+func depth(s string) int {
+	n, m := 0, 0
+	for _, c := range []byte(s) {
+		switch c {
+		case '[', '{':
+			n++
+			m = max(m, n)
+		case ']', '}':
+			n--
+		}
+	}
+	return m
+}
+
+func FuzzDecoder(f *testing.F) {
+	for _, s := range []string{
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`,
+		`[1, -2.5e+3, true, false, null, "a\"\u00e9\ud83d\ude00"]`,
+		`[1,]`, `{"a" 1}`, `"\ud800"`, `01`, "\"\xff\"", `{"a":{"b":[{}]}}`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		d := NewDecoder(src)
+		got, err := decodeAny(d)
+		if err == nil {
+			err = d.Finish()
+		}
+		// encoding/json disagrees by design on invalid UTF-8 (it accepts
+		// it), the BOM (it rejects it) and the depth limit.
+		if !utf8.ValidString(src) || strings.HasPrefix(src, "\xef\xbb\xbf") || depth(src) > DefaultMaxDepth {
+			return
+		}
+		valid := json.Valid([]byte(src))
+		if valid != (err == nil) {
+			t.Fatalf("encoding/json valid=%v, jsontext error=%v", valid, err)
+		}
+		if !valid {
+			var se *SyntaxError
+			if !errors.As(err, &se) && err != io.EOF {
+				t.Fatalf("error %T %v is not a *SyntaxError", err, err)
+			}
+			if se != nil && (se.Pos.Offset < 0 || se.Pos.Offset > len(src)) {
+				t.Fatalf("error offset %d outside the input", se.Pos.Offset)
+			}
+			return
+		}
+		dec := json.NewDecoder(strings.NewReader(src))
+		dec.UseNumber()
+		var want any
+		if err := dec.Decode(&want); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("decoded %#v, encoding/json %#v", got, want)
+		}
+	})
+}
