@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // ErrMalformed is wrapped by every error from Parse.
@@ -29,7 +30,7 @@ type ARN struct {
 }
 
 // Parse splits s into its six components. The resource part may itself
-// contain colons and slashes.
+// contain colons and slashes. String(Parse(s)) == s for every accepted s.
 func Parse(s string) (ARN, error) {
 	if !strings.HasPrefix(s, "arn:") {
 		return ARN{}, fmt.Errorf("%w: %q does not start with \"arn:\"", ErrMalformed, s)
@@ -39,7 +40,7 @@ func Parse(s string) (ARN, error) {
 	for i := 0; i < 4; i++ {
 		j := strings.IndexByte(rest, ':')
 		if j < 0 {
-			return ARN{}, fmt.Errorf("%w: %q has %d of the 6 colon-separated parts (arn:partition:service:region:account:resource)", ErrMalformed, s, i+1)
+			return ARN{}, fmt.Errorf("%w: %q has %d of the 6 colon-separated parts (arn:partition:service:region:account:resource)", ErrMalformed, s, i+2)
 		}
 		parts[i] = rest[:j]
 		rest = rest[j+1:]
@@ -72,24 +73,61 @@ func (a ARN) ResourceType() string {
 	return ""
 }
 
-// Match reports whether the IAM resource pattern matches the ARN value,
-// as the Resource element and the Arn* condition operators do: the
-// partition, service, region and account segments are matched separately
-// (a wildcard there never crosses a colon), and the resource segment is
-// matched as a whole, where '*' may span ':' and '/'. Matching is case-sensitive.
+// Match reports whether an IAM Resource / NotResource pattern matches the
+// ARN value. '*' matches any run of characters and '?' exactly one
+// character; matching is case-sensitive. A wildcard inside one of the
+// first five colon-separated segments stays inside that segment, except
+// that a '*' which is the last character of a segment may expand beyond
+// the colon boundaries ("arn:aws:iam::*" covers every IAM ARN), as the IAM
+// Resource element documentation says. In the resource segment, wildcards
+// match colons and slashes freely.
 func Match(pattern, value string) bool {
+	if pattern == "*" {
+		return true
+	}
+	if !strings.ContainsAny(pattern, "*?") {
+		return pattern == value
+	}
+	if onlyCrossingWildcards(pattern) {
+		// Every wildcard may span colons: a plain glob is exact and fast.
+		return Wildcard(pattern, value)
+	}
+	return matchSegmented(pattern, value)
+}
+
+// onlyCrossingWildcards reports whether every wildcard in the first five
+// segments of p is a '*' ending its segment, the common shape
+// ("arn:aws:logs:*:*:log-group:x*").
+func onlyCrossingWildcards(p string) bool {
+	colons := 0
+	for i := 0; i < len(p) && colons < 5; i++ {
+		switch p[i] {
+		case ':':
+			colons++
+		case '?':
+			return false
+		case '*':
+			if i+1 < len(p) && p[i+1] != ':' && p[i+1] != '*' {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// MatchComponents reports whether an ArnEquals / ArnLike pattern matches
+// value: both are split into the six colon-delimited components, which are
+// compared separately, so no wildcard ever crosses one of the first five
+// colons. A pattern or value with fewer than six components matches only
+// the pattern "*".
+func MatchComponents(pattern, value string) bool {
 	if pattern == "*" {
 		return true
 	}
 	for i := 0; i < 5; i++ {
 		pi := strings.IndexByte(pattern, ':')
 		vi := strings.IndexByte(value, ':')
-		if pi < 0 {
-			// The pattern has fewer segments than an ARN: its last segment
-			// may still end in '*', which then covers the rest of the value.
-			return strings.HasSuffix(pattern, "*") && Wildcard(pattern, value)
-		}
-		if vi < 0 {
+		if pi < 0 || vi < 0 {
 			return false
 		}
 		if !Wildcard(pattern[:pi], value[:vi]) {
@@ -101,7 +139,8 @@ func Match(pattern, value string) bool {
 }
 
 // Wildcard reports whether s matches pattern, where '*' matches any run
-// of characters (including none) and '?' exactly one. Case-sensitive.
+// of characters (including none) and '?' exactly one character (one
+// UTF-8 encoded rune, so "?" matches "é"). Case-sensitive.
 func Wildcard(pattern, s string) bool {
 	return wildcard(pattern, s, false)
 }
@@ -112,8 +151,9 @@ func WildcardFold(pattern, s string) bool {
 }
 
 func wildcard(p, s string, fold bool) bool {
-	// Iterative glob with single-star backtracking: linear in practice,
-	// O(len(p)*len(s)) worst case, no recursion.
+	// Iterative glob with single-star backtracking: O(len(p)*len(s)) worst
+	// case, no recursion, no allocation. Remembering only the last star is
+	// enough because every star here matches the same set of strings.
 	pi, si := 0, 0
 	star, mark := -1, 0
 	for si < len(s) {
@@ -124,7 +164,11 @@ func wildcard(p, s string, fold bool) bool {
 				star, mark = pi, si
 				pi++
 				continue
-			case c == '?' || c == s[si] || (fold && lower(c) == lower(s[si])):
+			case c == '?':
+				pi++
+				si += runeLen(s[si:])
+				continue
+			case c == s[si] || (fold && lower(c) == lower(s[si])):
 				pi++
 				si++
 				continue
@@ -134,7 +178,7 @@ func wildcard(p, s string, fold bool) bool {
 			return false
 		}
 		pi = star + 1
-		mark++
+		mark += runeLen(s[mark:])
 		si = mark
 	}
 	for pi < len(p) && p[pi] == '*' {
@@ -143,9 +187,117 @@ func wildcard(p, s string, fold bool) bool {
 	return pi == len(p)
 }
 
+// runeLen is the byte length of the first rune of s (1 for invalid UTF-8).
+func runeLen(s string) int {
+	if s[0] < utf8.RuneSelf {
+		return 1
+	}
+	_, n := utf8.DecodeRuneInString(s)
+	return n
+}
+
 func lower(c byte) byte {
 	if 'A' <= c && c <= 'Z' {
 		return c + 'a' - 'A'
 	}
 	return c
+}
+
+// matchSegmented implements Match for patterns with wildcards. It walks
+// the pattern and the value together, tracking the set of pattern
+// positions reachable after each value character (a Thompson NFA), so
+// that stars of the two kinds (segment-bound and colon-crossing) mix
+// without exponential backtracking.
+func matchSegmented(p, v string) bool {
+	// crossing[i] tells whether the '*' or '?' at p[i] may consume ':'.
+	// Segment k < 5 is bound unless its star is the segment's last byte.
+	n := len(p)
+	var small [4]uint64
+	words := (n + 1 + 63) / 64
+	var cur, next []uint64
+	if 2*words <= len(small) {
+		cur, next = small[:words], small[words:2*words]
+	} else {
+		buf := make([]uint64, 2*words)
+		cur, next = buf[:words], buf[words:]
+	}
+	seg := segmentStarts(p)
+	set := func(bits []uint64, i int) { bits[i>>6] |= 1 << (i & 63) }
+	has := func(bits []uint64, i int) bool { return bits[i>>6]&(1<<(i&63)) != 0 }
+	// closure adds the positions after any run of stars (a star may match nothing).
+	closure := func(bits []uint64) {
+		for i := 0; i < n; i++ {
+			if has(bits, i) && p[i] == '*' {
+				set(bits, i+1)
+			}
+		}
+	}
+	set(cur, 0)
+	closure(cur)
+	for si := 0; si < len(v); {
+		c := v[si]
+		step := 1
+		if c >= utf8.RuneSelf {
+			_, step = utf8.DecodeRuneInString(v[si:])
+		}
+		clear(next)
+		any := false
+		for i := 0; i < n; i++ {
+			if !has(cur, i) {
+				continue
+			}
+			inResource := i >= seg
+			switch p[i] {
+			case '*':
+				if c != ':' || inResource || crossingStar(p, i) {
+					set(next, i) // the star consumes c and stays
+					any = true
+				}
+			case '?':
+				if c != ':' || inResource {
+					set(next, i+1)
+					any = true
+				}
+			default:
+				if p[i] == c && step == 1 {
+					set(next, i+1)
+					any = true
+				} else if step > 1 && i+step <= n && p[i:i+step] == v[si:si+step] {
+					set(next, i+step)
+					any = true
+				}
+			}
+		}
+		if !any {
+			return false
+		}
+		closure(next)
+		cur, next = next, cur
+		si += step
+	}
+	return has(cur, n)
+}
+
+// crossingStar reports whether the star at p[i] ends its segment (runs
+// of stars count as one).
+func crossingStar(p string, i int) bool {
+	for i+1 < len(p) && p[i+1] == '*' {
+		i++
+	}
+	return i+1 == len(p) || p[i+1] == ':'
+}
+
+// segmentStarts returns the byte offset in p where the resource segment
+// (after the fifth colon) begins, or len(p)+1 when p has fewer colons.
+func segmentStarts(p string) int {
+	colons := 0
+	for i := 0; i < len(p); i++ {
+		if p[i] == ':' {
+			colons++
+			if colons == 5 {
+				return i + 1
+			}
+		}
+	}
+	return len(p) + 1
 }
