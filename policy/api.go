@@ -1,15 +1,81 @@
 package policy
 
-// This file fixes the parser's public API for the rest of the team; the
-// bodies are filled in by the parser implementation.
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/agentiam/agentiam/diag"
+	"github.com/agentiam/agentiam/internal/jsontext"
+)
+
+// ParseError lists every diagnostic of a failed Parse or Decode, sorted by
+// position. It unwraps to ErrSyntax or ErrGrammar.
+type ParseError struct {
+	Diags diag.List
+	// Err is ErrSyntax or ErrGrammar.
+	Err error
+}
+
+func (e *ParseError) Error() string { return e.Diags.Error() }
+
+func (e *ParseError) Unwrap() error { return e.Err }
 
 // Parse parses and validates one policy document. On invalid JSON it
 // returns a nil document and an error wrapping ErrSyntax. On grammar
 // errors it returns the document (as far as it could be built) and an
 // error wrapping ErrGrammar. Either error is a *ParseError listing every
 // positioned diagnostic; filename is used in them.
-func Parse(filename string, src []byte) (*Document, error) { panic("TODO policy") }
+func Parse(filename string, src []byte) (*Document, error) {
+	if len(src) > MaxSize {
+		return nil, &ParseError{Err: ErrSyntax, Diags: diag.List{{
+			File: filename, Pos: diag.Pos{Line: 1, Column: 1}, Severity: diag.Error, Code: CodeSyntaxError, Statement: -1,
+			Message: fmt.Sprintf("input is %d bytes, over the %d KiB limit for a policy document", len(src), MaxSize>>10),
+		}}}
+	}
+	dec := jsontext.NewDecoder(string(src))
+	doc, err := Decode(dec, filename)
+	if err == io.EOF {
+		p := parser{dec: dec, file: filename, stmt: -1}
+		return nil, p.syntaxError(&jsontext.SyntaxError{Pos: dec.PosAt(len(src)), Msg: "empty input; expected a policy document (a JSON object)"})
+	}
+	var pe *ParseError
+	if errors.As(err, &pe) && pe.Err == ErrSyntax {
+		return nil, err
+	}
+	if ferr := dec.Finish(); ferr != nil {
+		p := parser{dec: dec, file: filename, stmt: -1}
+		return nil, p.syntaxError(ferr)
+	}
+	return doc, err
+}
+
+// Decode reads the next JSON value from dec as a policy document, with the
+// same validation and errors as Parse; positions are those of the stream.
+// It returns io.EOF when the stream holds no further value. After a
+// grammar error the decoder stands after the document, so a caller can go
+// on with the stream; after a syntax error the decoder is unusable.
+// Strings in the document share memory with the decoder's source.
+func Decode(dec *jsontext.Decoder, filename string) (*Document, error) {
+	p := parser{dec: dec, file: filename, stmt: -1}
+	doc, err := p.document()
+	if err != nil {
+		if err == io.EOF {
+			return nil, io.EOF
+		}
+		return nil, p.syntaxError(err)
+	}
+	if len(p.diags) > 0 {
+		p.diags.Sort()
+		return doc, &ParseError{Diags: p.diags, Err: ErrGrammar}
+	}
+	return doc, nil
+}
 
 // Format prints the document canonically: fixed key order, 2-space
 // indent, trailing newline. Parse(Format(d)) yields an equal document.
-func Format(d *Document) []byte { panic("TODO policy") }
+func Format(d *Document) []byte {
+	var p printer
+	p.document(d)
+	return p.b
+}
