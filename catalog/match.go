@@ -1,0 +1,415 @@
+package catalog
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/agentiam/agentiam/arn"
+)
+
+// ErrMissingVariable and ErrInvalidVariable are wrapped by FormatARN errors.
+var (
+	ErrMissingVariable = errors.New("missing ARN template variable")
+	ErrInvalidVariable = errors.New("invalid ARN template variable value")
+)
+
+type tokenKind uint8
+
+const (
+	literalToken  tokenKind = iota
+	variableToken           // ${Name}: one or more characters
+	starToken               // a literal '*' in a template: any text, even none
+)
+
+type token struct {
+	kind tokenKind
+	text string // the literal text, or the variable name
+}
+
+// arnTemplate is a resource type's ARN template split into the four
+// colon-free segments and the resource part, each a token sequence.
+type arnTemplate struct {
+	segs [4][]token // partition, service, region, account
+	res  []token
+	// literalLen and stars rank templates that fit the same ARN: more
+	// literal text and fewer wildcards is more specific.
+	literalLen, stars int
+	valid             bool
+}
+
+func tokenize(s string) []token {
+	var toks []token
+	lit := 0 // start of the pending literal
+	flush := func(end int) {
+		if end > lit {
+			toks = append(toks, token{literalToken, s[lit:end]})
+		}
+	}
+	for i := 0; i < len(s); {
+		switch {
+		case strings.HasPrefix(s[i:], "${"):
+			j := strings.IndexByte(s[i:], '}')
+			if j < 0 {
+				i = len(s)
+				continue
+			}
+			flush(i)
+			toks = append(toks, token{variableToken, s[i+2 : i+j]})
+			i += j + 1
+			lit = i
+		case s[i] == '*':
+			flush(i)
+			toks = append(toks, token{starToken, ""})
+			i++
+			lit = i
+		default:
+			i++
+		}
+	}
+	flush(len(s))
+	return toks
+}
+
+// cutSegment splits at the first ':' outside a ${...} variable.
+func cutSegment(s string) (before, after string, ok bool) {
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch {
+		case strings.HasPrefix(s[i:], "${"):
+			depth++
+		case s[i] == '}' && depth > 0:
+			depth--
+		case s[i] == ':' && depth == 0:
+			return s[:i], s[i+1:], true
+		}
+	}
+	return s, "", false
+}
+
+func compileTemplate(template string) arnTemplate {
+	var t arnTemplate
+	rest, ok := strings.CutPrefix(template, "arn:")
+	if !ok {
+		return t
+	}
+	for i := range t.segs {
+		var seg string
+		if seg, rest, ok = cutSegment(rest); !ok {
+			return arnTemplate{}
+		}
+		t.segs[i] = tokenize(seg)
+	}
+	t.res = tokenize(rest)
+	for _, toks := range append(t.segs[:], t.res) {
+		for _, tok := range toks {
+			switch tok.kind {
+			case literalToken:
+				t.literalLen += len(tok.text)
+			case starToken:
+				t.stars++
+			}
+		}
+	}
+	t.valid = true
+	return t
+}
+
+const noFit = 1 << 30
+
+// fit reports whether toks match s and, if so, the fewest '/' and ':'
+// characters the variables and wildcards must absorb: the fewer, the more
+// naturally the template describes s. buf is scratch space, grown as needed.
+func fit(toks []token, s string, buf *[]int) (int, bool) {
+	switch {
+	case len(toks) == 0:
+		return 0, s == ""
+	case len(toks) == 1 && toks[0].kind == literalToken:
+		return 0, s == toks[0].text
+	case toks[0].kind == literalToken && !strings.HasPrefix(s, toks[0].text):
+		return 0, false
+	case toks[len(toks)-1].kind == literalToken && !strings.HasSuffix(s, toks[len(toks)-1].text):
+		return 0, false
+	}
+	n := len(s)
+	if cap(*buf) < 3*(n+1) {
+		*buf = make([]int, 3*(n+1))
+	}
+	b := (*buf)[:3*(n+1)]
+	seps, cur, next := b[:n+1], b[n+1:2*(n+1)], b[2*(n+1):]
+	// seps[i] counts separators in s[:i]; cur[i] is the best fit of the
+	// tokens so far to s[:i].
+	for i := range n {
+		seps[i+1] = seps[i]
+		if s[i] == '/' || s[i] == ':' {
+			seps[i+1]++
+		}
+	}
+	for i := range cur {
+		cur[i] = noFit
+	}
+	cur[0] = 0
+	for _, t := range toks {
+		for i := range next {
+			next[i] = noFit
+		}
+		switch t.kind {
+		case literalToken:
+			for p := 0; p+len(t.text) <= n; p++ {
+				if cur[p] != noFit && s[p:p+len(t.text)] == t.text {
+					next[p+len(t.text)] = cur[p]
+				}
+			}
+		default:
+			// next[q] = min over p of cur[p] + seps[q] - seps[p], with
+			// p < q for a variable (non-empty) and p <= q for '*'.
+			best := noFit
+			consider := func(p int) {
+				if cur[p] != noFit {
+					best = min(best, cur[p]-seps[p])
+				}
+			}
+			for q := 0; q <= n; q++ {
+				if t.kind == starToken {
+					consider(q)
+				} else if q > 0 {
+					consider(q - 1)
+				}
+				if best != noFit {
+					next[q] = best + seps[q]
+				}
+			}
+		}
+		cur, next = next, cur
+	}
+	return cur[n], cur[n] != noFit
+}
+
+// fitARN matches a parsed ARN against the template.
+func (t *arnTemplate) fitARN(a arn.ARN, buf *[]int) (int, bool) {
+	if !t.valid {
+		return 0, false
+	}
+	for i, seg := range [4]string{a.Partition, a.Service, a.Region, a.Account} {
+		if _, ok := fit(t.segs[i], seg, buf); !ok {
+			return 0, false
+		}
+	}
+	return fit(t.res, a.Resource, buf)
+}
+
+// Matches reports whether a concrete ARN fits the resource type's
+// template: ${Partition}, ${Region}, ${Account} and other variables in
+// the first five segments match one or more characters without ':', an
+// empty or literal segment must be equal, and variables in the resource
+// part match one or more characters of any kind. Matching is case-sensitive.
+func (r *ResourceType) Matches(arnText string) bool {
+	a, err := arn.Parse(arnText)
+	if err != nil {
+		return false
+	}
+	var buf []int
+	_, ok := r.tmpl.fitARN(a, &buf)
+	return ok
+}
+
+// Variables returns the names of the template's variables in order of
+// appearance, each once, e.g. Partition, Region, Account, MemoryId.
+func (r *ResourceType) Variables() []string {
+	var names []string
+	for _, tok := range tokenize(r.ARN) {
+		if tok.kind == variableToken && !containsString(names, tok.text) {
+			names = append(names, tok.text)
+		}
+	}
+	return names
+}
+
+func containsString(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// FormatARN fills the template's variables from vars, keyed by variable
+// name as Variables returns them ("Partition", "Region", "Account",
+// "MemoryId"). Values may be IAM wildcards ("*"). An absent or empty
+// value is an error wrapping ErrMissingVariable; a ':' in a value for one
+// of the first five segments wraps ErrInvalidVariable.
+func (r *ResourceType) FormatARN(vars map[string]string) (string, error) {
+	if !r.tmpl.valid {
+		return "", fmt.Errorf("%w: resource type %s has an unusable ARN template %q", ErrInvalidVariable, r.Name, r.ARN)
+	}
+	var b strings.Builder
+	b.WriteString("arn")
+	write := func(toks []token, segment bool) error {
+		b.WriteByte(':')
+		for _, tok := range toks {
+			switch tok.kind {
+			case literalToken:
+				b.WriteString(tok.text)
+			case starToken:
+				b.WriteByte('*')
+			default:
+				v := vars[tok.text]
+				if v == "" {
+					return fmt.Errorf("%w: %s (%s) needs ${%s}", ErrMissingVariable, r.ARN, r.Name, tok.text)
+				}
+				if segment && strings.ContainsRune(v, ':') {
+					return fmt.Errorf("%w: ${%s} = %q: a colon cannot occur in this ARN segment", ErrInvalidVariable, tok.text, v)
+				}
+				b.WriteString(v)
+			}
+		}
+		return nil
+	}
+	for _, seg := range r.tmpl.segs {
+		if err := write(seg, true); err != nil {
+			return "", err
+		}
+	}
+	if err := write(r.tmpl.res, false); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
+
+// atom is one position of a glob: a literal byte (>= 0), anyOne or anyRun.
+type atom int16
+
+const (
+	anyOne atom = -1 // '?', or the first character of a variable
+	anyRun atom = -2 // '*'
+)
+
+func appendTemplateAtoms(dst []atom, toks []token) []atom {
+	for _, tok := range toks {
+		switch tok.kind {
+		case literalToken:
+			for i := 0; i < len(tok.text); i++ {
+				dst = append(dst, atom(tok.text[i]))
+			}
+		case variableToken:
+			dst = append(dst, anyOne, anyRun)
+		case starToken:
+			dst = append(dst, anyRun)
+		}
+	}
+	return dst
+}
+
+// patternAtoms reads an IAM resource pattern. Policy variables such as
+// ${aws:username} may take any value, so they become '*'; the escapes
+// ${*}, ${?} and ${$} stand for those literal characters.
+func patternAtoms(p string) []atom {
+	out := make([]atom, 0, len(p))
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case c == '*':
+			out = append(out, anyRun)
+		case c == '?':
+			out = append(out, anyOne)
+		case strings.HasPrefix(p[i:], "${"):
+			j := strings.IndexByte(p[i:], '}')
+			if j < 0 {
+				out = append(out, atom(c))
+				continue
+			}
+			switch v := p[i+2 : i+j]; v {
+			case "*", "?", "$":
+				out = append(out, atom(v[0]))
+			default:
+				out = append(out, anyRun)
+			}
+			i += j
+		default:
+			out = append(out, atom(c))
+		}
+	}
+	return out
+}
+
+// intersect reports whether some string matches both globs.
+func intersect(a, b []atom) bool {
+	la, lb := len(a), len(b)
+	w := lb + 1
+	f := make([]bool, (la+1)*w) // f[i*w+j]: a[i:] and b[j:] share a match
+	for i := la; i >= 0; i-- {
+		for j := lb; j >= 0; j-- {
+			var v bool
+			switch {
+			case i == la && j == lb:
+				v = true
+			case i < la && a[i] == anyRun:
+				v = f[(i+1)*w+j] || j < lb && f[i*w+j+1]
+			case j < lb && b[j] == anyRun:
+				v = f[i*w+j+1] || i < la && f[(i+1)*w+j]
+			case i < la && j < lb:
+				v = (a[i] == b[j] || a[i] == anyOne || b[j] == anyOne) && f[(i+1)*w+j+1]
+			}
+			f[i*w+j] = v
+		}
+	}
+	return f[0]
+}
+
+// MayMatch reports whether the IAM resource pattern (with '*' and '?'
+// wildcards and policy variables, e.g. "arn:aws:s3:::my-bucket/*" or "*")
+// could match at least one ARN of this type. It follows arn.Match: the
+// partition, service, region and account segments are compared one by
+// one, the resource part as a whole, and a pattern with fewer segments
+// that ends in '*' lets its last segment cover the rest. The answer errs
+// towards true: template variables are taken as any non-empty text (so
+// "arn:aws:s3:::a/b" is taken to fit a bucket named "a/b"), and policy
+// variables as any text. It is false only when no ARN can match both.
+func (r *ResourceType) MayMatch(pattern string) bool {
+	if !r.tmpl.valid {
+		return false
+	}
+	t := &r.tmpl
+	var tparts [6][]atom
+	tparts[0] = []atom{'a', 'r', 'n'}
+	for i, seg := range t.segs {
+		tparts[i+1] = appendTemplateAtoms(nil, seg)
+	}
+	tparts[5] = appendTemplateAtoms(nil, t.res)
+
+	pa := patternAtoms(pattern)
+	var parts [][]atom
+	for len(parts) < 5 {
+		i := indexAtom(pa, ':')
+		if i < 0 {
+			break
+		}
+		parts = append(parts, pa[:i])
+		pa = pa[i+1:]
+	}
+	parts = append(parts, pa)
+	k := len(parts)
+	if k < 6 && (len(pa) == 0 || pa[len(pa)-1] != anyRun) {
+		return false
+	}
+	for i := 0; i < k-1; i++ {
+		if !intersect(parts[i], tparts[i]) {
+			return false
+		}
+	}
+	rest := tparts[k-1]
+	for _, tp := range tparts[k:] {
+		rest = append(append(rest[:len(rest):len(rest)], ':'), tp...)
+	}
+	return intersect(parts[k-1], rest)
+}
+
+func indexAtom(a []atom, c atom) int {
+	for i, x := range a {
+		if x == c {
+			return i
+		}
+	}
+	return -1
+}
