@@ -1,0 +1,267 @@
+package eval
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/agentiam/agentiam/arn"
+	"github.com/agentiam/agentiam/policy"
+)
+
+// Policy is a compiled policy document, safe for concurrent use.
+type Policy struct {
+	doc   *policy.Document
+	stmts []*statement
+	deny  stmtIndex
+	allow stmtIndex
+}
+
+// Document returns the source document.
+func (p *Policy) Document() *policy.Document { return p.doc }
+
+// stmtIndex finds the statements whose Action element can match an
+// action of a given service without looking at the others.
+type stmtIndex struct {
+	byService  map[string][]*statement // exact lowercase service prefix
+	anyService []*statement            // NotAction, or a wildcard in the service part
+}
+
+func (ix *stmtIndex) add(s *statement) {
+	if s.notAction || len(s.services) == 0 {
+		ix.anyService = append(ix.anyService, s)
+		return
+	}
+	if ix.byService == nil {
+		ix.byService = map[string][]*statement{}
+	}
+	for _, svc := range s.services {
+		ix.byService[svc] = append(ix.byService[svc], s)
+	}
+}
+
+type statement struct {
+	src   *policy.Statement
+	index int
+	sid   string
+	deny  bool
+
+	actions   []actionPattern
+	notAction bool
+	services  []string // distinct exact services, nil when any service may match
+
+	resources    []resourcePattern
+	notResource  bool
+	anyResource  bool // Resource "*" (or no Resource element, as in trust policies)
+	principals   *principalSet
+	notPrincipal bool
+	conditions   []condition
+}
+
+type actionPattern struct {
+	raw      string
+	service  string // lowercase; may hold wildcards
+	name     string // lowercase; may hold wildcards
+	all      bool   // "*"
+	wildSvc  bool
+	wildName bool
+}
+
+type resourcePattern struct {
+	tmpl template
+}
+
+// Compile compiles a parsed policy document. It fails (wrapping
+// ErrCompile) on what AWS would reject at evaluation time: an unknown
+// condition operator or a statement without Action or NotAction.
+func Compile(doc *policy.Document) (*Policy, error) {
+	if doc == nil {
+		return nil, fmt.Errorf("%w: nil document", ErrCompile)
+	}
+	p := &Policy{doc: doc, stmts: make([]*statement, 0, len(doc.Statements))}
+	vars := doc.VariablesEnabled()
+	for i, st := range doc.Statements {
+		s, err := compileStatement(st, i, vars)
+		if err != nil {
+			where := doc.Source
+			if where == "" {
+				where = "policy"
+			}
+			return nil, fmt.Errorf("%s: statement %d: %w", where, i, err)
+		}
+		p.stmts = append(p.stmts, s)
+		if s.deny {
+			p.deny.add(s)
+		} else {
+			p.allow.add(s)
+		}
+	}
+	return p, nil
+}
+
+func compileStatement(st *policy.Statement, index int, vars bool) (*statement, error) {
+	s := &statement{src: st, index: index}
+	if st.Sid != nil {
+		s.sid = st.Sid.Value
+	}
+	switch st.Effect.Value {
+	case "Allow":
+	case "Deny":
+		s.deny = true
+	default:
+		return nil, fmt.Errorf("%w: Effect %q (want Allow or Deny)", ErrCompile, st.Effect.Value)
+	}
+	actions := st.Action
+	if actions == nil {
+		actions, s.notAction = st.NotAction, true
+	}
+	if actions == nil {
+		return nil, fmt.Errorf("%w: no Action or NotAction", ErrCompile)
+	}
+	seen := map[string]bool{}
+	exact := true
+	for _, a := range actions.Values {
+		ap := compileAction(a.Value)
+		s.actions = append(s.actions, ap)
+		if ap.all || ap.wildSvc {
+			exact = false
+		} else if !seen[ap.service] {
+			seen[ap.service] = true
+			s.services = append(s.services, ap.service)
+		}
+	}
+	if !exact {
+		s.services = nil
+	}
+	res := st.Resource
+	if res == nil && st.NotResource != nil {
+		res, s.notResource = st.NotResource, true
+	}
+	if res == nil {
+		s.anyResource = true
+	}
+	if res != nil {
+		for _, r := range res.Values {
+			if r.Value == "*" && !s.notResource {
+				s.anyResource = true
+			}
+			s.resources = append(s.resources, resourcePattern{tmpl: parseTemplate(r.Value, vars)})
+		}
+	}
+	pr := st.Principal
+	if pr == nil && st.NotPrincipal != nil {
+		pr, s.notPrincipal = st.NotPrincipal, true
+	}
+	if pr != nil {
+		s.principals = compilePrincipals(pr)
+	}
+	if st.Condition != nil {
+		for _, op := range st.Condition.Operators {
+			for ki := range op.Keys {
+				c, err := compileCondition(op.Name.Value, &op.Keys[ki], vars)
+				if err != nil {
+					return nil, err
+				}
+				s.conditions = append(s.conditions, c)
+			}
+		}
+	}
+	return s, nil
+}
+
+func compileAction(raw string) actionPattern {
+	a := actionPattern{raw: raw}
+	if raw == "*" {
+		a.all = true
+		return a
+	}
+	l := strings.ToLower(raw)
+	if i := strings.IndexByte(l, ':'); i >= 0 {
+		a.service, a.name = l[:i], l[i+1:]
+	} else {
+		// Not "service:action": only a pattern can still match, across the colon.
+		a.service, a.name, a.wildSvc = l, "", true
+		a.name = "\x00" // marks a whole-name pattern
+	}
+	a.wildSvc = a.wildSvc || strings.ContainsAny(a.service, "*?")
+	a.wildName = strings.ContainsAny(a.name, "*?")
+	return a
+}
+
+func compilePrincipals(pr *policy.Principal) *principalSet {
+	ps := &principalSet{any: pr.Wildcard}
+	for _, e := range pr.Entries {
+		for _, v := range e.Values.Values {
+			switch e.Type.Value {
+			case policy.PrincipalAWS:
+				if v.Value == "*" {
+					ps.any = true
+					continue
+				}
+				ps.aws = append(ps.aws, compileAWSPrincipal(v.Value))
+			case policy.PrincipalService:
+				ps.service = append(ps.service, strings.ToLower(v.Value))
+			case policy.PrincipalFederated:
+				ps.federated = append(ps.federated, v.Value)
+			case policy.PrincipalCanonicalUser:
+				ps.canonical = append(ps.canonical, v.Value)
+			}
+		}
+	}
+	return ps
+}
+
+// matchAction reports whether the action pattern covers the request's
+// action (svc and name are the request's, in any case).
+func (a *actionPattern) match(svc, name, full string) bool {
+	switch {
+	case a.all:
+		return true
+	case a.name == "\x00":
+		return arn.WildcardFold(a.service, full)
+	}
+	if a.wildSvc {
+		if !arn.WildcardFold(a.service, svc) {
+			return false
+		}
+	} else if len(a.service) != len(svc) || !strings.EqualFold(a.service, svc) {
+		return false
+	}
+	if a.wildName {
+		return arn.WildcardFold(a.name, name)
+	}
+	return strings.EqualFold(a.name, name)
+}
+
+// matchActions reports whether the statement's Action / NotAction element
+// lets the request's action through.
+func (s *statement) matchActions(rs *reqState) bool {
+	for i := range s.actions {
+		if s.actions[i].match(rs.actionService, rs.actionName, rs.action) {
+			return !s.notAction
+		}
+	}
+	return s.notAction
+}
+
+// matchResources reports whether the Resource / NotResource element lets
+// the request's resource through. A pattern whose variable has no value
+// matches nothing, and makes a NotResource statement not apply at all.
+func (s *statement) matchResources(rs *reqState) bool {
+	if s.anyResource {
+		return true
+	}
+	for i := range s.resources {
+		t := &s.resources[i].tmpl
+		pattern, ok := t.expand(rs)
+		if !ok {
+			if s.notResource {
+				return false
+			}
+			continue
+		}
+		if arn.Match(pattern, rs.resource) {
+			return !s.notResource
+		}
+	}
+	return s.notResource
+}

@@ -1,0 +1,394 @@
+package eval
+
+import (
+	"fmt"
+	"math"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/agentiam/agentiam/arn"
+	"github.com/agentiam/agentiam/policy"
+)
+
+type opKind uint8
+
+const (
+	opStringEquals opKind = iota
+	opStringEqualsIgnoreCase
+	opStringLike
+	opNumericEquals
+	opNumericLessThan
+	opNumericLessThanEquals
+	opNumericGreaterThan
+	opNumericGreaterThanEquals
+	opDateEquals
+	opDateLessThan
+	opDateLessThanEquals
+	opDateGreaterThan
+	opDateGreaterThanEquals
+	opBool
+	opBinaryEquals
+	opIPAddress
+	opArnLike // ArnEquals and ArnLike behave the same
+	opNull
+)
+
+// operators maps each operator name (lowercase, without set prefix or
+// IfExists) to its positive form and whether it is negated.
+var operators = map[string]struct {
+	op      opKind
+	negated bool
+}{
+	"stringequals":              {opStringEquals, false},
+	"stringnotequals":           {opStringEquals, true},
+	"stringequalsignorecase":    {opStringEqualsIgnoreCase, false},
+	"stringnotequalsignorecase": {opStringEqualsIgnoreCase, true},
+	"stringlike":                {opStringLike, false},
+	"stringnotlike":             {opStringLike, true},
+	"numericequals":             {opNumericEquals, false},
+	"numericnotequals":          {opNumericEquals, true},
+	"numericlessthan":           {opNumericLessThan, false},
+	"numericlessthanequals":     {opNumericLessThanEquals, false},
+	"numericgreaterthan":        {opNumericGreaterThan, false},
+	"numericgreaterthanequals":  {opNumericGreaterThanEquals, false},
+	"dateequals":                {opDateEquals, false},
+	"datenotequals":             {opDateEquals, true},
+	"datelessthan":              {opDateLessThan, false},
+	"datelessthanequals":        {opDateLessThanEquals, false},
+	"dategreaterthan":           {opDateGreaterThan, false},
+	"dategreaterthanequals":     {opDateGreaterThanEquals, false},
+	"bool":                      {opBool, false},
+	"binaryequals":              {opBinaryEquals, false},
+	"ipaddress":                 {opIPAddress, false},
+	"notipaddress":              {opIPAddress, true},
+	"arnequals":                 {opArnLike, false},
+	"arnlike":                   {opArnLike, false},
+	"arnnotequals":              {opArnLike, true},
+	"arnnotlike":                {opArnLike, true},
+	"null":                      {opNull, false},
+}
+
+type setKind uint8
+
+const (
+	setNone setKind = iota
+	setForAllValues
+	setForAnyValue
+)
+
+// condition is one compiled operator/key pair of a Condition element.
+type condition struct {
+	name     string // the operator as written, for explanations
+	keyName  string // the key as written
+	key      string // lowercase
+	op       opKind
+	negated  bool
+	ifExists bool
+	set      setKind
+	values   []condValue
+}
+
+// condValue is one policy value, pre-parsed for its operator.
+type condValue struct {
+	text   string
+	tmpl   template // string and ARN operators (variables allowed)
+	num    float64
+	date   int64 // Unix nanoseconds
+	prefix netip.Prefix
+	valid  bool // parsed for its operator; an invalid value never matches
+}
+
+func compileCondition(opName string, k *policy.ConditionKey, vars bool) (condition, error) {
+	c := condition{name: opName, keyName: k.Name.Value, key: lowerASCII(k.Name.Value)}
+	base := opName
+	if i := strings.IndexByte(base, ':'); i >= 0 {
+		switch strings.ToLower(base[:i]) {
+		case "forallvalues":
+			c.set = setForAllValues
+		case "foranyvalue":
+			c.set = setForAnyValue
+		default:
+			return c, fmt.Errorf("%w: unknown condition set operator %q (want ForAllValues or ForAnyValue)", ErrCompile, base[:i])
+		}
+		base = base[i+1:]
+	}
+	lower := strings.ToLower(base)
+	if strings.HasSuffix(lower, "ifexists") {
+		c.ifExists = true
+		lower = strings.TrimSuffix(lower, "ifexists")
+	}
+	o, ok := operators[lower]
+	if !ok || (o.op == opNull && c.ifExists) {
+		return c, fmt.Errorf("%w: unknown condition operator %q", ErrCompile, opName)
+	}
+	c.op, c.negated = o.op, o.negated
+	c.values = make([]condValue, len(k.Values))
+	for i, v := range k.Values {
+		c.values[i] = compileValue(c.op, v.Value, vars)
+	}
+	return c, nil
+}
+
+func compileValue(op opKind, s string, vars bool) condValue {
+	v := condValue{text: s, valid: true}
+	switch op {
+	case opStringEquals, opStringEqualsIgnoreCase, opStringLike, opArnLike:
+		v.tmpl = parseTemplate(s, vars)
+	case opNumericEquals, opNumericLessThan, opNumericLessThanEquals, opNumericGreaterThan, opNumericGreaterThanEquals:
+		n, err := strconv.ParseFloat(s, 64)
+		v.num, v.valid = n, err == nil && !math.IsNaN(n)
+	case opDateEquals, opDateLessThan, opDateLessThanEquals, opDateGreaterThan, opDateGreaterThanEquals:
+		v.date, v.valid = parseDate(s)
+	case opIPAddress:
+		v.prefix, v.valid = parsePrefix(s)
+	case opBool, opNull:
+		v.valid = strings.EqualFold(s, "true") || strings.EqualFold(s, "false")
+	}
+	return v
+}
+
+// parseDate accepts the W3C profile of ISO 8601 that AWS documents
+// (2020-01-01, 2020-01-01T12:00Z, 2020-01-01T12:00:00.000+01:00) and
+// epoch seconds.
+func parseDate(s string) (int64, bool) {
+	if s == "" {
+		return 0, false
+	}
+	if s[0] >= '0' && s[0] <= '9' && !strings.ContainsAny(s, "-:T") {
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > 9e9 {
+			return 0, false
+		}
+		return int64(f * 1e9), true
+	}
+	for _, layout := range dateLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UnixNano(), true
+		}
+	}
+	return 0, false
+}
+
+var dateLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02T15:04Z07:00",
+	"2006-01-02T15:04:05Z0700",
+	"2006-01-02T15:04:05",
+	"2006-01-02T15:04",
+	"2006-01-02",
+	"2006-01",
+	"2006",
+}
+
+func parsePrefix(s string) (netip.Prefix, bool) {
+	if p, err := netip.ParsePrefix(s); err == nil {
+		return p.Masked(), true
+	}
+	if a, err := netip.ParseAddr(s); err == nil {
+		return netip.PrefixFrom(a, a.BitLen()), true
+	}
+	return netip.Prefix{}, false
+}
+
+// eval reports whether the condition holds for the request.
+func (c *condition) eval(rs *reqState) bool {
+	vals, present := rs.lookup(c.key)
+	present = present && len(vals) > 0
+	if c.op == opNull {
+		// "true": the key is absent; "false": it is present with a value.
+		for i := range c.values {
+			if strings.EqualFold(c.values[i].text, "true") != present && c.values[i].valid {
+				return true
+			}
+		}
+		return false
+	}
+	if !present {
+		switch {
+		case c.ifExists:
+			return true
+		case c.set == setForAllValues:
+			return true // vacuously: every one of no values matches
+		case c.set == setForAnyValue:
+			return false
+		}
+		// A negated operator holds when there is nothing to match.
+		return c.negated && !c.unresolvable(rs)
+	}
+	switch c.set {
+	case setForAllValues:
+		for _, v := range vals {
+			m, ok := c.matchAny(rs, v)
+			if !ok || m == c.negated {
+				return false
+			}
+		}
+		return true
+	case setForAnyValue:
+		for _, v := range vals {
+			if m, ok := c.matchAny(rs, v); ok && m != c.negated {
+				return true
+			}
+		}
+		return false
+	}
+	// Without a set operator a multivalued key matches when any value
+	// does; a negated operator holds when none does.
+	for _, v := range vals {
+		m, ok := c.matchAny(rs, v)
+		if !ok {
+			return false
+		}
+		if m {
+			return !c.negated
+		}
+	}
+	return c.negated
+}
+
+// unresolvable reports whether a policy value uses a variable the request
+// cannot resolve: such a condition never holds, negated or not.
+func (c *condition) unresolvable(rs *reqState) bool {
+	for i := range c.values {
+		t := &c.values[i].tmpl
+		if !t.hasVars() {
+			continue
+		}
+		for j := range t.parts {
+			p := &t.parts[j]
+			if p.kind == partVar {
+				if _, ok := rs.resolveVar(p); !ok {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// matchAny reports whether the request value v matches any policy value
+// under the positive form of the operator. ok is false when a policy
+// value has an unresolvable variable and nothing else matched.
+func (c *condition) matchAny(rs *reqState, v string) (match, ok bool) {
+	ok = true
+	for i := range c.values {
+		m, resolved := c.matchOne(rs, &c.values[i], v)
+		if m {
+			return true, true
+		}
+		if !resolved {
+			ok = false
+		}
+	}
+	return false, ok
+}
+
+func (c *condition) matchOne(rs *reqState, pv *condValue, v string) (match, resolved bool) {
+	if !pv.valid {
+		return false, true
+	}
+	switch c.op {
+	case opStringEquals:
+		return pv.tmpl.equals(rs, v, false)
+	case opStringEqualsIgnoreCase:
+		return pv.tmpl.equals(rs, v, true)
+	case opStringLike:
+		if !pv.tmpl.hasVars() {
+			return arn.Wildcard(pv.text, v), true
+		}
+		var buf [128]byte
+		p, ok := pv.tmpl.globPattern(rs, buf[:0])
+		if !ok {
+			return false, false
+		}
+		return likeMatch(p, v), true
+	case opArnLike:
+		pattern, ok := pv.tmpl.expand(rs)
+		if !ok {
+			return false, false
+		}
+		return arn.MatchComponents(pattern, v), true
+	case opBool:
+		return strings.EqualFold(pv.text, v), true
+	case opBinaryEquals:
+		return pv.text == v, true
+	case opIPAddress:
+		a, err := netip.ParseAddr(v)
+		if err != nil {
+			return false, true
+		}
+		return pv.prefix.Contains(a.Unmap()) || pv.prefix.Contains(a), true
+	case opNumericEquals, opNumericLessThan, opNumericLessThanEquals, opNumericGreaterThan, opNumericGreaterThanEquals:
+		n, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return false, true
+		}
+		return compare(c.op-opNumericEquals, n, pv.num), true
+	case opDateEquals, opDateLessThan, opDateLessThanEquals, opDateGreaterThan, opDateGreaterThanEquals:
+		d, ok := parseDate(v)
+		if !ok {
+			return false, true
+		}
+		return compare(c.op-opDateEquals, d, pv.date), true
+	}
+	return false, true
+}
+
+// compare applies the relation at offset rel (Equals, LessThan,
+// LessThanEquals, GreaterThan, GreaterThanEquals) to request value a and
+// policy value b.
+func compare[T int64 | float64](rel opKind, a, b T) bool {
+	switch rel {
+	case 0:
+		return a == b
+	case 1:
+		return a < b
+	case 2:
+		return a <= b
+	case 3:
+		return a > b
+	}
+	return a >= b
+}
+
+// explain describes why the condition failed, for traces.
+func (c *condition) explain(rs *reqState) string {
+	vals, present := rs.lookup(c.key)
+	patterns := make([]string, len(c.values))
+	for i := range c.values {
+		if s, ok := c.values[i].tmpl.expand(rs); ok && c.values[i].tmpl.hasVars() {
+			patterns[i] = strconv.Quote(s)
+		} else if !ok {
+			patterns[i] = strconv.Quote(c.values[i].text) + " (variable has no value)"
+		} else {
+			patterns[i] = strconv.Quote(c.values[i].text)
+		}
+	}
+	policyVals := strings.Join(patterns, ", ")
+	if c.op == opNull {
+		return fmt.Sprintf("condition %s Null failed: key is %s, policy wants Null = %s", c.keyName, presence(present && len(vals) > 0), policyVals)
+	}
+	if !present || len(vals) == 0 {
+		switch {
+		case c.set == setForAnyValue:
+			return fmt.Sprintf("condition %s %s failed: key is absent from the request (ForAnyValue needs at least one value)", c.keyName, c.name)
+		case c.negated:
+			return fmt.Sprintf("condition %s %s failed: key is absent and the policy value %s uses a variable with no value", c.keyName, c.name, policyVals)
+		}
+		return fmt.Sprintf("condition %s %s failed: key is absent from the request (use %sIfExists to accept absence)", c.keyName, c.name, c.name)
+	}
+	quoted := make([]string, len(vals))
+	for i, v := range vals {
+		quoted[i] = strconv.Quote(v)
+	}
+	return fmt.Sprintf("condition %s %s failed: value %s vs pattern %s", c.keyName, c.name, strings.Join(quoted, ", "), policyVals)
+}
+
+func presence(present bool) string {
+	if present {
+		return "present"
+	}
+	return "absent"
+}

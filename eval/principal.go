@@ -1,0 +1,312 @@
+package eval
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/agentiam/agentiam/arn"
+)
+
+// principalKind classifies the principal that makes a request.
+type principalKind uint8
+
+const (
+	principalRoot          principalKind = iota + 1 // the account root user (or a bare account id)
+	principalUser                                   // arn:aws:iam::A:user/path/name
+	principalRole                                   // arn:aws:iam::A:role/path/name, acting through an unnamed session
+	principalSession                                // arn:aws:sts::A:assumed-role/name/session
+	principalFederatedUser                          // arn:aws:sts::A:federated-user/name
+	principalService                                // bedrock-agentcore.amazonaws.com
+	principalWebIdentity                            // a SAML/OIDC provider or web identity such as accounts.google.com
+)
+
+// principalTypeValues are the aws:PrincipalType values AWS documents.
+var principalTypeValues = map[principalKind]string{
+	principalRoot:          "Account",
+	principalUser:          "User",
+	principalRole:          "AssumedRole",
+	principalSession:       "AssumedRole",
+	principalFederatedUser: "FederatedUser",
+}
+
+// principal is a parsed request principal.
+type principal struct {
+	raw       string
+	kind      principalKind
+	partition string
+	account   string
+	name      string // user, role or federated user name (no path)
+	path      string // IAM path of a user or role given by ARN, "/" when none
+	session   string // role session name
+}
+
+// isIAM reports whether the principal belongs to an account's IAM (the
+// principals that identity policies, boundaries and SCPs govern).
+func (p *principal) isIAM() bool {
+	switch p.kind {
+	case principalRoot, principalUser, principalRole, principalSession, principalFederatedUser:
+		return true
+	}
+	return false
+}
+
+// serviceLinked reports whether the principal is a service-linked role:
+// its path is /aws-service-role/ (and for a session, whose ARN has no
+// path, its name starts with AWSServiceRoleFor, as every such role's does).
+func (p *principal) serviceLinked() bool {
+	switch p.kind {
+	case principalRole:
+		return strings.HasPrefix(p.path, "/aws-service-role/")
+	case principalSession:
+		return strings.HasPrefix(p.name, "AWSServiceRoleFor")
+	}
+	return false
+}
+
+func parsePrincipal(s string) (principal, error) {
+	p := principal{raw: s}
+	if isAccountID(s) {
+		p.kind, p.account, p.partition = principalRoot, s, "aws"
+		return p, nil
+	}
+	if !strings.HasPrefix(s, "arn:") {
+		if s == "" || strings.ContainsAny(s, " */:") || !strings.Contains(s, ".") {
+			return p, fmt.Errorf("%w: principal %q is neither an ARN, a 12-digit account id nor a service principal", ErrRequest, s)
+		}
+		if strings.HasSuffix(s, ".amazonaws.com") || strings.HasSuffix(s, ".amazonaws.com.cn") {
+			p.kind = principalService
+		} else {
+			p.kind = principalWebIdentity
+		}
+		return p, nil
+	}
+	a, err := arn.Parse(s)
+	if err != nil {
+		return p, fmt.Errorf("%w: principal: %w", ErrRequest, err)
+	}
+	p.partition, p.account = a.Partition, a.Account
+	res := a.Resource
+	switch {
+	case a.Service == "iam" && res == "root":
+		p.kind = principalRoot
+	case a.Service == "iam" && strings.HasPrefix(res, "user/"):
+		p.kind = principalUser
+		p.path, p.name = splitPath(res[len("user/"):])
+	case a.Service == "iam" && strings.HasPrefix(res, "role/"):
+		p.kind = principalRole
+		p.path, p.name = splitPath(res[len("role/"):])
+	case a.Service == "sts" && strings.HasPrefix(res, "assumed-role/"):
+		rest := res[len("assumed-role/"):]
+		i := strings.IndexByte(rest, '/')
+		if i <= 0 || i == len(rest)-1 {
+			return p, fmt.Errorf("%w: principal %q: an assumed-role ARN is arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION", ErrRequest, s)
+		}
+		p.kind, p.name, p.session = principalSession, rest[:i], rest[i+1:]
+	case a.Service == "sts" && strings.HasPrefix(res, "federated-user/"):
+		p.kind, p.name = principalFederatedUser, res[len("federated-user/"):]
+	case a.Service == "iam" && (strings.HasPrefix(res, "saml-provider/") || strings.HasPrefix(res, "oidc-provider/")):
+		p.kind = principalWebIdentity
+	default:
+		return p, fmt.Errorf("%w: principal %q is not a user, role, assumed-role session, federated user or root ARN", ErrRequest, s)
+	}
+	if p.account == "" && p.kind != principalWebIdentity {
+		return p, fmt.Errorf("%w: principal %q has no account", ErrRequest, s)
+	}
+	if (p.kind == principalUser || p.kind == principalRole) && p.name == "" {
+		return p, fmt.Errorf("%w: principal %q has no name", ErrRequest, s)
+	}
+	return p, nil
+}
+
+// splitPath splits "path/to/name" into ("/path/to/", "name").
+func splitPath(s string) (path, name string) {
+	i := strings.LastIndexByte(s, '/')
+	if i < 0 {
+		return "/", s
+	}
+	return "/" + s[:i+1], s[i+1:]
+}
+
+func isAccountID(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// grant says how a resource policy statement named the principal that
+// it allowed; the same-account rules for boundaries and session policies
+// depend on it. Higher values grant more directly.
+type grant uint8
+
+const (
+	grantNone      grant = iota
+	grantAccount         // the account (id or root ARN): delegation to the account's IAM policies
+	grantWildcard        // "*" / {"AWS": "*"}
+	grantRole            // the role ARN (limited by the role's boundary and session policy)
+	grantUser            // the IAM user ARN
+	grantService         // a service principal
+	grantFederated       // a Federated provider
+	grantSession         // the assumed-role or federated-user session ARN itself
+)
+
+var grantNames = [...]string{"none", "account", "wildcard", "role ARN", "user ARN", "service principal", "federated principal", "session ARN"}
+
+func (g grant) String() string { return grantNames[g] }
+
+// awsPrincipal is one compiled value of an "AWS" principal entry.
+type awsPrincipal struct {
+	raw       string
+	kind      principalKind // principalRoot for an account
+	partition string
+	account   string
+	name      string
+	session   string
+}
+
+// principalSet is a compiled Principal or NotPrincipal element.
+type principalSet struct {
+	any       bool // "*" or {"AWS": "*"}
+	aws       []awsPrincipal
+	service   []string // lowercase
+	federated []string
+	canonical []string
+}
+
+func compileAWSPrincipal(s string) awsPrincipal {
+	e := awsPrincipal{raw: s}
+	if isAccountID(s) {
+		e.kind, e.account, e.partition = principalRoot, s, "aws"
+		return e
+	}
+	p, err := parsePrincipal(s)
+	if err != nil || p.kind == principalWebIdentity {
+		return e // kind 0: compared literally (unique ids such as AROA...)
+	}
+	e.kind, e.partition, e.account, e.name, e.session = p.kind, p.partition, p.account, p.name, p.session
+	return e
+}
+
+// match reports how the set names the request principal (grantNone when
+// it does not). Principal ARNs admit no wildcards but "*" itself.
+func (ps *principalSet) match(p *principal) grant {
+	if ps.any {
+		return grantWildcard
+	}
+	best := grantNone
+	switch p.kind {
+	case principalService:
+		for _, s := range ps.service {
+			if strings.EqualFold(s, p.raw) {
+				return grantService
+			}
+		}
+	case principalWebIdentity:
+		for _, s := range ps.federated {
+			if s == p.raw {
+				return grantFederated
+			}
+		}
+	}
+	for _, s := range ps.canonical {
+		if s == p.raw {
+			return grantSession
+		}
+	}
+	for i := range ps.aws {
+		if g := ps.aws[i].match(p); g > best {
+			best = g
+		}
+	}
+	return best
+}
+
+func (e *awsPrincipal) match(p *principal) grant {
+	if e.kind == 0 {
+		if e.raw == p.raw {
+			return grantSession
+		}
+		return grantNone
+	}
+	if !p.isIAM() || e.account != p.account || e.partition != p.partition {
+		return grantNone
+	}
+	switch e.kind {
+	case principalRoot:
+		if p.kind == principalRoot {
+			return grantSession // the root user named directly
+		}
+		return grantAccount
+	case principalUser:
+		if p.kind == principalUser && e.name == p.name {
+			return grantUser
+		}
+	case principalRole:
+		// A role ARN names every session of the role.
+		if (p.kind == principalRole || p.kind == principalSession) && e.name == p.name {
+			return grantRole
+		}
+	case principalSession:
+		if p.kind == principalSession && e.name == p.name && e.session == p.session {
+			return grantSession
+		}
+	case principalFederatedUser:
+		if p.kind == principalFederatedUser && e.name == p.name {
+			return grantSession
+		}
+	}
+	return grantNone
+}
+
+// excludes reports whether a NotPrincipal element lists the request
+// principal completely. AWS checks every identity a request carries, so
+// a role session is excluded only when its session ARN, its role ARN and
+// its account are all listed, a user only with the user ARN and the
+// account ("Specifying NotPrincipal with Deny", IAM User Guide).
+func (ps *principalSet) excludes(p *principal) bool {
+	if ps.any {
+		return true
+	}
+	switch p.kind {
+	case principalService:
+		return ps.match(p) == grantService
+	case principalWebIdentity:
+		return ps.match(p) == grantFederated
+	}
+	var account, user, role, session bool
+	for i := range ps.aws {
+		e := &ps.aws[i]
+		switch e.match(p) {
+		case grantAccount:
+			account = true
+		case grantUser:
+			user = true
+		case grantRole:
+			role = true
+		case grantSession:
+			if e.kind == principalRoot {
+				account = true
+			} else {
+				session = true
+			}
+		}
+	}
+	switch p.kind {
+	case principalRoot:
+		return account
+	case principalUser:
+		return user && account
+	case principalRole:
+		return role && account
+	case principalSession:
+		return session && role && account
+	case principalFederatedUser:
+		return session && account
+	}
+	return false
+}

@@ -1,0 +1,149 @@
+package eval
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/agentiam/agentiam/arn"
+)
+
+// Request is one authorization request.
+type Request struct {
+	// Principal is who calls: an IAM user, role, assumed-role session,
+	// federated user or root ARN, a 12-digit account id (its root user),
+	// or a service principal such as bedrock-agentcore.amazonaws.com.
+	Principal string
+	// Action is "service:Action"; case-insensitive.
+	Action string
+	// Resource is the ARN acted on, or "*" for actions without resources.
+	Resource string
+	// ResourceAccount owns the resource. Empty means the account in the
+	// resource ARN, else the principal's account.
+	ResourceAccount string
+	// Context holds the request context keys. The aws:Principal* keys,
+	// aws:username, aws:userid and aws:ResourceAccount are derived from the
+	// principal and resource when the context does not set them.
+	Context Context
+	// ManagementAccount is the organization's management account: SCPs do
+	// not restrict its principals and RCPs do not restrict its resources.
+	ManagementAccount string
+}
+
+// reqState is a request prepared for evaluation; it lives on the stack.
+type reqState struct {
+	req             *Request
+	p               principal
+	action          string
+	actionService   string
+	actionName      string
+	actionSvcLower  string
+	resource        string
+	resourceService string
+	resourceAccount string
+
+	derivedDone bool
+	derived     [8]derivedKey
+	nDerived    int
+}
+
+type derivedKey struct {
+	key    string
+	values [1]string
+}
+
+func (rs *reqState) init(req *Request) error {
+	rs.req = req
+	p, err := parsePrincipal(req.Principal)
+	if err != nil {
+		return err
+	}
+	rs.p = p
+	i := strings.IndexByte(req.Action, ':')
+	if i <= 0 || i == len(req.Action)-1 {
+		return fmt.Errorf("%w: action %q is not service:Action", ErrRequest, req.Action)
+	}
+	rs.action, rs.actionService, rs.actionName = req.Action, req.Action[:i], req.Action[i+1:]
+	rs.actionSvcLower = lowerASCII(rs.actionService)
+	if req.Resource == "" {
+		return fmt.Errorf("%w: empty resource (use \"*\" for actions without a resource)", ErrRequest)
+	}
+	rs.resource = req.Resource
+	rs.resourceAccount = req.ResourceAccount
+	if req.Resource != "*" {
+		a, err := arn.Parse(req.Resource)
+		if err != nil {
+			return fmt.Errorf("%w: resource: %w", ErrRequest, err)
+		}
+		rs.resourceService = a.Service
+		if rs.resourceAccount == "" {
+			rs.resourceAccount = a.Account
+		}
+	}
+	if rs.resourceAccount == "" {
+		rs.resourceAccount = rs.p.account
+	}
+	return nil
+}
+
+// lookup returns the values of a lowercase context key: the request's
+// own, else one derived from the principal and resource.
+func (rs *reqState) lookup(key string) ([]string, bool) {
+	if v, ok := rs.req.Context.get(key); ok {
+		return v, true
+	}
+	if !strings.HasPrefix(key, "aws:") {
+		return nil, false
+	}
+	if !rs.derivedDone {
+		rs.derive()
+	}
+	for i := 0; i < rs.nDerived; i++ {
+		if rs.derived[i].key == key {
+			return rs.derived[i].values[:], true
+		}
+	}
+	return nil, false
+}
+
+func (rs *reqState) addDerived(key, value string) {
+	rs.derived[rs.nDerived] = derivedKey{key: key, values: [1]string{value}}
+	rs.nDerived++
+}
+
+// derive fills the global keys AWS sets from the principal and resource
+// (IAM User Guide, "AWS global condition context keys").
+func (rs *reqState) derive() {
+	rs.derivedDone = true
+	p := &rs.p
+	if p.kind == principalService {
+		rs.addDerived("aws:principalisawsservice", "true")
+		rs.addDerived("aws:principalservicename", p.raw)
+	} else {
+		rs.addDerived("aws:principalisawsservice", "false")
+	}
+	if rs.resourceAccount != "" {
+		rs.addDerived("aws:resourceaccount", rs.resourceAccount)
+	}
+	if !p.isIAM() {
+		return
+	}
+	rs.addDerived("aws:principalaccount", p.account)
+	rs.addDerived("aws:principaltype", principalTypeValues[p.kind])
+	switch p.kind {
+	case principalRoot:
+		rs.addDerived("aws:principalarn", "arn:"+p.partition+":iam::"+p.account+":root")
+		rs.addDerived("aws:userid", p.account)
+	case principalUser:
+		rs.addDerived("aws:principalarn", p.raw)
+		rs.addDerived("aws:username", p.name)
+	case principalRole:
+		rs.addDerived("aws:principalarn", p.raw)
+	case principalSession:
+		// For a role session aws:PrincipalArn is the role's ARN (the path,
+		// absent from the session ARN, is assumed to be /).
+		rs.addDerived("aws:principalarn", "arn:"+p.partition+":iam::"+p.account+":role/"+p.name)
+	case principalFederatedUser:
+		rs.addDerived("aws:principalarn", p.raw)
+		rs.addDerived("aws:userid", p.account+":"+p.name)
+	}
+}

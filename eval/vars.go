@@ -1,0 +1,233 @@
+package eval
+
+import (
+	"strings"
+)
+
+// template is a policy string with its ${...} variables parsed out once
+// at compile time. A template without variables or escapes is just its
+// literal text.
+type template struct {
+	raw   string
+	parts []tpart // nil when raw has no ${...}
+}
+
+type tpartKind uint8
+
+const (
+	partText    tpartKind = iota // literal text; '*' and '?' are wildcards where the operator has them
+	partEscaped                  // ${*}, ${?}, ${$}: a literal character, never a wildcard
+	partVar                      // ${key} or ${key, 'default'}
+)
+
+type tpart struct {
+	kind   tpartKind
+	text   string // text, the escaped character, or the key as written
+	key    string // lowercase key of a variable
+	def    string
+	hasDef bool
+}
+
+// parseTemplate splits s into text, escapes and variables. Under policy
+// Version 2008-10-17 (or none) variables are literal text (vars false).
+func parseTemplate(s string, vars bool) template {
+	t := template{raw: s}
+	if !vars || !strings.Contains(s, "${") {
+		return t
+	}
+	rest := s
+	for {
+		i := strings.Index(rest, "${")
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(rest[i:], '}')
+		if j < 0 {
+			break // an unclosed ${ is literal text
+		}
+		body := rest[i+2 : i+j]
+		if i > 0 {
+			t.parts = append(t.parts, tpart{kind: partText, text: rest[:i]})
+		}
+		switch body {
+		case "*", "?", "$":
+			t.parts = append(t.parts, tpart{kind: partEscaped, text: body})
+		default:
+			p := tpart{kind: partVar, text: body}
+			key := body
+			if k := strings.IndexByte(body, ','); k >= 0 {
+				key = body[:k]
+				def := strings.TrimSpace(body[k+1:])
+				if len(def) >= 2 && def[0] == '\'' && def[len(def)-1] == '\'' {
+					p.def, p.hasDef = def[1:len(def)-1], true
+				}
+			}
+			p.key = lowerASCII(strings.TrimSpace(key))
+			t.parts = append(t.parts, p)
+		}
+		rest = rest[i+j+1:]
+	}
+	if rest != "" {
+		t.parts = append(t.parts, tpart{kind: partText, text: rest})
+	}
+	return t
+}
+
+// hasVars reports whether the template needs the request to resolve.
+func (t *template) hasVars() bool { return t.parts != nil }
+
+// resolveVar returns a variable's value: the request's single value of
+// the key, else the default. Multivalued keys cannot be variables.
+func (rs *reqState) resolveVar(p *tpart) (string, bool) {
+	if vals, ok := rs.lookup(p.key); ok && len(vals) == 1 {
+		return vals[0], true
+	}
+	if p.hasDef {
+		return p.def, true
+	}
+	return "", false
+}
+
+// expand renders the template for the request: variables substituted,
+// escapes turned into their characters. ok is false when a variable has
+// no value and no default.
+func (t *template) expand(rs *reqState) (string, bool) {
+	if t.parts == nil {
+		return t.raw, true
+	}
+	var b strings.Builder
+	for i := range t.parts {
+		p := &t.parts[i]
+		switch p.kind {
+		case partText, partEscaped:
+			b.WriteString(p.text)
+		case partVar:
+			v, ok := rs.resolveVar(p)
+			if !ok {
+				return "", false
+			}
+			b.WriteString(v)
+		}
+	}
+	return b.String(), true
+}
+
+// equals compares s with the expanded template without building it.
+func (t *template) equals(rs *reqState, s string, fold bool) (match, resolved bool) {
+	if t.parts == nil {
+		if fold {
+			return strings.EqualFold(t.raw, s), true
+		}
+		return t.raw == s, true
+	}
+	for i := range t.parts {
+		p := &t.parts[i]
+		text := p.text
+		if p.kind == partVar {
+			v, ok := rs.resolveVar(p)
+			if !ok {
+				return false, false
+			}
+			text = v
+		}
+		if len(s) < len(text) {
+			return false, true
+		}
+		if fold {
+			if !strings.EqualFold(s[:len(text)], text) {
+				return false, true
+			}
+		} else if s[:len(text)] != text {
+			return false, true
+		}
+		s = s[len(text):]
+	}
+	return s == "", true
+}
+
+// globPattern renders the template as a glob pattern for likeMatch:
+// escaped characters and variable values are marked literal with a NUL
+// prefix (a NUL in the policy text is itself written as two NULs).
+func (t *template) globPattern(rs *reqState, buf []byte) ([]byte, bool) {
+	for i := range t.parts {
+		p := &t.parts[i]
+		switch p.kind {
+		case partText:
+			buf = appendGlobText(buf, p.text, false)
+		case partEscaped:
+			buf = appendGlobText(buf, p.text, true)
+		case partVar:
+			v, ok := rs.resolveVar(p)
+			if !ok {
+				return buf, false
+			}
+			buf = appendGlobText(buf, v, true)
+		}
+	}
+	return buf, true
+}
+
+func appendGlobText(buf []byte, s string, literal bool) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == 0 || (literal && (c == '*' || c == '?')) {
+			buf = append(buf, 0)
+		}
+		buf = append(buf, c)
+	}
+	return buf
+}
+
+// likeMatch is StringLike matching against a pattern built by
+// globPattern: '*' any run, '?' one character, NUL-prefixed bytes literal.
+func likeMatch(p []byte, s string) bool {
+	pi, si := 0, 0
+	star, mark := -1, 0
+	for si < len(s) {
+		if pi < len(p) {
+			c := p[pi]
+			switch {
+			case c == 0 && pi+1 < len(p):
+				if p[pi+1] == s[si] {
+					pi += 2
+					si++
+					continue
+				}
+			case c == '*':
+				star, mark = pi, si
+				pi++
+				continue
+			case c == '?':
+				pi++
+				si += runeLen(s[si:])
+				continue
+			case c == s[si]:
+				pi++
+				si++
+				continue
+			}
+		}
+		if star < 0 {
+			return false
+		}
+		pi = star + 1
+		mark += runeLen(s[mark:])
+		si = mark
+	}
+	for pi < len(p) && p[pi] == '*' {
+		pi++
+	}
+	return pi == len(p)
+}
+
+func runeLen(s string) int {
+	if s[0] < 0x80 {
+		return 1
+	}
+	for n := 1; n < len(s) && n < 4; n++ {
+		if s[n]&0xC0 != 0x80 {
+			return n
+		}
+	}
+	return min(len(s), 4)
+}
