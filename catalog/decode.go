@@ -11,12 +11,14 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/agentiam/agentiam/catalog/internal/format"
 )
 
-// catalog.bin layout (written by internal/gen). All integers are
+// catalog.bin layout (written by internal/format). All integers are
 // uvarints; str is a uvarint length followed by the bytes.
 //
-//	file    = "AGIAMCAT" formatVersion(byte) indexLen index blobs
+//	file    = format.Magic format.Version(byte) indexLen index blobs
 //	index   = str(dataVersion)
 //	          n { str(prefix) offset compressedLen rawLen }   services, sorted
 //	          n { str(key) str(type) str(match) }             global keys
@@ -37,12 +39,7 @@ import (
 //	              list(keys) list(deps) }
 //	list    = n { ref }
 //
-// A match is the key with each variable part replaced by NUL, or "".
-const (
-	fileMagic     = "AGIAMCAT"
-	formatVersion = 1
-	varMark       = "\x00"
-)
+// A match is the key with each variable part replaced by format.VarMark, or "".
 
 //go:embed catalog.bin
 var embedded string
@@ -172,10 +169,10 @@ func (r *reader) ref(table []string) string {
 }
 
 func parseIndex(data string) (*index, error) {
-	if !strings.HasPrefix(data, fileMagic) || len(data) <= len(fileMagic) || data[len(fileMagic)] != formatVersion {
+	if !strings.HasPrefix(data, format.Magic) || len(data) <= len(format.Magic) || data[len(format.Magic)] != format.Version {
 		return nil, fmt.Errorf("%w: bad header", errCorrupt)
 	}
-	r := &reader{s: data, pos: len(fileMagic) + 1}
+	r := &reader{s: data, pos: len(format.Magic) + 1}
 	n := r.count()
 	if r.err != nil {
 		return nil, r.err
@@ -243,7 +240,7 @@ func readGroups(r *reader, services int) map[string][]int {
 func newConditionKey(key, typ, match string) *ConditionKey {
 	k := &ConditionKey{Key: key, Type: typ, Multivalued: strings.HasPrefix(typ, "ArrayOf")}
 	if match != "" {
-		k.parts = strings.Split(match, varMark)
+		k.parts = strings.Split(match, format.VarMark)
 	}
 	return k
 }

@@ -277,48 +277,95 @@ func (r *ResourceType) FormatARN(vars map[string]string) (string, error) {
 	return b.String(), nil
 }
 
-// atom is one position of a glob: a literal byte (>= 0), anyOne or anyRun.
+// atom is one position of a glob over a whole ARN: a literal byte (>= 0)
+// or one of the wildcard atoms below. Wildcards in the first five
+// segments usually cannot match ':'.
 type atom int16
 
 const (
-	anyOne atom = -1 // '?', or the first character of a variable
-	anyRun atom = -2 // '*'
+	anyOne        atom = -1 // any one character
+	anyRun        atom = -2 // any run of characters, even none
+	anyOneNoColon atom = -3
+	anyRunNoColon atom = -4
 )
 
-func appendTemplateAtoms(dst []atom, toks []token) []atom {
-	for _, tok := range toks {
-		switch tok.kind {
-		case literalToken:
-			for i := 0; i < len(tok.text); i++ {
-				dst = append(dst, atom(tok.text[i]))
-			}
-		case variableToken:
-			dst = append(dst, anyOne, anyRun)
-		case starToken:
-			dst = append(dst, anyRun)
-		}
+func (a atom) isRun() bool { return a == anyRun || a == anyRunNoColon }
+
+// single reports whether the single-character atoms x and y (literals or
+// anyOne*) can match the same character.
+func single(x, y atom) bool {
+	switch {
+	case x >= 0 && y >= 0:
+		return x == y
+	case x >= 0:
+		return y == anyOne || x != ':'
+	case y >= 0:
+		return x == anyOne || y != ':'
 	}
-	return dst
+	return true
 }
 
-// patternAtoms reads an IAM resource pattern. Policy variables such as
-// ${aws:username} may take any value, so they become '*'; the escapes
-// ${*}, ${?} and ${$} stand for those literal characters.
+// oneOf is the single-character atom a run repeats.
+func oneOf(run atom) atom {
+	if run == anyRun {
+		return anyOne
+	}
+	return anyOneNoColon
+}
+
+// templateAtoms turns the template into a glob: variables in the first
+// five segments become one or more non-colon characters, variables in the
+// resource part one or more of any character, '*' any run.
+func (t *arnTemplate) atoms() []atom {
+	out := []atom{'a', 'r', 'n'}
+	add := func(toks []token, one, run atom) {
+		out = append(out, ':')
+		for _, tok := range toks {
+			switch tok.kind {
+			case literalToken:
+				for i := 0; i < len(tok.text); i++ {
+					out = append(out, atom(tok.text[i]))
+				}
+			case variableToken:
+				out = append(out, one, run)
+			case starToken:
+				out = append(out, run)
+			}
+		}
+	}
+	for _, seg := range t.segs {
+		add(seg, anyOneNoColon, anyRunNoColon)
+	}
+	add(t.res, anyOne, anyRun)
+	return out
+}
+
+// patternAtoms reads an IAM resource pattern as arn.Match does: in the
+// first five segments '?' and '*' stay within the segment, except a '*'
+// ending its segment, which may cross colons; in the resource part they
+// match anything. Policy variables such as ${aws:username} may take any
+// value, so they become a crossing '*'; the escapes ${*}, ${?} and ${$}
+// stand for those literal characters.
 func patternAtoms(p string) []atom {
 	out := make([]atom, 0, len(p))
+	colons := 0
 	for i := 0; i < len(p); i++ {
 		c := p[i]
+		inResource := colons >= 5
 		switch {
-		case c == '*':
-			out = append(out, anyRun)
-		case c == '?':
+		case c == ':':
+			colons++
+			out = append(out, ':')
+		case c == '?' && inResource:
 			out = append(out, anyOne)
-		case strings.HasPrefix(p[i:], "${"):
+		case c == '?':
+			out = append(out, anyOneNoColon)
+		case c == '*' && (inResource || endsSegment(p, i)):
+			out = append(out, anyRun)
+		case c == '*':
+			out = append(out, anyRunNoColon)
+		case strings.HasPrefix(p[i:], "${") && strings.IndexByte(p[i:], '}') > 0:
 			j := strings.IndexByte(p[i:], '}')
-			if j < 0 {
-				out = append(out, atom(c))
-				continue
-			}
 			switch v := p[i+2 : i+j]; v {
 			case "*", "?", "$":
 				out = append(out, atom(v[0]))
@@ -333,6 +380,15 @@ func patternAtoms(p string) []atom {
 	return out
 }
 
+// endsSegment reports whether the '*' at p[i] is the last character of
+// its segment (a run of stars counts as one).
+func endsSegment(p string, i int) bool {
+	for i+1 < len(p) && p[i+1] == '*' {
+		i++
+	}
+	return i+1 == len(p) || p[i+1] == ':'
+}
+
 // intersect reports whether some string matches both globs.
 func intersect(a, b []atom) bool {
 	la, lb := len(a), len(b)
@@ -344,12 +400,14 @@ func intersect(a, b []atom) bool {
 			switch {
 			case i == la && j == lb:
 				v = true
-			case i < la && a[i] == anyRun:
-				v = f[(i+1)*w+j] || j < lb && f[i*w+j+1]
-			case j < lb && b[j] == anyRun:
-				v = f[i*w+j+1] || i < la && f[(i+1)*w+j]
+			case i < la && a[i].isRun():
+				// The run ends, or it absorbs b[j] (a whole run of b may
+				// always be absorbed, as the empty string).
+				v = f[(i+1)*w+j] || j < lb && (b[j].isRun() || single(oneOf(a[i]), b[j])) && f[i*w+j+1]
+			case j < lb && b[j].isRun():
+				v = f[i*w+j+1] || i < la && single(oneOf(b[j]), a[i]) && f[(i+1)*w+j]
 			case i < la && j < lb:
-				v = (a[i] == b[j] || a[i] == anyOne || b[j] == anyOne) && f[(i+1)*w+j+1]
+				v = single(a[i], b[j]) && f[(i+1)*w+j+1]
 			}
 			f[i*w+j] = v
 		}
@@ -359,57 +417,18 @@ func intersect(a, b []atom) bool {
 
 // MayMatch reports whether the IAM resource pattern (with '*' and '?'
 // wildcards and policy variables, e.g. "arn:aws:s3:::my-bucket/*" or "*")
-// could match at least one ARN of this type. It follows arn.Match: the
-// partition, service, region and account segments are compared one by
-// one, the resource part as a whole, and a pattern with fewer segments
-// that ends in '*' lets its last segment cover the rest. The answer errs
-// towards true: template variables are taken as any non-empty text (so
+// could match at least one ARN of this type under arn.Match. Both the
+// pattern and the template are read as globs over the whole ARN and
+// MayMatch decides whether they share a string. The answer errs towards
+// true: template variables are taken as any non-empty text (so
 // "arn:aws:s3:::a/b" is taken to fit a bucket named "a/b"), and policy
-// variables as any text. It is false only when no ARN can match both.
+// variables as any text. It is false only when no ARN of the type can match.
 func (r *ResourceType) MayMatch(pattern string) bool {
+	if pattern == "*" {
+		return true
+	}
 	if !r.tmpl.valid {
 		return false
 	}
-	t := &r.tmpl
-	var tparts [6][]atom
-	tparts[0] = []atom{'a', 'r', 'n'}
-	for i, seg := range t.segs {
-		tparts[i+1] = appendTemplateAtoms(nil, seg)
-	}
-	tparts[5] = appendTemplateAtoms(nil, t.res)
-
-	pa := patternAtoms(pattern)
-	var parts [][]atom
-	for len(parts) < 5 {
-		i := indexAtom(pa, ':')
-		if i < 0 {
-			break
-		}
-		parts = append(parts, pa[:i])
-		pa = pa[i+1:]
-	}
-	parts = append(parts, pa)
-	k := len(parts)
-	if k < 6 && (len(pa) == 0 || pa[len(pa)-1] != anyRun) {
-		return false
-	}
-	for i := 0; i < k-1; i++ {
-		if !intersect(parts[i], tparts[i]) {
-			return false
-		}
-	}
-	rest := tparts[k-1]
-	for _, tp := range tparts[k:] {
-		rest = append(append(rest[:len(rest):len(rest)], ':'), tp...)
-	}
-	return intersect(parts[k-1], rest)
-}
-
-func indexAtom(a []atom, c atom) int {
-	for i, x := range a {
-		if x == c {
-			return i
-		}
-	}
-	return -1
+	return intersect(patternAtoms(pattern), r.tmpl.atoms())
 }

@@ -7,52 +7,11 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/agentiam/agentiam/catalog/internal/format"
 )
 
 const globalKeysFile = "dist/esm/globalConditionKeys.js"
-
-// Model of what the catalog keeps; descriptions are dropped.
-type catalog struct {
-	version  string
-	services []*service // sorted by prefix
-	globals  []condKey  // sorted by lowercase key
-	rcp      []string   // sorted
-}
-
-type service struct {
-	prefix, name string
-	actions      []action  // sorted by lowercase name
-	resTypes     []resType // sorted by lowercase name
-	keys         []condKey // sorted by lowercase key
-}
-
-type action struct {
-	name, access string
-	resources    []actionRes // source order
-	keys, deps   []string
-}
-
-type actionRes struct {
-	resType    int // index into service.resTypes
-	required   bool
-	keys, deps []string
-}
-
-type resType struct {
-	name, arn string
-	keys      []string
-}
-
-type condKey struct {
-	key, typ string
-	// match is key with each variable part replaced by varMark, or ""
-	// when the key has no variable part.
-	match string
-}
-
-// varMark stands for a variable part of a condition key template in
-// condKey.match; it cannot occur in a key.
-const varMark = "\x00"
 
 // JSON shapes of data/*.
 type (
@@ -90,7 +49,7 @@ func decodeFile(files map[string][]byte, name string, v any) error {
 	return nil
 }
 
-func load(files map[string][]byte) (*catalog, error) {
+func load(files map[string][]byte) (*format.Catalog, error) {
 	var pkg struct {
 		Version string `json:"version"`
 	}
@@ -100,7 +59,7 @@ func load(files map[string][]byte) (*catalog, error) {
 	if pkg.Version != dataVersion {
 		return nil, fmt.Errorf("package.json version %q, want %q", pkg.Version, dataVersion)
 	}
-	cat := &catalog{version: pkg.Version}
+	cat := &format.Catalog{Version: pkg.Version}
 
 	var prefixes []string
 	var names map[string]string
@@ -111,7 +70,7 @@ func load(files map[string][]byte) (*catalog, error) {
 	if err := decodeFile(files, "data/serviceNames.json", &names); err != nil {
 		return nil, err
 	}
-	if err := decodeFile(files, "data/rcpSupportedServices.json", &cat.rcp); err != nil {
+	if err := decodeFile(files, "data/rcpSupportedServices.json", &cat.RCP); err != nil {
 		return nil, err
 	}
 	if err := decodeFile(files, "data/conditionPatterns.json", &patterns); err != nil {
@@ -122,27 +81,27 @@ func load(files map[string][]byte) (*catalog, error) {
 		return nil, err
 	}
 	slices.Sort(prefixes)
-	slices.Sort(cat.rcp)
+	slices.Sort(cat.RCP)
 	for _, p := range prefixes {
 		s, err := loadService(files, p, names[p], templates)
 		if err != nil {
 			return nil, err
 		}
-		cat.services = append(cat.services, s)
+		cat.Services = append(cat.Services, s)
 	}
-	for _, p := range cat.rcp {
+	for _, p := range cat.RCP {
 		if !slices.Contains(prefixes, p) {
 			return nil, fmt.Errorf("rcpSupportedServices lists unknown service %q", p)
 		}
 	}
-	cat.globals, err = globalKeys(files[globalKeysFile])
+	cat.Globals, err = globalKeys(files[globalKeysFile])
 	if err != nil {
 		return nil, err
 	}
 	return cat, nil
 }
 
-func loadService(files map[string][]byte, prefix, name string, templates map[string]string) (*service, error) {
+func loadService(files map[string][]byte, prefix, name string, templates map[string]string) (*format.Service, error) {
 	if prefix == "" || prefix != strings.ToLower(prefix) {
 		return nil, fmt.Errorf("service prefix %q is not lowercase", prefix)
 	}
@@ -163,57 +122,68 @@ func loadService(files map[string][]byte, prefix, name string, templates map[str
 	if err := decodeFile(files, "data/conditionKeys/"+prefix+".json", &cks); err != nil {
 		return nil, err
 	}
-	s := &service{prefix: prefix, name: name}
+	s := &format.Service{Prefix: prefix, Name: name}
 
 	for _, rt := range rts {
-		if rt.Key == "" || !strings.HasPrefix(rt.ARN, "arn:") {
+		// The catalog compares names with ASCII case folding.
+		arnParts := strings.Count(templateVar.ReplaceAllLiteralString(rt.ARN, "v"), ":") + 1
+		if rt.Key == "" || !isASCII(rt.Key) || !strings.HasPrefix(rt.ARN, "arn:") || arnParts < 6 {
 			return nil, fmt.Errorf("%s: resource type %q has ARN %q", prefix, rt.Key, rt.ARN)
 		}
-		s.resTypes = append(s.resTypes, resType{name: rt.Key, arn: rt.ARN, keys: nonNil(rt.ConditionKeys)})
+		s.ResourceTypes = append(s.ResourceTypes, format.ResourceType{Name: rt.Key, ARN: rt.ARN, Keys: nonNil(rt.ConditionKeys)})
 	}
-	slices.SortFunc(s.resTypes, func(a, b resType) int { return cmpFold(a.name, b.name) })
+	slices.SortFunc(s.ResourceTypes, func(a, b format.ResourceType) int { return cmpFold(a.Name, b.Name) })
 	rtIndex := map[string]int{}
-	for i, rt := range s.resTypes {
-		l := strings.ToLower(rt.name)
+	for i, rt := range s.ResourceTypes {
+		l := strings.ToLower(rt.Name)
 		if _, dup := rtIndex[l]; dup {
-			return nil, fmt.Errorf("%s: resource types differ only in case: %q", prefix, rt.name)
+			return nil, fmt.Errorf("%s: resource types differ only in case: %q", prefix, rt.Name)
 		}
 		rtIndex[l] = i
 	}
 
 	for _, ck := range cks {
-		if ck.Key == "" || ck.Type == "" {
+		if ck.Key == "" || !isASCII(ck.Key) || ck.Type == "" {
 			return nil, fmt.Errorf("%s: condition key %q has type %q", prefix, ck.Key, ck.Type)
 		}
 		m, err := keyMatch(ck.Key, templates)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", prefix, err)
 		}
-		s.keys = append(s.keys, condKey{key: ck.Key, typ: ck.Type, match: m})
+		s.Keys = append(s.Keys, format.ConditionKey{Key: ck.Key, Type: ck.Type, Match: m})
 	}
-	slices.SortFunc(s.keys, func(a, b condKey) int { return cmpFold(a.key, b.key) })
-	for i := 1; i < len(s.keys); i++ {
-		if strings.EqualFold(s.keys[i-1].key, s.keys[i].key) {
-			return nil, fmt.Errorf("%s: condition keys differ only in case: %q", prefix, s.keys[i].key)
+	slices.SortFunc(s.Keys, func(a, b format.ConditionKey) int { return cmpFold(a.Key, b.Key) })
+	for i := 1; i < len(s.Keys); i++ {
+		if strings.EqualFold(s.Keys[i-1].Key, s.Keys[i].Key) {
+			return nil, fmt.Errorf("%s: condition keys differ only in case: %q", prefix, s.Keys[i].Key)
 		}
 	}
 
 	for key, ja := range acts {
-		if ja.Name == "" || strings.ToLower(ja.Name) != key || ja.AccessLevel == "" {
+		if ja.Name == "" || !isASCII(ja.Name) || strings.ToLower(ja.Name) != key || ja.AccessLevel == "" {
 			return nil, fmt.Errorf("%s: action %q: bad name %q or access level %q", prefix, key, ja.Name, ja.AccessLevel)
 		}
-		a := action{name: ja.Name, access: ja.AccessLevel, keys: nonNil(ja.ConditionKeys), deps: nonNil(ja.DependentActions)}
+		a := format.Action{Name: ja.Name, Access: ja.AccessLevel, Keys: nonNil(ja.ConditionKeys), Deps: nonNil(ja.DependentActions)}
 		for _, r := range ja.ResourceTypes {
 			i, ok := rtIndex[strings.ToLower(r.Name)]
 			if !ok {
 				return nil, fmt.Errorf("%s:%s: unknown resource type %q", prefix, ja.Name, r.Name)
 			}
-			a.resources = append(a.resources, actionRes{resType: i, required: r.Required, keys: nonNil(r.ConditionKeys), deps: nonNil(r.DependentActions)})
+			a.Resources = append(a.Resources, format.ActionResource{ResourceType: i, Required: r.Required, Keys: nonNil(r.ConditionKeys), Deps: nonNil(r.DependentActions)})
 		}
-		s.actions = append(s.actions, a)
+		s.Actions = append(s.Actions, a)
 	}
-	slices.SortFunc(s.actions, func(a, b action) int { return cmpFold(a.name, b.name) })
+	slices.SortFunc(s.Actions, func(a, b format.Action) int { return cmpFold(a.Name, b.Name) })
 	return s, nil
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // cmpFold orders by lowercase text, the order the catalog binary-searches.
@@ -247,7 +217,7 @@ func keyTemplates(patterns map[string]map[string]string) (map[string]string, err
 			if len(parts) < 2 {
 				return nil, fmt.Errorf("conditionPatterns: regex %q for %q has no variable part", re, key)
 			}
-			out[key] = strings.Join(parts, varMark)
+			out[key] = strings.Join(parts, format.VarMark)
 		}
 	}
 	return out, nil
@@ -262,7 +232,7 @@ func keyMatch(key string, templates map[string]string) (string, error) {
 		return m, nil
 	}
 	if strings.Contains(key, "${") {
-		return templateVar.ReplaceAllLiteralString(key, varMark), nil
+		return templateVar.ReplaceAllLiteralString(key, format.VarMark), nil
 	}
 	if strings.ContainsAny(key, "<>{}$") {
 		return "", fmt.Errorf("condition key %q has a variable part that conditionPatterns.json does not describe", key)
@@ -273,12 +243,12 @@ func keyMatch(key string, templates map[string]string) (string, error) {
 // globalKeys parses the array literal of dist/esm/globalConditionKeys.js.
 // A key with a '/' such as "aws:PrincipalTag/tag-key" stands for any
 // non-empty text after the '/', as the package's own lookup treats it.
-func globalKeys(js []byte) ([]condKey, error) {
+func globalKeys(js []byte) ([]format.ConditionKey, error) {
 	objs, err := parseJSArray(string(js), "export const globalConditionKeys =")
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", globalKeysFile, err)
 	}
-	var keys []condKey
+	var keys []format.ConditionKey
 	seen := map[string]bool{}
 	for _, o := range objs {
 		k, typ := o["key"], o["type"]
@@ -291,13 +261,13 @@ func globalKeys(js []byte) ([]condKey, error) {
 		seen[strings.ToLower(k)] = true
 		m := ""
 		if i := strings.IndexByte(k, '/'); i >= 0 {
-			m = k[:i+1] + varMark
+			m = k[:i+1] + format.VarMark
 		}
-		keys = append(keys, condKey{key: k, typ: typ, match: m})
+		keys = append(keys, format.ConditionKey{Key: k, Type: typ, Match: m})
 	}
 	if len(keys) == 0 {
 		return nil, fmt.Errorf("%s: no global condition keys found", globalKeysFile)
 	}
-	slices.SortFunc(keys, func(a, b condKey) int { return cmpFold(a.key, b.key) })
+	slices.SortFunc(keys, func(a, b format.ConditionKey) int { return cmpFold(a.Key, b.Key) })
 	return keys, nil
 }

@@ -23,6 +23,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/agentiam/agentiam/catalog/internal/format"
 )
 
 // The pinned source. To refresh, change both lines (the integrity is the
@@ -63,7 +65,7 @@ func run(tarball, out string) error {
 	if err != nil {
 		return err
 	}
-	bin, err := encode(cat)
+	bin, err := format.Encode(cat)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,8 @@
-package main
+// Package format defines the catalog's embedded binary format and its
+// encoder: internal/gen fills the model from the npm package and the
+// catalog package decodes what Encode writes (see catalog/decode.go for
+// the layout).
+package format
 
 import (
 	"bytes"
@@ -9,10 +13,12 @@ import (
 	"strings"
 )
 
-// The binary format; catalog/decode.go reads it and documents it in full.
+// Magic and Version open the file; VarMark stands for a variable part of
+// a condition key template in ConditionKey.Match and cannot occur in a key.
 const (
-	magic         = "AGIAMCAT"
-	formatVersion = 1
+	Magic   = "AGIAMCAT"
+	Version = 1
+	VarMark = "\x00"
 )
 
 type writer struct{ bytes.Buffer }
@@ -26,14 +32,15 @@ func (w *writer) str(s string) {
 	w.WriteString(s)
 }
 
-func encode(cat *catalog) ([]byte, error) {
+// Encode writes the whole catalog file.
+func Encode(cat *Catalog) ([]byte, error) {
 	var blobs bytes.Buffer
 	var index writer
-	index.str(cat.version)
-	index.uvarint(len(cat.services))
+	index.str(cat.Version)
+	index.uvarint(len(cat.Services))
 	svcIndex := map[string]int{}
-	for i, s := range cat.services {
-		raw := encodeService(s)
+	for i, s := range cat.Services {
+		raw := EncodeService(s)
 		var z bytes.Buffer
 		fw, err := flate.NewWriter(&z, flate.BestCompression)
 		if err != nil {
@@ -45,24 +52,28 @@ func encode(cat *catalog) ([]byte, error) {
 		if err := fw.Close(); err != nil {
 			return nil, err
 		}
-		index.str(s.prefix)
+		index.str(s.Prefix)
 		index.uvarint(blobs.Len())
 		index.uvarint(z.Len())
 		index.uvarint(len(raw))
 		blobs.Write(z.Bytes())
-		svcIndex[s.prefix] = i
+		svcIndex[s.Prefix] = i
 	}
 
-	index.uvarint(len(cat.globals))
-	for _, k := range cat.globals {
-		index.str(k.key)
-		index.str(k.typ)
-		index.str(k.match)
+	index.uvarint(len(cat.Globals))
+	for _, k := range cat.Globals {
+		index.str(k.Key)
+		index.str(k.Type)
+		index.str(k.Match)
 	}
 
-	index.uvarint(len(cat.rcp))
-	for _, p := range cat.rcp {
-		index.uvarint(svcIndex[p])
+	index.uvarint(len(cat.RCP))
+	for _, p := range cat.RCP {
+		i, ok := svcIndex[p]
+		if !ok {
+			return nil, fmt.Errorf("RCP-supported service %q is not in the catalog", p)
+		}
+		index.uvarint(i)
 	}
 
 	writeGroups(&index, arnServiceIndex(cat))
@@ -73,8 +84,8 @@ func encode(cat *catalog) ([]byte, error) {
 	writeGroups(&index, groups)
 
 	var out writer
-	out.WriteString(magic)
-	out.WriteByte(formatVersion)
+	out.WriteString(Magic)
+	out.WriteByte(Version)
 	out.uvarint(index.Len())
 	out.Write(index.Bytes())
 	out.Write(blobs.Bytes())
@@ -118,12 +129,12 @@ func sortedGroups(m map[string][]int) []group {
 // resource types use that segment although it is not their own prefix
 // (ssm's "bucket" is an s3 ARN). Templates whose service segment is a
 // variable (backup's recoveryPoint) are left out: they fit nearly any ARN.
-func arnServiceIndex(cat *catalog) []group {
+func arnServiceIndex(cat *Catalog) []group {
 	m := map[string][]int{}
-	for i, s := range cat.services {
-		for _, rt := range s.resTypes {
-			seg := strings.ToLower(strings.SplitN(rt.arn, ":", 4)[2])
-			if seg != s.prefix && !strings.Contains(seg, "${") {
+	for i, s := range cat.Services {
+		for _, rt := range s.ResourceTypes {
+			seg := strings.ToLower(strings.SplitN(rt.ARN, ":", 4)[2])
+			if seg != s.Prefix && !strings.Contains(seg, "${") {
 				addToGroup(m, seg, i)
 			}
 		}
@@ -136,20 +147,20 @@ func arnServiceIndex(cat *catalog) []group {
 // their own (sts defines "accounts.google.com:aud"). The name "" collects
 // keys whose prefix has a variable part. "aws:" keys are left out: every
 // one of them that a service lists is also a global key, checked here.
-func keyPrefixIndex(cat *catalog) ([]group, error) {
+func keyPrefixIndex(cat *Catalog) ([]group, error) {
 	m := map[string][]int{}
-	for i, s := range cat.services {
-		for _, k := range s.keys {
-			kp, _, _ := strings.Cut(strings.ToLower(k.key), ":")
+	for i, s := range cat.Services {
+		for _, k := range s.Keys {
+			kp, _, _ := strings.Cut(strings.ToLower(k.Key), ":")
 			switch {
 			case kp == "aws":
-				if !globalCovers(cat.globals, k.key) {
-					return nil, fmt.Errorf("%s: key %q is not a global condition key", s.prefix, k.key)
+				if !globalCovers(cat.Globals, k.Key) {
+					return nil, fmt.Errorf("%s: key %q is not a global condition key", s.Prefix, k.Key)
 				}
 				continue
 			case strings.Contains(kp, "${"):
 				kp = ""
-			case kp == s.prefix:
+			case kp == s.Prefix:
 				continue
 			}
 			addToGroup(m, kp, i)
@@ -161,13 +172,13 @@ func keyPrefixIndex(cat *catalog) ([]group, error) {
 // globalCovers reports whether a global key (or global template) has the
 // same shape as the service key: same text, or both templates with the
 // same text before the variable part.
-func globalCovers(globals []condKey, key string) bool {
+func globalCovers(globals []ConditionKey, key string) bool {
 	for _, g := range globals {
-		if strings.EqualFold(g.key, key) {
+		if strings.EqualFold(g.Key, key) {
 			return true
 		}
-		if g.match != "" {
-			lit := strings.TrimSuffix(g.match, varMark)
+		if g.Match != "" {
+			lit := strings.TrimSuffix(g.Match, VarMark)
 			if i := strings.Index(key, "${"); i >= 0 && strings.EqualFold(key[:i], lit) {
 				return true
 			}
@@ -176,9 +187,9 @@ func globalCovers(globals []condKey, key string) bool {
 	return false
 }
 
-// encodeService writes one service: a string table followed by the body,
+// EncodeService returns one service, uncompressed: a string table followed by the body,
 // which refers to strings by table index.
-func encodeService(s *service) []byte {
+func EncodeService(s *Service) []byte {
 	var body writer
 	table := map[string]int{}
 	var strs []string
@@ -200,38 +211,38 @@ func encodeService(s *service) []byte {
 		}
 	}
 
-	ref(s.name)
-	body.uvarint(len(s.resTypes))
-	for _, rt := range s.resTypes {
-		ref(rt.name)
-		ref(rt.arn)
-		list(rt.keys)
+	ref(s.Name)
+	body.uvarint(len(s.ResourceTypes))
+	for _, rt := range s.ResourceTypes {
+		ref(rt.Name)
+		ref(rt.ARN)
+		list(rt.Keys)
 	}
-	body.uvarint(len(s.keys))
-	for _, k := range s.keys {
-		ref(k.key)
-		ref(k.typ)
-		ref(k.match)
+	body.uvarint(len(s.Keys))
+	for _, k := range s.Keys {
+		ref(k.Key)
+		ref(k.Type)
+		ref(k.Match)
 	}
-	body.uvarint(len(s.actions))
+	body.uvarint(len(s.Actions))
 	resources := 0
-	for _, a := range s.actions {
-		ref(a.name)
-		ref(a.access)
-		body.uvarint(len(a.resources))
-		resources += len(a.resources)
-		for _, r := range a.resources {
-			body.uvarint(r.resType)
-			if r.required {
+	for _, a := range s.Actions {
+		ref(a.Name)
+		ref(a.Access)
+		body.uvarint(len(a.Resources))
+		resources += len(a.Resources)
+		for _, r := range a.Resources {
+			body.uvarint(r.ResourceType)
+			if r.Required {
 				body.WriteByte(1)
 			} else {
 				body.WriteByte(0)
 			}
-			list(r.keys)
-			list(r.deps)
+			list(r.Keys)
+			list(r.Deps)
 		}
-		list(a.keys)
-		list(a.deps)
+		list(a.Keys)
+		list(a.Deps)
 	}
 
 	var out writer
@@ -244,4 +255,43 @@ func encodeService(s *service) []byte {
 	out.uvarint(refs)
 	out.Write(body.Bytes())
 	return out.Bytes()
+}
+
+// Catalog is what the catalog keeps of the npm package; descriptions are dropped.
+type Catalog struct {
+	Version  string
+	Services []*Service     // sorted by prefix
+	Globals  []ConditionKey // sorted by lowercase key
+	RCP      []string       // sorted
+}
+
+type Service struct {
+	Prefix, Name  string
+	Actions       []Action       // sorted by lowercase name
+	ResourceTypes []ResourceType // sorted by lowercase name
+	Keys          []ConditionKey // sorted by lowercase key
+}
+
+type Action struct {
+	Name, Access string
+	Resources    []ActionResource // source order
+	Keys, Deps   []string
+}
+
+type ActionResource struct {
+	ResourceType int // index into Service.ResourceTypes
+	Required     bool
+	Keys, Deps   []string
+}
+
+type ResourceType struct {
+	Name, ARN string
+	Keys      []string
+}
+
+type ConditionKey struct {
+	Key, Type string
+	// Match is Key with each variable part replaced by VarMark, or ""
+	// when the key has no variable part.
+	Match string
 }
