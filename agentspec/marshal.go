@@ -1,0 +1,184 @@
+package agentspec
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Marshal writes the spec as agentiam.yaml text that Parse reads back to
+// an equal spec. Keys at their default value are left out. header, if
+// not empty, is written first as comment lines.
+func Marshal(s *Spec, header string) []byte {
+	var b bytes.Buffer
+	for _, line := range strings.Split(strings.TrimRight(header, "\n"), "\n") {
+		if header != "" {
+			fmt.Fprintf(&b, "# %s\n", line)
+		}
+	}
+	fmt.Fprintf(&b, "version: %d\naccount: %s\nregion: %s\nagents:\n", SpecVersion, quoteAlways(s.Account), scalar(s.Region))
+	for _, a := range s.Agents {
+		marshalAgent(&b, s, a)
+	}
+	if len(s.Callers) > 0 {
+		b.WriteString("callers:\n")
+		for _, c := range s.Callers {
+			fmt.Fprintf(&b, "  %s:", scalar(c.Name))
+			if len(c.Agents) == 0 && !c.Delete {
+				b.WriteString(" {}\n")
+				continue
+			}
+			b.WriteString("\n")
+			list(&b, "    ", "agents", c.Agents)
+			if c.Delete {
+				b.WriteString("    delete: true\n")
+			}
+		}
+	}
+	return b.Bytes()
+}
+
+func marshalAgent(b *bytes.Buffer, s *Spec, a *Agent) {
+	const in = "    "
+	fmt.Fprintf(b, "  %s:\n%stype: %s\n", scalar(a.Name), in, a.Type)
+	if a.Region != s.Region {
+		fmt.Fprintf(b, "%sregion: %s\n", in, scalar(a.Region))
+	}
+	if len(a.Models) == 0 && a.Type == AgentCore {
+		fmt.Fprintf(b, "%s# models: foundation models and inference profiles the agent calls\n", in)
+	}
+	ids := make([]string, len(a.Models))
+	for i, m := range a.Models {
+		ids[i] = m.ID
+	}
+	list(b, in, "models", ids)
+	kv(b, in, "execution_role", a.ExecutionRole)
+	kv(b, in, "role_name", a.RoleName)
+	if a.Type == AgentCore {
+		if a.Deployment != Container {
+			kv(b, in, "deployment", string(a.Deployment))
+		}
+		if a.Deployment == Container && a.ECRRepository != DefaultECRRepository(a.Name) {
+			kv(b, in, "ecr_repository", a.ECRRepository)
+		}
+		if cb := a.CodeBuild; cb != nil {
+			b.WriteString(in + "build: codebuild\n")
+			custom := cb.Project != DefaultCodeBuildProject(a.Name) || cb.SourceBucket != DefaultSourceBucket(s.Account, a.Region) || cb.ExecutionRole != ""
+			if custom {
+				b.WriteString(in + "codebuild:\n")
+				if cb.Project != DefaultCodeBuildProject(a.Name) {
+					kv(b, in+"  ", "project", cb.Project)
+				}
+				if cb.SourceBucket != DefaultSourceBucket(s.Account, a.Region) {
+					kv(b, in+"  ", "source_bucket", cb.SourceBucket)
+				}
+				kv(b, in+"  ", "execution_role", cb.ExecutionRole)
+			}
+		}
+		if len(a.Memory) > 0 {
+			b.WriteString(in + "memory:\n")
+			for _, m := range a.Memory {
+				fmt.Fprintf(b, "%s  - {id: %s, access: %s}\n", in, scalar(m.ID), m.Access)
+			}
+		}
+		if !a.Identity.Empty() {
+			b.WriteString(in + "identity:\n")
+			list(b, in+"  ", "oauth2_providers", a.Identity.OAuth2Providers)
+			list(b, in+"  ", "api_key_providers", a.Identity.APIKeyProviders)
+		}
+		if g := a.Gateway; g != nil {
+			b.WriteString(in + "gateway:\n")
+			kv(b, in+"  ", "name", g.Name)
+			list(b, in+"  ", "lambda_targets", g.LambdaTargets)
+			if !g.Outbound.Empty() {
+				b.WriteString(in + "  outbound:\n")
+				list(b, in+"    ", "oauth2_providers", g.Outbound.OAuth2Providers)
+				list(b, in+"    ", "api_key_providers", g.Outbound.APIKeyProviders)
+			}
+		}
+		tool(b, in, "code_interpreter", a.CodeInterpreter)
+		tool(b, in, "browser", a.Browser)
+		if a.VPC {
+			b.WriteString(in + "vpc: true\n")
+		}
+		if !a.Observability {
+			b.WriteString(in + "observability: false\n")
+		}
+		list(b, in, "invokes", a.Invokes)
+	} else {
+		kv(b, in, "agent_id", a.AgentID)
+		if len(a.ActionGroups) > 0 {
+			b.WriteString(in + "action_groups:\n")
+			for _, ag := range a.ActionGroups {
+				fmt.Fprintf(b, "%s  - lambda: %s\n", in, scalar(ag.Lambda))
+				kv(b, in+"    ", "schema", ag.Schema)
+			}
+		}
+		list(b, in, "knowledge_bases", a.KnowledgeBases)
+	}
+	if len(a.S3) > 0 {
+		b.WriteString(in + "s3:\n")
+		for _, g := range a.S3 {
+			fmt.Fprintf(b, "%s  - {bucket: %s", in, scalar(g.Bucket))
+			if g.Prefix != "" {
+				fmt.Fprintf(b, ", prefix: %s", scalar(g.Prefix))
+			}
+			fmt.Fprintf(b, ", access: %s}\n", g.Access)
+		}
+	}
+	if len(a.DynamoDB) > 0 {
+		b.WriteString(in + "dynamodb:\n")
+		for _, g := range a.DynamoDB {
+			fmt.Fprintf(b, "%s  - {table: %s, access: %s}\n", in, scalar(g.Table), g.Access)
+		}
+	}
+	list(b, in, "secrets", a.Secrets)
+	list(b, in, "kms_keys", a.KMSKeys)
+	list(b, in, "ssm_parameters", a.SSMParameters)
+}
+
+func kv(b *bytes.Buffer, indent, key, value string) {
+	if value != "" {
+		fmt.Fprintf(b, "%s%s: %s\n", indent, key, scalar(value))
+	}
+}
+
+func list(b *bytes.Buffer, indent, key string, values []string) {
+	if len(values) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "%s%s:\n", indent, key)
+	for _, v := range values {
+		fmt.Fprintf(b, "%s  - %s\n", indent, scalar(v))
+	}
+}
+
+func tool(b *bytes.Buffer, indent, key string, t *Tool) {
+	switch {
+	case t == nil:
+	case t.ID == "":
+		fmt.Fprintf(b, "%s%s: true\n", indent, key)
+	default:
+		fmt.Fprintf(b, "%s%s: {id: %s}\n", indent, key, scalar(t.ID))
+	}
+}
+
+// plainScalar matches strings YAML reads back unchanged without quotes
+// in both block and flow context.
+var plainScalar = regexp.MustCompile(`^[A-Za-z0-9_./-][A-Za-z0-9_./@:+=!-]*$`)
+
+// yamlSpecial are plain scalars YAML would read as something other than a string.
+var yamlSpecial = regexp.MustCompile(`^(?i:true|false|yes|no|on|off|y|n|null|~|[-+]?[0-9][0-9_.]*(e[-+]?[0-9]+)?|[-+]?\.(inf|nan)|0x[0-9a-f]+|0o[0-7]+)$`)
+
+// scalar writes s plainly when that is unambiguous, else double-quoted.
+func scalar(s string) string {
+	if plainScalar.MatchString(s) && !yamlSpecial.MatchString(s) && !strings.HasSuffix(s, ":") && !strings.Contains(s, ": ") {
+		return s
+	}
+	return quoteAlways(s)
+}
+
+// quoteAlways double-quotes s; Go's escapes are a subset of YAML's.
+func quoteAlways(s string) string { return strconv.Quote(s) }

@@ -1,0 +1,215 @@
+// Package agentspec reads agentiam.yaml, the small spec that says which
+// agents exist and what each one uses, and the Bedrock AgentCore starter
+// toolkit's .bedrock_agentcore.yaml. Both are validated with positioned
+// diagnostics; the result is a Spec that rolegen turns into IAM roles.
+package agentspec
+
+import (
+	"errors"
+
+	"github.com/agentiam/agentiam/diag"
+)
+
+// Sentinel errors; errors returned by Parse and ParseToolkit wrap one of them.
+var (
+	// ErrSyntax: the file is not valid YAML.
+	ErrSyntax = errors.New("invalid YAML")
+	// ErrInvalid: valid YAML that is not a valid spec.
+	ErrInvalid = errors.New("invalid spec")
+)
+
+// Error lists every positioned diagnostic of a file that failed to load.
+type Error struct {
+	Diagnostics diag.List
+	kind        error // ErrSyntax or ErrInvalid
+}
+
+func (e *Error) Error() string { return e.Diagnostics.Error() }
+func (e *Error) Unwrap() error { return e.kind }
+
+// SpecVersion is the only spec version this release understands.
+const SpecVersion = 1
+
+// AgentType says which AWS service runs the agent.
+type AgentType string
+
+const (
+	AgentCore    AgentType = "agentcore"     // Amazon Bedrock AgentCore Runtime
+	BedrockAgent AgentType = "bedrock-agent" // Amazon Bedrock Agents
+)
+
+// Deployment is how an AgentCore runtime receives its code.
+type Deployment string
+
+const (
+	Container        Deployment = "container"          // an image in ECR
+	DirectCodeDeploy Deployment = "direct_code_deploy" // a zip the service stores itself
+)
+
+// Access levels of data grants.
+type Access string
+
+const (
+	Read      Access = "read"
+	ReadWrite Access = "read-write"
+)
+
+// Spec is a validated agentiam.yaml.
+type Spec struct {
+	Version   int
+	Account   string // 12 digits
+	Region    string // default region of agents
+	Partition string // derived from Region: aws, aws-cn, aws-us-gov ...
+	Agents    []*Agent
+	Callers   []*Caller
+	// Source is the file name the spec was read from.
+	Source string
+	// Warnings are diagnostics that did not stop loading.
+	Warnings diag.List
+}
+
+// Agent is one agent. Fields after the first block apply to one agent
+// type only; validation rejects them on the other.
+type Agent struct {
+	Name      string
+	Type      AgentType
+	Region    string // effective region (the agent's own or the spec's)
+	Partition string
+	Pos       diag.Pos // position of the agent's name in the source
+	Models    []Model
+
+	// AgentCore runtime.
+
+	// ExecutionRole is the ARN of an existing role to keep: no runtime
+	// role is generated, the role is listed for verification instead.
+	ExecutionRole string
+	// RoleName overrides the toolkit-compatible runtime role name.
+	RoleName        string
+	Deployment      Deployment
+	ECRRepository   string // repository name (not URI)
+	CodeBuild       *CodeBuild
+	Memory          []MemoryGrant
+	Identity        Identity
+	Gateway         *Gateway
+	CodeInterpreter *Tool
+	Browser         *Tool
+	VPC             bool
+	Observability   bool
+	// Invokes names other AgentCore agents of the spec this agent calls.
+	Invokes []string
+
+	// Bedrock Agents.
+
+	// AgentID narrows the service role trust and the Lambda permissions
+	// to one agent once it exists; empty means every agent of the account.
+	AgentID        string
+	ActionGroups   []ActionGroup
+	KnowledgeBases []string
+
+	// Both types.
+
+	S3            []S3Grant
+	DynamoDB      []TableGrant
+	Secrets       []string // secret names or name patterns, or secret ARNs
+	KMSKeys       []string // key ARNs
+	SSMParameters []string // parameter names or patterns ("/support/*")
+}
+
+// ModelKind says what a model entry refers to.
+type ModelKind int
+
+const (
+	// FoundationModel is a base model id such as anthropic.claude-3-haiku-20240307-v1:0.
+	FoundationModel ModelKind = iota
+	// InferenceProfile is a system-defined cross-region inference profile
+	// id such as us.anthropic.claude-sonnet-4-20250514-v1:0.
+	InferenceProfile
+	// ModelARN is any other model resource given by its ARN (application
+	// inference profile, provisioned or imported model, ...).
+	ModelARN
+)
+
+// Model is one entry of an agent's models list.
+type Model struct {
+	ID   string // as written
+	Kind ModelKind
+	// BaseID is the foundation model behind an inference profile.
+	BaseID string
+	// Geography is the profile's prefix (us, eu, apac, global, ...).
+	Geography string
+}
+
+// CodeBuild is present when the agent's image is built by CodeBuild
+// (build: codebuild), as the starter toolkit does.
+type CodeBuild struct {
+	Project      string // default bedrock-agentcore-{name}-builder
+	SourceBucket string // default bedrock-agentcore-codebuild-sources-{account}-{region}
+	// ExecutionRole is an existing CodeBuild role to keep instead of generating one.
+	ExecutionRole string
+}
+
+// MemoryGrant gives the agent data-plane access to one AgentCore memory.
+type MemoryGrant struct {
+	ID     string
+	Access Access
+}
+
+// Identity lists AgentCore Identity credential providers by name.
+type Identity struct {
+	OAuth2Providers []string
+	APIKeyProviders []string
+}
+
+// Empty reports whether no provider is listed.
+func (i Identity) Empty() bool { return len(i.OAuth2Providers) == 0 && len(i.APIKeyProviders) == 0 }
+
+// Gateway is an AgentCore gateway the agent calls, and the targets the
+// gateway itself reaches with its own role.
+type Gateway struct {
+	Name          string
+	LambdaTargets []string // function ARNs
+	Outbound      Identity // credential providers for outbound auth
+}
+
+// Tool is the AWS-owned built-in tool (ID empty) or a custom one.
+type Tool struct {
+	ID string
+}
+
+// ActionGroup is a Bedrock Agents action group backed by Lambda.
+type ActionGroup struct {
+	Lambda string // function ARN
+	Schema string // s3://bucket/key of the OpenAPI schema, optional
+}
+
+// S3Grant gives access to a bucket, optionally under one prefix.
+type S3Grant struct {
+	Bucket string
+	Prefix string
+	Access Access
+}
+
+// TableGrant gives access to one DynamoDB table.
+type TableGrant struct {
+	Table  string
+	Access Access
+}
+
+// Caller is a person or CI pipeline that deploys the agents.
+type Caller struct {
+	Name string
+	// Agents restricts the caller to some agents; empty means all.
+	Agents []string
+	// Delete also allows deleting the agents' resources.
+	Delete bool
+}
+
+// Agent returns the agent with the given name.
+func (s *Spec) Agent(name string) (*Agent, bool) {
+	for _, a := range s.Agents {
+		if a.Name == name {
+			return a, true
+		}
+	}
+	return nil, false
+}
