@@ -1,0 +1,172 @@
+package lint
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/agentiam/agentiam/arn"
+	"github.com/agentiam/agentiam/catalog"
+	"github.com/agentiam/agentiam/policy"
+)
+
+// invokeActions invoke a model or an inference profile.
+var invokeActions = []string{"bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"}
+
+// profileDestinations lists, per geography prefix of a system-defined
+// cross-region inference profile ("us." in us.anthropic.claude-...), the
+// regions it may route a request to. An invocation through a profile is
+// authorized against the profile ARN and against the foundation-model
+// ARN in the destination region. "*" (global profiles) means any
+// commercial region, which only a region wildcard covers. The lists are
+// the documented minimum; a profile may gain regions, which is why a
+// region wildcard is the robust grant.
+var profileDestinations = map[string][]string{
+	"us":     {"us-east-1", "us-east-2", "us-west-2"},
+	"us-gov": {"us-gov-east-1", "us-gov-west-1"},
+	"eu":     {"eu-central-1", "eu-north-1", "eu-west-1", "eu-west-3"},
+	"apac":   {"ap-northeast-1", "ap-northeast-2", "ap-south-1", "ap-southeast-1", "ap-southeast-2"},
+	"jp":     {"ap-northeast-1", "ap-northeast-3"},
+	"au":     {"ap-southeast-2", "ap-southeast-4"},
+	"global": {"*"},
+}
+
+// profileGeography splits a profile id such as "us.anthropic.claude-3-5-haiku-20241022-v1:0"
+// into its geography and model id.
+func profileGeography(id string) (geo, model string, ok bool) {
+	geo, model, ok = strings.Cut(id, ".")
+	if !ok {
+		return "", "", false
+	}
+	_, known := profileDestinations[geo]
+	return geo, model, known
+}
+
+// invokeGrant is one resource of an Allow statement that grants model invocation.
+type invokeGrant struct {
+	st      *policy.Statement
+	v       policy.String
+	pattern string // with variables expanded
+}
+
+// checkInferenceProfiles reports inference profiles granted without the
+// foundation models of their destination regions, and profiles used
+// without their own ARN.
+func checkInferenceProfiles(c *checker) {
+	var grants []invokeGrant
+	var profileKeys []struct {
+		st *policy.Statement
+		k  policy.String
+	}
+	for i, st := range c.doc.Statements {
+		if !allow(st) || st.Resource == nil || !c.invokes(i) {
+			continue
+		}
+		for _, v := range st.Resource.Values {
+			grants = append(grants, invokeGrant{st, v, c.expandVariables(v.Value)})
+		}
+		if st.Condition != nil {
+			for _, op := range st.Condition.Operators {
+				for _, k := range op.Keys {
+					if strings.EqualFold(k.Name.Value, "bedrock:InferenceProfileArn") {
+						profileKeys = append(profileKeys, struct {
+							st *policy.Statement
+							k  policy.String
+						}{st, k.Name})
+					}
+				}
+			}
+		}
+	}
+	if len(grants) == 0 {
+		return
+	}
+	anyProfile := false
+	for _, g := range grants {
+		a, err := arn.Parse(g.pattern)
+		if err != nil || a.Service != "bedrock" {
+			continue
+		}
+		switch word, id, _ := strings.Cut(a.Resource, "/"); word {
+		case "inference-profile":
+			anyProfile = true
+			c.checkProfileModels(g, a, id, grants)
+		case "foundation-model":
+			if _, model, ok := profileGeography(id); ok {
+				c.report(CodeProfileMissingProfileARN, g.st, g.v.Pos, "", "%s is an inference profile id, not a model id, so this foundation-model ARN matches nothing; grant the profile ARN arn:%s:bedrock:REGION:ACCOUNT:inference-profile/%s and the model ARN arn:%s:bedrock:*::foundation-model/%s",
+					id, a.Partition, id, a.Partition, model)
+			}
+		}
+	}
+	if !anyProfile {
+		for _, pk := range profileKeys {
+			c.report(CodeProfileMissingProfileARN, pk.st, pk.k.Pos, "", "the condition expects invocation through an inference profile, but no statement grants an inference-profile ARN, which invoking a profile requires")
+		}
+	}
+}
+
+// invokes reports whether statement i allows model invocation.
+func (c *checker) invokes(i int) bool {
+	for j := range c.actions[i] {
+		r := &c.actions[i][j]
+		if r.all {
+			continue
+		}
+		for _, a := range invokeActions {
+			if r.matches(a) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// checkProfileModels reports a profile whose destination foundation
+// models no invoke grant covers.
+func (c *checker) checkProfileModels(g invokeGrant, a arn.ARN, id string, grants []invokeGrant) {
+	if hasWildcard(id) {
+		fm := foundationModelType()
+		for _, other := range grants {
+			if fm != nil && fm.MayMatch(other.pattern) {
+				return
+			}
+		}
+		c.report(CodeProfileMissingModel, g.st, g.v.Pos, "", "inference profiles are granted, but no foundation-model ARN is, and a profile invocation is also authorized against the foundation model in the destination region; add arn:%s:bedrock:*::foundation-model/MODEL", a.Partition)
+		return
+	}
+	geo, model, ok := profileGeography(id)
+	if !ok || hasWildcard(model) {
+		return
+	}
+	var missing []string
+	for _, region := range profileDestinations[geo] {
+		candidate := fmt.Sprintf("arn:%s:bedrock:%s::foundation-model/%s", a.Partition, region, model)
+		covered := false
+		for _, other := range grants {
+			if arn.Match(other.pattern, candidate) {
+				covered = true
+				break
+			}
+		}
+		if !covered {
+			missing = append(missing, region)
+		}
+	}
+	if len(missing) == 0 {
+		return
+	}
+	where := "the regions " + strings.Join(missing, ", ")
+	if missing[0] == "*" {
+		where = "any region"
+	}
+	sugg := fmt.Sprintf("arn:%s:bedrock:*::foundation-model/%s", a.Partition, model)
+	c.report(CodeProfileMissingModel, g.st, g.v.Pos, sugg, "the cross-region inference profile %s routes requests to %s, where the call is also authorized against the foundation model %s, which this policy does not grant there", id, where, model)
+}
+
+func foundationModelType() *catalog.ResourceType {
+	svc, ok := catalog.Lookup("bedrock")
+	if !ok {
+		return nil
+	}
+	t, _ := svc.ResourceType("foundation-model")
+	return t
+}

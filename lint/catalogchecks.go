@@ -1,0 +1,451 @@
+package lint
+
+import (
+	"encoding/base64"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/agentiam/agentiam/arn"
+	"github.com/agentiam/agentiam/catalog"
+	"github.com/agentiam/agentiam/policy"
+)
+
+// checkActions reports Action / NotAction values that name no real action.
+func checkActions(c *checker) {
+	for i, st := range c.doc.Statements {
+		if st == nil {
+			continue
+		}
+		for _, refs := range [][]actionRef{c.actions[i], c.notActions[i]} {
+			for j := range refs {
+				c.checkActionRef(st, &refs[j])
+			}
+		}
+	}
+}
+
+func (c *checker) checkActionRef(st *policy.Statement, r *actionRef) {
+	s := r.tok.Value
+	switch {
+	case r.all || r.open || r.resolved():
+		return
+	case r.malformed:
+		c.report(CodeUnknownAction, st, r.tok.Pos, "", "%q is not an action; actions are written service:ActionName, such as s3:GetObject", s)
+	case r.service == nil:
+		_, name, _ := strings.Cut(s, ":")
+		sugg := ""
+		if p, ok := catalog.SuggestService(r.prefix); ok {
+			sugg = p + ":" + name
+			if _, err := catalog.LookupAction(sugg); err != nil && !hasWildcard(name) {
+				if a, ok := catalog.SuggestAction(sugg); ok {
+					sugg = a
+				}
+			}
+		}
+		c.report(CodeUnknownServicePrefix, st, r.tok.Pos, sugg, "%q is not an AWS service prefix, so %s matches no action", r.prefix, s)
+	case hasWildcard(s):
+		c.report(CodeWildcardMatchesNone, st, r.tok.Pos, "", "%s matches no action of %s; the pattern grants nothing", s, r.service.Name)
+	default:
+		if m, ok := knownMistakes[strings.ToLower(s)]; ok {
+			c.report(CodeUnknownAction, st, r.tok.Pos, m.action, "%s is not an action of %s (%s)", s, r.service.Name, m.why)
+			return
+		}
+		sugg, _ := catalog.SuggestAction(s)
+		c.report(CodeUnknownAction, st, r.tok.Pos, sugg, "%s is not an action of %s", s, r.service.Name)
+	}
+}
+
+// keyFamily is the operator family a condition key's catalog type calls for.
+type keyFamily struct {
+	fam  operatorFamily
+	arn  bool // an ARN key, which String operators also compare
+	name string
+}
+
+func familyOf(catalogType string) (keyFamily, bool) {
+	t := strings.ToLower(catalogType)
+	t = strings.TrimPrefix(t, "arrayof")
+	switch t {
+	case "string":
+		return keyFamily{fam: famString, name: catalogType}, true
+	case "arn":
+		return keyFamily{fam: famString, arn: true, name: catalogType}, true
+	case "numeric", "long", "integer", "number":
+		return keyFamily{fam: famNumeric, name: catalogType}, true
+	case "date":
+		return keyFamily{fam: famDate, name: catalogType}, true
+	case "bool", "boolean":
+		return keyFamily{fam: famBool, name: catalogType}, true
+	case "ipaddress", "ip":
+		return keyFamily{fam: famIP, name: catalogType}, true
+	case "binary":
+		return keyFamily{fam: famBinary, name: catalogType}, true
+	}
+	return keyFamily{}, false
+}
+
+// identityProviderKey reports keys set by identity providers in
+// federated trust policies (accounts.google.com:aud,
+// token.actions.githubusercontent.com:sub, saml:aud ...), which are not
+// in the service catalog.
+func identityProviderKey(key string) bool {
+	prefix, _, ok := strings.Cut(key, ":")
+	return ok && (strings.Contains(prefix, ".") || strings.EqualFold(prefix, "saml"))
+}
+
+// checkConditions reports unknown operators and keys, type mismatches
+// between operator, key and value, and service keys no action supports.
+func checkConditions(c *checker) {
+	for i, st := range c.doc.Statements {
+		if st == nil || st.Condition == nil {
+			continue
+		}
+		for _, op := range st.Condition.Operators {
+			info, opOK := parseOperator(op.Name.Value)
+			if !opOK {
+				c.report(CodeUnknownOperator, st, op.Name.Pos, suggestOperator(op.Name.Value), "%q is not a condition operator, so AWS rejects the policy", op.Name.Value)
+			}
+			for _, k := range op.Keys {
+				ck := c.checkConditionKey(st, k)
+				if opOK {
+					c.checkConditionTypes(st, op, info, k, ck)
+				}
+				if ck != nil {
+					c.checkKeyApplicable(i, st, k, ck)
+				}
+			}
+		}
+	}
+}
+
+// checkConditionKey reports an unknown key and returns the catalog's
+// description of a known one (nil when unknown or not in the catalog).
+func (c *checker) checkConditionKey(st *policy.Statement, k policy.ConditionKey) *catalog.ConditionKey {
+	name := k.Name.Value
+	if identityProviderKey(name) {
+		return nil
+	}
+	if ck, ok := catalog.FindConditionKey(name); ok {
+		return ck
+	}
+	prefix, rest, ok := strings.Cut(name, ":")
+	if !ok {
+		c.report(CodeUnknownConditionKey, st, k.Name.Pos, "", "%q is not a condition key; keys are written prefix:Name, such as aws:SourceArn", name)
+		return nil
+	}
+	if strings.EqualFold(prefix, "aws") {
+		c.report(CodeUnknownConditionKey, st, k.Name.Pos, "", "%s is not an AWS global condition key", name)
+		return nil
+	}
+	svc, ok := catalog.Lookup(prefix)
+	if !ok {
+		sugg := ""
+		if p, ok := catalog.SuggestService(prefix); ok {
+			sugg = p + ":" + rest
+		}
+		c.report(CodeUnknownConditionKey, st, k.Name.Pos, sugg, "%q is not an AWS service prefix, so %s is not a condition key", prefix, name)
+		return nil
+	}
+	names := make([]string, len(svc.ConditionKeys))
+	for i, ck := range svc.ConditionKeys {
+		names[i] = ck.Key
+	}
+	c.report(CodeUnknownConditionKey, st, k.Name.Pos, closest(name, names, 3), "%s is not a condition key of %s", name, svc.Name)
+	return nil
+}
+
+// checkConditionTypes reports an operator that does not fit the key's
+// type, and values that the operator cannot compare.
+func (c *checker) checkConditionTypes(st *policy.Statement, op policy.ConditionOperator, info operatorInfo, k policy.ConditionKey, ck *catalog.ConditionKey) {
+	if ck != nil && info.family != famNull {
+		if kf, ok := familyOf(ck.Type); ok && !operatorFits(info.family, kf, k) {
+			c.report(CodeOperatorTypeMismatch, st, op.Name.Pos, "", "%s compares %s values, but %s is of type %s", op.Name.Value, info.family, k.Name.Value, kf.name)
+			return
+		}
+	}
+	for _, v := range k.Values {
+		if v.Kind == policy.KindString && hasVariable(v.Value) {
+			continue
+		}
+		if why := valueMismatch(info.family, v); why != "" {
+			c.report(CodeOperatorTypeMismatch, st, v.Pos, "", "%s needs %s, not %q", op.Name.Value, why, v.Value)
+		}
+	}
+}
+
+// operatorFits reports whether an operator family may compare a key.
+// String operators compare ARN keys too; Arn operators on a String key
+// are accepted when every value is an ARN pattern, since some services
+// type ARN-valued keys as String.
+func operatorFits(f operatorFamily, kf keyFamily, k policy.ConditionKey) bool {
+	switch {
+	case f == kf.fam:
+		return true
+	case f == famARN && kf.arn:
+		return true
+	case f == famARN && kf.fam == famString:
+		for _, v := range k.Values {
+			if !strings.HasPrefix(v.Value, "arn:") && v.Value != "*" {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// valueMismatch returns what the operator needs when v is not that, or "".
+func valueMismatch(f operatorFamily, v policy.ConditionValue) string {
+	s := v.Value
+	switch f {
+	case famNumeric:
+		if _, err := strconv.ParseFloat(s, 64); err != nil {
+			return "a number"
+		}
+	case famDate:
+		if !isDate(s) {
+			return "a date (ISO 8601 such as 2026-01-31T00:00:00Z, or epoch seconds)"
+		}
+	case famBool, famNull:
+		if !strings.EqualFold(s, "true") && !strings.EqualFold(s, "false") {
+			return "true or false"
+		}
+	case famIP:
+		if _, err := netip.ParsePrefix(s); err != nil {
+			if _, err := netip.ParseAddr(s); err != nil {
+				return "an IP address or CIDR range"
+			}
+		}
+	case famARN:
+		if s != "*" && !strings.HasPrefix(s, "arn:") {
+			return "an ARN"
+		}
+	case famBinary:
+		if _, err := base64.StdEncoding.DecodeString(s); err != nil {
+			return "base64-encoded binary"
+		}
+	}
+	return ""
+}
+
+var dateLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05Z0700", "2006-01-02T15:04Z07:00", "2006-01-02T15:04:05", "2006-01-02"}
+
+func isDate(s string) bool {
+	if _, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return true
+	}
+	for _, l := range dateLayouts {
+		if _, err := time.Parse(l, s); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// checkKeyApplicable reports a service condition key that no action of
+// the statement supports: the key is never in the request, so a
+// positive condition on it never matches.
+func (c *checker) checkKeyApplicable(idx int, st *policy.Statement, k policy.ConditionKey, ck *catalog.ConditionKey) {
+	if strings.HasPrefix(strings.ToLower(ck.Key), "aws:") || st.Action == nil {
+		return
+	}
+	refs := c.actions[idx]
+	if len(refs) == 0 {
+		return
+	}
+	for i := range refs {
+		if !refs[i].resolved() {
+			return // "*", unknown or unexpanded actions: cannot tell
+		}
+	}
+	for i := range refs {
+		for _, a := range refs[i].actions {
+			if actionSupportsKey(a, ck.Key) {
+				return
+			}
+		}
+	}
+	c.report(CodeConditionKeyNotApplicable, st, k.Name.Pos, "", "no action of this statement supports %s, so the request never carries it and the condition cannot be met as intended", k.Name.Value)
+}
+
+func actionSupportsKey(a *catalog.Action, key string) bool {
+	if containsFold(a.ConditionKeys, key) {
+		return true
+	}
+	for _, r := range a.Resources {
+		if containsFold(r.ConditionKeys, key) || r.Type != nil && containsFold(r.Type.ConditionKeys, key) {
+			return true
+		}
+	}
+	return false
+}
+
+func containsFold(list []string, s string) bool {
+	for _, v := range list {
+		if strings.EqualFold(v, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkResources reports resource ARNs that no action of the statement
+// supports, and actions that none of the statement's resources can match.
+func checkResources(c *checker) {
+	for i, st := range c.doc.Statements {
+		if st == nil || st.Action == nil || st.Resource == nil {
+			continue
+		}
+		if _, star := hasStarResource(st); star {
+			continue
+		}
+		refs := c.actions[i]
+		var actions []*catalog.Action
+		complete := true
+		for j := range refs {
+			if refs[j].all || refs[j].open {
+				complete = false
+				break
+			}
+			actions = append(actions, refs[j].actions...)
+		}
+		if !complete || len(actions) == 0 {
+			continue
+		}
+		matched := make([]string, 0, len(st.Resource.Values))
+		for _, v := range st.Resource.Values {
+			pattern := c.expandVariables(v.Value)
+			if _, err := arn.Parse(pattern); err != nil && !hasWildcard(pattern) {
+				continue // invalid-arn-format already says why
+			}
+			if anyActionMatches(actions, pattern) {
+				matched = append(matched, pattern)
+				continue
+			}
+			sugg, why := suggestResource(actions, pattern)
+			c.report(CodeResourceARNMismatch, st, v.Pos, sugg, "no action of this statement supports %s%s, so it grants nothing", v.Value, why)
+		}
+		if len(matched) == 0 {
+			continue
+		}
+		for j := range refs {
+			c.checkActionResources(st, &refs[j], matched)
+		}
+	}
+}
+
+func anyActionMatches(actions []*catalog.Action, pattern string) bool {
+	for _, a := range actions {
+		if actionMayMatch(a, pattern) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkActionResources reports an action none of the resources can match.
+func (c *checker) checkActionResources(st *policy.Statement, r *actionRef, resources []string) {
+	if !r.resolved() {
+		return
+	}
+	onlyStar := true
+	for _, a := range r.actions {
+		onlyStar = onlyStar && len(a.Resources) == 0
+		for _, p := range resources {
+			if actionMayMatch(a, p) {
+				return
+			}
+		}
+	}
+	if onlyStar {
+		c.report(CodeActionResourceMismatch, st, r.tok.Pos, "", "%s supports only Resource \"*\", so the ARNs of this statement never match it; move it to a statement with \"Resource\": \"*\"", r.tok.Value)
+		return
+	}
+	names := make([]string, 0, 4)
+	for _, a := range r.actions {
+		for _, ar := range a.Resources {
+			if ar.Type != nil && !containsString(names, ar.Type.Name) {
+				names = append(names, ar.Type.Name)
+			}
+		}
+	}
+	c.report(CodeActionResourceMismatch, st, r.tok.Pos, "", "%s accepts only %s resources and none of this statement's resources is one, so the statement grants nothing for it", r.tok.Value, strings.Join(names, " or "))
+}
+
+func containsString(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// suggestResource proposes a corrected ARN pattern for one that matches
+// no resource type: without the account id (foundation models have
+// none), or with the resource type word of the closest type
+// ("agent-runtime" -> "runtime").
+func suggestResource(actions []*catalog.Action, pattern string) (suggestion, why string) {
+	a, err := arn.Parse(pattern)
+	if err != nil {
+		return "", ""
+	}
+	if a.Account != "" {
+		b := a
+		b.Account = ""
+		if anyActionMatches(actions, b.String()) {
+			return b.String(), " (" + a.ResourceType() + " ARNs have no account id)"
+		}
+	}
+	word := a.ResourceType()
+	if word == "" {
+		return "", ""
+	}
+	var words []string
+	for _, act := range actions {
+		for _, ar := range act.Resources {
+			if ar.Type == nil {
+				continue
+			}
+			if w := templateWord(ar.Type.ARN); w != "" && !containsString(words, w) {
+				words = append(words, w)
+			}
+		}
+	}
+	best := ""
+	for _, w := range words {
+		if strings.Contains(word, w) || strings.Contains(w, word) {
+			if best == "" || len(w) > len(best) {
+				best = w
+			}
+		}
+	}
+	if best == "" {
+		best = closest(word, words, 3)
+	}
+	if best == "" {
+		return "", ""
+	}
+	b := a
+	b.Resource = best + a.Resource[len(word):]
+	if !anyActionMatches(actions, b.String()) {
+		return "", ""
+	}
+	return b.String(), " (there is no " + word + " resource type; the actions accept " + best + ")"
+}
+
+// templateWord returns the resource type word of an ARN template,
+// "runtime" for "arn:${Partition}:bedrock-agentcore:${Region}:${Account}:runtime/${RuntimeId}".
+func templateWord(template string) string {
+	a, err := arn.Parse(template)
+	if err != nil {
+		return ""
+	}
+	w := a.ResourceType()
+	if strings.Contains(w, "${") {
+		return ""
+	}
+	return w
+}

@@ -1,0 +1,245 @@
+package lint
+
+import (
+	"strings"
+
+	"github.com/agentiam/agentiam/arn"
+	"github.com/agentiam/agentiam/policy"
+)
+
+// checkGrammar reports what the parser cannot know without the policy
+// type: required and forbidden elements, Sids, Version, ARN syntax.
+func checkGrammar(c *checker) {
+	doc := c.doc
+	switch {
+	case doc.Version == nil:
+		c.report(CodeMissingVersion, nil, doc.Pos, policy.Version2012, "the policy has no Version, so AWS reads it as 2008-10-17 and policy variables such as ${aws:username} are literal text; add \"Version\": \"2012-10-17\"")
+	case doc.Version.Value == policy.Version2008:
+		c.report(CodeOldVersion, nil, doc.Version.Pos, policy.Version2012, "Version 2008-10-17 does not support policy variables; use 2012-10-17")
+	}
+	sids := map[string]bool{}
+	for _, st := range c.statements() {
+		if c.parserReported(st, CodeEmptyStatement) {
+			continue
+		}
+		c.checkElements(st)
+		if st.Sid != nil {
+			if sids[st.Sid.Value] && st.Sid.Value != "" {
+				c.report(CodeDuplicateSid, st, st.Sid.Pos, "", "Sid %q is used by an earlier statement; Sids must be unique within a policy", st.Sid.Value)
+			}
+			sids[st.Sid.Value] = true
+			if c.typ != Resource && !alphanumeric(st.Sid.Value) {
+				c.report(CodeInvalidSid, st, st.Sid.Pos, sidSuggestion(st.Sid.Value), "IAM accepts only ASCII letters and digits in a %s policy's Sid, not %q", c.typ, st.Sid.Value)
+			}
+		}
+		for _, l := range []*policy.StringList{st.Resource, st.NotResource} {
+			if l != nil {
+				for _, v := range l.Values {
+					c.checkResourceARN(st, v)
+				}
+			}
+		}
+		for _, p := range []*policy.Principal{st.Principal, st.NotPrincipal} {
+			if p == nil {
+				continue
+			}
+			for _, e := range p.Entries {
+				if e.Type.Value != policy.PrincipalAWS {
+					continue
+				}
+				for _, v := range e.Values.Values {
+					c.checkAWSPrincipal(st, v)
+				}
+			}
+		}
+	}
+}
+
+// checkElements reports required and forbidden elements for the policy type.
+func (c *checker) checkElements(st *policy.Statement) {
+	if st.Action == nil && st.NotAction == nil {
+		c.report(CodeMissingAction, st, st.Pos, "", "the statement has neither Action nor NotAction, so it matches no request")
+	}
+	needsPrincipal := c.typ == Resource || c.typ == Trust || c.typ == RCP
+	hasPrincipal := st.Principal != nil || st.NotPrincipal != nil
+	switch {
+	case needsPrincipal && !hasPrincipal && !c.parserReported(st, policy.CodeInvalidPrincipal) && !c.parserReported(st, policy.CodeInvalidType):
+		c.report(CodeMissingPrincipal, st, st.Pos, "", "a statement of a %s policy needs a Principal that says who it applies to", c.typ)
+	case !needsPrincipal && hasPrincipal:
+		p := st.Principal
+		if p == nil {
+			p = st.NotPrincipal
+		}
+		c.report(CodePrincipalInIdentity, st, p.KeyPos, "", "a %s policy applies to the identity it is attached to and cannot name a Principal; IAM rejects it (did you mean to write a trust or resource policy? use --type)", c.typ)
+	}
+	hasResource := st.Resource != nil || st.NotResource != nil
+	switch {
+	case c.typ == Trust && hasResource:
+		l := st.Resource
+		if l == nil {
+			l = st.NotResource
+		}
+		c.report(CodeResourceInTrust, st, l.KeyPos, "", "a role trust policy applies to the role itself and cannot have a Resource element; IAM rejects it")
+	case c.typ != Trust && !hasResource:
+		c.report(CodeMissingResource, st, st.Pos, "", "the statement has neither Resource nor NotResource, which a %s policy requires", c.typ)
+	}
+}
+
+func alphanumeric(s string) bool {
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		if !('a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// sidSuggestion turns "Allow model invocation" into "AllowModelInvocation".
+func sidSuggestion(s string) string {
+	var b strings.Builder
+	upper := false
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		switch {
+		case 'a' <= ch && ch <= 'z':
+			if upper {
+				ch -= 'a' - 'A'
+			}
+			b.WriteByte(ch)
+			upper = false
+		case 'A' <= ch && ch <= 'Z' || '0' <= ch && ch <= '9':
+			b.WriteByte(ch)
+			upper = false
+		default:
+			upper = true
+		}
+	}
+	return b.String()
+}
+
+// checkResourceARN reports a Resource value that IAM would reject or
+// that can never match: not "*" and not an ARN, an unknown partition, a
+// malformed region or account.
+func (c *checker) checkResourceARN(st *policy.Statement, v policy.String) {
+	s := v.Value
+	if s == "*" || s == "" {
+		return
+	}
+	if !strings.HasPrefix(s, "arn:") {
+		c.report(CodeInvalidARNFormat, st, v.Pos, "", "%q is neither \"*\" nor an ARN (arn:partition:service:region:account:resource)", s)
+		return
+	}
+	a, err := arn.Parse(s)
+	if err != nil {
+		if !hasWildcard(s) {
+			c.report(CodeInvalidARNFormat, st, v.Pos, "", "%v", err)
+		}
+		return
+	}
+	c.checkARNSegments(st, v, a)
+}
+
+func (c *checker) checkARNSegments(st *policy.Statement, v policy.String, a arn.ARN) {
+	switch {
+	case !arn.KnownPartition(a.Partition) && !hasWildcard(a.Partition) && !hasVariable(a.Partition):
+		c.report(CodeInvalidARNFormat, st, v.Pos, "", "%q is not an AWS partition (aws, aws-cn, aws-us-gov ...)", a.Partition)
+	case !validRegion(a.Region) && !placeholderRegion(a.Region):
+		c.report(CodeInvalidARNFormat, st, v.Pos, "", "%q is not an AWS region (such as us-east-1), nor empty, nor a wildcard", a.Region)
+	case !validAccount(a.Account) && !placeholderAccount(a.Account):
+		c.report(CodeInvalidARNFormat, st, v.Pos, "", "%q is not a 12-digit account id, nor \"aws\", nor empty, nor a wildcard", a.Account)
+	}
+}
+
+// checkAWSPrincipal validates an "AWS" principal: "*", an account id, a
+// unique id, or an IAM / STS ARN without wildcards.
+func (c *checker) checkAWSPrincipal(st *policy.Statement, v policy.String) {
+	s := v.Value
+	switch {
+	case s == "*" || isAccountID(s) || isUniqueID(s) || placeholderAccount(s) && !strings.HasPrefix(s, "arn:"):
+		return
+	case !strings.HasPrefix(s, "arn:"):
+		c.report(CodeInvalidARNFormat, st, v.Pos, "", "AWS principal %q is neither \"*\", a 12-digit account id nor an IAM ARN", s)
+		return
+	}
+	a, err := arn.Parse(s)
+	if err != nil {
+		c.report(CodeInvalidARNFormat, st, v.Pos, "", "%v", err)
+		return
+	}
+	switch {
+	case a.Service != "iam" && a.Service != "sts":
+		c.report(CodeInvalidARNFormat, st, v.Pos, "", "an AWS principal is an iam or sts ARN, not a %s ARN", a.Service)
+	case hasWildcard(s):
+		c.report(CodeInvalidARNFormat, st, v.Pos, "", "IAM rejects wildcards in principal ARNs; use \"*\" with a condition on aws:PrincipalArn instead")
+	default:
+		c.checkARNSegments(st, v, a)
+	}
+}
+
+func hasVariable(s string) bool { return strings.Contains(s, "${") }
+
+// validRegion accepts "", wildcards, variables and names shaped like
+// us-east-1, us-gov-west-1, ap-southeast-2.
+func validRegion(s string) bool {
+	if s == "" || hasWildcard(s) || hasVariable(s) {
+		return true
+	}
+	parts := strings.Split(s, "-")
+	if len(parts) < 3 || len(parts[0]) != 2 || !allIn(parts[0], 'a', 'z') {
+		return false
+	}
+	for _, p := range parts[1 : len(parts)-1] {
+		if p == "" || !allIn(p, 'a', 'z') {
+			return false
+		}
+	}
+	last := parts[len(parts)-1]
+	return last != "" && len(last) <= 2 && allIn(last, '0', '9')
+}
+
+// validAccount accepts "", "aws" (AWS-owned resources), 12 digits,
+// wildcard patterns of digits, and variables.
+func validAccount(s string) bool {
+	if s == "" || s == "aws" || hasVariable(s) {
+		return true
+	}
+	if hasWildcard(s) {
+		return allDigitsOrWildcards(s)
+	}
+	return isAccountID(s)
+}
+
+func isAccountID(s string) bool { return len(s) == 12 && allIn(s, '0', '9') }
+
+// isUniqueID recognizes IAM unique ids such as AROAEXAMPLEID12345678.
+func isUniqueID(s string) bool {
+	if len(s) < 16 || len(s) > 128 || !strings.HasPrefix(s, "A") {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		if !('A' <= b && b <= 'Z' || '0' <= b && b <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+func allIn(s string, lo, hi byte) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < lo || s[i] > hi {
+			return false
+		}
+	}
+	return true
+}
+
+func allDigitsOrWildcards(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if b := s[i]; b != '*' && b != '?' && (b < '0' || b > '9') {
+			return false
+		}
+	}
+	return true
+}

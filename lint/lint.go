@@ -1,0 +1,208 @@
+// Package lint checks IAM policy documents against the policy grammar,
+// the embedded AWS service catalog and security rules, and reports
+// positioned diagnostics with stable codes (see Rules and docs/checks.md).
+//
+// Source lints one document from its text; Document lints an already
+// parsed one (the role generator uses it to prove its output clean).
+// Extract and Run lint whole files, Terraform plans included, in parallel.
+package lint
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/agentiam/agentiam/diag"
+	"github.com/agentiam/agentiam/policy"
+)
+
+// PolicyType is the kind of policy a document is, which decides the
+// elements it must or must not have and which checks apply.
+type PolicyType string
+
+const (
+	Identity PolicyType = "identity" // attached to a user, group or role
+	Resource PolicyType = "resource" // attached to a resource (bucket, key, function ...)
+	Trust    PolicyType = "trust"    // a role's trust (assume-role) policy
+	SCP      PolicyType = "scp"      // service control policy
+	RCP      PolicyType = "rcp"      // resource control policy
+	Boundary PolicyType = "boundary" // permissions boundary
+	Session  PolicyType = "session"  // session policy passed to AssumeRole
+)
+
+// SizeClass selects the IAM size quota of an identity policy.
+type SizeClass string
+
+const (
+	// Inline: a role's inline policies, 10,240 characters.
+	Inline SizeClass = "inline"
+	// Managed: a customer managed policy, 6,144 characters.
+	Managed SizeClass = "managed"
+)
+
+// ErrUnknownType is wrapped by ParseType's error.
+var ErrUnknownType = errors.New("unknown policy type")
+
+// typeNames lists what --type and the config accept; "managed" and
+// "inline" are identity policies with that size quota.
+var typeNames = []string{"identity", "inline", "managed", "resource", "trust", "scp", "rcp", "boundary", "session"}
+
+// TypeNames returns the accepted --type values.
+func TypeNames() []string { return append([]string(nil), typeNames...) }
+
+// ParseType parses a --type value: a policy type, or "managed" /
+// "inline" for an identity policy with that size quota.
+func ParseType(s string) (PolicyType, SizeClass, error) {
+	switch strings.ToLower(s) {
+	case "identity":
+		return Identity, "", nil
+	case "inline":
+		return Identity, Inline, nil
+	case "managed":
+		return Identity, Managed, nil
+	case "resource":
+		return Resource, "", nil
+	case "trust":
+		return Trust, "", nil
+	case "scp":
+		return SCP, "", nil
+	case "rcp":
+		return RCP, "", nil
+	case "boundary":
+		return Boundary, "", nil
+	case "session":
+		return Session, "", nil
+	}
+	return "", "", fmt.Errorf("%w %q (want one of %s)", ErrUnknownType, s, strings.Join(typeNames, ", "))
+}
+
+// Options control one lint run.
+type Options struct {
+	// Type forces the policy type; empty detects it (see DetectType).
+	Type PolicyType
+	// Size selects the quota of an identity policy; empty means Inline.
+	Size SizeClass
+	// Ignore drops diagnostics with these codes.
+	Ignore []string
+	// Severity overrides the severity of codes.
+	Severity map[string]diag.Severity
+}
+
+// Source parses and lints one policy document. name is the file name
+// used in diagnostics. The result is sorted by position.
+func Source(name string, src []byte, opts Options) diag.List {
+	l, _ := source(name, src, opts)
+	return l
+}
+
+// source also returns the policy type that was linted for, "" when the
+// document did not parse.
+func source(name string, src []byte, opts Options) (diag.List, PolicyType) {
+	doc, err := policy.Parse(name, src)
+	var out diag.List
+	if err != nil {
+		var pe *policy.ParseError
+		if errors.As(err, &pe) {
+			out = append(out, pe.Diags...)
+		} else {
+			out = append(out, diag.Diagnostic{File: name, Severity: diag.Error, Code: CodeSyntaxError, Message: err.Error(), Statement: -1})
+		}
+	}
+	if doc == nil {
+		return finish(out, opts), ""
+	}
+	c := newChecker(doc, src, opts, out)
+	c.run()
+	return finish(append(out, c.out...), opts), c.typ
+}
+
+// Document lints a parsed document. Without the source text, positions
+// are those stored in the document and the size quota is measured on
+// the canonical form.
+func Document(doc *policy.Document, opts Options) diag.List {
+	if doc == nil {
+		return nil
+	}
+	c := newChecker(doc, nil, opts, nil)
+	c.run()
+	return finish(c.out, opts)
+}
+
+// finish applies ignores and severity overrides, then sorts.
+func finish(l diag.List, opts Options) diag.List {
+	out := l[:0]
+	for _, d := range l {
+		if contains(opts.Ignore, d.Code) {
+			continue
+		}
+		if s, ok := opts.Severity[d.Code]; ok {
+			d.Severity = s
+		}
+		out = append(out, d)
+	}
+	out.Sort()
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// trustActions are the actions a role trust policy grants.
+var trustActions = []string{"sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity", "sts:TagSession", "sts:SetSourceIdentity", "sts:SetContext"}
+
+// DetectType guesses the policy type from the document: no Principal
+// means an identity policy; a Principal with only sts:AssumeRole* (and
+// the session-tagging actions) means a trust policy; any other Principal
+// means a resource policy. SCPs, RCPs, boundaries and session policies
+// look like identity or resource policies and must be named with --type.
+func DetectType(doc *policy.Document) PolicyType { return detectType(doc, false) }
+
+// detectType is DetectType, told whether a Principal was present but
+// malformed (the parser dropped it from the document).
+func detectType(doc *policy.Document, hasPrincipal bool) PolicyType {
+	onlyTrust, anyAction := true, false
+	for _, st := range doc.Statements {
+		if st.Principal != nil || st.NotPrincipal != nil {
+			hasPrincipal = true
+		}
+		if st.NotAction != nil {
+			onlyTrust = false
+		}
+		if st.Action == nil {
+			continue
+		}
+		for _, a := range st.Action.Values {
+			anyAction = true
+			if !isTrustAction(a.Value) {
+				onlyTrust = false
+			}
+		}
+	}
+	switch {
+	case !hasPrincipal:
+		return Identity
+	case anyAction && onlyTrust:
+		return Trust
+	}
+	return Resource
+}
+
+// isTrustAction reports whether an action pattern is an sts: pattern
+// naming only role-assumption actions.
+func isTrustAction(pattern string) bool {
+	if !strings.HasPrefix(strings.ToLower(pattern), "sts:") {
+		return false
+	}
+	for _, t := range trustActions {
+		if wildcardFold(pattern, t) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,449 @@
+package lint
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/agentiam/agentiam/arn"
+	"github.com/agentiam/agentiam/catalog"
+	"github.com/agentiam/agentiam/policy"
+)
+
+// dataActions read data: S3 objects, secrets, parameters, decrypted keys.
+var dataActions = []string{
+	"s3:GetObject", "s3:GetObjectVersion",
+	"secretsmanager:GetSecretValue",
+	"ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory",
+	"kms:Decrypt",
+}
+
+// checkWildcards reports broad Allow grants: every action, every action
+// of a service, NotAction, and sensitive or data actions on "*".
+func checkWildcards(c *checker) {
+	for i, st := range c.doc.Statements {
+		if !allow(st) {
+			continue
+		}
+		if st.NotAction != nil {
+			c.report(CodeNotActionWithAllow, st, st.NotAction.KeyPos, "", "Allow with NotAction grants every action not listed, including actions AWS adds later; list the actions to allow instead")
+		}
+		star, hasStar := hasStarResource(st)
+		conditioned := len(restrictingKeys(st)) > 0
+		refs := c.actions[i]
+		for j := range refs {
+			r := &refs[j]
+			switch {
+			case r.all:
+				c.report(CodeWildcardActionAll, st, r.tok.Pos, "", "\"Action\": %q allows every action of every AWS service; list the actions the principal needs", r.tok.Value)
+				continue
+			case r.fullService():
+				name := r.prefix
+				if r.service != nil {
+					name = r.service.Name
+				}
+				c.report(CodeWildcardActionFullService, st, r.tok.Pos, "", "%s allows every action of %s, including destructive and future ones; list the actions the principal needs", r.tok.Value, name)
+				continue
+			}
+			if !hasStar || conditioned || !r.resolved() {
+				continue
+			}
+			var sensitive, data []string
+			for _, a := range r.actions {
+				if len(a.Resources) > 0 && accessIncludes(a.Access, catalog.Write, catalog.PermissionsManagement, catalog.Tagging) {
+					sensitive = append(sensitive, a.FullName())
+				}
+				if containsFold(dataActions, a.FullName()) {
+					data = append(data, a.FullName())
+				}
+			}
+			if len(sensitive) > 0 {
+				c.report(CodeWildcardResourceSensitive, st, r.tok.Pos, "", "%s on \"Resource\": \"*\" (line %d) allows %s on every resource of the account; name the resources' ARNs", r.tok.Value, star.Pos.Line, describeActions(sensitive, "write, permissions-management or tagging"))
+			}
+			if len(data) > 0 {
+				c.report(CodeDataAccessOnStar, st, r.tok.Pos, "", "%s on \"Resource\": \"*\" (line %d) reads every %s in the account; name the buckets, secrets, parameters or keys", r.tok.Value, star.Pos.Line, describeActions(data, "data"))
+			}
+		}
+	}
+}
+
+// describeActions names one action, or counts several with examples.
+func describeActions(names []string, kind string) string {
+	switch len(names) {
+	case 1:
+		return names[0]
+	case 2, 3:
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%d %s actions (%s, ...)", len(names), kind, strings.Join(names[:3], ", "))
+}
+
+// checkPassRole reports iam:PassRole on every role, and without a
+// condition naming the service the role may be passed to.
+func checkPassRole(c *checker) {
+	for i, st := range c.doc.Statements {
+		if !allow(st) {
+			continue
+		}
+		_, hasStar := hasStarResource(st)
+		refs := c.actions[i]
+		for j := range refs {
+			r := &refs[j]
+			if r.all || !r.matches("iam:PassRole") {
+				continue
+			}
+			if hasStar {
+				c.report(CodePassRoleOnStar, st, r.tok.Pos, "", "%s on \"Resource\": \"*\" lets the holder pass any role, including administrator roles, to any service; name the role ARNs", r.tok.Value)
+			}
+			if !hasRestrictingKey(st, "iam:PassedToService") {
+				c.report(CodePassRoleWithoutService, st, r.tok.Pos, "", "%s without an iam:PassedToService condition lets the role be passed to any service; add StringEquals iam:PassedToService (for example bedrock-agentcore.amazonaws.com)", r.tok.Value)
+			}
+		}
+	}
+}
+
+// confusedDeputyKeys restrict a service principal to requests made on
+// behalf of a given account, resource or organization.
+var confusedDeputyKeys = []string{"aws:SourceAccount", "aws:SourceArn", "aws:SourceOrgID", "aws:SourceOrgPaths"}
+
+// publicRestrictingKeys narrow Principal "*" to known callers or networks.
+var publicRestrictingKeys = []string{
+	"aws:SourceAccount", "aws:SourceArn", "aws:SourceOrgID", "aws:SourceOrgPaths",
+	"aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:PrincipalAccount", "aws:PrincipalArn",
+	"aws:PrincipalServiceName", "aws:PrincipalIsAWSService", "aws:SourceVpc", "aws:SourceVpce",
+	"aws:SourceIp", "aws:VpcSourceIp", "aws:userid", "aws:username", "aws:FederatedProvider",
+	"kms:CallerAccount", "kms:ViaService", "s3:DataAccessPointAccount", "lambda:FunctionUrlAuthType",
+}
+
+// computeRolePrincipals assume roles for compute they run, with no
+// source resource to bind: AWS sends no aws:SourceArn / aws:SourceAccount
+// when they assume an instance or function role.
+var computeRolePrincipals = []string{"ec2.amazonaws.com", "lambda.amazonaws.com", "edgelambda.amazonaws.com"}
+
+// agentServices are the Bedrock services that assume agent roles.
+var agentServices = []string{"bedrock-agentcore.amazonaws.com", "bedrock.amazonaws.com"}
+
+// checkPrincipals reports public principals and service principals
+// open to the confused-deputy problem.
+func checkPrincipals(c *checker) {
+	for _, st := range c.statements() {
+		if !allow(st) {
+			continue
+		}
+		if p := st.NotPrincipal; p != nil && !hasRestrictingKey(st, publicRestrictingKeys...) && c.typ != RCP {
+			c.report(CodePublicPrincipal, st, p.KeyPos, "", "Allow with NotPrincipal grants everyone except the listed principals, anonymous users included; name the principals to allow")
+		}
+		p := st.Principal
+		if p == nil {
+			continue
+		}
+		restricted := hasRestrictingKey(st, publicRestrictingKeys...)
+		if p.Wildcard && !restricted && c.typ != RCP {
+			c.report(CodePublicPrincipal, st, p.Pos, "", "\"Principal\": \"*\" allows anyone, in any account or anonymous; add a condition such as aws:PrincipalOrgID or aws:SourceAccount, or name the principals")
+		}
+		deputy := hasRestrictingKey(st, confusedDeputyKeys...)
+		for _, e := range p.Entries {
+			for _, v := range e.Values.Values {
+				switch e.Type.Value {
+				case policy.PrincipalAWS:
+					if v.Value == "*" && !restricted && c.typ != RCP {
+						c.report(CodePublicPrincipal, st, v.Pos, "", "{\"AWS\": \"*\"} allows every AWS account; add a condition such as aws:PrincipalOrgID or aws:PrincipalAccount, or name the principals")
+					}
+				case policy.PrincipalService:
+					c.checkServicePrincipal(st, v, deputy)
+				}
+			}
+		}
+	}
+}
+
+func (c *checker) checkServicePrincipal(st *policy.Statement, v policy.String, deputy bool) {
+	svc := strings.ToLower(v.Value)
+	switch {
+	case !deputy && c.typ == Trust && containsString(computeRolePrincipals, svc):
+	case !deputy:
+		c.report(CodeMissingConfusedDeputy, st, v.Pos, "", "%s is trusted without aws:SourceAccount, aws:SourceArn or aws:SourceOrgID, so the service can be made to act for another account's resources (confused deputy); add a condition on aws:SourceAccount and aws:SourceArn", v.Value)
+	case c.typ == Trust && containsString(agentServices, svc) && !hasRestrictingKey(st, "aws:SourceArn"):
+		c.report(CodeAgentTrustMissingSourceArn, st, v.Pos, "", "%s can assume this role for any of the account's resources; add ArnLike aws:SourceArn with the ARNs of the agent resources that use the role", v.Value)
+	}
+}
+
+// escalationActions let the holder grant itself more permissions when
+// allowed on broad resources.
+var escalationActions = []string{
+	"iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion",
+	"iam:AttachRolePolicy", "iam:AttachUserPolicy", "iam:AttachGroupPolicy",
+	"iam:PutRolePolicy", "iam:PutUserPolicy", "iam:PutGroupPolicy",
+	"iam:UpdateAssumeRolePolicy", "iam:AddUserToGroup",
+	"iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile",
+	"iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary",
+	"iam:PutRolePermissionsBoundary", "iam:PutUserPermissionsBoundary",
+	"lambda:UpdateFunctionCode", "glue:UpdateDevEndpoint",
+}
+
+// computeActions create or change compute that runs with a passed role;
+// with iam:PassRole on broad resources they run code as any role.
+var computeActions = []string{
+	"ec2:RunInstances", "lambda:CreateFunction", "lambda:UpdateFunctionConfiguration",
+	"glue:CreateDevEndpoint", "glue:CreateJob", "cloudformation:CreateStack", "cloudformation:UpdateStack",
+	"datapipeline:CreatePipeline", "ecs:RunTask", "ecs:RegisterTaskDefinition",
+	"sagemaker:CreateNotebookInstance", "sagemaker:CreateTrainingJob", "sagemaker:CreateProcessingJob",
+	"codebuild:CreateProject", "codebuild:UpdateProject", "states:CreateStateMachine",
+	"bedrock-agentcore:CreateAgentRuntime", "bedrock-agentcore:UpdateAgentRuntime",
+	"bedrock-agentcore:CreateCodeInterpreter", "bedrock-agentcore:CreateBrowser",
+	"bedrock-agentcore:CreateGateway", "bedrock:CreateAgent", "bedrock:UpdateAgent",
+}
+
+// broadResource reports "*" or an ARN that covers every resource of its
+// type ("arn:aws:iam::123456789012:role/*", "...:function:*").
+func broadResource(s string) bool {
+	if s == "*" {
+		return true
+	}
+	a, err := arn.Parse(s)
+	if err != nil {
+		return false
+	}
+	if a.Resource == "*" {
+		return true
+	}
+	if i := strings.IndexAny(a.Resource, "/:"); i >= 0 {
+		return strings.Trim(a.Resource[i+1:], "*") == ""
+	}
+	return false
+}
+
+func statementBroad(st *policy.Statement) bool {
+	if st.Resource == nil {
+		return st.NotResource != nil
+	}
+	for _, v := range st.Resource.Values {
+		if broadResource(v.Value) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkPrivilegeEscalation reports the known escalation actions on broad
+// resources, and iam:PassRole on broad resources together with an
+// action that creates compute running with the passed role.
+func checkPrivilegeEscalation(c *checker) {
+	compute := ""
+	computeStmt := -1
+	for i, st := range c.doc.Statements {
+		if !allow(st) || compute != "" {
+			continue
+		}
+		for j := range c.actions[i] {
+			r := &c.actions[i][j]
+			if r.all {
+				continue
+			}
+			for _, a := range computeActions {
+				if r.matches(a) {
+					compute, computeStmt = a, st.Index
+					break
+				}
+			}
+			if compute != "" {
+				break
+			}
+		}
+	}
+	for i, st := range c.doc.Statements {
+		if !allow(st) || !statementBroad(st) {
+			continue
+		}
+		for j := range c.actions[i] {
+			r := &c.actions[i][j]
+			if r.all {
+				continue
+			}
+			var hits []string
+			for _, a := range escalationActions {
+				if r.matches(a) {
+					hits = append(hits, a)
+				}
+			}
+			if len(hits) > 0 {
+				c.report(CodePrivilegeEscalation, st, r.tok.Pos, "", "%s on broad resources lets the holder give itself any permission (%s); scope it to specific ARNs", r.tok.Value, describeActions(hits, "escalation"))
+			}
+			if compute != "" && r.matches("iam:PassRole") {
+				c.report(CodePrivilegeEscalation, st, r.tok.Pos, "", "%s on broad resources with %s (statement %d) lets the holder run code as any role it can pass; scope PassRole to the roles that compute needs", r.tok.Value, compute, computeStmt)
+			}
+		}
+	}
+}
+
+// checkRedundant reports a statement that grants nothing that another
+// statement with the same effect, principal and condition does not.
+func checkRedundant(c *checker) {
+	sts := c.statements()
+	for _, b := range sts {
+		for _, a := range sts {
+			if a == b || !covers(c, a, b) {
+				continue
+			}
+			// Of two identical statements, report only the later one.
+			if covers(c, b, a) && a.Index > b.Index {
+				continue
+			}
+			label := fmt.Sprintf("statement %d", a.Index)
+			if a.Sid != nil {
+				label = fmt.Sprintf("statement %d (%s)", a.Index, a.Sid.Value)
+			}
+			c.report(CodeRedundantStatement, b, b.Pos, "", "everything this statement %ss is already %sed by %s; remove it or merge them", strings.ToLower(b.Effect.Value), strings.ToLower(b.Effect.Value), label)
+			break
+		}
+	}
+}
+
+// covers reports whether statement a matches every request statement b matches.
+func covers(c *checker, a, b *policy.Statement) bool {
+	if a.Effect.Value != b.Effect.Value || a.Action == nil || b.Action == nil || a.Resource == nil || b.Resource == nil ||
+		a.NotPrincipal != nil || b.NotPrincipal != nil {
+		return false
+	}
+	if principalKey(a.Principal) != principalKey(b.Principal) {
+		return false
+	}
+	if a.Condition != nil && conditionKey(a.Condition) != conditionKey(b.Condition) {
+		return false
+	}
+	for _, bv := range b.Action.Values {
+		if !anyPatternCovers(a.Action.Values, bv.Value, true) {
+			return false
+		}
+	}
+	for _, bv := range b.Resource.Values {
+		if !anyPatternCovers(a.Resource.Values, c.expandVariables(bv.Value), false) {
+			return false
+		}
+	}
+	return true
+}
+
+// anyPatternCovers reports whether one of the patterns matches every
+// string that pattern b matches: b's wildcards are matched as text by a
+// '*' of a, never by a '?'.
+func anyPatternCovers(patterns []policy.String, b string, fold bool) bool {
+	for _, p := range patterns {
+		a := p.Value
+		if a == "*" {
+			return true
+		}
+		if hasWildcard(b) && strings.Contains(a, "?") {
+			continue
+		}
+		if fold && arn.WildcardFold(a, b) || !fold && arn.Wildcard(a, b) {
+			return true
+		}
+	}
+	return false
+}
+
+func principalKey(p *policy.Principal) string {
+	if p == nil {
+		return ""
+	}
+	if p.Wildcard {
+		return "*"
+	}
+	parts := make([]string, 0, len(p.Entries))
+	for _, e := range p.Entries {
+		for _, v := range e.Values.Values {
+			parts = append(parts, e.Type.Value+"="+v.Value)
+		}
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, "\x00")
+}
+
+func conditionKey(cond *policy.Condition) string {
+	if cond == nil {
+		return ""
+	}
+	var parts []string
+	for _, op := range cond.Operators {
+		for _, k := range op.Keys {
+			vals := make([]string, len(k.Values))
+			for i, v := range k.Values {
+				vals[i] = v.Value
+			}
+			sort.Strings(vals)
+			parts = append(parts, strings.ToLower(op.Name.Value)+"\x01"+strings.ToLower(k.Name.Value)+"\x01"+strings.Join(vals, "\x02"))
+		}
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, "\x00")
+}
+
+// quota returns the size quota in characters for the policy type, 0 when
+// the quota depends on the service (resource policies).
+func quota(t PolicyType, size SizeClass) (int, string) {
+	switch t {
+	case Identity:
+		if size == Managed {
+			return 6144, "managed policy"
+		}
+		return 10240, "role inline policies"
+	case Boundary:
+		return 6144, "managed policy (permissions boundary)"
+	case Trust:
+		return 2048, "role trust policy"
+	case Session:
+		return 2048, "session policy"
+	case SCP:
+		return 5120, "service control policy"
+	case RCP:
+		return 5120, "resource control policy"
+	}
+	return 0, ""
+}
+
+// checkSize reports a policy over its IAM size quota.
+func checkSize(c *checker) {
+	limit, what := quota(c.typ, c.size)
+	if limit == 0 {
+		return
+	}
+	src := c.src
+	if src == nil {
+		src = policy.Format(c.doc)
+	}
+	if n := PolicySize(src); n > limit {
+		c.report(CodePolicySizeOverQuota, nil, c.doc.Pos, "", "the policy has %d characters (whitespace excluded), over the %d-character quota of a %s; split it or use wildcards for families of actions", n, limit, what)
+	}
+}
+
+// PolicySize counts the characters of a policy as IAM counts them
+// against its quotas: white space outside JSON strings does not count.
+func PolicySize(src []byte) int {
+	n, inString, escaped := 0, false, false
+	for i := 0; i < len(src); {
+		r, w := utf8.DecodeRune(src[i:])
+		i += w
+		switch {
+		case inString:
+			n++
+			switch {
+			case escaped:
+				escaped = false
+			case r == '\\':
+				escaped = true
+			case r == '"':
+				inString = false
+			}
+		case r == '"':
+			n++
+			inString = true
+		case unicode.IsSpace(r) || r == '\uFEFF':
+		default:
+			n++
+		}
+	}
+	return n
+}
