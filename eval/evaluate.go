@@ -364,9 +364,12 @@ func (s *Set) decide(rs *reqState, tr *Trace) Decision {
 		}
 		res = v
 	}
+	// AWS attaches RCPFullAWSAccess to every root, OU and account and it
+	// cannot be detached, so every RCP level allows implicitly and only
+	// Deny statements in RCPs matter (Organizations User Guide, RCPs).
 	orgLevels := func(kind PolicyKind, levels [][]*Policy, skip string) (failedLevel int, ok bool) {
 		for li, level := range levels {
-			allow := false
+			allow := kind == RCP
 			for pi, pol := range level {
 				v, goOn := run(kind, li+1, pi, pol, skip)
 				if !goOn {
@@ -404,7 +407,7 @@ func (s *Set) decide(rs *reqState, tr *Trace) Decision {
 			rcpSkip = "RCPs do not apply to " + rs.actionService + " (the service does not support RCPs)"
 		}
 	}
-	rcpFailed, goOn := orgLevels(RCP, s.RCPs, rcpSkip)
+	_, goOn = orgLevels(RCP, s.RCPs, rcpSkip)
 	if !goOn {
 		return ExplicitlyDenied
 	}
@@ -417,10 +420,6 @@ func (s *Set) decide(rs *reqState, tr *Trace) Decision {
 		if tr != nil {
 			tr.Reason = fmt.Sprintf(format, args...)
 		}
-	}
-	if rcpFailed > 0 {
-		why("implicitly denied: no RCP at level %d allows %s on this resource", rcpFailed, rs.action)
-		return ImplicitlyDenied
 	}
 	if scpFailed > 0 {
 		why("implicitly denied: no SCP at level %d allows %s", scpFailed, rs.action)

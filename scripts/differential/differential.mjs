@@ -1,0 +1,118 @@
+// Differential test: runs JSON Lines requests (agentiam's `simulate --batch`
+// format) through @cloud-copilot/iam-simulate, an independent
+// implementation used only as an external oracle (AGPL: nothing of it is
+// copied into agentiam), and reports where its decision differs from
+// agentiam's.
+//
+// Usage:
+//   node differential.mjs --cases FILE.jsonl [--ours OUT.jsonl] [--report FILE.json]
+//
+// FILE.jsonl lines are agentiam batch requests; a line may carry a "want"
+// field (the conformance corpus export does) that is agentiam's expected
+// decision. --ours gives agentiam's own output for the same file (as
+// written by `agentiam simulate --batch`), matched by id. The time spent
+// in iam-simulate (excluding Node start-up and module loading) is printed.
+import { readFileSync, writeFileSync } from 'node:fs'
+import { runSimulation } from '@cloud-copilot/iam-simulate'
+
+const args = process.argv.slice(2)
+const opt = (name) => {
+  const i = args.indexOf(name)
+  return i >= 0 ? args[i + 1] : undefined
+}
+const casesFile = opt('--cases')
+if (!casesFile) {
+  console.error('usage: node differential.mjs --cases FILE.jsonl [--ours OUT.jsonl] [--report FILE.json]')
+  process.exit(2)
+}
+
+const ours = new Map()
+if (opt('--ours')) {
+  for (const line of readFileSync(opt('--ours'), 'utf8').split('\n')) {
+    if (!line.trim()) continue
+    const r = JSON.parse(line)
+    ours.set(r.id, r.decision)
+  }
+}
+
+const named = (prefix, list) => (list || []).map((policy, i) => ({ name: `${prefix}${i}`, policy }))
+const levels = (prefix, list) =>
+  (list || []).map((level, i) => ({ orgIdentifier: `${prefix}-level${i + 1}`, policies: named(`${prefix}${i + 1}-`, level) }))
+
+function accountOf(arn) {
+  const parts = arn.split(':')
+  return parts.length >= 6 && parts[0] === 'arn' ? parts[4] : ''
+}
+
+function principalAccount(p) {
+  if (/^\d{12}$/.test(p)) return p
+  return accountOf(p)
+}
+
+function toSimulation(c) {
+  const resourceAccount = c.resourceAccount || accountOf(c.resource) || principalAccount(c.principal)
+  const sim = {
+    request: {
+      principal: c.principal,
+      action: c.action,
+      resource: { resource: c.resource, accountId: resourceAccount },
+      contextVariables: c.context || {},
+    },
+    identityPolicies: named('identity', c.identityPolicies),
+    serviceControlPolicies: levels('scp', c.scps),
+    resourceControlPolicies: levels('rcp', c.rcps),
+  }
+  if (c.resourcePolicy) sim.resourcePolicy = c.resourcePolicy
+  if (c.permissionBoundary) sim.permissionBoundaryPolicies = [{ name: 'boundary', policy: c.permissionBoundary }]
+  if (c.sessionPolicy) sim.sessionPolicy = c.sessionPolicy
+  return sim
+}
+
+const lines = readFileSync(casesFile, 'utf8').split('\n').filter((l) => l.trim())
+const cases = lines.map((l) => JSON.parse(l))
+const results = []
+const start = process.hrtime.bigint()
+for (const c of cases) {
+  let theirs
+  let detail
+  try {
+    const r = await runSimulation(toSimulation(c), {})
+    if (r.resultType === 'error') {
+      theirs = 'Error'
+      detail = r.errors?.message || JSON.stringify(r.errors).slice(0, 300)
+    } else {
+      theirs = r.overallResult
+    }
+  } catch (e) {
+    theirs = 'Error'
+    detail = String(e).slice(0, 300)
+  }
+  results.push({ c, theirs, detail })
+}
+const elapsed = Number(process.hrtime.bigint() - start) / 1e9
+
+const disagreements = []
+const skipped = []
+let agree = 0
+for (const { c, theirs, detail } of results) {
+  const mine = c.want ?? ours.get(c.id)
+  if (mine === undefined) continue
+  if (c.managementAccount) {
+    skipped.push({ id: c.id, reason: 'iam-simulate has no notion of the management account' })
+    continue
+  }
+  if (mine === theirs) {
+    agree++
+    continue
+  }
+  disagreements.push({ id: c.id, agentiam: mine, iamSimulate: theirs, ...(detail ? { error: detail } : {}) })
+}
+
+console.log(`iam-simulate evaluated ${cases.length} requests in ${elapsed.toFixed(2)} s (${((elapsed * 1e6) / cases.length).toFixed(0)} µs/request)`)
+console.log(`agree: ${agree}, disagree: ${disagreements.length}, not comparable: ${skipped.length}`)
+for (const d of disagreements) {
+  console.log(`DISAGREE ${d.id}: agentiam=${d.agentiam} iam-simulate=${d.iamSimulate}${d.error ? ' (' + d.error + ')' : ''}`)
+}
+if (opt('--report')) {
+  writeFileSync(opt('--report'), JSON.stringify({ elapsedSeconds: elapsed, requests: cases.length, agree, disagreements, skipped }, null, 2) + '\n')
+}
