@@ -1,0 +1,46 @@
+package policy
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func FuzzParse(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "*", "*.json"))
+	for _, file := range files {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(src)
+	}
+	for _, s := range []string{
+		`{"Statement":[{"Effect":"allow","Actions":"s3:*","Principal":{"aws":[]}}]}`,
+		`{"Statement":{"Effect":"Allow","Condition":{"A":{"k":[1,true,"s"]},"A":{}}}}`,
+		`{"Statement":[1,]}`, `[]`, ``, `{"Version":"2012-10-17","Statement":{}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		doc, err := Parse("fuzz.json", src)
+		if err == nil {
+			checkRoundTrip(t, doc)
+			return
+		}
+		var pe *ParseError
+		if !errors.As(err, &pe) || len(pe.Diags) == 0 {
+			t.Fatalf("error %T %v is not a *ParseError with diagnostics", err, err)
+		}
+		if errors.Is(err, ErrSyntax) != (doc == nil) || errors.Is(err, ErrSyntax) == errors.Is(err, ErrGrammar) {
+			t.Fatalf("doc %v with error %v", doc, err)
+		}
+		for _, d := range pe.Diags {
+			if d.Code == "" || !d.Pos.IsValid() || d.Pos.Offset > len(src) {
+				t.Fatalf("bad diagnostic %+v", d)
+			}
+		}
+		Format(doc) // must not panic on partial documents
+	})
+}
