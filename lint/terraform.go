@@ -1,0 +1,137 @@
+package lint
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// ErrPlan is wrapped by the error for a Terraform plan that cannot be read.
+var ErrPlan = errors.New("invalid Terraform plan JSON")
+
+// tfModule is a module in the JSON of `terraform show -json`.
+type tfModule struct {
+	Resources    []tfResource `json:"resources"`
+	ChildModules []tfModule   `json:"child_modules"`
+}
+
+type tfResource struct {
+	Address string                     `json:"address"`
+	Mode    string                     `json:"mode"`
+	Type    string                     `json:"type"`
+	Values  map[string]json.RawMessage `json:"values"`
+}
+
+type tfValues struct {
+	RootModule tfModule `json:"root_module"`
+}
+
+type tfPlan struct {
+	FormatVersion string    `json:"format_version"`
+	PlannedValues *tfValues `json:"planned_values"` // a plan
+	Values        *tfValues `json:"values"`         // a state
+}
+
+// looksLikePlan is a cheap test run before decoding: Terraform writes
+// "format_version" first.
+func looksLikePlan(src []byte) bool {
+	head := src[:min(len(src), 512)]
+	return bytes.Contains(head, []byte(`"format_version"`))
+}
+
+// extractPlan returns the policy documents of a plan or state; ok is
+// false when src is not one after all.
+func extractPlan(file string, src []byte) (targets []Target, ok bool, err error) {
+	var plan tfPlan
+	if err := json.Unmarshal(src, &plan); err != nil {
+		return nil, false, fmt.Errorf("%w: %s: %v", ErrPlan, file, err)
+	}
+	values := plan.PlannedValues
+	if values == nil {
+		values = plan.Values
+	}
+	if plan.FormatVersion == "" || values == nil {
+		return nil, false, nil
+	}
+	var walk func(m tfModule)
+	walk = func(m tfModule) {
+		for _, r := range m.Resources {
+			targets = append(targets, resourcePolicies(file, r)...)
+		}
+		for _, c := range m.ChildModules {
+			walk(c)
+		}
+	}
+	walk(values.RootModule)
+	return targets, true, nil
+}
+
+// policyAttributes of resources not listed in resourcePolicies that
+// hold a resource policy (aws_s3_bucket_policy.policy,
+// aws_kms_key.policy, aws_ecr_repository_policy.policy ...).
+var policyAttributes = []string{"policy", "access_policy", "access_policies", "policy_document", "resource_policy"}
+
+// resourcePolicies extracts the documents of one resource, typed by
+// what the resource is.
+func resourcePolicies(file string, r tfResource) []Target {
+	if r.Mode != "" && r.Mode != "managed" {
+		return nil // data sources render documents that resources use
+	}
+	var out []Target
+	add := func(attr string, raw json.RawMessage, typ PolicyType, size SizeClass) {
+		var s string
+		if json.Unmarshal(raw, &s) != nil || !isPolicyText(s) {
+			return
+		}
+		out = append(out, Target{File: file, Address: r.Address + "." + attr, Type: typ, Size: size, Src: []byte(s)})
+	}
+	switch r.Type {
+	case "aws_iam_role":
+		add("assume_role_policy", r.Values["assume_role_policy"], Trust, "")
+		var inline []struct {
+			Name   string `json:"name"`
+			Policy string `json:"policy"`
+		}
+		if json.Unmarshal(r.Values["inline_policy"], &inline) == nil {
+			for i, p := range inline {
+				raw, _ := json.Marshal(p.Policy)
+				add(fmt.Sprintf("inline_policy[%d].policy", i), raw, Identity, Inline)
+			}
+		}
+	case "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy":
+		add("policy", r.Values["policy"], Identity, Inline)
+	case "aws_iam_policy":
+		add("policy", r.Values["policy"], Identity, Managed)
+	case "aws_organizations_policy":
+		var kind string
+		_ = json.Unmarshal(r.Values["type"], &kind)
+		switch kind {
+		case "", "SERVICE_CONTROL_POLICY":
+			add("content", r.Values["content"], SCP, "")
+		case "RESOURCE_CONTROL_POLICY":
+			add("content", r.Values["content"], RCP, "")
+		}
+	default:
+		attrs := make([]string, 0, len(r.Values))
+		for k := range r.Values {
+			if containsString(policyAttributes, k) {
+				attrs = append(attrs, k)
+			}
+		}
+		sort.Strings(attrs)
+		for _, k := range attrs {
+			add(k, r.Values[k], Resource, "")
+		}
+	}
+	return out
+}
+
+// isPolicyText reports whether an attribute value is a JSON policy
+// (and not, say, an ARN or a YAML template).
+func isPolicyText(s string) bool {
+	t := strings.TrimSpace(s)
+	return strings.HasPrefix(t, "{") && strings.Contains(t, "Statement")
+}
