@@ -30,7 +30,7 @@ func checkWildcards(c *checker) {
 		if st.NotAction != nil {
 			c.report(CodeNotActionWithAllow, st, st.NotAction.KeyPos, "", "Allow with NotAction grants every action not listed, including actions AWS adds later; list the actions to allow instead")
 		}
-		star, hasStar := hasStarResource(st)
+		_, hasStar := hasStarResource(st)
 		conditioned := len(restrictingKeys(st)) > 0
 		refs := c.actions[i]
 		for j := range refs {
@@ -60,13 +60,26 @@ func checkWildcards(c *checker) {
 				}
 			}
 			if len(sensitive) > 0 {
-				c.report(CodeWildcardResourceSensitive, st, r.tok.Pos, "", "%s on \"Resource\": \"*\" (line %d) allows %s on every resource of the account; name the resources' ARNs", r.tok.Value, star.Pos.Line, describeActions(sensitive, "write, permissions-management or tagging"))
+				c.report(CodeWildcardResourceSensitive, st, r.tok.Pos, "", "%s on \"Resource\": \"*\" allows %s on every resource of the account; name the resources' ARNs", r.tok.Value, describeActions(sensitive, "write, permissions-management or tagging"))
 			}
 			if len(data) > 0 {
-				c.report(CodeDataAccessOnStar, st, r.tok.Pos, "", "%s on \"Resource\": \"*\" (line %d) reads every %s in the account; name the buckets, secrets, parameters or keys", r.tok.Value, star.Pos.Line, describeActions(data, "data"))
+				c.report(CodeDataAccessOnStar, st, r.tok.Pos, "", "%s on \"Resource\": \"*\" reads %s of the account; name the ARNs it needs", r.tok.Value, dataNouns(data))
 			}
 		}
 	}
+}
+
+// dataNouns says what data actions read: "every S3 object and every secret".
+func dataNouns(actions []string) string {
+	var nouns []string
+	for _, a := range actions {
+		prefix, _, _ := strings.Cut(a, ":")
+		n := map[string]string{"s3": "every S3 object", "secretsmanager": "every secret", "ssm": "every SSM parameter", "kms": "data encrypted with any KMS key"}[prefix]
+		if n != "" && !containsString(nouns, n) {
+			nouns = append(nouns, n)
+		}
+	}
+	return strings.Join(nouns, " and ")
 }
 
 // describeActions names one action, or counts several with examples.

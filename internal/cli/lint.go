@@ -1,0 +1,202 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/agentiam/agentiam/diag"
+	"github.com/agentiam/agentiam/lint"
+	"github.com/agentiam/agentiam/lint/report"
+	"github.com/spf13/cobra"
+)
+
+func init() { register("lint", newLintCmd) }
+
+type lintFlags struct {
+	typ, format, failOn, config string
+	ignore                      []string
+	noConfig, codes             bool
+}
+
+func newLintCmd(e *env) *cobra.Command {
+	var f lintFlags
+	cmd := &cobra.Command{
+		Use:   "lint [flags] PATH...",
+		Short: "Check IAM policies against the policy grammar, the AWS service catalog and security rules",
+		Long: `Check IAM policy documents offline: JSON and grammar errors, actions,
+resource types and condition keys that do not exist in the embedded AWS
+service catalog, resources no action of the statement can match, and
+security problems such as wildcards, iam:PassRole on every role, trust
+policies open to the confused-deputy problem and privilege escalation,
+plus checks specific to agents on Amazon Bedrock AgentCore and Bedrock.
+
+PATH is a policy file, a directory (searched recursively for *.json,
+skipping hidden directories), or - for standard input. A JSON plan from
+"terraform show -json" is recognized, and every policy in it (role trust
+and inline policies, managed policies, SCPs, resource policies) is
+checked; findings name the resource address.
+
+The policy type decides what a document must contain; it is detected
+(no Principal: identity; a Principal and only sts:AssumeRole*: trust;
+other Principal: resource) or forced with --type: identity, inline,
+managed (identity policies with the 10,240- and 6,144-character quotas),
+resource, trust, scp, rcp, boundary or session.
+
+Every finding has a stable code; "agentiam lint --codes" lists them and
+docs/checks.md explains each with a fix. Findings print like a compiler:
+file:line:column: severity code: message, the source line with a caret
+under the offending token, and a suggestion when there is one.
+
+A .agentiam.yaml file in the current directory or above configures a
+project (--config FILE names another, --no-config ignores it):
+
+  lint:
+    fail-on: warning              # info, warning or error
+    ignore: [redundant-statement] # codes dropped everywhere
+    severity:                     # per-code severity
+      wildcard-action-full-service: error
+    types:                        # policy type by path (glob, ** for any depth)
+      - {paths: ["trust/*.json"], type: trust}
+      - {paths: ["scp/**"], type: scp}
+    exclude: ["fixtures/**"]      # skipped when walking directories
+    suppress:                     # accepted findings, each with its reason
+      - code: wildcard-resource-sensitive
+        paths: ["legacy/admin.json"]
+        sid: LegacyAdmin          # optional: only this statement
+        reason: "break-glass role, reviewed quarterly"
+
+Exit codes: 0 when no finding is at or above --fail-on (a file that is
+not valid JSON is a finding, syntax-error), 1 when there is one, 2 for
+usage errors, unreadable paths and invalid configuration.`,
+		Example: `  agentiam lint policy.json
+  agentiam lint policies/                       # every *.json below, in parallel
+  agentiam lint --type trust trust-policy.json
+  aws iam get-role-policy --role-name R --policy-name P --query PolicyDocument | agentiam lint -
+  terraform show -json plan.out > plan.json && agentiam lint plan.json
+  agentiam lint --format sarif policies/ > agentiam.sarif   # for code scanning
+  agentiam lint --fail-on error --ignore redundant-statement policies/
+  agentiam lint --codes`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if f.codes {
+				return writeCodes(e.stdout)
+			}
+			if len(args) == 0 {
+				return usageError(errors.New("lint needs at least one PATH (a file, a directory or -)"))
+			}
+			return runLint(e, cmd, f, args)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.typ, "type", "", "policy type: "+strings.Join(lint.TypeNames(), ", ")+" (default: detect)")
+	fl.StringVar(&f.format, "format", "text", "output format: text, json or sarif")
+	fl.StringVar(&f.failOn, "fail-on", "warning", "exit 1 when a finding has this severity or higher: info, warning or error")
+	fl.StringSliceVar(&f.ignore, "ignore", nil, "drop findings with this code (repeatable, or comma-separated)")
+	fl.StringVar(&f.config, "config", "", "configuration file (default: "+lint.ConfigFileName+" in the current directory or above)")
+	fl.BoolVar(&f.noConfig, "no-config", false, "ignore "+lint.ConfigFileName)
+	fl.BoolVar(&f.codes, "codes", false, "list every finding code with its severity and exit")
+	return cmd
+}
+
+func runLint(e *env, cmd *cobra.Command, f lintFlags, paths []string) error {
+	var opts lint.Options
+	if f.typ != "" {
+		t, size, err := lint.ParseType(f.typ)
+		if err != nil {
+			return usageError(fmt.Errorf("--type: %w", err))
+		}
+		opts.Type, opts.Size = t, size
+	}
+	if f.format != "text" && f.format != "json" && f.format != "sarif" {
+		return usageError(fmt.Errorf("--format must be text, json or sarif, not %q", f.format))
+	}
+	failOn, err := diag.ParseSeverity(f.failOn)
+	if err != nil {
+		return usageError(fmt.Errorf("--fail-on: %w", err))
+	}
+	for _, code := range f.ignore {
+		if err := lint.CheckCode(code); err != nil {
+			return usageError(fmt.Errorf("--ignore: %w", err))
+		}
+	}
+	opts.Ignore = f.ignore
+	cfg, err := loadLintConfig(f)
+	if err != nil {
+		return usageError(err)
+	}
+	if cfg != nil && cfg.FailOn != nil && !cmd.Flags().Changed("fail-on") {
+		failOn = *cfg.FailOn
+	}
+	results, err := lint.Files(paths, e.stdin, cfg, opts)
+	if err != nil {
+		return usageError(err)
+	}
+	switch f.format {
+	case "json":
+		err = report.JSON(e.stdout, results)
+	case "sarif":
+		err = report.SARIF(e.stdout, results, version())
+	default:
+		err = report.Text(e.stdout, results)
+	}
+	if err != nil {
+		return err
+	}
+	for _, r := range results {
+		for _, d := range r.Diags {
+			if d.Severity >= failOn {
+				return withCode(ExitFindings, nil)
+			}
+		}
+	}
+	return nil
+}
+
+// loadLintConfig reads --config, or the nearest .agentiam.yaml from the
+// current directory up to the repository root (a directory with .git)
+// or the file system root.
+func loadLintConfig(f lintFlags) (*lint.Config, error) {
+	if f.noConfig {
+		return nil, nil
+	}
+	file := f.config
+	if file == "" {
+		dir, err := os.Getwd()
+		if err != nil {
+			return nil, err
+		}
+		for {
+			candidate := filepath.Join(dir, lint.ConfigFileName)
+			if _, err := os.Stat(candidate); err == nil {
+				file = candidate
+				break
+			}
+			if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
+				return nil, nil
+			}
+			parent := filepath.Dir(dir)
+			if parent == dir {
+				return nil, nil
+			}
+			dir = parent
+		}
+	}
+	src, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	return lint.ParseConfig(file, src)
+}
+
+func writeCodes(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "CODE\tSEVERITY\tCATEGORY\tMEANING")
+	for _, r := range lint.Rules() {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Code, r.Severity, r.Category, r.Summary)
+	}
+	return tw.Flush()
+}
