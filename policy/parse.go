@@ -3,6 +3,7 @@ package policy
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/agentiam/agentiam/diag"
@@ -39,6 +40,10 @@ type parser struct {
 	file  string
 	diags diag.List
 	stmt  int // index of the statement being parsed, -1 outside
+	// Scratch space for array values, copied out at the exact size to
+	// save the allocations of growing each list.
+	strs []String
+	vals []ConditionValue
 }
 
 func (p *parser) syntaxError(err error) error {
@@ -348,17 +353,21 @@ func (p *parser) stringList(key jsontext.Token, what string) (*StringList, error
 	if err != nil {
 		return nil, err
 	}
-	l := &StringList{Pos: tok.Pos, KeyPos: key.Pos}
 	switch tok.Kind {
 	case jsontext.String:
 		if tok.Text == "" {
 			p.report(tok, CodeEmptyValue, "", "%s must not be an empty string", what)
 		}
-		l.Single = true
-		l.Values = []String{{Value: tok.Text, Pos: tok.Pos}}
-		return l, nil
+		// One allocation for the list and its only value.
+		single := &struct {
+			list  StringList
+			value [1]String
+		}{list: StringList{Pos: tok.Pos, KeyPos: key.Pos, Single: true}, value: [1]String{{Value: tok.Text, Pos: tok.Pos}}}
+		single.list.Values = single.value[:]
+		return &single.list, nil
 	case jsontext.ArrayStart:
 		bad := false
+		p.strs = p.strs[:0]
 		for {
 			el, err := p.dec.ReadToken()
 			if err != nil {
@@ -366,15 +375,15 @@ func (p *parser) stringList(key jsontext.Token, what string) (*StringList, error
 			}
 			switch el.Kind {
 			case jsontext.ArrayEnd:
-				if len(l.Values) == 0 && !bad {
+				if len(p.strs) == 0 && !bad {
 					p.report(tok, CodeEmptyValue, "", "%s must not be an empty array", what)
 				}
-				return l, nil
+				return &StringList{Pos: tok.Pos, KeyPos: key.Pos, Values: slices.Clone(p.strs)}, nil
 			case jsontext.String:
 				if el.Text == "" {
 					p.report(el, CodeEmptyValue, "", "%s must not contain an empty string", what)
 				}
-				l.Values = append(l.Values, String{Value: el.Text, Pos: el.Pos})
+				p.strs = append(p.strs, String{Value: el.Text, Pos: el.Pos})
 			default:
 				bad = true
 				p.report(el, CodeInvalidType, "", "each value of %s must be a string, found %s", what, el.Kind)
@@ -490,12 +499,14 @@ func (p *parser) conditionKey(key jsontext.Token) (ConditionKey, bool, error) {
 		return ck, false, p.skipRest(tok)
 	}
 	bad := false
+	p.vals = p.vals[:0]
 	for {
 		el, err := p.dec.ReadToken()
 		if err != nil {
 			return ck, false, err
 		}
 		if el.Kind == jsontext.ArrayEnd {
+			ck.Values = slices.Clone(p.vals)
 			break
 		}
 		v, ok := conditionValue(el)
@@ -507,7 +518,7 @@ func (p *parser) conditionKey(key jsontext.Token) (ConditionKey, bool, error) {
 			}
 			continue
 		}
-		ck.Values = append(ck.Values, v)
+		p.vals = append(p.vals, v)
 	}
 	if len(ck.Values) == 0 && !bad {
 		p.report(tok, CodeEmptyValue, "", "condition key %q must not have an empty array of values", key.Text)

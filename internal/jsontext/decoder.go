@@ -133,7 +133,7 @@ type Decoder struct {
 
 // NewDecoder returns a decoder reading src.
 func NewDecoder(src string) *Decoder {
-	d := &Decoder{maxDepth: DefaultMaxDepth}
+	d := &Decoder{maxDepth: DefaultMaxDepth, stack: make([]frame, 0, 8)}
 	d.Reset(src)
 	return d
 }
@@ -193,6 +193,9 @@ func (d *Decoder) fail(offset int, format string, args ...any) error {
 
 func (d *Decoder) skipSpace() {
 	src := d.src
+	if d.pos < len(src) && src[d.pos] > ' ' {
+		return // compact JSON has no whitespace between most tokens
+	}
 	for i := d.pos; i < len(src); i++ {
 		switch src[i] {
 		case ' ', '\t', '\r':
