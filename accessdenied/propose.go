@@ -1,0 +1,169 @@
+package accessdenied
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/agentiam/agentiam/catalog"
+	"github.com/agentiam/agentiam/policy"
+)
+
+// Fix is what to change so that the denied request is allowed.
+type Fix struct {
+	// PolicyType is the kind of policy to change.
+	PolicyType PolicyType
+	// Target is what carries that policy: a role ARN for an identity-based
+	// policy, the resource ARN for a resource-based policy.
+	Target string
+	// Statement is the statement to add; nil when adding one cannot help
+	// (an explicit deny) or the policy is not the principal's to change.
+	Statement *policy.Statement
+	// Advice explains the diagnosis in sentences, most important first.
+	Advice []string
+}
+
+// Document wraps the statement in a policy document, or returns nil.
+func (f Fix) Document() *policy.Document {
+	if f.Statement == nil {
+		return nil
+	}
+	v := policy.String{Value: policy.Version2012}
+	return &policy.Document{Version: &v, Statements: []*policy.Statement{f.Statement}}
+}
+
+// agentDataPlane are services an agent calls at run time; a person denied
+// one of them is usually running the agent locally with their own credentials.
+var agentDataPlane = map[string]bool{"bedrock": true, "bedrock-agentcore": true, "ecr": true, "xray": true, "logs": true, "secretsmanager": true, "ssm": true, "dynamodb": true, "s3": true, "kms": true}
+
+// controlPlanePrefixes are action-name prefixes that create, change or
+// delete resources: work for the deployer, not the agent.
+var controlPlanePrefixes = []string{"Create", "Update", "Delete", "Put", "Tag", "Untag"}
+
+// Propose turns a parsed message into the change that fixes it.
+func Propose(m Message, p Principal) Fix {
+	f := Fix{PolicyType: m.PolicyType}
+	prefix, name, _ := strings.Cut(m.Action, ":")
+	if m.Explicit {
+		where := string(m.PolicyType)
+		if m.PolicyARN != "" {
+			where += " " + m.PolicyARN
+		}
+		f.Advice = append(f.Advice, fmt.Sprintf("An explicit Deny in the %s blocks %s; no Allow statement anywhere can override it. Find the Deny statement that matches this action and resource and narrow it, or make the request a different way.", where, m.Action))
+		if m.PolicyType == SCP || m.PolicyType == RCP {
+			f.Advice = append(f.Advice, "Service and resource control policies are managed in AWS Organizations by the management account; ask its administrators.")
+		}
+		return f
+	}
+	switch m.PolicyType {
+	case SCP:
+		f.Advice = append(f.Advice, fmt.Sprintf("A service control policy at some level of the organization (root, an OU or the account) does not allow %s. Every level must allow it; the fix is in AWS Organizations, not in the role.", m.Action))
+		return f
+	case RCP:
+		f.Advice = append(f.Advice, fmt.Sprintf("A resource control policy does not allow %s on this resource. Every level must allow it; the fix is in AWS Organizations.", m.Action))
+		return f
+	case PermissionsBound:
+		f.Target = p.RoleARN
+		f.Statement = allowStatement(m)
+		f.Advice = append(f.Advice, fmt.Sprintf("The role's permissions boundary does not allow %s. Add this statement to the boundary policy (and make sure an identity policy allows it too: a boundary only limits).", m.Action))
+		return f
+	case SessionPolicy:
+		f.Advice = append(f.Advice, fmt.Sprintf("The session policy passed when the role was assumed does not allow %s. Change the Policy or PolicyArns given to AssumeRole (or the caller that sets them); the role's own policies are not the problem.", m.Action))
+		return f
+	case VPCEndpointPolicy:
+		f.Advice = append(f.Advice, fmt.Sprintf("The VPC endpoint policy of the endpoint the request went through does not allow %s. Add it to the endpoint policy.", m.Action))
+		return f
+	case ResourceBased:
+		f.Target = m.Resource
+		st := allowStatement(m)
+		principal := p.RoleARN
+		if principal == "" {
+			principal = p.ARN
+		}
+		st.Principal = &policy.Principal{Entries: []policy.PrincipalEntry{{
+			Type:   policy.String{Value: policy.PrincipalAWS},
+			Values: *policy.NewStringList(principal),
+		}}}
+		f.Statement = st
+		f.Advice = append(f.Advice, fmt.Sprintf("The resource policy of %s does not allow %s for this principal. Add this statement to the resource policy (for cross-account access the principal's identity policy must allow it too).", m.Resource, m.Action))
+		return f
+	}
+	if m.Action == "sts:AssumeRole" && strings.Contains(m.Resource, ":role/") && m.PolicyType == Unknown {
+		f.PolicyType = ResourceBased
+		f.Target = m.Resource
+		f.Advice = append(f.Advice, fmt.Sprintf("Check the trust policy of %s: it must name %s (or its account) as principal, and any conditions must hold. For a role in another account, the caller's identity policy must also allow sts:AssumeRole on it.", m.Resource, orDash(p.RoleARN, p.ARN)))
+		return f
+	}
+	// An identity-based policy (or, in the older message form, an unknown
+	// policy type, which is nearly always this) must allow the action.
+	f.PolicyType = IdentityBased
+	f.Statement = allowStatement(m)
+	switch {
+	case p.RoleARN != "":
+		f.Target = p.RoleARN
+	case p.Kind == KindIAMUser:
+		f.Target = p.ARN
+	}
+	describe := fmt.Sprintf("No identity-based policy of %s (%s) allows %s", orDash(p.RoleName, p.ARN), p.Kind, m.Action)
+	if m.Resource != "" {
+		describe += " on " + m.Resource
+	}
+	f.Advice = append(f.Advice, describe+". Add this statement to one of its policies.")
+	if p.Person && agentDataPlane[prefix] && !hasAnyPrefix(name, controlPlanePrefixes) {
+		f.Advice = append(f.Advice, fmt.Sprintf("This is a person's caller identity, not an agent's execution role. If the denial came from an agent run locally (agentcore launch --local, or tests on your machine), the agent used your credentials; in AgentCore Runtime it runs as its execution role, which is where %s belongs.", m.Action))
+	}
+	if !p.Person && p.Kind != KindRole && p.Kind != KindRoleSession && hasAnyPrefix(name, controlPlanePrefixes) && prefix == "bedrock-agentcore" {
+		f.Advice = append(f.Advice, fmt.Sprintf("%s is a control-plane action, normally done by the deployer (caller policy), not by the %s at run time.", m.Action, p.Kind))
+	}
+	return f
+}
+
+func allowStatement(m Message) *policy.Statement {
+	resource := m.Resource
+	if resource == "" || onlyStar(m.Action) {
+		resource = "*"
+	}
+	_, name, _ := strings.Cut(canonicalAction(m.Action), ":")
+	sid := "Allow" + strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, name)
+	return &policy.Statement{
+		Sid:      &policy.String{Value: sid},
+		Effect:   policy.String{Value: "Allow"},
+		Action:   policy.NewStringList(canonicalAction(m.Action)),
+		Resource: policy.NewStringList(resource),
+	}
+}
+
+// onlyStar reports whether the action supports no resource-level
+// permissions, so that Resource must be "*".
+func onlyStar(action string) bool {
+	a, err := catalog.LookupAction(action)
+	return err == nil && len(a.Resources) == 0
+}
+
+// canonicalAction returns the catalog's spelling of the action when known.
+func canonicalAction(action string) string {
+	if a, err := catalog.LookupAction(action); err == nil {
+		return a.FullName()
+	}
+	return action
+}
+
+func hasAnyPrefix(s string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func orDash(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
