@@ -67,6 +67,9 @@ type positionedRef struct {
 
 func (l *loader) spec(body ast.Node) *Spec {
 	s := &Spec{}
+	if _, ok := l.mapping(body, "the spec"); !ok {
+		return s
+	}
 	fs := l.fields(body, "the spec", topKeys...)
 	l.require(fs, nodePos(body), "the spec", "version", "account", "region", "agents")
 	if f, ok := fs["version"]; ok {
