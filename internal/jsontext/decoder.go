@@ -519,15 +519,35 @@ var plain = func() (t [256]bool) {
 	return t
 }()
 
+// plainRun returns the offset of the first byte at or after i that is
+// not plain. It tests eight bytes at a time: strings are most of the
+// input and rarely hold anything but plain ASCII.
+func plainRun(s string, i int) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for ; i+8 <= len(s); i += 8 {
+		v := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		quote := v ^ (ones * '"')
+		backslash := v ^ (ones * '\\')
+		// Each term has a high bit set where a byte may be special: below
+		// 0x20, a quote, a backslash, or non-ASCII. False alarms only
+		// send the bytes to the exact loop below.
+		if ((v-ones*0x20)|(quote-ones)|(backslash-ones)|v)&highs != 0 {
+			break
+		}
+	}
+	for i < len(s) && plain[s[i]] {
+		i++
+	}
+	return i
+}
+
 // readString reads the string starting at d.pos (a '"'). Without decode
 // it only validates, and Text is the raw contents.
 func (d *Decoder) readString(decode bool) (Token, error) {
 	src := d.src
 	start := d.pos
-	i := start + 1
-	for i < len(src) && plain[src[i]] {
-		i++
-	}
+	i := plainRun(src, start+1)
 	if i < len(src) && src[i] == '"' {
 		d.pos = i + 1
 		return Token{Kind: String, Pos: d.posOf(start), End: i + 1, Text: src[start+1 : i]}, nil
@@ -543,9 +563,7 @@ func (d *Decoder) readStringSlow(start, i int, decode bool) (Token, error) {
 	buf := d.buf[:0]
 	copied := start + 1 // src[copied:i] is not yet in buf
 	for {
-		for i < len(src) && plain[src[i]] {
-			i++
-		}
+		i = plainRun(src, i)
 		if i >= len(src) {
 			return Token{}, d.fail(i, "unexpected end of input in the string starting at %s", d.posOf(start))
 		}

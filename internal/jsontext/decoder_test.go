@@ -385,3 +385,28 @@ func FuzzDecoder(f *testing.F) {
 		}
 	})
 }
+
+// TestPlainRun checks the eight-bytes-at-a-time scan against the plain
+// table for every special byte at every position of a window.
+func TestPlainRun(t *testing.T) {
+	special := []byte{'"', '\\', 0x00, 0x1f, 0x80, 0xff}
+	for _, c := range special {
+		for at := range 20 {
+			b := []byte(strings.Repeat("abcdefghij", 2))
+			b[at] = c
+			if got := plainRun(string(b), 0); got != at {
+				t.Errorf("byte 0x%02x at %d: plainRun = %d", c, at, got)
+			}
+		}
+	}
+	for c := 0x20; c < 0x80; c++ {
+		s := strings.Repeat(string(rune(c)), 17)
+		want := 17
+		if c == '"' || c == '\\' {
+			want = 0
+		}
+		if got := plainRun(s, 0); got != want {
+			t.Errorf("run of 0x%02x: plainRun = %d, want %d", c, got, want)
+		}
+	}
+}
