@@ -1,0 +1,97 @@
+package catalog
+
+import "testing"
+
+// BenchmarkColdLookup decodes s3 from its compressed form each iteration.
+func BenchmarkColdLookup(b *testing.B) {
+	loadIndex()
+	b.ReportAllocs()
+	for b.Loop() {
+		resetService("s3")
+		if _, ok := Lookup("s3"); !ok {
+			b.Fatal("no s3")
+		}
+	}
+}
+
+// BenchmarkDecodeAll decodes all 456 services each iteration.
+func BenchmarkDecodeAll(b *testing.B) {
+	prefixes := Prefixes()
+	b.ReportAllocs()
+	for b.Loop() {
+		resetAll()
+		for _, p := range prefixes {
+			if _, ok := Lookup(p); !ok {
+				b.Fatal(p)
+			}
+		}
+	}
+}
+
+func BenchmarkLookupAction(b *testing.B) {
+	LookupAction("s3:GetObject")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := LookupAction("S3:getobject"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkExpandActions(b *testing.B) {
+	for _, p := range Prefixes() {
+		Lookup(p) // measure matching, not first-use decoding
+	}
+	for _, pattern := range []string{"bedrock-agentcore:*Memory*", "s3:Get*", "*:List*", "*"} {
+		b.Run(pattern, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if len(ExpandActions(pattern)) == 0 {
+					b.Fatal("no actions")
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkClassifyARN(b *testing.B) {
+	for _, arn := range []string{
+		"arn:aws:bedrock-agentcore:us-west-2:123456789012:workload-identity-directory/default/workload-identity/support-bot-x1",
+		"arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude-3-haiku-20240307-v1:0",
+		"arn:aws:s3:::my-bucket/a/b.txt",
+	} {
+		ClassifyARN(arn)
+		b.Run(arn[:min(len(arn), 40)], func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if len(ClassifyARN(arn)) == 0 {
+					b.Fatal("unclassified")
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkSuggestAction(b *testing.B) {
+	for _, name := range []string{"bedrock-agentcore:InvokeAgent", "s3:getobjct", "ec2:DescribeInstancez", "bedrock-agentcor:GetMemory"} {
+		SuggestAction(name)
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, ok := SuggestAction(name); !ok {
+					b.Fatal("no suggestion")
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkMayMatch(b *testing.B) {
+	rt := resourceType(b, "logs", "log-stream")
+	b.ReportAllocs()
+	for b.Loop() {
+		if !rt.MayMatch("arn:aws:logs:us-west-2:123456789012:log-group:/aws/bedrock-agentcore/runtimes/*:log-stream:*") {
+			b.Fatal("no match")
+		}
+	}
+}
