@@ -199,14 +199,14 @@ func (ps *principalSet) match(p *principal) grant {
 		return grantWildcard
 	}
 	best := grantNone
-	switch p.kind {
-	case principalService:
+	if p.kind == principalService || p.kind == principalWebIdentity {
+		// Some identity providers are AWS host names too
+		// (cognito-identity.amazonaws.com): check both element types.
 		for _, s := range ps.service {
 			if strings.EqualFold(s, p.raw) {
 				return grantService
 			}
 		}
-	case principalWebIdentity:
 		for _, s := range ps.federated {
 			if s == p.raw {
 				return grantFederated
@@ -272,11 +272,8 @@ func (ps *principalSet) excludes(p *principal) bool {
 	if ps.any {
 		return true
 	}
-	switch p.kind {
-	case principalService:
-		return ps.match(p) == grantService
-	case principalWebIdentity:
-		return ps.match(p) == grantFederated
+	if p.kind == principalService || p.kind == principalWebIdentity {
+		return ps.match(p) != grantNone
 	}
 	var account, user, role, session bool
 	for i := range ps.aws {
