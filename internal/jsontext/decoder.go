@@ -165,15 +165,15 @@ func (d *Decoder) Depth() int { return len(d.stack) }
 // InputOffset returns the offset of the next unread byte.
 func (d *Decoder) InputOffset() int { return d.pos }
 
-// PosAt returns the position of the byte at offset. Offsets on the line
-// the decoder has reached are computed directly; earlier ones need a scan.
+// PosAt returns the position of the byte at offset. It scans for line
+// breaks from the decoder's current line, or from the start for earlier offsets.
 func (d *Decoder) PosAt(offset int) diag.Pos {
 	offset = min(max(offset, 0), len(d.src))
-	if offset >= d.lineStart {
-		return diag.Pos{Line: d.line, Column: offset - d.lineStart + 1, Offset: offset}
-	}
 	line, start := 1, 0
-	for i := 0; i < offset; i++ {
+	if offset >= d.lineStart {
+		line, start = d.line, d.lineStart
+	}
+	for i := start; i < offset; i++ {
 		if d.src[i] == '\n' {
 			line++
 			start = i + 1
@@ -211,8 +211,8 @@ func (d *Decoder) skipSpace() {
 }
 
 // prepare consumes whitespace and separators and returns the first byte
-// of the next token. At the end of the input it returns ok == false with
-// err == io.EOF between top-level values and a *SyntaxError otherwise.
+// of the next token. At the end of the input the error is io.EOF between
+// top-level values and a *SyntaxError inside one.
 func (d *Decoder) prepare() (c byte, err error) {
 	if d.err != nil {
 		return 0, d.err

@@ -260,16 +260,27 @@ func TestJSONLines(t *testing.T) {
 func TestPosAt(t *testing.T) {
 	src := "{\n  \"a\": [\n    1\n  ]\n}"
 	d := NewDecoder(src)
+	check := func(when string) {
+		t.Helper()
+		for off := 0; off <= len(src); off++ {
+			line := 1 + strings.Count(src[:off], "\n")
+			col := off - (strings.LastIndexByte(src[:off], '\n') + 1) + 1
+			if p := d.PosAt(off); p.Line != line || p.Column != col || p.Offset != off {
+				t.Errorf("%s: PosAt(%d) = %+v, want %d:%d", when, off, p, line, col)
+			}
+		}
+	}
+	check("before decoding")
+	for range 3 {
+		if _, err := d.ReadToken(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check("inside the value")
 	if err := d.SkipValue(); err != nil {
 		t.Fatal(err)
 	}
-	for off := 0; off <= len(src); off++ {
-		line := 1 + strings.Count(src[:off], "\n")
-		col := off - (strings.LastIndexByte(src[:off], '\n') + 1) + 1
-		if p := d.PosAt(off); p.Line != line || p.Column != col || p.Offset != off {
-			t.Errorf("PosAt(%d) = %+v, want %d:%d", off, p, line, col)
-		}
-	}
+	check("after the value")
 }
 
 // decodeAny builds the encoding/json representation of the next value.
