@@ -1,0 +1,439 @@
+package lint
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/agentiam/agentiam/diag"
+	"github.com/agentiam/agentiam/policy"
+	"github.com/rogpeppe/go-internal/txtar"
+)
+
+// codeCase is one testdata/codes/<code>.txtar: bad.json must report the
+// code at the first occurrence of the "at:" text, good.json (the nearest
+// correct policy) must not report it.
+type codeCase struct {
+	code      string
+	typ       PolicyType
+	size      SizeClass
+	at        string
+	bad, good []byte
+	// meaning, why and fix are the prose of the code's docs/checks.md entry.
+	meaning, why, fix string
+}
+
+func loadCodeCases(t *testing.T) []codeCase {
+	t.Helper()
+	files, err := filepath.Glob("testdata/codes/*.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []codeCase
+	for _, f := range files {
+		ar, err := txtar.ParseFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := codeCase{code: strings.TrimSuffix(filepath.Base(f), ".txtar")}
+		for _, line := range strings.Split(string(ar.Comment), "\n") {
+			key, val, _ := strings.Cut(line, ": ")
+			switch key {
+			case "type":
+				if c.typ, c.size, err = ParseType(val); err != nil {
+					t.Fatalf("%s: %v", f, err)
+				}
+			case "at":
+				if err := json.Unmarshal([]byte(val), &c.at); err != nil {
+					t.Fatalf("%s: at: %v", f, err)
+				}
+			}
+		}
+		for _, af := range ar.Files {
+			switch af.Name {
+			case "bad.json":
+				c.bad = af.Data
+			case "good.json":
+				c.good = af.Data
+			case "meaning.md":
+				c.meaning = strings.TrimSpace(string(af.Data))
+			case "why.md":
+				c.why = strings.TrimSpace(string(af.Data))
+			case "fix.md":
+				c.fix = strings.TrimSpace(string(af.Data))
+			}
+		}
+		if c.bad == nil || c.good == nil || c.at == "" || c.meaning == "" || c.why == "" || c.fix == "" {
+			t.Fatalf("%s: needs an at: line, meaning.md, why.md, fix.md, bad.json and good.json", f)
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// TestCodes checks, for every code, that it fires where expected on a
+// bad policy and does not fire on its nearest correct policy.
+func TestCodes(t *testing.T) {
+	cases := loadCodeCases(t)
+	seen := map[string]bool{}
+	for _, c := range cases {
+		seen[c.code] = true
+		t.Run(c.code, func(t *testing.T) {
+			if _, ok := LookupRule(c.code); !ok {
+				t.Fatalf("testdata/codes/%s.txtar: no such code", c.code)
+			}
+			opts := Options{Type: c.typ, Size: c.size}
+			off := bytes.Index(c.bad, []byte(c.at))
+			if off < 0 {
+				t.Fatalf("at: %q not found in bad.json", c.at)
+			}
+			bad := Source("bad.json", c.bad, opts)
+			var got []string
+			found := false
+			for _, d := range bad {
+				if d.Code == c.code {
+					got = append(got, fmt.Sprintf("%d:%d", d.Pos.Line, d.Pos.Column))
+					found = found || d.Pos.Offset == off
+					if rule, _ := LookupRule(c.code); d.Severity != rule.Severity {
+						t.Errorf("severity %s, want %s", d.Severity, rule.Severity)
+					}
+				}
+			}
+			if !found {
+				t.Errorf("bad.json: %s not reported at offset %d (%q); reported at %v; all:\n%v", c.code, off, c.at, got, bad)
+			}
+			for _, d := range Source("good.json", c.good, opts) {
+				if d.Code == c.code {
+					t.Errorf("good.json: %s reported: %v", c.code, d)
+				}
+			}
+		})
+	}
+	for _, r := range Rules() {
+		if !seen[r.Code] {
+			t.Errorf("no testdata/codes/%s.txtar", r.Code)
+		}
+	}
+}
+
+// TestGoodCasesAreClean keeps the "nearest correct" policies honest: a
+// good policy has no error at all, so that it shows the fix.
+func TestGoodCasesAreClean(t *testing.T) {
+	for _, c := range loadCodeCases(t) {
+		for _, d := range Source(c.code+"/good.json", c.good, Options{Type: c.typ, Size: c.size}) {
+			if d.Severity == diag.Error {
+				t.Errorf("%v", d)
+			}
+		}
+	}
+}
+
+// TestEveryCodeRegistered scans the sources for codes passed to report
+// and checks that the parser's codes are registered too.
+func TestEveryCodeRegistered(t *testing.T) {
+	for _, code := range []string{
+		policy.CodeSyntaxError, policy.CodeDuplicateKey, policy.CodeUnknownElement, policy.CodeInvalidEffect,
+		policy.CodeMissingEffect, policy.CodeInvalidVersion, policy.CodeEmptyStatement, policy.CodeConflictingElements,
+		policy.CodeInvalidType, policy.CodeInvalidPrincipal, policy.CodeEmptyValue,
+	} {
+		if _, ok := LookupRule(code); !ok {
+			t.Errorf("parser code %s is not registered", code)
+		}
+	}
+	seen := map[string]bool{}
+	for _, r := range Rules() {
+		if seen[r.Code] {
+			t.Errorf("code %s registered twice", r.Code)
+		}
+		seen[r.Code] = true
+		if !regexp.MustCompile(`^[a-z]+(-[a-z]+)*$`).MatchString(r.Code) {
+			t.Errorf("code %q is not kebab-case", r.Code)
+		}
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite docs/checks.md and golden files")
+
+// TestChecksDoc generates docs/checks.md from the code cases, so that
+// every code is documented and every example is linted by TestCodes.
+// Run with -update after changing a case or a message.
+func TestChecksDoc(t *testing.T) {
+	intro, err := os.ReadFile("testdata/checks-intro.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := map[string]codeCase{}
+	for _, c := range loadCodeCases(t) {
+		cases[c.code] = c
+	}
+	var b bytes.Buffer
+	b.Write(intro)
+	for _, cat := range []struct {
+		cat   Category
+		title string
+	}{{Grammar, "Grammar"}, {Catalog, "Service catalog"}, {Security, "Security"}, {Agent, "Agents on Bedrock and AgentCore"}} {
+		fmt.Fprintf(&b, "\n## %s\n", cat.title)
+		for _, r := range rules {
+			if r.Category != cat.cat {
+				continue
+			}
+			c, ok := cases[r.Code]
+			if !ok {
+				t.Fatalf("no case for %s", r.Code)
+			}
+			fmt.Fprintf(&b, "\n### `%s`\n\n**%s** · %s\n\n%s\n\n**Why it matters.** %s\n\n**How to fix.** %s\n\n", r.Code, r.Severity, r.Category, c.meaning, c.why, c.fix)
+			typeFlag := ""
+			if c.typ != "" {
+				typeFlag = fmt.Sprintf(" (linted with `--type %s`)", typeName(c.typ, c.size))
+			}
+			fmt.Fprintf(&b, "Flagged%s:\n\n```json\n%s```\n\n", typeFlag, c.bad)
+			for _, d := range Source("bad.json", c.bad, Options{Type: c.typ, Size: c.size}) {
+				if d.Code != r.Code {
+					continue
+				}
+				fmt.Fprintf(&b, "```text\nbad.json:%d:%d: %s %s: %s\n", d.Pos.Line, d.Pos.Column, d.Severity, d.Code, d.Message)
+				if d.Suggestion != "" {
+					fmt.Fprintf(&b, "      = did you mean %s?\n", d.Suggestion)
+				}
+				b.WriteString("```\n\n")
+				break
+			}
+			fmt.Fprintf(&b, "Fixed:\n\n```json\n%s```\n", c.good)
+		}
+	}
+	const path = "../docs/checks.md"
+	if *update {
+		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, b.Bytes()) {
+		t.Errorf("%s is out of date; run go test ./lint -run TestChecksDoc -update", path)
+	}
+}
+
+func typeName(t PolicyType, s SizeClass) string {
+	if s != "" {
+		return string(s)
+	}
+	return string(t)
+}
+
+func TestDetectType(t *testing.T) {
+	tests := []struct {
+		src  string
+		want PolicyType
+	}{
+		{`{"Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}`, Identity},
+		{`{"Statement":{"Effect":"Allow","Principal":{"Service":"bedrock.amazonaws.com"},"Action":"sts:AssumeRole"}}`, Trust},
+		{`{"Statement":{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":["sts:AssumeRoleWithWebIdentity","sts:TagSession"]}}`, Trust},
+		{`{"Statement":{"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"sts:*"}}`, Trust},
+		{`{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}`, Resource},
+		{`{"Statement":{"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":["sts:AssumeRole","s3:GetObject"],"Resource":"*"}}`, Resource},
+	}
+	for _, tt := range tests {
+		doc, err := policy.Parse("p.json", []byte(tt.src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := DetectType(doc); got != tt.want {
+			t.Errorf("%s: got %s, want %s", tt.src, got, tt.want)
+		}
+	}
+}
+
+func TestParseType(t *testing.T) {
+	for _, name := range TypeNames() {
+		if _, _, err := ParseType(name); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if typ, size, _ := ParseType("managed"); typ != Identity || size != Managed {
+		t.Errorf("managed: %s %s", typ, size)
+	}
+	if _, _, err := ParseType("bucket"); err == nil {
+		t.Error("bucket: no error")
+	}
+}
+
+func TestPolicySize(t *testing.T) {
+	tests := []struct {
+		src  string
+		want int
+	}{
+		{`{}`, 2},
+		{"{\n  \"a\" : [ 1 , 2 ]\n}\n", 11},
+		{`{"a b": "c d"}`, 13},                 // spaces inside strings count
+		{`{"\"x y\"": "é"}`, 15},               // escapes and runes
+		{"\ufeff{ \"Version\" :\t\"x\" }", 15}, // BOM and tabs do not
+	}
+	for _, tt := range tests {
+		if got := PolicySize([]byte(tt.src)); got != tt.want {
+			t.Errorf("PolicySize(%q) = %d, want %d", tt.src, got, tt.want)
+		}
+	}
+}
+
+// TestQuotaBoundary checks the quota is exclusive: exactly at the limit is fine.
+func TestQuotaBoundary(t *testing.T) {
+	for _, tt := range []struct {
+		typ   PolicyType
+		size  SizeClass
+		limit int
+	}{{Identity, Inline, 10240}, {Identity, Managed, 6144}, {Trust, "", 2048}, {SCP, "", 5120}} {
+		for _, n := range []int{tt.limit, tt.limit + 1} {
+			src := sizedPolicy(n)
+			if got := PolicySize(src); got != n {
+				t.Fatalf("sizedPolicy(%d) has size %d", n, got)
+			}
+			over := false
+			for _, d := range Source("p.json", src, Options{Type: tt.typ, Size: tt.size}) {
+				over = over || d.Code == CodePolicySizeOverQuota
+			}
+			if over != (n > tt.limit) {
+				t.Errorf("%s %s at %d characters: over-quota reported = %v", tt.typ, tt.size, n, over)
+			}
+		}
+	}
+}
+
+// sizedPolicy returns a policy of exactly n characters as IAM counts them.
+func sizedPolicy(n int) []byte {
+	head := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/`
+	tail := `"}]}`
+	return []byte(head + strings.Repeat("x", n-len(head)-len(tail)) + tail)
+}
+
+func TestIgnoreAndSeverity(t *testing.T) {
+	src := []byte(`{"Statement":[{"Effect":"Allow","Action":"bedrock:*","Resource":"*"}]}`)
+	codes := func(l diag.List) []string {
+		var out []string
+		for _, d := range l {
+			out = append(out, d.Code+"/"+d.Severity.String())
+		}
+		sort.Strings(out)
+		return out
+	}
+	all := codes(Source("p.json", src, Options{}))
+	want := []string{"missing-version/warning", "wildcard-action-full-service/warning"}
+	if fmt.Sprint(all) != fmt.Sprint(want) {
+		t.Fatalf("got %v, want %v", all, want)
+	}
+	got := codes(Source("p.json", src, Options{Ignore: []string{CodeMissingVersion}, Severity: map[string]diag.Severity{CodeWildcardActionFullService: diag.Error}}))
+	if fmt.Sprint(got) != "[wildcard-action-full-service/error]" {
+		t.Errorf("got %v", got)
+	}
+}
+
+// TestDocumentAPI lints a built document, as the generator does.
+func TestDocumentAPI(t *testing.T) {
+	doc := policy.NewDocument(func() *policy.Statement {
+		st := policy.NewStatement("Invoke", "Allow")
+		st.Action = policy.NewStringList("bedrock-agentcore:InvokeAgent")
+		st.Resource = policy.NewStringList("arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/a-1")
+		return st
+	}())
+	l := Document(doc, Options{})
+	if len(l) != 1 || l[0].Code != CodeUnknownAction || l[0].Sid != "Invoke" || l[0].Statement != 0 {
+		t.Fatalf("got %v", l)
+	}
+}
+
+func TestSuggestions(t *testing.T) {
+	tests := []struct{ src, code, want string }{
+		{`"Action":"bedrock-agentcore:SearchMemory","Resource":"arn:aws:bedrock-agentcore:us-west-2:123456789012:memory/m-1"`, CodeUnknownAction, "bedrock-agentcore:RetrieveMemoryRecords"},
+		{`"Action":"bedrock:InvokeModel","Resource":"arn:aws:bedrock:us-west-2:123456789012:foundation-model/anthropic.claude-3-haiku-20240307-v1:0"`, CodeResourceARNMismatch, "arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude-3-haiku-20240307-v1:0"},
+		{`"Action":"s3:GetObject","Resource":"*","Condition":{"StringEquls":{"aws:ResourceAccount":"123456789012"}}`, CodeUnknownOperator, "StringEquals"},
+		{`"Action":"s3:GetObject","Resource":"*","Condition":{"ForAnyValue:StringLik":{"aws:TagKeys":"x"}}`, CodeUnknownOperator, "ForAnyValue:StringLike"},
+		{`"Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"s3:prefx":"a/"}}`, CodeUnknownConditionKey, "s3:prefix"},
+		{`"Action":"s3:GetObject","Resource":"*","Sid":"read reports"`, CodeInvalidSid, "readReports"},
+	}
+	for _, tt := range tests {
+		src := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",` + tt.src + `}]}`
+		got := ""
+		for _, d := range Source("p.json", []byte(src), Options{}) {
+			if d.Code == tt.code {
+				got = d.Suggestion
+			}
+		}
+		if got != tt.want {
+			t.Errorf("%s: suggestion %q, want %q", tt.src, got, tt.want)
+		}
+	}
+}
+
+// TestNoFalsePositives lints policies that are correct and must stay
+// free of errors and warnings, including the patterns the generator uses.
+func TestNoFalsePositives(t *testing.T) {
+	files, err := filepath.Glob("testdata/clean/*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatal("no testdata/clean/*.json", err)
+	}
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range Source(f, src, Options{}) {
+			if d.Severity >= diag.Warning {
+				t.Errorf("%v [%s]", d, d.Code)
+			}
+		}
+	}
+}
+
+func TestHostileInput(t *testing.T) {
+	big := append([]byte(`{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"`), bytes.Repeat([]byte("a"), 1<<20)...)
+	big = append(big, `"}]}`...)
+	deep := []byte(strings.Repeat("[", 10000) + strings.Repeat("]", 10000))
+	for name, src := range map[string][]byte{"1MB": big, "deep": deep} {
+		l := Source(name, src, Options{})
+		if len(l) != 1 || l[0].Code != CodeSyntaxError || l[0].Severity != diag.Error || l[0].Message == "" {
+			t.Errorf("%s: %v", name, l)
+		}
+		t.Logf("%s: %v", name, l)
+	}
+}
+
+func FuzzSource(f *testing.F) {
+	for _, c := range []string{
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::b/${aws:username}/*","Condition":{"StringLike":{"s3:prefix":["a/*"]}}}]}`,
+		`{"Statement":{"Effect":"Allow","Principal":{"Service":"bedrock.amazonaws.com"},"Action":"sts:AssumeRole","Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:bedrock:*:1:agent/*"}}}}`,
+		`{"Statement":[{"Effect":"Allow","Principal":"*","NotAction":"iam:*","NotResource":"arn:aws:iam::*:role/x"}]}`,
+		`{"Statement":[{"Effect":"Allow","Action":["bedrock:InvokeModel"],"Resource":["arn:aws:bedrock:*:1:inference-profile/us.x.y","arn:aws:bedrock:*::foundation-model/eu.z"]}]}`,
+	} {
+		f.Add([]byte(c))
+	}
+	files, _ := filepath.Glob("testdata/codes/*.txtar")
+	for _, file := range files {
+		if ar, err := txtar.ParseFile(file); err == nil {
+			for _, af := range ar.Files {
+				f.Add(af.Data)
+			}
+		}
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		for _, typ := range []PolicyType{"", Trust, RCP} {
+			for _, d := range Source("f.json", src, Options{Type: typ}) {
+				if d.Code == "" || d.Message == "" {
+					t.Fatalf("diagnostic without code or message: %#v", d)
+				}
+				if _, ok := LookupRule(d.Code); !ok {
+					t.Fatalf("unregistered code %s", d.Code)
+				}
+			}
+		}
+	})
+}

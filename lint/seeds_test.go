@@ -1,0 +1,130 @@
+package lint
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/agentiam/agentiam/catalog"
+	"github.com/agentiam/agentiam/diag"
+	"github.com/agentiam/agentiam/internal/seeds"
+	"github.com/agentiam/agentiam/policy"
+)
+
+// TestSeeds lints every JSON policy block quoted in ../shared/seeds and
+// checks, from the document itself, that each problem the published
+// examples have is reported with the right code at the right token:
+// nonexistent actions and resource types, trust policies without
+// confused-deputy conditions, wildcard grants, malformed JSON. The
+// runtime permissions document (seed 000) must produce no error.
+func TestSeeds(t *testing.T) {
+	blocks := seeds.Blocks(t)
+	var unknownActions, deputies, wildcards, syntax int
+	for _, b := range blocks {
+		name := fmt.Sprintf("%s#%d", b.File, b.Index)
+		t.Run(name, func(t *testing.T) {
+			src := []byte(b.Text)
+			diags := Source(name, src, Options{})
+			// where names a position in the seed file, for failure messages.
+			where := func(off int) string {
+				line := b.Line + strings.Count(b.Text[:off], "\n")
+				if b.Wrapped {
+					line--
+				}
+				return fmt.Sprintf("%s line %d", b.File, line)
+			}
+			expect := func(code string, off int) {
+				t.Helper()
+				for _, d := range diags {
+					if d.Code == code && d.Pos.Offset == off {
+						return
+					}
+				}
+				t.Errorf("%s: want %s at %q; got:\n%v", where(off), code, excerpt(b.Text, off), diags)
+			}
+			if strings.HasPrefix(b.File, "000_") {
+				for _, d := range diags {
+					if d.Severity == diag.Error {
+						t.Errorf("runtime permissions document: unexpected error at %s: %v", where(d.Pos.Offset), d)
+					}
+				}
+			}
+			doc, err := policy.Parse(name, src)
+			if doc == nil {
+				m := trailingComma.FindStringSubmatchIndex(b.Text)
+				if m == nil {
+					t.Fatalf("%s does not parse, and has no trailing comma: %v", name, err)
+				}
+				expect(CodeSyntaxError, m[2])
+				syntax++
+				return
+			}
+			typ := DetectType(doc)
+			for _, st := range doc.Statements {
+				for _, l := range []*policy.StringList{st.Action, st.NotAction} {
+					if l == nil {
+						continue
+					}
+					for _, v := range l.Values {
+						switch {
+						case v.Value == "*":
+							if st.Effect.Value == "Allow" {
+								expect(CodeWildcardActionAll, v.Pos.Offset)
+								wildcards++
+							}
+						case strings.HasSuffix(v.Value, ":*"):
+							if st.Effect.Value == "Allow" {
+								expect(CodeWildcardActionFullService, v.Pos.Offset)
+								wildcards++
+							}
+						case !hasWildcard(v.Value):
+							if _, err := catalog.LookupAction(v.Value); err != nil {
+								expect(CodeUnknownAction, v.Pos.Offset)
+								unknownActions++
+							}
+						}
+					}
+				}
+				if st.Resource != nil {
+					for _, v := range st.Resource.Values {
+						if strings.Contains(v.Value, ":agent-runtime/") {
+							expect(CodeResourceARNMismatch, v.Pos.Offset)
+						}
+					}
+				}
+				if typ == Trust && st.Principal != nil && !hasRestrictingKey(st, confusedDeputyKeys...) {
+					for _, e := range st.Principal.Entries {
+						if e.Type.Value != policy.PrincipalService {
+							continue
+						}
+						for _, v := range e.Values.Values {
+							if !containsString(computeRolePrincipals, v.Value) {
+								expect(CodeMissingConfusedDeputy, v.Pos.Offset)
+								deputies++
+							}
+						}
+					}
+				}
+			}
+		})
+	}
+	// The seeds as they are today hold five nonexistent actions, one
+	// unprotected trust policy, one service-wide wildcard and one broken
+	// document; fewer would mean the extraction or the checks lost some.
+	if unknownActions < 5 || deputies < 1 || wildcards < 1 || syntax < 1 {
+		t.Errorf("checked %d unknown actions, %d trust policies, %d wildcards, %d syntax errors; the seeds hold at least 5, 1, 1, 1",
+			unknownActions, deputies, wildcards, syntax)
+	}
+}
+
+// trailingComma finds the bracket after a trailing comma.
+var trailingComma = regexp.MustCompile(`,\s*([\]}])`)
+
+func excerpt(s string, off int) string {
+	end := min(len(s), off+40)
+	if i := strings.IndexByte(s[off:end], '\n'); i >= 0 {
+		end = off + i
+	}
+	return s[off:end]
+}
