@@ -36,16 +36,14 @@ func Parse(filename string, src []byte) (*Document, error) {
 	dec := jsontext.NewDecoder(string(src))
 	doc, err := Decode(dec, filename)
 	if err == io.EOF {
-		p := parser{dec: dec, file: filename, stmt: -1}
-		return nil, p.syntaxError(&jsontext.SyntaxError{Pos: dec.PosAt(len(src)), Msg: "empty input; expected a policy document (a JSON object)"})
+		return nil, syntaxError(filename, &jsontext.SyntaxError{Pos: dec.PosAt(len(src)), Msg: "empty input; expected a policy document (a JSON object)"})
 	}
 	var pe *ParseError
 	if errors.As(err, &pe) && pe.Err == ErrSyntax {
 		return nil, err
 	}
 	if ferr := dec.Finish(); ferr != nil {
-		p := parser{dec: dec, file: filename, stmt: -1}
-		return nil, p.syntaxError(ferr)
+		return nil, syntaxError(filename, ferr)
 	}
 	return doc, err
 }
@@ -63,7 +61,7 @@ func Decode(dec *jsontext.Decoder, filename string) (*Document, error) {
 		if err == io.EOF {
 			return nil, io.EOF
 		}
-		return nil, p.syntaxError(err)
+		return nil, syntaxError(filename, err)
 	}
 	if len(p.diags) > 0 {
 		p.diags.Sort()
@@ -73,7 +71,7 @@ func Decode(dec *jsontext.Decoder, filename string) (*Document, error) {
 }
 
 // Format prints the document canonically: fixed key order, 2-space
-// indent, trailing newline. Parse(Format(d)) yields an equal document.
+// indent, trailing newline. Parse(Format(d)) yields a document Equal to d.
 func Format(d *Document) []byte {
 	var p printer
 	p.document(d)

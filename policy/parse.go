@@ -46,8 +46,9 @@ type parser struct {
 	vals []ConditionValue
 }
 
-func (p *parser) syntaxError(err error) error {
-	d := diag.Diagnostic{File: p.file, Severity: diag.Error, Code: CodeSyntaxError, Statement: -1, Message: err.Error()}
+// syntaxError turns a decoder error into a ParseError.
+func syntaxError(file string, err error) error {
+	d := diag.Diagnostic{File: file, Severity: diag.Error, Code: CodeSyntaxError, Statement: -1, Message: err.Error()}
 	var se *jsontext.SyntaxError
 	if errors.As(err, &se) {
 		d.Pos = se.Pos
