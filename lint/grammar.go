@@ -29,7 +29,7 @@ func checkGrammar(c *checker) {
 			}
 			sids[st.Sid.Value] = true
 			if c.typ != Resource && !alphanumeric(st.Sid.Value) {
-				c.report(CodeInvalidSid, st, st.Sid.Pos, sidSuggestion(st.Sid.Value), "IAM accepts only ASCII letters and digits in a %s policy's Sid, not %q", c.typ, st.Sid.Value)
+				c.report(CodeInvalidSid, st, st.Sid.Pos, sidSuggestion(st.Sid.Value), "IAM accepts only ASCII letters and digits in the Sid of %s policy, not %q", article(string(c.typ)), st.Sid.Value)
 			}
 		}
 		for _, l := range []*policy.StringList{st.Resource, st.NotResource} {
@@ -85,6 +85,14 @@ func (c *checker) checkElements(st *policy.Statement) {
 	}
 }
 
+// article prefixes a noun with "a" or "an".
+func article(noun string) string {
+	if noun != "" && strings.ContainsRune("aeiou", rune(noun[0])) {
+		return "an " + noun
+	}
+	return "a " + noun
+}
+
 func alphanumeric(s string) bool {
 	for i := 0; i < len(s); i++ {
 		b := s[i]
@@ -111,7 +119,7 @@ func sidSuggestion(s string) string {
 		case 'A' <= ch && ch <= 'Z' || '0' <= ch && ch <= '9':
 			b.WriteByte(ch)
 			upper = false
-		default:
+		case ch < 0x80:
 			upper = true
 		}
 	}

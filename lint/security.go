@@ -52,15 +52,21 @@ func checkWildcards(c *checker) {
 			}
 			var sensitive, data []string
 			for _, a := range r.actions {
-				if len(a.Resources) > 0 && accessIncludes(a.Access, catalog.Write, catalog.PermissionsManagement, catalog.Tagging) {
+				// Escalation actions and PassRole get their own, stronger findings.
+				if len(a.Resources) > 0 && accessIncludes(a.Access, catalog.Write, catalog.PermissionsManagement, catalog.Tagging) &&
+					!containsFold(escalationActions, a.FullName()) && !strings.EqualFold(a.FullName(), "iam:PassRole") {
 					sensitive = append(sensitive, a.FullName())
 				}
 				if containsFold(dataActions, a.FullName()) {
 					data = append(data, a.FullName())
 				}
 			}
-			if len(sensitive) > 0 {
+			switch {
+			case len(sensitive) == 0:
+			case hasWildcard(r.tok.Value):
 				c.report(CodeWildcardResourceSensitive, st, r.tok.Pos, "", "%s on \"Resource\": \"*\" allows %s on every resource of the account; name the resources' ARNs", r.tok.Value, describeActions(sensitive, "write, permissions-management or tagging"))
+			default:
+				c.report(CodeWildcardResourceSensitive, st, r.tok.Pos, "", "%s (%s) on \"Resource\": \"*\" applies to every resource of its kind in the account; name the resources' ARNs", r.tok.Value, r.actions[0].Access)
 			}
 			if len(data) > 0 {
 				c.report(CodeDataAccessOnStar, st, r.tok.Pos, "", "%s on \"Resource\": \"*\" reads %s of the account; name the ARNs it needs", r.tok.Value, dataNouns(data))
@@ -244,8 +250,7 @@ func statementBroad(st *policy.Statement) bool {
 // resources, and iam:PassRole on broad resources together with an
 // action that creates compute running with the passed role.
 func checkPrivilegeEscalation(c *checker) {
-	compute := ""
-	computeStmt := -1
+	compute, computeLine := "", 0
 	for i, st := range c.doc.Statements {
 		if !allow(st) || compute != "" {
 			continue
@@ -257,7 +262,7 @@ func checkPrivilegeEscalation(c *checker) {
 			}
 			for _, a := range computeActions {
 				if r.matches(a) {
-					compute, computeStmt = a, st.Index
+					compute, computeLine = a, r.tok.Pos.Line
 					break
 				}
 			}
@@ -281,11 +286,15 @@ func checkPrivilegeEscalation(c *checker) {
 					hits = append(hits, a)
 				}
 			}
-			if len(hits) > 0 {
-				c.report(CodePrivilegeEscalation, st, r.tok.Pos, "", "%s on broad resources lets the holder give itself any permission (%s); scope it to specific ARNs", r.tok.Value, describeActions(hits, "escalation"))
+			switch {
+			case len(hits) == 0:
+			case hasWildcard(r.tok.Value):
+				c.report(CodePrivilegeEscalation, st, r.tok.Pos, "", "%s on broad resources includes %s, which let the holder give itself any permission; scope them to specific ARNs", r.tok.Value, describeActions(hits, "escalation"))
+			default:
+				c.report(CodePrivilegeEscalation, st, r.tok.Pos, "", "%s on broad resources lets the holder give itself any permission; scope it to specific ARNs", r.tok.Value)
 			}
 			if compute != "" && r.matches("iam:PassRole") {
-				c.report(CodePrivilegeEscalation, st, r.tok.Pos, "", "%s on broad resources with %s (statement %d) lets the holder run code as any role it can pass; scope PassRole to the roles that compute needs", r.tok.Value, compute, computeStmt)
+				c.report(CodePrivilegeEscalation, st, r.tok.Pos, "", "%s on broad resources with %s (line %d) lets the holder run code as any role it can pass; scope PassRole to the roles that compute needs", r.tok.Value, compute, computeLine)
 			}
 		}
 	}
@@ -304,9 +313,9 @@ func checkRedundant(c *checker) {
 			if covers(c, b, a) && a.Index > b.Index {
 				continue
 			}
-			label := fmt.Sprintf("statement %d", a.Index)
+			label := fmt.Sprintf("the statement on line %d", a.Pos.Line)
 			if a.Sid != nil {
-				label = fmt.Sprintf("statement %d (%s)", a.Index, a.Sid.Value)
+				label = fmt.Sprintf("statement %s", a.Sid.Value)
 			}
 			c.report(CodeRedundantStatement, b, b.Pos, "", "everything this statement %ss is already %sed by %s; remove it or merge them", strings.ToLower(b.Effect.Value), strings.ToLower(b.Effect.Value), label)
 			break

@@ -1,0 +1,160 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/agentiam/agentiam/lint"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// results lints testdata/in with testdata/agentiam.yaml, which
+// suppresses one finding.
+func results(t *testing.T) []lint.Result {
+	t.Helper()
+	src, err := os.ReadFile("testdata/agentiam.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := lint.ParseConfig("testdata/agentiam.yaml", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := lint.Files([]string{"testdata/in"}, nil, cfg, lint.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the output (run go test ./lint/report -update and review the diff):\n%s", path, got)
+	}
+}
+
+func TestGolden(t *testing.T) {
+	res := results(t)
+	for _, tt := range []struct {
+		name  string
+		write func(*bytes.Buffer) error
+	}{
+		{"golden.txt", func(b *bytes.Buffer) error { return Text(b, res) }},
+		{"golden.json", func(b *bytes.Buffer) error { return JSON(b, res) }},
+		{"golden.sarif", func(b *bytes.Buffer) error { return SARIF(b, res, "test") }},
+	} {
+		var b bytes.Buffer
+		if err := tt.write(&b); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, tt.name, b.Bytes())
+	}
+}
+
+// TestSARIFShape checks the parts of SARIF 2.1.0 that code-scanning
+// services require.
+func TestSARIFShape(t *testing.T) {
+	var b bytes.Buffer
+	if err := SARIF(&b, results(t), "test"); err != nil {
+		t.Fatal(err)
+	}
+	var log struct {
+		Version string `json:"version"`
+		Runs    []struct {
+			Tool struct {
+				Driver struct {
+					Name  string `json:"name"`
+					Rules []struct {
+						ID string `json:"id"`
+					} `json:"rules"`
+				} `json:"driver"`
+			} `json:"tool"`
+			Results []struct {
+				RuleID    string `json:"ruleId"`
+				RuleIndex int    `json:"ruleIndex"`
+				Level     string `json:"level"`
+				Message   struct {
+					Text string `json:"text"`
+				} `json:"message"`
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct {
+							URI string `json:"uri"`
+						} `json:"artifactLocation"`
+					} `json:"physicalLocation"`
+				} `json:"locations"`
+				Suppressions []struct {
+					Justification string `json:"justification"`
+				} `json:"suppressions"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(b.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	if log.Version != "2.1.0" || len(log.Runs) != 1 {
+		t.Fatalf("version %q, %d runs", log.Version, len(log.Runs))
+	}
+	run := log.Runs[0]
+	suppressed := 0
+	for _, r := range run.Results {
+		if run.Tool.Driver.Rules[r.RuleIndex].ID != r.RuleID {
+			t.Errorf("ruleIndex %d is %s, not %s", r.RuleIndex, run.Tool.Driver.Rules[r.RuleIndex].ID, r.RuleID)
+		}
+		if r.Level != "error" && r.Level != "warning" && r.Level != "note" {
+			t.Errorf("level %q", r.Level)
+		}
+		if r.Message.Text == "" || len(r.Locations) != 1 || !strings.HasPrefix(r.Locations[0].PhysicalLocation.ArtifactLocation.URI, "testdata/in/") {
+			t.Errorf("result %+v", r)
+		}
+		if len(r.Suppressions) > 0 {
+			suppressed++
+		}
+	}
+	if suppressed != 1 {
+		t.Errorf("%d suppressed results, want 1", suppressed)
+	}
+}
+
+func TestExcerptWindow(t *testing.T) {
+	src := []byte(`{"Statement":[` + strings.Repeat(`{"Effect":"Deny","Action":"s3:GetObject","Resource":"*"},`, 20) + `{"Effect":"Allow","Action":"*","Resource":"*"}]}`)
+	res := lint.Result{Target: lint.Target{File: "long.json", Src: src}, Diags: lint.Source("long.json", src, lint.Options{})}
+	var b bytes.Buffer
+	if err := Text(&b, []lint.Result{res}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(b.String(), "\n")
+	for i, l := range lines {
+		if !strings.Contains(l, "wildcard-action-all") {
+			continue
+		}
+		source, caret := lines[i+1], lines[i+2]
+		if len(source) > 120 {
+			t.Errorf("source excerpt is %d characters", len(source))
+		}
+		col := strings.Index(caret, "^")
+		if col < 0 || source[col:col+3] != `"*"` {
+			t.Errorf("caret not under the token:\n%s\n%s", source, caret)
+		}
+		return
+	}
+	t.Fatalf("no wildcard-action-all in\n%s", b.String())
+}
