@@ -144,7 +144,7 @@ func compileStatement(st *policy.Statement, index int, vars bool) (*statement, e
 			if r.Value == "*" && !s.notResource {
 				s.anyResource = true
 			}
-			s.resources = append(s.resources, resourcePattern{tmpl: parseTemplate(r.Value, vars)})
+			s.resources = append(s.resources, resourcePattern{tmpl: parseResourceTemplate(r.Value, vars)})
 		}
 	}
 	pr := st.Principal
@@ -264,4 +264,27 @@ func (s *statement) matchResources(rs *reqState) bool {
 		}
 	}
 	return s.notResource
+}
+
+// parseResourceTemplate parses a Resource / NotResource pattern. Variables
+// are substituted only in the resource part of the ARN, after the fifth
+// colon; before it ${...} is literal text (IAM User Guide, policy
+// variables: "Resource element").
+func parseResourceTemplate(s string, vars bool) template {
+	colons := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == ':' {
+			colons++
+			if colons == 5 {
+				t := parseTemplate(s[i+1:], vars)
+				if t.parts == nil {
+					return template{raw: s}
+				}
+				t.raw = s
+				t.parts = append([]tpart{{kind: partText, text: s[:i+1]}}, t.parts...)
+				return t
+			}
+		}
+	}
+	return template{raw: s}
 }

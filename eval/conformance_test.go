@@ -18,13 +18,13 @@ import (
 // names the AWS documentation rule they check. Each case overrides what
 // it needs and states the decision AWS makes:
 //
-//	- group: explicit-deny
-//	  rule: An explicit deny in any policy overrides any allow.
-//	  doc: https://docs.aws.amazon.com/IAM/latest/UserGuide/...
-//	  principal: arn:aws:iam::111122223333:role/app
-//	  identityPolicies: [...]
-//	  cases:
-//	    - {id: deny-wins, action: s3:GetObject, resource: "arn:aws:s3:::b/k", want: ExplicitlyDenied}
+//   - group: explicit-deny
+//     rule: An explicit deny in any policy overrides any allow.
+//     doc: https://docs.aws.amazon.com/IAM/latest/UserGuide/...
+//     principal: arn:aws:iam::111122223333:role/app
+//     identityPolicies: [...]
+//     cases:
+//   - {id: deny-wins, action: s3:GetObject, resource: "arn:aws:s3:::b/k", want: ExplicitlyDenied}
 //
 // A note field records how a disagreement with iam-simulate (see
 // scripts/differential) was resolved.

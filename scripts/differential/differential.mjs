@@ -49,6 +49,52 @@ function principalAccount(p) {
   return accountOf(p)
 }
 
+// derivedContext adds the global keys AWS sets from the principal and
+// resource (IAM User Guide, "AWS global condition context keys"), which
+// iam-simulate does not populate itself, unless the request sets them.
+function derivedContext(c, resourceAccount) {
+  const ctx = { ...(c.context || {}) }
+  const has = (k) => Object.keys(ctx).some((x) => x.toLowerCase() === k.toLowerCase())
+  const put = (k, v) => {
+    if (!has(k)) ctx[k] = v
+  }
+  const p = c.principal
+  const m = /^arn:([^:]+):(iam|sts)::(\d{12}):(.*)$/.exec(p)
+  if (!p.startsWith('arn:') && !/^\d{12}$/.test(p)) {
+    put('aws:PrincipalIsAWSService', p.endsWith('.amazonaws.com') ? 'true' : 'false')
+    if (p.endsWith('.amazonaws.com')) put('aws:PrincipalServiceName', p)
+  } else {
+    put('aws:PrincipalIsAWSService', 'false')
+  }
+  if (resourceAccount) put('aws:ResourceAccount', resourceAccount)
+  if (/^\d{12}$/.test(p)) {
+    put('aws:PrincipalAccount', p)
+    put('aws:PrincipalArn', `arn:aws:iam::${p}:root`)
+    put('aws:PrincipalType', 'Account')
+  } else if (m) {
+    const [, partition, , account, res] = m
+    put('aws:PrincipalAccount', account)
+    if (res === 'root') {
+      put('aws:PrincipalArn', p)
+      put('aws:PrincipalType', 'Account')
+    } else if (res.startsWith('user/')) {
+      put('aws:PrincipalArn', p)
+      put('aws:PrincipalType', 'User')
+      put('aws:username', res.split('/').pop())
+    } else if (res.startsWith('role/')) {
+      put('aws:PrincipalArn', p)
+      put('aws:PrincipalType', 'AssumedRole')
+    } else if (res.startsWith('assumed-role/')) {
+      put('aws:PrincipalArn', `arn:${partition}:iam::${account}:role/${res.split('/')[1]}`)
+      put('aws:PrincipalType', 'AssumedRole')
+    } else if (res.startsWith('federated-user/')) {
+      put('aws:PrincipalArn', p)
+      put('aws:PrincipalType', 'FederatedUser')
+    }
+  }
+  return ctx
+}
+
 function toSimulation(c) {
   const resourceAccount = c.resourceAccount || accountOf(c.resource) || principalAccount(c.principal)
   const sim = {
@@ -56,7 +102,7 @@ function toSimulation(c) {
       principal: c.principal,
       action: c.action,
       resource: { resource: c.resource, accountId: resourceAccount },
-      contextVariables: c.context || {},
+      contextVariables: derivedContext(c, resourceAccount),
     },
     identityPolicies: named('identity', c.identityPolicies),
     serviceControlPolicies: levels('scp', c.scps),
@@ -68,6 +114,8 @@ function toSimulation(c) {
   return sim
 }
 
+const debugIds = opt('--debug') ? new Set(opt('--debug').split(',')) : null
+
 const lines = readFileSync(casesFile, 'utf8').split('\n').filter((l) => l.trim())
 const cases = lines.map((l) => JSON.parse(l))
 const results = []
@@ -77,6 +125,7 @@ for (const c of cases) {
   let detail
   try {
     const r = await runSimulation(toSimulation(c), {})
+    if (debugIds?.has(c.id)) console.log(c.id, JSON.stringify(r, null, 1).slice(0, 6000))
     if (r.resultType === 'error') {
       theirs = 'Error'
       detail = r.errors?.message || JSON.stringify(r.errors).slice(0, 300)
