@@ -157,10 +157,10 @@ func ParseConfig(file string, src []byte) (*Config, error) {
 	for i, s := range y.Suppress {
 		where := fmt.Sprintf("$.lint.suppress[%d]", i)
 		if err := knownCode(s.Code); err != nil {
-			return nil, at(where, "suppress: %v", err)
+			return nil, at(where+".code", "suppress: %v", err)
 		}
 		if strings.TrimSpace(s.Reason) == "" {
-			return nil, at(where, "suppress %s: a reason is required, so that the next reader knows why the finding is accepted", s.Code)
+			return nil, at(where+".code", "suppress %s: a reason is required, so that the next reader knows why the finding is accepted", s.Code)
 		}
 		if err := checkGlobs(s.Paths); err != nil {
 			return nil, at(where+".paths", "%v", err)

@@ -1,0 +1,153 @@
+package lint
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/agentiam/agentiam/diag"
+)
+
+func TestParseConfig(t *testing.T) {
+	src := []byte(`other-tool: {anything: 1}
+lint:
+  fail-on: error
+  ignore: [redundant-statement]
+  severity:
+    wildcard-action-full-service: error
+  types:
+    - {paths: ["trust/*.json"], type: trust}
+    - {paths: ["managed/**"], type: managed}
+  exclude: ["fixtures/**"]
+  suppress:
+    - code: data-access-on-star
+      paths: ["legacy/*.json"]
+      sid: Read
+      reason: accepted until the migration
+`)
+	cfg, err := ParseConfig("/p/.agentiam.yaml", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Dir != "/p" || cfg.FailOn == nil || *cfg.FailOn != diag.Error || len(cfg.Ignore) != 1 ||
+		cfg.Severity[CodeWildcardActionFullService] != diag.Error || len(cfg.Types) != 2 || cfg.Types[1].Size != Managed ||
+		len(cfg.Suppress) != 1 || cfg.Suppress[0].Reason == "" {
+		t.Fatalf("%+v", cfg)
+	}
+	if o := cfg.optionsFor("/p/trust/a.json", Options{}); o.Type != Trust {
+		t.Errorf("trust/a.json: type %q", o.Type)
+	}
+	if o := cfg.optionsFor("/p/managed/x/y/z.json", Options{}); o.Type != Identity || o.Size != Managed {
+		t.Errorf("managed/x/y/z.json: %q %q", o.Type, o.Size)
+	}
+	if o := cfg.optionsFor("/p/other/a.json", Options{}); o.Type != "" {
+		t.Errorf("other/a.json: type %q", o.Type)
+	}
+	if !cfg.excluded("/p/fixtures/a/b.json") || cfg.excluded("/p/src/fixtures.json") {
+		t.Error("exclude")
+	}
+	d := diag.Diagnostic{Code: CodeDataAccessOnStar, Sid: "Read"}
+	if _, ok := cfg.suppression("/p/legacy/a.json", "", d); !ok {
+		t.Error("legacy/a.json not suppressed")
+	}
+	d.Sid = "Other"
+	if _, ok := cfg.suppression("/p/legacy/a.json", "", d); ok {
+		t.Error("other Sid suppressed")
+	}
+}
+
+func TestParseConfigErrors(t *testing.T) {
+	tests := []struct{ src, want string }{
+		{"lint:\n  fail-on: loud\n", "x.yaml:2:12: fail-on: unknown severity"},
+		{"lint:\n  ignore: [redundant-statemnt]\n", `x.yaml:2:12: ignore: unknown code "redundant-statemnt" (did you mean redundant-statement?)`},
+		{"lint:\n  ignores: []\n", "x.yaml:2:3:"},
+		{"lint:\n  suppress:\n    - code: public-principal\n", "x.yaml:3:13: suppress public-principal: a reason is required"},
+		{"lint:\n  types:\n    - {paths: [a], type: bucket}\n", `x.yaml:3:26: unknown policy type "bucket"`},
+		{"lint:\n  severity: {public-principal: loud}\n", "x.yaml:2:32: severity of public-principal"},
+		{"lint: [\n", "x.yaml:"},
+	}
+	for _, tt := range tests {
+		_, err := ParseConfig("x.yaml", []byte(tt.src))
+		if err == nil || !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%q: got %v, want %q", tt.src, err, tt.want)
+		}
+	}
+	if cfg, err := ParseConfig("x.yaml", []byte("generate: {}\n")); err != nil || len(cfg.Suppress) != 0 {
+		t.Errorf("no lint section: %v %+v", err, cfg)
+	}
+}
+
+func TestExtractPlan(t *testing.T) {
+	src, err := os.ReadFile("report/testdata/in/plan.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	targets, err := Extract("plan.json", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, tg := range targets {
+		got = append(got, fmt.Sprintf("%s %s/%s", tg.Address, tg.Type, tg.Size))
+	}
+	want := []string{
+		"aws_iam_role.agent.assume_role_policy trust/",
+		"aws_iam_role.agent.inline_policy[0].policy identity/inline",
+		"aws_iam_role_policy.invoke.policy identity/inline",
+		"module.platform.aws_iam_policy.deployer.policy identity/managed",
+		"module.platform.aws_s3_bucket_policy.kb.policy resource/",
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if _, err := Extract("bad.json", []byte(`{"format_version": "1.2", "planned_values": [`)); !errors.Is(err, ErrPlan) {
+		t.Errorf("truncated plan: %v", err)
+	}
+	// A policy is not taken for a plan.
+	if ts, err := Extract("p.json", []byte(`{"Statement": []}`)); err != nil || len(ts) != 1 || ts[0].Address != "" {
+		t.Errorf("policy: %v %v", ts, err)
+	}
+}
+
+// TestFilesOrder lints a directory in parallel and checks the order is
+// that of the file names, whatever the scheduling.
+func TestFilesOrder(t *testing.T) {
+	dir := t.TempDir()
+	var want []string
+	for i := range 40 {
+		name := filepath.Join(dir, fmt.Sprintf("p%02d.json", i))
+		want = append(want, name)
+		if err := os.WriteFile(name, fmt.Appendf(nil, `{"Version":"2012-10-17","Statement":{"Sid":"S%d","Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}`, i), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, skipped := range []string{".hidden/a.json", "notes.txt"} {
+		p := filepath.Join(dir, skipped)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, []byte("{"), 0o644)
+	}
+	for range 3 {
+		res, err := Files([]string{dir}, nil, nil, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res) != len(want) {
+			t.Fatalf("%d results, want %d", len(res), len(want))
+		}
+		for i, r := range res {
+			if r.Target.File != want[i] || len(r.Diags) != 1 || r.Diags[0].Code != CodeDataAccessOnStar || r.Diags[0].Sid != fmt.Sprintf("S%d", i) {
+				t.Fatalf("result %d: %s %v", i, r.Target.File, r.Diags)
+			}
+		}
+	}
+	if _, err := Files([]string{filepath.Join(dir, "missing.json")}, nil, nil, Options{}); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing file: %v", err)
+	}
+	res, err := Files([]string{"-"}, strings.NewReader(`{"Statement":[]}`), nil, Options{})
+	if err != nil || len(res) != 1 || res[0].Target.File != "-" || len(res[0].Diags) == 0 {
+		t.Errorf("stdin: %v %v", res, err)
+	}
+}
