@@ -153,10 +153,14 @@ func ExpandActions(pattern string) []*Action {
 		if !ok {
 			return
 		}
-		if !hasWildcard(namePat) {
+		switch {
+		case !hasWildcard(namePat):
 			if a, ok := s.Action(namePat); ok {
 				out = append(out, a)
 			}
+			return
+		case strings.Trim(namePat, "*") == "":
+			out = append(out, s.Actions...)
 			return
 		}
 		for _, a := range s.Actions {
@@ -171,35 +175,41 @@ func ExpandActions(pattern string) []*Action {
 		}
 		return out
 	}
-	for i, p := range idx.prefixes {
-		if arn.WildcardFold(prefixPat, p) {
+	// Taking services in "prefix:" order and actions in name order yields
+	// full-name order without sorting.
+	for _, i := range idx.fullNameOrder() {
+		if arn.WildcardFold(prefixPat, idx.prefixes[i]) {
 			addService(i)
 		}
 	}
-	// Services come in prefix order and actions in name order; only the
-	// full-name order differs ("s3-outposts:X" sorts before "s3:X").
-	slices.SortStableFunc(out, compareFullName)
 	return out
 }
 
 func hasWildcard(s string) bool { return strings.ContainsAny(s, "*?") }
 
-// compareFullName orders actions by lowercase "prefix:Name" without
-// building the strings.
-func compareFullName(a, b *Action) int {
-	pa, pb := a.Service.Prefix, b.Service.Prefix
-	if pa == pb {
-		return compareFold(a.Name, b.Name)
-	}
-	n := min(len(pa), len(pb))
-	if c := strings.Compare(pa[:n], pb[:n]); c != 0 {
-		return c
-	}
-	// One prefix extends the other: compare the longer one's next byte with ':'.
-	if len(pa) > n {
-		return cmp.Compare(pa[n], ':')
-	}
-	return cmp.Compare(':', pb[n])
+// fullNameOrder returns the service indexes sorted by prefix+":", which
+// differs from prefix order where one prefix extends another
+// ("s3-outposts:" sorts before "s3:").
+func (idx *index) fullNameOrder() []int {
+	idx.orderOnce.Do(func() {
+		idx.order = make([]int, len(idx.prefixes))
+		for i := range idx.order {
+			idx.order[i] = i
+		}
+		slices.SortFunc(idx.order, func(a, b int) int {
+			pa, pb := idx.prefixes[a], idx.prefixes[b]
+			n := min(len(pa), len(pb))
+			if c := strings.Compare(pa[:n], pb[:n]); c != 0 || len(pa) == len(pb) {
+				return c
+			}
+			// One prefix extends the other: its next byte meets the other's ':'.
+			if len(pa) > n {
+				return cmp.Compare(pa[n], ':')
+			}
+			return cmp.Compare(':', pb[n])
+		})
+	})
+	return idx.order
 }
 
 // SuggestAction returns the most likely intended action for an unknown

@@ -252,6 +252,10 @@ func TestActionDetails(t *testing.T) {
 	if !slices.Contains(names, "foundation-model") || !slices.Contains(names, "inference-profile") {
 		t.Errorf("InvokeModel resources = %q", names)
 	}
+	alarm, _ := LookupAction("iotevents:BatchAcknowledgeAlarm")
+	if len(alarm.Resources) == 0 || !slices.Equal(alarm.Resources[0].ConditionKeys, []string{"aws:ResourceTag/${TagKey}"}) {
+		t.Errorf("iotevents:BatchAcknowledgeAlarm resource-level condition keys = %+v", alarm.Resources)
+	}
 	lambda := mustService(t, "lambda")
 	if rt, ok := lambda.ResourceType("Function Alias"); !ok || rt.Name != "function alias" {
 		t.Errorf("lambda ResourceType(Function Alias) = %v, %v", rt, ok)

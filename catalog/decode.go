@@ -67,6 +67,9 @@ type index struct {
 	arnGroups map[string][]int
 	keyGroups map[string][]int
 	blobs     string
+
+	orderOnce sync.Once
+	order     []int // see fullNameOrder
 }
 
 var (
