@@ -505,13 +505,13 @@ func resourceType(t testing.TB, service, name string) *ResourceType {
 func TestMatches(t *testing.T) {
 	fm := resourceType(t, "bedrock", "foundation-model")
 	for arn, want := range map[string]bool{
-		"arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude-3-haiku-20240307-v1:0":              true,
-		"arn:aws-cn:bedrock:cn-north-1::foundation-model/x":                                                true,
+		"arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude-3-haiku-20240307-v1:0":             true,
+		"arn:aws-cn:bedrock:cn-north-1::foundation-model/x":                                              true,
 		"arn:aws:bedrock:us-west-2:123456789012:foundation-model/anthropic.claude-3-haiku-20240307-v1:0": false,
-		"arn:aws:bedrock::123456789012:foundation-model/x":                                                 false,
-		"arn:aws:bedrock:us-west-2::foundation-model/":                                                     false,
-		"arn:aws:bedrock:us-west-2::custom-model/x":                                                        false,
-		"arn:aws:bedrock:us-west-2::foundation-model":                                                      false,
+		"arn:aws:bedrock::123456789012:foundation-model/x":                                               false,
+		"arn:aws:bedrock:us-west-2::foundation-model/":                                                   false,
+		"arn:aws:bedrock:us-west-2::custom-model/x":                                                      false,
+		"arn:aws:bedrock:us-west-2::foundation-model":                                                    false,
 		"garbage": false,
 	} {
 		if got := fm.Matches(arn); got != want {
