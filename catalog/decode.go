@@ -151,7 +151,7 @@ func (r *reader) str() string {
 	return s
 }
 
-func (r *reader) byte() byte {
+func (r *reader) readByte() byte {
 	if r.err == nil && r.pos >= len(r.s) {
 		r.fail("truncated")
 	}
@@ -345,7 +345,7 @@ func parseService(prefix, data string) (*Service, error) {
 					r.fail("resource type index out of range")
 					break
 				}
-				req := r.byte() == 1
+				req := r.readByte() == 1
 				resources = append(resources, ActionResource{Type: &rts[j], Required: req, ConditionKeys: list(), DependentActions: list()})
 			}
 			a.Resources = resources[start:len(resources):len(resources)]

@@ -71,6 +71,25 @@ func TestServiceRoundTrip(t *testing.T) {
 	}
 }
 
+func TestTemplateKeyFits(t *testing.T) {
+	k := newConditionKey("demo:${A}/x/${B}", "String", "demo:"+format.VarMark+"/x/"+format.VarMark)
+	for key, want := range map[string]bool{
+		"demo:a/x/b":     true,
+		"DEMO:a/X/b":     true,
+		"demo:a/x/x/x/b": true,
+		"demo:/x/b":      false,
+		"demo:a/x/":      false,
+		"demo:a/x":       false,
+		"demo:ab":        false,
+		"other:a/x/b":    false,
+		"":               false,
+	} {
+		if got := k.fits(key); got != want {
+			t.Errorf("fits(%q) = %v", key, got)
+		}
+	}
+}
+
 func TestCorruptData(t *testing.T) {
 	raw := string(format.EncodeService(sampleService()))
 	for n := range len(raw) {

@@ -3,6 +3,7 @@ package catalog
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/agentiam/agentiam/arn"
@@ -218,20 +219,11 @@ func (r *ResourceType) Matches(arnText string) bool {
 func (r *ResourceType) Variables() []string {
 	var names []string
 	for _, tok := range tokenize(r.ARN) {
-		if tok.kind == variableToken && !containsString(names, tok.text) {
+		if tok.kind == variableToken && !slices.Contains(names, tok.text) {
 			names = append(names, tok.text)
 		}
 	}
 	return names
-}
-
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // FormatARN fills the template's variables from vars, keyed by variable
