@@ -195,7 +195,16 @@ func knownCode(code string) error {
 	for i, r := range rules {
 		codes[i] = r.Code
 	}
-	if s := closest(code, codes, 4); s != "" {
+	s := ""
+	for _, c := range codes {
+		if code != "" && strings.Contains(c, code) && (s == "" || len(c) < len(s)) {
+			s = c
+		}
+	}
+	if s == "" {
+		s = closest(code, codes, 4)
+	}
+	if s != "" {
 		msg += fmt.Sprintf(" (did you mean %s?)", s)
 	}
 	return errors.New(msg)
