@@ -235,11 +235,27 @@ func SuggestAction(full string) (string, bool) {
 	if a, ok := s.Action(name); ok {
 		return a.FullName(), true
 	}
+	if known, ok := knownMistakes[strings.ToLower(s.Prefix+":"+name)]; ok {
+		return known, true
+	}
 	i := closest(len(s.Actions), func(i int) string { return s.Actions[i].Name }, name)
 	if i < 0 {
 		return "", false
 	}
 	return s.Actions[i].FullName(), true
+}
+
+// knownMistakes maps action names that published AgentCore examples use,
+// but that do not exist, to the action that does what they meant. Edit
+// distance alone picks a similar-looking name with another meaning
+// (ListGatewayTools would become ListGatewayRules).
+var knownMistakes = map[string]string{
+	"bedrock-agentcore:invokeagent":       "bedrock-agentcore:InvokeAgentRuntime",
+	"bedrock-agentcore:searchmemory":      "bedrock-agentcore:RetrieveMemoryRecords",
+	"bedrock-agentcore:creategatewaytool": "bedrock-agentcore:CreateGatewayTarget",
+	"bedrock-agentcore:listgatewaytools":  "bedrock-agentcore:ListGatewayTargets",
+	"bedrock-agentcore:invokegatewaytool": "bedrock-agentcore:InvokeGateway",
+	"bedrock-agentcore:createtokenvault":  "bedrock-agentcore:GetTokenVault",
 }
 
 // SuggestService returns the closest known prefix to an unknown one.

@@ -764,3 +764,17 @@ func TestConcurrentLookup(t *testing.T) {
 		}
 	}
 }
+
+func TestKnownMistakesPointAtRealActions(t *testing.T) {
+	for wrong, right := range knownMistakes {
+		if _, err := LookupAction(wrong); err == nil {
+			t.Errorf("%s exists in the catalog; it is no mistake", wrong)
+		}
+		if _, err := LookupAction(right); err != nil {
+			t.Errorf("suggestion %s for %s: %v", right, wrong, err)
+		}
+		if got, ok := SuggestAction(wrong); !ok || got != right {
+			t.Errorf("SuggestAction(%s) = %q, %v; want %s", wrong, got, ok, right)
+		}
+	}
+}
