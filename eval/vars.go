@@ -67,6 +67,9 @@ func parseTemplate(s string, vars bool) template {
 		}
 		rest = rest[i+j+1:]
 	}
+	if len(t.parts) == 0 {
+		return t // only unclosed "${": literal text
+	}
 	if rest != "" {
 		t.parts = append(t.parts, tpart{kind: partText, text: rest})
 	}
