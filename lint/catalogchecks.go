@@ -320,11 +320,11 @@ func checkResources(c *checker) {
 			if _, err := arn.Parse(pattern); err != nil && !hasWildcard(pattern) {
 				continue // invalid-arn-format already says why
 			}
-			if anyActionMatches(actions, pattern) {
+			if c.anyActionMatches(actions, pattern) {
 				matched = append(matched, pattern)
 				continue
 			}
-			sugg, why := suggestResource(actions, pattern)
+			sugg, why := c.suggestResource(actions, pattern)
 			c.report(CodeResourceARNMismatch, st, v.Pos, sugg, "no action of this statement supports %s%s, so it grants nothing", v.Value, why)
 		}
 		if len(matched) == 0 {
@@ -336,9 +336,9 @@ func checkResources(c *checker) {
 	}
 }
 
-func anyActionMatches(actions []*catalog.Action, pattern string) bool {
+func (c *checker) anyActionMatches(actions []*catalog.Action, pattern string) bool {
 	for _, a := range actions {
-		if actionMayMatch(a, pattern) {
+		if c.actionMayMatch(a, pattern) {
 			return true
 		}
 	}
@@ -354,7 +354,7 @@ func (c *checker) checkActionResources(st *policy.Statement, r *actionRef, resou
 	for _, a := range r.actions {
 		onlyStar = onlyStar && len(a.Resources) == 0
 		for _, p := range resources {
-			if actionMayMatch(a, p) {
+			if c.actionMayMatch(a, p) {
 				return
 			}
 		}
@@ -387,7 +387,7 @@ func containsString(list []string, s string) bool {
 // no resource type: without the account id (foundation models have
 // none), or with the resource type word of the closest type
 // ("agent-runtime" -> "runtime").
-func suggestResource(actions []*catalog.Action, pattern string) (suggestion, why string) {
+func (c *checker) suggestResource(actions []*catalog.Action, pattern string) (suggestion, why string) {
 	a, err := arn.Parse(pattern)
 	if err != nil {
 		return "", ""
@@ -395,7 +395,7 @@ func suggestResource(actions []*catalog.Action, pattern string) (suggestion, why
 	if a.Account != "" {
 		b := a
 		b.Account = ""
-		if anyActionMatches(actions, b.String()) {
+		if c.anyActionMatches(actions, b.String()) {
 			return b.String(), " (" + a.ResourceType() + " ARNs have no account id)"
 		}
 	}
@@ -430,7 +430,7 @@ func suggestResource(actions []*catalog.Action, pattern string) (suggestion, why
 	}
 	b := a
 	b.Resource = best + a.Resource[len(word):]
-	if !anyActionMatches(actions, b.String()) {
+	if !c.anyActionMatches(actions, b.String()) {
 		return "", ""
 	}
 	return b.String(), " (there is no " + word + " resource type; the actions accept " + best + ")"

@@ -22,6 +22,7 @@ type checker struct {
 	// refs are the resolved Action / NotAction values per statement index.
 	actions    [][]actionRef
 	notActions [][]actionRef
+	matches    map[matchKey]bool
 }
 
 // check is one pass over the document.

@@ -2,6 +2,7 @@ package lint
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/agentiam/agentiam/arn"
 	"github.com/agentiam/agentiam/catalog"
@@ -17,35 +18,84 @@ func mayMatch(rt *catalog.ResourceType, pattern string) bool {
 	if pattern == "*" {
 		return true
 	}
+	t := templateOf(rt)
 	p, err := arn.Parse(pattern)
-	if err != nil {
-		return rt.MayMatch(pattern)
-	}
-	t, err := arn.Parse(rt.ARN)
-	if err != nil {
+	if err != nil || !t.segmented {
 		return rt.MayMatch(pattern)
 	}
 	pSegs := [4]string{p.Partition, p.Service, p.Region, p.Account}
-	tSegs := [4]string{t.Partition, t.Service, t.Region, t.Account}
-	var sample [4]string
-	for i, ts := range tSegs {
-		switch {
-		case !strings.Contains(ts, "${") && !hasWildcard(ts):
-			if !arn.Wildcard(pSegs[i], ts) {
-				return false
-			}
-			sample[i] = ts
-		case strings.HasPrefix(ts, "${") && strings.IndexByte(ts, '}') == len(ts)-1:
+	for i, ts := range t.segs {
+		if ts == "" && t.variable[i] {
 			// A whole-segment variable takes any non-empty text without ':'.
 			if pSegs[i] == "" {
 				return false
 			}
-			sample[i] = "x"
-		default:
-			return rt.MayMatch(pattern)
+		} else if !arn.Wildcard(pSegs[i], ts) {
+			return false
 		}
 	}
-	return rt.MayMatch("arn:" + strings.Join(sample[:], ":") + ":" + p.Resource)
+	// The literal start of both resource parts must agree before the
+	// exact (and costlier) glob intersection is worth running.
+	lp := literalPrefix(p.Resource)
+	n := min(len(lp), len(t.resPrefix))
+	if lp[:n] != t.resPrefix[:n] {
+		return false
+	}
+	if len(lp) == len(p.Resource) {
+		// No wildcard in the resource part: fitting the template is cheaper
+		// than intersecting two globs.
+		return rt.Matches(t.sample + p.Resource)
+	}
+	return rt.MayMatch(t.sample + p.Resource)
+}
+
+// template is what mayMatch needs of a resource type's ARN template.
+type template struct {
+	segmented bool
+	// segs are the literal first four segments after "arn:"; "" with
+	// variable set for a segment that is one variable.
+	segs     [4]string
+	variable [4]bool
+	// sample is "arn:" and the segments with each variable replaced by a
+	// value it can take; resPrefix the literal start of the resource part.
+	sample, resPrefix string
+}
+
+var templates sync.Map // *catalog.ResourceType -> *template
+
+func templateOf(rt *catalog.ResourceType) *template {
+	if t, ok := templates.Load(rt); ok {
+		return t.(*template)
+	}
+	t := &template{}
+	if a, err := arn.Parse(rt.ARN); err == nil {
+		t.segmented = true
+		sample := []string{"arn"}
+		for i, ts := range [4]string{a.Partition, a.Service, a.Region, a.Account} {
+			switch {
+			case !strings.Contains(ts, "${") && !hasWildcard(ts):
+				t.segs[i] = ts
+				sample = append(sample, ts)
+			case strings.HasPrefix(ts, "${") && strings.IndexByte(ts, '}') == len(ts)-1:
+				t.variable[i] = true
+				sample = append(sample, "x")
+			default:
+				t.segmented = false
+			}
+		}
+		t.sample = strings.Join(sample, ":") + ":"
+		t.resPrefix = literalPrefix(a.Resource)
+	}
+	templates.Store(rt, t)
+	return t
+}
+
+// literalPrefix returns s up to its first wildcard or variable.
+func literalPrefix(s string) string {
+	if i := strings.IndexAny(s, "*?$"); i >= 0 {
+		return s[:i]
+	}
+	return s
 }
 
 // starActionMayMatch reports whether a pattern may match the request of
@@ -76,13 +126,32 @@ func starActionMayMatch(a *catalog.Action, pattern string) bool {
 	return false
 }
 
+// matchKey memoizes mayMatch within one document, where several
+// actions share resource types and checks ask the same question twice.
+type matchKey struct {
+	rt      *catalog.ResourceType
+	pattern string
+}
+
 // actionMayMatch reports whether a resource pattern may match a request for action a.
-func actionMayMatch(a *catalog.Action, pattern string) bool {
+func (c *checker) actionMayMatch(a *catalog.Action, pattern string) bool {
 	if len(a.Resources) == 0 {
 		return starActionMayMatch(a, pattern)
 	}
 	for _, ar := range a.Resources {
-		if ar.Type != nil && mayMatch(ar.Type, pattern) {
+		if ar.Type == nil {
+			continue
+		}
+		k := matchKey{ar.Type, pattern}
+		m, ok := c.matches[k]
+		if !ok {
+			if c.matches == nil {
+				c.matches = map[matchKey]bool{}
+			}
+			m = mayMatch(ar.Type, pattern)
+			c.matches[k] = m
+		}
+		if m {
 			return true
 		}
 	}
