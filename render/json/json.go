@@ -1,0 +1,126 @@
+// Package json renders a plan as one JSON document (agentiam generate's
+// default format). The keys the issue tracker fixed come first in every
+// object; the rest add detail. Policy documents are embedded as the
+// canonical printer writes them.
+package json
+
+import (
+	"bytes"
+	stdjson "encoding/json"
+	"fmt"
+
+	"github.com/agentiam/agentiam/policy"
+	"github.com/agentiam/agentiam/rolegen"
+)
+
+type plan struct {
+	Version          int              `json:"version"`
+	Roles            []role           `json:"roles"`
+	ResourcePolicies []resourcePolicy `json:"resourcePolicies"`
+	CallerPolicies   []namedPolicy    `json:"callerPolicies"`
+	Warnings         []string         `json:"warnings"`
+	ExistingRoles    []existingRole   `json:"existingRoles"`
+}
+
+type role struct {
+	Name              string            `json:"name"`
+	Purpose           string            `json:"purpose"`
+	Agent             string            `json:"agent"`
+	TrustPolicy       document          `json:"trustPolicy"`
+	InlinePolicies    []namedPolicy     `json:"inlinePolicies"`
+	ManagedPolicyARNs []string          `json:"managedPolicyArns"`
+	Tags              map[string]string `json:"tags"`
+	ARN               string            `json:"arn"`
+	Description       string            `json:"description"`
+	Region            string            `json:"region"`
+	Gateway           string            `json:"gateway,omitempty"`
+	ManagedPolicies   []namedPolicy     `json:"managedPolicies,omitempty"`
+}
+
+type namedPolicy struct {
+	Name        string   `json:"name"`
+	Document    document `json:"document"`
+	Caller      string   `json:"caller,omitempty"`
+	Description string   `json:"description,omitempty"`
+}
+
+type resourcePolicy struct {
+	ResourceARN string   `json:"resourceArn"`
+	Kind        string   `json:"kind"`
+	StatementID string   `json:"statementId"`
+	Principal   string   `json:"principal"`
+	Document    document `json:"document"`
+	Agent       string   `json:"agent"`
+}
+
+type existingRole struct {
+	Agent   string `json:"agent"`
+	ARN     string `json:"arn"`
+	Purpose string `json:"purpose"`
+}
+
+// document embeds a policy as the canonical printer writes it.
+type document struct{ d *policy.Document }
+
+func (d document) MarshalJSON() ([]byte, error) { return policy.Format(d.d), nil }
+
+// Render writes the plan with two-space indentation and a final newline.
+// The output depends only on the plan, so it is byte-identical across runs.
+func Render(p *rolegen.Plan) ([]byte, error) {
+	out := plan{
+		Version:          rolegen.PlanVersion,
+		Roles:            []role{},
+		ResourcePolicies: []resourcePolicy{},
+		CallerPolicies:   []namedPolicy{},
+		Warnings:         append([]string{}, p.Warnings...),
+		ExistingRoles:    []existingRole{},
+	}
+	for _, r := range p.Roles {
+		jr := role{
+			Name:              r.Name,
+			Purpose:           r.Purpose,
+			Agent:             r.Agent,
+			TrustPolicy:       document{r.TrustPolicy},
+			InlinePolicies:    named(r.InlinePolicies),
+			ManagedPolicyARNs: append([]string{}, r.ManagedPolicyARNs...),
+			Tags:              map[string]string{},
+			ARN:               r.ARN,
+			Description:       r.Description,
+			Region:            r.Region,
+			Gateway:           r.Gateway,
+			ManagedPolicies:   named(r.ManagedPolicies),
+		}
+		for _, t := range r.Tags {
+			jr.Tags[t.Key] = t.Value
+		}
+		out.Roles = append(out.Roles, jr)
+	}
+	for _, rp := range p.ResourcePolicies {
+		out.ResourcePolicies = append(out.ResourcePolicies, resourcePolicy{
+			ResourceARN: rp.ResourceARN, Kind: rp.Kind, StatementID: rp.StatementID,
+			Principal: rp.Principal, Document: document{rp.Document}, Agent: rp.Agent,
+		})
+	}
+	for _, c := range p.CallerPolicies {
+		out.CallerPolicies = append(out.CallerPolicies, namedPolicy{Name: c.Name, Document: document{c.Document}, Caller: c.Caller, Description: c.Description})
+	}
+	for _, e := range p.ExistingRoles {
+		out.ExistingRoles = append(out.ExistingRoles, existingRole{Agent: e.Agent, ARN: e.ARN, Purpose: e.Purpose})
+	}
+	var b bytes.Buffer
+	enc := stdjson.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		return nil, fmt.Errorf("render plan as JSON: %w", err)
+	}
+	return b.Bytes(), nil
+}
+
+func named(ps []*rolegen.NamedPolicy) []namedPolicy {
+	out := []namedPolicy{}
+	for _, p := range ps {
+		out = append(out, namedPolicy{Name: p.Name, Document: document{p.Document}})
+	}
+	return out
+}
