@@ -283,12 +283,12 @@ func (w *BatchWorker) readPolicy(dec *jsontext.Decoder, field string, fail func(
 		err = w.sub.Finish()
 	}
 	if err != nil {
-		fail(fmt.Errorf("%s: %w", field, err))
+		fail(err) // the diagnostics name the field as their file
 		return nil, nil
 	}
 	p, err := Compile(doc)
 	if err != nil {
-		fail(fmt.Errorf("%s: %w", field, err))
+		fail(err)
 		return nil, nil
 	}
 	w.cache[src] = p
