@@ -304,13 +304,20 @@ func checkPrivilegeEscalation(c *checker) {
 // statement with the same effect, principal and condition does not.
 func checkRedundant(c *checker) {
 	sts := c.statements()
-	for _, b := range sts {
-		for _, a := range sts {
-			if a == b || !covers(c, a, b) {
+	if len(sts) < 2 {
+		return
+	}
+	keys := make([]redundancyKey, len(sts))
+	for i, st := range sts {
+		keys[i] = redundancyKey{principalKey(st.Principal), conditionKey(st.Condition)}
+	}
+	for j, b := range sts {
+		for i, a := range sts {
+			if i == j || !covers(c, a, b, keys[i], keys[j]) {
 				continue
 			}
 			// Of two identical statements, report only the later one.
-			if covers(c, b, a) && a.Index > b.Index {
+			if i > j && covers(c, b, a, keys[j], keys[i]) {
 				continue
 			}
 			label := fmt.Sprintf("the statement on line %d", a.Pos.Line)
@@ -323,16 +330,15 @@ func checkRedundant(c *checker) {
 	}
 }
 
+// redundancyKey holds a statement's principal and condition in a
+// comparable form.
+type redundancyKey struct{ principal, condition string }
+
 // covers reports whether statement a matches every request statement b matches.
-func covers(c *checker, a, b *policy.Statement) bool {
+func covers(c *checker, a, b *policy.Statement, ka, kb redundancyKey) bool {
 	if a.Effect.Value != b.Effect.Value || a.Action == nil || b.Action == nil || a.Resource == nil || b.Resource == nil ||
-		a.NotPrincipal != nil || b.NotPrincipal != nil {
-		return false
-	}
-	if principalKey(a.Principal) != principalKey(b.Principal) {
-		return false
-	}
-	if a.Condition != nil && conditionKey(a.Condition) != conditionKey(b.Condition) {
+		a.NotPrincipal != nil || b.NotPrincipal != nil || ka.principal != kb.principal ||
+		a.Condition != nil && ka.condition != kb.condition {
 		return false
 	}
 	for _, bv := range b.Action.Values {
@@ -352,12 +358,13 @@ func covers(c *checker, a, b *policy.Statement) bool {
 // string that pattern b matches: b's wildcards are matched as text by a
 // '*' of a, never by a '?'.
 func anyPatternCovers(patterns []policy.String, b string, fold bool) bool {
+	bWild := hasWildcard(b)
 	for _, p := range patterns {
 		a := p.Value
-		if a == "*" {
+		if a == "*" || a == b {
 			return true
 		}
-		if hasWildcard(b) && strings.Contains(a, "?") {
+		if bWild && strings.IndexByte(a, '?') >= 0 {
 			continue
 		}
 		if fold && arn.WildcardFold(a, b) || !fold && arn.Wildcard(a, b) {
@@ -446,7 +453,10 @@ func checkSize(c *checker) {
 func PolicySize(src []byte) int {
 	n, inString, escaped := 0, false, false
 	for i := 0; i < len(src); {
-		r, w := utf8.DecodeRune(src[i:])
+		r, w := rune(src[i]), 1
+		if r >= utf8.RuneSelf {
+			r, w = utf8.DecodeRune(src[i:])
+		}
 		i += w
 		switch {
 		case inString:

@@ -1,0 +1,47 @@
+package lint
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// benchPolicy is a 5 KB agent execution policy (18 statements) like
+// those of the generator, on which every check does real work.
+func benchPolicy(b *testing.B) []byte {
+	b.Helper()
+	src, err := os.ReadFile("testdata/clean/agentcore-runtime-execution.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return src
+}
+
+func BenchmarkSource(b *testing.B) {
+	src := benchPolicy(b)
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	for b.Loop() {
+		Source("p.json", src, Options{})
+	}
+}
+
+// BenchmarkFiles lints a directory of 500 such policies in parallel. The
+// 2,000 policies per second target is measured on the whole process
+// with the corpus of lint/testdata/perf.
+func BenchmarkFiles(b *testing.B) {
+	dir := b.TempDir()
+	src := benchPolicy(b)
+	for i := range 500 {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("p%03d.json", i)), src, 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Files([]string{dir}, nil, nil, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
