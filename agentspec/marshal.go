@@ -80,7 +80,7 @@ func marshalAgent(b *bytes.Buffer, s *Spec, a *Agent) {
 		if len(a.Memory) > 0 {
 			b.WriteString(in + "memory:\n")
 			for _, m := range a.Memory {
-				fmt.Fprintf(b, "%s  - {id: %s, access: %s}\n", in, scalar(m.ID), m.Access)
+				fmt.Fprintf(b, "%s  - {id: %s, access: %s}\n", in, flowScalar(m.ID), m.Access)
 			}
 		}
 		if !a.Identity.Empty() {
@@ -121,9 +121,9 @@ func marshalAgent(b *bytes.Buffer, s *Spec, a *Agent) {
 	if len(a.S3) > 0 {
 		b.WriteString(in + "s3:\n")
 		for _, g := range a.S3 {
-			fmt.Fprintf(b, "%s  - {bucket: %s", in, scalar(g.Bucket))
+			fmt.Fprintf(b, "%s  - {bucket: %s", in, flowScalar(g.Bucket))
 			if g.Prefix != "" {
-				fmt.Fprintf(b, ", prefix: %s", scalar(g.Prefix))
+				fmt.Fprintf(b, ", prefix: %s", flowScalar(g.Prefix))
 			}
 			fmt.Fprintf(b, ", access: %s}\n", g.Access)
 		}
@@ -131,7 +131,7 @@ func marshalAgent(b *bytes.Buffer, s *Spec, a *Agent) {
 	if len(a.DynamoDB) > 0 {
 		b.WriteString(in + "dynamodb:\n")
 		for _, g := range a.DynamoDB {
-			fmt.Fprintf(b, "%s  - {table: %s, access: %s}\n", in, scalar(g.Table), g.Access)
+			fmt.Fprintf(b, "%s  - {table: %s, access: %s}\n", in, flowScalar(g.Table), g.Access)
 		}
 	}
 	list(b, in, "secrets", a.Secrets)
@@ -161,7 +161,7 @@ func tool(b *bytes.Buffer, indent, key string, t *Tool) {
 	case t.ID == "":
 		fmt.Fprintf(b, "%s%s: true\n", indent, key)
 	default:
-		fmt.Fprintf(b, "%s%s: {id: %s}\n", indent, key, scalar(t.ID))
+		fmt.Fprintf(b, "%s%s: {id: %s}\n", indent, key, flowScalar(t.ID))
 	}
 }
 
@@ -178,6 +178,15 @@ func scalar(s string) string {
 		return s
 	}
 	return quoteAlways(s)
+}
+
+// flowScalar is scalar for values inside {...}, where goccy/go-yaml
+// splits a plain "a:b" into a key and a value.
+func flowScalar(s string) string {
+	if strings.Contains(s, ":") {
+		return quoteAlways(s)
+	}
+	return scalar(s)
 }
 
 // quoteAlways double-quotes s; Go's escapes are a subset of YAML's.

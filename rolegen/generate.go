@@ -190,7 +190,11 @@ func (g *gen) models(st *statements, a *agentspec.Agent, f feature) {
 		case agentspec.InferenceProfile:
 			profiles = append(profiles, r.arn(w, "bedrock", "inference-profile", m.ID))
 			if m.Geography == agentspec.GlobalGeography {
-				routed = append(routed, r.arn(w, "bedrock", "foundation-model", m.BaseID), r.regionlessARN(w, "bedrock", "foundation-model", m.BaseID))
+				// A global profile routes to any commercial region; AWS
+				// authorizes it against the regional and the region-less
+				// (arn:aws:bedrock:::foundation-model/ID) model ARNs, which
+				// a region wildcard both covers.
+				routed = append(routed, r.arn(where{w.partition, "*", w.account}, "bedrock", "foundation-model", m.BaseID))
 				continue
 			}
 			for _, region := range agentspec.DestinationRegions(m.Geography) {

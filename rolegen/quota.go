@@ -59,42 +59,65 @@ func iamSize(b []byte) int {
 var emptyDocumentSize = Size(policy.NewDocument())
 
 // pack distributes statements over documents: the first may hold up to
-// first characters, each further one up to rest. A statement too large
-// for a document on its own is split by its resources.
+// first characters, each further one up to rest. A statement that does
+// not fit is split by its resources: the part that fits fills the current
+// document, the rest goes on to the next, keeping the Sid.
 func pack(stmts []*stmt, first, rest int) ([]*policy.Document, error) {
 	var docs []*policy.Document
 	var cur []*stmt
 	limit, size := first, emptyDocumentSize
+	flush := func() {
+		docs = append(docs, document(cur...))
+		cur, limit, size = nil, rest, emptyDocumentSize
+	}
 	queue := append([]*stmt(nil), stmts...)
 	for len(queue) > 0 {
 		s := queue[0]
-		n := Size(document(s)) - emptyDocumentSize
 		sep := 0
 		if len(cur) > 0 {
 			sep = 1 // the comma between statements
 		}
-		switch {
-		case size+sep+n <= limit:
+		room := limit - size - sep
+		if n := statementSize(s); n <= room {
 			cur = append(cur, s)
 			size += sep + n
 			queue = queue[1:]
+			continue
+		}
+		// The most resources that fit in the room left, by bisection.
+		lo, hi := 0, len(s.resources)-1
+		for lo < hi {
+			mid := (lo + hi + 1) / 2
+			if statementSize(withResources(s, s.resources[:mid])) <= room {
+				lo = mid
+			} else {
+				hi = mid - 1
+			}
+		}
+		switch {
+		case lo > 0:
+			cur = append(cur, withResources(s, s.resources[:lo]))
+			queue[0] = withResources(s, s.resources[lo:])
+			flush()
 		case len(cur) > 0:
-			docs = append(docs, document(cur...))
-			cur, limit, size = nil, rest, emptyDocumentSize
-		case len(s.resources) > 1:
-			half := len(s.resources) / 2
-			a, b := *s, *s
-			a.sid, b.sid = s.sid+"1", s.sid+"2"
-			a.resources, b.resources = s.resources[:half], s.resources[half:]
-			queue = append([]*stmt{&a, &b}, queue[1:]...)
+			flush()
 		default:
-			return nil, fmt.Errorf("%w: statement %s is %d characters, over the %d a policy may have", ErrQuota, s.sid, n+emptyDocumentSize, limit)
+			return nil, fmt.Errorf("%w: statement %s with resource %s does not fit in a policy of %d characters", ErrQuota, s.sid, s.resources[0], limit)
 		}
 	}
 	if len(cur) > 0 {
 		docs = append(docs, document(cur...))
 	}
 	return docs, nil
+}
+
+// statementSize is what a statement adds to a document's size.
+func statementSize(s *stmt) int { return Size(document(s)) - emptyDocumentSize }
+
+func withResources(s *stmt, resources []string) *stmt {
+	c := *s
+	c.resources = resources
+	return &c
 }
 
 // addRole checks the role's names and sizes, packs its statements into

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/agentiam/agentiam/arn"
 	"github.com/agentiam/agentiam/catalog"
 	"github.com/agentiam/agentiam/policy"
 )
@@ -82,22 +81,6 @@ func (r *resolver) arn(w where, service, resourceType string, ids ...string) str
 		r.fail("%v", err)
 	}
 	return s
-}
-
-// regionlessARN formats an ARN whose template has a region for a resource
-// AWS addresses without one: global cross-region inference profiles route
-// to arn:aws:bedrock:::foundation-model/ID. The catalog's FormatARN wants a
-// value for every variable, so the region is filled and then cleared.
-func (r *resolver) regionlessARN(w where, service, resourceType string, ids ...string) string {
-	w.region = "region"
-	s := r.arn(w, service, resourceType, ids...)
-	a, err := arn.Parse(s)
-	if err != nil {
-		r.fail("%v", err)
-		return ""
-	}
-	a.Region = ""
-	return a.String()
 }
 
 func (r *resolver) template(service, resourceType string) *resourceTemplate {
