@@ -48,10 +48,6 @@ func (c *checker) checkActionRef(st *policy.Statement, r *actionRef) {
 	case hasWildcard(s):
 		c.report(CodeWildcardMatchesNone, st, r.tok.Pos, "", "%s matches no action of %s; the pattern grants nothing", s, r.service.Name)
 	default:
-		if m, ok := knownMistakes[strings.ToLower(s)]; ok {
-			c.report(CodeUnknownAction, st, r.tok.Pos, m.action, "%s is not an action of %s (%s)", s, r.service.Name, m.why)
-			return
-		}
 		sugg, _ := catalog.SuggestAction(s)
 		c.report(CodeUnknownAction, st, r.tok.Pos, sugg, "%s is not an action of %s", s, r.service.Name)
 	}

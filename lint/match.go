@@ -157,14 +157,3 @@ func (c *checker) actionMayMatch(a *catalog.Action, pattern string) bool {
 	}
 	return false
 }
-
-// knownMistakes maps action names that published AgentCore examples use,
-// but that do not exist, to what grants the intended operation; the
-// catalog's spelling-based suggestion cannot know these.
-var knownMistakes = map[string]struct{ action, why string }{
-	"bedrock-agentcore:searchmemory":      {"bedrock-agentcore:RetrieveMemoryRecords", "memory search is RetrieveMemoryRecords"},
-	"bedrock-agentcore:invokeagent":       {"bedrock-agentcore:InvokeAgentRuntime", "agents on AgentCore Runtime are invoked with InvokeAgentRuntime"},
-	"bedrock-agentcore:creategatewaytool": {"bedrock-agentcore:CreateGatewayTarget", "gateway tools come from gateway targets"},
-	"bedrock-agentcore:invokegatewaytool": {"bedrock-agentcore:InvokeGateway", "MCP tools/call goes through InvokeGateway"},
-	"bedrock-agentcore:listgatewaytools":  {"bedrock-agentcore:InvokeGateway", "MCP tools/list goes through InvokeGateway"},
-}
