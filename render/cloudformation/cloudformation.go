@@ -259,12 +259,14 @@ func (r *renderer) substitute(s string) (string, bool) {
 		return "!Ref AWS::AccountId", true
 	}
 	a, err := arn.Parse(s)
-	if err != nil || (a.Account != spec.Account && a.Region != spec.Region) {
+	if err != nil || !(a.Account == spec.Account || a.Region == spec.Region && a.Account != "") {
 		return "", false
 	}
 	escape := func(t string) string { return strings.ReplaceAll(t, "${", "${!") }
 	region, account := escape(a.Region), escape(a.Account)
-	if a.Region == spec.Region {
+	// A region in an ARN without an account (a foundation model) is where
+	// the model runs, not where the stack is deployed: it stays literal.
+	if a.Region == spec.Region && a.Account != "" {
 		region = "${AWS::Region}"
 	}
 	if a.Account == spec.Account {

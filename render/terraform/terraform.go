@@ -218,8 +218,8 @@ func key(k string) hclwrite.Tokens {
 }
 
 // str writes a string literal; with Options.Variables, the spec's
-// account and region in ARNs, and a value that is the account, become
-// references to the variables.
+// account and region in ARNs of the account's resources, and a value that
+// is the account, become references to the variables.
 func (r *renderer) str(s string) hclwrite.Tokens {
 	if !r.opts.Variables {
 		return hclwrite.TokensForValue(cty.StringVal(s))
@@ -229,7 +229,7 @@ func (r *renderer) str(s string) hclwrite.Tokens {
 		return traversal("var." + AccountVariable)
 	}
 	a, err := arn.Parse(s)
-	if err != nil || (a.Account != spec.Account && a.Region != spec.Region) {
+	if err != nil || !(a.Account == spec.Account || a.Region == spec.Region && a.Account != "") {
 		return hclwrite.TokensForValue(cty.StringVal(s))
 	}
 	toks := hclwrite.Tokens{{Type: hclsyntax.TokenOQuote, Bytes: []byte(`"`)}}
@@ -245,7 +245,9 @@ func (r *renderer) str(s string) hclwrite.Tokens {
 		toks = append(toks, traversal("var."+variable)...)
 		toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenTemplateSeqEnd, Bytes: []byte("}")})
 	}
-	segment(a.Region, RegionVariable, a.Region == spec.Region)
+	// A region in an ARN without an account (a foundation model) is where
+	// the model runs, not where the agents are deployed: it stays literal.
+	segment(a.Region, RegionVariable, a.Region == spec.Region && a.Account != "")
 	lit += ":"
 	segment(a.Account, AccountVariable, a.Account == spec.Account)
 	lit += ":" + a.Resource

@@ -1,0 +1,188 @@
+package cloudformation
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/agentiam/agentiam/policy"
+	"github.com/agentiam/agentiam/render/internal/testspecs"
+	"github.com/agentiam/agentiam/rolegen"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func TestGolden(t *testing.T) {
+	cases, err := testspecs.Cases()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		for _, opts := range []Options{{}, {PseudoParameters: true}} {
+			name := c.Name
+			if opts.PseudoParameters {
+				name += ".pseudo"
+			}
+			t.Run(name, func(t *testing.T) {
+				got, err := Render(c.Plan, opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if again, _ := Render(c.Plan, opts); !bytes.Equal(got, again) {
+					t.Error("two renderings differ")
+				}
+				checkSemantics(t, c.Plan, got)
+				golden := filepath.Join("testdata", name+".yaml")
+				if *update {
+					if err := os.WriteFile(golden, got, 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+				want, err := os.ReadFile(golden)
+				if err != nil {
+					t.Fatalf("%v (run go test -update)", err)
+				}
+				if !bytes.Equal(got, want) {
+					t.Errorf("output differs from %s; run go test -update and review the diff", golden)
+				}
+			})
+		}
+	}
+}
+
+// checkSemantics parses the template, resolves !Sub and !Ref of the
+// pseudo parameters as CloudFormation would, and compares every policy
+// and Lambda permission with the plan.
+func checkSemantics(t *testing.T, p *rolegen.Plan, src []byte) {
+	t.Helper()
+	f, err := parser.ParseBytes(src, 0)
+	if err != nil {
+		t.Fatalf("invalid YAML: %v", err)
+	}
+	tpl, ok := toValue(t, f.Docs[0].Body, p).(map[string]any)
+	if !ok {
+		t.Fatal("template is not a mapping")
+	}
+	resources := tpl["Resources"].(map[string]any)
+	outputs := tpl["Outputs"].(map[string]any)
+	docs := map[string]*policy.Document{}
+	parse := func(key string, v any) {
+		b, _ := json.Marshal(v)
+		d, err := policy.Parse(key, b)
+		if err != nil {
+			t.Fatalf("%s: %v", key, err)
+		}
+		docs[key] = d
+	}
+	var permissions []map[string]any
+	for id, r := range resources {
+		res := r.(map[string]any)
+		props := res["Properties"].(map[string]any)
+		switch res["Type"] {
+		case "AWS::IAM::Role":
+			name := props["RoleName"].(string)
+			parse("role "+name, props["AssumeRolePolicyDocument"])
+			for _, ip := range list(props["Policies"]) {
+				m := ip.(map[string]any)
+				parse("inline "+m["PolicyName"].(string)+" "+name, m["PolicyDocument"])
+			}
+			if _, ok := outputs[id+"Arn"]; !ok {
+				t.Errorf("no output for role %s", id)
+			}
+		case "AWS::IAM::ManagedPolicy":
+			parse("policy "+props["ManagedPolicyName"].(string), props["PolicyDocument"])
+		case "AWS::Lambda::Permission":
+			permissions = append(permissions, props)
+		default:
+			t.Errorf("unexpected resource type %v", res["Type"])
+		}
+	}
+	want := map[string]*policy.Document{}
+	for _, r := range p.Roles {
+		want["role "+r.Name] = r.TrustPolicy
+		for _, ip := range r.InlinePolicies {
+			want["inline "+ip.Name+" "+r.Name] = ip.Document
+		}
+		for _, mp := range r.ManagedPolicies {
+			want["policy "+mp.Name] = mp.Document
+		}
+	}
+	for _, cp := range p.CallerPolicies {
+		want["policy "+cp.Name] = cp.Document
+	}
+	if len(docs) != len(want) {
+		t.Errorf("%d policies in the template, %d in the plan", len(docs), len(want))
+	}
+	for key, w := range want {
+		if !policy.Equal(docs[key], w) {
+			t.Errorf("%s differs from the plan:\n%s", key, policy.Format(docs[key]))
+		}
+	}
+	if len(permissions) != len(p.ResourcePolicies) {
+		t.Fatalf("%d Lambda permissions, want %d", len(permissions), len(p.ResourcePolicies))
+	}
+	for _, rp := range p.ResourcePolicies {
+		found := false
+		for _, props := range permissions {
+			found = found || props["FunctionName"] == rp.ResourceARN && props["SourceArn"] == rp.SourceARN &&
+				props["SourceAccount"] == rp.SourceAccount && props["Principal"] == rp.Principal && props["Action"] == rp.Action
+		}
+		if !found {
+			t.Errorf("no Lambda permission for %+v", rp)
+		}
+	}
+}
+
+func list(v any) []any {
+	l, _ := v.([]any)
+	return l
+}
+
+// toValue converts YAML to Go values, resolving the intrinsic functions
+// the renderer writes.
+func toValue(t *testing.T, n ast.Node, p *rolegen.Plan) any {
+	switch v := n.(type) {
+	case *ast.MappingNode:
+		m := map[string]any{}
+		for _, kv := range v.Values {
+			m[fmt.Sprint(toValue(t, kv.Key, p))] = toValue(t, kv.Value, p)
+		}
+		return m
+	case *ast.MappingValueNode:
+		return map[string]any{fmt.Sprint(toValue(t, v.Key, p)): toValue(t, v.Value, p)}
+	case *ast.SequenceNode:
+		out := []any{}
+		for _, e := range v.Values {
+			out = append(out, toValue(t, e, p))
+		}
+		return out
+	case *ast.TagNode:
+		arg := fmt.Sprint(toValue(t, v.Value, p))
+		switch v.Start.Value {
+		case "!Sub":
+			r := strings.NewReplacer("${AWS::AccountId}", p.Spec.Account, "${AWS::Region}", p.Spec.Region, "${!", "${")
+			return r.Replace(arg)
+		case "!Ref":
+			if arg == "AWS::AccountId" {
+				return p.Spec.Account
+			}
+			return "ref:" + arg
+		case "!GetAtt":
+			return "getatt:" + arg
+		}
+		t.Fatalf("unexpected tag %s", v.Start.Value)
+	case *ast.StringNode:
+		return v.Value
+	case *ast.NullNode:
+		return nil
+	}
+	t.Fatalf("unexpected YAML node %T %s (strings must be quoted)", n, n)
+	return nil
+}

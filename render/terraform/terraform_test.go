@@ -1,0 +1,148 @@
+package terraform
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/agentiam/agentiam/policy"
+	"github.com/agentiam/agentiam/render/internal/testspecs"
+	"github.com/agentiam/agentiam/rolegen"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/hashicorp/hcl/v2/hclwrite"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+	"github.com/zclconf/go-cty/cty/function/stdlib"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func TestGolden(t *testing.T) {
+	cases, err := testspecs.Cases()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		for _, opts := range []Options{{}, {Variables: true}} {
+			name := c.Name
+			if opts.Variables {
+				name += ".vars"
+			}
+			t.Run(name, func(t *testing.T) {
+				got, err := Render(c.Plan, opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if again, _ := Render(c.Plan, opts); !bytes.Equal(got, again) {
+					t.Error("two renderings differ")
+				}
+				if !bytes.Equal(hclwrite.Format(got), got) {
+					t.Error("output is not formatted as terraform fmt would")
+				}
+				checkSemantics(t, c.Plan, got, opts)
+				golden := filepath.Join("testdata", name+".tf")
+				if *update {
+					if err := os.WriteFile(golden, got, 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+				want, err := os.ReadFile(golden)
+				if err != nil {
+					t.Fatalf("%v (run go test -update)", err)
+				}
+				if !bytes.Equal(got, want) {
+					t.Errorf("output differs from %s; run go test -update and review the diff", golden)
+				}
+			})
+		}
+	}
+}
+
+// checkSemantics parses the HCL, evaluates every jsonencode() policy and
+// attribute the way Terraform would, and compares them with the plan.
+func checkSemantics(t *testing.T, p *rolegen.Plan, src []byte, opts Options) {
+	t.Helper()
+	file, diags := hclsyntax.ParseConfig(src, "main.tf", hcl.InitialPos)
+	if diags.HasErrors() {
+		t.Fatalf("invalid HCL: %v", diags)
+	}
+	ctx := &hcl.EvalContext{
+		Variables: map[string]cty.Value{"var": cty.ObjectVal(map[string]cty.Value{
+			AccountVariable: cty.StringVal(p.Spec.Account),
+			RegionVariable:  cty.StringVal(p.Spec.Region),
+		})},
+		Functions: map[string]function.Function{"jsonencode": stdlib.JSONEncodeFunc},
+	}
+	eval := func(b *hclsyntax.Block, name string) string {
+		attr, ok := b.Body.Attributes[name]
+		if !ok {
+			t.Fatalf("%s %v has no %s", b.Type, b.Labels, name)
+		}
+		v, diags := attr.Expr.Value(ctx)
+		if diags.HasErrors() || v.Type() != cty.String {
+			t.Fatalf("%s %v %s: %v", b.Type, b.Labels, name, diags)
+		}
+		return v.AsString()
+	}
+	docs := map[string]*policy.Document{}
+	want := map[string]*policy.Document{}
+	for _, r := range p.Roles {
+		want["role "+r.Name] = r.TrustPolicy
+		for _, ip := range r.InlinePolicies {
+			want["inline "+ip.Name+" "+r.Name] = ip.Document
+		}
+		for _, mp := range r.ManagedPolicies {
+			want["policy "+mp.Name] = mp.Document
+		}
+	}
+	for _, cp := range p.CallerPolicies {
+		want["policy "+cp.Name] = cp.Document
+	}
+	roleNames := map[string]string{}
+	permissions := 0
+	parse := func(key, text string) {
+		d, err := policy.Parse(key, []byte(text))
+		if err != nil {
+			t.Fatalf("%s: %v", key, err)
+		}
+		docs[key] = d
+	}
+	for _, b := range file.Body.(*hclsyntax.Body).Blocks {
+		if b.Type != "resource" {
+			continue
+		}
+		switch b.Labels[0] {
+		case "aws_iam_role":
+			name := eval(b, "name")
+			roleNames[b.Labels[1]] = name
+			parse("role "+name, eval(b, "assume_role_policy"))
+		case "aws_iam_role_policy":
+			role := roleNames[b.Labels[1]]
+			parse("inline "+eval(b, "name")+" "+role, eval(b, "policy"))
+		case "aws_iam_policy":
+			parse("policy "+eval(b, "name"), eval(b, "policy"))
+		case "aws_lambda_permission":
+			rp := p.ResourcePolicies[permissions]
+			permissions++
+			for attr, value := range map[string]string{"statement_id": rp.StatementID, "action": rp.Action, "function_name": rp.ResourceARN, "principal": rp.Principal, "source_account": rp.SourceAccount, "source_arn": rp.SourceARN} {
+				if got := eval(b, attr); got != value {
+					t.Errorf("lambda permission %s: %s = %q, want %q", b.Labels[1], attr, got, value)
+				}
+			}
+		}
+	}
+	if permissions != len(p.ResourcePolicies) {
+		t.Errorf("%d lambda permissions, want %d", permissions, len(p.ResourcePolicies))
+	}
+	if len(docs) != len(want) {
+		t.Errorf("%d policies in HCL, %d in the plan", len(docs), len(want))
+	}
+	for key, w := range want {
+		if !policy.Equal(docs[key], w) {
+			t.Errorf("%s differs from the plan:\n%s", key, policy.Format(docs[key]))
+		}
+	}
+}
