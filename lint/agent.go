@@ -52,6 +52,9 @@ type invokeGrant struct {
 // foundation models of their destination regions, and profiles used
 // without their own ARN.
 func checkInferenceProfiles(c *checker) {
+	if !c.grants() {
+		return
+	}
 	var grants []invokeGrant
 	var profileKeys []struct {
 		st *policy.Statement

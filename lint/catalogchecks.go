@@ -3,6 +3,7 @@ package lint
 import (
 	"encoding/base64"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -294,7 +295,7 @@ func checkResources(c *checker) {
 		if st == nil || st.Action == nil || st.Resource == nil {
 			continue
 		}
-		if _, star := hasStarResource(st); star {
+		if hasStarResource(st) {
 			continue
 		}
 		refs := c.actions[i]
@@ -362,21 +363,12 @@ func (c *checker) checkActionResources(st *policy.Statement, r *actionRef, resou
 	names := make([]string, 0, 4)
 	for _, a := range r.actions {
 		for _, ar := range a.Resources {
-			if ar.Type != nil && !containsString(names, ar.Type.Name) {
+			if ar.Type != nil && !slices.Contains(names, ar.Type.Name) {
 				names = append(names, ar.Type.Name)
 			}
 		}
 	}
 	c.report(CodeActionResourceMismatch, st, r.tok.Pos, "", "%s accepts only %s resources and none of this statement's resources is one, so the statement grants nothing for it", r.tok.Value, strings.Join(names, " or "))
-}
-
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // suggestResource proposes a corrected ARN pattern for one that matches
@@ -405,7 +397,7 @@ func (c *checker) suggestResource(actions []*catalog.Action, pattern string) (su
 			if ar.Type == nil {
 				continue
 			}
-			if w := templateWord(ar.Type.ARN); w != "" && !containsString(words, w) {
+			if w := templateWord(ar.Type.ARN); w != "" && !slices.Contains(words, w) {
 				words = append(words, w)
 			}
 		}

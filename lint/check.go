@@ -108,13 +108,13 @@ func (c *checker) tokenEnd(pos diag.Pos) diag.Pos {
 	if c.src == nil || !pos.IsValid() || pos.Offset < 0 || pos.Offset >= len(c.src) {
 		return diag.Pos{}
 	}
-	return TokenEnd(c.src, pos)
+	return jsonTokenEnd(c.src, pos)
 }
 
-// TokenEnd returns the end (exclusive) of the JSON token that starts at
+// jsonTokenEnd returns the end (exclusive) of the JSON token that starts at
 // pos in src: a whole string with its quotes, a number or literal, or
 // the single bracket of an object or array. Tokens never span lines.
-func TokenEnd(src []byte, pos diag.Pos) diag.Pos {
+func jsonTokenEnd(src []byte, pos diag.Pos) diag.Pos {
 	i := pos.Offset
 	if i < 0 || i >= len(src) {
 		return diag.Pos{}
@@ -163,16 +163,24 @@ func (c *checker) statements() []*policy.Statement {
 }
 
 // hasStarResource reports whether the statement's Resource includes "*".
-func hasStarResource(st *policy.Statement) (policy.String, bool) {
+func hasStarResource(st *policy.Statement) bool {
 	if st.Resource == nil {
-		return policy.String{}, false
+		return false
 	}
 	for _, r := range st.Resource.Values {
 		if r.Value == "*" {
-			return r, true
+			return true
 		}
 	}
-	return policy.String{}, false
+	return false
+}
+
+// grants reports whether the policy type grants access. SCPs, RCPs,
+// permissions boundaries and session policies only set the maximum an
+// identity or a resource policy can grant, so broad Allow statements are
+// their normal shape (FullAWSAccess) and the grant checks skip them.
+func (c *checker) grants() bool {
+	return c.typ == Identity || c.typ == Resource || c.typ == Trust
 }
 
 // wildcardFold matches an IAM action pattern against an action name.
@@ -206,7 +214,7 @@ func (c *checker) expandVariables(s string) string {
 	return b.String()
 }
 
-// conditionKeys returns the condition keys of a statement used with a
+// restrictingKeys returns the condition keys of a statement used with a
 // positive operator (not a Not* operator, not IfExists, not Null), which
 // are the ones that restrict a grant.
 func restrictingKeys(st *policy.Statement) []policy.String {

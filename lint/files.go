@@ -70,8 +70,8 @@ func Extract(file string, src []byte) ([]Target, error) {
 	return []Target{{File: file, Src: src}}, nil
 }
 
-// Lint lints one target under the configuration (which may be nil).
-func Lint(t Target, cfg *Config, opts Options) Result {
+// Run lints one target under the configuration (which may be nil).
+func Run(t Target, cfg *Config, opts Options) Result {
 	if t.Type != "" && opts.Type == "" {
 		opts.Type, opts.Size = t.Type, t.Size
 	}
@@ -154,7 +154,7 @@ func lintFile(file string, stdinData []byte, cfg *Config, opts Options) ([]Resul
 	}
 	out := make([]Result, len(targets))
 	for i, t := range targets {
-		out[i] = Lint(t, cfg, opts)
+		out[i] = Run(t, cfg, opts)
 	}
 	return out, nil
 }

@@ -4,12 +4,15 @@
 //
 // Source lints one document from its text; Document lints an already
 // parsed one (the role generator uses it to prove its output clean).
-// Extract and Run lint whole files, Terraform plans included, in parallel.
+// Files lints files and directories in parallel, with the project
+// configuration (.agentiam.yaml, see ParseConfig); Extract finds the
+// policies of a Terraform plan, and Run lints one of them.
 package lint
 
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/agentiam/agentiam/diag"
@@ -132,7 +135,7 @@ func Document(doc *policy.Document, opts Options) diag.List {
 func finish(l diag.List, opts Options) diag.List {
 	out := l[:0]
 	for _, d := range l {
-		if contains(opts.Ignore, d.Code) {
+		if slices.Contains(opts.Ignore, d.Code) {
 			continue
 		}
 		if s, ok := opts.Severity[d.Code]; ok {
@@ -144,23 +147,16 @@ func finish(l diag.List, opts Options) diag.List {
 	return out
 }
 
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
 // trustActions are the actions a role trust policy grants.
 var trustActions = []string{"sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity", "sts:TagSession", "sts:SetSourceIdentity", "sts:SetContext"}
 
 // DetectType guesses the policy type from the document: no Principal
 // means an identity policy; a Principal with only sts:AssumeRole* (and
-// the session-tagging actions) means a trust policy; any other Principal
-// means a resource policy. SCPs, RCPs, boundaries and session policies
-// look like identity or resource policies and must be named with --type.
+// the session-tagging actions) means a trust policy; "Principal": "*"
+// and "Resource": "*" in every statement, each a Deny or the full-access
+// Allow, means a resource control policy; any other Principal means a
+// resource policy. SCPs, boundaries and session policies look like
+// identity policies and must be named with --type.
 func DetectType(doc *policy.Document) PolicyType { return detectType(doc, false) }
 
 // detectType is DetectType, told whether a Principal was present but
@@ -189,8 +185,25 @@ func detectType(doc *policy.Document, hasPrincipal bool) PolicyType {
 		return Identity
 	case anyAction && onlyTrust:
 		return Trust
+	case looksLikeRCP(doc):
+		return RCP
 	}
 	return Resource
+}
+
+// looksLikeRCP recognizes the shape AWS Organizations requires of
+// resource control policies.
+func looksLikeRCP(doc *policy.Document) bool {
+	for _, st := range doc.Statements {
+		if st.Principal == nil || !st.Principal.Wildcard || st.Resource == nil || !slices.Equal(st.Resource.Strings(), []string{"*"}) {
+			return false
+		}
+		fullAccess := st.Effect.Value == policy.EffectAllow && st.Action != nil && slices.Equal(st.Action.Strings(), []string{"*"})
+		if st.Effect.Value != policy.EffectDeny && !fullAccess {
+			return false
+		}
+	}
+	return len(doc.Statements) > 0
 }
 
 // isTrustAction reports whether an action pattern is an sts: pattern

@@ -242,6 +242,8 @@ func TestDetectType(t *testing.T) {
 		{`{"Statement":{"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"sts:*"}}`, Trust},
 		{`{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}`, Resource},
 		{`{"Statement":{"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":["sts:AssumeRole","s3:GetObject"],"Resource":"*"}}`, Resource},
+		{`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringNotEqualsIfExists":{"aws:SourceOrgID":"o-a1b2c3d4e5"},"Bool":{"aws:PrincipalIsAWSService":"false"}}}]}`, RCP},
+		{`{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::b/*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`, Resource},
 	}
 	for _, tt := range tests {
 		doc, err := policy.Parse("p.json", []byte(tt.src))
@@ -251,6 +253,25 @@ func TestDetectType(t *testing.T) {
 		if got := DetectType(doc); got != tt.want {
 			t.Errorf("%s: got %s, want %s", tt.src, got, tt.want)
 		}
+	}
+}
+
+// TestOrganizationPolicies checks that policies which only cap
+// permissions (SCPs, RCPs, boundaries, session policies) are not
+// reported for their broad Allow statements, which are their normal shape.
+func TestOrganizationPolicies(t *testing.T) {
+	fullAccess := []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","NotAction":["iam:*","sts:*"],"Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":["us-west-2"]}}}]}`)
+	for _, typ := range []PolicyType{SCP, Boundary, Session} {
+		if l := Source("p.json", fullAccess, Options{Type: typ}); len(l) != 0 {
+			t.Errorf("%s: %v", typ, l)
+		}
+	}
+	codes := map[string]bool{}
+	for _, d := range Source("p.json", fullAccess, Options{}) {
+		codes[d.Code] = true
+	}
+	if !codes[CodeWildcardActionAll] {
+		t.Errorf("as an identity policy: %v", codes)
 	}
 }
 

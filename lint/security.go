@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -23,6 +24,9 @@ var dataActions = []string{
 // checkWildcards reports broad Allow grants: every action, every action
 // of a service, NotAction, and sensitive or data actions on "*".
 func checkWildcards(c *checker) {
+	if !c.grants() {
+		return
+	}
 	for i, st := range c.doc.Statements {
 		if !allow(st) {
 			continue
@@ -30,7 +34,7 @@ func checkWildcards(c *checker) {
 		if st.NotAction != nil {
 			c.report(CodeNotActionWithAllow, st, st.NotAction.KeyPos, "", "Allow with NotAction grants every action not listed, including actions AWS adds later; list the actions to allow instead")
 		}
-		_, hasStar := hasStarResource(st)
+		hasStar := hasStarResource(st)
 		conditioned := len(restrictingKeys(st)) > 0
 		refs := c.actions[i]
 		for j := range refs {
@@ -81,7 +85,7 @@ func dataNouns(actions []string) string {
 	for _, a := range actions {
 		prefix, _, _ := strings.Cut(a, ":")
 		n := map[string]string{"s3": "every S3 object", "secretsmanager": "every secret", "ssm": "every SSM parameter", "kms": "data encrypted with any KMS key"}[prefix]
-		if n != "" && !containsString(nouns, n) {
+		if n != "" && !slices.Contains(nouns, n) {
 			nouns = append(nouns, n)
 		}
 	}
@@ -102,11 +106,14 @@ func describeActions(names []string, kind string) string {
 // checkPassRole reports iam:PassRole on every role, and without a
 // condition naming the service the role may be passed to.
 func checkPassRole(c *checker) {
+	if !c.grants() {
+		return
+	}
 	for i, st := range c.doc.Statements {
 		if !allow(st) {
 			continue
 		}
-		_, hasStar := hasStarResource(st)
+		hasStar := hasStarResource(st)
 		refs := c.actions[i]
 		for j := range refs {
 			r := &refs[j]
@@ -181,10 +188,10 @@ func checkPrincipals(c *checker) {
 func (c *checker) checkServicePrincipal(st *policy.Statement, v policy.String, deputy bool) {
 	svc := strings.ToLower(v.Value)
 	switch {
-	case !deputy && c.typ == Trust && containsString(computeRolePrincipals, svc):
+	case !deputy && c.typ == Trust && slices.Contains(computeRolePrincipals, svc):
 	case !deputy:
 		c.report(CodeMissingConfusedDeputy, st, v.Pos, "", "%s is trusted without aws:SourceAccount, aws:SourceArn or aws:SourceOrgID, so the service can be made to act for another account's resources (confused deputy); add a condition on aws:SourceAccount and aws:SourceArn", v.Value)
-	case c.typ == Trust && containsString(agentServices, svc) && !hasRestrictingKey(st, "aws:SourceArn"):
+	case c.typ == Trust && slices.Contains(agentServices, svc) && !hasRestrictingKey(st, "aws:SourceArn"):
 		c.report(CodeAgentTrustMissingSourceArn, st, v.Pos, "", "%s can assume this role for any of the account's resources; add ArnLike aws:SourceArn with the ARNs of the agent resources that use the role", v.Value)
 	}
 }
@@ -250,6 +257,9 @@ func statementBroad(st *policy.Statement) bool {
 // resources, and iam:PassRole on broad resources together with an
 // action that creates compute running with the passed role.
 func checkPrivilegeEscalation(c *checker) {
+	if !c.grants() {
+		return
+	}
 	compute, computeLine := "", 0
 	for i, st := range c.doc.Statements {
 		if !allow(st) || compute != "" {

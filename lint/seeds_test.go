@@ -3,6 +3,7 @@ package lint
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -99,7 +100,7 @@ func TestSeeds(t *testing.T) {
 							continue
 						}
 						for _, v := range e.Values.Values {
-							if !containsString(computeRolePrincipals, v.Value) {
+							if !slices.Contains(computeRolePrincipals, v.Value) {
 								expect(CodeMissingConfusedDeputy, v.Pos.Offset)
 								deputies++
 							}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -117,7 +118,7 @@ func resourcePolicies(file string, r tfResource) []Target {
 	default:
 		attrs := make([]string, 0, len(r.Values))
 		for k := range r.Values {
-			if containsString(policyAttributes, k) {
+			if slices.Contains(policyAttributes, k) {
 				attrs = append(attrs, k)
 			}
 		}
