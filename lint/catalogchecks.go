@@ -373,8 +373,8 @@ func (c *checker) checkActionResources(st *policy.Statement, r *actionRef, resou
 
 // suggestResource proposes a corrected ARN pattern for one that matches
 // no resource type: without the account id (foundation models have
-// none), or with the resource type word of the closest type
-// ("agent-runtime" -> "runtime").
+// none), with "/*" (objects of a bucket), or with the resource type word
+// of the closest type ("agent-runtime" -> "runtime").
 func (c *checker) suggestResource(actions []*catalog.Action, pattern string) (suggestion, why string) {
 	a, err := arn.Parse(pattern)
 	if err != nil {
@@ -385,6 +385,11 @@ func (c *checker) suggestResource(actions []*catalog.Action, pattern string) (su
 		b.Account = ""
 		if c.anyActionMatches(actions, b.String()) {
 			return b.String(), " (" + a.ResourceType() + " ARNs have no account id)"
+		}
+	}
+	if !strings.HasSuffix(pattern, "*") {
+		if b := pattern + "/*"; c.anyActionMatches(actions, b) {
+			return b, " (the actions apply to what is inside it)"
 		}
 	}
 	word := a.ResourceType()

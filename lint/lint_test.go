@@ -376,6 +376,7 @@ func TestSuggestions(t *testing.T) {
 	tests := []struct{ src, code, want string }{
 		{`"Action":"bedrock-agentcore:SearchMemory","Resource":"arn:aws:bedrock-agentcore:us-west-2:123456789012:memory/m-1"`, CodeUnknownAction, "bedrock-agentcore:RetrieveMemoryRecords"},
 		{`"Action":"bedrock:InvokeModel","Resource":"arn:aws:bedrock:us-west-2:123456789012:foundation-model/anthropic.claude-3-haiku-20240307-v1:0"`, CodeResourceARNMismatch, "arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude-3-haiku-20240307-v1:0"},
+		{`"Action":"s3:GetObject","Resource":"arn:aws:s3:::reports"`, CodeResourceARNMismatch, "arn:aws:s3:::reports/*"},
 		{`"Action":"s3:GetObject","Resource":"*","Condition":{"StringEquls":{"aws:ResourceAccount":"123456789012"}}`, CodeUnknownOperator, "StringEquals"},
 		{`"Action":"s3:GetObject","Resource":"*","Condition":{"ForAnyValue:StringLik":{"aws:TagKeys":"x"}}`, CodeUnknownOperator, "ForAnyValue:StringLike"},
 		{`"Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"s3:prefx":"a/"}}`, CodeUnknownConditionKey, "s3:prefix"},
