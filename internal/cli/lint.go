@@ -99,6 +99,16 @@ usage errors, unreadable paths and invalid configuration.`,
 	fl.StringVar(&f.config, "config", "", "configuration file (default: "+lint.ConfigFileName+" in the current directory or above)")
 	fl.BoolVar(&f.noConfig, "no-config", false, "ignore "+lint.ConfigFileName)
 	fl.BoolVar(&f.codes, "codes", false, "list every finding code with its severity and exit")
+	_ = cmd.RegisterFlagCompletionFunc("type", cobra.FixedCompletions(lint.TypeNames(), cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "sarif"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"info", "warning", "error"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("ignore", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		var codes []string
+		for _, r := range lint.Rules() {
+			codes = append(codes, r.Code+"\t"+r.Summary)
+		}
+		return codes, cobra.ShellCompDirectiveNoFileComp
+	})
 	return cmd
 }
 
