@@ -1,0 +1,243 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/agentiam/agentiam/agentspec"
+	"github.com/agentiam/agentiam/diag"
+	"github.com/agentiam/agentiam/lint"
+	"github.com/agentiam/agentiam/lint/report"
+	"github.com/agentiam/agentiam/render/cloudformation"
+	renderjson "github.com/agentiam/agentiam/render/json"
+	"github.com/agentiam/agentiam/render/terraform"
+	"github.com/agentiam/agentiam/rolegen"
+	"github.com/spf13/cobra"
+)
+
+func init() { register("generate", newGenerateCmd) }
+
+// verifyPlan checks a generated plan before generate writes it; generate
+// refuses to write a plan it rejects and exits 1. The verifier (issue 7,
+// `agentiam verify`) installs itself here; nil means no verification.
+var verifyPlan func(*rolegen.Plan) error
+
+// outputFiles names the file -o DIR receives, per format.
+var outputFiles = map[string]string{
+	"json":           "agentiam-plan.json",
+	"terraform":      "agentiam.tf",
+	"cloudformation": "agentiam.cfn.yaml",
+}
+
+type generateFlags struct {
+	file, fromToolkit, format, outDir string
+	variables                         bool
+}
+
+func newGenerateCmd(e *env) *cobra.Command {
+	var f generateFlags
+	cmd := &cobra.Command{
+		Use:   "generate [flags]",
+		Short: "Generate least-privilege IAM roles for every agent of agentiam.yaml",
+		Long: `Generate the IAM an agent fleet needs, and nothing more, from agentiam.yaml
+(the spec: which agents exist and what each one uses; "agentiam init"
+writes a commented one, "agentiam import" converts the starter toolkit's
+.bedrock_agentcore.yaml).
+
+For each Amazon Bedrock AgentCore agent: a runtime execution role named as
+the starter toolkit names it (AmazonBedrockAgentCoreSDKRuntime-{region}-
+{first 10 hex digits of sha256(agent name)}), so it can replace a
+toolkit-created role. Its trust policy accepts bedrock-agentcore.amazonaws.com
+only for this account (aws:SourceAccount) and this agent's runtimes
+(aws:SourceArn runtime/{agent}-*). Its permissions cover exactly what the
+spec lists: the image in its own ECR repository, its own log groups,
+X-Ray and CloudWatch metrics in the bedrock-agentcore namespace, its own
+workload identity, the exact model ARNs (for a cross-region inference
+profile, the profile and the foundation model in each destination region,
+only through that profile), its memories, credential providers, gateway,
+tools, other agents it invokes, and the S3, DynamoDB, Secrets Manager,
+KMS and SSM resources with the narrowest action sets. A feature the agent
+does not use gets no statement. With build: codebuild, an image-build
+role; for a gateway with targets, a gateway role.
+
+For each Bedrock Agents agent: its service role (models, action group
+schemas, knowledge bases) and, per action group, a Lambda permission for
+bedrock.amazonaws.com with aws:SourceAccount and aws:SourceArn.
+
+For each caller (callers: in the spec): a managed policy with the
+control-plane actions to create and update exactly its agents and
+iam:PassRole on exactly their roles, each for its service
+(iam:PassedToService).
+
+Every action, ARN and condition key comes from the embedded AWS service
+catalog. Policies fit IAM's quotas: what exceeds a role's 10,240-character
+inline quota moves to managed policies of at most 6,144 characters.
+
+Formats (--format): json, one plan document (the default); terraform, HCL
+for the AWS provider formatted like terraform fmt; cloudformation, a YAML
+template with the role ARNs as outputs. Output goes to standard output,
+or with -o DIR to DIR/agentiam-plan.json, DIR/agentiam.tf or
+DIR/agentiam.cfn.yaml, replaced atomically. Output is byte-identical for
+the same spec. --variables makes the account and region Terraform
+variables (or CloudFormation pseudo parameters), defaulting to the spec's.
+
+Roles the spec keeps (execution_role: an existing ARN) are not generated;
+the plan lists them under existingRoles.
+
+Exit codes: 0 written; 1 the plan failed verification; 2 the spec is
+invalid (every problem is printed as file:line:column) or output failed.`,
+		Example: `  agentiam init && agentiam generate               # JSON plan of ./agentiam.yaml
+  agentiam generate -f examples/agentiam.yaml
+  agentiam generate --format terraform -o infra/iam   # writes infra/iam/agentiam.tf
+  agentiam generate --format terraform --variables    # account_id and region variables
+  agentiam generate --format cloudformation > iam.yaml
+  agentiam generate --from-toolkit .bedrock_agentcore.yaml`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runGenerate(e, cmd, f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&f.file, "file", "f", agentspec.DefaultFile, "spec to read (- for standard input)")
+	fl.StringVar(&f.fromToolkit, "from-toolkit", "", "read the starter toolkit's .bedrock_agentcore.yaml instead of a spec")
+	fl.StringVar(&f.format, "format", "json", "output format: json, terraform or cloudformation")
+	fl.StringVarP(&f.outDir, "output", "o", "", "write into this directory instead of standard output")
+	fl.BoolVar(&f.variables, "variables", false, "terraform: account_id and region variables; cloudformation: AWS::AccountId and AWS::Region")
+	cmd.MarkFlagsMutuallyExclusive("file", "from-toolkit")
+	return cmd
+}
+
+func runGenerate(e *env, cmd *cobra.Command, f generateFlags) error {
+	if _, ok := outputFiles[f.format]; !ok {
+		return usageError(fmt.Errorf("--format must be json, terraform or cloudformation, not %q", f.format))
+	}
+	if f.variables && f.format == "json" {
+		return usageError(errors.New("--variables applies to --format terraform and cloudformation"))
+	}
+	spec, err := loadSpec(e, f)
+	if err != nil {
+		return err
+	}
+	plan, err := rolegen.Generate(spec)
+	if err != nil {
+		return usageError(fmt.Errorf("generate: %w", err))
+	}
+	if verifyPlan != nil {
+		if err := verifyPlan(plan); err != nil {
+			return withCode(ExitFindings, fmt.Errorf("the generated plan failed verification, nothing written: %w", err))
+		}
+	}
+	var out []byte
+	switch f.format {
+	case "json":
+		out, err = renderjson.Render(plan)
+	case "terraform":
+		out, err = terraform.Render(plan, terraform.Options{Variables: f.variables})
+	case "cloudformation":
+		out, err = cloudformation.Render(plan, cloudformation.Options{PseudoParameters: f.variables})
+	}
+	if err != nil {
+		return usageError(err)
+	}
+	for _, w := range plan.Warnings {
+		fmt.Fprintln(e.stderr, "agentiam: warning:", w)
+	}
+	for _, r := range plan.ExistingRoles {
+		fmt.Fprintf(e.stderr, "agentiam: note: agent %s keeps its %s role %s; it is not generated\n", r.Agent, r.Purpose, r.ARN)
+	}
+	if f.outDir == "" {
+		_, err := e.stdout.Write(out)
+		return err
+	}
+	path := filepath.Join(f.outDir, outputFiles[f.format])
+	if err := os.MkdirAll(f.outDir, 0o755); err != nil {
+		return usageError(err)
+	}
+	if err := writeFileAtomic(path, out); err != nil {
+		return usageError(err)
+	}
+	fmt.Fprintf(e.stderr, "agentiam: wrote %s: %d roles, %d resource policies, %d caller policies\n", path, len(plan.Roles), len(plan.ResourcePolicies), len(plan.CallerPolicies))
+	return nil
+}
+
+// loadSpec reads the spec (or imports the toolkit file) and prints its
+// diagnostics; an invalid spec is a usage error (exit 2).
+func loadSpec(e *env, f generateFlags) (*agentspec.Spec, error) {
+	name, path := f.file, f.file
+	if f.fromToolkit != "" {
+		name, path = f.fromToolkit, f.fromToolkit
+	}
+	var src []byte
+	var err error
+	if path == "-" {
+		name = "<stdin>"
+		src, err = io.ReadAll(e.stdin)
+	} else {
+		src, err = os.ReadFile(path)
+	}
+	if errors.Is(err, os.ErrNotExist) && f.fromToolkit == "" && path == agentspec.DefaultFile {
+		return nil, usageError(fmt.Errorf("no %s here: `agentiam init` writes a starter spec, `agentiam import` converts a %s, -f names another file", agentspec.DefaultFile, agentspec.ToolkitFile))
+	}
+	if err != nil {
+		return nil, usageError(err)
+	}
+	var spec *agentspec.Spec
+	if f.fromToolkit != "" {
+		_, spec, err = agentspec.ImportToolkit(name, src)
+	} else {
+		spec, err = agentspec.Parse(name, src)
+	}
+	if err != nil {
+		return nil, reportSpecError(e, name, src, err)
+	}
+	printDiagnostics(e.stderr, name, src, spec.Warnings)
+	return spec, nil
+}
+
+// reportSpecError prints positioned spec errors like the linter prints
+// findings and returns a usage error.
+func reportSpecError(e *env, name string, src []byte, err error) error {
+	var se *agentspec.Error
+	if !errors.As(err, &se) {
+		return usageError(err)
+	}
+	printDiagnostics(e.stderr, name, src, se.Diagnostics)
+	return usageError(fmt.Errorf("%s is not a valid spec", name))
+}
+
+// printDiagnostics writes file:line:column: severity code: message with
+// the source line and a caret, as `agentiam lint` does.
+func printDiagnostics(w io.Writer, name string, src []byte, diags diag.List) {
+	if len(diags) == 0 {
+		return
+	}
+	_ = report.Text(w, []lint.Result{{Target: lint.Target{File: name, Src: src}, Diags: diags}})
+}
+
+// writeFileAtomic replaces path with data: it writes a temporary file in
+// the same directory and renames it, so readers never see a partial file.
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // a no-op once renamed
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
