@@ -41,10 +41,16 @@ func mayMatch(rt *catalog.ResourceType, pattern string) bool {
 	if lp[:n] != t.resPrefix[:n] {
 		return false
 	}
-	if len(lp) == len(p.Resource) {
+	switch {
+	case len(lp) == len(p.Resource):
 		// No wildcard in the resource part: fitting the template is cheaper
 		// than intersecting two globs.
 		return rt.Matches(t.sample + p.Resource)
+	case len(lp) == len(p.Resource)-1 && p.Resource[len(lp)] == '*':
+		// "literal*", the usual pattern: the literal parts agree, and when
+		// the pattern's literal is the longer, the template's first
+		// variable (which takes any text) can continue it.
+		return len(lp) <= len(t.resPrefix) || t.resVariable
 	}
 	return rt.MayMatch(t.sample + p.Resource)
 }
@@ -59,6 +65,9 @@ type template struct {
 	// sample is "arn:" and the segments with each variable replaced by a
 	// value it can take; resPrefix the literal start of the resource part.
 	sample, resPrefix string
+	// resVariable: the resource part continues after resPrefix with a
+	// variable or '*'.
+	resVariable bool
 }
 
 var templates sync.Map // *catalog.ResourceType -> *template
@@ -85,6 +94,8 @@ func templateOf(rt *catalog.ResourceType) *template {
 		}
 		t.sample = strings.Join(sample, ":") + ":"
 		t.resPrefix = literalPrefix(a.Resource)
+		rest := a.Resource[len(t.resPrefix):]
+		t.resVariable = strings.HasPrefix(rest, "${") || strings.HasPrefix(rest, "*")
 	}
 	templates.Store(rt, t)
 	return t
