@@ -83,17 +83,3 @@ func resolveAction(v policy.String) actionRef {
 	}
 	return r
 }
-
-// accessIncludes reports whether an access level (possibly compound,
-// "Permissions management, Write") includes any of levels.
-func accessIncludes(a catalog.AccessLevel, levels ...catalog.AccessLevel) bool {
-	for part := range strings.SplitSeq(string(a), ",") {
-		part = strings.TrimSpace(part)
-		for _, l := range levels {
-			if strings.EqualFold(part, string(l)) {
-				return true
-			}
-		}
-	}
-	return false
-}

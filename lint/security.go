@@ -57,7 +57,7 @@ func checkWildcards(c *checker) {
 			var sensitive, data []string
 			for _, a := range r.actions {
 				// Escalation actions and PassRole get their own, stronger findings.
-				if len(a.Resources) > 0 && accessIncludes(a.Access, catalog.Write, catalog.PermissionsManagement, catalog.Tagging) &&
+				if len(a.Resources) > 0 && (a.HasAccess(catalog.Write) || a.HasAccess(catalog.PermissionsManagement) || a.HasAccess(catalog.Tagging)) &&
 					!containsFold(escalationActions, a.FullName()) && !strings.EqualFold(a.FullName(), "iam:PassRole") {
 					sensitive = append(sensitive, a.FullName())
 				}
