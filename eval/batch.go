@@ -35,7 +35,7 @@ type BatchWorker struct {
 }
 
 // maxCachedPolicies bounds a worker's cache; it is emptied when full.
-const maxCachedPolicies = 8192
+const maxCachedPolicies = 2048
 
 // NewBatchWorker returns a worker; with explain set every output line
 // carries the decision's trace.
