@@ -31,6 +31,9 @@ type Target struct {
 	// "aws_iam_role.agent.assume_role_policy"; empty for a plain file.
 	// Positions of its diagnostics are within the embedded document.
 	Address string
+	// Origin is where the embedded document's string starts in the file,
+	// when known.
+	Origin diag.Pos
 	// Type and Size come from the plan (the resource type says what the
 	// document is); empty means detect.
 	Type PolicyType

@@ -1,6 +1,8 @@
 package lint
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -102,6 +104,13 @@ func TestExtractPlan(t *testing.T) {
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	for _, tg := range targets {
+		// Origin is the plan's encoded string of the document.
+		var s string
+		if !tg.Origin.IsValid() || json.NewDecoder(bytes.NewReader(src[tg.Origin.Offset:])).Decode(&s) != nil || s != string(tg.Src) {
+			t.Errorf("%s: origin %v does not hold the document", tg.Address, tg.Origin)
+		}
 	}
 	if _, err := Extract("bad.json", []byte(`{"format_version": "1.2", "planned_values": [`)); !errors.Is(err, ErrPlan) {
 		t.Errorf("truncated plan: %v", err)

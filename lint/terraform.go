@@ -8,6 +8,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/agentiam/agentiam/diag"
 )
 
 // ErrPlan is wrapped by the error for a Terraform plan that cannot be read.
@@ -60,7 +62,7 @@ func extractPlan(file string, src []byte) (targets []Target, ok bool, err error)
 	var walk func(m tfModule)
 	walk = func(m tfModule) {
 		for _, r := range m.Resources {
-			targets = append(targets, resourcePolicies(file, r)...)
+			targets = append(targets, resourcePolicies(file, src, r)...)
 		}
 		for _, c := range m.ChildModules {
 			walk(c)
@@ -77,7 +79,7 @@ var policyAttributes = []string{"policy", "access_policy", "access_policies", "p
 
 // resourcePolicies extracts the documents of one resource, typed by
 // what the resource is.
-func resourcePolicies(file string, r tfResource) []Target {
+func resourcePolicies(file string, src []byte, r tfResource) []Target {
 	if r.Mode != "" && r.Mode != "managed" {
 		return nil // data sources render documents that resources use
 	}
@@ -87,7 +89,7 @@ func resourcePolicies(file string, r tfResource) []Target {
 		if json.Unmarshal(raw, &s) != nil || !isPolicyText(s) {
 			return
 		}
-		out = append(out, Target{File: file, Address: r.Address + "." + attr, Type: typ, Size: size, Src: []byte(s)})
+		out = append(out, Target{File: file, Address: r.Address + "." + attr, Origin: origin(src, r.Address, s), Type: typ, Size: size, Src: []byte(s)})
 	}
 	switch r.Type {
 	case "aws_iam_role":
@@ -135,4 +137,25 @@ func resourcePolicies(file string, r tfResource) []Target {
 func isPolicyText(s string) bool {
 	t := strings.TrimSpace(s)
 	return strings.HasPrefix(t, "{") && strings.Contains(t, "Statement")
+}
+
+// origin finds where a resource's policy string is in the plan file, for
+// tools that need a position in the file itself (SARIF): the first copy
+// of the encoded string after the resource's address. Terraform encodes
+// strings as Go does, so the encoding is found verbatim; when it is not,
+// the position is left unset.
+func origin(src []byte, address, policy string) diag.Pos {
+	addr, _ := json.Marshal(address)
+	start := bytes.Index(src, addr)
+	enc, err := json.Marshal(policy)
+	if start < 0 || err != nil {
+		return diag.Pos{}
+	}
+	i := bytes.Index(src[start:], enc)
+	if i < 0 {
+		return diag.Pos{}
+	}
+	off := start + i
+	lineStart := bytes.LastIndexByte(src[:off], '\n') + 1
+	return diag.Pos{Line: 1 + bytes.Count(src[:off], []byte{'\n'}), Column: off - lineStart + 1, Offset: off}
 }

@@ -109,8 +109,8 @@ func sarifLevel(s diag.Severity) string {
 // Findings silenced by the configuration are included with an external
 // suppression carrying the reason. Findings inside a Terraform plan are
 // located at the plan file, with the resource address as a logical
-// location; their line and column refer to the embedded document and
-// are given in the message, not as a region of the plan file.
+// location and the start of the policy string as the region; their line
+// and column within the embedded document are given in the message.
 func SARIF(w io.Writer, results []lint.Result, toolVersion string) error {
 	rules := lint.Rules()
 	index := make(map[string]int, len(rules))
@@ -174,6 +174,11 @@ func sarifLocate(r lint.Result, d diag.Diagnostic) sarifLocation {
 	loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: uri}}}
 	if r.Target.Address != "" {
 		loc.LogicalLocations = []sarifLogical{{FullyQualifiedName: r.Target.Address, Kind: "resource"}}
+		if o := r.Target.Origin; o.IsValid() {
+			// The plan file's own bytes are not kept: the column stays in bytes,
+			// which is code points for the ASCII that Terraform writes.
+			loc.PhysicalLocation.Region = &sarifRegion{StartLine: o.Line, StartColumn: o.Column}
+		}
 		return loc
 	}
 	if d.Pos.IsValid() {
