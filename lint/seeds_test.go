@@ -35,6 +35,14 @@ func TestSeeds(t *testing.T) {
 				}
 				return fmt.Sprintf("%s line %d", b.File, line)
 			}
+			absent := func(code string, off int) {
+				t.Helper()
+				for _, d := range diags {
+					if d.Code == code && d.Pos.Offset == off {
+						t.Errorf("%s: unexpected %s at %q", where(off), code, excerpt(b.Text, off))
+					}
+				}
+			}
 			expect := func(code string, off int) {
 				t.Helper()
 				for _, d := range diags {
@@ -80,9 +88,25 @@ func TestSeeds(t *testing.T) {
 								wildcards++
 							}
 						case !hasWildcard(v.Value):
-							if _, err := catalog.LookupAction(v.Value); err != nil {
+							a, err := catalog.LookupAction(v.Value)
+							if err != nil {
 								expect(CodeUnknownAction, v.Pos.Offset)
 								unknownActions++
+								continue
+							}
+							if st.Effect.Value != "Allow" || !hasStarResource(st) || len(restrictingKeys(st)) > 0 {
+								continue
+							}
+							// A grant on "*": the right code depends on the action.
+							wildcards++
+							switch {
+							case len(a.Resources) == 0:
+								absent(CodeWildcardResourceSensitive, v.Pos.Offset)
+								absent(CodeDataAccessOnStar, v.Pos.Offset)
+							case slices.Contains(dataActions, a.FullName()):
+								expect(CodeDataAccessOnStar, v.Pos.Offset)
+							case a.HasAccess(catalog.Write) || a.HasAccess(catalog.PermissionsManagement) || a.HasAccess(catalog.Tagging):
+								expect(CodeWildcardResourceSensitive, v.Pos.Offset)
 							}
 						}
 					}
@@ -111,8 +135,9 @@ func TestSeeds(t *testing.T) {
 		})
 	}
 	// The seeds as they are today hold five nonexistent actions, one
-	// unprotected trust policy, one service-wide wildcard and one broken
-	// document; fewer would mean the extraction or the checks lost some.
+	// unprotected trust policy, a service-wide wildcard and grants on "*",
+	// and one broken document; fewer would mean the extraction or the
+	// checks lost some.
 	if unknownActions < 5 || deputies < 1 || wildcards < 1 || syntax < 1 {
 		t.Errorf("checked %d unknown actions, %d trust policies, %d wildcards, %d syntax errors; the seeds hold at least 5, 1, 1, 1",
 			unknownActions, deputies, wildcards, syntax)
