@@ -61,26 +61,29 @@ type keyFamily struct {
 	name string
 }
 
+// familyOf maps the catalog's key types (String, ARN, Numeric, Date,
+// Bool, IPAddress, Binary and their ArrayOf forms) to operator families.
 func familyOf(catalogType string) (keyFamily, bool) {
-	t := strings.ToLower(catalogType)
-	t = strings.TrimPrefix(t, "arrayof")
-	switch t {
-	case "string":
-		return keyFamily{fam: famString, name: catalogType}, true
-	case "arn":
-		return keyFamily{fam: famString, arn: true, name: catalogType}, true
-	case "numeric", "long", "integer", "number":
-		return keyFamily{fam: famNumeric, name: catalogType}, true
-	case "date":
-		return keyFamily{fam: famDate, name: catalogType}, true
-	case "bool", "boolean":
-		return keyFamily{fam: famBool, name: catalogType}, true
-	case "ipaddress", "ip":
-		return keyFamily{fam: famIP, name: catalogType}, true
-	case "binary":
-		return keyFamily{fam: famBinary, name: catalogType}, true
+	kf := keyFamily{name: catalogType}
+	switch strings.TrimPrefix(catalogType, "ArrayOf") {
+	case "String":
+		kf.fam = famString
+	case "ARN":
+		kf.fam, kf.arn = famString, true
+	case "Numeric":
+		kf.fam = famNumeric
+	case "Date":
+		kf.fam = famDate
+	case "Bool":
+		kf.fam = famBool
+	case "IPAddress":
+		kf.fam = famIP
+	case "Binary":
+		kf.fam = famBinary
+	default:
+		return kf, false
 	}
-	return keyFamily{}, false
+	return kf, true
 }
 
 // identityProviderKey reports keys set by identity providers in

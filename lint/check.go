@@ -19,10 +19,12 @@ type checker struct {
 	// parserDiags are the parser's grammar findings, so that checks do not
 	// report the same problem again.
 	parserDiags diag.List
-	// refs are the resolved Action / NotAction values per statement index.
+	// actions and notActions are the resolved Action / NotAction values,
+	// indexed like doc.Statements.
 	actions    [][]actionRef
 	notActions [][]actionRef
-	matches    map[matchKey]bool
+	// matches memoizes resource matching (see actionMayMatch).
+	matches map[matchKey]bool
 }
 
 // check is one pass over the document.
