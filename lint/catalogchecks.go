@@ -160,6 +160,12 @@ func (c *checker) checkConditionKey(st *policy.Statement, k policy.ConditionKey)
 // type, and values that the operator cannot compare.
 func (c *checker) checkConditionTypes(st *policy.Statement, op policy.ConditionOperator, info operatorInfo, k policy.ConditionKey, ck *catalog.ConditionKey) {
 	if ck != nil && info.family != famNull {
+		switch {
+		case info.set != "" && !ck.Multivalued:
+			c.report(CodeSetOperatorMismatch, st, op.Name.Pos, info.base, "%s is for multivalued keys, but %s has a single value; ForAllValues also matches when the key is absent. Use %s", op.Name.Value, k.Name.Value, info.base)
+		case info.set == "" && ck.Multivalued:
+			c.report(CodeSetOperatorMismatch, st, op.Name.Pos, "ForAnyValue:"+op.Name.Value, "%s is multivalued; say whether any or all of its values must match with ForAnyValue: or ForAllValues:", k.Name.Value)
+		}
 		if kf, ok := familyOf(ck.Type); ok && !operatorFits(info.family, kf, k) {
 			c.report(CodeOperatorTypeMismatch, st, op.Name.Pos, "", "%s compares %s values, but %s is of type %s", op.Name.Value, info.family, k.Name.Value, kf.name)
 			return

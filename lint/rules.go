@@ -61,6 +61,7 @@ const (
 	CodeResourceARNMismatch       = "resource-arn-mismatch"
 	CodeActionResourceMismatch    = "action-resource-mismatch"
 	CodeConditionKeyNotApplicable = "condition-key-not-applicable"
+	CodeSetOperatorMismatch       = "set-operator-mismatch"
 
 	CodeWildcardActionAll          = "wildcard-action-all"
 	CodeWildcardActionFullService  = "wildcard-action-full-service"
@@ -112,6 +113,7 @@ var rules = []Rule{
 	{CodeResourceARNMismatch, diag.Error, Catalog, "No action of the statement supports this resource ARN, so it grants nothing."},
 	{CodeActionResourceMismatch, diag.Error, Catalog, "None of the statement's resources can match this action, so the statement grants nothing for it."},
 	{CodeConditionKeyNotApplicable, diag.Warning, Catalog, "No action of the statement supports this service condition key, so the condition never matches."},
+	{CodeSetOperatorMismatch, diag.Warning, Catalog, "ForAllValues/ForAnyValue on a single-valued key, or a single-value operator on a multivalued key."},
 
 	{CodeWildcardActionAll, diag.Error, Security, "Allow of every action (\"*\")."},
 	{CodeWildcardActionFullService, diag.Warning, Security, "Allow of every action of a service (bedrock:*)."},
