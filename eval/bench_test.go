@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -126,5 +127,67 @@ func BenchmarkCompile(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		_, _ = Compile(doc)
+	}
+}
+
+// benchLines is a handful of distinct batch lines shaped like loadgen's.
+func benchLines(n int) []string {
+	lines := make([]string, n)
+	for i := range lines {
+		lines[i] = fmt.Sprintf(`{"id":"r%d","principal":"arn:aws:sts::111122223333:assumed-role/app-%d/s","action":"s3:GetObject","resource":"arn:aws:s3:::bucket-%d/key","context":{"aws:SourceIp":"10.0.0.1","aws:TagKeys":["a","b"],"aws:PrincipalTag/team":"blue"},"identityPolicies":[{"Version":"2012-10-17","Statement":[{"Sid":"S%d","Effect":"Allow","Action":["s3:Get*","s3:List*"],"Resource":["arn:aws:s3:::bucket-%d","arn:aws:s3:::bucket-%d/${aws:PrincipalTag/team}/*"],"Condition":{"StringEquals":{"aws:RequestedRegion":["us-east-1","us-west-2"]},"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}},{"Effect":"Deny","Action":"s3:Delete*","Resource":"*"},{"Effect":"Allow","Action":"dynamodb:*","Resource":"arn:aws:dynamodb:*:111122223333:table/t%d"}]}],"resourcePolicy":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/app-%d"},"Action":"s3:GetObject","Resource":"*"}]},"scps":[[{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}]]}`, i, i, i, i, i, i, i, i)
+	}
+	return lines
+}
+
+// BenchmarkBatchDecode decodes and compiles lines whose policies are all
+// distinct (no cache hits), per line.
+func BenchmarkBatchDecode(b *testing.B) {
+	lines := benchLines(256)
+	w := NewBatchWorker(false)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if i%len(lines) == 0 {
+			clear(w.cache)
+		}
+		if _, err := w.Decode(lines[i%len(lines)]); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// BenchmarkBatchDecodeEncodingJSON is the baseline BatchDecode must beat:
+// encoding/json into typed structs, without compiling anything.
+func BenchmarkBatchDecodeEncodingJSON(b *testing.B) {
+	type stmt struct {
+		Sid, Effect                              string
+		Principal, NotPrincipal                  any
+		Action, NotAction, Resource, NotResource any
+		Condition                                map[string]map[string]any
+	}
+	type doc struct {
+		Version   string
+		Statement []stmt
+	}
+	type line struct {
+		ID               string         `json:"id"`
+		Principal        string         `json:"principal"`
+		Action           string         `json:"action"`
+		Resource         string         `json:"resource"`
+		Context          map[string]any `json:"context"`
+		IdentityPolicies []doc          `json:"identityPolicies"`
+		ResourcePolicy   *doc           `json:"resourcePolicy"`
+		SCPs             [][]doc        `json:"scps"`
+	}
+	lines := benchLines(256)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		var l line
+		if err := json.Unmarshal([]byte(lines[i%len(lines)]), &l); err != nil {
+			b.Fatal(err)
+		}
+		i++
 	}
 }

@@ -34,15 +34,6 @@ type Set struct {
 
 // NewSet compiles every document.
 func NewSet(d Documents) (*Set, error) {
-	return NewSetCached(d, nil)
-}
-
-// NewSetCached is NewSet with a compile function (for example one that
-// caches by content); nil means Compile.
-func NewSetCached(d Documents, compile func(*policy.Document) (*Policy, error)) (*Set, error) {
-	if compile == nil {
-		compile = Compile
-	}
 	s := &Set{}
 	var err error
 	one := func(doc *policy.Document) *Policy {
@@ -50,7 +41,7 @@ func NewSetCached(d Documents, compile func(*policy.Document) (*Policy, error)) 
 			return nil
 		}
 		var p *Policy
-		p, err = compile(doc)
+		p, err = Compile(doc)
 		return p
 	}
 	for _, doc := range d.Identity {
