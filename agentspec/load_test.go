@@ -326,3 +326,20 @@ func FuzzParse(f *testing.F) {
 		_, _, _ = ImportToolkit("t.yaml", src)
 	})
 }
+
+func TestDiagnosticEnd(t *testing.T) {
+	src := header + "  a:\n    models: [\"anthropic.claude\", acme.rocket-1]\n    modles: []  # typo\n"
+	_, err := Parse("t.yaml", []byte(src))
+	var se *Error
+	if !errors.As(err, &se) {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, d := range se.Diagnostics {
+		got = append(got, d.Pos.String()+"-"+d.End.String())
+	}
+	want := []string{"6:14-6:32", "6:34-6:47", "7:5-7:11"}
+	if !slices.Equal(got, want) {
+		t.Errorf("spans = %v, want %v", got, want)
+	}
+}

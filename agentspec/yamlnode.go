@@ -37,6 +37,7 @@ const maxDiagnostics = 100
 // reader walks a goccy/go-yaml AST and records positioned diagnostics.
 type reader struct {
 	file    string
+	src     []byte
 	diags   diag.List
 	anchors map[string]ast.Node
 }
@@ -51,6 +52,7 @@ type field struct {
 // parseYAML parses src into the body node of its single document. A nil
 // node with a nil error means an empty document.
 func (r *reader) parseYAML(src []byte) (ast.Node, error) {
+	r.src = src
 	f, err := parser.ParseBytes(src, 0)
 	if err != nil {
 		d := diag.Diagnostic{File: r.file, Severity: diag.Error, Code: CodeYAMLSyntax, Message: err.Error(), Statement: -1}
@@ -140,7 +142,54 @@ func (r *reader) add(d diag.Diagnostic) {
 	}
 	d.File = r.file
 	d.Statement = -1
+	if d.Pos.IsValid() && !d.End.IsValid() {
+		d.End = tokenEnd(r.src, d.Pos)
+	}
 	r.diags = append(r.diags, d)
+}
+
+// tokenEnd finds where the YAML scalar starting at pos ends on its line:
+// a quoted string at its closing quote, a plain one before a comment, a
+// flow indicator or a key's ':'. It returns the zero Pos when pos is not
+// in src.
+func tokenEnd(src []byte, pos diag.Pos) diag.Pos {
+	start := pos.Offset
+	if start < 0 || start >= len(src) {
+		return diag.Pos{}
+	}
+	i := start
+	switch q := src[i]; q {
+	case '"', '\'':
+		for i++; i < len(src) && src[i] != '\n'; i++ {
+			if q == '"' && src[i] == '\\' {
+				i++
+				continue
+			}
+			if src[i] == q {
+				i++
+				break
+			}
+		}
+	default:
+	scan:
+		for ; i < len(src); i++ {
+			switch c := src[i]; {
+			case c == '\n' || c == '\r' || c == ',' || c == ']' || c == '}':
+				break scan
+			case c == '#' && i > start && src[i-1] == ' ':
+				break scan
+			case c == ':' && (i+1 == len(src) || src[i+1] == ' ' || src[i+1] == '\n'):
+				break scan
+			}
+		}
+		for i > start && src[i-1] == ' ' {
+			i--
+		}
+	}
+	if i <= start {
+		return diag.Pos{}
+	}
+	return diag.Pos{Line: pos.Line, Column: pos.Column + i - start, Offset: i}
 }
 
 func (r *reader) errorAt(pos diag.Pos, code, format string, args ...any) {

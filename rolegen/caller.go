@@ -132,6 +132,6 @@ func (g *gen) callerPolicies(c *agentspec.Caller) {
 		})
 	}
 	if len(docs) > maxManagedPerIdentity {
-		g.warn("caller %s needs %d managed policies; IAM attaches %d to one identity by default (20 on request)", c.Name, len(docs), maxManagedPerIdentity)
+		g.warn("caller %s needs %d managed policies; IAM attaches %d to one identity by default (20 on request): split it into callers that each list some agents", c.Name, len(docs), maxManagedPerIdentity)
 	}
 }
