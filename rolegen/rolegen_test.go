@@ -58,6 +58,7 @@ func plans(t testing.TB) map[string]*Plan {
 		"partitions": fileSpec(t, "../render/internal/testspecs/testdata/partitions.yaml"),
 		"toolkit":    imported,
 		"overflow":   generate(t, overflowSpec(300)),
+		"fleet":      generate(t, string(fleetSpec(200))),
 	}
 }
 
