@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/agentiam/agentiam/diag"
 	"github.com/agentiam/agentiam/internal/jsontext"
 	"github.com/agentiam/agentiam/policy"
 )
@@ -283,7 +284,7 @@ func (w *BatchWorker) readPolicy(dec *jsontext.Decoder, field string, fail func(
 		err = w.sub.Finish()
 	}
 	if err != nil {
-		fail(err) // the diagnostics name the field as their file
+		fail(atLineColumn(err, dec.InputOffset()-len(raw)))
 		return nil, nil
 	}
 	p, err := Compile(doc)
@@ -293,6 +294,29 @@ func (w *BatchWorker) readPolicy(dec *jsontext.Decoder, field string, fail func(
 	}
 	w.cache[src] = p
 	return p, nil
+}
+
+// atLineColumn moves the positions of a policy's parse diagnostics from
+// the policy text to the batch line, where the policy starts at offset
+// start: a JSON line has a single line, so only columns change.
+func atLineColumn(err error, start int) error {
+	var pe *policy.ParseError
+	if !errors.As(err, &pe) {
+		return err
+	}
+	moved := &policy.ParseError{Err: pe.Err, Diags: append(diag.List(nil), pe.Diags...)}
+	for i := range moved.Diags {
+		d := &moved.Diags[i]
+		if d.Pos.Line == 1 {
+			d.Pos.Column += start
+			d.Pos.Offset += start
+		}
+		if d.End.Line == 1 {
+			d.End.Column += start
+			d.End.Offset += start
+		}
+	}
+	return moved
 }
 
 func (w *BatchWorker) readPolicyList(dec *jsontext.Decoder, field string, fail func(error)) ([]*Policy, error) {

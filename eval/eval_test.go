@@ -263,7 +263,7 @@ func TestBatchWorker(t *testing.T) {
 		{`{"id":"a","principal":"arn:aws:iam::111122223333:role/app","action":"s3:GetObject","resource":"arn:aws:s3:::b/k","identityPolicies":[{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}]}`, `{"id":"a","decision":"Allowed"}`},
 		{`{"id":"b","principal":"arn:aws:iam::111122223333:role/app","action":"s3:GetObject","resource":"arn:aws:s3:::b/k","context":{"aws:TagKeys":["x"],"n":1}}`, `{"id":"b","decision":"ImplicitlyDenied"}`},
 		{`{"id":"c","principal":"arn:aws:iam::111122223333:role/app","action":"s3:GetObject","resource":"arn:aws:s3:::b/k","identityPolicies":[{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*",}]}]}`, `{"id":"c","decision":"Error","error":"1:197: unexpected '}' after ','; trailing commas`},
-		{`{"id":"c2","principal":"arn:aws:iam::111122223333:role/app","action":"s3:GetObject","resource":"arn:aws:s3:::b/k","identityPolicies":[{"Statement":[{"Effect":"Permit","Action":"s3:*","Resource":"*"}]}]}`, `{"id":"c2","decision":"Error","error":"identityPolicies[0]:1:25: `},
+		{`{"id":"c2","principal":"arn:aws:iam::111122223333:role/app","action":"s3:GetObject","resource":"arn:aws:s3:::b/k","identityPolicies":[{"Statement":[{"Effect":"Permit","Action":"s3:*","Resource":"*"}]}]}`, `{"id":"c2","decision":"Error","error":"identityPolicies[0]:1:159: `},
 		{`{"id":"d","principal":"arn:aws:iam::111122223333:role/app"}`, `{"id":"d","decision":"Error","error":"missing field \"action\""}`},
 		{`{"id":"e","bogus":1}`, `{"id":"e","decision":"Error","error":"1:11: unknown field \"bogus\""}`},
 		{`[1]`, `{"id":"","decision":"Error","error":"1:1: a request is a JSON object, not array"}`},

@@ -42,7 +42,7 @@ type reqState struct {
 	resourceAccount string
 
 	derivedDone bool
-	derived     [8]derivedKey
+	derived     [9]derivedKey
 	nDerived    int
 }
 
@@ -118,6 +118,7 @@ func (rs *reqState) derive() {
 	if p.kind == principalService {
 		rs.addDerived("aws:principalisawsservice", "true")
 		rs.addDerived("aws:principalservicename", p.raw)
+		rs.addDerived("aws:principalservicenameslist", p.raw)
 	} else {
 		rs.addDerived("aws:principalisawsservice", "false")
 	}
