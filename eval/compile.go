@@ -80,6 +80,9 @@ func Compile(doc *policy.Document) (*Policy, error) {
 	p := &Policy{doc: doc, stmts: make([]*statement, 0, len(doc.Statements))}
 	vars := doc.VariablesEnabled()
 	for i, st := range doc.Statements {
+		if st == nil {
+			return nil, fmt.Errorf("%w: statement %d is nil", ErrCompile, i)
+		}
 		s, err := compileStatement(st, i, vars)
 		if err != nil {
 			where := doc.Source

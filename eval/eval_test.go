@@ -238,6 +238,14 @@ func TestCompileErrors(t *testing.T) {
 	if _, err := Compile(nil); !errors.Is(err, ErrCompile) {
 		t.Errorf("Compile(nil) error = %v", err)
 	}
+	if _, err := Compile(&policy.Document{Statements: []*policy.Statement{nil}}); !errors.Is(err, ErrCompile) {
+		t.Errorf("Compile(nil statement) error = %v", err)
+	}
+	// A Set built by hand with nil policies is evaluated without them.
+	set := &Set{Identity: []*Policy{nil}, SCPs: [][]*Policy{{nil}}}
+	if d, err := set.Evaluate(&Request{Principal: "arn:aws:iam::111122223333:role/a", Action: "s3:GetObject", Resource: "*"}); err != nil || d != ImplicitlyDenied {
+		t.Errorf("Evaluate with nil policies = %v, %v", d, err)
+	}
 }
 
 func TestRequestErrors(t *testing.T) {

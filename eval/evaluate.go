@@ -301,6 +301,9 @@ func (s *Set) decide(rs *reqState, tr *Trace) Decision {
 	// run evaluates one policy; it reports false when the fast path can
 	// stop because of an explicit deny.
 	run := func(kind PolicyKind, level, index int, pol *Policy, skip string) (verdict, bool) {
+		if pol == nil {
+			return verdict{}, true
+		}
 		pt := record(kind, level, index, pol, skip)
 		if skip != "" {
 			return verdict{}, true
