@@ -409,7 +409,12 @@ func (r *reader) strList(f field) []positioned {
 		n := r.resolve(it.node)
 		s, ok := scalarText(n)
 		if !ok {
-			r.errorAt(it.pos, CodeWrongType, "entries of %s must be strings, found %s", f.key, kindName(n))
+			hint := ""
+			if _, isMap := n.(*ast.MappingNode); isMap {
+				// goccy/go-yaml reads a plain a:b inside {...} as a pair.
+				hint = ` (quote entries that contain ':', such as "anthropic.claude-3-haiku-20240307-v1:0", inside {...})`
+			}
+			r.errorAt(it.pos, CodeWrongType, "entries of %s must be strings, found %s%s", f.key, kindName(n), hint)
 			continue
 		}
 		if seen[s] {
