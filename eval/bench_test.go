@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/agentiam/agentiam/internal/jsontext"
 	"github.com/agentiam/agentiam/policy"
 )
 
@@ -157,8 +158,9 @@ func BenchmarkBatchDecode(b *testing.B) {
 	}
 }
 
-// BenchmarkBatchDecodeEncodingJSON is the baseline BatchDecode must beat:
-// encoding/json into typed structs, without compiling anything.
+// BenchmarkBatchDecodeEncodingJSON is the reference point for
+// BatchDecode: encoding/json into typed structs, which neither validates
+// the policies, keeps positions nor compiles anything.
 func BenchmarkBatchDecodeEncodingJSON(b *testing.B) {
 	type stmt struct {
 		Sid, Effect                              string
@@ -189,5 +191,47 @@ func BenchmarkBatchDecodeEncodingJSON(b *testing.B) {
 			b.Fatal(err)
 		}
 		i++
+	}
+}
+
+// benchPolicyText is the identity policy of benchLines(1)[0].
+func benchPolicyText() string {
+	line := benchLines(1)[0]
+	return line[strings.Index(line, `{"Version"`):strings.Index(line, `],"resourcePolicy"`)]
+}
+
+// BenchmarkPolicyDecode measures the positioned policy decoder the batch
+// mode uses (internal/jsontext + policy.Decode) on one policy ...
+func BenchmarkPolicyDecode(b *testing.B) {
+	src := benchPolicyText()
+	dec := jsontext.NewDecoder("")
+	b.ReportAllocs()
+	for b.Loop() {
+		dec.Reset(src)
+		if _, err := policy.Decode(dec, "p.json"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// ... and BenchmarkPolicyDecodeEncodingJSON encoding/json on the same text.
+func BenchmarkPolicyDecodeEncodingJSON(b *testing.B) {
+	type stmt struct {
+		Sid, Effect                              string
+		Principal, NotPrincipal                  any
+		Action, NotAction, Resource, NotResource any
+		Condition                                map[string]map[string]any
+	}
+	type doc struct {
+		Version   string
+		Statement []stmt
+	}
+	src := []byte(benchPolicyText())
+	b.ReportAllocs()
+	for b.Loop() {
+		var d doc
+		if err := json.Unmarshal(src, &d); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
