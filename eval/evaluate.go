@@ -323,9 +323,14 @@ func (s *Set) decide(rs *reqState, tr *Trace) Decision {
 		return v, true
 	}
 
+	// Skip reasons are only spelled out for a trace; the fast path needs
+	// them non-empty, not allocated.
 	skipIdentity := ""
 	if !identityApplies {
-		skipIdentity = "identity-based policies apply only to IAM users and roles, not to " + describePrincipal(p)
+		skipIdentity = "identity-based policies apply only to IAM users and roles"
+		if tr != nil {
+			skipIdentity += ", not to " + describePrincipal(p)
+		}
 	}
 	identityAllow := false
 	for i, pol := range s.Identity {
@@ -380,7 +385,10 @@ func (s *Set) decide(rs *reqState, tr *Trace) Decision {
 	scpSkip := ""
 	switch {
 	case !iamPrincipal:
-		scpSkip = "SCPs do not apply to " + describePrincipal(p)
+		scpSkip = "SCPs apply only to IAM users and roles of member accounts"
+		if tr != nil {
+			scpSkip = "SCPs do not apply to " + describePrincipal(p)
+		}
 	case p.serviceLinked():
 		scpSkip = "SCPs do not apply to service-linked roles"
 	case !scpApplies:
@@ -398,7 +406,10 @@ func (s *Set) decide(rs *reqState, tr *Trace) Decision {
 		case mgmt != "" && rs.resourceAccount == mgmt:
 			rcpSkip = "RCPs do not apply to resources of the management account"
 		default:
-			rcpSkip = "RCPs do not apply to " + rs.actionService + " (the service does not support RCPs)"
+			rcpSkip = "RCPs do not apply to this service"
+			if tr != nil {
+				rcpSkip = "RCPs do not apply to " + rs.actionService + " (the service does not support RCPs)"
+			}
 		}
 	}
 	_, goOn = orgLevels(RCP, s.RCPs, rcpSkip)
