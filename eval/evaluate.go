@@ -421,13 +421,13 @@ func (s *Set) decide(rs *reqState, tr *Trace) Decision {
 		tr.Reason = fmt.Sprintf("explicitly denied by %s in the %s", denyStatement(&tr.Policies[deniedAt]), deniedKind)
 		return ExplicitlyDenied
 	}
-	why := func(format string, args ...any) {
-		if tr != nil {
-			tr.Reason = fmt.Sprintf(format, args...)
-		}
-	}
+	// why records the decision's reason; callers guard it with tr != nil
+	// so that the fast path does not box its arguments.
+	why := func(format string, args ...any) { tr.Reason = fmt.Sprintf(format, args...) }
 	if scpFailed > 0 {
-		why("implicitly denied: no SCP at level %d allows %s", scpFailed, rs.action)
+		if tr != nil {
+			why("implicitly denied: no SCP at level %d allows %s", scpFailed, rs.action)
+		}
 		return ImplicitlyDenied
 	}
 
@@ -436,69 +436,103 @@ func (s *Set) decide(rs *reqState, tr *Trace) Decision {
 	switch {
 	case !iamPrincipal:
 		if res.allow {
-			why("allowed: the resource policy grants %s to %s", rs.action, describePrincipal(p))
-			return Allowed
-		}
-		why("implicitly denied: only a resource policy can grant %s to %s, and none does", rs.action, describePrincipal(p))
-		return ImplicitlyDenied
-	case p.kind == principalRoot:
-		if res.allow || (sameAccount && !mustGrant) {
-			why("allowed: the root user has full access to its own account's resources")
-			if !sameAccount || mustGrant {
-				why("allowed: the resource policy grants %s to the account", rs.action)
+			if tr != nil {
+				why("allowed: the resource policy grants %s to %s", rs.action, describePrincipal(p))
 			}
 			return Allowed
 		}
-		why("implicitly denied: the resource policy does not grant %s to the account's root user", rs.action)
+		if tr != nil {
+			why("implicitly denied: only a resource policy can grant %s to %s, and none does", rs.action, describePrincipal(p))
+		}
+		return ImplicitlyDenied
+	case p.kind == principalRoot:
+		if res.allow || (sameAccount && !mustGrant) {
+			if tr != nil {
+				why("allowed: the root user has full access to its own account's resources")
+			}
+			if !sameAccount || mustGrant {
+				if tr != nil {
+					why("allowed: the resource policy grants %s to the account", rs.action)
+				}
+			}
+			return Allowed
+		}
+		if tr != nil {
+			why("implicitly denied: the resource policy does not grant %s to the account's root user", rs.action)
+		}
 		return ImplicitlyDenied
 	}
 	identitySide := identityAllow && boundaryOK && sessionOK
 	if !sameAccount {
 		if identitySide && res.allow {
-			why("allowed: cross-account request allowed by both the identity side and the resource policy of account %s", rs.resourceAccount)
+			if tr != nil {
+				why("allowed: cross-account request allowed by both the identity side and the resource policy of account %s", rs.resourceAccount)
+			}
 			return Allowed
 		}
 		if !res.allow {
-			why("implicitly denied: cross-account request (principal account %s, resource account %s) needs the resource policy to allow it, and it does not", p.account, rs.resourceAccount)
+			if tr != nil {
+				why("implicitly denied: cross-account request (principal account %s, resource account %s) needs the resource policy to allow it, and it does not", p.account, rs.resourceAccount)
+			}
 		} else {
-			why("implicitly denied: cross-account request needs the identity side to allow it too: %s", identityGap(identityAllow, boundaryOK, sessionOK))
+			if tr != nil {
+				why("implicitly denied: cross-account request needs the identity side to allow it too: %s", identityGap(identityAllow, boundaryOK, sessionOK))
+			}
 		}
 		return ImplicitlyDenied
 	}
 	if res.allow && res.grant != grantAccount {
 		switch {
 		case res.grant == grantSession:
-			why("allowed: the resource policy names the session %s directly; identity policies, boundary and session policy do not limit it", p.raw)
+			if tr != nil {
+				why("allowed: the resource policy names the session %s directly; identity policies, boundary and session policy do not limit it", p.raw)
+			}
 			return Allowed
 		case res.grant == grantUser && sessionOK:
-			why("allowed: the resource policy names the IAM user directly; identity policies and the permissions boundary do not limit it")
+			if tr != nil {
+				why("allowed: the resource policy names the IAM user directly; identity policies and the permissions boundary do not limit it")
+			}
 			return Allowed
 		case res.grant != grantUser && boundaryOK && sessionOK:
-			why("allowed: the resource policy grants %s (principal named by %s)", rs.action, res.grant)
+			if tr != nil {
+				why("allowed: the resource policy grants %s (principal named by %s)", rs.action, res.grant)
+			}
 			return Allowed
 		}
 	}
 	if mustGrant && !res.allow {
 		if s.Resource == nil {
-			why("implicitly denied: %s on %s needs the resource's own policy (trust or key policy) to allow it, and none was given", rs.action, rs.resource)
+			if tr != nil {
+				why("implicitly denied: %s on %s needs the resource's own policy (trust or key policy) to allow it, and none was given", rs.action, rs.resource)
+			}
 		} else {
-			why("implicitly denied: %s on %s needs the resource's own policy (trust or key policy) to allow it, and it does not", rs.action, rs.resource)
+			if tr != nil {
+				why("implicitly denied: %s on %s needs the resource's own policy (trust or key policy) to allow it, and it does not", rs.action, rs.resource)
+			}
 		}
 		return ImplicitlyDenied
 	}
 	if identitySide {
 		if res.allow && res.grant == grantAccount {
-			why("allowed: the resource policy delegates to the account and the identity policies allow %s", rs.action)
+			if tr != nil {
+				why("allowed: the resource policy delegates to the account and the identity policies allow %s", rs.action)
+			}
 		} else {
-			why("allowed: an identity policy allows %s and no boundary, session policy or organization policy blocks it", rs.action)
+			if tr != nil {
+				why("allowed: an identity policy allows %s and no boundary, session policy or organization policy blocks it", rs.action)
+			}
 		}
 		return Allowed
 	}
 	if res.allow && res.grant != grantAccount {
-		why("implicitly denied: the resource policy grants the %s, but the %s does not allow %s", res.grant, limiter(boundaryOK), rs.action)
+		if tr != nil {
+			why("implicitly denied: the resource policy grants the %s, but the %s does not allow %s", res.grant, limiter(boundaryOK), rs.action)
+		}
 		return ImplicitlyDenied
 	}
-	why("implicitly denied: %s", identityGap(identityAllow, boundaryOK, sessionOK))
+	if tr != nil {
+		why("implicitly denied: %s", identityGap(identityAllow, boundaryOK, sessionOK))
+	}
 	return ImplicitlyDenied
 }
 
