@@ -1,0 +1,394 @@
+package verify
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/agentiam/agentiam/agentspec"
+	"github.com/agentiam/agentiam/catalog"
+	"github.com/agentiam/agentiam/eval"
+	"github.com/agentiam/agentiam/policy"
+	"github.com/agentiam/agentiam/rolegen"
+)
+
+// Drift compares a deployed role with the role agentiam generates for
+// the spec, statement by statement.
+type Drift struct {
+	// Reference says what the deployed role was compared with.
+	Reference string `json:"reference"`
+	// Beyond lists deployed statements that grant requests the generated
+	// role denies: over-privilege.
+	Beyond []*StatementDrift `json:"beyond,omitempty"`
+	// Lacks lists generated statements whose requests the deployed role denies.
+	Lacks []*StatementDrift `json:"lacks,omitempty"`
+}
+
+// StatementDrift is one statement and requests it grants that the other
+// side does not.
+type StatementDrift struct {
+	StatementRef
+	// Count is the number of probe requests that differ; Examples shows
+	// the first few.
+	Count    int     `json:"count"`
+	Examples []Probe `json:"examples,omitempty"`
+	Note     string  `json:"note,omitempty"`
+}
+
+// Probe is a request built from a statement: each action it names (with
+// wildcards expanded through the catalog) on a resource its patterns
+// cover, filled so as to go beyond the spec where a wildcard allows it
+// (another region, another account, a made-up id), with a context that
+// meets its conditions.
+type Probe struct {
+	Principal string              `json:"principal"`
+	Action    string              `json:"action"`
+	Resource  string              `json:"resource"`
+	Context   map[string][]string `json:"context,omitempty"`
+}
+
+// maxExamples bounds the examples per statement.
+const maxExamples = 3
+
+// probeFill replaces wildcards in the resource part of probes.
+const probeFill = "agentiam-probe"
+
+func (v *verifier) drift(s *Subject, deployed, ref *Policies) (*Drift, error) {
+	d := &Drift{Reference: ref.Source}
+	cpDeployed, err := v.compile(deployed)
+	if err != nil {
+		return nil, err
+	}
+	cpRef, err := v.compile(ref)
+	if err != nil {
+		return nil, err
+	}
+	if d.Beyond, err = v.compare(s, deployed, cpRef); err != nil {
+		return nil, err
+	}
+	if d.Lacks, err = v.compare(s, ref, cpDeployed); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// compare probes every Allow statement of from against the policies of
+// to and returns the statements with probes that to denies.
+func (v *verifier) compare(s *Subject, from *Policies, to *compiledPolicies) ([]*StatementDrift, error) {
+	var out []*StatementDrift
+	pb := v.prober(s)
+	visit := func(policyName string, d *policy.Document, against Against) error {
+		if d == nil {
+			return nil
+		}
+		for i, st := range d.Statements {
+			if st.Effect.Value != policy.EffectAllow {
+				continue
+			}
+			sd := &StatementDrift{StatementRef: StatementRef{Policy: policyName, Index: i, Line: st.Pos.Line, Statement: st}}
+			if st.Sid != nil {
+				sd.Sid = st.Sid.Value
+			}
+			if st.NotAction != nil || st.NotResource != nil {
+				sd.Note = "NotAction or NotResource grants everything it does not list; it cannot be compared request by request"
+				if against == AgainstIdentity || st.NotAction != nil {
+					out = append(out, sd)
+				}
+				continue
+			}
+			alone, err := compilePolicies(single(st, against), v.others)
+			if err != nil {
+				return err
+			}
+			for _, p := range pb.probes(st, against) {
+				c := Check{Against: against, Principal: p.Principal, Action: p.Action, Resource: p.Resource, Context: p.Context}
+				if against == AgainstIdentity {
+					c.Other = pb.delegation
+				}
+				if dd, _, err := evaluateCheck(&c, alone, false); err != nil || dd != eval.Allowed {
+					continue // the probe does not fit the statement's conditions
+				}
+				dd, _, err := evaluateCheck(&c, to, false)
+				if err != nil {
+					return err
+				}
+				if dd == eval.Allowed {
+					continue
+				}
+				sd.Count++
+				if len(sd.Examples) < maxExamples {
+					sd.Examples = append(sd.Examples, p)
+				}
+			}
+			if sd.Count > 0 {
+				out = append(out, sd)
+			}
+		}
+		return nil
+	}
+	resName := resourcePolicyName(s.Kind)
+	if err := visit(resName, from.Trust, AgainstTrust); err != nil {
+		return nil, err
+	}
+	for _, n := range from.Identity {
+		if err := visit(n.Name, n.Document, AgainstIdentity); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func single(st *policy.Statement, against Against) *Policies {
+	d := policy.NewDocument(cloneStatements([]*policy.Statement{st})...)
+	if against == AgainstIdentity {
+		return &Policies{Identity: []Named{{Name: "statement", Document: d}}, IdentityGiven: true}
+	}
+	return &Policies{Trust: d}
+}
+
+// prober builds probe requests for one subject.
+type prober struct {
+	w          where
+	foreign    string
+	foreignReg string
+	session    string
+	roleARN    string
+	delegation *policy.Document
+}
+
+func (v *verifier) prober(s *Subject) *prober {
+	w := where{partition: v.spec.Partition, region: v.spec.Region, account: v.spec.Account}
+	if a, ok := v.spec.Agent(s.Agent); ok {
+		w = where{partition: a.Partition, region: a.Region, account: v.spec.Account}
+	}
+	foreignReg := "eu-central-1"
+	if w.region == foreignReg {
+		foreignReg = "ap-south-1"
+	}
+	root := "arn:" + w.partition + ":iam::" + w.account + ":root"
+	return &prober{
+		w: w, foreign: foreignAccount(w.account), foreignReg: foreignReg, roleARN: s.ARN,
+		session:    "arn:" + w.partition + ":sts::" + w.account + ":assumed-role/" + s.Name + "/" + sessionName,
+		delegation: doc(allowStatement(policy.NewPrincipal(policy.PrincipalAWS, root), "*", "*")),
+	}
+}
+
+func (pb *prober) probes(st *policy.Statement, against Against) []Probe {
+	principals := []string{pb.session}
+	if against != AgainstIdentity {
+		principals = pb.principals(st.Principal)
+	}
+	ctx := probeContext(st.Condition)
+	var out []Probe
+	for _, action := range expandActions(st.Action) {
+		for _, res := range pb.resources(st.Resource, action) {
+			for _, p := range principals {
+				out = append(out, Probe{Principal: p, Action: action, Resource: res, Context: ctx})
+			}
+		}
+	}
+	return out
+}
+
+func expandActions(l *policy.StringList) []string {
+	var out []string
+	for _, a := range l.Strings() {
+		if !strings.ContainsAny(a, "*?") {
+			if ca, err := catalog.LookupAction(a); err == nil {
+				a = ca.FullName()
+			}
+			out = appendNew(out, a)
+			continue
+		}
+		for _, ca := range catalog.ExpandActions(a) {
+			out = appendNew(out, ca.FullName())
+		}
+	}
+	return out
+}
+
+// principals returns callers a resource-side statement names; a wildcard
+// or another account's principal becomes that account's root.
+func (pb *prober) principals(p *policy.Principal) []string {
+	foreignRoot := "arn:" + pb.w.partition + ":iam::" + pb.foreign + ":root"
+	if p == nil || p.Wildcard {
+		return []string{foreignRoot}
+	}
+	var out []string
+	for _, e := range p.Entries {
+		for _, v := range e.Values.Strings() {
+			if v == "*" {
+				v = foreignRoot
+			}
+			out = appendNew(out, strings.NewReplacer("*", probeFill, "?", "x").Replace(v))
+		}
+	}
+	return out
+}
+
+// resources returns probe resources for an action under a Resource
+// element: "*" becomes an ARN of the action's resource type with made-up
+// ids; a pattern's wildcards are filled, once with the spec's region and
+// account and once, where the region or account is a wildcard, with
+// another.
+func (pb *prober) resources(l *policy.StringList, action string) []string {
+	if l == nil {
+		if pb.roleARN != "" {
+			return []string{pb.roleARN}
+		}
+		return []string{"*"}
+	}
+	var out []string
+	for _, p := range l.Strings() {
+		if p == "*" {
+			out = appendNew(out, pb.witness(action))
+			continue
+		}
+		for _, r := range pb.fill(p) {
+			out = appendNew(out, r)
+		}
+	}
+	return out
+}
+
+// witness is a resource of the action's first resource type with made-up
+// ids, or "*" for an action without resource types.
+func (pb *prober) witness(action string) string {
+	a, err := catalog.LookupAction(action)
+	if err != nil || len(a.Resources) == 0 {
+		return "*"
+	}
+	rt := a.Resources[0].Type
+	for _, r := range a.Resources {
+		if r.Required {
+			rt = r.Type
+			break
+		}
+	}
+	vars := map[string]string{}
+	for _, name := range rt.Variables() {
+		switch name {
+		case "Partition":
+			vars[name] = pb.w.partition
+		case "Region":
+			vars[name] = pb.w.region
+		case "Account":
+			vars[name] = pb.w.account
+		default:
+			vars[name] = probeFill
+		}
+	}
+	s, err := rt.FormatARN(vars)
+	if err != nil {
+		return "*"
+	}
+	return s
+}
+
+func (pb *prober) fill(p string) []string {
+	parts := strings.SplitN(p, ":", 6)
+	if len(parts) != 6 || !strings.ContainsAny(p, "*?") {
+		return []string{p}
+	}
+	inner := strings.NewReplacer("*", probeFill, "?", "x")
+	build := func(region, account string) string {
+		q := slices.Clone(parts)
+		for i := 1; i < 5; i++ {
+			q[i] = strings.NewReplacer("*", "", "?", "").Replace(q[i])
+		}
+		if strings.ContainsAny(parts[3], "*?") {
+			q[3] = region
+		}
+		if strings.ContainsAny(parts[4], "*?") {
+			q[4] = account
+		}
+		q[5] = inner.Replace(parts[5])
+		return strings.Join(q, ":")
+	}
+	out := []string{build(pb.w.region, pb.w.account)}
+	if strings.ContainsAny(parts[3]+parts[4], "*?") {
+		out = append(out, build(pb.foreignReg, pb.foreign))
+	}
+	return out
+}
+
+// probeContext builds a request context that meets a statement's
+// conditions where it can: equality and pattern operators get their first
+// value (wildcards filled), negated operators and Null "true" leave the
+// key absent, numeric bounds get a value on the right side.
+func probeContext(c *policy.Condition) map[string][]string {
+	if c == nil {
+		return nil
+	}
+	ctx := map[string][]string{}
+	for _, op := range c.Operators {
+		name := op.Name.Value
+		name = strings.TrimPrefix(strings.TrimPrefix(name, "ForAnyValue:"), "ForAllValues:")
+		name = strings.TrimSuffix(name, "IfExists")
+		for _, k := range op.Keys {
+			if len(k.Values) == 0 {
+				continue
+			}
+			v := k.Values[0].Value
+			switch {
+			case strings.Contains(name, "Not"):
+				continue
+			case name == "Null":
+				if v == "false" {
+					ctx[k.Name.Value] = []string{probeFill}
+				}
+				continue
+			case strings.HasSuffix(name, "Like"):
+				v = strings.NewReplacer("*", probeFill, "?", "x").Replace(v)
+			case name == "IpAddress":
+				v, _, _ = strings.Cut(v, "/")
+			case name == "NumericLessThan" || name == "NumericGreaterThan":
+				if n, err := strconv.ParseFloat(v, 64); err == nil {
+					if name == "NumericLessThan" {
+						n--
+					} else {
+						n++
+					}
+					v = strconv.FormatFloat(n, 'f', -1, 64)
+				}
+			}
+			ctx[k.Name.Value] = []string{v}
+		}
+	}
+	return ctx
+}
+
+// alternateRole generates, for a role the spec keeps, the role agentiam
+// would generate in its place: the reference for its drift.
+func (v *verifier) alternateRole(s *Subject) *Policies {
+	if v.alternate == nil {
+		alt := *v.spec
+		alt.Agents = make([]*agentspec.Agent, len(v.spec.Agents))
+		for i, a := range v.spec.Agents {
+			c := *a
+			c.ExecutionRole = ""
+			if a.CodeBuild != nil {
+				cb := *a.CodeBuild
+				cb.ExecutionRole = ""
+				c.CodeBuild = &cb
+			}
+			alt.Agents[i] = &c
+		}
+		plan, err := rolegen.Generate(&alt)
+		if err != nil {
+			return nil
+		}
+		v.alternate = plan
+	}
+	for _, r := range v.alternate.Roles {
+		if r.Purpose == s.Purpose && r.Agent == s.Agent && r.Gateway == s.Gateway {
+			p := generated(v.alternate, &Subject{Kind: KindRole, Name: r.Name, Purpose: r.Purpose})
+			if p != nil {
+				p.Source = fmt.Sprintf("the role agentiam generates for %s (%s)", s.Agent, s.Purpose)
+			}
+			return p
+		}
+	}
+	return nil
+}

@@ -1,0 +1,598 @@
+package verify
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/agentiam/agentiam/arn"
+	"github.com/agentiam/agentiam/eval"
+	"github.com/agentiam/agentiam/policy"
+)
+
+// FixKind says what a fix changes.
+type FixKind string
+
+const (
+	// FixAdd adds statements to a policy: required requests are denied.
+	FixAdd FixKind = "add"
+	// FixBoundary adds statements to the permissions boundary: the
+	// identity policies allow a required request, the boundary does not.
+	FixBoundary FixKind = "boundary"
+	// FixNarrow replaces a statement that grants forbidden requests by
+	// statements that keep only what the spec needs from it (none: remove it).
+	FixNarrow FixKind = "narrow"
+	// FixDeny removes or narrows a Deny statement that blocks required requests.
+	FixDeny FixKind = "deny"
+)
+
+// StatementRef points at a statement of the subject's policies.
+type StatementRef struct {
+	Policy    string            `json:"policy"`
+	Index     int               `json:"index"`
+	Sid       string            `json:"sid,omitempty"`
+	Line      int               `json:"line,omitempty"`
+	Statement *policy.Statement `json:"-"`
+	// Matches says why the statement applies to the forbidden requests:
+	// which of its patterns cover them.
+	Matches []string `json:"matches,omitempty"`
+}
+
+// Label names the statement for people.
+func (r *StatementRef) Label() string {
+	s := fmt.Sprintf("statement #%d", r.Index)
+	if r.Sid != "" {
+		s = fmt.Sprintf("statement %q (#%d)", r.Sid, r.Index)
+	}
+	if r.Line > 0 {
+		s += fmt.Sprintf(", line %d", r.Line)
+	}
+	return s + " of " + r.Policy
+}
+
+// Fix is the smallest statement change that makes failed checks pass.
+type Fix struct {
+	Kind FixKind `json:"kind"`
+	// Policy is the policy to change.
+	Policy string `json:"policy"`
+	// Statement is the statement to replace (narrow) or remove (deny).
+	Statement *StatementRef `json:"statement,omitempty"`
+	// Statements are added (add, boundary) or replace Statement (narrow;
+	// none means remove it).
+	Statements []*policy.Statement `json:"-"`
+	// Checks are the indexes of the results the fix is for.
+	Checks []int  `json:"checks"`
+	Advice string `json:"advice"`
+	// Confirmed: with the change applied, the evaluator allows or denies
+	// each of Checks as expected and no other check of the subject fails.
+	Confirmed bool `json:"confirmed"`
+	// StillFailing and Regressions explain an unconfirmed fix: checks of
+	// the fix that still fail (another statement also grants them), and
+	// checks that passed and fail with the change.
+	StillFailing []int `json:"stillFailing,omitempty"`
+	Regressions  []int `json:"regressions,omitempty"`
+}
+
+// MarshalJSON includes the statements as policy JSON.
+func (f *Fix) MarshalJSON() ([]byte, error) {
+	type plain Fix
+	out := struct {
+		*plain
+		Statements []json.RawMessage `json:"statements"`
+		Original   json.RawMessage   `json:"original,omitempty"`
+	}{plain: (*plain)(f), Statements: []json.RawMessage{}}
+	for _, st := range f.Statements {
+		out.Statements = append(out.Statements, StatementJSON(st))
+	}
+	if f.Statement != nil && f.Statement.Statement != nil {
+		out.Original = StatementJSON(f.Statement.Statement)
+	}
+	return json.Marshal(out)
+}
+
+// StatementJSON prints one statement as canonical, compact policy JSON.
+func StatementJSON(st *policy.Statement) json.RawMessage {
+	d := &policy.Document{Statements: []*policy.Statement{st}, StatementSingle: true}
+	var wrapper struct{ Statement json.RawMessage }
+	if err := json.Unmarshal(policy.Format(d), &wrapper); err != nil {
+		return json.RawMessage("null")
+	}
+	return wrapper.Statement
+}
+
+// Document wraps the fix's statements in a policy document, as they are
+// printed for people.
+func (f *Fix) Document() *policy.Document {
+	return policy.NewDocument(cloneStatements(f.Statements)...)
+}
+
+// fixes computes the fixes of a failed subject.
+func (v *verifier) fixes(sr *SubjectReport, pols *Policies) ([]*Fix, error) {
+	var out []*Fix
+	add := map[string]*Fix{} // by kind and policy
+	var addOrder []string
+	denies := map[string]*Fix{}
+	narrows := map[string]*Fix{}
+	var order []*Fix
+	resName := resourcePolicyName(sr.Kind)
+	for i := range sr.Results {
+		r := &sr.Results[i]
+		if r.OK {
+			continue
+		}
+		if r.Expect == Required {
+			if r.Decision == eval.ExplicitlyDenied {
+				for _, ref := range appliedStatements(r.Trace, pols, "Deny", "", resName) {
+					key := ref.Policy + "\x00" + fmt.Sprint(ref.Index)
+					f, ok := denies[key]
+					if !ok {
+						f = &Fix{Kind: FixDeny, Policy: ref.Policy, Statement: ref}
+						denies[key] = f
+						order = append(order, f)
+					}
+					f.Checks = append(f.Checks, i)
+				}
+				continue
+			}
+			kind, where := FixAdd, addTarget(r.Against, pols, resName)
+			if r.Against == AgainstIdentity && boundaryBlocks(r.Trace) {
+				kind, where = FixBoundary, "permissions boundary"
+			}
+			key := string(kind) + "\x00" + where
+			f, ok := add[key]
+			if !ok {
+				f = &Fix{Kind: kind, Policy: where}
+				add[key] = f
+				addOrder = append(addOrder, key)
+			}
+			f.Checks = append(f.Checks, i)
+			continue
+		}
+		policyKind := "resource"
+		if r.Against == AgainstIdentity {
+			policyKind = "identity"
+		}
+		for _, ref := range appliedStatements(r.Trace, pols, "Allow", policyKind, resName) {
+			key := ref.Policy + "\x00" + fmt.Sprint(ref.Index)
+			f, ok := narrows[key]
+			if !ok {
+				f = &Fix{Kind: FixNarrow, Policy: ref.Policy, Statement: ref}
+				narrows[key] = f
+				order = append(order, f)
+			}
+			f.Checks = append(f.Checks, i)
+		}
+	}
+	for _, key := range addOrder {
+		f := add[key]
+		var checks []*Check
+		for _, i := range f.Checks {
+			checks = append(checks, &sr.Results[i].Check)
+		}
+		f.Statements = groupStatements(checks, "")
+		f.Advice = addAdvice(f, sr)
+		out = append(out, f)
+	}
+	for _, f := range order {
+		switch f.Kind {
+		case FixDeny:
+			f.Advice = fmt.Sprintf("%s denies what the spec requires (%s). Narrow its Action, Resource or Condition so that it no longer matches these requests; removing it is what was checked.",
+				f.Statement.Label(), describeChecks(sr, f.Checks))
+		case FixNarrow:
+			v.narrow(f, sr)
+		}
+		out = append(out, f)
+	}
+	for _, f := range out {
+		if err := v.confirm(f, sr, pols); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// resourcePolicyName is what the subject's resource-side policy is called.
+func resourcePolicyName(k SubjectKind) string {
+	if k == KindResourcePolicy {
+		return "resource policy"
+	}
+	return "trust policy"
+}
+
+func isResourceSide(policyName string) bool {
+	return policyName == "trust policy" || policyName == "resource policy"
+}
+
+func addTarget(a Against, pols *Policies, resName string) string {
+	if a != AgainstIdentity {
+		return resName
+	}
+	if len(pols.Identity) > 0 {
+		return pols.Identity[0].Name
+	}
+	return "a new inline policy"
+}
+
+// boundaryBlocks reports whether an identity policy allowed the request
+// and the permissions boundary did not.
+func boundaryBlocks(tr *eval.Trace) bool {
+	if tr == nil {
+		return false
+	}
+	identity, boundary := false, false
+	for _, p := range tr.Policies {
+		switch p.Kind {
+		case eval.IdentityPolicy:
+			identity = identity || p.Result == "Allow"
+		case eval.PermissionsBoundary:
+			boundary = p.Result != "Allow"
+		}
+	}
+	return identity && boundary
+}
+
+// appliedStatements returns the statements of the subject's own policies
+// with the given effect that applied in a trace. kind "identity" or
+// "resource" restricts the policies looked at; "" takes both.
+func appliedStatements(tr *eval.Trace, pols *Policies, effect, kind, resName string) []*StatementRef {
+	if tr == nil {
+		return nil
+	}
+	var out []*StatementRef
+	for _, pt := range tr.Policies {
+		var d *policy.Document
+		var name string
+		switch {
+		case pt.Kind == eval.IdentityPolicy && kind != "resource" && pt.Index < len(pols.Identity):
+			d, name = pols.Identity[pt.Index].Document, pols.Identity[pt.Index].Name
+		case pt.Kind == eval.ResourcePolicy && kind != "identity" && pols.Trust != nil:
+			d, name = pols.Trust, resName
+		case pt.Kind == eval.PermissionsBoundary && effect == "Deny" && pols.Boundary != nil:
+			d, name = pols.Boundary, "permissions boundary"
+		default:
+			continue
+		}
+		for _, st := range pt.Statements {
+			if !st.Applied || st.Effect != effect || st.Index >= len(d.Statements) {
+				continue
+			}
+			out = append(out, &StatementRef{Policy: name, Index: st.Index, Sid: st.Sid, Line: st.Line, Statement: d.Statements[st.Index]})
+		}
+	}
+	return out
+}
+
+// narrow computes the replacement of a statement that grants forbidden
+// requests: the grants of the required checks it covers on its own.
+func (v *verifier) narrow(f *Fix, sr *SubjectReport) {
+	st := f.Statement.Statement
+	alone := policy.NewDocument(cloneStatements([]*policy.Statement{st})...)
+	single := &Policies{IdentityGiven: true}
+	trust := isResourceSide(f.Statement.Policy)
+	if trust {
+		single.Trust = alone
+	} else {
+		single.Identity = []Named{{Name: f.Policy, Document: alone}}
+	}
+	cp, err := compilePolicies(single, v.others)
+	var covered []*Check
+	if err == nil {
+		for i := range sr.Results {
+			r := &sr.Results[i]
+			if r.Expect != Required || !r.OK || (r.Against == AgainstIdentity) == trust {
+				continue
+			}
+			if d, _, err := evaluateCheck(&r.Check, cp, false); err == nil && d == eval.Allowed {
+				covered = append(covered, &r.Check)
+			}
+		}
+	}
+	sid := ""
+	if st.Sid != nil {
+		sid = st.Sid.Value
+	}
+	f.Statements = groupStatements(covered, sid)
+	keepConditions(f.Statements, st)
+	f.Statement.Matches = matches(st, sr, f.Checks)
+	why := strings.Join(f.Statement.Matches, "; ")
+	if why != "" {
+		why = " (" + why + ")"
+	}
+	if len(f.Statements) == 0 {
+		f.Advice = fmt.Sprintf("%s grants %s%s and nothing the spec needs: remove it.", f.Statement.Label(), describeChecks(sr, f.Checks), why)
+		return
+	}
+	f.Advice = fmt.Sprintf("%s grants %s%s. Replace it with the statements below, which keep exactly what the spec needs from it.", f.Statement.Label(), describeChecks(sr, f.Checks), why)
+	if missing := missingConditionKeys(st, f.Statements); len(missing) > 0 {
+		f.Advice += " They add the conditions on " + strings.Join(missing, ", ") + "."
+	}
+}
+
+// keepConditions copies the original statement's conditions onto the
+// replacement where the replacement does not already constrain the key.
+func keepConditions(stmts []*policy.Statement, orig *policy.Statement) {
+	if orig.Condition == nil {
+		return
+	}
+	for _, st := range stmts {
+		for _, op := range orig.Condition.Operators {
+			for _, k := range op.Keys {
+				if hasConditionKey(st, k.Name.Value) {
+					continue
+				}
+				values := make([]string, len(k.Values))
+				for i, v := range k.Values {
+					values[i] = v.Value
+				}
+				st.AddCondition(op.Name.Value, k.Name.Value, values...)
+			}
+		}
+	}
+}
+
+func hasConditionKey(st *policy.Statement, key string) bool {
+	if st.Condition == nil {
+		return false
+	}
+	for _, op := range st.Condition.Operators {
+		for _, k := range op.Keys {
+			if strings.EqualFold(k.Name.Value, key) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// missingConditionKeys lists the condition keys the replacement checks
+// and the original statement did not.
+func missingConditionKeys(orig *policy.Statement, repl []*policy.Statement) []string {
+	var out []string
+	for _, st := range repl {
+		if st.Condition == nil {
+			continue
+		}
+		for _, op := range st.Condition.Operators {
+			for _, k := range op.Keys {
+				if !hasConditionKey(orig, k.Name.Value) && !slices.Contains(out, k.Name.Value) {
+					out = append(out, k.Name.Value)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// matches says which patterns of a statement cover the failed checks.
+func matches(st *policy.Statement, sr *SubjectReport, checks []int) []string {
+	var out []string
+	note := func(s string) {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	for _, i := range checks {
+		c := &sr.Results[i].Check
+		if st.NotAction != nil {
+			note("NotAction grants every action it does not list")
+		}
+		if st.Action != nil {
+			for _, a := range st.Action.Strings() {
+				if strings.ContainsAny(a, "*?") && arn.WildcardFold(a, c.Action) {
+					note(fmt.Sprintf("Action %q matches %s by wildcard", a, c.Action))
+				}
+			}
+		}
+		if st.NotResource != nil {
+			note("NotResource grants every resource it does not list")
+		}
+		if st.Resource != nil {
+			for _, p := range st.Resource.Strings() {
+				if p == "*" {
+					note("Resource \"*\" covers every resource")
+				} else if strings.ContainsAny(p, "*?") && arn.Match(p, c.Resource) {
+					note(fmt.Sprintf("Resource %q matches %s by wildcard", p, c.Resource))
+				}
+			}
+		}
+		if st.Principal != nil && st.Principal.Wildcard {
+			note("Principal \"*\" names everyone")
+		}
+	}
+	return out
+}
+
+// describeChecks summarises the checks of a fix in a few words.
+func describeChecks(sr *SubjectReport, checks []int) string {
+	parts := make([]string, 0, 3)
+	for _, i := range checks {
+		c := &sr.Results[i].Check
+		s := c.Action + " on " + c.Resource
+		if c.Against != AgainstIdentity {
+			s = c.Action + " by " + c.Principal
+		}
+		s += " (" + c.Why + ")"
+		if len(parts) == 3 {
+			parts = append(parts, fmt.Sprintf("and %d more", len(checks)-3))
+			break
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func addAdvice(f *Fix, sr *SubjectReport) string {
+	switch f.Kind {
+	case FixBoundary:
+		return fmt.Sprintf("The identity policies allow %s, the permissions boundary does not: add these statements to the boundary.", describeChecks(sr, f.Checks))
+	}
+	where := f.Policy
+	if isResourceSide(where) {
+		where = "the " + where
+	} else if where != "a new inline policy" {
+		where = "policy " + where
+	}
+	return fmt.Sprintf("Denied: %s. Add these statements to %s.", describeChecks(sr, f.Checks), where)
+}
+
+// groupStatements turns the grants of checks into as few statements as
+// keep them exact: actions that share resource and conditions are
+// merged, then resources that share actions and conditions.
+func groupStatements(checks []*Check, sid string) []*policy.Statement {
+	type group struct {
+		principal string
+		actions   []string
+		resources []string
+		conds     []Cond
+	}
+	var byRes []*group
+	index := map[string]*group{}
+	for _, c := range checks {
+		g := c.Grant
+		if g == nil {
+			g = &Grant{Resource: c.Resource}
+		}
+		key := g.Principal + "\x00" + g.Resource + "\x00" + condKey(g.Conditions)
+		gr, ok := index[key]
+		if !ok {
+			gr = &group{principal: g.Principal, resources: []string{g.Resource}, conds: g.Conditions}
+			index[key] = gr
+			byRes = append(byRes, gr)
+		}
+		if !slices.Contains(gr.actions, c.Action) {
+			gr.actions = append(gr.actions, c.Action)
+		}
+	}
+	var merged []*group
+	index = map[string]*group{}
+	for _, gr := range byRes {
+		key := gr.principal + "\x00" + strings.Join(gr.actions, ",") + "\x00" + condKey(gr.conds)
+		if m, ok := index[key]; ok {
+			m.resources = appendNew(m.resources, gr.resources...)
+			continue
+		}
+		index[key] = gr
+		merged = append(merged, gr)
+	}
+	used := map[string]bool{}
+	out := make([]*policy.Statement, 0, len(merged))
+	for _, gr := range merged {
+		base := sid
+		if base == "" {
+			base = "Allow" + alnum(gr.actions[0][strings.IndexByte(gr.actions[0], ':')+1:])
+		}
+		name := uniqueName(base, func(n string) bool { return used[n] })
+		used[name] = true
+		st := policy.NewStatement(name, policy.EffectAllow)
+		if gr.principal != "" {
+			st.Principal = policy.NewPrincipal(policy.PrincipalService, gr.principal)
+		}
+		st.Action = policy.NewStringList(gr.actions...)
+		if len(gr.resources) > 0 && gr.resources[0] != "" {
+			st.Resource = policy.NewStringList(gr.resources...)
+		}
+		for _, c := range gr.conds {
+			st.AddCondition(c.Op, c.Key, c.Values...)
+		}
+		out = append(out, st)
+	}
+	return out
+}
+
+func condKey(conds []Cond) string {
+	parts := make([]string, len(conds))
+	for i, c := range conds {
+		parts[i] = c.Op + "|" + c.Key + "|" + strings.Join(c.Values, ",")
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, ";")
+}
+
+func alnum(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
+}
+
+// apply returns the subject's policies with the fix applied.
+func apply(f *Fix, pols *Policies) *Policies {
+	out := *pols
+	withStatements := func(d *policy.Document, extra []*policy.Statement) *policy.Document {
+		nd := policy.NewDocument()
+		if d != nil {
+			nd.Add(cloneStatements(d.Statements)...)
+		}
+		nd.Add(cloneStatements(extra)...)
+		return nd
+	}
+	replaced := func(d *policy.Document, index int, repl []*policy.Statement) *policy.Document {
+		nd := policy.NewDocument()
+		for i, st := range d.Statements {
+			if i == index {
+				nd.Add(cloneStatements(repl)...)
+				continue
+			}
+			nd.Add(cloneStatements([]*policy.Statement{st})...)
+		}
+		return nd
+	}
+	switch f.Kind {
+	case FixAdd:
+		if isResourceSide(f.Policy) {
+			out.Trust = withStatements(pols.Trust, f.Statements)
+		} else {
+			out.Identity = append(slices.Clone(pols.Identity), Named{Name: f.Policy + " (fix)", Document: withStatements(nil, f.Statements)})
+		}
+	case FixBoundary:
+		out.Boundary = withStatements(pols.Boundary, f.Statements)
+	case FixNarrow, FixDeny:
+		ref := f.Statement
+		switch {
+		case isResourceSide(ref.Policy):
+			out.Trust = replaced(pols.Trust, ref.Index, f.Statements)
+		case ref.Policy == "permissions boundary":
+			out.Boundary = replaced(pols.Boundary, ref.Index, f.Statements)
+		default:
+			out.Identity = slices.Clone(pols.Identity)
+			for i, n := range out.Identity {
+				if n.Name == ref.Policy {
+					out.Identity[i] = Named{Name: n.Name, Document: replaced(n.Document, ref.Index, f.Statements)}
+				}
+			}
+		}
+	}
+	return &out
+}
+
+// confirm applies the fix and evaluates every check of the subject again.
+func (v *verifier) confirm(f *Fix, sr *SubjectReport, pols *Policies) error {
+	cp, err := compilePolicies(apply(f, pols), v.others)
+	if err != nil {
+		return fmt.Errorf("fix for %s: %w", f.Policy, err)
+	}
+	target := map[int]bool{}
+	for _, i := range f.Checks {
+		target[i] = true
+	}
+	f.StillFailing, f.Regressions = nil, nil
+	for i := range sr.Results {
+		r := &sr.Results[i]
+		d, _, err := evaluateCheck(&r.Check, cp, false)
+		if err != nil {
+			return err
+		}
+		ok := r.Check.passes(d)
+		switch {
+		case target[i] && !ok:
+			f.StillFailing = append(f.StillFailing, i)
+		case !target[i] && r.OK && !ok:
+			f.Regressions = append(f.Regressions, i)
+		}
+	}
+	f.Confirmed = len(f.StillFailing) == 0 && len(f.Regressions) == 0
+	return nil
+}

@@ -1,0 +1,951 @@
+package verify
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/agentiam/agentiam/agentspec"
+	"github.com/agentiam/agentiam/eval"
+	"github.com/agentiam/agentiam/policy"
+	"github.com/agentiam/agentiam/rolegen"
+)
+
+// neighbours is how many other agents of the spec each agent's forbidden
+// requests name (the next ones in spec order), besides an agent that is
+// not in the spec at all. All of them would make the matrices of a large
+// fleet quadratic; the next two and an outsider catch a pattern that is
+// too wide just as well.
+const neighbours = 2
+
+// Matrices derives the access matrix of every role, Lambda permission and
+// caller policy that the spec calls for. Roles are identified in the plan
+// by purpose and agent (or gateway); a role the spec needs but the plan
+// lacks is still returned, with an empty ARN, so that Verify reports it.
+func Matrices(spec *agentspec.Spec, plan *rolegen.Plan) ([]*Subject, error) {
+	b := newBuilder(spec, plan)
+	for i, a := range spec.Agents {
+		switch a.Type {
+		case agentspec.AgentCore:
+			b.runtime(i, a)
+			if a.CodeBuild != nil {
+				b.imageBuild(i, a)
+			}
+		case agentspec.BedrockAgent:
+			b.bedrockAgent(i, a)
+		}
+	}
+	b.gateways()
+	b.lambdaPermissions()
+	for _, c := range spec.Callers {
+		b.caller(c)
+	}
+	if b.f.err != nil {
+		return nil, b.f.err
+	}
+	for _, s := range b.subjects {
+		if err := dropGranted(s); err != nil {
+			return nil, err
+		}
+	}
+	return b.subjects, nil
+}
+
+type builder struct {
+	spec     *agentspec.Spec
+	plan     *rolegen.Plan
+	f        formatter
+	foreign  string
+	outsider string
+	subjects []*Subject
+
+	// Policies on the other side of some requests.
+	keyPolicy     *policy.Document // a KMS key policy that delegates to the spec's account
+	openPolicy    *policy.Document // a resource in another account that allows everyone
+	trustsAccount *policy.Document // a role that trusts the spec's account
+	assumeAny     *policy.Document // a user allowed sts:AssumeRole on every role
+}
+
+func newBuilder(spec *agentspec.Spec, plan *rolegen.Plan) *builder {
+	b := &builder{spec: spec, plan: plan, foreign: foreignAccount(spec.Account)}
+	b.outsider = uniqueName(outsiderName, func(n string) bool { _, ok := spec.Agent(n); return ok })
+	root := "arn:" + spec.Partition + ":iam::" + spec.Account + ":root"
+	b.keyPolicy = doc(allowStatement(policy.NewPrincipal(policy.PrincipalAWS, root), "kms:*", "*"))
+	b.openPolicy = doc(allowStatement(policy.WildcardPrincipal(), "*", "*"))
+	b.trustsAccount = doc(allowStatement(policy.NewPrincipal(policy.PrincipalAWS, root), "sts:AssumeRole", ""))
+	b.assumeAny = doc(allowStatement(nil, "sts:AssumeRole", "*"))
+	return b
+}
+
+func doc(statements ...*policy.Statement) *policy.Document { return policy.NewDocument(statements...) }
+
+func allowStatement(p *policy.Principal, action, resource string) *policy.Statement {
+	st := policy.NewStatement("", policy.EffectAllow)
+	st.Principal = p
+	st.Action = policy.NewStringList(action)
+	if resource != "" {
+		st.Resource = policy.NewStringList(resource)
+	}
+	return st
+}
+
+func (b *builder) where(a *agentspec.Agent) where {
+	return where{partition: a.Partition, region: a.Region, account: b.spec.Account}
+}
+
+// neighboursOf returns the next agents of the spec after index i, of the
+// given type, at most `neighbours` of them.
+func (b *builder) neighboursOf(i int, t agentspec.AgentType) []*agentspec.Agent {
+	var out []*agentspec.Agent
+	n := len(b.spec.Agents)
+	for k := 1; k < n && len(out) < neighbours; k++ {
+		if a := b.spec.Agents[(i+k)%n]; a.Type == t {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// outsiderLike is an agent that is not in the spec, in a's region, with
+// the toolkit's default repository and build settings (sharing a's
+// source bucket, as agents of one account and region do).
+func (b *builder) outsiderLike(a *agentspec.Agent) *agentspec.Agent {
+	o := &agentspec.Agent{Name: b.outsider, Type: a.Type, Region: a.Region, Partition: a.Partition,
+		Deployment: agentspec.Container, ECRRepository: agentspec.DefaultECRRepository(b.outsider)}
+	if a.CodeBuild != nil {
+		o.CodeBuild = &agentspec.CodeBuild{Project: agentspec.DefaultCodeBuildProject(b.outsider), SourceBucket: a.CodeBuild.SourceBucket}
+	}
+	return o
+}
+
+// role finds the plan's role of a purpose for an agent or gateway, or the
+// role the spec keeps, and starts its subject.
+func (b *builder) role(purpose, agent, gateway string, w where) *matrix {
+	s := &Subject{Kind: KindRole, Purpose: purpose, Agent: agent, Gateway: gateway}
+	for _, r := range b.plan.Roles {
+		if r.Purpose == purpose && r.Agent == agent && r.Gateway == gateway {
+			s.Name, s.ARN = r.Name, r.ARN
+		}
+	}
+	owner := agent
+	if gateway != "" {
+		owner = gateway
+	}
+	for _, e := range b.plan.ExistingRoles {
+		if e.Purpose == purpose && e.Agent == owner {
+			s.ARN, s.Existing = e.ARN, true
+			s.Name = e.ARN[strings.LastIndexByte(e.ARN, '/')+1:]
+		}
+	}
+	if s.Name == "" {
+		s.Name = fmt.Sprintf("(no %s role for %s in the plan)", purpose, owner)
+	}
+	b.subjects = append(b.subjects, s)
+	m := &matrix{b: b, s: s, w: w, against: AgainstIdentity}
+	m.principal = "arn:" + w.partition + ":sts::" + w.account + ":assumed-role/" + s.Name + "/" + sessionName
+	return m
+}
+
+// matrix adds the checks of one subject.
+type matrix struct {
+	b         *builder
+	s         *Subject
+	w         where
+	principal string
+	against   Against
+}
+
+// req is one row of a matrix, for one or several actions.
+type req struct {
+	why       string
+	actions   []string
+	resource  string
+	ctx       map[string][]string
+	account   string // ResourceAccount, when the ARN does not say
+	other     *policy.Document
+	principal string  // overrides the matrix's principal
+	against   Against // overrides the matrix's
+	grant     *Grant  // required rows: the spec-level statement
+}
+
+func (m *matrix) add(expect Expectation, r req) {
+	p, against := m.principal, m.against
+	if r.principal != "" {
+		p = r.principal
+	}
+	if r.against != "" {
+		against = r.against
+	}
+	for _, a := range r.actions {
+		c := Check{Expect: expect, Why: r.why, Against: against, Principal: p, Action: a, Resource: r.resource,
+			ResourceAccount: r.account, Context: r.ctx, Other: r.other}
+		if expect == Required {
+			g := Grant{Resource: r.resource}
+			if r.grant != nil {
+				g = *r.grant
+			}
+			c.Grant = &g
+		}
+		m.s.Checks = append(m.s.Checks, c)
+	}
+}
+
+// need adds required rows; forbid adds forbidden ones.
+func (m *matrix) need(r req)   { m.add(Required, r) }
+func (m *matrix) forbid(r req) { m.add(Forbidden, r) }
+
+func acts(a ...string) []string { return a }
+
+func grant(resource string, conds ...Cond) *Grant {
+	return &Grant{Resource: resource, Conditions: conds}
+}
+
+func cond(op, key string, values ...string) Cond { return Cond{Op: op, Key: key, Values: values} }
+
+func ctx(kv ...string) map[string][]string {
+	m := make(map[string][]string, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i]] = []string{kv[i+1]}
+	}
+	return m
+}
+
+// trust adds the requests of a service assuming the role: from its own
+// source resource (required), from the same resource name in another
+// account (the confused deputy), from another resource of the account,
+// from an unrelated service, and from a user of the account who may
+// assume any role.
+func (m *matrix) trust(service, sourceARN, sourcePattern, otherSource, foreignSource string) {
+	account := m.w.account
+	role := m.s.ARN
+	if role == "" {
+		return
+	}
+	t := req{actions: acts("sts:AssumeRole"), resource: role, against: AgainstTrust}
+	r := t
+	r.why = "the service assumes the role for its own resource"
+	r.principal, r.ctx = service, ctx("aws:SourceAccount", account, "aws:SourceArn", sourceARN)
+	r.grant = &Grant{Principal: service, Conditions: []Cond{cond("StringEquals", "aws:SourceAccount", account), cond("ArnLike", "aws:SourceArn", sourcePattern)}}
+	m.need(r)
+	r = t
+	r.why = "confused deputy: the same service acting for another account"
+	r.principal, r.ctx = service, ctx("aws:SourceAccount", m.b.foreign, "aws:SourceArn", foreignSource)
+	m.forbid(r)
+	r = t
+	r.why = "the service acting for another resource of the account"
+	r.principal, r.ctx = service, ctx("aws:SourceAccount", account, "aws:SourceArn", otherSource)
+	m.forbid(r)
+	r = t
+	r.why = "an unrelated service"
+	r.principal, r.ctx = principalUnrelated, ctx("aws:SourceAccount", account, "aws:SourceArn", sourceARN)
+	m.forbid(r)
+	r = t
+	r.why = "a user of the account allowed to assume any role"
+	r.principal, r.other = "arn:"+m.w.partition+":iam::"+account+":user/"+other, m.b.assumeAny
+	m.forbid(r)
+}
+
+// escalation adds the privilege-escalation requests every role must be
+// denied.
+func (m *matrix) escalation() {
+	w := m.w
+	iam := where{partition: w.partition, account: w.account}
+	self := m.s.ARN
+	if self == "" {
+		self = m.b.f.arn(iam, "iam", "role", other)
+	}
+	m.forbid(req{why: "privilege escalation: create a role", actions: acts("iam:CreateRole"), resource: m.b.f.arn(iam, "iam", "role", other)})
+	m.forbid(req{why: "privilege escalation: change its own permissions", actions: acts("iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:UpdateAssumeRolePolicy"), resource: self})
+	m.forbid(req{why: "privilege escalation: create access keys for a user", actions: acts("iam:CreateAccessKey"), resource: m.b.f.arn(iam, "iam", "user", other)})
+	m.forbid(req{why: "privilege escalation: pass a role to a service", actions: acts("iam:PassRole"), resource: m.b.f.arn(iam, "iam", "role", other),
+		ctx: ctx("iam:PassedToService", "lambda.amazonaws.com")})
+	m.forbid(req{why: "privilege escalation: assume another role that trusts the account", actions: acts("sts:AssumeRole"),
+		resource: m.b.f.arn(iam, "iam", "role", other), other: m.b.trustsAccount})
+}
+
+func (b *builder) runtime(i int, a *agentspec.Agent) {
+	w := b.where(a)
+	f := &b.f
+	m := b.role(rolegen.PurposeRuntime, a.Name, "", w)
+	runtimeID := a.Name + "-" + runtimeSuffix
+	m.trust(principalAgentCore,
+		f.arn(w, "bedrock-agentcore", "runtime", runtimeID),
+		f.arn(w, "bedrock-agentcore", "runtime", a.Name+"-*"),
+		f.arn(w, "bedrock-agentcore", "runtime", b.outsider+"-"+runtimeSuffix),
+		f.arn(where{w.partition, w.region, b.foreign}, "bedrock-agentcore", "runtime", runtimeID))
+	others := append(b.neighboursOf(i, agentspec.AgentCore), b.outsiderLike(a))
+
+	// Image.
+	if a.Deployment == agentspec.Container {
+		repo := f.arn(w, "ecr", "repository", a.ECRRepository)
+		m.need(req{why: "pull its image", actions: acts("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"), resource: repo})
+		m.need(req{why: "log in to ECR", actions: acts("ecr:GetAuthorizationToken"), resource: "*"})
+		m.forbid(req{why: "push to its own repository (only the build may)", actions: acts("ecr:PutImage"), resource: repo})
+	}
+	for _, o := range others {
+		if o.Deployment == agentspec.Container && o.ECRRepository != a.ECRRepository {
+			m.forbid(req{why: "another agent's repository (" + o.Name + ")", actions: acts("ecr:BatchGetImage"), resource: f.arn(b.where(o), "ecr", "repository", o.ECRRepository)})
+		}
+	}
+
+	// Logs, traces and metrics.
+	logGroup := runtimeLogGroupRoot + runtimeID + "-" + runtimeEndpoint
+	groupPattern := f.arn(w, "logs", "log-group", runtimeLogGroupRoot+a.Name+"-*")
+	m.need(req{why: "create and read its log groups", actions: acts("logs:CreateLogGroup", "logs:DescribeLogStreams"),
+		resource: f.arn(w, "logs", "log-group", logGroup), grant: grant(groupPattern)})
+	m.need(req{why: "find its log groups", actions: acts("logs:DescribeLogGroups"), resource: "*"})
+	m.need(req{why: "write its logs", actions: acts("logs:CreateLogStream", "logs:PutLogEvents"),
+		resource: f.arn(w, "logs", "log-stream", logGroup, logStreamExample),
+		grant:    grant(f.arn(w, "logs", "log-stream", runtimeLogGroupRoot+a.Name+"-*", "*"))})
+	for _, o := range others {
+		og := runtimeLogGroupRoot + o.Name + "-" + runtimeSuffix + "-" + runtimeEndpoint
+		m.forbid(req{why: "another agent's logs (" + o.Name + ")", actions: acts("logs:PutLogEvents"), resource: f.arn(b.where(o), "logs", "log-stream", og, logStreamExample)})
+	}
+	m.forbid(req{why: "control-plane deletion: its log group", actions: acts("logs:DeleteLogGroup"), resource: f.arn(w, "logs", "log-group", logGroup)})
+	if a.Observability {
+		m.need(req{why: "send traces", actions: acts("xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"), resource: "*"})
+		m.need(req{why: "publish AgentCore metrics", actions: acts("cloudwatch:PutMetricData"), resource: "*",
+			ctx: ctx("cloudwatch:namespace", metricsNamespace), grant: grant("*", cond("StringEquals", "cloudwatch:namespace", metricsNamespace))})
+	}
+	m.forbid(req{why: "metrics in another namespace", actions: acts("cloudwatch:PutMetricData"), resource: "*", ctx: ctx("cloudwatch:namespace", "AWS/EC2")})
+
+	// Workload identity.
+	dir := f.arn(w, "bedrock-agentcore", "workload-identity-directory", defaultDirectory)
+	workload := f.arn(w, "bedrock-agentcore", "workload-identity", defaultDirectory, runtimeID)
+	workloadPattern := f.arn(w, "bedrock-agentcore", "workload-identity", defaultDirectory, a.Name+"-*")
+	tokenActions := acts("bedrock-agentcore:GetWorkloadAccessToken", "bedrock-agentcore:GetWorkloadAccessTokenForJWT", "bedrock-agentcore:GetWorkloadAccessTokenForUserId")
+	m.need(req{why: "workload access tokens: the directory", actions: tokenActions, resource: dir})
+	m.need(req{why: "workload access tokens: its workload identity", actions: tokenActions, resource: workload, grant: grant(workloadPattern)})
+	for _, o := range others {
+		m.forbid(req{why: "another agent's workload identity (" + o.Name + ")", actions: acts("bedrock-agentcore:GetWorkloadAccessToken"),
+			resource: f.arn(b.where(o), "bedrock-agentcore", "workload-identity", defaultDirectory, o.Name+"-"+runtimeSuffix)})
+	}
+
+	m.models(a)
+	m.memory(a, others)
+	m.credentialProviders(a.Identity, workload, workloadPattern)
+
+	if gw := a.Gateway; gw != nil {
+		m.need(req{why: "call its gateway's tools", actions: acts("bedrock-agentcore:InvokeGateway"),
+			resource: f.arn(w, "bedrock-agentcore", "gateway", gw.Name+"-"+gatewaySuffix), grant: grant(f.arn(w, "bedrock-agentcore", "gateway", gw.Name+"-*"))})
+		m.forbid(req{why: "control-plane deletion: its gateway", actions: acts("bedrock-agentcore:DeleteGateway"), resource: f.arn(w, "bedrock-agentcore", "gateway", gw.Name+"-"+gatewaySuffix)})
+	}
+	m.forbid(req{why: "a gateway outside the spec", actions: acts("bedrock-agentcore:InvokeGateway"), resource: f.arn(w, "bedrock-agentcore", "gateway", other+"-"+gatewaySuffix)})
+	if t := a.CodeInterpreter; t != nil {
+		res := f.arn(w, "bedrock-agentcore", "code-interpreter", "aws.codeinterpreter.v1")
+		if t.ID != "" {
+			res = f.arn(w, "bedrock-agentcore", "code-interpreter-custom", t.ID)
+		}
+		m.need(req{why: "use its code interpreter", actions: acts("bedrock-agentcore:StartCodeInterpreterSession", "bedrock-agentcore:InvokeCodeInterpreter", "bedrock-agentcore:StopCodeInterpreterSession"), resource: res})
+	}
+	m.forbid(req{why: "a code interpreter outside the spec", actions: acts("bedrock-agentcore:StartCodeInterpreterSession"),
+		resource: f.arn(w, "bedrock-agentcore", "code-interpreter-custom", b.outsider+"-"+runtimeSuffix)})
+	if t := a.Browser; t != nil {
+		res := f.arn(w, "bedrock-agentcore", "browser", "aws.browser.v1")
+		if t.ID != "" {
+			res = f.arn(w, "bedrock-agentcore", "browser-custom", t.ID)
+		}
+		m.need(req{why: "use its browser", actions: acts("bedrock-agentcore:StartBrowserSession", "bedrock-agentcore:GetBrowserSession", "bedrock-agentcore:StopBrowserSession"), resource: res})
+		m.need(req{why: "drive the browser (automation stream)", actions: acts("bedrock-agentcore:ConnectBrowserAutomationStream"), resource: "*"})
+	}
+	m.forbid(req{why: "a browser outside the spec", actions: acts("bedrock-agentcore:StartBrowserSession"),
+		resource: f.arn(w, "bedrock-agentcore", "browser-custom", b.outsider+"-"+runtimeSuffix)})
+	for _, name := range a.Invokes {
+		if t, ok := b.spec.Agent(name); ok {
+			tw := b.where(t)
+			m.need(req{why: "invoke agent " + name, actions: acts("bedrock-agentcore:InvokeAgentRuntime"),
+				resource: f.arn(tw, "bedrock-agentcore", "runtime", name+"-"+runtimeSuffix), grant: grant(f.arn(tw, "bedrock-agentcore", "runtime", name+"-*"))})
+		}
+	}
+	for _, o := range others {
+		m.forbid(req{why: "invoke an agent it does not call (" + o.Name + ")", actions: acts("bedrock-agentcore:InvokeAgentRuntime"),
+			resource: f.arn(b.where(o), "bedrock-agentcore", "runtime", o.Name+"-"+runtimeSuffix)})
+	}
+	m.forbid(req{why: "control-plane deletion: its own runtime", actions: acts("bedrock-agentcore:DeleteAgentRuntime", "bedrock-agentcore:UpdateAgentRuntime"),
+		resource: f.arn(w, "bedrock-agentcore", "runtime", runtimeID)})
+	m.dataGrants(a, others)
+	m.escalation()
+}
+
+// models adds model invocation: each model of the spec directly, the
+// foundation models behind an inference profile only through the
+// profile, and models outside the spec denied.
+func (m *matrix) models(a *agentspec.Agent) {
+	f, w := &m.b.f, m.w
+	actions := acts("bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream")
+	if a.Type == agentspec.BedrockAgent {
+		actions = acts("bedrock:InvokeModel")
+	}
+	used := map[string]bool{}
+	for _, mod := range a.Models {
+		used[mod.BaseID] = true
+		switch mod.Kind {
+		case agentspec.FoundationModel:
+			m.need(req{why: "invoke model " + mod.ID, actions: actions, resource: f.arn(w, "bedrock", "foundation-model", mod.ID)})
+		case agentspec.ModelARN:
+			m.need(req{why: "invoke model " + mod.ID, actions: actions, resource: mod.ID})
+		case agentspec.InferenceProfile:
+			profile := f.arn(w, "bedrock", "inference-profile", mod.ID)
+			m.need(req{why: "invoke inference profile " + mod.ID, actions: actions, resource: profile})
+			if a.Type == agentspec.BedrockAgent {
+				m.need(req{why: "read inference profile " + mod.ID, actions: acts("bedrock:GetInferenceProfile"), resource: profile})
+			}
+			through := ctx("bedrock:InferenceProfileArn", profile)
+			via := []Cond{cond("ArnEquals", "bedrock:InferenceProfileArn", profile)}
+			var routed []string
+			if mod.Geography == agentspec.GlobalGeography {
+				routed = append(routed, f.arn(w, "bedrock", "foundation-model", mod.BaseID), regionless(f.arn(w, "bedrock", "foundation-model", mod.BaseID)))
+			}
+			for _, region := range agentspec.DestinationRegions(mod.Geography) {
+				routed = append(routed, f.arn(where{w.partition, region, w.account}, "bedrock", "foundation-model", mod.BaseID))
+			}
+			for _, r := range routed {
+				m.need(req{why: "model " + mod.BaseID + " through profile " + mod.ID, actions: actions, resource: r, ctx: through, grant: grant(r, via...)})
+			}
+			if len(routed) > 0 {
+				m.forbid(req{why: "model " + mod.BaseID + " without its inference profile", actions: acts("bedrock:InvokeModel"), resource: routed[len(routed)-1]})
+			}
+		}
+	}
+	for _, id := range candidateModels {
+		if !used[id] {
+			m.forbid(req{why: "a model outside the spec", actions: acts("bedrock:InvokeModel"), resource: f.arn(w, "bedrock", "foundation-model", id)})
+			m.forbid(req{why: "an inference profile outside the spec", actions: acts("bedrock:InvokeModel"), resource: f.arn(w, "bedrock", "inference-profile", "us."+id)})
+			break
+		}
+	}
+}
+
+// regionless drops the region of an ARN: global inference profiles route
+// to foundation-model ARNs without one.
+func regionless(s string) string {
+	parts := strings.SplitN(s, ":", 6)
+	if len(parts) != 6 {
+		return s
+	}
+	parts[3] = ""
+	return strings.Join(parts, ":")
+}
+
+var (
+	memoryRead  = acts("bedrock-agentcore:GetEvent", "bedrock-agentcore:ListEvents", "bedrock-agentcore:ListSessions", "bedrock-agentcore:ListActors", "bedrock-agentcore:GetMemoryRecord", "bedrock-agentcore:ListMemoryRecords", "bedrock-agentcore:RetrieveMemoryRecords")
+	memoryWrite = acts("bedrock-agentcore:CreateEvent")
+)
+
+func (m *matrix) memory(a *agentspec.Agent, others []*agentspec.Agent) {
+	f, w := &m.b.f, m.w
+	for _, mem := range a.Memory {
+		res := f.arn(w, "bedrock-agentcore", "memory", mem.ID)
+		m.need(req{why: "read memory " + mem.ID, actions: memoryRead, resource: res})
+		if mem.Access == agentspec.ReadWrite {
+			m.need(req{why: "write memory " + mem.ID, actions: memoryWrite, resource: res})
+		} else {
+			m.forbid(req{why: "write to read-only memory " + mem.ID, actions: acts("bedrock-agentcore:CreateEvent", "bedrock-agentcore:DeleteEvent"), resource: res})
+		}
+		m.forbid(req{why: "control-plane deletion: memory " + mem.ID, actions: acts("bedrock-agentcore:DeleteMemory"), resource: res})
+	}
+	for _, o := range others {
+		ids := []string{o.Name + "_mem-" + runtimeSuffix}
+		for _, mem := range o.Memory {
+			ids = append(ids, mem.ID)
+		}
+		for _, id := range ids {
+			res := f.arn(m.b.where(o), "bedrock-agentcore", "memory", id)
+			m.forbid(req{why: "another agent's memory (" + o.Name + ")", actions: acts("bedrock-agentcore:RetrieveMemoryRecords", "bedrock-agentcore:CreateEvent"), resource: res})
+		}
+	}
+}
+
+// credentialProviders adds AgentCore Identity: each provider through the
+// default token vault for the caller's own workload identity, and the
+// secret Identity keeps the credential in.
+func (m *matrix) credentialProviders(id agentspec.Identity, workload, workloadPattern string) {
+	f, w := &m.b.f, m.w
+	vault := f.arn(w, "bedrock-agentcore", "token-vault", defaultDirectory)
+	dir := f.arn(w, "bedrock-agentcore", "workload-identity-directory", defaultDirectory)
+	kinds := []struct {
+		names                []string
+		action, rtype, label string
+	}{
+		{id.OAuth2Providers, "bedrock-agentcore:GetResourceOauth2Token", "oauth2credentialprovider", "oauth2"},
+		{id.APIKeyProviders, "bedrock-agentcore:GetResourceApiKey", "apikeycredentialprovider", "apikey"},
+	}
+	for _, k := range kinds {
+		for _, p := range k.names {
+			why := "credentials of provider " + p
+			m.need(req{why: why + ": the token vault", actions: acts(k.action), resource: vault})
+			m.need(req{why: why, actions: acts(k.action), resource: f.arn(w, "bedrock-agentcore", k.rtype, defaultDirectory, p)})
+			m.need(req{why: why + ": the workload identity directory", actions: acts(k.action), resource: dir})
+			m.need(req{why: why + ": its workload identity", actions: acts(k.action), resource: workload, grant: grant(workloadPattern)})
+			secret := "bedrock-agentcore-identity!default/" + k.label + "/" + p
+			m.need(req{why: why + ": its secret", actions: acts("secretsmanager:GetSecretValue"),
+				resource: f.arn(w, "secretsmanager", "Secret", secret+"-"+secretSuffix), grant: grant(f.arn(w, "secretsmanager", "Secret", secret+"-??????"))})
+		}
+		m.forbid(req{why: "a credential provider outside the spec", actions: acts(k.action), resource: f.arn(w, "bedrock-agentcore", k.rtype, defaultDirectory, other)})
+		m.forbid(req{why: "the secret of a credential provider outside the spec", actions: acts("secretsmanager:GetSecretValue"),
+			resource: f.arn(w, "secretsmanager", "Secret", "bedrock-agentcore-identity!default/"+k.label+"/"+other+"-"+secretSuffix)})
+	}
+}
+
+// dataGrants adds the spec's S3, DynamoDB, Secrets Manager, KMS and SSM
+// access, the same services outside it, and deletion of what it names.
+func (m *matrix) dataGrants(a *agentspec.Agent, others []*agentspec.Agent) {
+	f, w, b := &m.b.f, m.w, m.b
+	account := cond("StringEquals", "aws:ResourceAccount", w.account)
+	for _, s := range a.S3 {
+		objects := f.arn(w, "s3", "object", s.Bucket, s.Prefix+"*")
+		object := f.arn(w, "s3", "object", s.Bucket, s.Prefix+"agentiam-example.txt")
+		bucket := f.arn(w, "s3", "bucket", s.Bucket)
+		m.need(req{why: "read objects of " + s.Bucket + "/" + s.Prefix, actions: acts("s3:GetObject"), resource: object, grant: grant(objects, account)})
+		list := req{why: "list " + s.Bucket + "/" + s.Prefix, actions: acts("s3:ListBucket"), resource: bucket, grant: grant(bucket, account)}
+		if s.Prefix != "" {
+			list.ctx = ctx("s3:prefix", s.Prefix)
+			list.grant.Conditions = append(list.grant.Conditions, cond("StringLike", "s3:prefix", s.Prefix+"*"))
+		}
+		m.need(list)
+		write := req{why: "write objects of " + s.Bucket + "/" + s.Prefix, actions: acts("s3:PutObject"), resource: object, grant: grant(objects, account)}
+		if s.Access == agentspec.ReadWrite {
+			m.need(write)
+		} else {
+			write.why, write.grant = "write to read-only "+s.Bucket+"/"+s.Prefix, nil
+			m.forbid(write)
+		}
+		if s.Prefix != "" {
+			m.forbid(req{why: "objects of " + s.Bucket + " outside " + s.Prefix, actions: acts("s3:GetObject"), resource: f.arn(w, "s3", "object", s.Bucket, other+"/agentiam-example.txt")})
+			m.forbid(req{why: "list " + s.Bucket + " outside " + s.Prefix, actions: acts("s3:ListBucket"), resource: bucket, ctx: ctx("s3:prefix", other+"/")})
+		}
+		m.forbid(req{why: "a bucket named " + s.Bucket + " owned by another account", actions: acts("s3:GetObject", "s3:PutObject"), resource: object, account: b.foreign, other: b.openPolicy})
+		m.forbid(req{why: "control-plane deletion: bucket " + s.Bucket, actions: acts("s3:DeleteBucket", "s3:PutBucketPolicy"), resource: bucket})
+	}
+	m.forbid(req{why: "a bucket outside the spec", actions: acts("s3:GetObject", "s3:PutObject"), resource: f.arn(w, "s3", "object", other+"-bucket", "agentiam-example.txt")})
+
+	for _, t := range a.DynamoDB {
+		table := f.arn(w, "dynamodb", "table", t.Table)
+		m.need(req{why: "read table " + t.Table, actions: acts("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"), resource: table})
+		write := req{why: "write table " + t.Table, actions: acts("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"), resource: table}
+		if t.Access == agentspec.ReadWrite {
+			m.need(write)
+		} else {
+			write.why = "write to read-only table " + t.Table
+			m.forbid(write)
+		}
+		m.forbid(req{why: "control-plane deletion: table " + t.Table, actions: acts("dynamodb:DeleteTable"), resource: table})
+	}
+	m.forbid(req{why: "a table outside the spec", actions: acts("dynamodb:GetItem", "dynamodb:PutItem"), resource: f.arn(w, "dynamodb", "table", other+"-table")})
+
+	for _, s := range a.Secrets {
+		instance, pattern := m.secret(s)
+		m.need(req{why: "read secret " + s, actions: acts("secretsmanager:GetSecretValue"), resource: instance, grant: grant(pattern)})
+		m.forbid(req{why: "change or delete secret " + s, actions: acts("secretsmanager:PutSecretValue", "secretsmanager:DeleteSecret"), resource: instance})
+		if !strings.HasPrefix(s, "arn:") && !strings.ContainsAny(s, "*?") {
+			m.forbid(req{why: "a secret whose name starts with " + s, actions: acts("secretsmanager:GetSecretValue"),
+				resource: f.arn(w, "secretsmanager", "Secret", s+"-extra-"+secretSuffix)})
+		}
+	}
+	for _, o := range others {
+		for _, s := range o.Secrets {
+			instance, _ := m.secret(s)
+			m.forbid(req{why: "another agent's secret (" + o.Name + ")", actions: acts("secretsmanager:GetSecretValue"), resource: instance})
+		}
+	}
+	m.forbid(req{why: "a secret outside the spec", actions: acts("secretsmanager:GetSecretValue"), resource: f.arn(w, "secretsmanager", "Secret", other+"/secret-"+secretSuffix)})
+
+	for _, k := range a.KMSKeys {
+		m.need(req{why: "decrypt with key " + k, actions: acts("kms:Decrypt"), resource: k, other: b.keyPolicy})
+		m.forbid(req{why: "control-plane deletion: key " + k, actions: acts("kms:ScheduleKeyDeletion", "kms:PutKeyPolicy"), resource: k, other: b.keyPolicy})
+	}
+	m.forbid(req{why: "a KMS key outside the spec", actions: acts("kms:Decrypt"), resource: f.arn(w, "kms", "key", "00000000-0000-0000-0000-000000000000"), other: b.keyPolicy})
+
+	for _, p := range a.SSMParameters {
+		name := strings.TrimPrefix(p, "/")
+		param := f.arn(w, "ssm", "parameter", fillWildcards(name))
+		m.need(req{why: "read parameter " + p, actions: acts("ssm:GetParameter", "ssm:GetParameters"), resource: param, grant: grant(f.arn(w, "ssm", "parameter", name))})
+		if path, ok := strings.CutSuffix(name, "/*"); ok && path != "" {
+			m.need(req{why: "read parameters under " + p, actions: acts("ssm:GetParametersByPath"), resource: f.arn(w, "ssm", "parameter", path)})
+		}
+		m.forbid(req{why: "change or delete parameter " + p, actions: acts("ssm:PutParameter", "ssm:DeleteParameter"), resource: param})
+	}
+	m.forbid(req{why: "a parameter outside the spec", actions: acts("ssm:GetParameter"), resource: f.arn(w, "ssm", "parameter", other+"/parameter")})
+}
+
+// secret returns a concrete secret ARN for a spec entry (name, pattern or
+// ARN) and the pattern that grants it: Secrets Manager appends '-' and
+// six random characters to every secret name.
+func (m *matrix) secret(s string) (instance, pattern string) {
+	if strings.HasPrefix(s, "arn:") {
+		return fillWildcards(s), s
+	}
+	instance = m.b.f.arn(m.w, "secretsmanager", "Secret", fillWildcards(s)+"-"+secretSuffix)
+	if strings.ContainsAny(s, "*?") {
+		return instance, m.b.f.arn(m.w, "secretsmanager", "Secret", s)
+	}
+	return instance, m.b.f.arn(m.w, "secretsmanager", "Secret", s+"-??????")
+}
+
+func (b *builder) imageBuild(i int, a *agentspec.Agent) {
+	w, f, cb := b.where(a), &b.f, a.CodeBuild
+	m := b.role(rolegen.PurposeImageBuild, a.Name, "", w)
+	m.trust(principalCodeBuild,
+		f.arn(w, "codebuild", "project", cb.Project),
+		f.arn(w, "codebuild", "project", cb.Project),
+		f.arn(w, "codebuild", "project", other+"-project"),
+		f.arn(where{w.partition, w.region, b.foreign}, "codebuild", "project", cb.Project))
+	repo := f.arn(w, "ecr", "repository", a.ECRRepository)
+	m.need(req{why: "log in to ECR", actions: acts("ecr:GetAuthorizationToken"), resource: "*"})
+	m.need(req{why: "push the agent image", actions: acts("ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart",
+		"ecr:CompleteLayerUpload", "ecr:PutImage", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"), resource: repo})
+	logGroup := "/aws/codebuild/" + cb.Project
+	m.need(req{why: "create its build log group", actions: acts("logs:CreateLogGroup"), resource: f.arn(w, "logs", "log-group", logGroup)})
+	m.need(req{why: "write its build logs", actions: acts("logs:CreateLogStream", "logs:PutLogEvents"), resource: f.arn(w, "logs", "log-stream", logGroup, buildLogStream),
+		grant: grant(f.arn(w, "logs", "log-stream", logGroup, "*"))})
+	account := cond("StringEquals", "aws:ResourceAccount", w.account)
+	m.need(req{why: "read its build source", actions: acts("s3:GetObject"), resource: f.arn(w, "s3", "object", cb.SourceBucket, a.Name+"/source.zip"),
+		grant: grant(f.arn(w, "s3", "object", cb.SourceBucket, a.Name+"/*"), account)})
+	others := append(b.neighboursOf(i, agentspec.AgentCore), b.outsiderLike(a))
+	for _, o := range others {
+		ow := b.where(o)
+		if o.Deployment == agentspec.Container && o.ECRRepository != a.ECRRepository {
+			m.forbid(req{why: "push to another agent's repository (" + o.Name + ")", actions: acts("ecr:PutImage"), resource: f.arn(ow, "ecr", "repository", o.ECRRepository)})
+		}
+		if o.CodeBuild != nil {
+			m.forbid(req{why: "another agent's build source (" + o.Name + ")", actions: acts("s3:GetObject"), resource: f.arn(ow, "s3", "object", o.CodeBuild.SourceBucket, o.Name+"/source.zip")})
+			if o.CodeBuild.Project != cb.Project {
+				m.forbid(req{why: "another project's build logs (" + o.Name + ")", actions: acts("logs:PutLogEvents"),
+					resource: f.arn(ow, "logs", "log-stream", "/aws/codebuild/"+o.CodeBuild.Project, buildLogStream)})
+			}
+		}
+	}
+	m.forbid(req{why: "control-plane deletion: the repository", actions: acts("ecr:DeleteRepository"), resource: repo})
+	m.forbid(req{why: "invoke a model (the build has no use for one)", actions: acts("bedrock:InvokeModel"), resource: f.arn(w, "bedrock", "foundation-model", candidateModels[0])})
+	m.escalation()
+}
+
+// gatewayUse is one gateway and what the agents of the spec say about it.
+type gatewayUse struct {
+	name     string
+	w        where
+	targets  []string
+	outbound agentspec.Identity
+}
+
+func (b *builder) gateways() {
+	var uses []*gatewayUse
+	byName := map[string]*gatewayUse{}
+	for _, a := range b.spec.Agents {
+		gw := a.Gateway
+		if gw == nil {
+			continue
+		}
+		u, ok := byName[gw.Name]
+		if !ok {
+			u = &gatewayUse{name: gw.Name, w: b.where(a)}
+			byName[gw.Name] = u
+			uses = append(uses, u)
+		}
+		u.targets = appendNew(u.targets, gw.LambdaTargets...)
+		u.outbound.OAuth2Providers = appendNew(u.outbound.OAuth2Providers, gw.Outbound.OAuth2Providers...)
+		u.outbound.APIKeyProviders = appendNew(u.outbound.APIKeyProviders, gw.Outbound.APIKeyProviders...)
+	}
+	for _, u := range uses {
+		if len(u.targets) == 0 && u.outbound.Empty() {
+			continue // a gateway the spec only calls needs no role
+		}
+		b.gateway(u)
+	}
+}
+
+func appendNew(list []string, values ...string) []string {
+	for _, v := range values {
+		if !slices.Contains(list, v) {
+			list = append(list, v)
+		}
+	}
+	return list
+}
+
+func (b *builder) gateway(u *gatewayUse) {
+	w, f := u.w, &b.f
+	m := b.role(rolegen.PurposeGateway, "", u.name, w)
+	id := u.name + "-" + gatewaySuffix
+	m.trust(principalAgentCore,
+		f.arn(w, "bedrock-agentcore", "gateway", id),
+		f.arn(w, "bedrock-agentcore", "gateway", u.name+"-*"),
+		f.arn(w, "bedrock-agentcore", "gateway", other+"-"+gatewaySuffix),
+		f.arn(where{w.partition, w.region, b.foreign}, "bedrock-agentcore", "gateway", id))
+	for _, t := range u.targets {
+		m.need(req{why: "invoke its Lambda target", actions: acts("lambda:InvokeFunction"), resource: t})
+		m.forbid(req{why: "change the code of its Lambda target", actions: acts("lambda:UpdateFunctionCode"), resource: t})
+	}
+	m.forbid(req{why: "a function outside the spec", actions: acts("lambda:InvokeFunction"), resource: f.arn(w, "lambda", "function", other+"-function")})
+	if !u.outbound.Empty() {
+		dir := f.arn(w, "bedrock-agentcore", "workload-identity-directory", defaultDirectory)
+		workload := f.arn(w, "bedrock-agentcore", "workload-identity", defaultDirectory, id)
+		pattern := f.arn(w, "bedrock-agentcore", "workload-identity", defaultDirectory, u.name+"-*")
+		m.need(req{why: "workload access token: the directory", actions: acts("bedrock-agentcore:GetWorkloadAccessToken"), resource: dir})
+		m.need(req{why: "workload access token: its workload identity", actions: acts("bedrock-agentcore:GetWorkloadAccessToken"), resource: workload, grant: grant(pattern)})
+		m.credentialProviders(u.outbound, workload, pattern)
+	}
+	m.escalation()
+}
+
+func (b *builder) bedrockAgent(i int, a *agentspec.Agent) {
+	w, f := b.where(a), &b.f
+	agentID, idPattern := a.AgentID, a.AgentID
+	if agentID == "" {
+		// The spec covers every agent of the account until it names one.
+		agentID, idPattern = "A1B2C3D4E5", "*"
+	}
+	agent := f.arn(w, "bedrock", "agent", agentID)
+	m := b.role(rolegen.PurposeBedrockAgent, a.Name, "", w)
+	otherAgent := f.arn(w, "bedrock", "agent", "ZZZZZZZZZZ")
+	if a.AgentID == "" {
+		// Without an agent id every agent of the account is in the spec:
+		// the request from another resource comes from a knowledge base.
+		otherAgent = f.arn(w, "bedrock", "knowledge-base", "ZZZZZZZZZZ")
+	}
+	m.trust(principalBedrock, agent, f.arn(w, "bedrock", "agent", idPattern), otherAgent,
+		f.arn(where{w.partition, w.region, b.foreign}, "bedrock", "agent", agentID))
+	m.models(a)
+	account := cond("StringEquals", "aws:ResourceAccount", w.account)
+	for _, ag := range a.ActionGroups {
+		if bucket, key, ok := strings.Cut(strings.TrimPrefix(ag.Schema, "s3://"), "/"); ok {
+			obj := f.arn(w, "s3", "object", bucket, key)
+			m.need(req{why: "read its action group schema", actions: acts("s3:GetObject"), resource: obj, grant: grant(obj, account)})
+			m.forbid(req{why: "other objects of the schema bucket", actions: acts("s3:GetObject"), resource: f.arn(w, "s3", "object", bucket, other+"/openapi.json")})
+		}
+	}
+	for _, kb := range a.KnowledgeBases {
+		m.need(req{why: "retrieve from knowledge base " + kb, actions: acts("bedrock:Retrieve"), resource: f.arn(w, "bedrock", "knowledge-base", kb)})
+	}
+	m.forbid(req{why: "a knowledge base outside the spec", actions: acts("bedrock:Retrieve"), resource: f.arn(w, "bedrock", "knowledge-base", "ZZZZZZZZZZ")})
+	m.forbid(req{why: "control-plane deletion: the agent", actions: acts("bedrock:DeleteAgent"), resource: agent})
+	m.dataGrants(a, append(b.neighboursOf(i, agentspec.BedrockAgent), b.outsiderLike(a)))
+	m.escalation()
+}
+
+// lambdaPermissions adds one subject per function an action group uses:
+// Bedrock may invoke it for the spec's agents only.
+func (b *builder) lambdaPermissions() {
+	type use struct {
+		fn     string
+		w      where
+		agents []*agentspec.Agent
+	}
+	var uses []*use
+	byFn := map[string]*use{}
+	for _, a := range b.spec.Agents {
+		for _, ag := range a.ActionGroups {
+			if ag.Lambda == "" {
+				continue
+			}
+			u, ok := byFn[ag.Lambda]
+			if !ok {
+				u = &use{fn: ag.Lambda, w: b.where(a)}
+				byFn[ag.Lambda] = u
+				uses = append(uses, u)
+			}
+			if !slices.Contains(u.agents, a) {
+				u.agents = append(u.agents, a)
+			}
+		}
+	}
+	for _, u := range uses {
+		s := &Subject{Kind: KindResourcePolicy, Name: u.fn, ARN: u.fn, Purpose: PurposeLambdaPermission}
+		names := make([]string, len(u.agents))
+		allHaveIDs := true
+		for i, a := range u.agents {
+			names[i] = a.Name
+			allHaveIDs = allHaveIDs && a.AgentID != ""
+		}
+		s.Agent = strings.Join(names, ", ")
+		b.subjects = append(b.subjects, s)
+		m := &matrix{b: b, s: s, w: u.w, against: AgainstResource, principal: principalBedrock}
+		f, w := &b.f, u.w
+		invoke := acts("lambda:InvokeFunction")
+		for _, a := range u.agents {
+			id, pattern := a.AgentID, a.AgentID
+			if id == "" {
+				id, pattern = "A1B2C3D4E5", "*"
+			}
+			agent := f.arn(b.where(a), "bedrock", "agent", id)
+			m.need(req{why: "Bedrock invokes it for agent " + a.Name, actions: invoke, resource: u.fn,
+				ctx: ctx("aws:SourceAccount", w.account, "aws:SourceArn", agent),
+				grant: &Grant{Principal: principalBedrock, Resource: u.fn, Conditions: []Cond{
+					cond("StringEquals", "aws:SourceAccount", w.account), cond("ArnLike", "aws:SourceArn", f.arn(b.where(a), "bedrock", "agent", pattern))}}})
+		}
+		foreign := where{w.partition, w.region, b.foreign}
+		m.forbid(req{why: "confused deputy: Bedrock acting for another account's agent", actions: invoke, resource: u.fn,
+			ctx: ctx("aws:SourceAccount", b.foreign, "aws:SourceArn", f.arn(foreign, "bedrock", "agent", "A1B2C3D4E5"))})
+		if allHaveIDs {
+			m.forbid(req{why: "Bedrock acting for another agent of the account", actions: invoke, resource: u.fn,
+				ctx: ctx("aws:SourceAccount", w.account, "aws:SourceArn", f.arn(w, "bedrock", "agent", "ZZZZZZZZZZ"))})
+		}
+		m.forbid(req{why: "an unrelated service", actions: invoke, resource: u.fn, principal: principalUnrelated,
+			ctx: ctx("aws:SourceAccount", w.account, "aws:SourceArn", f.arn(w, "bedrock", "agent", "A1B2C3D4E5"))})
+		m.forbid(req{why: "another account", actions: invoke, resource: u.fn, principal: b.foreign})
+	}
+}
+
+// caller adds the deploying identity's matrix: create and update its
+// agents, pass exactly their roles to exactly their services, and
+// nothing else.
+func (b *builder) caller(c *agentspec.Caller) {
+	var agents []*agentspec.Agent
+	var excluded []*agentspec.Agent
+	for _, a := range b.spec.Agents {
+		if len(c.Agents) == 0 || slices.Contains(c.Agents, a.Name) {
+			agents = append(agents, a)
+		} else {
+			excluded = append(excluded, a)
+		}
+	}
+	if len(agents) == 0 {
+		return
+	}
+	s := &Subject{Kind: KindCallerPolicy, Purpose: PurposeCaller, Caller: c.Name, Name: "agentiam-" + c.Name}
+	for _, p := range b.plan.CallerPolicies {
+		if p.Caller == c.Name {
+			s.Name = p.Name
+			break
+		}
+	}
+	b.subjects = append(b.subjects, s)
+	w := where{partition: b.spec.Partition, region: b.spec.Region, account: b.spec.Account}
+	iam := where{partition: w.partition, account: w.account}
+	f := &b.f
+	m := &matrix{b: b, s: s, w: w, against: AgainstIdentity, principal: f.arn(iam, "iam", "user", c.Name)}
+	roleARN := func(purpose, owner string) string {
+		for _, r := range b.plan.Roles {
+			if r.Purpose == purpose && (r.Agent == owner || r.Gateway == owner) {
+				return r.ARN
+			}
+		}
+		for _, e := range b.plan.ExistingRoles {
+			if e.Purpose == purpose && e.Agent == owner {
+				return e.ARN
+			}
+		}
+		return ""
+	}
+	pass := func(why, role, service string) {
+		if role == "" {
+			return
+		}
+		m.need(req{why: why, actions: acts("iam:PassRole"), resource: role, ctx: ctx("iam:PassedToService", service),
+			grant: grant(role, cond("StringEquals", "iam:PassedToService", service))})
+		m.forbid(req{why: "pass the role to another service", actions: acts("iam:PassRole"), resource: role, ctx: ctx("iam:PassedToService", "ec2.amazonaws.com")})
+	}
+	for _, a := range agents {
+		aw := b.where(a)
+		switch a.Type {
+		case agentspec.AgentCore:
+			runtime := f.arn(aw, "bedrock-agentcore", "runtime", a.Name+"-"+runtimeSuffix)
+			pattern := f.arn(aw, "bedrock-agentcore", "runtime", a.Name+"-*")
+			m.need(req{why: "create runtimes", actions: acts("bedrock-agentcore:CreateAgentRuntime"), resource: "*"})
+			m.need(req{why: "update runtime " + a.Name, actions: acts("bedrock-agentcore:GetAgentRuntime", "bedrock-agentcore:UpdateAgentRuntime"), resource: runtime, grant: grant(pattern)})
+			del := req{why: "delete runtime " + a.Name, actions: acts("bedrock-agentcore:DeleteAgentRuntime"), resource: runtime, grant: grant(pattern)}
+			if c.Delete {
+				m.need(del)
+			} else {
+				del.why, del.grant = "control-plane deletion: runtime "+a.Name+" (delete is not set)", nil
+				m.forbid(del)
+			}
+			pass("pass the runtime role of "+a.Name+" to AgentCore", roleARN(rolegen.PurposeRuntime, a.Name), principalAgentCore)
+			if cb := a.CodeBuild; cb != nil {
+				project := f.arn(aw, "codebuild", "project", cb.Project)
+				m.need(req{why: "build the image of " + a.Name, actions: acts("codebuild:CreateProject", "codebuild:UpdateProject", "codebuild:StartBuild", "codebuild:BatchGetBuilds"), resource: project})
+				m.need(req{why: "upload the build source of " + a.Name, actions: acts("s3:PutObject"), resource: f.arn(aw, "s3", "object", cb.SourceBucket, a.Name+"/source.zip"),
+					grant: grant(f.arn(aw, "s3", "object", cb.SourceBucket, a.Name+"/*"), cond("StringEquals", "aws:ResourceAccount", w.account))})
+				pass("pass the image-build role of "+a.Name+" to CodeBuild", roleARN(rolegen.PurposeImageBuild, a.Name), principalCodeBuild)
+			} else if a.Deployment == agentspec.Container {
+				m.need(req{why: "log in to ECR", actions: acts("ecr:GetAuthorizationToken"), resource: "*"})
+				m.need(req{why: "push the image of " + a.Name, actions: acts("ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage"),
+					resource: f.arn(aw, "ecr", "repository", a.ECRRepository)})
+			}
+			if gw := a.Gateway; gw != nil {
+				gateway := f.arn(aw, "bedrock-agentcore", "gateway", gw.Name+"-"+gatewaySuffix)
+				m.need(req{why: "create gateways", actions: acts("bedrock-agentcore:CreateGateway"), resource: "*"})
+				m.need(req{why: "update gateway " + gw.Name, actions: acts("bedrock-agentcore:UpdateGateway", "bedrock-agentcore:CreateGatewayTarget"), resource: gateway,
+					grant: grant(f.arn(aw, "bedrock-agentcore", "gateway", gw.Name+"-*"))})
+				pass("pass the role of gateway "+gw.Name+" to AgentCore", roleARN(rolegen.PurposeGateway, gw.Name), principalAgentCore)
+			}
+			if a.VPC {
+				slr := f.arn(iam, "iam", "role", "aws-service-role/"+serviceNetwork+"/AWSServiceRoleForBedrockAgentCoreNetwork")
+				m.need(req{why: "create AgentCore's network service-linked role", actions: acts("iam:CreateServiceLinkedRole"), resource: slr,
+					ctx: ctx("iam:AWSServiceName", serviceNetwork), grant: grant(slr, cond("StringEquals", "iam:AWSServiceName", serviceNetwork))})
+			}
+			for _, mem := range a.Memory {
+				m.forbid(req{why: "control-plane deletion: memory " + mem.ID, actions: acts("bedrock-agentcore:DeleteMemory"), resource: f.arn(aw, "bedrock-agentcore", "memory", mem.ID)})
+			}
+		case agentspec.BedrockAgent:
+			id, pattern := a.AgentID, a.AgentID
+			if id == "" {
+				id, pattern = "A1B2C3D4E5", "*"
+			}
+			agent := f.arn(aw, "bedrock", "agent", id)
+			m.need(req{why: "create agents", actions: acts("bedrock:CreateAgent"), resource: "*"})
+			m.need(req{why: "update agent " + a.Name, actions: acts("bedrock:GetAgent", "bedrock:UpdateAgent", "bedrock:PrepareAgent"), resource: agent, grant: grant(f.arn(aw, "bedrock", "agent", pattern))})
+			for _, kb := range a.KnowledgeBases {
+				m.need(req{why: "associate knowledge base " + kb, actions: acts("bedrock:AssociateAgentKnowledgeBase"), resource: f.arn(aw, "bedrock", "knowledge-base", kb)})
+			}
+			pass("pass the service role of "+a.Name+" to Bedrock", roleARN(rolegen.PurposeBedrockAgent, a.Name), principalBedrock)
+			if !c.Delete && a.AgentID != "" {
+				m.forbid(req{why: "control-plane deletion: agent " + a.Name + " (delete is not set)", actions: acts("bedrock:DeleteAgent"), resource: agent})
+			}
+		}
+	}
+	for _, a := range excluded {
+		if a.Type == agentspec.AgentCore {
+			m.forbid(req{why: "update an agent the caller does not deploy (" + a.Name + ")", actions: acts("bedrock-agentcore:UpdateAgentRuntime"),
+				resource: f.arn(b.where(a), "bedrock-agentcore", "runtime", a.Name+"-"+runtimeSuffix)})
+		}
+	}
+	m.forbid(req{why: "update a runtime outside the spec", actions: acts("bedrock-agentcore:UpdateAgentRuntime"), resource: f.arn(w, "bedrock-agentcore", "runtime", b.outsider+"-"+runtimeSuffix)})
+	m.forbid(req{why: "pass a role outside the spec to AgentCore", actions: acts("iam:PassRole"), resource: f.arn(iam, "iam", "role", other),
+		ctx: ctx("iam:PassedToService", principalAgentCore)})
+	m.forbid(req{why: "privilege escalation: create a role", actions: acts("iam:CreateRole"), resource: f.arn(iam, "iam", "role", other)})
+	m.forbid(req{why: "privilege escalation: change a role's permissions", actions: acts("iam:PutRolePolicy", "iam:AttachRolePolicy"), resource: f.arn(iam, "iam", "role", other)})
+	dedupeChecks(s)
+}
+
+// dedupeChecks drops repeated checks (a caller deploying several agents
+// needs CreateAgentRuntime once).
+func dedupeChecks(s *Subject) {
+	seen := map[string]bool{}
+	out := s.Checks[:0]
+	for _, c := range s.Checks {
+		key := string(c.Expect) + "\x00" + c.Principal + "\x00" + c.Action + "\x00" + c.Resource + "\x00" + fmt.Sprint(c.Context)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, c)
+	}
+	s.Checks = out
+}
+
+// dropGranted removes forbidden checks that the spec itself grants: a
+// memory two agents share is not "another agent's memory", a model an
+// inference profile routes to may also be listed directly. The spec's
+// grants are the required checks' Grants, evaluated as statements.
+func dropGranted(s *Subject) error {
+	if len(s.Checks) == 0 {
+		return nil
+	}
+	grants := grantPolicies(s)
+	out := s.Checks[:0]
+	for _, c := range s.Checks {
+		if c.Expect == Forbidden {
+			d, _, err := evaluateCheck(&c, grants, false)
+			if err != nil {
+				return fmt.Errorf("%s: %s on %s: %w", s.Label(), c.Action, c.Resource, err)
+			}
+			if d == eval.Allowed {
+				continue
+			}
+		}
+		out = append(out, c)
+	}
+	s.Checks = out
+	return nil
+}

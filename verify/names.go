@@ -1,0 +1,140 @@
+package verify
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/agentiam/agentiam/catalog"
+)
+
+// Made-up parts of concrete requests. AWS appends generated suffixes to
+// the ids of runtimes, gateways, workload identities and secrets; the
+// matrix uses fixed ones so that reports are deterministic.
+const (
+	runtimeSuffix = "AbCdEf1234" // runtime ids: {name}-{10 letters or digits}
+	gatewaySuffix = "a1b2c3d4e5" // gateway ids: {name}-{10 lowercase letters or digits}
+	secretSuffix  = "AbCdEf"     // secret ARNs: {name}-{6 random characters}
+	sessionName   = "agentiam-verify"
+	// outsiderName names resources of an agent that is not in the spec
+	// (its repository, log groups, memory ...).
+	outsiderName = "agentiam_outsider"
+	// other names a resource of a kind that is not the agent's.
+	other = "agentiam-other"
+	// exampleFill replaces the wildcards of a spec pattern to make a
+	// concrete name that the pattern covers.
+	exampleFill = "example"
+
+	defaultDirectory    = "default" // AgentCore's workload identity directory and token vault
+	runtimeEndpoint     = "DEFAULT"
+	runtimeLogGroupRoot = "/aws/bedrock-agentcore/runtimes/"
+	metricsNamespace    = "bedrock-agentcore"
+	logStreamExample    = "2025/01/01/[runtime-logs]0123456789abcdef"
+	buildLogStream      = "0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"
+
+	principalAgentCore = "bedrock-agentcore.amazonaws.com"
+	principalBedrock   = "bedrock.amazonaws.com"
+	principalCodeBuild = "codebuild.amazonaws.com"
+	// principalUnrelated is a service that has no business with any role
+	// or function of an agent.
+	principalUnrelated = "events.amazonaws.com"
+	serviceNetwork     = "network.bedrock-agentcore.amazonaws.com"
+)
+
+// candidateModels are models that a spec's agent most likely does not
+// list; the first one it does not use is its "model outside the spec".
+var candidateModels = []string{"amazon.nova-premier-v1:0", "anthropic.claude-3-opus-20240229-v1:0", "meta.llama3-70b-instruct-v1:0"}
+
+// where is the partition, region and account of a resource.
+type where struct{ partition, region, account string }
+
+// formatter fills catalog ARN templates; the first failure is kept.
+type formatter struct {
+	types map[string]*catalog.ResourceType
+	err   error
+}
+
+// arn formats service/resourceType; ids fill the template's own
+// variables (MemoryId, BucketName ...) in order.
+func (f *formatter) arn(w where, service, resourceType string, ids ...string) string {
+	rt := f.resourceType(service, resourceType)
+	if rt == nil {
+		return ""
+	}
+	vars := map[string]string{"Partition": w.partition, "Region": w.region, "Account": w.account}
+	i := 0
+	for _, v := range rt.Variables() {
+		if v == "Partition" || v == "Region" || v == "Account" {
+			continue
+		}
+		if i >= len(ids) {
+			f.fail("%s %s: no value for ${%s}", service, resourceType, v)
+			return ""
+		}
+		vars[v] = ids[i]
+		i++
+	}
+	if i != len(ids) {
+		f.fail("%s %s takes %d ids, got %d", service, resourceType, i, len(ids))
+		return ""
+	}
+	s, err := rt.FormatARN(vars)
+	if err != nil {
+		f.fail("%v", err)
+	}
+	return s
+}
+
+func (f *formatter) resourceType(service, name string) *catalog.ResourceType {
+	id := service + "/" + name
+	if rt, ok := f.types[id]; ok {
+		return rt
+	}
+	svc, ok := catalog.Lookup(service)
+	if !ok {
+		f.fail("unknown service %q", service)
+		return nil
+	}
+	rt, ok := svc.ResourceType(name)
+	if !ok {
+		f.fail("service %s has no resource type %q", service, name)
+		return nil
+	}
+	if f.types == nil {
+		f.types = map[string]*catalog.ResourceType{}
+	}
+	f.types[id] = rt
+	return rt
+}
+
+func (f *formatter) fail(format string, args ...any) {
+	if f.err == nil {
+		f.err = fmt.Errorf("%w: %s", ErrCatalog, fmt.Sprintf(format, args...))
+	}
+}
+
+// fillWildcards turns a pattern of the spec into a concrete name it
+// covers: '*' becomes "example" and '?' becomes 'x'.
+func fillWildcards(s string) string {
+	if !strings.ContainsAny(s, "*?") {
+		return s
+	}
+	return strings.NewReplacer("*", exampleFill, "?", "x").Replace(s)
+}
+
+// foreignAccount is an account that is not the spec's.
+func foreignAccount(account string) string {
+	if account == "999988887777" {
+		return "111122223333"
+	}
+	return "999988887777"
+}
+
+// uniqueName returns base, or base with digits appended, so that it is
+// not one of taken.
+func uniqueName(base string, taken func(string) bool) string {
+	name := base
+	for n := 2; taken(name); n++ {
+		name = fmt.Sprintf("%s%d", base, n)
+	}
+	return name
+}

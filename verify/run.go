@@ -1,0 +1,369 @@
+package verify
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/agentiam/agentiam/agentspec"
+	"github.com/agentiam/agentiam/eval"
+	"github.com/agentiam/agentiam/policy"
+	"github.com/agentiam/agentiam/rolegen"
+)
+
+// Options tune Verify.
+type Options struct {
+	// Deployed policies replace the generated ones of the same subjects;
+	// they are the only source for roles the spec keeps.
+	Deployed *Deployed
+	// Explain attaches the evaluator's trace to every result, not only to
+	// failures.
+	Explain bool
+	// GeneratedOnly skips the roles the spec keeps (the generation gate
+	// judges only what it generates).
+	GeneratedOnly bool
+}
+
+// Status of a subject.
+type Status string
+
+const (
+	Verified Status = "verified"
+	Failed   Status = "failed"
+	// Unverified: a kept role whose policies were not given.
+	Unverified Status = "unverified"
+	// Missing: the spec needs the subject and the plan lacks it.
+	Missing Status = "missing"
+)
+
+// Report is the outcome of Verify.
+type Report struct {
+	Subjects []*SubjectReport `json:"subjects"`
+	Summary  Summary          `json:"summary"`
+	// Warnings concern the plan as a whole, such as a role the spec does
+	// not call for.
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// Summary counts the results.
+type Summary struct {
+	Subjects         int `json:"subjects"`
+	Failed           int `json:"failed"`
+	Unverified       int `json:"unverified"`
+	Missing          int `json:"missing"`
+	Requests         int `json:"requests"`
+	RequiredAllowed  int `json:"requiredAllowed"`
+	RequiredDenied   int `json:"requiredDenied"`
+	ForbiddenDenied  int `json:"forbiddenDenied"`
+	ForbiddenAllowed int `json:"forbiddenAllowed"`
+}
+
+// Passed reports whether every required request is allowed, every
+// forbidden one denied, and every subject was verified.
+func (r *Report) Passed() bool {
+	s := r.Summary
+	return s.Failed == 0 && s.Unverified == 0 && s.Missing == 0
+}
+
+// SubjectReport is the verification of one subject.
+type SubjectReport struct {
+	Subject
+	Source   string   `json:"source,omitempty"`
+	Status   Status   `json:"status"`
+	Note     string   `json:"note,omitempty"`
+	Warnings []string `json:"warnings,omitempty"`
+	Results  []Result `json:"results"`
+	// Fixes are the smallest changes that make the failed checks pass,
+	// each confirmed (or not) with the evaluator.
+	Fixes []*Fix `json:"fixes,omitempty"`
+	// Drift compares deployed policies with the generated ones.
+	Drift *Drift `json:"drift,omitempty"`
+}
+
+// Result is one evaluated check.
+type Result struct {
+	Check
+	Decision eval.Decision `json:"decision"`
+	OK       bool          `json:"ok"`
+	// Trace is set for failures, and for every result with Options.Explain.
+	Trace *eval.Trace `json:"trace,omitempty"`
+}
+
+// Failures counts the failed results.
+func (s *SubjectReport) Failures() int {
+	n := 0
+	for i := range s.Results {
+		if !s.Results[i].OK {
+			n++
+		}
+	}
+	return n
+}
+
+// Verify evaluates the access matrix of every subject the spec calls for
+// against its policies: the deployed ones when opts.Deployed has them,
+// else the plan's.
+func Verify(spec *agentspec.Spec, plan *rolegen.Plan, opts Options) (*Report, error) {
+	subjects, err := Matrices(spec, plan)
+	if err != nil {
+		return nil, err
+	}
+	v := &verifier{spec: spec, plan: plan, opts: opts, others: map[*policy.Document]*eval.Policy{}}
+	rep := &Report{}
+	for _, s := range subjects {
+		if opts.GeneratedOnly && s.Existing {
+			continue
+		}
+		sr, err := v.subject(s)
+		if err != nil {
+			return nil, err
+		}
+		rep.Subjects = append(rep.Subjects, sr)
+		rep.Summary.add(sr)
+	}
+	rep.Warnings = unexpectedRoles(plan, subjects)
+	return rep, nil
+}
+
+func (s *Summary) add(sr *SubjectReport) {
+	s.Subjects++
+	switch sr.Status {
+	case Failed:
+		s.Failed++
+	case Unverified:
+		s.Unverified++
+	case Missing:
+		s.Missing++
+	}
+	for i := range sr.Results {
+		r := &sr.Results[i]
+		s.Requests++
+		switch {
+		case r.Expect == Required && r.OK:
+			s.RequiredAllowed++
+		case r.Expect == Required:
+			s.RequiredDenied++
+		case r.OK:
+			s.ForbiddenDenied++
+		default:
+			s.ForbiddenAllowed++
+		}
+	}
+}
+
+// unexpectedRoles lists plan roles no subject accounts for.
+func unexpectedRoles(plan *rolegen.Plan, subjects []*Subject) []string {
+	var out []string
+	for _, r := range plan.Roles {
+		found := slices.ContainsFunc(subjects, func(s *Subject) bool { return s.Kind == KindRole && s.Name == r.Name })
+		if !found {
+			out = append(out, fmt.Sprintf("the plan has role %s (%s) that the spec does not call for; it was not verified", r.Name, r.Purpose))
+		}
+	}
+	return out
+}
+
+type verifier struct {
+	spec   *agentspec.Spec
+	plan   *rolegen.Plan
+	opts   Options
+	others map[*policy.Document]*eval.Policy
+	// alternate is the plan for the spec with every kept role generated,
+	// the reference for drift of kept roles; built on first use.
+	alternate *rolegen.Plan
+}
+
+func (v *verifier) subject(s *Subject) (*SubjectReport, error) {
+	sr := &SubjectReport{Subject: *s}
+	gen := generated(v.plan, s)
+	pols := gen
+	dep, deployed := v.opts.Deployed.For(s)
+	if deployed {
+		pols = merge(gen, dep)
+		sr.Warnings = append(sr.Warnings, dep.Warnings...)
+	}
+	switch {
+	case pols == nil && s.Existing:
+		sr.Status = Unverified
+		sr.Note = fmt.Sprintf("the spec keeps %s: give its deployed policies with --authorization-details or --policy %s=FILE", s.ARN, s.Name)
+		return sr, nil
+	case pols == nil || len(s.Checks) == 0:
+		sr.Status = Missing
+		sr.Note = fmt.Sprintf("the spec calls for a %s %s and the plan has none", s.Purpose, s.Kind)
+		return sr, nil
+	}
+	sr.Source = pols.Source
+	cp, err := v.compile(pols)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", s.Label(), err)
+	}
+	sr.Results = make([]Result, len(s.Checks))
+	for i := range s.Checks {
+		c := &s.Checks[i]
+		d, tr, err := evaluateCheck(c, cp, v.opts.Explain)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %s on %s: %w", s.Label(), c.Action, c.Resource, err)
+		}
+		r := Result{Check: *c, Decision: d, OK: c.passes(d), Trace: tr}
+		if !r.OK && tr == nil {
+			if r.Trace, _, err = explainCheck(c, cp); err != nil {
+				return nil, err
+			}
+		}
+		sr.Results[i] = r
+	}
+	sr.Status = Verified
+	if sr.Failures() > 0 {
+		sr.Status = Failed
+		fixes, err := v.fixes(sr, pols)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", s.Label(), err)
+		}
+		sr.Fixes = fixes
+	}
+	if deployed && s.Kind == KindRole {
+		ref := gen
+		if ref == nil && s.Existing {
+			ref = v.alternateRole(s)
+		}
+		if ref != nil {
+			drift, err := v.drift(s, pols, ref)
+			if err != nil {
+				return nil, fmt.Errorf("%s: drift: %w", s.Label(), err)
+			}
+			sr.Drift = drift
+		}
+	}
+	return sr, nil
+}
+
+func explainCheck(c *Check, cp *compiledPolicies) (*eval.Trace, eval.Decision, error) {
+	req := c.request()
+	tr, err := cp.setFor(c).Explain(&req)
+	if err != nil {
+		return nil, eval.ImplicitlyDenied, err
+	}
+	return tr, tr.Decision, nil
+}
+
+// compiledPolicies are a subject's policies, compiled once.
+type compiledPolicies struct {
+	src      *Policies
+	identity []*eval.Policy
+	boundary *eval.Policy
+	res      *eval.Policy // trust policy, or a function's resource policy
+	others   map[*policy.Document]*eval.Policy
+}
+
+func (v *verifier) compile(p *Policies) (*compiledPolicies, error) {
+	return compilePolicies(p, v.others)
+}
+
+func compilePolicies(p *Policies, others map[*policy.Document]*eval.Policy) (*compiledPolicies, error) {
+	cp := &compiledPolicies{src: p, others: others}
+	for _, n := range p.Identity {
+		c, err := eval.Compile(named(n))
+		if err != nil {
+			return nil, fmt.Errorf("policy %s: %w", n.Name, err)
+		}
+		cp.identity = append(cp.identity, c)
+	}
+	var err error
+	if p.Boundary != nil {
+		if cp.boundary, err = eval.Compile(p.Boundary); err != nil {
+			return nil, fmt.Errorf("permissions boundary: %w", err)
+		}
+	}
+	if p.Trust != nil {
+		if cp.res, err = eval.Compile(p.Trust); err != nil {
+			return nil, fmt.Errorf("trust policy: %w", err)
+		}
+	}
+	return cp, nil
+}
+
+// named returns the document with its name as Source, for traces; the
+// plan's document itself is left untouched.
+func named(n Named) *policy.Document {
+	if n.Document.Source == n.Name {
+		return n.Document
+	}
+	d := *n.Document
+	d.Source = n.Name
+	return &d
+}
+
+// setFor returns the policies that decide a check.
+func (cp *compiledPolicies) setFor(c *Check) *eval.Set {
+	other := cp.other(c.Other)
+	if c.Against == AgainstIdentity {
+		return &eval.Set{Identity: cp.identity, Boundary: cp.boundary, Resource: other}
+	}
+	s := &eval.Set{Resource: cp.res}
+	if other != nil {
+		s.Identity = []*eval.Policy{other}
+	}
+	return s
+}
+
+// other compiles the far side's policy of a check once. These documents
+// are built by the matrix and always compile.
+func (cp *compiledPolicies) other(d *policy.Document) *eval.Policy {
+	if d == nil {
+		return nil
+	}
+	if p, ok := cp.others[d]; ok {
+		return p
+	}
+	p, err := eval.Compile(d)
+	if err != nil {
+		return nil
+	}
+	cp.others[d] = p
+	return p
+}
+
+// grantPolicies compiles the spec-level grants of a subject's required
+// checks into its reference policies.
+func grantPolicies(s *Subject) *compiledPolicies {
+	identity, res := policy.NewDocument(), policy.NewDocument()
+	for i := range s.Checks {
+		c := &s.Checks[i]
+		if c.Expect != Required {
+			continue
+		}
+		st := grantStatement(c.Action, c.Grant)
+		if c.Against == AgainstIdentity {
+			identity.Add(st)
+		} else {
+			res.Add(st)
+		}
+	}
+	cp := &compiledPolicies{others: map[*policy.Document]*eval.Policy{}}
+	if len(identity.Statements) > 0 {
+		if p, err := eval.Compile(identity); err == nil {
+			cp.identity = []*eval.Policy{p}
+		}
+	}
+	if len(res.Statements) > 0 {
+		if p, err := eval.Compile(res); err == nil {
+			cp.res = p
+		}
+	}
+	return cp
+}
+
+// grantStatement is the statement a grant stands for, for one action.
+func grantStatement(action string, g *Grant) *policy.Statement {
+	st := policy.NewStatement("", policy.EffectAllow)
+	if g.Principal != "" {
+		st.Principal = policy.NewPrincipal(policy.PrincipalService, g.Principal)
+	}
+	st.Action = policy.NewStringList(action)
+	if g.Resource != "" {
+		st.Resource = policy.NewStringList(g.Resource)
+	}
+	for _, c := range g.Conditions {
+		st.AddCondition(c.Op, c.Key, c.Values...)
+	}
+	return st
+}

@@ -1,0 +1,350 @@
+package verify
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/agentiam/agentiam/policy"
+	"github.com/agentiam/agentiam/rolegen"
+)
+
+// Named is a policy document with the name it has in IAM (or the file it
+// was read from).
+type Named struct {
+	Name     string
+	Document *policy.Document
+}
+
+// Policies are the policies of one subject: for a role its trust policy,
+// identity policies (inline and managed) and permissions boundary; for a
+// Lambda function its resource policy (in Trust); for a caller its
+// managed policies (in Identity).
+type Policies struct {
+	// Source says where they come from: "generated", or the files.
+	Source   string
+	Trust    *policy.Document
+	Identity []Named
+	// IdentityGiven is true when Identity is known, even if empty (a
+	// deployed role without any permission policy).
+	IdentityGiven bool
+	Boundary      *policy.Document
+	// Warnings say what is incomplete, such as a managed policy whose
+	// document the authorization details do not hold.
+	Warnings []string
+}
+
+// Deployed holds deployed policies by role (or caller policy, or
+// function) name and by ARN. Policies given for a subject replace the
+// generated ones kind by kind: a trust policy alone keeps the generated
+// identity policies.
+type Deployed struct {
+	byName map[string]*Policies
+	byARN  map[string]*Policies
+	names  []string // in insertion order
+	used   map[*Policies]bool
+}
+
+// NewDeployed returns an empty set.
+func NewDeployed() *Deployed {
+	return &Deployed{byName: map[string]*Policies{}, byARN: map[string]*Policies{}, used: map[*Policies]bool{}}
+}
+
+// entry returns the policies of a name or ARN, creating them.
+func (d *Deployed) entry(nameOrARN, source string) *Policies {
+	if p, ok := d.lookup(nameOrARN); ok {
+		if source != "" && !strings.Contains(p.Source, source) {
+			p.Source += ", " + source
+		}
+		return p
+	}
+	p := &Policies{Source: source}
+	if strings.HasPrefix(nameOrARN, "arn:") {
+		d.byARN[nameOrARN] = p
+		if name := roleName(nameOrARN); name != "" {
+			d.byName[name] = p
+		}
+	} else {
+		d.byName[nameOrARN] = p
+	}
+	d.names = append(d.names, nameOrARN)
+	return p
+}
+
+// AddIdentity adds an identity policy (or, for a caller, a managed policy).
+func (d *Deployed) AddIdentity(nameOrARN, source string, doc *policy.Document) {
+	p := d.entry(nameOrARN, source)
+	p.Identity = append(p.Identity, Named{Name: source, Document: doc})
+	p.IdentityGiven = true
+}
+
+// SetTrust sets the trust policy of a role, or the resource policy of a function.
+func (d *Deployed) SetTrust(nameOrARN, source string, doc *policy.Document) {
+	d.entry(nameOrARN, source).Trust = doc
+}
+
+// SetBoundary sets the permissions boundary of a role.
+func (d *Deployed) SetBoundary(nameOrARN, source string, doc *policy.Document) {
+	d.entry(nameOrARN, source).Boundary = doc
+}
+
+func (d *Deployed) lookup(nameOrARN string) (*Policies, bool) {
+	if d == nil {
+		return nil, false
+	}
+	if p, ok := d.byARN[nameOrARN]; ok {
+		return p, true
+	}
+	p, ok := d.byName[nameOrARN]
+	return p, ok
+}
+
+// For returns the deployed policies of a subject, by ARN or name.
+func (d *Deployed) For(s *Subject) (*Policies, bool) {
+	if d == nil {
+		return nil, false
+	}
+	p, ok := d.lookup(s.ARN)
+	if !ok {
+		p, ok = d.lookup(s.Name)
+	}
+	if ok {
+		d.used[p] = true
+	}
+	return p, ok
+}
+
+// Unused returns the names given with policies (by --policy and the
+// like, not every role of an authorization-details file) that matched
+// no subject; the CLI reports them as likely typos.
+func (d *Deployed) Unused(names []string) []string {
+	var out []string
+	for _, n := range names {
+		if p, ok := d.lookup(n); ok && !d.used[p] {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// roleName is the last path segment of a role ARN.
+func roleName(roleARN string) string {
+	_, res, ok := strings.Cut(roleARN, ":role/")
+	if !ok {
+		return ""
+	}
+	return res[strings.LastIndexByte(res, '/')+1:]
+}
+
+// authorizationDetails is the part of `aws iam
+// get-account-authorization-details` output the verifier reads.
+type authorizationDetails struct {
+	RoleDetailList []struct {
+		RoleName                 string
+		Arn                      string
+		AssumeRolePolicyDocument json.RawMessage
+		RolePolicyList           []struct {
+			PolicyName     string
+			PolicyDocument json.RawMessage
+		}
+		AttachedManagedPolicies []struct {
+			PolicyName string
+			PolicyArn  string
+		}
+		PermissionsBoundary *struct {
+			PermissionsBoundaryArn string
+		}
+	}
+	Policies []struct {
+		PolicyName        string
+		Arn               string
+		PolicyVersionList []struct {
+			Document         json.RawMessage
+			VersionId        string
+			IsDefaultVersion bool
+		}
+	}
+}
+
+// ParseAuthorizationDetails reads the JSON output of `aws iam
+// get-account-authorization-details` into the deployed policies of every
+// role it lists: trust policy, inline policies, attached managed policies
+// (their default version, from the file's Policies list) and permissions
+// boundary. Documents may be objects (as the AWS CLI prints them) or
+// URL-encoded JSON strings (as the API returns them).
+func ParseAuthorizationDetails(filename string, src []byte) (*Deployed, error) {
+	var ad authorizationDetails
+	dec := json.NewDecoder(bytes.NewReader(src))
+	if err := dec.Decode(&ad); err != nil {
+		return nil, fmt.Errorf("%w: %s: not the JSON of `aws iam get-account-authorization-details`: %v", ErrInput, filename, err)
+	}
+	if ad.RoleDetailList == nil {
+		return nil, fmt.Errorf("%w: %s has no RoleDetailList: expected the JSON of `aws iam get-account-authorization-details` (run it with --filter Role LocalManagedPolicy AWSManagedPolicy)", ErrInput, filename)
+	}
+	managed := map[string]*policy.Document{}
+	for _, p := range ad.Policies {
+		for _, v := range p.PolicyVersionList {
+			if !v.IsDefaultVersion {
+				continue
+			}
+			d, err := parseDocument(fmt.Sprintf("%s: managed policy %s %s", filename, p.PolicyName, v.VersionId), v.Document)
+			if err != nil {
+				return nil, err
+			}
+			managed[p.Arn] = d
+		}
+	}
+	d := NewDeployed()
+	for _, r := range ad.RoleDetailList {
+		if r.Arn == "" || r.RoleName == "" {
+			return nil, fmt.Errorf("%w: %s: a role in RoleDetailList has no RoleName or Arn", ErrInput, filename)
+		}
+		p := d.entry(r.Arn, filename)
+		p.IdentityGiven = true
+		if len(r.AssumeRolePolicyDocument) > 0 {
+			t, err := parseDocument(fmt.Sprintf("%s: role %s trust policy", filename, r.RoleName), r.AssumeRolePolicyDocument)
+			if err != nil {
+				return nil, err
+			}
+			p.Trust = t
+		}
+		for _, ip := range r.RolePolicyList {
+			doc, err := parseDocument(fmt.Sprintf("%s: role %s inline policy %s", filename, r.RoleName, ip.PolicyName), ip.PolicyDocument)
+			if err != nil {
+				return nil, err
+			}
+			p.Identity = append(p.Identity, Named{Name: ip.PolicyName, Document: doc})
+		}
+		for _, mp := range r.AttachedManagedPolicies {
+			doc, ok := managed[mp.PolicyArn]
+			if !ok {
+				p.Warnings = append(p.Warnings, fmt.Sprintf("managed policy %s is attached but its document is not in %s: its permissions are unknown and were not evaluated (export with --filter LocalManagedPolicy AWSManagedPolicy too)", mp.PolicyArn, filename))
+				continue
+			}
+			p.Identity = append(p.Identity, Named{Name: mp.PolicyName, Document: doc})
+		}
+		if b := r.PermissionsBoundary; b != nil && b.PermissionsBoundaryArn != "" {
+			doc, ok := managed[b.PermissionsBoundaryArn]
+			if !ok {
+				p.Warnings = append(p.Warnings, fmt.Sprintf("permissions boundary %s is not in %s: evaluated without it", b.PermissionsBoundaryArn, filename))
+			} else {
+				p.Boundary = doc
+			}
+		}
+	}
+	return d, nil
+}
+
+// parseDocument reads a policy document given as a JSON object or as a
+// (URL-encoded) JSON string.
+func parseDocument(source string, raw json.RawMessage) (*policy.Document, error) {
+	text := bytes.TrimSpace(raw)
+	if len(text) > 0 && text[0] == '"' {
+		var s string
+		if err := json.Unmarshal(text, &s); err != nil {
+			return nil, fmt.Errorf("%w: %s: %v", ErrInput, source, err)
+		}
+		s = strings.TrimSpace(s)
+		if !strings.HasPrefix(s, "{") {
+			// IAM URL-encodes documents (RFC 3986, so '+' is a plus sign).
+			u, err := url.PathUnescape(s)
+			if err != nil {
+				return nil, fmt.Errorf("%w: %s: the document is neither JSON nor URL-encoded JSON: %v", ErrInput, source, err)
+			}
+			s = u
+		}
+		text = []byte(s)
+	}
+	d, err := policy.Parse(source, text)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInput, err)
+	}
+	return d, nil
+}
+
+// ParsePolicy reads one policy document file, for --policy and the like.
+func ParsePolicy(filename string, src []byte) (*policy.Document, error) {
+	d, err := policy.Parse(filename, src)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInput, err)
+	}
+	return d, nil
+}
+
+// generated returns the plan's policies for a subject, or nil when the
+// plan has none (a kept role, or a role the generator failed to produce).
+func generated(plan *rolegen.Plan, s *Subject) *Policies {
+	switch s.Kind {
+	case KindRole:
+		for _, r := range plan.Roles {
+			if r.Name == s.Name && r.Purpose == s.Purpose {
+				p := &Policies{Source: "generated", Trust: r.TrustPolicy, IdentityGiven: true}
+				for _, np := range slices.Concat(r.InlinePolicies, r.ManagedPolicies) {
+					p.Identity = append(p.Identity, Named{Name: np.Name, Document: np.Document})
+				}
+				return p
+			}
+		}
+	case KindResourcePolicy:
+		// A function has one resource policy; the plan gives its
+		// statements one by one, as `aws lambda add-permission` takes them.
+		var merged *policy.Document
+		for _, rp := range plan.ResourcePolicies {
+			if rp.ResourceARN == s.Name && rp.Document != nil {
+				if merged == nil {
+					merged = policy.NewDocument()
+				}
+				merged.Add(cloneStatements(rp.Document.Statements)...)
+			}
+		}
+		if merged != nil {
+			return &Policies{Source: "generated", Trust: merged}
+		}
+	case KindCallerPolicy:
+		p := &Policies{Source: "generated", IdentityGiven: true}
+		for _, cp := range plan.CallerPolicies {
+			if cp.Caller == s.Caller {
+				p.Identity = append(p.Identity, Named{Name: cp.Name, Document: cp.Document})
+			}
+		}
+		if len(p.Identity) > 0 {
+			return p
+		}
+	}
+	return nil
+}
+
+// cloneStatements copies statements so that renumbering them in another
+// document leaves the plan untouched.
+func cloneStatements(in []*policy.Statement) []*policy.Statement {
+	out := make([]*policy.Statement, len(in))
+	for i, st := range in {
+		c := *st
+		out[i] = &c
+	}
+	return out
+}
+
+// merge overlays deployed policies on generated ones, kind by kind.
+func merge(gen, dep *Policies) *Policies {
+	if gen == nil {
+		return dep
+	}
+	out := *dep
+	if out.Trust == nil {
+		out.Trust = gen.Trust
+		if gen.Trust != nil {
+			out.Source += " (trust policy generated)"
+		}
+	}
+	if !out.IdentityGiven {
+		out.Identity, out.IdentityGiven = gen.Identity, gen.IdentityGiven
+		if len(gen.Identity) > 0 {
+			out.Source += " (identity policies generated)"
+		}
+	}
+	return &out
+}
