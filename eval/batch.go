@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -62,6 +61,7 @@ type BatchCase struct {
 //	{"id":"c1","decision":"Allowed"}
 //	{"id":"c2","decision":"Error","error":"..."}
 func (w *BatchWorker) AppendLine(dst []byte, line string) []byte {
+	start := len(dst)
 	c, err := w.Decode(line)
 	if err != nil {
 		return appendError(dst, c.ID, err)
@@ -88,7 +88,7 @@ func (w *BatchWorker) AppendLine(dst []byte, line string) []byte {
 	dst = append(dst, `","explain":`...)
 	js, err := json.Marshal(tr)
 	if err != nil { // a Trace holds only strings and numbers
-		return appendError(dst[:0], c.ID, err)
+		return appendError(dst[:start], c.ID, err)
 	}
 	dst = append(dst, js...)
 	return append(dst, "}\n"...)
@@ -104,20 +104,15 @@ func appendError(dst []byte, id string, err error) []byte {
 
 // Decode parses one line into a request and its compiled policies. On
 // error the returned case still carries the id when it could be read.
+//
+// The line's structure is scanned without decoding: a policy is found as
+// raw text and looked up in the cache, so a policy seen before costs one
+// pass over its bytes. Everything else, and every policy not in the cache,
+// is decoded and validated strictly (internal/jsontext, policy.Decode);
+// a cached policy's text is byte-identical to one validated before.
 func (w *BatchWorker) Decode(line string) (BatchCase, error) {
 	var c BatchCase
-	dec := w.dec
-	dec.Reset(line)
-	tok, err := dec.ReadToken()
-	if err != nil {
-		if err == io.EOF {
-			return c, errors.New("empty line")
-		}
-		return c, err
-	}
-	if tok.Kind != jsontext.ObjectStart {
-		return c, fmt.Errorf("%s: a request is a JSON object, not %s", tok.Pos, tok.Kind)
-	}
+	sc := lineScanner{s: line}
 	set := &Set{}
 	var policyErr error
 	fail := func(err error) {
@@ -126,55 +121,48 @@ func (w *BatchWorker) Decode(line string) (BatchCase, error) {
 		}
 	}
 	seen := 0
-	for {
-		key, err := dec.ReadToken()
-		if err != nil {
-			return c, err
-		}
-		if key.Kind == jsontext.ObjectEnd {
-			break
-		}
-		bit := fieldBits[key.Text]
+	err := sc.object(func(key string, keyAt, start, end int) error {
+		bit := fieldBits[key]
 		if bit == 0 {
-			return c, fmt.Errorf("%s: unknown field %q", key.Pos, key.Text)
+			return sc.errorf(keyAt, "unknown field %q", key)
 		}
 		if seen&bit != 0 {
-			return c, fmt.Errorf("%s: duplicate field %q", key.Pos, key.Text)
+			return sc.errorf(keyAt, "duplicate field %q", key)
 		}
 		seen |= bit
-		switch key.Text {
+		raw := line[start:end]
+		var err error
+		switch key {
 		case "id":
-			c.ID, err = readString(dec, key.Text)
+			c.ID, err = w.readString(raw, start, key)
 		case "principal":
-			c.Request.Principal, err = readString(dec, key.Text)
+			c.Request.Principal, err = w.readString(raw, start, key)
 		case "action":
-			c.Request.Action, err = readString(dec, key.Text)
+			c.Request.Action, err = w.readString(raw, start, key)
 		case "resource":
-			c.Request.Resource, err = readString(dec, key.Text)
+			c.Request.Resource, err = w.readString(raw, start, key)
 		case "resourceAccount":
-			c.Request.ResourceAccount, err = readString(dec, key.Text)
+			c.Request.ResourceAccount, err = w.readString(raw, start, key)
 		case "managementAccount":
-			c.Request.ManagementAccount, err = readString(dec, key.Text)
+			c.Request.ManagementAccount, err = w.readString(raw, start, key)
 		case "context":
-			err = readContext(dec, &c.Request.Context)
+			err = w.readContext(raw, start, &c.Request.Context)
 		case "identityPolicies":
-			set.Identity, err = w.readPolicyList(dec, key.Text, fail)
+			set.Identity, err = w.readPolicyList(&sc, start, end, key, fail)
 		case "resourcePolicy":
-			set.Resource, err = w.readPolicy(dec, key.Text, fail)
+			set.Resource = w.readPolicy(raw, start, key, fail)
 		case "permissionBoundary":
-			set.Boundary, err = w.readPolicy(dec, key.Text, fail)
+			set.Boundary = w.readPolicy(raw, start, key, fail)
 		case "sessionPolicy":
-			set.Session, err = w.readPolicy(dec, key.Text, fail)
+			set.Session = w.readPolicy(raw, start, key, fail)
 		case "scps":
-			set.SCPs, err = w.readLevels(dec, key.Text, fail)
+			set.SCPs, err = w.readLevels(&sc, start, end, key, fail)
 		case "rcps":
-			set.RCPs, err = w.readLevels(dec, key.Text, fail)
+			set.RCPs, err = w.readLevels(&sc, start, end, key, fail)
 		}
-		if err != nil {
-			return c, err
-		}
-	}
-	if err := dec.Finish(); err != nil {
+		return err
+	})
+	if err != nil {
 		return c, err
 	}
 	for _, name := range [...]string{"id", "principal", "action", "resource"} {
@@ -196,39 +184,266 @@ var fieldBits = map[string]int{
 	"sessionPolicy": 1 << 10, "scps": 1 << 11, "rcps": 1 << 12,
 }
 
-func readString(dec *jsontext.Decoder, field string) (string, error) {
+// lineScanner finds the boundaries of JSON values in a line without
+// decoding them; positions in its errors are 1:column of the line.
+type lineScanner struct {
+	s string
+	i int
+}
+
+func (sc *lineScanner) errorf(at int, format string, args ...any) error {
+	return fmt.Errorf("1:%d: "+format, append([]any{at + 1}, args...)...)
+}
+
+func (sc *lineScanner) ws() {
+	for sc.i < len(sc.s) {
+		switch sc.s[sc.i] {
+		case ' ', '\t', '\r', '\n':
+			sc.i++
+		default:
+			return
+		}
+	}
+}
+
+func (sc *lineScanner) describe() string {
+	if sc.i >= len(sc.s) {
+		return "end of line"
+	}
+	return strconv.QuoteRune(rune(sc.s[sc.i]))
+}
+
+// value skips the value at sc.i and returns its bounds.
+func (sc *lineScanner) value() (start, end int, err error) {
+	sc.ws()
+	start = sc.i
+	if sc.i >= len(sc.s) {
+		return 0, 0, sc.errorf(sc.i, "unexpected end of line, expected a value")
+	}
+	switch c := sc.s[sc.i]; c {
+	case '"':
+		end, err = sc.skipString(sc.i)
+	case '{', '[':
+		depth := 0
+		for j := sc.i; j < len(sc.s); j++ {
+			switch sc.s[j] {
+			case '"':
+				k, err := sc.skipString(j)
+				if err != nil {
+					return 0, 0, err
+				}
+				j = k - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					end = j + 1
+					sc.i = end
+					return start, end, nil
+				}
+			}
+		}
+		return 0, 0, sc.errorf(start, "%s is not closed", strconv.QuoteRune(rune(c)))
+	case ',', ':', '}', ']':
+		return 0, 0, sc.errorf(sc.i, "unexpected %s, expected a value", sc.describe())
+	default:
+		end = sc.i
+		for end < len(sc.s) && !strings.ContainsRune(",}] \t\r\n", rune(sc.s[end])) {
+			end++
+		}
+	}
+	if err != nil {
+		return 0, 0, err
+	}
+	sc.i = end
+	return start, end, nil
+}
+
+// skipString returns the offset just past the string starting at s[i].
+func (sc *lineScanner) skipString(i int) (int, error) {
+	j := i + 1
+	for {
+		k := strings.IndexByte(sc.s[j:], '"')
+		if k < 0 {
+			return 0, sc.errorf(i, "string is not closed")
+		}
+		q := j + k
+		backslashes := 0
+		for b := q - 1; b > i && sc.s[b] == '\\'; b-- {
+			backslashes++
+		}
+		if backslashes%2 == 0 {
+			return q + 1, nil
+		}
+		j = q + 1
+	}
+}
+
+// object scans the object filling the whole line, calling member for
+// each key (decoded) with the bounds of its value.
+func (sc *lineScanner) object(member func(key string, keyAt, start, end int) error) error {
+	sc.ws()
+	if sc.i >= len(sc.s) {
+		return errors.New("empty line")
+	}
+	if sc.s[sc.i] != '{' {
+		return sc.errorf(sc.i, "a request is a JSON object, not %s", sc.describe())
+	}
+	sc.i++
+	sc.ws()
+	if sc.i < len(sc.s) && sc.s[sc.i] == '}' {
+		sc.i++
+		return sc.end()
+	}
+	for {
+		sc.ws()
+		keyAt := sc.i
+		if sc.i >= len(sc.s) || sc.s[sc.i] != '"' {
+			return sc.errorf(sc.i, "unexpected %s, expected a field name", sc.describe())
+		}
+		keyEnd, err := sc.skipString(sc.i)
+		if err != nil {
+			return err
+		}
+		key, err := decodeString(sc.s[keyAt:keyEnd], keyAt)
+		if err != nil {
+			return err
+		}
+		sc.i = keyEnd
+		sc.ws()
+		if sc.i >= len(sc.s) || sc.s[sc.i] != ':' {
+			return sc.errorf(sc.i, "unexpected %s, expected ':' after field name", sc.describe())
+		}
+		sc.i++
+		start, end, err := sc.value()
+		if err != nil {
+			return err
+		}
+		if err := member(key, keyAt, start, end); err != nil {
+			return err
+		}
+		sc.ws()
+		if sc.i < len(sc.s) && sc.s[sc.i] == ',' {
+			sc.i++
+			continue
+		}
+		if sc.i < len(sc.s) && sc.s[sc.i] == '}' {
+			sc.i++
+			return sc.end()
+		}
+		return sc.errorf(sc.i, "unexpected %s, expected ',' or '}'", sc.describe())
+	}
+}
+
+func (sc *lineScanner) end() error {
+	sc.ws()
+	if sc.i < len(sc.s) {
+		return sc.errorf(sc.i, "unexpected %s after the request object", sc.describe())
+	}
+	return nil
+}
+
+// array scans the array spanning [start, end), calling elem with the
+// bounds of each element. "null" is an empty array.
+func (sc *lineScanner) array(start, end int, field string, elem func(i, start, end int) error) error {
+	if sc.s[start:end] == "null" {
+		return nil
+	}
+	if sc.s[start] != '[' {
+		return sc.errorf(start, "%q must be an array", field)
+	}
+	saved := sc.i
+	defer func() { sc.i = saved }()
+	sc.i = start + 1
+	sc.ws()
+	if sc.s[sc.i] == ']' {
+		return nil
+	}
+	for n := 0; ; n++ {
+		es, ee, err := sc.value()
+		if err != nil {
+			return err
+		}
+		if err := elem(n, es, ee); err != nil {
+			return err
+		}
+		sc.ws()
+		switch {
+		case sc.i < end && sc.s[sc.i] == ',':
+			sc.i++
+		case sc.i == end-1 && sc.s[sc.i] == ']':
+			return nil
+		default:
+			return sc.errorf(sc.i, "unexpected %s in %q, expected ',' or ']'", sc.describe(), field)
+		}
+	}
+}
+
+// decodeString decodes a JSON string token found at offset at.
+func decodeString(raw string, at int) (string, error) {
+	body := raw[1 : len(raw)-1]
+	plain := utf8.ValidString(body)
+	for i := 0; plain && i < len(body); i++ {
+		if body[i] == '\\' || body[i] < 0x20 {
+			plain = false
+		}
+	}
+	if plain {
+		return body, nil
+	}
+	dec := jsontext.NewDecoder(raw)
 	tok, err := dec.ReadToken()
 	if err != nil {
-		return "", err
-	}
-	if tok.Kind != jsontext.String {
-		return "", fmt.Errorf("%s: %q must be a string, not %s", tok.Pos, field, tok.Kind)
+		return "", shiftError(err, at)
 	}
 	return tok.Text, nil
 }
 
-func readContext(dec *jsontext.Decoder, ctx *Context) error {
-	tok, err := dec.ReadToken()
-	if err != nil {
-		return err
+func (w *BatchWorker) readString(raw string, at int, field string) (string, error) {
+	if raw[0] != '"' {
+		return "", fmt.Errorf("1:%d: %q must be a string", at+1, field)
 	}
-	if tok.Kind == jsontext.Null {
+	return decodeString(raw, at)
+}
+
+// shiftError moves a jsontext syntax error from a value's text to the line.
+func shiftError(err error, at int) error {
+	var se *jsontext.SyntaxError
+	if errors.As(err, &se) {
+		moved := *se
+		moved.Pos.Column += at
+		moved.Pos.Offset += at
+		return &moved
+	}
+	return err
+}
+
+func (w *BatchWorker) readContext(raw string, at int, ctx *Context) error {
+	if raw == "null" {
 		return nil
 	}
+	dec := w.dec
+	dec.Reset(raw)
+	pos := func(t jsontext.Token) string { return fmt.Sprintf("1:%d", t.Pos.Column+at) }
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return shiftError(err, at)
+	}
 	if tok.Kind != jsontext.ObjectStart {
-		return fmt.Errorf("%s: \"context\" must be an object, not %s", tok.Pos, tok.Kind)
+		return fmt.Errorf("%s: \"context\" must be an object, not %s", pos(tok), tok.Kind)
 	}
 	for {
 		key, err := dec.ReadToken()
 		if err != nil {
-			return err
+			return shiftError(err, at)
 		}
 		if key.Kind == jsontext.ObjectEnd {
-			return nil
+			return shiftError(dec.Finish(), at)
 		}
 		v, err := dec.ReadToken()
 		if err != nil {
-			return err
+			return shiftError(err, at)
 		}
 		switch v.Kind {
 		case jsontext.String, jsontext.Number, jsontext.True, jsontext.False:
@@ -238,7 +453,7 @@ func readContext(dec *jsontext.Decoder, ctx *Context) error {
 			for {
 				e, err := dec.ReadToken()
 				if err != nil {
-					return err
+					return shiftError(err, at)
 				}
 				if e.Kind == jsontext.ArrayEnd {
 					break
@@ -247,30 +462,25 @@ func readContext(dec *jsontext.Decoder, ctx *Context) error {
 				case jsontext.String, jsontext.Number, jsontext.True, jsontext.False:
 					values = append(values, e.Text)
 				default:
-					return fmt.Errorf("%s: context key %q: values are strings, not %s", e.Pos, key.Text, e.Kind)
+					return fmt.Errorf("%s: context key %q: values are strings, not %s", pos(e), key.Text, e.Kind)
 				}
 			}
 			ctx.Set(key.Text, values...)
 		default:
-			return fmt.Errorf("%s: context key %q: a value is a string or a list of strings, not %s", v.Pos, key.Text, v.Kind)
+			return fmt.Errorf("%s: context key %q: a value is a string or a list of strings, not %s", pos(v), key.Text, v.Kind)
 		}
 	}
 }
 
-// readPolicy reads one policy value (or null) and compiles it. Errors in
-// the policy itself go to fail, so that the rest of the line is still
-// read; the returned error is for JSON that cannot be read at all.
-func (w *BatchWorker) readPolicy(dec *jsontext.Decoder, field string, fail func(error)) (*Policy, error) {
-	if dec.PeekKind() == jsontext.Null {
-		_, err := dec.ReadToken()
-		return nil, err
-	}
-	raw, err := dec.ReadValue()
-	if err != nil {
-		return nil, err
+// readPolicy compiles one policy value found at offset at (null gives
+// nil). Errors in the policy go to fail, so that the rest of the line is
+// still checked.
+func (w *BatchWorker) readPolicy(raw string, at int, field string, fail func(error)) *Policy {
+	if raw == "null" {
+		return nil
 	}
 	if p, ok := w.cache[raw]; ok {
-		return p, nil
+		return p
 	}
 	if len(w.cache) >= maxCachedPolicies {
 		clear(w.cache)
@@ -284,16 +494,16 @@ func (w *BatchWorker) readPolicy(dec *jsontext.Decoder, field string, fail func(
 		err = w.sub.Finish()
 	}
 	if err != nil {
-		fail(atLineColumn(err, dec.InputOffset()-len(raw)))
-		return nil, nil
+		fail(atLineColumn(err, at))
+		return nil
 	}
 	p, err := Compile(doc)
 	if err != nil {
 		fail(err)
-		return nil, nil
+		return nil
 	}
 	w.cache[src] = p
-	return p, nil
+	return p
 }
 
 // atLineColumn moves the positions of a policy's parse diagnostics from
@@ -319,56 +529,25 @@ func atLineColumn(err error, start int) error {
 	return moved
 }
 
-func (w *BatchWorker) readPolicyList(dec *jsontext.Decoder, field string, fail func(error)) ([]*Policy, error) {
-	tok, err := dec.ReadToken()
-	if err != nil {
-		return nil, err
-	}
-	if tok.Kind == jsontext.Null {
-		return nil, nil
-	}
-	if tok.Kind != jsontext.ArrayStart {
-		return nil, fmt.Errorf("%s: %q must be an array of policies, not %s", tok.Pos, field, tok.Kind)
-	}
+func (w *BatchWorker) readPolicyList(sc *lineScanner, start, end int, field string, fail func(error)) ([]*Policy, error) {
 	var out []*Policy
-	for i := 0; ; i++ {
-		if dec.PeekKind() == jsontext.ArrayEnd {
-			_, err := dec.ReadToken()
-			return out, err
-		}
-		p, err := w.readPolicy(dec, field+"["+strconv.Itoa(i)+"]", fail)
-		if err != nil {
-			return nil, err
-		}
-		if p != nil {
+	err := sc.array(start, end, field, func(i, es, ee int) error {
+		if p := w.readPolicy(sc.s[es:ee], es, field+"["+strconv.Itoa(i)+"]", fail); p != nil {
 			out = append(out, p)
 		}
-	}
+		return nil
+	})
+	return out, err
 }
 
-func (w *BatchWorker) readLevels(dec *jsontext.Decoder, field string, fail func(error)) ([][]*Policy, error) {
-	tok, err := dec.ReadToken()
-	if err != nil {
-		return nil, err
-	}
-	if tok.Kind == jsontext.Null {
-		return nil, nil
-	}
-	if tok.Kind != jsontext.ArrayStart {
-		return nil, fmt.Errorf("%s: %q must be an array of levels (arrays of policies), root first, not %s", tok.Pos, field, tok.Kind)
-	}
+func (w *BatchWorker) readLevels(sc *lineScanner, start, end int, field string, fail func(error)) ([][]*Policy, error) {
 	var out [][]*Policy
-	for i := 0; ; i++ {
-		if dec.PeekKind() == jsontext.ArrayEnd {
-			_, err := dec.ReadToken()
-			return out, err
-		}
-		level, err := w.readPolicyList(dec, field+"["+strconv.Itoa(i)+"]", fail)
-		if err != nil {
-			return nil, err
-		}
+	err := sc.array(start, end, field, func(i, es, ee int) error {
+		level, err := w.readPolicyList(sc, es, ee, field+"["+strconv.Itoa(i)+"]", fail)
 		out = append(out, level)
-	}
+		return err
+	})
+	return out, err
 }
 
 // appendJSONString appends s as a JSON string literal.

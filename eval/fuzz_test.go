@@ -88,7 +88,8 @@ func newDenyStatement(action string) *policy.Statement {
 }
 
 // FuzzBatchLine feeds arbitrary lines to the batch decoder: it never
-// panics and always answers with one JSON object line.
+// panics, accepts only valid JSON and always answers with one JSON object
+// line.
 func FuzzBatchLine(f *testing.F) {
 	f.Add(`{"id":"a","principal":"arn:aws:iam::111122223333:role/app","action":"s3:GetObject","resource":"arn:aws:s3:::b/k","context":{"k":["v"]},"identityPolicies":[{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}],"scps":[[{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}]]}`)
 	f.Add(`{"id":"b","principal":"sns.amazonaws.com","action":"sqs:SendMessage","resource":"arn:aws:sqs:us-east-1:1:q","resourcePolicy":null}`)
@@ -96,6 +97,11 @@ func FuzzBatchLine(f *testing.F) {
 	w := NewBatchWorker(false)
 	ew := NewBatchWorker(true)
 	f.Fuzz(func(t *testing.T, line string) {
+		// The scanner skips policies it has seen, but never accepts what
+		// is not JSON.
+		if _, err := w.Decode(line); err == nil && !json.Valid([]byte(line)) {
+			t.Fatalf("Decode accepted invalid JSON %q", line)
+		}
 		for _, worker := range []*BatchWorker{w, ew} {
 			out := worker.AppendLine(nil, line)
 			if len(out) == 0 || out[len(out)-1] != '\n' {
