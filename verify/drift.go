@@ -166,11 +166,10 @@ func (v *verifier) prober(s *Subject) *prober {
 	if w.region == foreignReg {
 		foreignReg = "ap-south-1"
 	}
-	root := "arn:" + w.partition + ":iam::" + w.account + ":root"
 	return &prober{
 		w: w, foreign: foreignAccount(w.account), foreignReg: foreignReg, roleARN: s.ARN,
 		session:    "arn:" + w.partition + ":sts::" + w.account + ":assumed-role/" + s.Name + "/" + sessionName,
-		delegation: doc(allowStatement(policy.NewPrincipal(policy.PrincipalAWS, root), "*", "*")),
+		delegation: v.delegation,
 	}
 }
 
@@ -228,8 +227,8 @@ func (pb *prober) principals(p *policy.Principal) []string {
 }
 
 // resources returns probe resources for an action under a Resource
-// element: "*" becomes an ARN of the action's resource type with made-up
-// ids; a pattern's wildcards are filled, once with the spec's region and
+// element: "*" becomes an ARN of each of the action's resource types
+// with made-up ids; a pattern's wildcards are filled, once with the spec's region and
 // account and once, where the region or account is a wildcard, with
 // another.
 func (pb *prober) resources(l *policy.StringList, action string) []string {
@@ -242,7 +241,7 @@ func (pb *prober) resources(l *policy.StringList, action string) []string {
 	var out []string
 	for _, p := range l.Strings() {
 		if p == "*" {
-			out = appendNew(out, pb.witness(action))
+			out = appendNew(out, pb.witnesses(action)...)
 			continue
 		}
 		for _, r := range pb.fill(p) {
@@ -252,38 +251,33 @@ func (pb *prober) resources(l *policy.StringList, action string) []string {
 	return out
 }
 
-// witness is a resource of the action's first resource type with made-up
-// ids, or "*" for an action without resource types.
-func (pb *prober) witness(action string) string {
+// witnesses are resources of each of the action's resource types with
+// made-up ids, or "*" for an action without resource types.
+func (pb *prober) witnesses(action string) []string {
 	a, err := catalog.LookupAction(action)
 	if err != nil || len(a.Resources) == 0 {
-		return "*"
+		return []string{untypedResource(action, pb.w)}
 	}
-	rt := a.Resources[0].Type
+	var out []string
 	for _, r := range a.Resources {
-		if r.Required {
-			rt = r.Type
-			break
+		vars := map[string]string{}
+		for _, name := range r.Type.Variables() {
+			switch name {
+			case "Partition":
+				vars[name] = pb.w.partition
+			case "Region":
+				vars[name] = pb.w.region
+			case "Account":
+				vars[name] = pb.w.account
+			default:
+				vars[name] = probeFill
+			}
+		}
+		if s, err := r.Type.FormatARN(vars); err == nil {
+			out = append(out, s)
 		}
 	}
-	vars := map[string]string{}
-	for _, name := range rt.Variables() {
-		switch name {
-		case "Partition":
-			vars[name] = pb.w.partition
-		case "Region":
-			vars[name] = pb.w.region
-		case "Account":
-			vars[name] = pb.w.account
-		default:
-			vars[name] = probeFill
-		}
-	}
-	s, err := rt.FormatARN(vars)
-	if err != nil {
-		return "*"
-	}
-	return s
+	return out
 }
 
 func (pb *prober) fill(p string) []string {
@@ -362,7 +356,7 @@ func probeContext(c *policy.Condition) map[string][]string {
 // alternateRole generates, for a role the spec keeps, the role agentiam
 // would generate in its place: the reference for its drift.
 func (v *verifier) alternateRole(s *Subject) *Policies {
-	if v.alternate == nil {
+	v.alternateOnce.Do(func() {
 		alt := *v.spec
 		alt.Agents = make([]*agentspec.Agent, len(v.spec.Agents))
 		for i, a := range v.spec.Agents {
@@ -375,11 +369,12 @@ func (v *verifier) alternateRole(s *Subject) *Policies {
 			}
 			alt.Agents[i] = &c
 		}
-		plan, err := rolegen.Generate(&alt)
-		if err != nil {
-			return nil
+		if plan, err := rolegen.Generate(&alt); err == nil {
+			v.alternate = plan
 		}
-		v.alternate = plan
+	})
+	if v.alternate == nil {
+		return nil
 	}
 	for _, r := range v.alternate.Roles {
 		if r.Purpose == s.Purpose && r.Agent == s.Agent && r.Gateway == s.Gateway {

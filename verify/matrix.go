@@ -43,10 +43,9 @@ func Matrices(spec *agentspec.Spec, plan *rolegen.Plan) ([]*Subject, error) {
 	if b.f.err != nil {
 		return nil, b.f.err
 	}
-	for _, s := range b.subjects {
-		if err := dropGranted(s); err != nil {
-			return nil, err
-		}
+	err := parallel(len(b.subjects), func(i int) error { return dropGranted(b.subjects[i]) })
+	if err != nil {
+		return nil, err
 	}
 	return b.subjects, nil
 }
@@ -293,7 +292,8 @@ func (b *builder) runtime(i int, a *agentspec.Agent) {
 	groupPattern := f.arn(w, "logs", "log-group", runtimeLogGroupRoot+a.Name+"-*")
 	m.need(req{why: "create and read its log groups", actions: acts("logs:CreateLogGroup", "logs:DescribeLogStreams"),
 		resource: f.arn(w, "logs", "log-group", logGroup), grant: grant(groupPattern)})
-	m.need(req{why: "find its log groups", actions: acts("logs:DescribeLogGroups"), resource: "*"})
+	m.need(req{why: "find its log groups", actions: acts("logs:DescribeLogGroups"), resource: untypedResource("logs:DescribeLogGroups", w),
+		grant: grant(f.arn(w, "logs", "log-group", "*"))})
 	m.need(req{why: "write its logs", actions: acts("logs:CreateLogStream", "logs:PutLogEvents"),
 		resource: f.arn(w, "logs", "log-stream", logGroup, logStreamExample),
 		grant:    grant(f.arn(w, "logs", "log-stream", runtimeLogGroupRoot+a.Name+"-*", "*"))})

@@ -138,3 +138,14 @@ func uniqueName(base string, taken func(string) bool) string {
 	}
 	return name
 }
+
+// untypedResource is the resource AWS authorizes an action that has no
+// resource type on: "*", except where a service uses its own ARN (it
+// shows in AccessDenied messages), as CloudWatch Logs does for
+// DescribeLogGroups.
+func untypedResource(action string, w where) string {
+	if strings.EqualFold(action, "logs:DescribeLogGroups") {
+		return "arn:" + w.partition + ":logs:" + w.region + ":" + w.account + ":log-group::log-stream:"
+	}
+	return "*"
+}

@@ -1,8 +1,12 @@
 package verify
 
 import (
+	"errors"
 	"fmt"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/agentiam/agentiam/agentspec"
 	"github.com/agentiam/agentiam/eval"
@@ -101,27 +105,59 @@ func (s *SubjectReport) Failures() int {
 
 // Verify evaluates the access matrix of every subject the spec calls for
 // against its policies: the deployed ones when opts.Deployed has them,
-// else the plan's.
+// else the plan's. Subjects are verified in parallel.
 func Verify(spec *agentspec.Spec, plan *rolegen.Plan, opts Options) (*Report, error) {
 	subjects, err := Matrices(spec, plan)
 	if err != nil {
 		return nil, err
 	}
-	v := &verifier{spec: spec, plan: plan, opts: opts, others: map[*policy.Document]*eval.Policy{}}
-	rep := &Report{}
-	for _, s := range subjects {
-		if opts.GeneratedOnly && s.Existing {
-			continue
-		}
-		sr, err := v.subject(s)
-		if err != nil {
-			return nil, err
-		}
-		rep.Subjects = append(rep.Subjects, sr)
+	if opts.GeneratedOnly {
+		subjects = slices.DeleteFunc(subjects, func(s *Subject) bool { return s.Existing })
+	}
+	v := newVerifier(spec, plan, opts, subjects)
+	// Looking deployed policies up marks them used: done here, in order.
+	deployed := make([]*Policies, len(subjects))
+	for i, s := range subjects {
+		deployed[i], _ = opts.Deployed.For(s)
+	}
+	reports := make([]*SubjectReport, len(subjects))
+	err = parallel(len(subjects), func(i int) error {
+		sr, err := v.subject(subjects[i], deployed[i])
+		reports[i] = sr
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{Subjects: reports}
+	for _, sr := range reports {
 		rep.Summary.add(sr)
 	}
 	rep.Warnings = unexpectedRoles(plan, subjects)
 	return rep, nil
+}
+
+// parallel runs f(0..n-1) on every core and returns the first error.
+func parallel(n int, f func(i int) error) error {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	var next atomic.Int64
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n || errs[w] != nil {
+					return
+				}
+				errs[w] = f(i)
+			}
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 func (s *Summary) add(sr *SubjectReport) {
@@ -163,20 +199,47 @@ func unexpectedRoles(plan *rolegen.Plan, subjects []*Subject) []string {
 }
 
 type verifier struct {
-	spec   *agentspec.Spec
-	plan   *rolegen.Plan
-	opts   Options
+	spec *agentspec.Spec
+	plan *rolegen.Plan
+	opts Options
+	// others holds the far-side policies of every check, compiled before
+	// subjects are verified in parallel; read-only afterwards.
 	others map[*policy.Document]*eval.Policy
+	// delegation is a resource policy that delegates to the spec's
+	// account, the far side of drift probes.
+	delegation *policy.Document
 	// alternate is the plan for the spec with every kept role generated,
 	// the reference for drift of kept roles; built on first use.
-	alternate *rolegen.Plan
+	alternateOnce sync.Once
+	alternate     *rolegen.Plan
 }
 
-func (v *verifier) subject(s *Subject) (*SubjectReport, error) {
+func newVerifier(spec *agentspec.Spec, plan *rolegen.Plan, opts Options, subjects []*Subject) *verifier {
+	root := "arn:" + spec.Partition + ":iam::" + spec.Account + ":root"
+	v := &verifier{spec: spec, plan: plan, opts: opts, others: map[*policy.Document]*eval.Policy{},
+		delegation: doc(allowStatement(policy.NewPrincipal(policy.PrincipalAWS, root), "*", "*"))}
+	add := func(d *policy.Document) {
+		if _, ok := v.others[d]; d != nil && !ok {
+			if p, err := eval.Compile(d); err == nil {
+				v.others[d] = p
+			}
+		}
+	}
+	add(v.delegation)
+	for _, s := range subjects {
+		for i := range s.Checks {
+			add(s.Checks[i].Other)
+		}
+	}
+	return v
+}
+
+// subject verifies one subject; dep are its deployed policies, if given.
+func (v *verifier) subject(s *Subject, dep *Policies) (*SubjectReport, error) {
 	sr := &SubjectReport{Subject: *s}
 	gen := generated(v.plan, s)
 	pols := gen
-	dep, deployed := v.opts.Deployed.For(s)
+	deployed := dep != nil
 	if deployed {
 		pols = merge(gen, dep)
 		sr.Warnings = append(sr.Warnings, dep.Warnings...)
@@ -305,8 +368,9 @@ func (cp *compiledPolicies) setFor(c *Check) *eval.Set {
 	return s
 }
 
-// other compiles the far side's policy of a check once. These documents
-// are built by the matrix and always compile.
+// other returns the far side's policy of a check, compiled in advance
+// (the map is shared by goroutines and only read). These documents are
+// built by the matrix and always compile.
 func (cp *compiledPolicies) other(d *policy.Document) *eval.Policy {
 	if d == nil {
 		return nil
@@ -314,11 +378,7 @@ func (cp *compiledPolicies) other(d *policy.Document) *eval.Policy {
 	if p, ok := cp.others[d]; ok {
 		return p
 	}
-	p, err := eval.Compile(d)
-	if err != nil {
-		return nil
-	}
-	cp.others[d] = p
+	p, _ := eval.Compile(d)
 	return p
 }
 
@@ -338,7 +398,7 @@ func grantPolicies(s *Subject) *compiledPolicies {
 			res.Add(st)
 		}
 	}
-	cp := &compiledPolicies{others: map[*policy.Document]*eval.Policy{}}
+	cp := &compiledPolicies{}
 	if len(identity.Statements) > 0 {
 		if p, err := eval.Compile(identity); err == nil {
 			cp.identity = []*eval.Policy{p}

@@ -184,13 +184,16 @@ func ParseAuthorizationDetails(filename string, src []byte) (*Deployed, error) {
 	if ad.RoleDetailList == nil {
 		return nil, fmt.Errorf("%w: %s has no RoleDetailList: expected the JSON of `aws iam get-account-authorization-details` (run it with --filter Role LocalManagedPolicy AWSManagedPolicy)", ErrInput, filename)
 	}
+	parse := func(source string, raw json.RawMessage) (*policy.Document, error) {
+		return parseDocument(source, raw, src)
+	}
 	managed := map[string]*policy.Document{}
 	for _, p := range ad.Policies {
 		for _, v := range p.PolicyVersionList {
 			if !v.IsDefaultVersion {
 				continue
 			}
-			d, err := parseDocument(fmt.Sprintf("%s: managed policy %s %s", filename, p.PolicyName, v.VersionId), v.Document)
+			d, err := parse(fmt.Sprintf("%s: managed policy %s %s", filename, p.PolicyName, v.VersionId), v.Document)
 			if err != nil {
 				return nil, err
 			}
@@ -205,14 +208,14 @@ func ParseAuthorizationDetails(filename string, src []byte) (*Deployed, error) {
 		p := d.entry(r.Arn, filename)
 		p.IdentityGiven = true
 		if len(r.AssumeRolePolicyDocument) > 0 {
-			t, err := parseDocument(fmt.Sprintf("%s: role %s trust policy", filename, r.RoleName), r.AssumeRolePolicyDocument)
+			t, err := parse(fmt.Sprintf("%s: role %s trust policy", filename, r.RoleName), r.AssumeRolePolicyDocument)
 			if err != nil {
 				return nil, err
 			}
 			p.Trust = t
 		}
 		for _, ip := range r.RolePolicyList {
-			doc, err := parseDocument(fmt.Sprintf("%s: role %s inline policy %s", filename, r.RoleName, ip.PolicyName), ip.PolicyDocument)
+			doc, err := parse(fmt.Sprintf("%s: role %s inline policy %s", filename, r.RoleName, ip.PolicyName), ip.PolicyDocument)
 			if err != nil {
 				return nil, err
 			}
@@ -239,30 +242,55 @@ func ParseAuthorizationDetails(filename string, src []byte) (*Deployed, error) {
 }
 
 // parseDocument reads a policy document given as a JSON object or as a
-// (URL-encoded) JSON string.
-func parseDocument(source string, raw json.RawMessage) (*policy.Document, error) {
+// (URL-encoded) JSON string. An object keeps its positions in file (the
+// document is found in it and padded to its place); a string's document
+// has no positions that mean anything in the file, so they are dropped.
+func parseDocument(source string, raw json.RawMessage, file []byte) (*policy.Document, error) {
 	text := bytes.TrimSpace(raw)
-	if len(text) > 0 && text[0] == '"' {
-		var s string
-		if err := json.Unmarshal(text, &s); err != nil {
-			return nil, fmt.Errorf("%w: %s: %v", ErrInput, source, err)
+	if len(text) == 0 || text[0] != '"' {
+		d, err := policy.Parse(source, placed(text, file))
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrInput, err)
 		}
-		s = strings.TrimSpace(s)
-		if !strings.HasPrefix(s, "{") {
-			// IAM URL-encodes documents (RFC 3986, so '+' is a plus sign).
-			u, err := url.PathUnescape(s)
-			if err != nil {
-				return nil, fmt.Errorf("%w: %s: the document is neither JSON nor URL-encoded JSON: %v", ErrInput, source, err)
-			}
-			s = u
-		}
-		text = []byte(s)
+		return d, nil
 	}
-	d, err := policy.Parse(source, text)
+	var s string
+	if err := json.Unmarshal(text, &s); err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrInput, source, err)
+	}
+	s = strings.TrimSpace(s)
+	if !strings.HasPrefix(s, "{") {
+		// IAM URL-encodes documents (RFC 3986, so '+' is a plus sign).
+		u, err := url.PathUnescape(s)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s: the document is neither JSON nor URL-encoded JSON: %v", ErrInput, source, err)
+		}
+		s = u
+	}
+	d, err := policy.Parse(source+" (decoded)", []byte(s))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInput, err)
 	}
+	for _, st := range d.Statements {
+		st.Pos = policy.Pos{}
+	}
 	return d, nil
+}
+
+// placed returns text preceded by the whitespace that puts it at the
+// line and column where it occurs in file, so that parse positions are
+// positions in file. JSON ignores the padding.
+func placed(text, file []byte) []byte {
+	i := bytes.Index(file, text)
+	if i < 0 {
+		return text
+	}
+	line := bytes.Count(file[:i], []byte("\n"))
+	col := i - (bytes.LastIndexByte(file[:i], '\n') + 1)
+	out := make([]byte, 0, line+col+len(text))
+	out = append(out, bytes.Repeat([]byte("\n"), line)...)
+	out = append(out, bytes.Repeat([]byte(" "), col)...)
+	return append(out, text...)
 }
 
 // ParsePolicy reads one policy document file, for --policy and the like.

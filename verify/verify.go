@@ -90,7 +90,7 @@ type Check struct {
 	ResourceAccount string              `json:"resourceAccount,omitempty"`
 	Context         map[string][]string `json:"context,omitempty"`
 	// Grant is set on required checks.
-	Grant *Grant `json:"grant,omitempty"`
+	Grant *Grant `json:"-"`
 	// Other is the policy on the other side of the request, which the
 	// subject does not control: the resource policy an identity request
 	// meets (a KMS key policy that delegates to the account, a bucket in

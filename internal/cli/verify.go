@@ -2,7 +2,6 @@ package cli
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -75,29 +74,30 @@ input.`,
   agentiam verify --policy MyAgentRole=policy.json --trust MyAgentRole=trust.json
   agentiam verify --format json > verify.json                # for CI`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return runVerify(e, cmd, f)
+		RunE: func(*cobra.Command, []string) error {
+			return runVerify(e, f)
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&f.file, "file", "f", agentspec.DefaultFile, "spec file")
+	fl.StringVarP(&f.file, "file", "f", agentspec.DefaultFile, "spec to read (- for standard input)")
 	fl.StringVar(&f.fromToolkit, "from-toolkit", "", "read the starter toolkit's .bedrock_agentcore.yaml instead of a spec")
 	fl.StringVar(&f.authDetails, "authorization-details", "", "JSON of `aws iam get-account-authorization-details`: verify the deployed roles")
 	fl.StringArrayVar(&f.policies, "policy", nil, "NAME=FILE: an identity policy of role (or caller policy) NAME, replacing the generated ones (repeatable)")
 	fl.StringArrayVar(&f.trusts, "trust", nil, "NAME=FILE: the trust policy of role NAME, or the resource policy of function ARN NAME (repeatable)")
 	fl.StringArrayVar(&f.boundaries, "boundary", nil, "NAME=FILE: the permissions boundary of role NAME (repeatable)")
-	fl.StringVar(&f.format, "format", "text", "output format: text or json")
+	fl.StringVar(&f.format, "format", "text", "output format: text, or json (compact; one document with every request)")
 	fl.BoolVar(&f.explain, "explain", false, "show the evaluator's full trace of every failure (json: of every request)")
 	fl.BoolVar(&f.summary, "summary", false, "one line per role instead of its table (failures are still detailed)")
+	cmd.MarkFlagsMutuallyExclusive("file", "from-toolkit")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
-func runVerify(e *env, cmd *cobra.Command, f verifyFlags) error {
+func runVerify(e *env, f verifyFlags) error {
 	if f.format != "text" && f.format != "json" {
 		return usageError(fmt.Errorf("--format must be text or json, not %q", f.format))
 	}
-	spec, err := verifyLoadSpec(cmd, f.file, f.fromToolkit)
+	spec, err := loadSpec(e, generateFlags{file: f.file, fromToolkit: f.fromToolkit})
 	if err != nil {
 		return err
 	}
@@ -127,36 +127,6 @@ func runVerify(e *env, cmd *cobra.Command, f verifyFlags) error {
 		return withCode(ExitFindings, nil)
 	}
 	return nil
-}
-
-// verifyLoadSpec reads the spec, or imports a toolkit configuration.
-func verifyLoadSpec(cmd *cobra.Command, file, toolkit string) (*agentspec.Spec, error) {
-	if toolkit != "" {
-		if cmd.Flags().Changed("file") {
-			return nil, usageError(errors.New("give either -f or --from-toolkit, not both"))
-		}
-		src, err := os.ReadFile(toolkit)
-		if err != nil {
-			return nil, usageError(err)
-		}
-		_, spec, err := agentspec.ImportToolkit(toolkit, src)
-		if err != nil {
-			return nil, usageError(err)
-		}
-		return spec, nil
-	}
-	src, err := os.ReadFile(file)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) && !cmd.Flags().Changed("file") {
-			return nil, usageError(fmt.Errorf("no %s in the current directory: give -f FILE, --from-toolkit FILE, or write one with `agentiam init`", agentspec.DefaultFile))
-		}
-		return nil, usageError(err)
-	}
-	spec, err := agentspec.Parse(file, src)
-	if err != nil {
-		return nil, usageError(err)
-	}
-	return spec, nil
 }
 
 // verifyDeployed reads --authorization-details and the NAME=FILE flags.
@@ -216,8 +186,9 @@ func writeVerifyJSON(w io.Writer, rep *verify.Report) error {
 		Passed bool `json:"passed"`
 		*verify.Report
 	}{rep.Passed(), rep}
+	// Compact: a fleet's report runs to megabytes, and indenting them
+	// costs more than verifying; jq prints it for people.
 	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(out)
 }
