@@ -1,0 +1,48 @@
+package cli
+
+import (
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/agentiam/agentiam/agentspec"
+	"github.com/agentiam/agentiam/policy"
+	"github.com/agentiam/agentiam/rolegen"
+)
+
+// TestGenerationGate: the plan generate is about to write passes the
+// verification, and a plan broken on purpose is refused with the failing
+// requests named.
+func TestGenerationGate(t *testing.T) {
+	src, err := os.ReadFile("../../examples/agentiam.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := agentspec.Parse("agentiam.yaml", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := rolegen.Generate(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := verifyPlan(plan); err != nil {
+		t.Fatalf("the generated plan fails the gate: %v", err)
+	}
+	for _, r := range plan.Roles {
+		if r.Agent == "support_bot" && r.Purpose == rolegen.PurposeRuntime {
+			d := r.InlinePolicies[0].Document
+			d.Statements = slices.DeleteFunc(d.Statements, func(st *policy.Statement) bool { return st.Sid.Value == "PullAgentImage" })
+		}
+	}
+	err = verifyPlan(plan)
+	if err == nil {
+		t.Fatal("the gate accepts a runtime role that cannot pull its image")
+	}
+	for _, want := range []string{"2 failures", "required request denied: ecr:BatchGetImage on arn:aws:ecr:us-west-2:123456789012:repository/bedrock-agentcore-support_bot (pull its image)", "agentiam verify"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("gate error %q does not say %q", err, want)
+		}
+	}
+}
