@@ -608,7 +608,7 @@ func (l *loader) model(a *Agent, p positioned) (Model, bool) {
 		return Model{}, false
 	}
 	if m.Kind == InferenceProfile && regionRE.MatchString(a.Region) && !geographyServes(m.Geography, a.Region, a.Partition) {
-		l.errorAt(p.pos, CodeUnknownModel, "inference profile %q cannot be called from %s: %s profiles serve %s", p.value, a.Region, m.Geography, strings.Join(geographies[m.Geography], ", "))
+		l.errorAt(p.pos, CodeUnknownModel, "inference profile %q cannot be called from %s: %s profiles serve %s", p.value, a.Region, m.Geography, strings.Join(DestinationRegions(m.Geography), ", "))
 		return Model{}, false
 	}
 	return m, true

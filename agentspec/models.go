@@ -1,126 +1,20 @@
 package agentspec
 
-import (
-	"slices"
-	"strings"
-)
-
-// foundationModels are the Amazon Bedrock foundation model ids agentiam
-// recognises (Bedrock user guide, "Supported foundation models", checked
-// 2025-12). A model that is newer than this table can still be used by
-// writing its ARN, arn:aws:bedrock:REGION::foundation-model/ID, which is
-// validated against the catalog instead. Sorted.
-var foundationModels = []string{
-	"ai21.jamba-1-5-large-v1:0",
-	"ai21.jamba-1-5-mini-v1:0",
-	"amazon.nova-2-lite-v1:0",
-	"amazon.nova-canvas-v1:0",
-	"amazon.nova-lite-v1:0",
-	"amazon.nova-micro-v1:0",
-	"amazon.nova-premier-v1:0",
-	"amazon.nova-pro-v1:0",
-	"amazon.nova-reel-v1:0",
-	"amazon.nova-reel-v1:1",
-	"amazon.nova-sonic-v1:0",
-	"amazon.rerank-v1:0",
-	"amazon.titan-embed-image-v1",
-	"amazon.titan-embed-text-v1",
-	"amazon.titan-embed-text-v2:0",
-	"amazon.titan-image-generator-v2:0",
-	"amazon.titan-text-express-v1",
-	"amazon.titan-text-lite-v1",
-	"amazon.titan-text-premier-v1:0",
-	"anthropic.claude-3-5-haiku-20241022-v1:0",
-	"anthropic.claude-3-5-sonnet-20240620-v1:0",
-	"anthropic.claude-3-5-sonnet-20241022-v2:0",
-	"anthropic.claude-3-7-sonnet-20250219-v1:0",
-	"anthropic.claude-3-haiku-20240307-v1:0",
-	"anthropic.claude-3-opus-20240229-v1:0",
-	"anthropic.claude-3-sonnet-20240229-v1:0",
-	"anthropic.claude-haiku-4-5-20251001-v1:0",
-	"anthropic.claude-instant-v1",
-	"anthropic.claude-opus-4-1-20250805-v1:0",
-	"anthropic.claude-opus-4-20250514-v1:0",
-	"anthropic.claude-opus-4-5-20251101-v1:0",
-	"anthropic.claude-sonnet-4-20250514-v1:0",
-	"anthropic.claude-sonnet-4-5-20250929-v1:0",
-	"anthropic.claude-v2",
-	"anthropic.claude-v2:1",
-	"cohere.command-r-plus-v1:0",
-	"cohere.command-r-v1:0",
-	"cohere.embed-english-v3",
-	"cohere.embed-multilingual-v3",
-	"cohere.embed-v4:0",
-	"cohere.rerank-v3-5:0",
-	"deepseek.r1-v1:0",
-	"deepseek.v3-v1:0",
-	"meta.llama3-1-405b-instruct-v1:0",
-	"meta.llama3-1-70b-instruct-v1:0",
-	"meta.llama3-1-8b-instruct-v1:0",
-	"meta.llama3-2-11b-instruct-v1:0",
-	"meta.llama3-2-1b-instruct-v1:0",
-	"meta.llama3-2-3b-instruct-v1:0",
-	"meta.llama3-2-90b-instruct-v1:0",
-	"meta.llama3-3-70b-instruct-v1:0",
-	"meta.llama3-70b-instruct-v1:0",
-	"meta.llama3-8b-instruct-v1:0",
-	"meta.llama4-maverick-17b-instruct-v1:0",
-	"meta.llama4-scout-17b-instruct-v1:0",
-	"mistral.mistral-7b-instruct-v0:2",
-	"mistral.mistral-large-2402-v1:0",
-	"mistral.mistral-large-2407-v1:0",
-	"mistral.mistral-small-2402-v1:0",
-	"mistral.mixtral-8x7b-instruct-v0:1",
-	"mistral.pixtral-large-2502-v1:0",
-	"openai.gpt-oss-120b-1:0",
-	"openai.gpt-oss-20b-1:0",
-	"qwen.qwen3-235b-a22b-2507-v1:0",
-	"qwen.qwen3-32b-v1:0",
-	"qwen.qwen3-coder-30b-a3b-v1:0",
-	"qwen.qwen3-coder-480b-a35b-v1:0",
-	"stability.sd3-5-large-v1:0",
-	"stability.stable-image-core-v1:1",
-	"stability.stable-image-ultra-v1:1",
-	"twelvelabs.marengo-embed-2-7-v1:0",
-	"twelvelabs.pegasus-1-2-v1:0",
-	"writer.palmyra-x4-v1:0",
-	"writer.palmyra-x5-v1:0",
-}
+import "github.com/agentiam/agentiam/internal/bedrockmodels"
 
 // GlobalGeography is the prefix of global cross-region inference
 // profiles, which may route to any commercial region.
-const GlobalGeography = "global"
-
-// geographies maps the prefix of a system-defined cross-region inference
-// profile id to the regions it may route requests to, which are also the
-// regions it can be called from (Bedrock user guide, "Supported Regions
-// and models for inference profiles", checked 2025-12). Each list is the
-// union over that geography's profiles: rolegen confines the grants on
-// these regions with bedrock:InferenceProfileArn, so a region a given
-// model does not use grants nothing reachable. Global profiles are handled
-// separately: they route anywhere and use region-less model ARNs.
-var geographies = map[string][]string{
-	"apac":   {"ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4"},
-	"au":     {"ap-southeast-2", "ap-southeast-4"},
-	"ca":     {"ca-central-1", "ca-west-1"},
-	"eu":     {"eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3"},
-	"jp":     {"ap-northeast-1", "ap-northeast-3"},
-	"us":     {"us-east-1", "us-east-2", "us-west-1", "us-west-2"},
-	"us-gov": {"us-gov-east-1", "us-gov-west-1"},
-}
+const GlobalGeography = bedrockmodels.GlobalGeography
 
 // DestinationRegions returns the regions a cross-region inference profile
 // of the geography may route to, sorted; nil for global and unknown
 // geographies.
 func DestinationRegions(geography string) []string {
-	return slices.Clone(geographies[geography])
+	return bedrockmodels.DestinationRegions(geography)
 }
 
 // KnownFoundationModel reports whether id is in the model table.
-func KnownFoundationModel(id string) bool {
-	_, ok := slices.BinarySearch(foundationModels, id)
-	return ok
-}
+func KnownFoundationModel(id string) bool { return bedrockmodels.KnownFoundationModel(id) }
 
 // classifyModelID sorts a non-ARN model id into a foundation model or an
 // inference profile. It returns a suggestion when the id is unknown.
@@ -128,7 +22,7 @@ func classifyModelID(id string) (Model, string, bool) {
 	if KnownFoundationModel(id) {
 		return Model{ID: id, Kind: FoundationModel, BaseID: id}, "", true
 	}
-	if geo, base, ok := strings.Cut(id, "."); ok && (geo == GlobalGeography || geographies[geo] != nil) && KnownFoundationModel(base) {
+	if geo, base, ok := bedrockmodels.SplitProfileID(id); ok && KnownFoundationModel(base) {
 		return Model{ID: id, Kind: InferenceProfile, BaseID: base, Geography: geo}, "", true
 	}
 	return Model{}, suggestModel(id), false
@@ -138,19 +32,13 @@ func classifyModelID(id string) (Model, string, bool) {
 // id has one) closest to an unknown one.
 func suggestModel(id string) string {
 	prefix, base := "", id
-	if geo, rest, ok := strings.Cut(id, "."); ok && (geo == GlobalGeography || geographies[geo] != nil) {
+	if geo, rest, ok := bedrockmodels.SplitProfileID(id); ok {
 		prefix, base = geo+".", rest
 	}
-	best, bestDist := "", -1
-	for _, m := range foundationModels {
-		if d := editDistance(base, m); bestDist < 0 || d < bestDist {
-			best, bestDist = m, d
-		}
+	if m, ok := bedrockmodels.SuggestFoundationModel(base); ok {
+		return prefix + m
 	}
-	if bestDist < 0 || bestDist > max(3, len(base)/4) {
-		return ""
-	}
-	return prefix + best
+	return ""
 }
 
 // geographyServes reports whether a profile of the geography can be
@@ -159,5 +47,5 @@ func geographyServes(geo, region, partition string) bool {
 	if geo == GlobalGeography {
 		return partition == "aws"
 	}
-	return slices.Contains(geographies[geo], region)
+	return bedrockmodels.RoutesTo(geo, region)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/agentiam/agentiam/diag"
+	"github.com/agentiam/agentiam/internal/suggest"
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
@@ -436,44 +437,9 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// closest returns the candidate nearest to s by edit distance, if it is
-// close enough to be a plausible typo.
+// closest returns the candidate nearest to s, if it is close enough to
+// be a plausible typo: the names in a spec are short, so two edits are
+// always allowed.
 func closest(s string, candidates []string) (string, bool) {
-	best, bestDist := "", -1
-	for _, c := range candidates {
-		d := editDistance(strings.ToLower(s), strings.ToLower(c))
-		if bestDist < 0 || d < bestDist {
-			best, bestDist = c, d
-		}
-	}
-	limit := max(2, len(s)/3)
-	if bestDist < 0 || bestDist > limit {
-		return "", false
-	}
-	return best, true
-}
-
-// editDistance is the Levenshtein distance between a and b in bytes.
-func editDistance(a, b string) int {
-	if len(a) > 256 || len(b) > 256 {
-		// Long inputs are never typos of our short names; keep this cheap.
-		return max(len(a), len(b))
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return suggest.Within(candidates, s, max(2, len(s)/3))
 }

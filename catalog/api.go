@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/agentiam/agentiam/arn"
+	"github.com/agentiam/agentiam/internal/suggest"
 )
 
 // ErrUnknownService and ErrUnknownAction are wrapped by lookup errors.
@@ -222,15 +223,9 @@ func SuggestAction(full string) (string, bool) {
 	if !ok || name == "" {
 		return "", false
 	}
-	s, ok := Lookup(prefix)
+	s, ok := serviceOrNearest(prefix)
 	if !ok {
-		p, ok := SuggestService(prefix)
-		if !ok {
-			return "", false
-		}
-		if s, ok = Lookup(p); !ok {
-			return "", false
-		}
+		return "", false
 	}
 	if a, ok := s.Action(name); ok {
 		return a.FullName(), true
@@ -238,7 +233,7 @@ func SuggestAction(full string) (string, bool) {
 	if known, ok := knownMistakes[strings.ToLower(s.Prefix+":"+name)]; ok {
 		return known, true
 	}
-	i := closest(len(s.Actions), func(i int) string { return s.Actions[i].Name }, name)
+	i := closest(len(s.Actions), func(i int) string { return s.Actions[i].Name }, name, suggest.Tolerance(name))
 	if i < 0 {
 		return "", false
 	}
@@ -258,17 +253,67 @@ var knownMistakes = map[string]string{
 	"bedrock-agentcore:createtokenvault":  "bedrock-agentcore:GetTokenVault",
 }
 
+// serviceOrNearest returns the service prefix names, or else the one
+// whose prefix is nearest to it.
+func serviceOrNearest(prefix string) (*Service, bool) {
+	if s, ok := Lookup(prefix); ok {
+		return s, true
+	}
+	p, ok := SuggestService(prefix)
+	if !ok {
+		return nil, false
+	}
+	return Lookup(p)
+}
+
 // SuggestService returns the closest known prefix to an unknown one.
 func SuggestService(prefix string) (string, bool) {
 	if prefix == "" {
 		return "", false
 	}
 	ps := loadIndex().prefixes
-	i := closest(len(ps), func(i int) string { return ps[i] }, prefix)
+	i := closest(len(ps), func(i int) string { return ps[i] }, prefix, suggest.Tolerance(prefix))
 	if i < 0 {
 		return "", false
 	}
 	return ps[i], true
+}
+
+// SuggestConditionKey returns the condition key most likely meant by an
+// unknown one ("aws:SoruceArn" -> "aws:SourceArn"). An aws: key is
+// compared with the global keys; any other with the keys of the service
+// its prefix names (a misspelt prefix corrected first) and the global
+// keys. Tag keys keep the user's tag ("aws:PrincipleTag/team" ->
+// "aws:PrincipalTag/team"). As with actions, keys that start with the
+// name come first, then keys that contain it, then the nearest by edit
+// distance, with a tolerance set by the part after the prefix.
+func SuggestConditionKey(key string) (string, bool) {
+	prefix, name, ok := strings.Cut(key, ":")
+	if !ok || prefix == "" || name == "" {
+		return "", false
+	}
+	idx := loadIndex()
+	keys := idx.globals
+	if !strings.EqualFold(prefix, "aws") {
+		s, ok := serviceOrNearest(prefix)
+		if !ok {
+			return "", false
+		}
+		key = s.Prefix + ":" + name
+		keys = slices.Concat(s.ConditionKeys, idx.globals)
+	}
+	_, tag, _ := strings.Cut(name, "/")
+	text := func(i int) string {
+		if k := keys[i]; tag != "" && len(k.parts) == 2 && k.parts[1] == "" {
+			return k.parts[0] + tag
+		}
+		return keys[i].Key
+	}
+	i := closest(len(keys), text, key, suggest.Tolerance(name))
+	if i < 0 {
+		return "", false
+	}
+	return text(i), true
 }
 
 // GlobalConditionKey returns an aws:* global condition key (case-insensitive),

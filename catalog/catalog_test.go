@@ -439,6 +439,30 @@ func TestSuggestService(t *testing.T) {
 	}
 }
 
+func TestSuggestConditionKey(t *testing.T) {
+	for _, c := range []struct {
+		key, want string
+	}{
+		{"aws:SoruceArn", "aws:SourceArn"},
+		{"AWS:sourcearn", "aws:SourceArn"},
+		{"aws:ResourceAcount", "aws:ResourceAccount"},
+		{"aws:PrincipalOrg", "aws:PrincipalOrgID"},
+		{"aws:PrincipleTag/team", "aws:PrincipalTag/team"},
+		{"bedrock:InferenceProfilArn", "bedrock:InferenceProfileArn"},
+		{"bedrok:ModelArn", "bedrock:ModelArn"},
+		{"bedrock-agentcore:sesionId", "bedrock-agentcore:sessionId"},
+	} {
+		if got, ok := SuggestConditionKey(c.key); !ok || got != c.want {
+			t.Errorf("SuggestConditionKey(%q) = %q, %v; want %q", c.key, got, ok, c.want)
+		}
+	}
+	for _, key := range []string{"aws:Zzzzzzzzzzzz", "nosuchservicexyz:Key", "aws", "aws:", ":SourceArn", ""} {
+		if got, ok := SuggestConditionKey(key); ok {
+			t.Errorf("SuggestConditionKey(%q) = %q, want none", key, got)
+		}
+	}
+}
+
 func classified(arn string) []string {
 	var out []string
 	for _, rt := range ClassifyARN(arn) {

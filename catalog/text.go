@@ -1,6 +1,10 @@
 package catalog
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/agentiam/agentiam/internal/suggest"
+)
 
 func lowerByte(c byte) byte {
 	if 'A' <= c && c <= 'Z' {
@@ -56,10 +60,9 @@ func indexFold(s, sub string) int {
 
 // closest picks the candidate (of n, by index) a user most likely meant
 // by name: the shortest that starts with name, else the shortest that
-// contains it, else the one at the smallest edit distance if that is
-// within about a quarter of name's length. It returns -1 when none fits.
-// Ties go to the lower index, so results are deterministic.
-func closest(n int, candidate func(int) string, name string) int {
+// contains it, else the nearest within maxDist edits. It returns -1 when
+// none fits. Ties go to the lower index, so results are deterministic.
+func closest(n int, candidate func(int) string, name string, maxDist int) int {
 	best, bestLen := -1, 0
 	for _, match := range []func(string) bool{
 		func(c string) bool { return hasPrefixFold(c, name) },
@@ -74,54 +77,5 @@ func closest(n int, candidate func(int) string, name string) int {
 			return best
 		}
 	}
-	limit := max(1, (len(name)+2)/4)
-	bestDist := limit + 1
-	var rows [3][]int
-	for i := range n {
-		if d := editDistance(candidate(i), name, bestDist, &rows); d < bestDist {
-			best, bestDist = i, d
-		}
-	}
-	return best
-}
-
-// editDistance is the optimal-string-alignment distance between a and b
-// ignoring ASCII case (insertions, deletions, substitutions and adjacent
-// transpositions each cost 1). It returns early with a value >= bound once
-// the distance is known to reach bound.
-func editDistance(a, b string, bound int, rows *[3][]int) int {
-	if d := len(a) - len(b); d >= bound || -d >= bound {
-		return bound
-	}
-	for i := range rows {
-		if cap(rows[i]) < len(b)+1 {
-			rows[i] = make([]int, len(b)+1)
-		}
-		rows[i] = rows[i][:len(b)+1]
-	}
-	prev2, prev, cur := rows[0], rows[1], rows[2]
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		rowMin := i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if lowerByte(a[i-1]) == lowerByte(b[j-1]) {
-				cost = 0
-			}
-			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && lowerByte(a[i-1]) == lowerByte(b[j-2]) && lowerByte(a[i-2]) == lowerByte(b[j-1]) {
-				v = min(v, prev2[j-2]+1)
-			}
-			cur[j] = v
-			rowMin = min(rowMin, v)
-		}
-		if rowMin >= bound {
-			return bound
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(b)]
+	return suggest.Index(n, candidate, name, maxDist)
 }

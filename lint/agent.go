@@ -6,40 +6,12 @@ import (
 
 	"github.com/agentiam/agentiam/arn"
 	"github.com/agentiam/agentiam/catalog"
+	"github.com/agentiam/agentiam/internal/bedrockmodels"
 	"github.com/agentiam/agentiam/policy"
 )
 
 // invokeActions invoke a model or an inference profile.
 var invokeActions = []string{"bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"}
-
-// profileDestinations lists, per geography prefix of a system-defined
-// cross-region inference profile ("us." in us.anthropic.claude-...), the
-// regions it may route a request to. An invocation through a profile is
-// authorized against the profile ARN and against the foundation-model
-// ARN in the destination region. "*" (global profiles) means any
-// commercial region, which only a region wildcard covers. The lists are
-// the documented minimum; a profile may gain regions, which is why a
-// region wildcard is the robust grant.
-var profileDestinations = map[string][]string{
-	"us":     {"us-east-1", "us-east-2", "us-west-2"},
-	"us-gov": {"us-gov-east-1", "us-gov-west-1"},
-	"eu":     {"eu-central-1", "eu-north-1", "eu-west-1", "eu-west-3"},
-	"apac":   {"ap-northeast-1", "ap-northeast-2", "ap-south-1", "ap-southeast-1", "ap-southeast-2"},
-	"jp":     {"ap-northeast-1", "ap-northeast-3"},
-	"au":     {"ap-southeast-2", "ap-southeast-4"},
-	"global": {"*"},
-}
-
-// profileGeography splits a profile id such as "us.anthropic.claude-3-5-haiku-20241022-v1:0"
-// into its geography and model id.
-func profileGeography(id string) (geo, model string, ok bool) {
-	geo, model, ok = strings.Cut(id, ".")
-	if !ok {
-		return "", "", false
-	}
-	_, known := profileDestinations[geo]
-	return geo, model, known
-}
 
 // invokeGrant is one resource of an Allow statement that grants model invocation.
 type invokeGrant struct {
@@ -94,7 +66,7 @@ func checkInferenceProfiles(c *checker) {
 			anyProfile = true
 			c.checkProfileModels(g, a, id, grants)
 		case "foundation-model":
-			if _, model, ok := profileGeography(id); ok {
+			if _, model, ok := bedrockmodels.SplitProfileID(id); ok {
 				c.report(CodeProfileMissingProfileARN, g.st, g.v.Pos, "", "%s is an inference profile id, not a model id, so this foundation-model ARN matches nothing; grant the profile ARN arn:%s:bedrock:REGION:ACCOUNT:inference-profile/%s and the model ARN arn:%s:bedrock:*::foundation-model/%s",
 					id, a.Partition, id, a.Partition, model)
 			}
@@ -136,12 +108,18 @@ func (c *checker) checkProfileModels(g invokeGrant, a arn.ARN, id string, grants
 		c.report(CodeProfileMissingModel, g.st, g.v.Pos, "", "inference profiles are granted, but no foundation-model ARN is, and a profile invocation is also authorized against the foundation model in the destination region; add arn:%s:bedrock:*::foundation-model/MODEL", a.Partition)
 		return
 	}
-	geo, model, ok := profileGeography(id)
+	geo, model, ok := bedrockmodels.SplitProfileID(id)
 	if !ok || hasWildcard(model) {
 		return
 	}
+	// A global profile routes to any commercial region, which only a
+	// region wildcard covers.
+	destinations := []string{"*"}
+	if geo != bedrockmodels.GlobalGeography {
+		destinations = bedrockmodels.DestinationRegions(geo)
+	}
 	var missing []string
-	for _, region := range profileDestinations[geo] {
+	for _, region := range destinations {
 		candidate := fmt.Sprintf("arn:%s:bedrock:%s::foundation-model/%s", a.Partition, region, model)
 		covered := false
 		for _, other := range grants {
@@ -162,7 +140,7 @@ func (c *checker) checkProfileModels(g invokeGrant, a arn.ARN, id string, grants
 		where = "any region"
 	}
 	sugg := fmt.Sprintf("arn:%s:bedrock:*::foundation-model/%s", a.Partition, model)
-	c.report(CodeProfileMissingModel, g.st, g.v.Pos, sugg, "the cross-region inference profile %s routes requests to %s, where the call is also authorized against the foundation model %s, which this policy does not grant there", id, where, model)
+	c.report(CodeProfileMissingModel, g.st, g.v.Pos, sugg, "the cross-region inference profile %s may route requests to %s, where the call is also authorized against the foundation model %s, which this policy does not grant there", id, where, model)
 }
 
 func foundationModelType() *catalog.ResourceType {

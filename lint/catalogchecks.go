@@ -10,6 +10,7 @@ import (
 
 	"github.com/agentiam/agentiam/arn"
 	"github.com/agentiam/agentiam/catalog"
+	"github.com/agentiam/agentiam/internal/suggest"
 	"github.com/agentiam/agentiam/policy"
 )
 
@@ -135,24 +136,23 @@ func (c *checker) checkConditionKey(st *policy.Statement, k policy.ConditionKey)
 		c.report(CodeUnknownConditionKey, st, k.Name.Pos, "", "%q is not a condition key; keys are written prefix:Name, such as aws:SourceArn", name)
 		return nil
 	}
+	sugg, _ := catalog.SuggestConditionKey(name)
 	if strings.EqualFold(prefix, "aws") {
-		c.report(CodeUnknownConditionKey, st, k.Name.Pos, "", "%s is not an AWS global condition key", name)
+		c.report(CodeUnknownConditionKey, st, k.Name.Pos, sugg, "%s is not an AWS global condition key", name)
 		return nil
 	}
 	svc, ok := catalog.Lookup(prefix)
 	if !ok {
-		sugg := ""
-		if p, ok := catalog.SuggestService(prefix); ok {
-			sugg = p + ":" + rest
+		if sugg == "" {
+			// The key is unknown in the nearest service too: fix the prefix alone.
+			if p, ok := catalog.SuggestService(prefix); ok {
+				sugg = p + ":" + rest
+			}
 		}
 		c.report(CodeUnknownConditionKey, st, k.Name.Pos, sugg, "%q is not an AWS service prefix, so %s is not a condition key", prefix, name)
 		return nil
 	}
-	names := make([]string, len(svc.ConditionKeys))
-	for i, ck := range svc.ConditionKeys {
-		names[i] = ck.Key
-	}
-	c.report(CodeUnknownConditionKey, st, k.Name.Pos, closest(name, names, 3), "%s is not a condition key of %s", name, svc.Name)
+	c.report(CodeUnknownConditionKey, st, k.Name.Pos, sugg, "%s is not a condition key of %s", name, svc.Name)
 	return nil
 }
 
@@ -425,7 +425,8 @@ func (c *checker) suggestResource(actions []*catalog.Action, pattern string) (su
 		}
 	}
 	if best == "" {
-		best = closest(word, words, 3)
+		slices.Sort(words) // the first of equally close words, alphabetically
+		best, _ = suggest.Within(words, word, 3)
 	}
 	if best == "" {
 		return "", ""

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/agentiam/agentiam/diag"
+	"github.com/agentiam/agentiam/internal/suggest"
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/parser"
 )
@@ -202,7 +204,8 @@ func knownCode(code string) error {
 		}
 	}
 	if s == "" {
-		s = closest(code, codes, 4)
+		slices.Sort(codes) // the first of equally close codes, alphabetically
+		s, _ = suggest.Within(codes, code, 4)
 	}
 	if s != "" {
 		msg += fmt.Sprintf(" (did you mean %s?)", s)

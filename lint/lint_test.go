@@ -289,24 +289,6 @@ func TestParseType(t *testing.T) {
 	}
 }
 
-func TestPolicySize(t *testing.T) {
-	tests := []struct {
-		src  string
-		want int
-	}{
-		{`{}`, 2},
-		{"{\n  \"a\" : [ 1 , 2 ]\n}\n", 11},
-		{`{"a b": "c d"}`, 13},                 // spaces inside strings count
-		{`{"\"x y\"": "é"}`, 15},               // escapes and runes
-		{"\ufeff{ \"Version\" :\t\"x\" }", 15}, // BOM and tabs do not
-	}
-	for _, tt := range tests {
-		if got := PolicySize([]byte(tt.src)); got != tt.want {
-			t.Errorf("PolicySize(%q) = %d, want %d", tt.src, got, tt.want)
-		}
-	}
-}
-
 // TestQuotaBoundary checks the quota is exclusive: exactly at the limit is fine.
 func TestQuotaBoundary(t *testing.T) {
 	for _, tt := range []struct {
@@ -316,7 +298,7 @@ func TestQuotaBoundary(t *testing.T) {
 	}{{Identity, Inline, 10240}, {Identity, Managed, 6144}, {Trust, "", 2048}, {SCP, "", 5120}} {
 		for _, n := range []int{tt.limit, tt.limit + 1} {
 			src := sizedPolicy(n)
-			if got := PolicySize(src); got != n {
+			if got := policy.SizeOfJSON(src); got != n {
 				t.Fatalf("sizedPolicy(%d) has size %d", n, got)
 			}
 			over := false
@@ -380,6 +362,11 @@ func TestSuggestions(t *testing.T) {
 		{`"Action":"s3:GetObject","Resource":"*","Condition":{"StringEquls":{"aws:ResourceAccount":"123456789012"}}`, CodeUnknownOperator, "StringEquals"},
 		{`"Action":"s3:GetObject","Resource":"*","Condition":{"ForAnyValue:StringLik":{"aws:TagKeys":"x"}}`, CodeUnknownOperator, "ForAnyValue:StringLike"},
 		{`"Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"s3:prefx":"a/"}}`, CodeUnknownConditionKey, "s3:prefix"},
+		{`"Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:SoruceArn":"arn:aws:s3:::b"}}`, CodeUnknownConditionKey, "aws:SourceArn"},
+		{`"Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:PrincipleTag/team":"a"}}`, CodeUnknownConditionKey, "aws:PrincipalTag/team"},
+		{`"Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"s4:prefx":"a/"}}`, CodeUnknownConditionKey, "s3:prefix"},
+		{`"Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"s4:Zzzzzzzzzz":"a/"}}`, CodeUnknownConditionKey, "s3:Zzzzzzzzzz"},
+		{`"Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:Zzzzzzzzzz":"a"}}`, CodeUnknownConditionKey, ""},
 		{`"Action":"s3:GetObject","Resource":"*","Sid":"read reports"`, CodeInvalidSid, "readReports"},
 	}
 	for _, tt := range tests {
@@ -392,6 +379,30 @@ func TestSuggestions(t *testing.T) {
 		}
 		if got != tt.want {
 			t.Errorf("%s: suggestion %q, want %q", tt.src, got, tt.want)
+		}
+	}
+}
+
+// TestProfileDestinations checks that the inference-profile check knows
+// every geography, global included, and names the regions not granted.
+func TestProfileDestinations(t *testing.T) {
+	tests := []struct{ profile, models, want string }{
+		{"us.amazon.nova-pro-v1:0", `"arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0"`, "us-east-2, us-west-1, us-west-2,"},
+		{"ca.amazon.nova-pro-v1:0", `"arn:aws:bedrock:ca-central-1::foundation-model/amazon.nova-pro-v1:0"`, "the regions ca-west-1,"},
+		{"global.amazon.nova-pro-v1:0", `"arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0"`, "any region"},
+		{"eu.amazon.nova-pro-v1:0", `"arn:aws:bedrock:*::foundation-model/amazon.nova-pro-v1:0"`, ""},
+		{"xx.amazon.nova-pro-v1:0", `"arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0"`, ""},
+	}
+	for _, tt := range tests {
+		src := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"bedrock:InvokeModel","Resource":["arn:aws:bedrock:us-east-1:123456789012:inference-profile/` + tt.profile + `",` + tt.models + `]}]}`
+		got := ""
+		for _, d := range Source("p.json", []byte(src), Options{}) {
+			if d.Code == CodeProfileMissingModel {
+				got = d.Message
+			}
+		}
+		if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
+			t.Errorf("%s: %q, want it to name %q", tt.profile, got, tt.want)
 		}
 	}
 }

@@ -1,6 +1,12 @@
 package lint
 
-import "strings"
+import (
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/agentiam/agentiam/internal/suggest"
+)
 
 // operatorFamily is the value type a condition operator compares.
 type operatorFamily uint8
@@ -78,6 +84,10 @@ func parseOperator(name string) (operatorInfo, bool) {
 	return info, !(info.family == famNull && (info.ifExists || info.set != ""))
 }
 
+// operatorNames are the base operators, sorted so that the first of
+// equally close suggestions is the alphabetically first.
+var operatorNames = slices.Sorted(maps.Keys(operators))
+
 // operatorsByLower maps lowercased operator names to their canonical spelling.
 var operatorsByLower = func() map[string]string {
 	m := make(map[string]string, len(operators))
@@ -93,7 +103,7 @@ func suggestOperator(name string) string {
 	prefix, rest := "", name
 	if p, r, ok := strings.Cut(name, ":"); ok {
 		prefix, rest = p, r
-		if fold := closest(p, []string{"ForAllValues", "ForAnyValue"}, 4); fold != "" {
+		if fold, ok := suggest.Within([]string{"ForAllValues", "ForAnyValue"}, p, 4); ok {
 			prefix = fold
 		}
 		prefix += ":"
@@ -102,12 +112,8 @@ func suggestOperator(name string) string {
 	if len(rest) > len("IfExists") && strings.EqualFold(rest[len(rest)-len("IfExists"):], "IfExists") {
 		suffix, rest = "IfExists", rest[:len(rest)-len("IfExists")]
 	}
-	names := make([]string, 0, len(operators))
-	for op := range operators {
-		names = append(names, op)
-	}
-	best := closest(rest, names, 4)
-	if best == "" {
+	best, ok := suggest.Within(operatorNames, rest, 4)
+	if !ok {
 		return ""
 	}
 	s := prefix + best + suffix
@@ -115,43 +121,4 @@ func suggestOperator(name string) string {
 		return ""
 	}
 	return s
-}
-
-// closest returns the candidate with the smallest case-insensitive edit
-// distance to s, if that distance is at most maxDist (ties: the
-// alphabetically first candidate, for determinism).
-func closest(s string, candidates []string, maxDist int) string {
-	best, bestD := "", maxDist+1
-	ls := strings.ToLower(s)
-	for _, c := range candidates {
-		d := editDistance(ls, strings.ToLower(c))
-		if d < bestD || d == bestD && c < best {
-			best, bestD = c, d
-		}
-	}
-	if bestD > maxDist {
-		return ""
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance between two byte strings.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

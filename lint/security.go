@@ -5,8 +5,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/agentiam/agentiam/arn"
 	"github.com/agentiam/agentiam/catalog"
@@ -453,39 +451,7 @@ func checkSize(c *checker) {
 	if src == nil {
 		src = policy.Format(c.doc)
 	}
-	if n := PolicySize(src); n > limit {
+	if n := policy.SizeOfJSON(src); n > limit {
 		c.report(CodePolicySizeOverQuota, nil, c.doc.Pos, "", "the policy has %d characters (whitespace excluded), over the %d-character quota of a %s; split it or use wildcards for families of actions", n, limit, what)
 	}
-}
-
-// PolicySize counts the characters of a policy as IAM counts them
-// against its quotas: white space outside JSON strings does not count.
-func PolicySize(src []byte) int {
-	n, inString, escaped := 0, false, false
-	for i := 0; i < len(src); {
-		r, w := rune(src[i]), 1
-		if r >= utf8.RuneSelf {
-			r, w = utf8.DecodeRune(src[i:])
-		}
-		i += w
-		switch {
-		case inString:
-			n++
-			switch {
-			case escaped:
-				escaped = false
-			case r == '\\':
-				escaped = true
-			case r == '"':
-				inString = false
-			}
-		case r == '"':
-			n++
-			inString = true
-		case unicode.IsSpace(r) || r == '\uFEFF':
-		default:
-			n++
-		}
-	}
-	return n
 }

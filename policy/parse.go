@@ -8,6 +8,7 @@ import (
 
 	"github.com/agentiam/agentiam/diag"
 	"github.com/agentiam/agentiam/internal/jsontext"
+	"github.com/agentiam/agentiam/internal/suggest"
 )
 
 // Diagnostic codes reported by Parse and Decode.
@@ -175,7 +176,7 @@ func (p *parser) document() (*Document, error) {
 			doc.StatementPos = key.Pos
 			return p.statements(doc)
 		}
-		suggestion := suggest(key.Text, documentKeys)
+		suggestion := closestName(key.Text, documentKeys)
 		statementSuggested = statementSuggested || suggestion == "Statement"
 		if suggestion == "" && contains(statementKeys, key.Text) {
 			p.report(key, CodeUnknownElement, "", "unknown top-level element %q; statement elements belong inside \"Statement\"", key.Text)
@@ -277,7 +278,7 @@ func (p *parser) statement(open jsontext.Token, index int) (*Statement, error) {
 		case "Condition":
 			st.Condition, err = p.condition(key)
 		default:
-			suggestion := suggest(key.Text, statementKeys)
+			suggestion := closestName(key.Text, statementKeys)
 			effectSuggested = effectSuggested || suggestion == "Effect"
 			if suggestion == "" && contains(documentKeys, key.Text) {
 				p.report(key, CodeUnknownElement, "", "unknown statement element %q; %s belongs at the top level of the policy", key.Text, key.Text)
@@ -426,7 +427,7 @@ func (p *parser) principal(key jsontext.Token) (*Principal, error) {
 		err := p.members(key.Text, func(typ jsontext.Token) error {
 			members++
 			if !contains(principalTypes, typ.Text) {
-				p.report(typ, CodeInvalidPrincipal, suggest(typ.Text, principalTypes),
+				p.report(typ, CodeInvalidPrincipal, closestName(typ.Text, principalTypes),
 					"unknown principal type %q; use AWS, Service, Federated or CanonicalUser", typ.Text)
 				return p.dec.SkipValue()
 			}
@@ -548,44 +549,9 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// suggest returns the candidate name probably meant by name: one equal
-// ignoring case, or else the closest within a small edit distance.
-func suggest(name string, candidates []string) string {
-	for _, c := range candidates {
-		if strings.EqualFold(c, name) {
-			return c
-		}
-	}
-	lower := strings.ToLower(name)
-	best, bestDist := "", max(1, len(name)/4)+1
-	for _, c := range candidates {
-		if d := editDistance(lower, strings.ToLower(c)); d < bestDist {
-			best, bestDist = c, d
-		}
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance between short ASCII-ish names.
-func editDistance(a, b string) int {
-	if len(a) > 64 || len(b) > 64 {
-		return max(len(a), len(b))
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+// closestName returns the candidate name probably meant by name: one equal
+// ignoring case, or else the closest within about a quarter of its length.
+func closestName(name string, candidates []string) string {
+	s, _ := suggest.Within(candidates, name, max(1, len(name)/4))
+	return s
 }

@@ -359,15 +359,15 @@ func TestDecodeStream(t *testing.T) {
 	}
 }
 
-func TestSuggest(t *testing.T) {
+func TestClosestName(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"effect", "Effect"}, {"EFFECT", "Effect"}, {"Resources", "Resource"}, {"Actions", "Action"},
 		{"NotActions", "NotAction"}, {"Principle", "Principal"}, {"Conditions", "Condition"}, {"SID", "Sid"},
 		{"Sd", "Sid"}, {"Foo", ""}, {"Statement", ""}, {"Effects", "Effect"},
 	}
 	for _, tt := range tests {
-		if got := suggest(tt.in, statementKeys); got != tt.want {
-			t.Errorf("suggest(%q) = %q, want %q", tt.in, got, tt.want)
+		if got := closestName(tt.in, statementKeys); got != tt.want {
+			t.Errorf("closestName(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }

@@ -7,7 +7,7 @@ import (
 )
 
 // IAM quotas ("IAM and AWS STS quotas" in the IAM user guide). IAM
-// counts policy sizes without whitespace, as iamSize does.
+// counts policy sizes without whitespace, as policy.Size does.
 const (
 	maxNameLength        = 64
 	maxTrustPolicySize   = 2048  // default quota, raisable to 4,096
@@ -26,37 +26,9 @@ func document(stmts ...*stmt) *policy.Document {
 	return policy.NewDocument(out...)
 }
 
-// Size of a document as IAM counts it.
-func Size(d *policy.Document) int { return iamSize(policy.Format(d)) }
-
-// iamSize counts the bytes of JSON text that are not whitespace outside
-// strings.
-func iamSize(b []byte) int {
-	n, inString, escaped := 0, false, false
-	for _, c := range b {
-		switch {
-		case inString:
-			n++
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-		case c == ' ' || c == '\n' || c == '\t' || c == '\r':
-		default:
-			n++
-			inString = c == '"'
-		}
-	}
-	return n
-}
-
 // emptyDocumentSize is the size of a document without statements:
 // {"Version":"2012-10-17","Statement":[]}.
-var emptyDocumentSize = Size(policy.NewDocument())
+var emptyDocumentSize = policy.Size(policy.NewDocument())
 
 // pack distributes statements over documents: the first may hold up to
 // first characters, each further one up to rest. A statement that does
@@ -112,7 +84,7 @@ func pack(stmts []*stmt, first, rest int) ([]*policy.Document, error) {
 }
 
 // statementSize is what a statement adds to a document's size.
-func statementSize(s *stmt) int { return Size(document(s)) - emptyDocumentSize }
+func statementSize(s *stmt) int { return policy.Size(document(s)) - emptyDocumentSize }
 
 func withResources(s *stmt, resources []string) *stmt {
 	c := *s
@@ -136,7 +108,7 @@ func (g *gen) addRole(role *Role, owner string, w where, trust *stmt, stmts []*s
 	role.ARN = g.r.arn(w, "iam", "role", role.Name)
 	role.Description = truncate(role.Description, maxDescriptionLength)
 	role.TrustPolicy = document(trust)
-	if n := Size(role.TrustPolicy); n > maxTrustPolicySize {
+	if n := policy.Size(role.TrustPolicy); n > maxTrustPolicySize {
 		g.fail(fmt.Errorf("%w: trust policy of role %s is %d characters, over IAM's %d", ErrQuota, role.Name, n, maxTrustPolicySize))
 		return
 	}

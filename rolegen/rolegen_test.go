@@ -185,24 +185,24 @@ func TestQuotas(t *testing.T) {
 			if len(r.Name) > maxNameLength {
 				t.Errorf("%s: role name %s is %d characters", name, r.Name, len(r.Name))
 			}
-			if n := Size(r.TrustPolicy); n > maxTrustPolicySize {
+			if n := policy.Size(r.TrustPolicy); n > maxTrustPolicySize {
 				t.Errorf("%s: trust policy of %s is %d characters", name, r.Name, n)
 			}
 			inline := 0
 			for _, ip := range r.InlinePolicies {
-				inline += Size(ip.Document)
+				inline += policy.Size(ip.Document)
 			}
 			if inline > maxInlinePolicySize {
 				t.Errorf("%s: inline policies of %s are %d characters", name, r.Name, inline)
 			}
 			for _, mp := range r.ManagedPolicies {
-				if n := Size(mp.Document); n > maxManagedPolicySize {
+				if n := policy.Size(mp.Document); n > maxManagedPolicySize {
 					t.Errorf("%s: managed policy %s is %d characters", name, mp.Name, n)
 				}
 			}
 		}
 		for _, cp := range p.CallerPolicies {
-			if n := Size(cp.Document); n > maxManagedPolicySize {
+			if n := policy.Size(cp.Document); n > maxManagedPolicySize {
 				t.Errorf("%s: caller policy %s is %d characters", name, cp.Name, n)
 			}
 		}
@@ -435,19 +435,6 @@ func TestDeterministic(t *testing.T) {
 	for i := range a {
 		if string(policy.Format(a[i].doc)) != string(policy.Format(b[i].doc)) {
 			t.Fatalf("%s differs between runs", a[i].name)
-		}
-	}
-}
-
-func TestIAMSize(t *testing.T) {
-	tests := map[string]int{
-		"{\n  \"a\": \"b c\"\n}\n": len(`{"a":"b c"}`),
-		`{"a\"": " "}`:             len(`{"a\"":" "}`),
-		"[ ]":                      2,
-	}
-	for in, want := range tests {
-		if got := iamSize([]byte(in)); got != want {
-			t.Errorf("iamSize(%q) = %d, want %d", in, got, want)
 		}
 	}
 }
