@@ -1,5 +1,7 @@
 package policy
 
+import "slices"
+
 // Constructors for documents built in code (the role generator). Built
 // elements have no source positions.
 
@@ -70,25 +72,13 @@ func (s *Statement) AddCondition(operator, key string, values ...string) {
 		s.Condition = &Condition{}
 	}
 	c := s.Condition
-	oi := -1
-	for i := range c.Operators {
-		if c.Operators[i].Name.Value == operator {
-			oi = i
-			break
-		}
-	}
+	oi := slices.IndexFunc(c.Operators, func(o ConditionOperator) bool { return o.Name.Value == operator })
 	if oi < 0 {
 		c.Operators = append(c.Operators, ConditionOperator{Name: String{Value: operator}})
 		oi = len(c.Operators) - 1
 	}
 	op := &c.Operators[oi]
-	ki := -1
-	for i := range op.Keys {
-		if op.Keys[i].Name.Value == key {
-			ki = i
-			break
-		}
-	}
+	ki := slices.IndexFunc(op.Keys, func(k ConditionKey) bool { return k.Name.Value == key })
 	if ki < 0 {
 		op.Keys = append(op.Keys, ConditionKey{Name: String{Value: key}})
 		ki = len(op.Keys) - 1

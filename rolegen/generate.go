@@ -239,25 +239,25 @@ func (g *gen) credentialProviders(st *statements, w where, id agentspec.Identity
 	vault := r.arn(w, "bedrock-agentcore", "token-vault", defaultDirectory)
 	workload := g.workloadIdentity(w, workloadName)
 	var secrets []string
-	secret := func(kind, name string) string {
-		// Secret ARNs end in '-' and six random characters.
-		return r.arn(w, "secretsmanager", "Secret", "bedrock-agentcore-identity!default/"+kind+"/"+name+"-??????")
-	}
-	if len(id.OAuth2Providers) > 0 {
-		res := []string{vault}
-		for _, p := range id.OAuth2Providers {
-			res = append(res, r.arn(w, "bedrock-agentcore", "oauth2credentialprovider", defaultDirectory, p))
-			secrets = append(secrets, secret("oauth2", p))
+	for _, kind := range []struct {
+		providers              []string
+		sid                    string
+		feat                   feature
+		resourceType, inSecret string
+	}{
+		{id.OAuth2Providers, "GetOAuth2Tokens", featOAuth2Token, "oauth2credentialprovider", "oauth2"},
+		{id.APIKeyProviders, "GetAPIKeys", featAPIKey, "apikeycredentialprovider", "apikey"},
+	} {
+		if len(kind.providers) == 0 {
+			continue
 		}
-		st.add(r.allow("GetOAuth2Tokens", featOAuth2Token, append(res, workload...)...))
-	}
-	if len(id.APIKeyProviders) > 0 {
 		res := []string{vault}
-		for _, p := range id.APIKeyProviders {
-			res = append(res, r.arn(w, "bedrock-agentcore", "apikeycredentialprovider", defaultDirectory, p))
-			secrets = append(secrets, secret("apikey", p))
+		for _, p := range kind.providers {
+			res = append(res, r.arn(w, "bedrock-agentcore", kind.resourceType, defaultDirectory, p))
+			// Secret ARNs end in '-' and six random characters.
+			secrets = append(secrets, r.arn(w, "secretsmanager", "Secret", "bedrock-agentcore-identity!default/"+kind.inSecret+"/"+p+"-??????"))
 		}
-		st.add(r.allow("GetAPIKeys", featAPIKey, append(res, workload...)...))
+		st.add(r.allow(kind.sid, kind.feat, append(res, workload...)...))
 	}
 	if len(secrets) > 0 {
 		st.add(r.allow("ReadCredentialProviderSecrets", featReadSecret, secrets...))
