@@ -4,8 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/agentiam/agentiam/policy"
 )
 
 type corpusCase struct {
@@ -20,7 +23,10 @@ type corpusCase struct {
 	PolicyARN         string  `json:"policyArn"`
 	FixTarget         string  `json:"fixTarget"`
 	StatementResource *string `json:"statementResource"`
-	AdviceContains    string  `json:"adviceContains"`
+	// StatementConditionKeys are the condition keys of the proposed
+	// statement (S3 statements pin aws:ResourceAccount).
+	StatementConditionKeys []string `json:"statementConditionKeys"`
+	AdviceContains         string   `json:"adviceContains"`
 }
 
 func loadCorpus(t *testing.T) []corpusCase {
@@ -72,12 +78,29 @@ func TestCorpus(t *testing.T) {
 				if a := fix.Statement.Action.Strings(); len(a) != 1 || !strings.EqualFold(a[0], c.Action) {
 					t.Errorf("statement action = %v, want %s", a, c.Action)
 				}
+				if keys := conditionKeys(fix.Statement); !slices.Equal(keys, c.StatementConditionKeys) {
+					t.Errorf("statement condition keys = %v, want %v", keys, c.StatementConditionKeys)
+				}
 			}
 			if c.AdviceContains != "" && !strings.Contains(strings.Join(fix.Advice, " "), c.AdviceContains) {
 				t.Errorf("advice %q does not mention %q", fix.Advice, c.AdviceContains)
 			}
 		})
 	}
+}
+
+func conditionKeys(st *policy.Statement) []string {
+	if st.Condition == nil {
+		return nil
+	}
+	var keys []string
+	for _, op := range st.Condition.Operators {
+		for _, k := range op.Keys {
+			keys = append(keys, k.Name.Value)
+		}
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 func TestParseRejects(t *testing.T) {

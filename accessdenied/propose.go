@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/agentiam/agentiam/arn"
 	"github.com/agentiam/agentiam/catalog"
 	"github.com/agentiam/agentiam/policy"
 )
@@ -63,7 +64,7 @@ func Propose(m Message, p Principal) Fix {
 		return f
 	case PermissionsBound:
 		f.Target = p.RoleARN
-		f.Statement = allowStatement(m)
+		f.Statement = allowStatement(m, p.Account)
 		f.Advice = append(f.Advice, fmt.Sprintf("The role's permissions boundary does not allow %s. Add this statement to the boundary policy (and make sure an identity policy allows it too: a boundary only limits).", m.Action))
 		return f
 	case SessionPolicy:
@@ -74,7 +75,7 @@ func Propose(m Message, p Principal) Fix {
 		return f
 	case ResourceBased:
 		f.Target = m.Resource
-		st := allowStatement(m)
+		st := allowStatement(m, "")
 		principal := p.RoleARN
 		if principal == "" {
 			principal = p.ARN
@@ -96,7 +97,7 @@ func Propose(m Message, p Principal) Fix {
 	// An identity-based policy (or, in the older message form, an unknown
 	// policy type, which is nearly always this) must allow the action.
 	f.PolicyType = IdentityBased
-	f.Statement = allowStatement(m)
+	f.Statement = allowStatement(m, p.Account)
 	switch {
 	case p.RoleARN != "":
 		f.Target = p.RoleARN
@@ -117,7 +118,11 @@ func Propose(m Message, p Principal) Fix {
 	return f
 }
 
-func allowStatement(m Message) *policy.Statement {
+// allowStatement allows exactly the denied request. An S3 ARN names no
+// account and bucket names are global, so with the principal's account
+// known the statement also pins aws:ResourceAccount to it: a bucket of
+// the same name in another account stays out of reach.
+func allowStatement(m Message, account string) *policy.Statement {
 	resource := m.Resource
 	if resource == "" || onlyStar(m.Action) {
 		resource = "*"
@@ -129,12 +134,16 @@ func allowStatement(m Message) *policy.Statement {
 		}
 		return -1
 	}, name)
-	return &policy.Statement{
+	st := &policy.Statement{
 		Sid:      &policy.String{Value: sid},
 		Effect:   policy.String{Value: "Allow"},
 		Action:   policy.NewStringList(canonicalAction(m.Action)),
 		Resource: policy.NewStringList(resource),
 	}
+	if a, err := arn.Parse(resource); err == nil && a.Service == "s3" && a.Account == "" && account != "" {
+		st.AddCondition("StringEquals", "aws:ResourceAccount", account)
+	}
+	return st
 }
 
 // onlyStar reports whether the action supports no resource-level

@@ -4,17 +4,27 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/agentiam/agentiam/accessdenied"
+	"github.com/agentiam/agentiam/agentspec"
+	"github.com/agentiam/agentiam/eval"
 	"github.com/agentiam/agentiam/policy"
+	"github.com/agentiam/agentiam/rolegen"
 	"github.com/spf13/cobra"
 )
 
 func init() { register("explain-denied", newExplainDeniedCmd) }
 
+type explainDeniedFlags struct {
+	format, spec string
+	policies     []string
+	explain      bool
+}
+
 func newExplainDeniedCmd(e *env) *cobra.Command {
-	var format string
+	var f explainDeniedFlags
 	cmd := &cobra.Command{
 		Use:   "explain-denied [MESSAGE]",
 		Short: "Turn an AccessDenied message into the role to change and the statement that fixes it",
@@ -28,14 +38,29 @@ argument or on standard input, and say:
   - which kind of policy blocked it (identity-based, resource-based, SCP, RCP,
     permissions boundary, session policy, VPC endpoint policy), and whether
     the deny was explicit;
-  - what to do: the exact statement to add and where, or which policy to look at.`,
+  - what to do: the exact statement to add and where, or which policy to look at.
+
+With --spec (the agentiam.yaml the roles were generated from) or --policy
+(the role's policy files), the fix is checked with agentiam's evaluator:
+the same request is evaluated against the role's policies before the fix
+(denied) and after (allowed), and the same action on a sibling resource
+and on the same resource in another account must stay denied, so that the
+fix grants no more than the request. With --spec, when the role is one
+agentiam generates, the fix is also given as a change of the spec (for
+example "add anthropic.claude-3-haiku-20240307-v1:0 to
+agents.support_bot.models"), confirmed by generating the roles again.
+
+Exit codes: 0 when the message was explained; 2 when the text is not an
+AccessDenied message or an input file is unusable.`,
 		Example: `  agentiam explain-denied 'User: arn:aws:sts::123456789012:assumed-role/AmazonBedrockAgentCoreSDKRuntime-us-west-2-9ebbd1e2a4/s is not authorized to perform: bedrock:InvokeModel on resource: arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude-3-5-haiku-20241022-v1:0 because no identity-based policy allows the bedrock:InvokeModel action'
   aws s3 cp s3://bucket/key . 2>&1 | agentiam explain-denied
-  jq -c '.Records[0]' cloudtrail.json | agentiam explain-denied --format json`,
+  jq -c '.Records[0]' cloudtrail.json | agentiam explain-denied --format json
+  agentiam explain-denied --spec agentiam.yaml < error.txt      # confirm the fix, and as a spec change
+  agentiam explain-denied --policy role-policy.json --explain < error.txt`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "text" && format != "json" {
-				return usageError(fmt.Errorf("--format must be text or json, not %q", format))
+			if f.format != "text" && f.format != "json" {
+				return usageError(fmt.Errorf("--format must be text or json, not %q", f.format))
 			}
 			var text string
 			if len(args) == 1 && args[0] != "-" {
@@ -51,20 +76,109 @@ argument or on standard input, and say:
 			if err != nil {
 				return usageError(err)
 			}
-			p := accessdenied.ClassifyPrincipal(m.Principal, nil)
-			fix := accessdenied.Propose(m, p)
-			if format == "json" {
-				return writeDeniedJSON(e.stdout, m, p, fix)
+			out, err := explainDenied(e, m, f)
+			if err != nil {
+				return err
 			}
-			writeDeniedText(e.stdout, m, p, fix)
+			if f.format == "json" {
+				return writeDeniedJSON(e.stdout, out)
+			}
+			writeDeniedText(e.stdout, out, f.explain)
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	fl := cmd.Flags()
+	fl.StringVar(&f.format, "format", "text", "output format: text or json")
+	fl.StringVar(&f.spec, "spec", "", "agentiam.yaml the roles were generated from: confirm the fix against the generated role, and give it as a spec change")
+	fl.StringArrayVar(&f.policies, "policy", nil, "an identity policy file of the denied role: confirm the fix against it (repeatable)")
+	fl.BoolVar(&f.explain, "explain", false, "with --spec or --policy: print the evaluator's traces before and after the fix")
 	return cmd
 }
 
-func writeDeniedText(w io.Writer, m accessdenied.Message, p accessdenied.Principal, fix accessdenied.Fix) {
+// deniedExplanation is everything explain-denied prints.
+type deniedExplanation struct {
+	m     accessdenied.Message
+	p     accessdenied.Principal
+	fix   accessdenied.Fix
+	notes []string
+	conf  *accessdenied.Confirmation
+	spec  *accessdenied.SpecChange
+}
+
+// explainDenied classifies and fixes the message and, with --spec or
+// --policy, confirms the fix with the evaluator.
+func explainDenied(e *env, m accessdenied.Message, f explainDeniedFlags) (*deniedExplanation, error) {
+	out := &deniedExplanation{m: m}
+	var spec *agentspec.Spec
+	var plan *rolegen.Plan
+	if f.spec != "" {
+		var err error
+		if spec, err = loadSpec(e, generateFlags{file: f.spec}); err != nil {
+			return nil, err
+		}
+		if plan, err = rolegen.Generate(spec); err != nil {
+			return nil, usageError(fmt.Errorf("generating the roles of %s: %w", f.spec, err))
+		}
+	}
+	var kinds map[string]accessdenied.PrincipalKind
+	if plan != nil {
+		kinds = accessdenied.PlanRoleKinds(plan)
+	}
+	out.p = accessdenied.ClassifyPrincipal(m.Principal, kinds)
+	out.fix = accessdenied.Propose(m, out.p)
+
+	var pols *accessdenied.Policies
+	var role *rolegen.Role
+	if plan != nil {
+		var kept *rolegen.ExistingRole
+		role, kept = accessdenied.FindRole(plan, out.p)
+		switch {
+		case role != nil:
+			p := accessdenied.PlanPolicies(role, "the role generated from "+f.spec)
+			pols = &p
+		case kept != nil:
+			out.notes = append(out.notes, fmt.Sprintf("%s keeps %s instead of generating it: give its policies with --policy to confirm the fix", f.spec, kept.ARN))
+		case out.p.RoleName != "":
+			out.notes = append(out.notes, fmt.Sprintf("role %s is not one of the roles %s generates", out.p.RoleName, f.spec))
+		default:
+			out.notes = append(out.notes, fmt.Sprintf("the denied principal is not a role, so it is none of the roles %s generates", f.spec))
+		}
+	}
+	if len(f.policies) > 0 {
+		p := accessdenied.Policies{Source: strings.Join(f.policies, ", ")}
+		for _, file := range f.policies {
+			src, err := os.ReadFile(file)
+			if err != nil {
+				return nil, usageError(err)
+			}
+			doc, err := policy.Parse(file, src)
+			if err != nil {
+				return nil, usageError(err)
+			}
+			p.Identity = append(p.Identity, doc)
+		}
+		pols = &p
+	}
+	if pols != nil {
+		conf, err := accessdenied.Confirm(m, out.fix, *pols)
+		if err != nil {
+			out.notes = append(out.notes, "the fix could not be checked: "+err.Error())
+		} else {
+			out.conf = conf
+		}
+	}
+	alreadyAllowed := out.conf != nil && out.conf.Before != nil && out.conf.Before.Decision == eval.Allowed
+	if role != nil && out.fix.PolicyType == accessdenied.IdentityBased && !alreadyAllowed {
+		out.spec = accessdenied.ProposeSpecChange(spec, role, m)
+		if out.spec == nil {
+			out.notes = append(out.notes, fmt.Sprintf("no key of %s grants %s on this resource: add the statement to the role outside agentiam, or ask for the feature", f.spec, m.Action))
+		}
+	}
+	return out, nil
+}
+
+func writeDeniedText(w io.Writer, x *deniedExplanation, explain bool) {
+	m, p, fix := x.m, x.p, x.fix
 	var b strings.Builder
 	fmt.Fprintf(&b, "Denied:     %s\n", m.Action)
 	if m.Resource != "" {
@@ -100,10 +214,56 @@ func writeDeniedText(w io.Writer, m accessdenied.Message, p accessdenied.Princip
 		}
 		fmt.Fprintf(&b, "\nAdd to the %s:\n\n%s", where, policy.Format(doc))
 	}
+	if c := x.conf; c != nil {
+		fmt.Fprintf(&b, "\nChecked with the evaluator against %s:\n", c.Source)
+		if c.Before != nil {
+			label := "before the fix:"
+			if c.After == nil {
+				label = "the role itself:"
+			}
+			fmt.Fprintf(&b, "  %s %s (%s)\n", label, c.Before.Decision, c.Before.Reason)
+			if explain {
+				writeVerifyTrace(&b, c.Before, true, "    ")
+			}
+		}
+		if c.After != nil {
+			fmt.Fprintf(&b, "  after the fix:  %s (%s)\n", c.After.Decision, c.After.Reason)
+			if explain {
+				writeVerifyTrace(&b, c.After, true, "    ")
+			}
+		}
+		for _, pr := range c.Probes {
+			fmt.Fprintf(&b, "  %s, %s", pr.Why, pr.Resource)
+			if pr.ResourceAccount != "" {
+				fmt.Fprintf(&b, " (account %s)", pr.ResourceAccount)
+			}
+			fmt.Fprintf(&b, ": %s before, %s after\n", pr.Before, pr.After)
+		}
+		for _, n := range c.Notes {
+			fmt.Fprintf(&b, "  note: %s\n", n)
+		}
+		if c.Confirmed {
+			b.WriteString("  Confirmed: the statement allows the denied request and nothing next to it.\n")
+		} else if c.After != nil {
+			b.WriteString("  NOT confirmed (see the notes).\n")
+		}
+	}
+	if s := x.spec; s != nil {
+		fmt.Fprintf(&b, "\nAs a spec change: %s", s.Text)
+		if s.Confirmed {
+			b.WriteString(" (confirmed: the role generated from the changed spec allows the request)\n")
+		} else {
+			fmt.Fprintf(&b, " (not confirmed: %s)\n", s.Note)
+		}
+	}
+	for _, n := range x.notes {
+		fmt.Fprintf(&b, "\nNote: %s\n", n)
+	}
 	io.WriteString(w, b.String())
 }
 
-func writeDeniedJSON(w io.Writer, m accessdenied.Message, p accessdenied.Principal, fix accessdenied.Fix) error {
+func writeDeniedJSON(w io.Writer, x *deniedExplanation) error {
+	m, p, fix := x.m, x.p, x.fix
 	out := map[string]any{
 		"principal":     m.Principal,
 		"principalKind": p.Kind,
@@ -120,6 +280,15 @@ func writeDeniedJSON(w io.Writer, m accessdenied.Message, p accessdenied.Princip
 			"advice":     fix.Advice,
 			"document":   rawDocument(fix.Document()),
 		},
+	}
+	if x.conf != nil {
+		out["confirmation"] = x.conf
+	}
+	if x.spec != nil {
+		out["specChange"] = x.spec
+	}
+	if len(x.notes) > 0 {
+		out["notes"] = x.notes
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
