@@ -44,7 +44,6 @@ type Policies struct {
 type Deployed struct {
 	byName map[string]*Policies
 	byARN  map[string]*Policies
-	names  []string // in insertion order
 	used   map[*Policies]bool
 }
 
@@ -70,7 +69,6 @@ func (d *Deployed) entry(nameOrARN, source string) *Policies {
 	} else {
 		d.byName[nameOrARN] = p
 	}
-	d.names = append(d.names, nameOrARN)
 	return p
 }
 

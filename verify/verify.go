@@ -20,7 +20,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/agentiam/agentiam/agentspec"
 	"github.com/agentiam/agentiam/eval"
 	"github.com/agentiam/agentiam/policy"
 	"github.com/agentiam/agentiam/rolegen"
@@ -153,9 +152,8 @@ func (s *Subject) Label() string {
 	return fmt.Sprintf("role %s (%s%s)", s.Name, s.Purpose, of)
 }
 
-// evaluate decides one check against compiled policies. identity holds
-// the subject's identity policies for identity checks; res the subject's
-// trust or resource policy for the others.
+// evaluateCheck decides one check against a subject's compiled policies,
+// with the evaluator's trace when explain is set.
 func evaluateCheck(c *Check, ps *compiledPolicies, explain bool) (eval.Decision, *eval.Trace, error) {
 	set := ps.setFor(c)
 	req := c.request()
@@ -202,10 +200,4 @@ func principalAccount(p string) string {
 // passes reports whether a decision meets the expectation.
 func (c *Check) passes(d eval.Decision) bool {
 	return (d == eval.Allowed) == (c.Expect == Required)
-}
-
-// Inputs are what Verify needs besides options.
-type Inputs struct {
-	Spec *agentspec.Spec
-	Plan *rolegen.Plan
 }
