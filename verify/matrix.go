@@ -451,7 +451,7 @@ func (m *matrix) memory(a *agentspec.Agent, others []*agentspec.Agent) {
 		}
 		for _, id := range ids {
 			res := f.arn(m.b.where(o), "bedrock-agentcore", "memory", id)
-			m.forbid(req{why: "another agent's memory (" + o.Name + ")", actions: acts("bedrock-agentcore:RetrieveMemoryRecords", "bedrock-agentcore:CreateEvent"), resource: res})
+			m.forbid(req{why: "another agent's memory (" + o.Name + ")", actions: acts("bedrock-agentcore:RetrieveMemoryRecords", "bedrock-agentcore:CreateEvent", "bedrock-agentcore:DeleteMemory"), resource: res})
 		}
 	}
 }
