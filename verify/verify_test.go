@@ -1,6 +1,8 @@
 package verify
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"os"
 	"slices"
@@ -589,4 +591,31 @@ func FuzzParseAuthorizationDetails(f *testing.F) {
 		}
 		_ = d
 	})
+}
+
+// TestDeterministic: subjects are verified in parallel, the report is
+// the same every time.
+func TestDeterministic(t *testing.T) {
+	spec := loadSpec(t, "testdata/toolkit-role.yaml")
+	src, _ := os.ReadFile("testdata/toolkit-role.authz.json")
+	var first []byte
+	for range 3 {
+		d, err := ParseAuthorizationDetails("toolkit-role.authz.json", src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := Verify(spec, generate(t, spec), Options{Deployed: d, Explain: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := json.Marshal(rep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first == nil {
+			first = out
+		} else if !bytes.Equal(out, first) {
+			t.Fatal("two runs give different reports")
+		}
+	}
 }
