@@ -72,7 +72,7 @@ func Confirm(m Message, fix Fix, pols Policies) (*Confirmation, error) {
 		before.Resource, after.Resource = orPolicy(before.Resource, assumed), orPolicy(after.Resource, assumed)
 		c.Notes = append(c.Notes, fmt.Sprintf("%s on %s also needs the resource's own policy (key policy or trust policy) to allow the account; the check assumes it does", m.Action, resource))
 	}
-	req := eval.Request{Principal: m.Principal, Action: m.Action, Resource: resource, ResourceAccount: awsOwnedAccount(resource, m.Principal)}
+	req := eval.Request{Principal: m.Principal, Action: m.Action, Resource: resource}
 	if c.Before, err = before.Explain(&req); err != nil {
 		return nil, fmt.Errorf("evaluating the denied request: %w", err)
 	}
@@ -127,7 +127,7 @@ func (c *Confirmation) beforeOnly(m Message, pols Policies) error {
 	if resource == "" {
 		resource = "*"
 	}
-	req := eval.Request{Principal: m.Principal, Action: m.Action, Resource: resource, ResourceAccount: awsOwnedAccount(resource, m.Principal)}
+	req := eval.Request{Principal: m.Principal, Action: m.Action, Resource: resource}
 	if c.Before, err = set.Explain(&req); err != nil {
 		return fmt.Errorf("evaluating the denied request: %w", err)
 	}
@@ -266,21 +266,4 @@ func foreignARN(resource, principal string) bool {
 	r, err1 := arn.Parse(resource)
 	p, err2 := arn.Parse(principal)
 	return err1 == nil && err2 == nil && r.Account != "" && r.Account != "aws" && r.Account != p.Account
-}
-
-// awsOwnedAccount returns the principal's account for an AWS-owned
-// resource (account "aws" in its ARN, such as AgentCore's built-in code
-// interpreter), which has no resource policy: the caller's identity
-// policies alone decide, as in its own account. The evaluator would
-// treat "aws" as another account.
-func awsOwnedAccount(resource, principal string) string {
-	r, err := arn.Parse(resource)
-	if err != nil || r.Account != "aws" {
-		return ""
-	}
-	p, err := arn.Parse(principal)
-	if err != nil {
-		return ""
-	}
-	return p.Account
 }

@@ -303,7 +303,7 @@ func confirmSpecChange(spec *agentspec.Spec, agent *agentspec.Agent, role *roleg
 		if err != nil {
 			return false, err.Error()
 		}
-		req := eval.Request{Principal: m.Principal, Action: m.Action, Resource: m.Resource, ResourceAccount: awsOwnedAccount(m.Resource, m.Principal)}
+		req := eval.Request{Principal: m.Principal, Action: m.Action, Resource: m.Resource}
 		if p := assumedResourcePolicy(m.Action, m.Resource, m.Principal); p != nil {
 			set.Resource = p
 		}

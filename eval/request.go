@@ -75,7 +75,11 @@ func (rs *reqState) init(req *Request) error {
 			return fmt.Errorf("%w: resource: %w", ErrRequest, err)
 		}
 		rs.resourceService = a.Service
-		if rs.resourceAccount == "" {
+		// AWS-owned resources name the account "aws" (the built-in code
+		// interpreter and browser); they carry no resource policy, and the
+		// caller's identity policy alone decides, as for a resource in its
+		// own account.
+		if rs.resourceAccount == "" && isAccountID(a.Account) {
 			rs.resourceAccount = a.Account
 		}
 	}

@@ -18,7 +18,6 @@ package verify
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/agentiam/agentiam/eval"
 	"github.com/agentiam/agentiam/policy"
@@ -170,31 +169,10 @@ func evaluateCheck(c *Check, ps *compiledPolicies, explain bool) (eval.Decision,
 
 func (c *Check) request() eval.Request {
 	req := eval.Request{Principal: c.Principal, Action: c.Action, Resource: c.Resource, ResourceAccount: c.ResourceAccount}
-	if req.ResourceAccount == "" && c.Against == AgainstIdentity && awsOwned(c.Resource) {
-		// AWS-owned resources (account "aws" in the ARN, such as the
-		// built-in code interpreter and browser) have no resource policy:
-		// the caller's identity policy alone decides, as in its own
-		// account. The evaluator treats "aws" as another account.
-		req.ResourceAccount = principalAccount(c.Principal)
-	}
 	if len(c.Context) > 0 {
 		req.Context = eval.ContextOf(c.Context)
 	}
 	return req
-}
-
-func awsOwned(resource string) bool {
-	parts := strings.SplitN(resource, ":", 6)
-	return len(parts) == 6 && parts[4] == "aws"
-}
-
-// principalAccount is the account of an IAM principal ARN.
-func principalAccount(p string) string {
-	parts := strings.SplitN(p, ":", 6)
-	if len(parts) == 6 {
-		return parts[4]
-	}
-	return ""
 }
 
 // passes reports whether a decision meets the expectation.
