@@ -3,7 +3,6 @@ package agentspec
 import (
 	"bytes"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -167,10 +166,10 @@ func tool(b *bytes.Buffer, indent, key string, t *Tool) {
 
 // plainScalar matches strings YAML reads back unchanged without quotes
 // in both block and flow context.
-var plainScalar = regexp.MustCompile(`^[A-Za-z0-9_./-][A-Za-z0-9_./@:+=!-]*$`)
+var plainScalar = lazyRegexp(`^[A-Za-z0-9_./-][A-Za-z0-9_./@:+=!-]*$`)
 
 // yamlSpecial are plain scalars YAML would read as something other than a string.
-var yamlSpecial = regexp.MustCompile(`^(?i:true|false|yes|no|on|off|y|n|null|~|[-+]?[0-9][0-9_.]*(e[-+]?[0-9]+)?|[-+]?\.(inf|nan)|0x[0-9a-f]+|0o[0-7]+)$`)
+var yamlSpecial = lazyRegexp(`^(?i:true|false|yes|no|on|off|y|n|null|~|[-+]?[0-9][0-9_.]*(e[-+]?[0-9]+)?|[-+]?\.(inf|nan)|0x[0-9a-f]+|0o[0-7]+)$`)
 
 // scalar writes s plainly when that is unambiguous, else double-quoted.
 func scalar(s string) string {

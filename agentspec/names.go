@@ -5,32 +5,33 @@ import (
 	"encoding/hex"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Name rules as the AWS APIs and the starter toolkit enforce them.
 var (
 	// AgentCore runtime names (toolkit AGENT_NAME_REGEX, CreateAgentRuntime).
-	runtimeNameRE = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_]{0,47}$`)
+	runtimeNameRE = lazyRegexp(`^[a-zA-Z][a-zA-Z0-9_]{0,47}$`)
 	// Bedrock Agents names (CreateAgent agentName).
-	bedrockAgentNameRE = regexp.MustCompile(`^([0-9a-zA-Z][_-]?){1,100}$`)
-	accountRE          = regexp.MustCompile(`^[0-9]{12}$`)
-	regionRE           = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
+	bedrockAgentNameRE = lazyRegexp(`^([0-9a-zA-Z][_-]?){1,100}$`)
+	accountRE          = lazyRegexp(`^[0-9]{12}$`)
+	regionRE           = lazyRegexp(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
 	// IAM role and policy names.
-	iamNameRE = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
+	iamNameRE = lazyRegexp(`^[\w+=,.@-]{1,64}$`)
 	// Ids AgentCore generates: a resource name, '-' and ten characters.
-	agentCoreIDRE = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_]{0,47}-[a-zA-Z0-9]{10}$`)
+	agentCoreIDRE = lazyRegexp(`^[a-zA-Z][a-zA-Z0-9_]{0,47}-[a-zA-Z0-9]{10}$`)
 	// Bedrock Agents agent and knowledge base ids.
-	bedrockIDRE      = regexp.MustCompile(`^[0-9a-zA-Z]{10}$`)
-	providerNameRE   = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,128}$`)
-	gatewayNameRE    = regexp.MustCompile(`^[0-9a-z](-?[0-9a-z]){0,99}$`)
-	ecrRepositoryRE  = regexp.MustCompile(`^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$`)
-	bucketRE         = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
-	tableRE          = regexp.MustCompile(`^[a-zA-Z0-9_.-]{3,255}$`)
-	secretNameRE     = regexp.MustCompile(`^[a-zA-Z0-9/_+=.@!*?-]{1,512}$`)
-	ssmParameterRE   = regexp.MustCompile(`^/?[a-zA-Z0-9_.\-/*?]{1,1000}$`)
-	codeBuildNameRE  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{1,254}$`)
-	callerNameRE     = regexp.MustCompile(`^[\w+=,.@-]{1,40}$`)
-	ecrRepositoryURI = regexp.MustCompile(`^([0-9]{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/(.+)$`)
+	bedrockIDRE      = lazyRegexp(`^[0-9a-zA-Z]{10}$`)
+	providerNameRE   = lazyRegexp(`^[a-zA-Z0-9_-]{1,128}$`)
+	gatewayNameRE    = lazyRegexp(`^[0-9a-z](-?[0-9a-z]){0,99}$`)
+	ecrRepositoryRE  = lazyRegexp(`^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$`)
+	bucketRE         = lazyRegexp(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+	tableRE          = lazyRegexp(`^[a-zA-Z0-9_.-]{3,255}$`)
+	secretNameRE     = lazyRegexp(`^[a-zA-Z0-9/_+=.@!*?-]{1,512}$`)
+	ssmParameterRE   = lazyRegexp(`^/?[a-zA-Z0-9_.\-/*?]{1,1000}$`)
+	codeBuildNameRE  = lazyRegexp(`^[A-Za-z0-9][A-Za-z0-9_-]{1,254}$`)
+	callerNameRE     = lazyRegexp(`^[\w+=,.@-]{1,40}$`)
+	ecrRepositoryURI = lazyRegexp(`^([0-9]{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/(.+)$`)
 )
 
 // PartitionOf returns the AWS partition a region belongs to.
@@ -144,3 +145,24 @@ func RuntimeRoleName(region, agent string) string {
 func CodeBuildRoleName(region, agent string) string {
 	return "AmazonBedrockAgentCoreSDKCodeBuild-" + region + "-" + ToolkitSuffix(agent)
 }
+
+// lazyRE is a regular expression compiled on first use. Counted
+// repetitions such as {1,512} compile into large programs (5 ms and 22,000
+// allocations for this package's set), which commands that never read a
+// spec, such as version and lint, must not pay for at start-up.
+type lazyRE struct {
+	once sync.Once
+	expr string
+	re   *regexp.Regexp
+}
+
+func lazyRegexp(expr string) *lazyRE { return &lazyRE{expr: expr} }
+
+func (l *lazyRE) get() *regexp.Regexp {
+	l.once.Do(func() { l.re = regexp.MustCompile(l.expr) })
+	return l.re
+}
+
+func (l *lazyRE) MatchString(s string) bool { return l.get().MatchString(s) }
+
+func (l *lazyRE) FindStringSubmatch(s string) []string { return l.get().FindStringSubmatch(s) }
