@@ -12,7 +12,9 @@
 //     survive a decode/encode round trip unchanged, and AWS APIs only carry
 //     valid UTF-8 anyway.
 //   - Lone UTF-16 surrogates in \u escapes decode to U+FFFD, as encoding/json does.
-//   - A UTF-8 byte order mark at the very start of the source is skipped.
+//   - A UTF-8 byte order mark at the very start of the source is skipped
+//     and takes no column: editors do not show it, so the first character
+//     after it is column 1.
 //   - Nesting deeper than MaxDepth (default 64) is a syntax error.
 package jsontext
 
@@ -148,9 +150,16 @@ func (d *Decoder) Reset(src string) {
 	d.state = stTop
 	d.stack = d.stack[:0]
 	d.err = nil
+	d.pos = bomLen(src)
+	d.lineStart = d.pos
+}
+
+// bomLen returns the length of the UTF-8 byte order mark src starts with.
+func bomLen(src string) int {
 	if len(src) >= 3 && src[:3] == "\xef\xbb\xbf" {
-		d.pos = 3
+		return 3
 	}
+	return 0
 }
 
 // SetMaxDepth sets the nesting limit (values below 1 mean 1).
@@ -166,10 +175,11 @@ func (d *Decoder) Depth() int { return len(d.stack) }
 func (d *Decoder) InputOffset() int { return d.pos }
 
 // PosAt returns the position of the byte at offset. It scans for line
-// breaks from the decoder's current line, or from the start for earlier offsets.
+// breaks from the decoder's current line, or from the start for earlier
+// offsets. Offsets inside a byte order mark are column 1.
 func (d *Decoder) PosAt(offset int) diag.Pos {
 	offset = min(max(offset, 0), len(d.src))
-	line, start := 1, 0
+	line, start := 1, bomLen(d.src)
 	if offset >= d.lineStart {
 		line, start = d.line, d.lineStart
 	}
@@ -179,7 +189,7 @@ func (d *Decoder) PosAt(offset int) diag.Pos {
 			start = i + 1
 		}
 	}
-	return diag.Pos{Line: line, Column: offset - start + 1, Offset: offset}
+	return diag.Pos{Line: line, Column: max(offset-start, 0) + 1, Offset: offset}
 }
 
 func (d *Decoder) posOf(offset int) diag.Pos {

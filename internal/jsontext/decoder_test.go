@@ -38,7 +38,8 @@ func TestTokens(t *testing.T) {
 		{"{\n  \"k\":\r\n\t\"v\"\n}", `{:{@1:1 ":k@2:3 ":v@3:2 }:}@4:1`},
 		{`0 -0 0.0 1E9 12e-3`, `0:0@1:1 0:-0@1:3 0:0.0@1:6 0:1E9@1:10 0:12e-3@1:14`},
 		{"1\n{}\n[]", `0:1@1:1 {:{@2:1 }:}@2:2 [:[@3:1 ]:]@3:2`},
-		{"\xef\xbb\xbf{}", `{:{@1:4 }:}@1:5`},
+		{"\xef\xbb\xbf{}", `{:{@1:1 }:}@1:2`}, // editors do not show the BOM
+		{"\xef\xbb\xbf{\n}", `{:{@1:1 }:}@2:1`},
 		{``, ``},
 		{" \n\t ", ``},
 	}
@@ -281,6 +282,29 @@ func TestPosAt(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("after the value")
+}
+
+// TestPosAtAfterBOM: the byte order mark takes no column, before and
+// after the decoder has moved past it, and errors agree with tokens.
+func TestPosAtAfterBOM(t *testing.T) {
+	src := "\xef\xbb\xbf{\"a\": x}"
+	d := NewDecoder(src)
+	for off, want := range map[int]string{0: "1:1", 3: "1:1", 4: "1:2", 9: "1:7"} {
+		if p := d.PosAt(off); p.String() != want || p.Offset != off {
+			t.Errorf("PosAt(%d) = %s, want %s", off, p, want)
+		}
+	}
+	var err error
+	for err == nil {
+		_, err = d.ReadToken()
+	}
+	var se *SyntaxError
+	if !errors.As(err, &se) || se.Pos.String() != "1:7" || se.Pos.Offset != 9 {
+		t.Errorf("error %v, want one at 1:7 (offset 9)", err)
+	}
+	if p := d.PosAt(4); p.String() != "1:2" {
+		t.Errorf("PosAt(4) after decoding = %s, want 1:2", p)
+	}
 }
 
 // decodeAny builds the encoding/json representation of the next value.

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/agentiam/agentiam/diag"
@@ -102,27 +103,49 @@ func plural(n int, one string, many ...string) string {
 	return fmt.Sprintf("%d %ss", n, one)
 }
 
+// lineAt returns the line of src that p is on, without its line ending
+// and, on line 1, without a byte order mark, which columns do not count
+// (see internal/jsontext). The offset finds a later line directly, so
+// that many findings in a long file do not rescan it.
+func lineAt(src []byte, p diag.Pos) ([]byte, bool) {
+	if start := p.Offset - (p.Column - 1); p.Line > 1 && 0 < start && start <= len(src) && src[start-1] == '\n' {
+		line := src[start:]
+		if j := bytes.IndexByte(line, '\n'); j >= 0 {
+			line = line[:j]
+		}
+		return bytes.TrimSuffix(line, []byte{'\r'}), true
+	}
+	line, ok := sourceLine(src, p.Line)
+	if ok && p.Line == 1 {
+		line = bytes.TrimPrefix(line, []byte("\ufeff"))
+	}
+	return line, ok
+}
+
 // sourceLine returns line n (1-based) of src without its line ending.
-func sourceLine(src []byte, n int) (string, bool) {
+func sourceLine(src []byte, n int) ([]byte, bool) {
 	for i := 1; i < n; i++ {
 		j := bytes.IndexByte(src, '\n')
 		if j < 0 {
-			return "", false
+			return nil, false
 		}
 		src = src[j+1:]
 	}
 	if j := bytes.IndexByte(src, '\n'); j >= 0 {
 		src = src[:j]
 	}
-	return strings.TrimRight(string(src), "\r"), true
+	return bytes.TrimSuffix(src, []byte{'\r'}), true
 }
 
 // excerpt writes the source line of d with a caret under its token.
+// A line wider than maxSourceWidth cells (minified JSON, Terraform's
+// jsonencode) is cut to a window around the token; only that window is
+// measured, so many findings on one long line stay cheap.
 func excerpt(b *bytes.Buffer, src []byte, d diag.Diagnostic) {
 	if !d.Pos.IsValid() {
 		return
 	}
-	line, ok := sourceLine(src, d.Pos.Line)
+	line, ok := lineAt(src, d.Pos)
 	if !ok {
 		return
 	}
@@ -132,38 +155,102 @@ func excerpt(b *bytes.Buffer, src []byte, d diag.Diagnostic) {
 		end = d.End.Column - 1
 	}
 	end = min(end, len(line))
-	// Work in display cells: tabs become 4 spaces, a rune is one cell.
-	before, token, after := display(line[:start]), display(line[start:end]), display(line[end:])
-	col, width := utf8.RuneCountInString(before), max(utf8.RuneCountInString(token), 1)
-	text := before + token + after
-	runes := []rune(text)
-	lo, hi := 0, len(runes)
-	if hi > maxSourceWidth {
-		lo = max(0, col-maxSourceWidth/3)
-		hi = min(len(runes), lo+maxSourceWidth)
-		width = min(width, hi-col)
+	leftBudget := maxSourceWidth
+	if _, whole := cellsForward(line, maxSourceWidth); !whole {
+		leftBudget = maxSourceWidth / 3
 	}
-	shown := string(runes[lo:hi])
-	if lo > 0 {
-		shown = "..." + shown
-		col += 3
+	before, wholeLeft := cellsBackward(line[:start], leftBudget)
+	token, wholeToken := cellsForward(line[start:end], maxSourceWidth-before.width)
+	after, wholeRight := cellsForward(line[end:], maxSourceWidth-before.width-token.width)
+	shown, col := before.text, before.width
+	if !wholeLeft {
+		shown, col = "..."+shown, col+3
 	}
-	if hi < len(runes) {
+	shown += token.text + after.text
+	if !wholeToken || !wholeRight {
 		shown += "..."
 	}
-	col -= lo
-	gutter := fmt.Sprintf("%5d | ", d.Pos.Line)
-	b.WriteString(gutter)
-	b.WriteString(strings.TrimRight(shown, " "))
-	b.WriteByte('\n')
+	fmt.Fprintf(b, "%5d | %s\n", d.Pos.Line, strings.TrimRight(shown, " "))
 	b.WriteString("      | ")
 	b.WriteString(strings.Repeat(" ", col))
 	b.WriteByte('^')
-	b.WriteString(strings.Repeat("~", max(width-1, 0)))
+	b.WriteString(strings.Repeat("~", max(token.width-1, 0)))
 	b.WriteByte('\n')
 }
 
-func display(s string) string { return strings.ReplaceAll(s, "\t", "    ") }
+// cells is text as a terminal shows it and the columns it takes.
+type cells struct {
+	text  string
+	width int
+}
+
+// cellsForward returns the longest prefix of s that fits in budget
+// columns, and whether that is all of s.
+func cellsForward(s []byte, budget int) (cells, bool) {
+	var c cells
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRune(s[i:])
+		text, w := cell(r)
+		if c.width+w > budget {
+			c.text = b.String()
+			return c, false
+		}
+		b.WriteString(text)
+		c.width += w
+		i += n
+	}
+	c.text = b.String()
+	return c, true
+}
+
+// cellsBackward returns the longest suffix of s that fits in budget
+// columns, and whether that is all of s.
+func cellsBackward(s []byte, budget int) (cells, bool) {
+	i, width := len(s), 0
+	for i > 0 {
+		r, n := utf8.DecodeLastRune(s[:i])
+		_, w := cell(r)
+		if width+w > budget {
+			break
+		}
+		width += w
+		i -= n
+	}
+	c, _ := cellsForward(s[i:], budget)
+	return c, i == 0
+}
+
+// cell returns how a rune of a source line is printed and the terminal
+// columns it takes: tabs as 4 spaces, control characters and invalid
+// UTF-8 as U+FFFD, combining marks and format characters (zero-width
+// joiners) in no column, East Asian wide characters and emoji in two.
+func cell(r rune) (string, int) {
+	switch {
+	case r == '\t':
+		return "    ", 4
+	case r < ' ' || r == 0x7f || 0x80 <= r && r < 0xa0 || r == utf8.RuneError:
+		return "\ufffd", 1
+	case unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf):
+		return string(r), 0
+	}
+	for _, rg := range wideRunes {
+		if rg[0] <= r && r <= rg[1] {
+			return string(r), 2
+		}
+	}
+	return string(r), 1
+}
+
+// wideRunes are the ranges terminals draw two columns wide (East Asian
+// Wide and Fullwidth, and the emoji blocks), enough to keep the caret
+// under the token in ARNs and condition values written in any script.
+var wideRunes = [][2]rune{
+	{0x1100, 0x115f}, {0x2e80, 0x303e}, {0x3041, 0x33ff}, {0x3400, 0x4dbf}, {0x4e00, 0x9fff},
+	{0xa000, 0xa4cf}, {0xac00, 0xd7a3}, {0xf900, 0xfaff}, {0xfe30, 0xfe4f}, {0xff00, 0xff60},
+	{0xffe0, 0xffe6}, {0x1f300, 0x1f64f}, {0x1f680, 0x1f6ff}, {0x1f900, 0x1f9ff}, {0x1fa70, 0x1faff},
+	{0x20000, 0x3fffd},
+}
 
 // jsonDiagnostic is the stable JSON schema of one finding.
 type jsonDiagnostic struct {

@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
 	"path/filepath"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/agentiam/agentiam/diag"
@@ -111,12 +113,13 @@ func sarifLevel(s diag.Severity) string {
 // located at the plan file, with the resource address as a logical
 // location and the start of the policy string as the region; their line
 // and column within the embedded document are given in the message.
+// Every result has a region, so that code-scanning services accept it.
 func SARIF(w io.Writer, results []lint.Result, toolVersion string) error {
 	rules := lint.Rules()
 	index := make(map[string]int, len(rules))
 	run := sarifRun{
 		Tool: sarifTool{Driver: sarifDriver{
-			Name: "agentiam", Version: toolVersion, InformationURI: "https://github.com/agentiam/agentiam",
+			Name: "agentiam", Version: sarifVersion(toolVersion), InformationURI: "https://github.com/agentiam/agentiam",
 		}},
 		ColumnKind: "unicodeCodePoints",
 		Results:    []sarifResult{},
@@ -167,28 +170,53 @@ func sarifMessage(r lint.Result, d diag.Diagnostic) string {
 }
 
 func sarifLocate(r lint.Result, d diag.Diagnostic) sarifLocation {
-	uri := filepath.ToSlash(r.Target.File)
-	if uri == "-" {
-		uri = "stdin"
-	}
-	loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: uri}}}
+	loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: artifactURI(r.Target.File)}}}
+	// Code-scanning services want a region on every result; a finding
+	// without a known position is placed at the start of its file.
+	reg := &sarifRegion{StartLine: 1, StartColumn: 1}
+	loc.PhysicalLocation.Region = reg
 	if r.Target.Address != "" {
 		loc.LogicalLocations = []sarifLogical{{FullyQualifiedName: r.Target.Address, Kind: "resource"}}
 		if o := r.Target.Origin; o.IsValid() {
 			// The plan file's own bytes are not kept: the column stays in bytes,
 			// which is code points for the ASCII that Terraform writes.
-			loc.PhysicalLocation.Region = &sarifRegion{StartLine: o.Line, StartColumn: o.Column}
+			reg.StartLine, reg.StartColumn = o.Line, o.Column
 		}
 		return loc
 	}
 	if d.Pos.IsValid() {
-		reg := &sarifRegion{StartLine: d.Pos.Line, StartColumn: runeColumn(r.Target.Src, d.Pos)}
+		reg.StartLine, reg.StartColumn = d.Pos.Line, runeColumn(r.Target.Src, d.Pos)
 		if d.End.IsValid() {
 			reg.EndLine, reg.EndColumn = d.End.Line, runeColumn(r.Target.Src, d.End)
 		}
-		loc.PhysicalLocation.Region = reg
 	}
 	return loc
+}
+
+// artifactURI turns a file path into a SARIF artifact URI: relative
+// paths stay relative (code-scanning services resolve them against the
+// repository), absolute ones become file: URIs, both percent-encoded.
+func artifactURI(file string) string {
+	if file == "-" {
+		return "stdin"
+	}
+	p := filepath.ToSlash(file)
+	if !filepath.IsAbs(file) {
+		return (&url.URL{Path: p}).String()
+	}
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // a Windows drive: file:///C:/...
+	}
+	return (&url.URL{Scheme: "file", Path: p}).String()
+}
+
+// sarifVersion is the tool version as SARIF prefers it, starting with a
+// digit: "v1.2.0" becomes "1.2.0"; development builds keep their name.
+func sarifVersion(v string) string {
+	if len(v) > 1 && v[0] == 'v' && '0' <= v[1] && v[1] <= '9' {
+		return v[1:]
+	}
+	return v
 }
 
 // runeColumn converts a byte column to a 1-based code point column.
