@@ -139,8 +139,9 @@ func (c *checker) checkProfileModels(g invokeGrant, a arn.ARN, id string, grants
 	if missing[0] == "*" {
 		where = "any region"
 	}
-	sugg := fmt.Sprintf("arn:%s:bedrock:*::foundation-model/%s", a.Partition, model)
-	c.report(CodeProfileMissingModel, g.st, g.v.Pos, sugg, "the cross-region inference profile %s may route requests to %s, where the call is also authorized against the foundation model %s, which this policy does not grant there", id, where, model)
+	// The model ARN is added next to the profile's, not put in its place,
+	// so it is part of the message rather than a "did you mean".
+	c.report(CodeProfileMissingModel, g.st, g.v.Pos, "", "the cross-region inference profile %s may route requests to %s, where the call is also authorized against the foundation model %s, which this policy does not grant there; add arn:%s:bedrock:*::foundation-model/%s to the resources", id, where, model, a.Partition, model)
 }
 
 func foundationModelType() *catalog.ResourceType {

@@ -320,6 +320,9 @@ func checkResources(c *checker) {
 		if !complete || len(actions) == 0 {
 			continue
 		}
+		// When every action supports only "*", the ARNs are not wrong for
+		// some other action: each action is, and says so.
+		onlyStarActions := !slices.ContainsFunc(actions, func(a *catalog.Action) bool { return len(a.Resources) > 0 })
 		matched := make([]string, 0, len(st.Resource.Values))
 		for _, v := range st.Resource.Values {
 			pattern := c.expandVariables(v.Value)
@@ -330,10 +333,12 @@ func checkResources(c *checker) {
 				matched = append(matched, pattern)
 				continue
 			}
-			sugg, why := c.suggestResource(actions, pattern)
-			c.report(CodeResourceARNMismatch, st, v.Pos, sugg, "no action of this statement supports %s%s, so it grants nothing", v.Value, why)
+			if !onlyStarActions {
+				sugg, why := c.suggestResource(actions, pattern)
+				c.report(CodeResourceARNMismatch, st, v.Pos, sugg, "no action of this statement supports %s%s, so it grants nothing", v.Value, why)
+			}
 		}
-		if len(matched) == 0 {
+		if len(matched) == 0 && !onlyStarActions {
 			continue
 		}
 		for j := range refs {

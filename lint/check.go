@@ -63,6 +63,9 @@ func newChecker(doc *policy.Document, src []byte, opts Options, parserDiags diag
 }
 
 func (c *checker) run() {
+	if c.notAnObject() {
+		return // the parser said so; nothing else applies
+	}
 	c.actions = make([][]actionRef, len(c.doc.Statements))
 	c.notActions = make([][]actionRef, len(c.doc.Statements))
 	for i, st := range c.doc.Statements {
@@ -138,6 +141,17 @@ func jsonTokenEnd(src []byte, pos diag.Pos) diag.Pos {
 		}
 	}
 	return diag.Pos{Line: pos.Line, Column: pos.Column + end - i, Offset: end}
+}
+
+// notAnObject reports whether the parser found the document is not a
+// JSON object ([], null, a string ...).
+func (c *checker) notAnObject() bool {
+	for _, d := range c.parserDiags {
+		if d.Code == policy.CodeInvalidType && d.Statement < 0 && d.Pos == c.doc.Pos {
+			return true
+		}
+	}
+	return false
 }
 
 // parserReported reports whether the parser already flagged this statement with code.

@@ -13,7 +13,7 @@ func checkGrammar(c *checker) {
 	doc := c.doc
 	switch {
 	case doc.Version == nil:
-		c.report(CodeMissingVersion, nil, doc.Pos, policy.Version2012, "the policy has no Version, so AWS reads it as 2008-10-17 and policy variables such as ${aws:username} are literal text; add \"Version\": \"2012-10-17\"")
+		c.report(CodeMissingVersion, nil, doc.Pos, "", "the policy has no Version, so AWS reads it as 2008-10-17 and policy variables such as ${aws:username} are literal text; add \"Version\": \"2012-10-17\"")
 	case doc.Version.Value == policy.Version2008:
 		c.report(CodeOldVersion, nil, doc.Version.Pos, policy.Version2012, "Version 2008-10-17 does not support policy variables; use 2012-10-17")
 	}

@@ -440,6 +440,41 @@ func TestHostileInput(t *testing.T) {
 	}
 }
 
+// TestNotAnObject: a document that is not a JSON object gets the
+// parser's one finding, not a missing Version on top.
+func TestNotAnObject(t *testing.T) {
+	for _, src := range []string{`[]`, `null`, `"policy"`, `12`, `[{"Version":"2012-10-17"}]`} {
+		l := Source("p.json", []byte(src), Options{})
+		if len(l) != 1 || l[0].Code != policy.CodeInvalidType || l[0].Pos.String() != "1:1" {
+			t.Errorf("%s: %v", src, l)
+		}
+	}
+}
+
+// TestStarOnlyActionsWithARNs: a statement whose every action supports
+// only "*" reports each action (the fix is "Resource": "*"), not the
+// ARNs; broad same-service ARNs stay accepted.
+func TestStarOnlyActionsWithARNs(t *testing.T) {
+	for _, tt := range []struct {
+		resource string
+		want     []string // code@column
+	}{
+		{`"arn:aws:ecr:us-east-1:123456789012:repository/app"`, []string{"action-resource-mismatch@66", "action-resource-mismatch@94"}},
+		{`["arn:aws:s3:::b/*", "arn:aws:ecr:us-east-1:123456789012:repository/app"]`, []string{"action-resource-mismatch@66", "action-resource-mismatch@94"}},
+		{`"arn:aws:xray:us-east-1:123456789012:*"`, []string{"action-resource-mismatch@66"}},
+		{`["arn:aws:ecr:us-east-1:123456789012:*", "arn:aws:xray:us-east-1:123456789012:*"]`, nil},
+	} {
+		src := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ecr:GetAuthorizationToken","xray:PutTraceSegments"],"Resource":` + tt.resource + `}]}`
+		var got []string
+		for _, d := range Source("p.json", []byte(src), Options{}) {
+			got = append(got, fmt.Sprintf("%s@%d", d.Code, d.Pos.Column))
+		}
+		if strings.Join(got, " ") != strings.Join(tt.want, " ") {
+			t.Errorf("Resource %s: got %v, want %v", tt.resource, got, tt.want)
+		}
+	}
+}
+
 func FuzzSource(f *testing.F) {
 	for _, c := range []string{
 		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::b/${aws:username}/*","Condition":{"StringLike":{"s3:prefix":["a/*"]}}}]}`,

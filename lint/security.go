@@ -19,6 +19,19 @@ var dataActions = []string{
 	"kms:Decrypt",
 }
 
+// accountScopedActions act on the account rather than on a resource,
+// although the catalog lists an optional resource type for them:
+// cloudwatch:PutMetricData writes to a metric namespace, which is no
+// resource (its optional dataset type is a recent addition). Like the
+// actions without resource types, "Resource": "*" is as narrow as they
+// get, so wildcard-resource-sensitive never flags them.
+var accountScopedActions = []string{"cloudwatch:PutMetricData"}
+
+// starOnly reports whether "Resource": "*" is the narrowest grant of a.
+func starOnly(a *catalog.Action) bool {
+	return len(a.Resources) == 0 || containsFold(accountScopedActions, a.FullName())
+}
+
 // checkWildcards reports broad Allow grants: every action, every action
 // of a service, NotAction, and sensitive or data actions on "*".
 func checkWildcards(c *checker) {
@@ -55,7 +68,7 @@ func checkWildcards(c *checker) {
 			var sensitive, data []string
 			for _, a := range r.actions {
 				// Escalation actions and PassRole get their own, stronger findings.
-				if len(a.Resources) > 0 && (a.HasAccess(catalog.Write) || a.HasAccess(catalog.PermissionsManagement) || a.HasAccess(catalog.Tagging)) &&
+				if !starOnly(a) && (a.HasAccess(catalog.Write) || a.HasAccess(catalog.PermissionsManagement) || a.HasAccess(catalog.Tagging)) &&
 					!containsFold(escalationActions, a.FullName()) && !strings.EqualFold(a.FullName(), "iam:PassRole") {
 					sensitive = append(sensitive, a.FullName())
 				}
