@@ -155,14 +155,21 @@ func fixResource(f Fix) string {
 
 // confirmSets compiles the policies before and after the fix.
 func confirmSets(m Message, fix Fix, pols Policies) (before, after *eval.Set, err error) {
-	build := func(identity []*policy.Document, boundary, resource *policy.Document) (*eval.Set, error) {
-		return eval.NewSet(eval.Documents{Identity: identity, Boundary: boundary, Resource: resource})
-	}
-	if before, err = build(pols.Identity, pols.Boundary, nil); err != nil {
-		return nil, nil, fmt.Errorf("compiling the role's policies: %w", err)
-	}
 	doc := fix.Document()
 	doc.Source = "the fix"
+	// A federated user session (GetFederationToken) has the permissions
+	// that both its IAM user's policies and its session policy grant: the
+	// fix goes into both.
+	var session *policy.Document
+	if ClassifyPrincipal(m.Principal, nil).Kind == KindFederatedUser {
+		session = doc
+	}
+	build := func(identity []*policy.Document, boundary, resource, session *policy.Document) (*eval.Set, error) {
+		return eval.NewSet(eval.Documents{Identity: identity, Boundary: boundary, Resource: resource, Session: session})
+	}
+	if before, err = build(pols.Identity, pols.Boundary, nil, nil); err != nil {
+		return nil, nil, fmt.Errorf("compiling the role's policies: %w", err)
+	}
 	switch fix.PolicyType {
 	case PermissionsBound:
 		boundary := policy.NewDocument()
@@ -170,11 +177,11 @@ func confirmSets(m Message, fix Fix, pols Policies) (before, after *eval.Set, er
 			boundary.Add(cloneStatements(pols.Boundary.Statements)...)
 		}
 		boundary.Add(cloneStatements(doc.Statements)...)
-		after, err = build(pols.Identity, boundary, nil)
+		after, err = build(pols.Identity, boundary, nil, nil)
 	case ResourceBased:
-		after, err = build(pols.Identity, pols.Boundary, doc)
+		after, err = build(pols.Identity, pols.Boundary, doc, nil)
 	default:
-		after, err = build(append(append([]*policy.Document(nil), pols.Identity...), doc), pols.Boundary, nil)
+		after, err = build(append(append([]*policy.Document(nil), pols.Identity...), doc), pols.Boundary, nil, session)
 	}
 	return before, after, err
 }

@@ -109,6 +109,12 @@ func Propose(m Message, p Principal) Fix {
 		describe += " on " + m.Resource
 	}
 	f.Advice = append(f.Advice, describe+". Add this statement to one of its policies.")
+	if p.Kind == KindFederatedUser {
+		f.Advice = append(f.Advice, "A federated user session (GetFederationToken) may do what both the calling IAM user's policies and the session policy passed to GetFederationToken allow: add the statement to both.")
+	}
+	if m.Resource == "" && !onlyStar(m.Action) {
+		f.Advice = append(f.Advice, fmt.Sprintf("The message names no resource, so the statement says Resource \"*\": replace it with the ARN of what the request was for (%s supports resource-level permissions), or the role gets the action on everything.", m.Action))
+	}
 	if p.Person && agentDataPlane[prefix] && !hasAnyPrefix(name, controlPlanePrefixes) {
 		f.Advice = append(f.Advice, fmt.Sprintf("This is a person's caller identity, not an agent's execution role. If the denial came from an agent run locally (agentcore launch --local, or tests on your machine), the agent used your credentials; in AgentCore Runtime it runs as its execution role, which is where %s belongs.", m.Action))
 	}

@@ -2,6 +2,7 @@ package agentspec
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/agentiam/agentiam/arn"
@@ -574,22 +575,39 @@ func (l *loader) roleARN(f field, partition, account string) string {
 
 // checkARN validates an ARN and that the catalog classifies it as the
 // expected resource type.
-func (l *loader) checkARN(p positioned, what, service, resourceType string) bool {
+func (r *reader) checkARN(p positioned, what, service, resourceType string) bool {
 	parsed, err := arn.Parse(p.value)
 	if err != nil {
-		l.errorAt(p.pos, CodeMalformedARN, "%s: %v", what, err)
+		r.errorAt(p.pos, CodeMalformedARN, "%s: %v", what, err)
 		return false
 	}
 	if parsed.Service != service {
-		l.errorAt(p.pos, CodeMalformedARN, "%s: %q is a %s ARN, expected %s", what, p.value, parsed.Service, service)
+		r.errorAt(p.pos, CodeMalformedARN, "%s: %q is a %s ARN, expected %s", what, p.value, parsed.Service, service)
 		return false
 	}
 	for _, rt := range catalog.ClassifyARN(p.value) {
 		if rt.Service.Prefix == service && strings.EqualFold(rt.Name, resourceType) {
-			return true
+			return r.checkARNParts(p, what, parsed, rt)
 		}
 	}
-	l.errorAt(p.pos, CodeMalformedARN, "%s: %q is not a %s %s ARN", what, p.value, service, resourceType)
+	r.errorAt(p.pos, CodeMalformedARN, "%s: %q is not a %s %s ARN", what, p.value, service, resourceType)
+	return false
+}
+
+// checkARNParts checks the partition, region and account of an ARN that
+// fits a resource type's template, which accepts any text there.
+func (r *reader) checkARNParts(p positioned, what string, a arn.ARN, rt *catalog.ResourceType) bool {
+	vars := rt.Variables()
+	switch {
+	case !arn.KnownPartition(a.Partition):
+		r.errorAt(p.pos, CodeMalformedARN, "%s: %q has partition %q, not an AWS partition such as aws, aws-cn or aws-us-gov", what, p.value, a.Partition)
+	case slices.Contains(vars, "Region") && !regionRE.MatchString(a.Region):
+		r.errorAt(p.pos, CodeMalformedARN, "%s: %q has region %q, not an AWS region such as us-west-2", what, p.value, a.Region)
+	case slices.Contains(vars, "Account") && !accountRE.MatchString(a.Account):
+		r.errorAt(p.pos, CodeMalformedARN, "%s: %q has account %q, not a 12-digit AWS account id", what, p.value, a.Account)
+	default:
+		return true
+	}
 	return false
 }
 
@@ -616,7 +634,8 @@ func (l *loader) model(a *Agent, p positioned) (Model, bool) {
 
 // modelARN accepts any ARN of a resource bedrock:InvokeModel authorizes.
 func (l *loader) modelARN(a *Agent, p positioned) (Model, bool) {
-	if _, err := arn.Parse(p.value); err != nil {
+	parsed, err := arn.Parse(p.value)
+	if err != nil {
 		l.errorAt(p.pos, CodeMalformedARN, "models: %v", err)
 		return Model{}, false
 	}
@@ -628,6 +647,9 @@ func (l *loader) modelARN(a *Agent, p positioned) (Model, bool) {
 	for _, rt := range catalog.ClassifyARN(p.value) {
 		for _, r := range invoke.Resources {
 			if r.Type == rt {
+				if !l.checkARNParts(p, "models", parsed, rt) {
+					return Model{}, false
+				}
 				if rt.Name == "inference-profile" || rt.Name == "application-inference-profile" {
 					l.warnAt(p.pos, CodeIncompleteModels, "%s routes to foundation models that need their own grant: list them under models too", p.value)
 				}
@@ -670,7 +692,7 @@ func (l *loader) crossCheck(s *Spec) {
 		if sug, ok := closest(ref.to.value, names); ok {
 			l.suggestAt(ref.to.pos, CodeUnknownAgent, sug, "%s refers to unknown agent %q", what, ref.to.value)
 		} else {
-			l.errorAt(ref.to.pos, CodeUnknownAgent, "%s refers to unknown agent %q (agents: %s)", what, ref.to.value, strings.Join(names, ", "))
+			l.errorAt(ref.to.pos, CodeUnknownAgent, "%s refers to unknown agent %q (agents: %s)", what, ref.to.value, orNone(strings.Join(names, ", ")))
 		}
 		return nil
 	}
@@ -687,4 +709,11 @@ func (l *loader) crossCheck(s *Spec) {
 	for _, ref := range l.callers {
 		resolve(ref, "caller "+ref.from)
 	}
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
 }

@@ -58,6 +58,15 @@ func TestParseErrors(t *testing.T) {
 		{"gateway in two regions", header + "  a:\n    gateway: {name: gw}\n  b:\n    region: us-east-1\n    gateway: {name: gw}\n", []string{"9:5 invalid-value gateway gw is used from regions us-west-2 and us-east-1"}, ErrInvalid},
 		{"gateway name", header + "  a:\n    gateway: {name: My_GW}\n", []string{"6:21 invalid-name gateway name \"My_GW\""}, ErrInvalid},
 		{"alias without anchor", header + "  a: *nothing\n", []string{"5:6 yaml-syntax alias *nothing refers to no earlier anchor"}, ErrInvalid},
+		{"alias inside its own anchor", header + "  a: &self {identity: *self}\n", []string{"5:23 yaml-syntax alias *self refers to no earlier anchor"}, ErrInvalid},
+		{"alias before its anchor", header + "  a:\n    secrets: *later\n    ssm_parameters: &later [/x]\n", []string{"6:14 yaml-syntax alias *later refers to no earlier anchor"}, ErrInvalid},
+		{"flow nesting too deep", header + "  a:\n    models: " + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + "\n", []string{"6:77 yaml-syntax YAML nested more than 64 levels deep"}, ErrSyntax},
+		{"entries on one line nested too deep", header + "  a:\n    models:\n      " + strings.Repeat("- ", 50000) + "x\n", []string{"7:135 yaml-syntax YAML nested more than 64 levels deep"}, ErrSyntax},
+		{"role ARN with a short account", header + "  a:\n    execution_role: arn:aws:iam::123:role/R\n", []string{"6:21 malformed-arn execution_role: \"arn:aws:iam::123:role/R\" has account \"123\", not a 12-digit AWS account id"}, ErrInvalid},
+		{"lambda ARN with a malformed region", header + "  a:\n    gateway: {lambda_targets: [\"arn:aws:lambda:uswest2:123456789012:function:f\"]}\n", []string{"6:32 malformed-arn lambda_targets: \"arn:aws:lambda:uswest2:123456789012:function:f\" has region \"uswest2\""}, ErrInvalid},
+		{"KMS ARN in an unknown partition", header + "  a:\n    kms_keys: [\"arn:amazon:kms:us-west-2:123456789012:key/k\"]\n", []string{"6:16 malformed-arn kms_keys: \"arn:amazon:kms:us-west-2:123456789012:key/k\" has partition \"amazon\""}, ErrInvalid},
+		{"model ARN with a bad account", header + "  a:\n    models: [\"arn:aws:bedrock:us-west-2:1234:inference-profile/us.x\"]\n", []string{"6:14 malformed-arn models: \"arn:aws:bedrock:us-west-2:1234:inference-profile/us.x\" has account \"1234\""}, ErrInvalid},
+		{"caller of a spec without agents", "version: 1\naccount: \"123456789012\"\nregion: us-west-2\nagents: {}\ncallers:\n  ci: {agents: [zzz]}\n", []string{"4:9 missing-key agents is empty", "6:17 unknown-agent caller ci refers to unknown agent \"zzz\" (agents: none)"}, ErrInvalid},
 		{"s3 prefix wildcard", header + "  a:\n    s3: [{bucket: docs-bucket, prefix: \"faq/*\", access: read}]\n", []string{"6:40 invalid-value prefix \"faq/*\" must be a plain key prefix"}, ErrInvalid},
 		{"schema uri", header + "  f:\n    type: bedrock-agent\n    models: [anthropic.claude-3-haiku-20240307-v1:0]\n    action_groups: [{lambda: \"arn:aws:lambda:us-west-2:123456789012:function:f\", schema: \"https://x/y\"}]\n", []string{"8:90 invalid-value schema must be an S3 URI"}, ErrInvalid},
 	}
@@ -149,6 +158,19 @@ func TestParseAnchorsAndTags(t *testing.T) {
 	}
 	if got := s.Agents[1].Models; len(got) != 1 || got[0].ID != "anthropic.claude-3-haiku-20240307-v1:0" {
 		t.Errorf("alias models = %v", got)
+	}
+	// The loader reads secrets after models: an anchor on a later key is
+	// still defined for an alias that comes after it in the file.
+	src = header + `  a:
+    secrets: &shared [x]
+    ssm_parameters: *shared
+    models: [anthropic.claude-3-haiku-20240307-v1:0]
+`
+	if s, err = Parse("t.yaml", []byte(src)); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Agents[0].SSMParameters; len(got) != 1 || got[0] != "x" {
+		t.Errorf("aliased ssm_parameters = %v", got)
 	}
 }
 

@@ -231,6 +231,11 @@ func (t *toolkitReader) agent(s *Spec, p field) *Agent {
 	if mode, _, _ := t.optStr(network, "network_mode"); mode == "VPC" {
 		a.VPC = true
 	}
+	protocol := t.lenient(fieldValue(aws, "protocol_configuration"), "protocol_configuration")
+	if v, pos, _ := t.optStr(protocol, "server_protocol"); v == "A2A" {
+		// The toolkit lets an A2A agent invoke every runtime of the account.
+		t.warnAt(pos, CodeNotImported, "agent %s serves A2A: list the agents it calls under invokes in agentiam.yaml, or its role may invoke none", a.Name)
+	}
 	obs := t.lenient(fieldValue(aws, "observability"), "observability")
 	if f, ok := obs["enabled"]; ok {
 		a.Observability, _ = t.boolean(f)
@@ -251,8 +256,7 @@ func (t *toolkitReader) existingRole(a *Agent, roleARN string, pos diag.Pos, too
 		t.infoAt(pos, CodeToolkitRoleReplaced, "the toolkit created %s role %s; agentiam generates a least-privilege role with the same name to replace it", kind, name)
 		return ""
 	}
-	if !strings.HasPrefix(roleARN, "arn:") || !strings.Contains(roleARN, ":role/") {
-		t.errorAt(pos, CodeMalformedARN, "%s role %q is not a role ARN", kind, roleARN)
+	if !t.checkARN(positioned{roleARN, pos}, kind+" role", "iam", "role") {
 		return ""
 	}
 	t.infoAt(pos, CodeExistingRole, "agent %s keeps its existing %s role %s; it is not regenerated and is listed for verification", a.Name, kind, roleARN)

@@ -62,6 +62,7 @@ func TestImportToolkitErrors(t *testing.T) {
 		{"two accounts", "agents:\n  a:\n    aws: {account: '123456789012', region: us-west-2}\n  b:\n    aws: {account: '210987654321', region: us-west-2}\n", "t.yaml:5:20: agent b is in account 210987654321"},
 		{"bad memory id", "agents:\n  a:\n    aws: {account: '123456789012', region: us-west-2}\n    memory: {mode: STM_ONLY, memory_id: x}\n", "t.yaml:4:41: memory.memory_id \"x\""},
 		{"syntax", "agents: [\n", "t.yaml:1:9:"},
+		{"role in a malformed ARN", "agents:\n  a:\n    aws: {account: '123456789012', region: us-west-2, execution_role: 'arn:aws:iam::12345:role/R'}\n", "t.yaml:3:71: execution role: \"arn:aws:iam::12345:role/R\" has account \"12345\""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -75,4 +76,27 @@ func TestImportToolkitErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+func FuzzImportToolkit(f *testing.F) {
+	files, _ := filepath.Glob("testdata/toolkit/*.yaml")
+	for _, file := range files {
+		if src, err := os.ReadFile(file); err == nil {
+			f.Add(src)
+		}
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		text, spec, err := ImportToolkit("f.yaml", src)
+		if err != nil {
+			var se *Error
+			if errors.As(err, &se) && len(se.Diagnostics) == 0 {
+				t.Fatalf("error %v has no diagnostics", err)
+			}
+			return
+		}
+		// The imported spec is the one its text describes.
+		if _, err := Parse(DefaultFile, text); err != nil || spec == nil {
+			t.Fatalf("imported text does not parse: %v\n%s", err, text)
+		}
+	})
 }

@@ -9,7 +9,9 @@ import (
 	"github.com/agentiam/agentiam/internal/suggest"
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/lexer"
 	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
 )
 
 // Diagnostic codes. They are stable: scripts and tests match on them.
@@ -35,12 +37,18 @@ const (
 // broken input cannot produce a huge report.
 const maxDiagnostics = 100
 
+// maxNesting bounds how deeply flow collections ([...], {...}) and entries
+// on one line ("- - -") may nest. The YAML parser takes time quadratic in
+// the depth (100,000 levels: tens of seconds); a spec needs five.
+const maxNesting = 64
+
 // reader walks a goccy/go-yaml AST and records positioned diagnostics.
 type reader struct {
-	file    string
-	src     []byte
-	diags   diag.List
-	anchors map[string]ast.Node
+	file  string
+	src   []byte
+	diags diag.List
+	// aliases maps each alias to the node of the anchor it names.
+	aliases map[*ast.AliasNode]ast.Node
 }
 
 // field is one key: value pair of a mapping.
@@ -54,7 +62,15 @@ type field struct {
 // node with a nil error means an empty document.
 func (r *reader) parseYAML(src []byte) (ast.Node, error) {
 	r.src = src
-	f, err := parser.ParseBytes(src, 0)
+	tokens := lexer.Tokenize(string(src))
+	if t := tooDeep(tokens); t != nil {
+		pos := tokenPos(t.Position.Line, t.Position.Column, t.Position.Offset)
+		end := diag.Pos{Line: pos.Line, Column: pos.Column + 1, Offset: pos.Offset + 1}
+		r.add(diag.Diagnostic{Pos: pos, End: end, Severity: diag.Error, Code: CodeYAMLSyntax,
+			Message: fmt.Sprintf("YAML nested more than %d levels deep: a spec needs a few", maxNesting)})
+		return nil, r.result(ErrSyntax)
+	}
+	f, err := parser.Parse(tokens, 0)
 	if err != nil {
 		d := diag.Diagnostic{File: r.file, Severity: diag.Error, Code: CodeYAMLSyntax, Message: err.Error(), Statement: -1}
 		var ye yaml.Error
@@ -76,10 +92,70 @@ func (r *reader) parseYAML(src []byte) (ast.Node, error) {
 	case 0:
 		return nil, nil
 	case 1:
+		r.aliases = map[*ast.AliasNode]ast.Node{}
+		r.collectAnchors(bodies[0], map[string]ast.Node{})
 		return bodies[0], nil
 	}
 	r.errorAt(nodePos(bodies[1]), CodeYAMLSyntax, "expected one YAML document, found %d", len(bodies))
 	return nil, r.result(ErrInvalid)
+}
+
+// tooDeep returns the first token nested deeper than maxNesting, or nil.
+func tooDeep(tokens token.Tokens) *token.Token {
+	depth, line, run := 0, 0, 0
+	for _, t := range tokens {
+		switch t.Type {
+		case token.SequenceStartType, token.MappingStartType:
+			depth++
+			if depth > maxNesting {
+				return t
+			}
+		case token.SequenceEndType, token.MappingEndType:
+			depth = max(depth-1, 0)
+		case token.SequenceEntryType, token.MappingKeyType:
+			if t.Position.Line != line {
+				line, run = t.Position.Line, 0
+			}
+			if run++; run > maxNesting {
+				return t
+			}
+		}
+	}
+	return nil
+}
+
+// collectAnchors resolves every alias of the document, in document order,
+// to the most recent anchor of its name whose node is complete (an alias
+// inside its own anchor's node refers to no earlier anchor). Resolving
+// them up front makes an alias independent of the order in which the
+// loader reads keys, and of whether it reads the anchor's key at all.
+func (r *reader) collectAnchors(n ast.Node, anchors map[string]ast.Node) {
+	switch v := n.(type) {
+	case *ast.AnchorNode:
+		r.collectAnchors(v.Value, anchors)
+		if name := anchorName(v.Name); name != "" {
+			anchors[name] = v.Value
+		}
+	case *ast.AliasNode:
+		if target, ok := anchors[anchorName(v.Value)]; ok {
+			r.aliases[v] = target
+		}
+	case *ast.TagNode:
+		r.collectAnchors(v.Value, anchors)
+	case *ast.MappingNode:
+		for _, p := range v.Values {
+			r.collectAnchors(p, anchors)
+		}
+	case *ast.MappingValueNode:
+		r.collectAnchors(v.Key, anchors)
+		r.collectAnchors(v.Value, anchors)
+	case *ast.MappingKeyNode:
+		r.collectAnchors(v.Value, anchors)
+	case *ast.SequenceNode:
+		for _, e := range v.Values {
+			r.collectAnchors(e, anchors)
+		}
+	}
 }
 
 // result returns the collected errors, or nil when there are none.
@@ -212,15 +288,9 @@ func (r *reader) resolve(n ast.Node) ast.Node {
 		case *ast.TagNode:
 			n = v.Value
 		case *ast.AnchorNode:
-			if name := anchorName(v.Name); name != "" {
-				if r.anchors == nil {
-					r.anchors = map[string]ast.Node{}
-				}
-				r.anchors[name] = v.Value
-			}
 			n = v.Value
 		case *ast.AliasNode:
-			target, ok := r.anchors[anchorName(v.Value)]
+			target, ok := r.aliases[v]
 			if !ok {
 				r.errorAt(nodePos(v), CodeYAMLSyntax, "alias *%s refers to no earlier anchor", anchorName(v.Value))
 				return nil

@@ -29,7 +29,9 @@ const (
 	featS3List            feature = "s3-list"
 	featDynamoDBRead      feature = "dynamodb-read"
 	featDynamoDBReadWrite feature = "dynamodb-read-write"
+	featDynamoDBIndexRead feature = "dynamodb-index-read"
 	featKMSDecrypt        feature = "kms-decrypt"
+	featKMSDataKey        feature = "kms-data-key"
 	featSSMRead           feature = "ssm-read"
 	featSSMReadByPath     feature = "ssm-read-by-path"
 	featAssumeRole        feature = "assume-role"
@@ -116,9 +118,15 @@ var actionSets = map[feature][]string{
 	featS3List:            {"s3:ListBucket"},
 	featDynamoDBRead:      {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"},
 	featDynamoDBReadWrite: {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"},
-	featKMSDecrypt:        {"kms:Decrypt"},
-	featSSMRead:           {"ssm:GetParameter", "ssm:GetParameters"},
-	featSSMReadByPath:     {"ssm:GetParametersByPath"},
+	// Query is the only read that takes a secondary index's ARN.
+	featDynamoDBIndexRead: {"dynamodb:Query"},
+	// Reading what a key encrypted (S3 objects, secrets, SecureString
+	// parameters) takes Decrypt; writing an S3 object with SSE-KMS takes
+	// a data key as well.
+	featKMSDecrypt:    {"kms:Decrypt"},
+	featKMSDataKey:    {"kms:GenerateDataKey"},
+	featSSMRead:       {"ssm:GetParameter", "ssm:GetParameters"},
+	featSSMReadByPath: {"ssm:GetParametersByPath"},
 	// Trust policies.
 	featAssumeRole: {"sts:AssumeRole"},
 	// Image-build role (CodeBuild): push to the agent's repository.

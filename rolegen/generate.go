@@ -305,6 +305,13 @@ func (g *gen) dataGrants(st *statements, a *agentspec.Agent, w where) {
 	if len(writeTables) > 0 {
 		st.add(r.allow("ReadWriteDynamoDBTables", featDynamoDBReadWrite, writeTables...))
 	}
+	if len(a.DynamoDB) > 0 {
+		var indexes []string
+		for _, t := range a.DynamoDB {
+			indexes = append(indexes, r.arn(w, "dynamodb", "index", t.Table, "*"))
+		}
+		st.add(r.allow("QueryDynamoDBIndexes", featDynamoDBIndexRead, indexes...))
+	}
 	if len(a.Secrets) > 0 {
 		var res []string
 		for _, s := range a.Secrets {
@@ -314,6 +321,9 @@ func (g *gen) dataGrants(st *statements, a *agentspec.Agent, w where) {
 	}
 	if len(a.KMSKeys) > 0 {
 		st.add(r.allow("DecryptWithKMSKeys", featKMSDecrypt, a.KMSKeys...))
+		if len(writeObjects) > 0 {
+			st.add(r.allow("EncryptS3ObjectsWithKMSKeys", featKMSDataKey, a.KMSKeys...))
+		}
 	}
 	var params, paths []string
 	for _, p := range a.SSMParameters {

@@ -266,8 +266,9 @@ func TestFeatureStatements(t *testing.T) {
 		{"tools", "{code_interpreter: true, browser: {id: b_one-AbCdEf1234}}", append(slices.Clone(base), "UseCodeInterpreter", "UseBrowser", "ConnectBrowserAutomationStream")},
 		{"s3 read", "{s3: [{bucket: docs-bucket, access: read}]}", append(slices.Clone(base), "ReadS3Objects", "ListS3BucketDocsBucket")},
 		{"s3 read-write", "{s3: [{bucket: docs-bucket, prefix: a/, access: read-write}]}", append(slices.Clone(base), "ReadS3Objects", "WriteS3Objects", "ListS3BucketDocsBucket")},
-		{"dynamodb", "{dynamodb: [{table: t1_table, access: read}]}", append(slices.Clone(base), "ReadDynamoDBTables")},
+		{"dynamodb", "{dynamodb: [{table: t1_table, access: read}]}", append(slices.Clone(base), "ReadDynamoDBTables", "QueryDynamoDBIndexes")},
 		{"secrets kms ssm", "{secrets: [s], kms_keys: [\"arn:aws:kms:us-west-2:123456789012:key/k\"], ssm_parameters: [/a/*]}", append(slices.Clone(base), "ReadSecrets", "DecryptWithKMSKeys", "ReadSSMParameters", "ReadSSMParametersByPath")},
+		{"kms with s3 writes", "{s3: [{bucket: docs-bucket, access: read-write}], kms_keys: [\"arn:aws:kms:us-west-2:123456789012:key/k\"]}", append(slices.Clone(base), "ReadS3Objects", "WriteS3Objects", "ListS3BucketDocsBucket", "DecryptWithKMSKeys", "EncryptS3ObjectsWithKMSKeys")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -290,6 +291,7 @@ func TestExactResources(t *testing.T) {
     secrets: [exact, "wild/*"]
     ssm_parameters: [/app/*]
     s3: [{bucket: docs-bucket, prefix: faq/, access: read}]
+    dynamodb: [{table: orders, access: read}]
 `)
 	got := map[string][]string{}
 	conds := map[string]string{}
@@ -319,6 +321,8 @@ func TestExactResources(t *testing.T) {
 		"ReadSSMParametersByPath": {"arn:aws:ssm:us-west-2:123456789012:parameter/app"},
 		"ReadS3Objects":           {"arn:aws:s3:::docs-bucket/faq/*"},
 		"ListS3BucketDocsBucket":  {"arn:aws:s3:::docs-bucket"},
+		"ReadDynamoDBTables":      {"arn:aws:dynamodb:us-west-2:123456789012:table/orders"},
+		"QueryDynamoDBIndexes":    {"arn:aws:dynamodb:us-west-2:123456789012:table/orders/index/*"},
 		"WriteRuntimeLogs":        {"arn:aws:logs:us-west-2:123456789012:log-group:/aws/bedrock-agentcore/runtimes/a-*:log-stream:*"},
 	}
 	for sid, res := range want {

@@ -522,6 +522,8 @@ func (m *matrix) dataGrants(a *agentspec.Agent, others []*agentspec.Agent) {
 	for _, t := range a.DynamoDB {
 		table := f.arn(w, "dynamodb", "table", t.Table)
 		m.need(req{why: "read table " + t.Table, actions: acts("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"), resource: table})
+		m.need(req{why: "query the indexes of table " + t.Table, actions: acts("dynamodb:Query"), resource: f.arn(w, "dynamodb", "index", t.Table, "by-example"),
+			grant: grant(f.arn(w, "dynamodb", "index", t.Table, "*"))})
 		write := req{why: "write table " + t.Table, actions: acts("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"), resource: table}
 		if t.Access == agentspec.ReadWrite {
 			m.need(write)
@@ -532,6 +534,7 @@ func (m *matrix) dataGrants(a *agentspec.Agent, others []*agentspec.Agent) {
 		m.forbid(req{why: "control-plane deletion: table " + t.Table, actions: acts("dynamodb:DeleteTable"), resource: table})
 	}
 	m.forbid(req{why: "a table outside the spec", actions: acts("dynamodb:GetItem", "dynamodb:PutItem"), resource: f.arn(w, "dynamodb", "table", other+"-table")})
+	m.forbid(req{why: "an index of a table outside the spec", actions: acts("dynamodb:Query"), resource: f.arn(w, "dynamodb", "index", other+"-table", "by-example")})
 
 	for _, s := range a.Secrets {
 		instance, pattern := m.secret(s)
@@ -550,8 +553,16 @@ func (m *matrix) dataGrants(a *agentspec.Agent, others []*agentspec.Agent) {
 	}
 	m.forbid(req{why: "a secret outside the spec", actions: acts("secretsmanager:GetSecretValue"), resource: f.arn(w, "secretsmanager", "Secret", other+"/secret-"+secretSuffix)})
 
+	writesS3 := slices.ContainsFunc(a.S3, func(g agentspec.S3Grant) bool { return g.Access == agentspec.ReadWrite })
 	for _, k := range a.KMSKeys {
 		m.need(req{why: "decrypt with key " + k, actions: acts("kms:Decrypt"), resource: k, other: b.keyPolicy})
+		dataKey := req{why: "encrypt the S3 objects it writes with key " + k, actions: acts("kms:GenerateDataKey"), resource: k, other: b.keyPolicy}
+		if writesS3 {
+			m.need(dataKey)
+		} else {
+			dataKey.why = "encrypt with key " + k + " (the agent writes no S3 object)"
+			m.forbid(dataKey)
+		}
 		m.forbid(req{why: "control-plane deletion: key " + k, actions: acts("kms:ScheduleKeyDeletion", "kms:PutKeyPolicy"), resource: k, other: b.keyPolicy})
 	}
 	m.forbid(req{why: "a KMS key outside the spec", actions: acts("kms:Decrypt"), resource: f.arn(w, "kms", "key", "00000000-0000-0000-0000-000000000000"), other: b.keyPolicy})

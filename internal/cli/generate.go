@@ -146,7 +146,7 @@ func runGenerate(e *env, cmd *cobra.Command, f generateFlags) error {
 		fmt.Fprintln(e.stderr, "agentiam: warning:", w)
 	}
 	for _, r := range plan.ExistingRoles {
-		fmt.Fprintf(e.stderr, "agentiam: note: agent %s keeps its %s role %s; it is not generated\n", r.Agent, r.Purpose, r.ARN)
+		fmt.Fprintf(e.stderr, "agentiam: note: agent %s keeps its %s role %s; it is not generated: prove it with `agentiam verify --authorization-details FILE`\n", r.Agent, r.Purpose, r.ARN)
 	}
 	if f.outDir == "" {
 		_, err := e.stdout.Write(out)

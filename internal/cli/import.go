@@ -3,7 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-
 	"os"
 
 	"github.com/agentiam/agentiam/agentspec"

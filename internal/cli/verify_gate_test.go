@@ -1,7 +1,10 @@
 package cli
 
 import (
+	"bytes"
+	"errors"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -44,5 +47,37 @@ func TestGenerationGate(t *testing.T) {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("gate error %q does not say %q", err, want)
 		}
+	}
+}
+
+// TestGenerateRefusesRejectedPlan: when the gate rejects the plan,
+// generate exits 1, writes nothing to standard output and leaves the
+// output directory's previous file as it was.
+func TestGenerateRefusesRejectedPlan(t *testing.T) {
+	gate := verifyPlan
+	t.Cleanup(func() { verifyPlan = gate })
+	verifyPlan = func(*rolegen.Plan) error { return errors.New("1 failures") }
+
+	dir := t.TempDir()
+	old := filepath.Join(dir, outputFiles["json"])
+	if err := os.WriteFile(old, []byte("previous plan\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"generate", "-f", "../../examples/agentiam.yaml"},
+		{"generate", "-f", "../../examples/agentiam.yaml", "-o", dir},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := Main(args, strings.NewReader(""), &stdout, &stderr)
+		if code != ExitFindings || stdout.Len() > 0 {
+			t.Errorf("%v: exit %d, %d bytes on stdout; want exit 1 and nothing", args, code, stdout.Len())
+		}
+		if !strings.Contains(stderr.String(), "failed verification, nothing written: 1 failures") {
+			t.Errorf("%v: stderr %q", args, stderr.String())
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	if got, _ := os.ReadFile(old); string(got) != "previous plan\n" || len(entries) != 1 {
+		t.Errorf("the output directory changed: %d entries, plan %q", len(entries), got)
 	}
 }

@@ -307,6 +307,15 @@ resource "aws_iam_role_policy" "full_runtime_runtime" {
         Resource = "arn:aws:dynamodb:us-west-2:123456789012:table/sessions"
       },
       {
+        Sid    = "QueryDynamoDBIndexes"
+        Effect = "Allow"
+        Action = "dynamodb:Query"
+        Resource = [
+          "arn:aws:dynamodb:us-west-2:123456789012:table/tickets/index/*",
+          "arn:aws:dynamodb:us-west-2:123456789012:table/sessions/index/*",
+        ]
+      },
+      {
         Sid    = "ReadSecrets"
         Effect = "Allow"
         Action = "secretsmanager:GetSecretValue"
@@ -320,6 +329,12 @@ resource "aws_iam_role_policy" "full_runtime_runtime" {
         Sid      = "DecryptWithKMSKeys"
         Effect   = "Allow"
         Action   = "kms:Decrypt"
+        Resource = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+      },
+      {
+        Sid      = "EncryptS3ObjectsWithKMSKeys"
+        Effect   = "Allow"
+        Action   = "kms:GenerateDataKey"
         Resource = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
       },
       {

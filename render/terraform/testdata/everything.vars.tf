@@ -319,6 +319,15 @@ resource "aws_iam_role_policy" "full_runtime_runtime" {
         Resource = "arn:aws:dynamodb:${var.region}:${var.account_id}:table/sessions"
       },
       {
+        Sid    = "QueryDynamoDBIndexes"
+        Effect = "Allow"
+        Action = "dynamodb:Query"
+        Resource = [
+          "arn:aws:dynamodb:${var.region}:${var.account_id}:table/tickets/index/*",
+          "arn:aws:dynamodb:${var.region}:${var.account_id}:table/sessions/index/*",
+        ]
+      },
+      {
         Sid    = "ReadSecrets"
         Effect = "Allow"
         Action = "secretsmanager:GetSecretValue"
@@ -332,6 +341,12 @@ resource "aws_iam_role_policy" "full_runtime_runtime" {
         Sid      = "DecryptWithKMSKeys"
         Effect   = "Allow"
         Action   = "kms:Decrypt"
+        Resource = "arn:aws:kms:${var.region}:${var.account_id}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+      },
+      {
+        Sid      = "EncryptS3ObjectsWithKMSKeys"
+        Effect   = "Allow"
+        Action   = "kms:GenerateDataKey"
         Resource = "arn:aws:kms:${var.region}:${var.account_id}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
       },
       {

@@ -253,6 +253,12 @@ resource "aws_iam_role_policy" "support_bot_runtime" {
         Resource = "arn:aws:dynamodb:us-west-2:123456789012:table/support-tickets"
       },
       {
+        Sid      = "QueryDynamoDBIndexes"
+        Effect   = "Allow"
+        Action   = "dynamodb:Query"
+        Resource = "arn:aws:dynamodb:us-west-2:123456789012:table/support-tickets/index/*"
+      },
+      {
         Sid      = "ReadSecrets"
         Effect   = "Allow"
         Action   = "secretsmanager:GetSecretValue"
@@ -538,6 +544,12 @@ resource "aws_iam_role_policy" "billing_bot_runtime" {
           "dynamodb:Query",
         ]
         Resource = "arn:aws:dynamodb:us-west-2:123456789012:table/invoices"
+      },
+      {
+        Sid      = "QueryDynamoDBIndexes"
+        Effect   = "Allow"
+        Action   = "dynamodb:Query"
+        Resource = "arn:aws:dynamodb:us-west-2:123456789012:table/invoices/index/*"
       },
     ]
   })

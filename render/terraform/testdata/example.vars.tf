@@ -265,6 +265,12 @@ resource "aws_iam_role_policy" "support_bot_runtime" {
         Resource = "arn:aws:dynamodb:${var.region}:${var.account_id}:table/support-tickets"
       },
       {
+        Sid      = "QueryDynamoDBIndexes"
+        Effect   = "Allow"
+        Action   = "dynamodb:Query"
+        Resource = "arn:aws:dynamodb:${var.region}:${var.account_id}:table/support-tickets/index/*"
+      },
+      {
         Sid      = "ReadSecrets"
         Effect   = "Allow"
         Action   = "secretsmanager:GetSecretValue"
@@ -550,6 +556,12 @@ resource "aws_iam_role_policy" "billing_bot_runtime" {
           "dynamodb:Query",
         ]
         Resource = "arn:aws:dynamodb:${var.region}:${var.account_id}:table/invoices"
+      },
+      {
+        Sid      = "QueryDynamoDBIndexes"
+        Effect   = "Allow"
+        Action   = "dynamodb:Query"
+        Resource = "arn:aws:dynamodb:${var.region}:${var.account_id}:table/invoices/index/*"
       },
     ]
   })
