@@ -12,6 +12,7 @@ import (
 	"github.com/agentiam/agentiam/diag"
 	"github.com/agentiam/agentiam/internal/suggest"
 	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 )
 
@@ -98,7 +99,7 @@ func ParseConfig(file string, src []byte) (*Config, error) {
 		return cfg, nil // no lint section
 	}
 	var y yamlConfig
-	if err := yaml.NodeToValue(node, &y, yaml.DisallowUnknownField()); err != nil {
+	if err := nodeToValue(node, &y); err != nil {
 		return nil, configError(file, err)
 	}
 	at := func(path string, format string, args ...any) error {
@@ -167,6 +168,9 @@ func ParseConfig(file string, src []byte) (*Config, error) {
 		if err := checkGlobs(s.Paths); err != nil {
 			return nil, at(where+".paths", "%v", err)
 		}
+		if _, err := path.Match(s.Address, ""); err != nil {
+			return nil, at(where+".address", "bad address pattern %q: %v", s.Address, err)
+		}
 		cfg.Suppress = append(cfg.Suppress, Suppression{Code: s.Code, Paths: s.Paths, Sid: s.Sid, Address: s.Address, Reason: s.Reason})
 	}
 	if err := checkGlobs(y.Exclude); err != nil {
@@ -174,6 +178,18 @@ func ParseConfig(file string, src []byte) (*Config, error) {
 	}
 	cfg.Exclude = y.Exclude
 	return cfg, nil
+}
+
+// nodeToValue decodes the lint section. go-yaml v1.19.2 dereferences nil
+// for some tagged empty values ("types: !x"); a configuration file must
+// give an error, never a crash.
+func nodeToValue(node ast.Node, y *yamlConfig) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("cannot read the lint section (%v); check its tags and values", r)
+		}
+	}()
+	return yaml.NodeToValue(node, y, yaml.DisallowUnknownField())
 }
 
 func configError(file string, err error) error {

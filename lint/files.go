@@ -22,6 +22,10 @@ const MaxFileSize = 64 << 20
 // ErrFileTooLarge is wrapped by the error for a file over MaxFileSize.
 var ErrFileTooLarge = errors.New("file too large")
 
+// ErrNoFiles is wrapped by the error for a directory without a file to
+// lint: a wrong path in CI must not pass silently.
+var ErrNoFiles = errors.New("no *.json file to lint")
+
 // Target is one policy document to lint: a file, or a document embedded
 // in a Terraform plan.
 type Target struct {
@@ -95,7 +99,8 @@ func Run(t Target, cfg *Config, opts Options) Result {
 // hidden directories and the configuration's exclude patterns), "-"
 // reading stdin. Files are linted in parallel; results come in the order
 // of paths, then of files within a directory, then of documents in a
-// plan. The error is an I/O error or an unreadable Terraform plan.
+// plan. The error is an I/O error, a directory without a file to lint
+// (ErrNoFiles) or an unreadable Terraform plan.
 func Files(paths []string, stdin io.Reader, cfg *Config, opts Options) ([]Result, error) {
 	files, err := expand(paths, cfg)
 	if err != nil {
@@ -189,6 +194,7 @@ func expand(paths []string, cfg *Config) ([]string, error) {
 			files = append(files, p)
 			continue
 		}
+		found := len(files)
 		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
@@ -206,6 +212,9 @@ func expand(paths []string, cfg *Config) ([]string, error) {
 		})
 		if err != nil {
 			return nil, err
+		}
+		if len(files) == found {
+			return nil, fmt.Errorf("%s: %w (hidden directories and the configuration's exclude patterns are skipped)", p, ErrNoFiles)
 		}
 	}
 	return files, nil

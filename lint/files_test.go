@@ -70,6 +70,8 @@ func TestParseConfigErrors(t *testing.T) {
 		{"lint:\n  types:\n    - {paths: [a], type: bucket}\n", `x.yaml:3:26: unknown policy type "bucket"`},
 		{"lint:\n  severity: {public-principal: loud}\n", "x.yaml:2:32: severity of public-principal"},
 		{"lint: [\n", "x.yaml:"},
+		{"lint:\n  suppress:\n    - {code: public-principal, address: \"module.[a\", reason: r}\n", `x.yaml:3:41: bad address pattern "module.[a"`},
+		{"lint:\n  types:\n   !0 #x\n", "x.yaml: cannot read the lint section"}, // go-yaml panics on this
 	}
 	for _, tt := range tests {
 		_, err := ParseConfig("x.yaml", []byte(tt.src))
@@ -155,8 +157,62 @@ func TestFilesOrder(t *testing.T) {
 	if _, err := Files([]string{filepath.Join(dir, "missing.json")}, nil, nil, Options{}); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("missing file: %v", err)
 	}
+	empty := filepath.Join(dir, "empty")
+	os.MkdirAll(filepath.Join(empty, ".git"), 0o755)
+	os.WriteFile(filepath.Join(empty, ".git", "x.json"), []byte("{}"), 0o644)
+	if _, err := Files([]string{empty}, nil, nil, Options{}); !errors.Is(err, ErrNoFiles) {
+		t.Errorf("directory without *.json: %v", err)
+	}
 	res, err := Files([]string{"-"}, strings.NewReader(`{"Statement":[]}`), nil, Options{})
 	if err != nil || len(res) != 1 || res[0].Target.File != "-" || len(res[0].Diags) == 0 {
 		t.Errorf("stdin: %v %v", res, err)
 	}
+}
+
+// FuzzParseConfig: any configuration text gives a Config or an error
+// wrapping ErrConfig, never a panic.
+func FuzzParseConfig(f *testing.F) {
+	for _, c := range []string{
+		"lint:\n  fail-on: error\n  ignore: [redundant-statement]\n",
+		"lint:\n  types:\n    - {paths: [\"trust/**\"], type: trust}\n  exclude: [\"x/*\"]\n",
+		"lint:\n  suppress:\n    - {code: public-principal, paths: [a.json], sid: S, address: \"aws_*\", reason: ok}\n",
+		"lint:\n  severity: {public-principal: warning}\n",
+		"generate: {}\n",
+	} {
+		f.Add([]byte(c))
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		cfg, err := ParseConfig("x.yaml", src)
+		if err != nil {
+			if !errors.Is(err, ErrConfig) {
+				t.Fatalf("error %v does not wrap ErrConfig", err)
+			}
+			return
+		}
+		cfg.optionsFor("a.json", Options{})
+		cfg.suppression("a.json", "aws_iam_role.x", diag.Diagnostic{Code: CodePublicPrincipal})
+		cfg.excluded("a.json")
+	})
+}
+
+// FuzzExtract: any file, plan-like or not, gives its policy documents or
+// an error wrapping ErrPlan, never a panic, and every document lints.
+func FuzzExtract(f *testing.F) {
+	if src, err := os.ReadFile("report/testdata/in/plan.json"); err == nil {
+		f.Add(src)
+	}
+	f.Add([]byte(`{"format_version":"1.2","values":{"root_module":{"resources":[{"address":"aws_iam_policy.p","mode":"managed","type":"aws_iam_policy","values":{"policy":"{\\"Statement\\":[]}"}}]}}}`))
+	f.Add([]byte(`{"format_version":"1.0"}`))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		targets, err := Extract("plan.json", src)
+		if err != nil {
+			if !errors.Is(err, ErrPlan) {
+				t.Fatalf("error %v does not wrap ErrPlan", err)
+			}
+			return
+		}
+		for _, tg := range targets {
+			Run(tg, nil, Options{})
+		}
+	})
 }

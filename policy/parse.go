@@ -128,7 +128,11 @@ func (p *parser) members(what string, member func(key jsontext.Token) error) err
 			return nil
 		}
 		if first, dup := keys.add(key.Text, key.Pos); dup {
-			p.report(key, CodeDuplicateKey, "", "duplicate key %q in %s; the first is on line %d", key.Text, what, first.Line)
+			where := fmt.Sprintf("on line %d", first.Line)
+			if first.Line == key.Pos.Line {
+				where = fmt.Sprintf("at column %d of this line", first.Column)
+			}
+			p.report(key, CodeDuplicateKey, "", "duplicate key %q in %s; the first is %s", key.Text, what, where)
 			if err := p.dec.SkipValue(); err != nil {
 				return err
 			}

@@ -180,7 +180,7 @@ func TestParseErrors(t *testing.T) {
 		{"duplicate key", "{\"Statement\": [{\n\"Effect\": \"Allow\",\n\"Effect\": \"Deny\"}]}", []string{"3:1 duplicate-key stmt=0"},
 			`p.json:3:1: duplicate key "Effect" in the statement; the first is on line 2`},
 		{"duplicate top-level and condition keys", "{\"Statement\": {\"Effect\": \"Allow\", \"Condition\": {\"StringEquals\": {\"a\": \"1\", \"a\": \"2\"}}},\n\"Statement\": []}",
-			[]string{"1:76 duplicate-key stmt=0", "2:1 duplicate-key stmt=-1"}, `p.json:1:76: duplicate key "a" in condition operator StringEquals; the first is on line 1`},
+			[]string{"1:76 duplicate-key stmt=0", "2:1 duplicate-key stmt=-1"}, `p.json:1:76: duplicate key "a" in condition operator StringEquals; the first is at column 66 of this line`},
 		{"unknown elements with suggestions", `{"version":"2012-10-17","Statement":[{"effect":"Allow","Actions":"s3:*","Resources":"*","Princpal":"*","Foo":1,"Sid":"X"}]}`,
 			[]string{"1:2 unknown-element stmt=-1 suggest=Version", "1:39 unknown-element stmt=0 sid=X suggest=Effect",
 				"1:56 unknown-element stmt=0 sid=X suggest=Action", "1:73 unknown-element stmt=0 sid=X suggest=Resource",

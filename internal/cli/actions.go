@@ -99,7 +99,14 @@ func describeUnknown(pattern, prefix string) unknownPattern {
 		if _, ok := catalog.Lookup(prefix); !ok {
 			u.Message = fmt.Sprintf("unknown service prefix %q in %s", prefix, pattern)
 			if s, ok := catalog.SuggestService(prefix); ok {
-				u.Suggestion = s
+				// The whole pattern with the service corrected, and the
+				// action too when it names one: lamda:InvokeFunctoin ->
+				// lambda:InvokeFunction.
+				_, name, _ := strings.Cut(pattern, ":")
+				u.Suggestion = s + ":" + name
+				if a, ok := catalog.SuggestAction(pattern); ok && !strings.ContainsAny(name, "*?") {
+					u.Suggestion = a
+				}
 			}
 			return u
 		}
