@@ -216,3 +216,16 @@ func FuzzExtract(f *testing.F) {
 		}
 	})
 }
+
+func TestPlanErrorPosition(t *testing.T) {
+	for _, tt := range []struct{ src, want string }{
+		{"{\"format_version\":\"1.2\",\"planned_values\":{\"root_module\":\n  {\"resources\": [1,]}}}", "plan.json:2:20: "},
+		{"{\"format_version\":\"1.2\",\"planned_values\":{\"root_module\":\n  {\"resources\": 5}}}", "plan.json:2:17: "},
+		{"{\"format_version\":\"1.2\",\"planned_values\":", "plan.json:1:42: "},
+	} {
+		_, err := Extract("plan.json", []byte(tt.src))
+		if !errors.Is(err, ErrPlan) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%q: got %v, want %q", tt.src, err, tt.want)
+		}
+	}
+}

@@ -50,7 +50,7 @@ func looksLikePlan(src []byte) bool {
 func extractPlan(file string, src []byte) (targets []Target, ok bool, err error) {
 	var plan tfPlan
 	if err := json.Unmarshal(src, &plan); err != nil {
-		return nil, false, fmt.Errorf("%w: %s: %v", ErrPlan, file, err)
+		return nil, false, fmt.Errorf("%w: %s%s: %v", ErrPlan, file, planErrorPos(src, err), err)
 	}
 	values := plan.PlannedValues
 	if values == nil {
@@ -70,6 +70,31 @@ func extractPlan(file string, src []byte) (targets []Target, ok bool, err error)
 	}
 	walk(values.RootModule)
 	return targets, true, nil
+}
+
+// planErrorPos returns ":line:column" of a JSON error in a plan file
+// (the end of the input when it is truncated), or "" when the error
+// carries no offset.
+func planErrorPos(src []byte, err error) string {
+	var off int64 = -1
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		off = syn.Offset
+	case errors.As(err, &typ):
+		off = typ.Offset
+	}
+	if off < 0 || off > int64(len(src)) {
+		return ""
+	}
+	if off > 0 && off < int64(len(src)) {
+		off-- // the offset is just past the offending byte
+	}
+	before := src[:off]
+	line := 1 + bytes.Count(before, []byte{'\n'})
+	col := len(before) - (bytes.LastIndexByte(before, '\n') + 1) + 1
+	return fmt.Sprintf(":%d:%d", line, col)
 }
 
 // policyAttributes of resources not listed in resourcePolicies that
