@@ -36,7 +36,8 @@ policies open to the confused-deputy problem and privilege escalation,
 plus checks specific to agents on Amazon Bedrock AgentCore and Bedrock.
 
 PATH is a policy file, a directory (searched recursively for *.json,
-skipping hidden directories), or - for standard input. A JSON plan from
+skipping hidden directories; one without any is an error), or - for
+standard input. A JSON plan from
 "terraform show -json" is recognized, and every policy in it (role trust
 and inline policies, managed policies, SCPs, resource policies) is
 checked; findings name the resource address.
@@ -51,6 +52,9 @@ Every finding has a stable code; "agentiam lint --codes" lists them and
 docs/checks.md explains each with a fix. Findings print like a compiler:
 file:line:column: severity code: message, the source line with a caret
 under the offending token, and a suggestion when there is one.
+--format json gives the same findings with a stable schema (file, line,
+column, severity, code, message, statement index, Sid, suggestion);
+--format sarif gives SARIF 2.1.0 for code-scanning services.
 
 A .agentiam.yaml file in the current directory or above configures a
 project (--config FILE names another, --no-config ignores it):
