@@ -45,7 +45,10 @@ func checkWildcards(c *checker) {
 		if st.NotAction != nil {
 			c.report(CodeNotActionWithAllow, st, st.NotAction.KeyPos, "", "Allow with NotAction grants every action not listed, including actions AWS adds later; list the actions to allow instead")
 		}
-		hasStar := hasStarResource(st)
+		// In a resource policy (a key, queue or secret policy) "*" is the
+		// resource the policy is attached to, not every resource of the
+		// account, and key policies must say "*".
+		hasStar := hasStarResource(st) && c.typ != Resource
 		conditioned := len(restrictingKeys(st)) > 0
 		refs := c.actions[i]
 		for j := range refs {
