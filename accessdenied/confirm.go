@@ -6,6 +6,7 @@ import (
 
 	"github.com/agentiam/agentiam/arn"
 	"github.com/agentiam/agentiam/eval"
+	"github.com/agentiam/agentiam/internal/policycopy"
 	"github.com/agentiam/agentiam/policy"
 )
 
@@ -174,9 +175,9 @@ func confirmSets(m Message, fix Fix, pols Policies) (before, after *eval.Set, er
 	case PermissionsBound:
 		boundary := policy.NewDocument()
 		if pols.Boundary != nil {
-			boundary.Add(cloneStatements(pols.Boundary.Statements)...)
+			boundary.Add(policycopy.Statements(pols.Boundary.Statements)...)
 		}
-		boundary.Add(cloneStatements(doc.Statements)...)
+		boundary.Add(policycopy.Statements(doc.Statements)...)
 		after, err = build(pols.Identity, boundary, nil, nil)
 	case ResourceBased:
 		after, err = build(pols.Identity, pols.Boundary, doc, nil)
@@ -184,15 +185,6 @@ func confirmSets(m Message, fix Fix, pols Policies) (before, after *eval.Set, er
 		after, err = build(append(append([]*policy.Document(nil), pols.Identity...), doc), pols.Boundary, nil, session)
 	}
 	return before, after, err
-}
-
-func cloneStatements(in []*policy.Statement) []*policy.Statement {
-	out := make([]*policy.Statement, len(in))
-	for i, st := range in {
-		c := *st
-		out[i] = &c
-	}
-	return out
 }
 
 // openPolicy is the policy of a resource in another account that allows

@@ -138,6 +138,7 @@ func TestSpecChanges(t *testing.T) {
 		{runtime, "bedrock-agentcore:GetResourceOauth2Token", acct + "token-vault/default/oauth2credentialprovider/github", "add github to agents.support_bot.identity.oauth2_providers", true},
 		{runtime, "bedrock-agentcore:InvokeAgentRuntime", acct + "runtime/billing_bot-AbCdEf1234", "add billing_bot to agents.support_bot.invokes", true},
 		{runtime, "bedrock-agentcore:StartCodeInterpreterSession", "arn:aws:bedrock-agentcore:us-west-2:aws:code-interpreter/aws.codeinterpreter.v1", "set agents.support_bot.code_interpreter: true", true},
+		{runtime, "bedrock-agentcore:StartBrowserSession", acct + "browser-custom/my_browser-AbCdEf1234", "set agents.support_bot.browser: {id: my_browser-AbCdEf1234}", true},
 		{roleOf(rolegen.PurposeGateway, "support-tools"), "lambda:InvokeFunction", "arn:aws:lambda:us-west-2:123456789012:function:refunds", "add arn:aws:lambda:us-west-2:123456789012:function:refunds to agents.support_bot.gateway.lambda_targets", true},
 		{roleOf(rolegen.PurposeBedrockAgent, "faq_agent"), "bedrock:Retrieve", "arn:aws:bedrock:us-west-2:123456789012:knowledge-base/KBID654321", "add KBID654321 to agents.faq_agent.knowledge_bases", true},
 		{runtime, "sqs:SendMessage", "arn:aws:sqs:us-west-2:123456789012:queue", "", false},

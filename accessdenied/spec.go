@@ -203,21 +203,9 @@ func specChange(a *agentspec.Agent, role *rolegen.Role, m Message) *SpecChange {
 			a.Gateway = &gw
 		}}
 	case "bedrock-agentcore code-interpreter", "bedrock-agentcore code-interpreter-custom":
-		tool := &agentspec.Tool{}
-		text := "set " + key("code_interpreter") + ": true"
-		if kind == "code-interpreter-custom" {
-			tool.ID = id
-			text = fmt.Sprintf("set %s: {id: %s}", key("code_interpreter"), id)
-		}
-		return &SpecChange{Text: text, apply: func(a *agentspec.Agent) { a.CodeInterpreter = tool }}
+		return toolChange(key("code_interpreter"), kind == "code-interpreter-custom", id, func(a *agentspec.Agent, t *agentspec.Tool) { a.CodeInterpreter = t })
 	case "bedrock-agentcore browser", "bedrock-agentcore browser-custom":
-		tool := &agentspec.Tool{}
-		text := "set " + key("browser") + ": true"
-		if kind == "browser-custom" {
-			tool.ID = id
-			text = fmt.Sprintf("set %s: {id: %s}", key("browser"), id)
-		}
-		return &SpecChange{Text: text, apply: func(a *agentspec.Agent) { a.Browser = tool }}
+		return toolChange(key("browser"), kind == "browser-custom", id, func(a *agentspec.Agent, t *agentspec.Tool) { a.Browser = t })
 	case "ecr repository":
 		return &SpecChange{Text: fmt.Sprintf("set %s: %s", key("ecr_repository"), id), apply: func(a *agentspec.Agent) { a.ECRRepository = id }}
 	case "s3 object":
@@ -256,6 +244,17 @@ func specChange(a *agentspec.Agent, role *rolegen.Role, m Message) *SpecChange {
 		}
 	}
 	return nil
+}
+
+// toolChange turns on a built-in tool: the AWS-owned one, or a custom
+// one by id.
+func toolChange(key string, custom bool, id string, set func(*agentspec.Agent, *agentspec.Tool)) *SpecChange {
+	tool, text := &agentspec.Tool{}, "set "+key+": true"
+	if custom {
+		tool.ID = id
+		text = fmt.Sprintf("set %s: {id: %s}", key, id)
+	}
+	return &SpecChange{Text: text, apply: func(a *agentspec.Agent) { set(a, tool) }}
 }
 
 func s3Change(key, bucket, prefix string, access agentspec.Access) *SpecChange {

@@ -6,6 +6,7 @@ package agentspec
 
 import (
 	"errors"
+	"slices"
 
 	"github.com/agentiam/agentiam/diag"
 )
@@ -169,6 +170,56 @@ type Gateway struct {
 	Name          string
 	LambdaTargets []string // function ARNs
 	Outbound      Identity // credential providers for outbound auth
+}
+
+// GatewayUse is one gateway with what every agent of the spec says about
+// it: agents may share a gateway, each listing some of its targets and
+// outbound credential providers.
+type GatewayUse struct {
+	Name string
+	// Region and Partition are the gateway's: Parse rejects a gateway
+	// named from two regions.
+	Region, Partition string
+	Agents            []string
+	LambdaTargets     []string
+	Outbound          Identity
+}
+
+// NeedsRole reports whether the gateway reaches anything with its own
+// role; a gateway the spec only calls needs none.
+func (u *GatewayUse) NeedsRole() bool { return len(u.LambdaTargets) > 0 || !u.Outbound.Empty() }
+
+// Gateways merges the gateways of the spec's agents, in spec order.
+func (s *Spec) Gateways() []*GatewayUse {
+	var out []*GatewayUse
+	byName := map[string]*GatewayUse{}
+	for _, a := range s.Agents {
+		gw := a.Gateway
+		if gw == nil {
+			continue
+		}
+		u, ok := byName[gw.Name]
+		if !ok {
+			u = &GatewayUse{Name: gw.Name, Region: a.Region, Partition: a.Partition}
+			byName[gw.Name] = u
+			out = append(out, u)
+		}
+		u.Agents = append(u.Agents, a.Name)
+		u.LambdaTargets = appendNew(u.LambdaTargets, gw.LambdaTargets...)
+		u.Outbound.OAuth2Providers = appendNew(u.Outbound.OAuth2Providers, gw.Outbound.OAuth2Providers...)
+		u.Outbound.APIKeyProviders = appendNew(u.Outbound.APIKeyProviders, gw.Outbound.APIKeyProviders...)
+	}
+	return out
+}
+
+// appendNew appends the values that list does not hold yet.
+func appendNew(list []string, values ...string) []string {
+	for _, v := range values {
+		if !slices.Contains(list, v) {
+			list = append(list, v)
+		}
+	}
+	return list
 }
 
 // Tool is the AWS-owned built-in tool (ID empty) or a custom one.

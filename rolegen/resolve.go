@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/agentiam/agentiam/catalog"
+	"github.com/agentiam/agentiam/internal/arntemplate"
 	"github.com/agentiam/agentiam/policy"
 )
 
@@ -15,19 +16,12 @@ import (
 type resolver struct {
 	err     error
 	actions map[feature][]string
-	types   map[string]*resourceTemplate
+	arns    arntemplate.Filler
 	keys    map[string]string
 }
 
-// resourceTemplate is a catalog resource type and the names of its
-// variables other than Partition, Region and Account, in order.
-type resourceTemplate struct {
-	rt  *catalog.ResourceType
-	ids []string
-}
-
 func newResolver() *resolver {
-	return &resolver{actions: map[feature][]string{}, types: map[string]*resourceTemplate{}, keys: map[string]string{}}
+	return &resolver{actions: map[feature][]string{}, keys: map[string]string{}}
 }
 
 func (r *resolver) fail(format string, args ...any) {
@@ -64,48 +58,11 @@ type where struct{ partition, region, account string }
 // arn formats the catalog's ARN template of service/resourceType; ids
 // fill the template's own variables (MemoryId, BucketName ...) in order.
 func (r *resolver) arn(w where, service, resourceType string, ids ...string) string {
-	t := r.template(service, resourceType)
-	if t == nil {
-		return ""
-	}
-	if len(ids) != len(t.ids) {
-		r.fail("%s %s takes %d ids (%s), got %d", service, resourceType, len(t.ids), strings.Join(t.ids, ", "), len(ids))
-		return ""
-	}
-	vars := map[string]string{"Partition": w.partition, "Region": w.region, "Account": w.account}
-	for i, name := range t.ids {
-		vars[name] = ids[i]
-	}
-	s, err := t.rt.FormatARN(vars)
+	s, err := r.arns.ARN(w.partition, w.region, w.account, service, resourceType, ids...)
 	if err != nil {
 		r.fail("%v", err)
 	}
 	return s
-}
-
-func (r *resolver) template(service, resourceType string) *resourceTemplate {
-	id := service + "/" + resourceType
-	if t, ok := r.types[id]; ok {
-		return t
-	}
-	svc, ok := catalog.Lookup(service)
-	if !ok {
-		r.fail("unknown service %q", service)
-		return nil
-	}
-	rt, ok := svc.ResourceType(resourceType)
-	if !ok {
-		r.fail("service %s has no resource type %q", service, resourceType)
-		return nil
-	}
-	t := &resourceTemplate{rt: rt}
-	for _, v := range rt.Variables() {
-		if v != "Partition" && v != "Region" && v != "Account" {
-			t.ids = append(t.ids, v)
-		}
-	}
-	r.types[id] = t
-	return t
 }
 
 // key checks a condition key against the catalog and returns it with the

@@ -9,6 +9,7 @@ import (
 	"github.com/agentiam/agentiam/agentspec"
 	"github.com/agentiam/agentiam/catalog"
 	"github.com/agentiam/agentiam/eval"
+	"github.com/agentiam/agentiam/internal/policycopy"
 	"github.com/agentiam/agentiam/policy"
 	"github.com/agentiam/agentiam/rolegen"
 )
@@ -140,7 +141,7 @@ func (v *verifier) compare(s *Subject, from *Policies, to *compiledPolicies) ([]
 }
 
 func single(st *policy.Statement, against Against) *Policies {
-	d := policy.NewDocument(cloneStatements([]*policy.Statement{st})...)
+	d := policy.NewDocument(policycopy.Statements([]*policy.Statement{st})...)
 	if against == AgainstIdentity {
 		return &Policies{Identity: []Named{{Name: "statement", Document: d}}, IdentityGiven: true}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/agentiam/agentiam/arn"
 	"github.com/agentiam/agentiam/eval"
+	"github.com/agentiam/agentiam/internal/policycopy"
 	"github.com/agentiam/agentiam/policy"
 )
 
@@ -104,77 +105,66 @@ func StatementJSON(st *policy.Statement) json.RawMessage {
 // Document wraps the fix's statements in a policy document, as they are
 // printed for people.
 func (f *Fix) Document() *policy.Document {
-	return policy.NewDocument(cloneStatements(f.Statements)...)
+	return policy.NewDocument(policycopy.Statements(f.Statements)...)
 }
 
 // fixes computes the fixes of a failed subject.
 func (v *verifier) fixes(sr *SubjectReport, pols *Policies) ([]*Fix, error) {
-	var out []*Fix
-	add := map[string]*Fix{} // by kind and policy
-	var addOrder []string
-	denies := map[string]*Fix{}
-	narrows := map[string]*Fix{}
-	var order []*Fix
+	// One fix per policy to add to, and per statement to narrow or
+	// remove, each with every check it is for: additions first, then the
+	// others in the order the failures first name them.
+	byKey := map[string]*Fix{}
+	var adds, changes []*Fix
+	fixFor := func(key string, list *[]*Fix, newFix func() *Fix) *Fix {
+		f, ok := byKey[key]
+		if !ok {
+			f = newFix()
+			byKey[key] = f
+			*list = append(*list, f)
+		}
+		return f
+	}
+	statementFix := func(kind FixKind, ref *StatementRef) *Fix {
+		key := string(kind) + "\x00" + ref.Policy + "\x00" + fmt.Sprint(ref.Index)
+		return fixFor(key, &changes, func() *Fix { return &Fix{Kind: kind, Policy: ref.Policy, Statement: ref} })
+	}
 	resName := resourcePolicyName(sr.Kind)
 	for i := range sr.Results {
 		r := &sr.Results[i]
-		if r.OK {
-			continue
-		}
-		if r.Expect == Required {
-			if r.Decision == eval.ExplicitlyDenied {
-				for _, ref := range appliedStatements(r.Trace, pols, "Deny", "", resName) {
-					key := ref.Policy + "\x00" + fmt.Sprint(ref.Index)
-					f, ok := denies[key]
-					if !ok {
-						f = &Fix{Kind: FixDeny, Policy: ref.Policy, Statement: ref}
-						denies[key] = f
-						order = append(order, f)
-					}
-					f.Checks = append(f.Checks, i)
-				}
-				continue
+		switch {
+		case r.OK:
+		case r.Expect == Required && r.Decision == eval.ExplicitlyDenied:
+			for _, ref := range appliedStatements(r.Trace, pols, "Deny", "", resName) {
+				f := statementFix(FixDeny, ref)
+				f.Checks = append(f.Checks, i)
 			}
+		case r.Expect == Required:
 			kind, where := FixAdd, addTarget(r.Against, pols, resName)
 			if r.Against == AgainstIdentity && boundaryBlocks(r.Trace) {
 				kind, where = FixBoundary, "permissions boundary"
 			}
-			key := string(kind) + "\x00" + where
-			f, ok := add[key]
-			if !ok {
-				f = &Fix{Kind: kind, Policy: where}
-				add[key] = f
-				addOrder = append(addOrder, key)
-			}
+			f := fixFor(string(kind)+"\x00"+where, &adds, func() *Fix { return &Fix{Kind: kind, Policy: where} })
 			f.Checks = append(f.Checks, i)
-			continue
-		}
-		policyKind := "resource"
-		if r.Against == AgainstIdentity {
-			policyKind = "identity"
-		}
-		for _, ref := range appliedStatements(r.Trace, pols, "Allow", policyKind, resName) {
-			key := ref.Policy + "\x00" + fmt.Sprint(ref.Index)
-			f, ok := narrows[key]
-			if !ok {
-				f = &Fix{Kind: FixNarrow, Policy: ref.Policy, Statement: ref}
-				narrows[key] = f
-				order = append(order, f)
+		default:
+			policyKind := "resource"
+			if r.Against == AgainstIdentity {
+				policyKind = "identity"
 			}
-			f.Checks = append(f.Checks, i)
+			for _, ref := range appliedStatements(r.Trace, pols, "Allow", policyKind, resName) {
+				f := statementFix(FixNarrow, ref)
+				f.Checks = append(f.Checks, i)
+			}
 		}
 	}
-	for _, key := range addOrder {
-		f := add[key]
+	for _, f := range adds {
 		var checks []*Check
 		for _, i := range f.Checks {
 			checks = append(checks, &sr.Results[i].Check)
 		}
 		f.Statements = groupStatements(checks, "")
 		f.Advice = addAdvice(f, sr)
-		out = append(out, f)
 	}
-	for _, f := range order {
+	for _, f := range changes {
 		switch f.Kind {
 		case FixDeny:
 			f.Advice = fmt.Sprintf("%s denies what the spec requires (%s). Narrow its Action, Resource or Condition so that it no longer matches these requests; removing it is what was checked.",
@@ -182,8 +172,8 @@ func (v *verifier) fixes(sr *SubjectReport, pols *Policies) ([]*Fix, error) {
 		case FixNarrow:
 			v.narrow(f, sr)
 		}
-		out = append(out, f)
 	}
+	out := append(adds, changes...)
 	for _, f := range out {
 		if err := v.confirm(f, sr, pols); err != nil {
 			return nil, err
@@ -267,7 +257,7 @@ func appliedStatements(tr *eval.Trace, pols *Policies, effect, kind, resName str
 // requests: the grants of the required checks it covers on its own.
 func (v *verifier) narrow(f *Fix, sr *SubjectReport) {
 	st := f.Statement.Statement
-	alone := policy.NewDocument(cloneStatements([]*policy.Statement{st})...)
+	alone := policy.NewDocument(policycopy.Statements([]*policy.Statement{st})...)
 	single := &Policies{IdentityGiven: true}
 	trust := isResourceSide(f.Statement.Policy)
 	if trust {
@@ -524,19 +514,19 @@ func apply(f *Fix, pols *Policies) *Policies {
 	withStatements := func(d *policy.Document, extra []*policy.Statement) *policy.Document {
 		nd := policy.NewDocument()
 		if d != nil {
-			nd.Add(cloneStatements(d.Statements)...)
+			nd.Add(policycopy.Statements(d.Statements)...)
 		}
-		nd.Add(cloneStatements(extra)...)
+		nd.Add(policycopy.Statements(extra)...)
 		return nd
 	}
 	replaced := func(d *policy.Document, index int, repl []*policy.Statement) *policy.Document {
 		nd := policy.NewDocument()
 		for i, st := range d.Statements {
 			if i == index {
-				nd.Add(cloneStatements(repl)...)
+				nd.Add(policycopy.Statements(repl)...)
 				continue
 			}
-			nd.Add(cloneStatements([]*policy.Statement{st})...)
+			nd.Add(policycopy.Statements([]*policy.Statement{st})...)
 		}
 		return nd
 	}

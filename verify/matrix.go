@@ -631,40 +631,7 @@ func (b *builder) imageBuild(i int, a *agentspec.Agent) {
 	m.escalation()
 }
 
-// gatewayUse is one gateway and what the agents of the spec say about it.
-type gatewayUse struct {
-	name     string
-	w        where
-	targets  []string
-	outbound agentspec.Identity
-}
-
-func (b *builder) gateways() {
-	var uses []*gatewayUse
-	byName := map[string]*gatewayUse{}
-	for _, a := range b.spec.Agents {
-		gw := a.Gateway
-		if gw == nil {
-			continue
-		}
-		u, ok := byName[gw.Name]
-		if !ok {
-			u = &gatewayUse{name: gw.Name, w: b.where(a)}
-			byName[gw.Name] = u
-			uses = append(uses, u)
-		}
-		u.targets = appendNew(u.targets, gw.LambdaTargets...)
-		u.outbound.OAuth2Providers = appendNew(u.outbound.OAuth2Providers, gw.Outbound.OAuth2Providers...)
-		u.outbound.APIKeyProviders = appendNew(u.outbound.APIKeyProviders, gw.Outbound.APIKeyProviders...)
-	}
-	for _, u := range uses {
-		if len(u.targets) == 0 && u.outbound.Empty() {
-			continue // a gateway the spec only calls needs no role
-		}
-		b.gateway(u)
-	}
-}
-
+// appendNew appends the values that list does not hold yet.
 func appendNew(list []string, values ...string) []string {
 	for _, v := range values {
 		if !slices.Contains(list, v) {
@@ -674,27 +641,35 @@ func appendNew(list []string, values ...string) []string {
 	return list
 }
 
-func (b *builder) gateway(u *gatewayUse) {
-	w, f := u.w, &b.f
-	m := b.role(rolegen.PurposeGateway, "", u.name, w)
-	id := u.name + "-" + gatewaySuffix
+func (b *builder) gateways() {
+	for _, u := range b.spec.Gateways() {
+		if u.NeedsRole() {
+			b.gateway(u)
+		}
+	}
+}
+
+func (b *builder) gateway(u *agentspec.GatewayUse) {
+	w, f := where{partition: u.Partition, region: u.Region, account: b.spec.Account}, &b.f
+	m := b.role(rolegen.PurposeGateway, "", u.Name, w)
+	id := u.Name + "-" + gatewaySuffix
 	m.trust(principalAgentCore,
 		f.arn(w, "bedrock-agentcore", "gateway", id),
-		f.arn(w, "bedrock-agentcore", "gateway", u.name+"-*"),
+		f.arn(w, "bedrock-agentcore", "gateway", u.Name+"-*"),
 		f.arn(w, "bedrock-agentcore", "gateway", other+"-"+gatewaySuffix),
 		f.arn(where{w.partition, w.region, b.foreign}, "bedrock-agentcore", "gateway", id))
-	for _, t := range u.targets {
+	for _, t := range u.LambdaTargets {
 		m.need(req{why: "invoke its Lambda target", actions: acts("lambda:InvokeFunction"), resource: t})
 		m.forbid(req{why: "change the code of its Lambda target", actions: acts("lambda:UpdateFunctionCode"), resource: t})
 	}
 	m.forbid(req{why: "a function outside the spec", actions: acts("lambda:InvokeFunction"), resource: f.arn(w, "lambda", "function", other+"-function")})
-	if !u.outbound.Empty() {
+	if !u.Outbound.Empty() {
 		dir := f.arn(w, "bedrock-agentcore", "workload-identity-directory", defaultDirectory)
 		workload := f.arn(w, "bedrock-agentcore", "workload-identity", defaultDirectory, id)
-		pattern := f.arn(w, "bedrock-agentcore", "workload-identity", defaultDirectory, u.name+"-*")
+		pattern := f.arn(w, "bedrock-agentcore", "workload-identity", defaultDirectory, u.Name+"-*")
 		m.need(req{why: "workload access token: the directory", actions: acts("bedrock-agentcore:GetWorkloadAccessToken"), resource: dir})
 		m.need(req{why: "workload access token: its workload identity", actions: acts("bedrock-agentcore:GetWorkloadAccessToken"), resource: workload, grant: grant(pattern)})
-		m.credentialProviders(u.outbound, workload, pattern)
+		m.credentialProviders(u.Outbound, workload, pattern)
 	}
 	m.escalation()
 }

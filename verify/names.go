@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/agentiam/agentiam/catalog"
+	"github.com/agentiam/agentiam/internal/arntemplate"
 )
 
 // Made-up parts of concrete requests. AWS appends generated suffixes to
@@ -49,67 +49,18 @@ type where struct{ partition, region, account string }
 
 // formatter fills catalog ARN templates; the first failure is kept.
 type formatter struct {
-	types map[string]*catalog.ResourceType
-	err   error
+	arns arntemplate.Filler
+	err  error
 }
 
 // arn formats service/resourceType; ids fill the template's own
 // variables (MemoryId, BucketName ...) in order.
 func (f *formatter) arn(w where, service, resourceType string, ids ...string) string {
-	rt := f.resourceType(service, resourceType)
-	if rt == nil {
-		return ""
-	}
-	vars := map[string]string{"Partition": w.partition, "Region": w.region, "Account": w.account}
-	i := 0
-	for _, v := range rt.Variables() {
-		if v == "Partition" || v == "Region" || v == "Account" {
-			continue
-		}
-		if i >= len(ids) {
-			f.fail("%s %s: no value for ${%s}", service, resourceType, v)
-			return ""
-		}
-		vars[v] = ids[i]
-		i++
-	}
-	if i != len(ids) {
-		f.fail("%s %s takes %d ids, got %d", service, resourceType, i, len(ids))
-		return ""
-	}
-	s, err := rt.FormatARN(vars)
-	if err != nil {
-		f.fail("%v", err)
+	s, err := f.arns.ARN(w.partition, w.region, w.account, service, resourceType, ids...)
+	if err != nil && f.err == nil {
+		f.err = fmt.Errorf("%w: %v", ErrCatalog, err)
 	}
 	return s
-}
-
-func (f *formatter) resourceType(service, name string) *catalog.ResourceType {
-	id := service + "/" + name
-	if rt, ok := f.types[id]; ok {
-		return rt
-	}
-	svc, ok := catalog.Lookup(service)
-	if !ok {
-		f.fail("unknown service %q", service)
-		return nil
-	}
-	rt, ok := svc.ResourceType(name)
-	if !ok {
-		f.fail("service %s has no resource type %q", service, name)
-		return nil
-	}
-	if f.types == nil {
-		f.types = map[string]*catalog.ResourceType{}
-	}
-	f.types[id] = rt
-	return rt
-}
-
-func (f *formatter) fail(format string, args ...any) {
-	if f.err == nil {
-		f.err = fmt.Errorf("%w: %s", ErrCatalog, fmt.Sprintf(format, args...))
-	}
 }
 
 // fillWildcards turns a pattern of the spec into a concrete name it

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/agentiam/agentiam/internal/policycopy"
 	"github.com/agentiam/agentiam/policy"
 	"github.com/agentiam/agentiam/rolegen"
 )
@@ -323,7 +324,7 @@ func generated(plan *rolegen.Plan, s *Subject) *Policies {
 				if merged == nil {
 					merged = policy.NewDocument()
 				}
-				merged.Add(cloneStatements(rp.Document.Statements)...)
+				merged.Add(policycopy.Statements(rp.Document.Statements)...)
 			}
 		}
 		if merged != nil {
@@ -341,17 +342,6 @@ func generated(plan *rolegen.Plan, s *Subject) *Policies {
 		}
 	}
 	return nil
-}
-
-// cloneStatements copies statements so that renumbering them in another
-// document leaves the plan untouched.
-func cloneStatements(in []*policy.Statement) []*policy.Statement {
-	out := make([]*policy.Statement, len(in))
-	for i, st := range in {
-		c := *st
-		out[i] = &c
-	}
-	return out
 }
 
 // merge overlays deployed policies on generated ones, kind by kind.

@@ -1,11 +1,9 @@
 package cloudformation
 
 import (
-	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -31,27 +29,8 @@ func TestGolden(t *testing.T) {
 				name += ".pseudo"
 			}
 			t.Run(name, func(t *testing.T) {
-				got, err := Render(c.Plan, opts)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if again, _ := Render(c.Plan, opts); !bytes.Equal(got, again) {
-					t.Error("two renderings differ")
-				}
+				got := testspecs.Golden(t, filepath.Join("testdata", name+".yaml"), *update, func() ([]byte, error) { return Render(c.Plan, opts) })
 				checkSemantics(t, c.Plan, got)
-				golden := filepath.Join("testdata", name+".yaml")
-				if *update {
-					if err := os.WriteFile(golden, got, 0o644); err != nil {
-						t.Fatal(err)
-					}
-				}
-				want, err := os.ReadFile(golden)
-				if err != nil {
-					t.Fatalf("%v (run go test -update)", err)
-				}
-				if !bytes.Equal(got, want) {
-					t.Errorf("output differs from %s; run go test -update and review the diff", golden)
-				}
 			})
 		}
 	}

@@ -1,10 +1,8 @@
 package json
 
 import (
-	"bytes"
 	stdjson "encoding/json"
 	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -21,27 +19,7 @@ func TestGolden(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
-			got, err := Render(c.Plan)
-			if err != nil {
-				t.Fatal(err)
-			}
-			again, _ := Render(c.Plan)
-			if !bytes.Equal(got, again) {
-				t.Error("two renderings differ")
-			}
-			golden := filepath.Join("testdata", c.Name+".json")
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("output differs from %s; run go test -update and review the diff", golden)
-			}
+			testspecs.Golden(t, filepath.Join("testdata", c.Name+".json"), *update, func() ([]byte, error) { return Render(c.Plan) })
 		})
 	}
 }

@@ -3,7 +3,6 @@ package terraform
 import (
 	"bytes"
 	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -32,30 +31,11 @@ func TestGolden(t *testing.T) {
 				name += ".vars"
 			}
 			t.Run(name, func(t *testing.T) {
-				got, err := Render(c.Plan, opts)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if again, _ := Render(c.Plan, opts); !bytes.Equal(got, again) {
-					t.Error("two renderings differ")
-				}
+				got := testspecs.Golden(t, filepath.Join("testdata", name+".tf"), *update, func() ([]byte, error) { return Render(c.Plan, opts) })
 				if !bytes.Equal(hclwrite.Format(got), got) {
 					t.Error("output is not formatted as terraform fmt would")
 				}
 				checkSemantics(t, c.Plan, got, opts)
-				golden := filepath.Join("testdata", name+".tf")
-				if *update {
-					if err := os.WriteFile(golden, got, 0o644); err != nil {
-						t.Fatal(err)
-					}
-				}
-				want, err := os.ReadFile(golden)
-				if err != nil {
-					t.Fatalf("%v (run go test -update)", err)
-				}
-				if !bytes.Equal(got, want) {
-					t.Errorf("output differs from %s; run go test -update and review the diff", golden)
-				}
 			})
 		}
 	}

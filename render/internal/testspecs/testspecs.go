@@ -2,11 +2,13 @@
 package testspecs
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"testing"
 
 	"github.com/agentiam/agentiam/agentspec"
 	"github.com/agentiam/agentiam/rolegen"
@@ -84,4 +86,31 @@ func Overflow(n int) []byte {
 		fmt.Fprintf(&b, "      - team/service-%04d/credentials\n", i)
 	}
 	return []byte(b.String())
+}
+
+// Golden renders twice, fails unless both renderings are byte-identical,
+// and compares the output with the golden file at path, rewriting it
+// first when update is set (go test -update). It returns the output.
+func Golden(t testing.TB, path string, update bool, render func() ([]byte, error)) []byte {
+	t.Helper()
+	got, err := render()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := render(); !bytes.Equal(got, again) {
+		t.Error("two renderings differ")
+	}
+	if update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("output differs from %s; run go test -update and review the diff", path)
+	}
+	return got
 }
