@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -31,6 +32,13 @@ func Parse(filename string, src []byte) (*Document, error) {
 		return nil, &ParseError{Err: ErrSyntax, Diags: diag.List{{
 			File: filename, Pos: diag.Pos{Line: 1, Column: 1}, Severity: diag.Error, Code: CodeSyntaxError, Statement: -1,
 			Message: fmt.Sprintf("input is %d bytes, over the %d KiB limit for a policy document", len(src), MaxSize>>10),
+		}}}
+	}
+	if bytes.HasPrefix(src, []byte{0xff, 0xfe}) || bytes.HasPrefix(src, []byte{0xfe, 0xff}) {
+		// What PowerShell's > writes; JSON must be UTF-8.
+		return nil, &ParseError{Err: ErrSyntax, Diags: diag.List{{
+			File: filename, Pos: diag.Pos{Line: 1, Column: 1}, Severity: diag.Error, Code: CodeSyntaxError, Statement: -1,
+			Message: "the file is UTF-16 text (it starts with a UTF-16 byte order mark); JSON policies must be UTF-8, so convert it (PowerShell: Out-File -Encoding utf8)",
 		}}}
 	}
 	dec := jsontext.NewDecoder(string(src))

@@ -166,6 +166,8 @@ func TestParseErrors(t *testing.T) {
 		{"trailing comma", "{\"Statement\": [\n  {\"Effect\": \"Allow\", \"Action\": [\"s3:GetObject\",]}\n]}",
 			[]string{"2:49 syntax-error stmt=-1"},
 			"p.json:2:49: unexpected ']' after ','; trailing commas are not allowed in JSON"},
+		{"UTF-16", "\xff\xfe{\x00}\x00", []string{"1:1 syntax-error stmt=-1"},
+			"p.json:1:1: the file is UTF-16 text (it starts with a UTF-16 byte order mark); JSON policies must be UTF-8, so convert it (PowerShell: Out-File -Encoding utf8)"},
 		{"comment", "{\n  // allow all\n  \"Statement\": []\n}", []string{"2:3 syntax-error stmt=-1"},
 			"p.json:2:3: unexpected '/'; comments are not allowed in JSON"},
 		{"empty input", "  \n", []string{"2:1 syntax-error stmt=-1"},
