@@ -475,6 +475,19 @@ func TestStarOnlyActionsWithARNs(t *testing.T) {
 	}
 }
 
+// TestPublicFunctionURL: the resource policy of a Lambda function URL
+// with auth type NONE is public, whatever the condition says.
+func TestPublicFunctionURL(t *testing.T) {
+	src := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunctionUrl","Resource":"arn:aws:lambda:us-east-1:123456789012:function:tool","Condition":{"StringEquals":{"lambda:FunctionUrlAuthType":"NONE"}}}]}`
+	found := false
+	for _, d := range Source("p.json", []byte(src), Options{}) {
+		found = found || d.Code == CodePublicPrincipal
+	}
+	if !found {
+		t.Error("public function URL not reported")
+	}
+}
+
 func FuzzSource(f *testing.F) {
 	for _, c := range []string{
 		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::b/${aws:username}/*","Condition":{"StringLike":{"s3:prefix":["a/*"]}}}]}`,

@@ -149,12 +149,14 @@ func checkPassRole(c *checker) {
 var confusedDeputyKeys = []string{"aws:SourceAccount", "aws:SourceArn", "aws:SourceOrgID", "aws:SourceOrgPaths"}
 
 // publicRestrictingKeys narrow Principal "*" to known callers or networks.
+// lambda:FunctionUrlAuthType is not one: with NONE the function URL is
+// open to anyone, with AWS_IAM to every AWS account.
 var publicRestrictingKeys = []string{
 	"aws:SourceAccount", "aws:SourceArn", "aws:SourceOrgID", "aws:SourceOrgPaths",
 	"aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:PrincipalAccount", "aws:PrincipalArn",
 	"aws:PrincipalServiceName", "aws:PrincipalIsAWSService", "aws:SourceVpc", "aws:SourceVpce",
 	"aws:SourceIp", "aws:VpcSourceIp", "aws:userid", "aws:username", "aws:FederatedProvider",
-	"kms:CallerAccount", "kms:ViaService", "s3:DataAccessPointAccount", "lambda:FunctionUrlAuthType",
+	"kms:CallerAccount", "kms:ViaService", "s3:DataAccessPointAccount",
 }
 
 // computeRolePrincipals assume roles for compute they run, with no
