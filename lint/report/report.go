@@ -44,10 +44,19 @@ func Count(results []lint.Result) Counts {
 	return c
 }
 
+// displayName is how the outputs name a file: standard input ("-" on the
+// command line) is "<stdin>", as compilers name it.
+func displayName(file string) string {
+	if file == "-" {
+		return "<stdin>"
+	}
+	return file
+}
+
 // location is how text output names where a diagnostic is:
 // file:line:column, with the Terraform address of an embedded document.
 func location(r lint.Result, d diag.Diagnostic) string {
-	name := r.Target.File
+	name := displayName(r.Target.File)
 	if r.Target.Address != "" {
 		name += "(" + r.Target.Address + ")"
 	}
@@ -289,7 +298,7 @@ const JSONVersion = 1
 
 func toJSON(r lint.Result, d diag.Diagnostic) jsonDiagnostic {
 	j := jsonDiagnostic{
-		File: r.Target.File, Address: r.Target.Address, Line: d.Pos.Line, Column: d.Pos.Column,
+		File: displayName(r.Target.File), Address: r.Target.Address, Line: d.Pos.Line, Column: d.Pos.Column,
 		Severity: d.Severity.String(), Code: d.Code, Message: d.Message, Sid: d.Sid, Suggestion: d.Suggestion,
 	}
 	if d.End.IsValid() {
@@ -315,7 +324,7 @@ func toJSON(r lint.Result, d diag.Diagnostic) jsonDiagnostic {
 func JSON(w io.Writer, results []lint.Result) error {
 	rep := jsonReport{Version: JSONVersion, Documents: []jsonDocument{}, Diagnostics: []jsonDiagnostic{}, Summary: Count(results)}
 	for _, r := range results {
-		rep.Documents = append(rep.Documents, jsonDocument{File: r.Target.File, Address: r.Target.Address, Type: string(r.Type)})
+		rep.Documents = append(rep.Documents, jsonDocument{File: displayName(r.Target.File), Address: r.Target.Address, Type: string(r.Type)})
 		for _, d := range r.Diags {
 			rep.Diagnostics = append(rep.Diagnostics, toJSON(r, d))
 		}

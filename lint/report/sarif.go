@@ -198,7 +198,7 @@ func sarifLocate(r lint.Result, d diag.Diagnostic) sarifLocation {
 // repository), absolute ones become file: URIs, both percent-encoded.
 func artifactURI(file string) string {
 	if file == "-" {
-		return "stdin"
+		return "stdin" // a relative reference; "<stdin>" is not a valid one
 	}
 	p := filepath.ToSlash(file)
 	if !filepath.IsAbs(file) {
