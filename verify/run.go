@@ -33,7 +33,8 @@ type Status string
 const (
 	Verified Status = "verified"
 	Failed   Status = "failed"
-	// Unverified: a kept role whose policies were not given.
+	// Unverified: a kept role whose policies were not given, or a role
+	// with an attached policy whose document was not given.
 	Unverified Status = "unverified"
 	// Missing: the spec needs the subject and the plan lacks it.
 	Missing Status = "missing"
@@ -275,6 +276,11 @@ func (v *verifier) subject(s *Subject, dep *Policies) (*SubjectReport, error) {
 		sr.Results[i] = r
 	}
 	sr.Status = Verified
+	if pols.Incomplete {
+		// Failures stand; a pass does not, with permissions unknown.
+		sr.Status = Unverified
+		sr.Note = "an attached policy's document was not given: the forbidden requests may be allowed by it"
+	}
 	if sr.Failures() > 0 {
 		sr.Status = Failed
 		fixes, err := v.fixes(sr, pols)

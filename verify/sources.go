@@ -36,6 +36,10 @@ type Policies struct {
 	// Warnings say what is incomplete, such as a managed policy whose
 	// document the authorization details do not hold.
 	Warnings []string
+	// Incomplete: a policy in force is missing (a managed policy or a
+	// boundary whose document the file does not hold), so a forbidden
+	// request that these policies deny may still be allowed.
+	Incomplete bool
 }
 
 // Deployed holds deployed policies by role (or caller policy, or
@@ -224,6 +228,7 @@ func ParseAuthorizationDetails(filename string, src []byte) (*Deployed, error) {
 			doc, ok := managed[mp.PolicyArn]
 			if !ok {
 				p.Warnings = append(p.Warnings, fmt.Sprintf("managed policy %s is attached but its document is not in %s: its permissions are unknown and were not evaluated (export with --filter LocalManagedPolicy AWSManagedPolicy too)", mp.PolicyArn, filename))
+				p.Incomplete = true
 				continue
 			}
 			p.Identity = append(p.Identity, Named{Name: mp.PolicyName, Document: doc})
@@ -232,6 +237,7 @@ func ParseAuthorizationDetails(filename string, src []byte) (*Deployed, error) {
 			doc, ok := managed[b.PermissionsBoundaryArn]
 			if !ok {
 				p.Warnings = append(p.Warnings, fmt.Sprintf("permissions boundary %s is not in %s: evaluated without it", b.PermissionsBoundaryArn, filename))
+				p.Incomplete = true
 			} else {
 				p.Boundary = doc
 			}

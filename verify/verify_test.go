@@ -512,6 +512,62 @@ func TestAuthorizationDetails(t *testing.T) {
 	}
 }
 
+// TestIncompleteDeployedRole: a deployed role that passes every check
+// but has an attached policy whose document the file lacks is not
+// verified, since that policy may allow what must be denied.
+func TestIncompleteDeployedRole(t *testing.T) {
+	spec := loadSpec(t, "../examples/agentiam.yaml")
+	plan := generate(t, spec)
+	r := plan.Roles[0]
+	type named struct {
+		PolicyName     string
+		PolicyDocument json.RawMessage `json:",omitempty"`
+		PolicyArn      string          `json:",omitempty"`
+	}
+	role := map[string]any{
+		"RoleName": r.Name, "Arn": r.ARN,
+		"AssumeRolePolicyDocument": json.RawMessage(policy.Format(r.TrustPolicy)),
+		"RolePolicyList":           []named{{PolicyName: r.InlinePolicies[0].Name, PolicyDocument: policy.Format(r.InlinePolicies[0].Document)}},
+	}
+	status := func() Status {
+		t.Helper()
+		src, err := json.Marshal(map[string]any{"RoleDetailList": []any{role}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := ParseAuthorizationDetails("authz.json", src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := Verify(spec, plan, Options{Deployed: d})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sr := range rep.Subjects {
+			if sr.Name == r.Name {
+				if sr.Failures() > 0 || rep.Passed() != (sr.Status == Verified) {
+					t.Errorf("%d failures, report passed %v, status %s", sr.Failures(), rep.Passed(), sr.Status)
+				}
+				return sr.Status
+			}
+		}
+		t.Fatal("role not verified")
+		return ""
+	}
+	if got := status(); got != Verified {
+		t.Fatalf("complete deployed role: %s, want verified", got)
+	}
+	role["AttachedManagedPolicies"] = []named{{PolicyName: "AmazonBedrockFullAccess", PolicyArn: "arn:aws:iam::aws:policy/AmazonBedrockFullAccess"}}
+	if got := status(); got != Unverified {
+		t.Errorf("with a managed policy of unknown content: %s, want unverified", got)
+	}
+	delete(role, "AttachedManagedPolicies")
+	role["PermissionsBoundary"] = map[string]string{"PermissionsBoundaryArn": "arn:aws:iam::123456789012:policy/Boundary"}
+	if got := status(); got != Unverified {
+		t.Errorf("with a boundary of unknown content: %s, want unverified", got)
+	}
+}
+
 // TestDeployedToolkitRole verifies a toolkit-created role from its
 // authorization details: over-broad statements fail with confirmed
 // narrowings, and drift lists them statement by statement.

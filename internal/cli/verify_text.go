@@ -33,7 +33,7 @@ func writeVerifyText(w io.Writer, rep *verify.Report, summary, explain bool) {
 		fmt.Fprintf(&b, "; %d failed", s.Failed)
 	}
 	if s.Unverified > 0 {
-		fmt.Fprintf(&b, "; %d unverified (deployed policies not given)", s.Unverified)
+		fmt.Fprintf(&b, "; %d unverified (deployed policies not given, or not all of them)", s.Unverified)
 	}
 	if s.Missing > 0 {
 		fmt.Fprintf(&b, "; %d missing from the plan", s.Missing)
