@@ -44,11 +44,13 @@ func checkGrammar(c *checker) {
 				continue
 			}
 			for _, e := range p.Entries {
-				if e.Type.Value != policy.PrincipalAWS {
-					continue
-				}
 				for _, v := range e.Values.Values {
-					c.checkAWSPrincipal(st, v)
+					switch e.Type.Value {
+					case policy.PrincipalAWS:
+						c.checkAWSPrincipal(st, v)
+					case policy.PrincipalService:
+						c.checkServicePrincipalName(st, v)
+					}
 				}
 			}
 		}
@@ -183,6 +185,30 @@ func (c *checker) checkAWSPrincipal(st *policy.Statement, v policy.String) {
 	default:
 		c.checkARNSegments(st, v, a)
 	}
+}
+
+// servicePrincipalSuffixes end every AWS service principal name, in
+// the commercial, China and isolated partitions.
+var servicePrincipalSuffixes = []string{".amazonaws.com", ".amazonaws.com.cn", ".amazon.com", ".c2s.ic.gov", ".sc2s.sgov.gov"}
+
+// checkServicePrincipalName reports a Service principal that is not a
+// service principal name, such as "bedrock-agentcore": IAM rejects the
+// policy ("Invalid principal in policy").
+func (c *checker) checkServicePrincipalName(st *policy.Statement, v policy.String) {
+	s := v.Value
+	if s == "" || placeholderWord(s) != "" {
+		return // empty-value and placeholder-value say it
+	}
+	for _, suffix := range servicePrincipalSuffixes {
+		if strings.HasSuffix(s, suffix) && len(s) > len(suffix) {
+			return
+		}
+	}
+	sugg := ""
+	if !strings.ContainsAny(s, "*?./: ") {
+		sugg = s + ".amazonaws.com"
+	}
+	c.report(policy.CodeInvalidPrincipal, st, v.Pos, sugg, "%q is not a service principal; they are named like bedrock-agentcore.amazonaws.com", s)
 }
 
 func hasVariable(s string) bool { return strings.Contains(s, "${") }

@@ -475,6 +475,28 @@ func TestStarOnlyActionsWithARNs(t *testing.T) {
 	}
 }
 
+func TestServicePrincipalNames(t *testing.T) {
+	for _, tt := range []struct{ service, want string }{
+		{"bedrock-agentcore.amazonaws.com", ""},
+		{"logs.us-east-1.amazonaws.com", ""},
+		{"ec2.amazonaws.com.cn", ""},
+		{"bedrock-agentcore", "invalid-principal bedrock-agentcore.amazonaws.com"},
+		{"*", "invalid-principal "},
+		{"arn:aws:iam::123456789012:role/x", "invalid-principal "},
+	} {
+		src := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"` + tt.service + `"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:SourceAccount":"123456789012"},"ArnLike":{"aws:SourceArn":"arn:aws:bedrock-agentcore:us-east-1:123456789012:*"}}}]}`
+		got := ""
+		for _, d := range Source("p.json", []byte(src), Options{}) {
+			if d.Code == policy.CodeInvalidPrincipal {
+				got = d.Code + " " + d.Suggestion
+			}
+		}
+		if got != tt.want {
+			t.Errorf("Service %q: got %q, want %q", tt.service, got, tt.want)
+		}
+	}
+}
+
 // TestPublicFunctionURL: the resource policy of a Lambda function URL
 // with auth type NONE is public, whatever the condition says.
 func TestPublicFunctionURL(t *testing.T) {
