@@ -80,19 +80,57 @@ func (a ARN) ResourceType() string {
 // that a '*' which is the last character of a segment may expand beyond
 // the colon boundaries ("arn:aws:iam::*" covers every IAM ARN), as the IAM
 // Resource element documentation says. In the resource segment, wildcards
-// match colons and slashes freely.
+// match colons and slashes freely. To match one pattern against many
+// values, CompilePattern it once.
 func Match(pattern, value string) bool {
-	if pattern == "*" {
+	return CompilePattern(pattern).Match(value)
+}
+
+// Pattern is a Resource / NotResource pattern prepared for Match: how it
+// has to be matched is decided once, not on every value.
+type Pattern struct {
+	text string
+	kind patternKind
+}
+
+type patternKind uint8
+
+const (
+	patternExact     patternKind = iota // no wildcard: plain comparison
+	patternAny                          // "*"
+	patternGlob                         // every wildcard may span colons
+	patternSegmented                    // some wildcard is bound to its segment
+)
+
+// CompilePattern prepares a Resource / NotResource pattern for Match.
+func CompilePattern(pattern string) Pattern {
+	switch {
+	case pattern == "*":
+		return Pattern{text: pattern, kind: patternAny}
+	case !strings.ContainsAny(pattern, "*?"):
+		return Pattern{text: pattern, kind: patternExact}
+	case onlyCrossingWildcards(pattern):
+		return Pattern{text: pattern, kind: patternGlob}
+	}
+	return Pattern{text: pattern, kind: patternSegmented}
+}
+
+// String returns the pattern as written.
+func (p Pattern) String() string { return p.text }
+
+// Match reports whether the pattern matches the ARN value, as the
+// package-level Match does.
+func (p Pattern) Match(value string) bool {
+	switch p.kind {
+	case patternAny:
 		return true
-	}
-	if !strings.ContainsAny(pattern, "*?") {
-		return pattern == value
-	}
-	if onlyCrossingWildcards(pattern) {
+	case patternExact:
+		return p.text == value
+	case patternGlob:
 		// Every wildcard may span colons: a plain glob is exact and fast.
-		return Wildcard(pattern, value)
+		return Wildcard(p.text, value)
 	}
-	return matchSegmented(pattern, value)
+	return matchSegmented(p.text, value)
 }
 
 // onlyCrossingWildcards reports whether every wildcard in the first five

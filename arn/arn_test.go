@@ -108,6 +108,10 @@ func TestMatch(t *testing.T) {
 		if got := Match(tt.pattern, tt.value); got != tt.want {
 			t.Errorf("Match(%q, %q) = %v, want %v", tt.pattern, tt.value, got, tt.want)
 		}
+		p := CompilePattern(tt.pattern)
+		if got := p.Match(tt.value); got != tt.want || p.String() != tt.pattern {
+			t.Errorf("CompilePattern(%q).Match(%q) = %v, want %v", tt.pattern, tt.value, got, tt.want)
+		}
 	}
 }
 
@@ -187,6 +191,11 @@ func FuzzMatch(f *testing.F) {
 		m := Match(pattern, value)
 		_ = MatchComponents(pattern, value)
 		_ = WildcardFold(pattern, value)
+		// The fast glob path that CompilePattern picks agrees with the
+		// segment-aware matcher it stands in for.
+		if onlyCrossingWildcards(pattern) && Wildcard(pattern, value) != matchSegmented(pattern, value) {
+			t.Fatalf("glob and segmented matching disagree on %q, %q", pattern, value)
+		}
 		// A pattern without wildcards matches exactly itself.
 		if !strings.ContainsAny(pattern, "*?") && m != (pattern == value) {
 			t.Fatalf("Match(%q, %q) = %v for a literal pattern", pattern, value, m)
@@ -210,6 +219,16 @@ func BenchmarkMatch(b *testing.B) {
 	for b.Loop() {
 		Match("arn:aws:bedrock-agentcore:*:123456789012:workload-identity-directory/default/workload-identity/bot-*",
 			"arn:aws:bedrock-agentcore:us-west-2:123456789012:workload-identity-directory/default/workload-identity/bot-x1")
+	}
+}
+
+// BenchmarkPatternMatch is Match with the pattern prepared once, as the
+// evaluator does at compile time.
+func BenchmarkPatternMatch(b *testing.B) {
+	p := CompilePattern("arn:aws:bedrock-agentcore:*:123456789012:workload-identity-directory/default/workload-identity/bot-*")
+	b.ReportAllocs()
+	for b.Loop() {
+		p.Match("arn:aws:bedrock-agentcore:us-west-2:123456789012:workload-identity-directory/default/workload-identity/bot-x1")
 	}
 }
 

@@ -59,15 +59,17 @@ type statement struct {
 
 type actionPattern struct {
 	raw      string
-	service  string // lowercase; may hold wildcards
+	service  string // lowercase
 	name     string // lowercase; may hold wildcards
 	all      bool   // "*"
-	wildSvc  bool
 	wildName bool
 }
 
+// resourcePattern is a Resource / NotResource pattern; one without
+// variables is prepared for matching once, here.
 type resourcePattern struct {
-	tmpl template
+	tmpl  template
+	fixed arn.Pattern // when !tmpl.hasVars()
 }
 
 // Compile compiles a parsed policy document. It fails (wrapping
@@ -123,9 +125,12 @@ func compileStatement(st *policy.Statement, index int, vars bool) (*statement, e
 	seen := map[string]bool{}
 	exact := true
 	for _, a := range actions.Values {
-		ap := compileAction(a.Value)
+		ap, err := compileAction(a.Value)
+		if err != nil {
+			return nil, err
+		}
 		s.actions = append(s.actions, ap)
-		if ap.all || ap.wildSvc {
+		if ap.all {
 			exact = false
 		} else if !seen[ap.service] {
 			seen[ap.service] = true
@@ -147,7 +152,11 @@ func compileStatement(st *policy.Statement, index int, vars bool) (*statement, e
 			if r.Value == "*" && !s.notResource {
 				s.anyResource = true
 			}
-			s.resources = append(s.resources, resourcePattern{tmpl: parseResourceTemplate(r.Value, vars)})
+			rp := resourcePattern{tmpl: parseResourceTemplate(r.Value, vars)}
+			if !rp.tmpl.hasVars() {
+				rp.fixed = arn.CompilePattern(r.Value)
+			}
+			s.resources = append(s.resources, rp)
 		}
 	}
 	pr := st.Principal
@@ -171,23 +180,32 @@ func compileStatement(st *policy.Statement, index int, vars bool) (*statement, e
 	return s, nil
 }
 
-func compileAction(raw string) actionPattern {
+// compileAction compiles an Action / NotAction value. The policy grammar
+// makes it "*" or a service prefix (letters, digits, hyphens), one colon
+// and an action name in which wildcards may appear; IAM rejects anything
+// else as a malformed policy (IAM User Guide, policy grammar: action_string).
+func compileAction(raw string) (actionPattern, error) {
 	a := actionPattern{raw: raw}
 	if raw == "*" {
 		a.all = true
-		return a
+		return a, nil
 	}
 	l := strings.ToLower(raw)
-	if i := strings.IndexByte(l, ':'); i >= 0 {
-		a.service, a.name = l[:i], l[i+1:]
-	} else {
-		// Not "service:action": only a pattern can still match, across the colon.
-		a.service, a.name, a.wildSvc = l, "", true
-		a.name = "\x00" // marks a whole-name pattern
+	i := strings.IndexByte(l, ':')
+	if i < 0 || strings.IndexByte(l[i+1:], ':') >= 0 {
+		return a, fmt.Errorf("%w: action %q is not \"*\" or service:action with one colon", ErrCompile, raw)
 	}
-	a.wildSvc = a.wildSvc || strings.ContainsAny(a.service, "*?")
+	a.service, a.name = l[:i], l[i+1:]
+	if a.service == "" || a.name == "" {
+		return a, fmt.Errorf("%w: action %q needs both a service prefix and an action name", ErrCompile, raw)
+	}
+	for j := 0; j < len(a.service); j++ {
+		if c := a.service[j]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
+			return a, fmt.Errorf("%w: action %q: the service prefix %q may hold only letters, digits and hyphens (wildcards belong in the action name)", ErrCompile, raw, raw[:i])
+		}
+	}
 	a.wildName = strings.ContainsAny(a.name, "*?")
-	return a
+	return a, nil
 }
 
 func compilePrincipals(pr *policy.Principal) *principalSet {
@@ -213,20 +231,13 @@ func compilePrincipals(pr *policy.Principal) *principalSet {
 	return ps
 }
 
-// matchAction reports whether the action pattern covers the request's
-// action (svc and name are the request's, in any case).
-func (a *actionPattern) match(svc, name, full string) bool {
-	switch {
-	case a.all:
+// match reports whether the action pattern covers the request's action
+// (svc and name are the request's, in any case).
+func (a *actionPattern) match(svc, name string) bool {
+	if a.all {
 		return true
-	case a.name == "\x00":
-		return arn.WildcardFold(a.service, full)
 	}
-	if a.wildSvc {
-		if !arn.WildcardFold(a.service, svc) {
-			return false
-		}
-	} else if len(a.service) != len(svc) || !strings.EqualFold(a.service, svc) {
+	if len(a.service) != len(svc) || !strings.EqualFold(a.service, svc) {
 		return false
 	}
 	if a.wildName {
@@ -239,7 +250,7 @@ func (a *actionPattern) match(svc, name, full string) bool {
 // lets the request's action through.
 func (s *statement) matchActions(rs *reqState) bool {
 	for i := range s.actions {
-		if s.actions[i].match(rs.actionService, rs.actionName, rs.action) {
+		if s.actions[i].match(rs.actionService, rs.actionName) {
 			return !s.notAction
 		}
 	}
@@ -248,25 +259,26 @@ func (s *statement) matchActions(rs *reqState) bool {
 
 // matchResources reports whether the Resource / NotResource element lets
 // the request's resource through. A pattern whose variable has no value
-// matches nothing, and makes a NotResource statement not apply at all.
+// matches no resource, in NotResource as in Resource (IAM User Guide,
+// "Policy variables with no value").
 func (s *statement) matchResources(rs *reqState) bool {
 	if s.anyResource {
 		return true
 	}
 	for i := range s.resources {
-		t := &s.resources[i].tmpl
-		pattern, ok := t.expand(rs)
-		if !ok {
-			if s.notResource {
-				return false
-			}
-			continue
-		}
-		if arn.Match(pattern, rs.resource) {
+		if s.resources[i].match(rs) {
 			return !s.notResource
 		}
 	}
 	return s.notResource
+}
+
+func (r *resourcePattern) match(rs *reqState) bool {
+	if !r.tmpl.hasVars() {
+		return r.fixed.Match(rs.resource)
+	}
+	pattern, ok := r.tmpl.expand(rs)
+	return ok && arn.Match(pattern, rs.resource)
 }
 
 // parseResourceTemplate parses a Resource / NotResource pattern. Variables

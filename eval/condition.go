@@ -143,7 +143,12 @@ func compileValue(op opKind, s string, vars bool) condValue {
 		v.date, v.valid = parseDate(s)
 	case opIPAddress:
 		v.prefix, v.valid = parsePrefix(s)
-	case opBool, opNull:
+	case opBool:
+		// Bool takes policy variables (IAM User Guide, condition
+		// operators: Boolean); a literal must be true or false.
+		v.tmpl = parseTemplate(s, vars)
+		v.valid = v.tmpl.hasVars() || strings.EqualFold(s, "true") || strings.EqualFold(s, "false")
+	case opNull:
 		v.valid = strings.EqualFold(s, "true") || strings.EqualFold(s, "false")
 	}
 	return v
@@ -205,6 +210,12 @@ func (c *condition) eval(rs *reqState) bool {
 		}
 		return false
 	}
+	// The set operators treat a key whose values are all empty strings
+	// as a null data set, like an absent key (IAM User Guide, multivalued
+	// context keys).
+	if present && c.set != setNone && allEmpty(vals) {
+		present = false
+	}
 	if !present {
 		switch {
 		case c.ifExists:
@@ -215,20 +226,19 @@ func (c *condition) eval(rs *reqState) bool {
 			return false
 		}
 		// A negated operator holds when there is nothing to match.
-		return c.negated && !c.unresolvable(rs)
+		return c.negated
 	}
 	switch c.set {
 	case setForAllValues:
 		for _, v := range vals {
-			m, ok := c.matchAny(rs, v)
-			if !ok || m == c.negated {
+			if c.matchAny(rs, v) == c.negated {
 				return false
 			}
 		}
 		return true
 	case setForAnyValue:
 		for _, v := range vals {
-			if m, ok := c.matchAny(rs, v); ok && m != c.negated {
+			if c.matchAny(rs, v) != c.negated {
 				return true
 			}
 		}
@@ -237,57 +247,39 @@ func (c *condition) eval(rs *reqState) bool {
 	// Without a set operator a multivalued key matches when any value
 	// does; a negated operator holds when none does.
 	for _, v := range vals {
-		m, ok := c.matchAny(rs, v)
-		if !ok {
-			return false
-		}
-		if m {
+		if c.matchAny(rs, v) {
 			return !c.negated
 		}
 	}
 	return c.negated
 }
 
-// unresolvable reports whether a policy value uses a variable the request
-// cannot resolve: such a condition never holds, negated or not.
-func (c *condition) unresolvable(rs *reqState) bool {
-	for i := range c.values {
-		t := &c.values[i].tmpl
-		if !t.hasVars() {
-			continue
+func allEmpty(vals []string) bool {
+	for _, v := range vals {
+		if v != "" {
+			return false
 		}
-		for j := range t.parts {
-			p := &t.parts[j]
-			if p.kind == partVar {
-				if _, ok := rs.resolveVar(p); !ok {
-					return true
-				}
-			}
+	}
+	return true
+}
+
+// matchAny reports whether the request value v matches any policy value
+// under the positive form of the operator. A policy value whose variable
+// has no value is null: nothing equals it or is like it, so it never
+// matches, and the negated operators hold against it (IAM User Guide,
+// "Policy variables with no value").
+func (c *condition) matchAny(rs *reqState, v string) bool {
+	for i := range c.values {
+		if c.matchOne(rs, &c.values[i], v) {
+			return true
 		}
 	}
 	return false
 }
 
-// matchAny reports whether the request value v matches any policy value
-// under the positive form of the operator. ok is false when a policy
-// value has an unresolvable variable and nothing else matched.
-func (c *condition) matchAny(rs *reqState, v string) (match, ok bool) {
-	ok = true
-	for i := range c.values {
-		m, resolved := c.matchOne(rs, &c.values[i], v)
-		if m {
-			return true, true
-		}
-		if !resolved {
-			ok = false
-		}
-	}
-	return false, ok
-}
-
-func (c *condition) matchOne(rs *reqState, pv *condValue, v string) (match, resolved bool) {
+func (c *condition) matchOne(rs *reqState, pv *condValue, v string) bool {
 	if !pv.valid {
-		return false, true
+		return false
 	}
 	switch c.op {
 	case opStringEquals:
@@ -296,44 +288,41 @@ func (c *condition) matchOne(rs *reqState, pv *condValue, v string) (match, reso
 		return pv.tmpl.equals(rs, v, true)
 	case opStringLike:
 		if !pv.tmpl.hasVars() {
-			return arn.Wildcard(pv.text, v), true
+			return arn.Wildcard(pv.text, v)
 		}
 		var buf [128]byte
 		p, ok := pv.tmpl.globPattern(rs, buf[:0])
-		if !ok {
-			return false, false
-		}
-		return likeMatch(p, v), true
+		return ok && likeMatch(p, v)
 	case opArnLike:
 		pattern, ok := pv.tmpl.expand(rs)
-		if !ok {
-			return false, false
-		}
-		return arn.MatchComponents(pattern, v), true
+		return ok && arn.MatchComponents(pattern, v)
 	case opBool:
-		return strings.EqualFold(pv.text, v), true
+		if !pv.tmpl.hasVars() {
+			return strings.EqualFold(pv.text, v)
+		}
+		return pv.tmpl.equals(rs, v, true)
 	case opBinaryEquals:
-		return pv.text == v, true
+		return pv.text == v
 	case opIPAddress:
 		a, err := netip.ParseAddr(v)
 		if err != nil {
-			return false, true
+			return false
 		}
-		return pv.prefix.Contains(a.Unmap()) || pv.prefix.Contains(a), true
+		return pv.prefix.Contains(a.Unmap()) || pv.prefix.Contains(a)
 	case opNumericEquals, opNumericLessThan, opNumericLessThanEquals, opNumericGreaterThan, opNumericGreaterThanEquals:
 		n, err := strconv.ParseFloat(v, 64)
 		if err != nil {
-			return false, true
+			return false
 		}
-		return compare(c.op-opNumericEquals, n, pv.num), true
+		return compare(c.op-opNumericEquals, n, pv.num)
 	case opDateEquals, opDateLessThan, opDateLessThanEquals, opDateGreaterThan, opDateGreaterThanEquals:
 		d, ok := parseDate(v)
 		if !ok {
-			return false, true
+			return false
 		}
-		return compare(c.op-opDateEquals, d, pv.date), true
+		return compare(c.op-opDateEquals, d, pv.date)
 	}
-	return false, true
+	return false
 }
 
 // compare applies the relation at offset rel (Equals, LessThan,
@@ -371,13 +360,13 @@ func (c *condition) explain(rs *reqState) string {
 		return fmt.Sprintf("condition %s Null failed: key is %s, policy wants Null = %s", c.keyName, presence(present && len(vals) > 0), policyVals)
 	}
 	if !present || len(vals) == 0 {
-		switch {
-		case c.set == setForAnyValue:
+		if c.set == setForAnyValue {
 			return fmt.Sprintf("condition %s %s failed: key is absent from the request (ForAnyValue needs at least one value)", c.keyName, c.name)
-		case c.negated:
-			return fmt.Sprintf("condition %s %s failed: key is absent and the policy value %s uses a variable with no value", c.keyName, c.name, policyVals)
 		}
 		return fmt.Sprintf("condition %s %s failed: key is absent from the request (use %sIfExists to accept absence)", c.keyName, c.name, c.name)
+	}
+	if c.set == setForAnyValue && allEmpty(vals) {
+		return fmt.Sprintf("condition %s %s failed: the key's values are empty strings, a null data set (ForAnyValue needs at least one value)", c.keyName, c.name)
 	}
 	quoted := make([]string, len(vals))
 	for i, v := range vals {

@@ -28,7 +28,7 @@ import (
 //
 // A note field records how a disagreement with iam-simulate (see
 // scripts/differential) was resolved.
-var conformanceExport = flag.String("conformance-export", "", "write the corpus as JSON Lines batch requests (with a \"want\" field) to this file")
+var conformanceExport = flag.String("conformance-export", "", "write the corpus as JSON Lines batch requests (with \"want\" and any \"note\" fields) to this file")
 
 // metaFields are corpus fields that are not part of a batch request.
 var metaFields = []string{"group", "rule", "doc", "cases", "note", "want"}
@@ -37,6 +37,7 @@ type corpusCase struct {
 	id   string
 	rule string
 	want string
+	note string
 	line []byte
 }
 
@@ -104,7 +105,11 @@ func loadCorpus(t *testing.T) []corpusCase {
 				if err != nil {
 					t.Fatalf("%s: %s: %v", file, id, err)
 				}
-				out = append(out, corpusCase{id: id, rule: caseRule + " (" + caseDoc + ")", want: want, line: line})
+				note, _ := g["note"].(string)
+				if n, ok := c["note"].(string); ok {
+					note = n
+				}
+				out = append(out, corpusCase{id: id, rule: caseRule + " (" + caseDoc + ")", want: want, note: note, line: line})
 			}
 		}
 	}
@@ -141,6 +146,9 @@ func TestConformance(t *testing.T) {
 			var m map[string]any
 			_ = json.Unmarshal(c.line, &m)
 			m["want"] = c.want
+			if c.note != "" {
+				m["note"] = c.note
+			}
 			line, _ := json.Marshal(m)
 			export = append(append(export, line...), '\n')
 		}

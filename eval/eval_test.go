@@ -190,6 +190,49 @@ func TestExplain(t *testing.T) {
 			decision: Allowed,
 			why:      "the resource policy grants sqs:SendMessage to service principal sns.amazonaws.com",
 		},
+		{
+			name: "federated user without session policy",
+			docs: func(t *testing.T) Documents {
+				return Documents{Identity: []*policy.Document{mustParse(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`)}}
+			},
+			req:      Request{Principal: "arn:aws:sts::111122223333:federated-user/bob", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k"},
+			decision: ImplicitlyDenied,
+			why:      "a federated user session without a session policy has no identity-based permissions",
+		},
+		{
+			name: "wildcard principal within the account",
+			docs: func(t *testing.T) Documents {
+				return Documents{
+					Resource: mustParse(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}`),
+					Boundary: mustParse(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:*","Resource":"*"}]}`),
+				}
+			},
+			req:      Request{Principal: "arn:aws:sts::111122223333:assumed-role/app/s", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k"},
+			decision: Allowed,
+			why:      `grants s3:GetObject to every principal ("*")`,
+		},
+		{
+			name: "role ARN limited by boundary",
+			docs: func(t *testing.T) Documents {
+				return Documents{
+					Resource: mustParse(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/app"},"Action":"s3:GetObject","Resource":"*"}]}`),
+					Boundary: mustParse(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:*","Resource":"*"}]}`),
+				}
+			},
+			req:      Request{Principal: "arn:aws:sts::111122223333:assumed-role/app/s", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k"},
+			decision: ImplicitlyDenied,
+			why:      "grants the role ARN, but the permissions boundary does not allow s3:GetObject",
+		},
+		{
+			name: "allow with NotPrincipal listing the role",
+			docs: func(t *testing.T) Documents {
+				return Documents{Resource: mustParse(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:role/app"},"Action":"s3:GetObject","Resource":"*"}]}`)}
+			},
+			req:      Request{Principal: "arn:aws:sts::111122223333:assumed-role/app/s", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k"},
+			decision: ImplicitlyDenied,
+			element:  "NotPrincipal",
+			reason:   "(or its role or account) is listed in NotPrincipal",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -226,6 +269,13 @@ func TestCompileErrors(t *testing.T) {
 		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEqualz":{"k":"v"}}}]}`,
 		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"ForSomeValues:StringEquals":{"k":"v"}}}]}`,
 		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"NullIfExists":{"k":"true"}}}]}`,
+		// Action strings outside the grammar: "*" or service:action.
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3*:GetObject","Resource":"*"}]}`,
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*:Get*","Resource":"*"}]}`,
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotAction":"s3","Resource":"*"}]}`,
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:","Resource":"*"}]}`,
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":":GetObject","Resource":"*"}]}`,
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:Get:Object","Resource":"*"}]}`,
 	} {
 		doc, err := policy.Parse("p.json", []byte(src))
 		if doc == nil {

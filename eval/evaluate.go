@@ -151,7 +151,7 @@ func (rs *reqState) evalPolicy(p *Policy, kind PolicyKind, boundary bool, pt *Po
 			if ok, g, _, _ := s.check(rs, withPrincipal, boundary, false); ok {
 				v.allow = true
 				v.grant = max(v.grant, g)
-				if !withPrincipal || g == grantSession {
+				if !withPrincipal || g >= grantWildcard {
 					return v
 				}
 			}
@@ -191,12 +191,22 @@ func (s *statement) check(rs *reqState, withPrincipal, boundary, explain bool) (
 			}
 			return false, 0, "", ""
 		case s.notPrincipal:
+			// AWS checks every identity a request carries (the account,
+			// then the role or user, then the session): a Deny spares
+			// the principal only when all of them are listed, an Allow
+			// grants it only when none is (IAM User Guide, NotPrincipal).
 			// A Deny with NotPrincipal always applies to a user or role
 			// that has a permissions boundary (IAM User Guide, permissions boundaries).
-			withBoundary := boundary && s.deny && (rs.p.kind == principalUser || rs.p.kind == principalRole || rs.p.kind == principalSession)
-			if !withBoundary && s.principals.excludes(&rs.p) {
+			var excluded bool
+			if s.deny {
+				withBoundary := boundary && (rs.p.kind == principalUser || rs.p.kind == principalRole || rs.p.kind == principalSession)
+				excluded = !withBoundary && s.principals.excludes(&rs.p)
+			} else {
+				excluded = s.principals.match(&rs.p) != grantNone
+			}
+			if excluded {
 				if explain {
-					return false, 0, "NotPrincipal", fmt.Sprintf("principal %s is listed in NotPrincipal", rs.p.raw)
+					return false, 0, "NotPrincipal", fmt.Sprintf("principal %s (or its role or account) is listed in NotPrincipal", rs.p.raw)
 				}
 				return false, 0, "", ""
 			}
@@ -354,7 +364,14 @@ func (s *Set) decide(rs *reqState, tr *Trace) Decision {
 			return ExplicitlyDenied
 		}
 		sessionOK = v.allow || !identityApplies
+	} else if p.kind == principalFederatedUser {
+		// A federated user session (GetFederationToken) without a session
+		// policy has no identity-based permissions; only a resource policy
+		// naming the session grants it anything (IAM User Guide, policy
+		// evaluation logic, session policies step).
+		sessionOK = false
 	}
+	sessionGiven := s.Session != nil
 	var res verdict
 	if s.Resource != nil {
 		v, goOn := run(ResourcePolicy, 0, 0, s.Resource, "")
@@ -476,14 +493,19 @@ func (s *Set) decide(rs *reqState, tr *Trace) Decision {
 			}
 		} else {
 			if tr != nil {
-				why("implicitly denied: cross-account request needs the identity side to allow it too: %s", identityGap(identityAllow, boundaryOK, sessionOK))
+				why("implicitly denied: cross-account request needs the identity side to allow it too: %s", identityGap(identityAllow, boundaryOK, sessionOK, sessionGiven))
 			}
 		}
 		return ImplicitlyDenied
 	}
 	if res.allow && res.grant != grantAccount {
 		switch {
-		case res.grant == grantSession:
+		case res.grant == grantWildcard:
+			if tr != nil {
+				why("allowed: the resource policy grants %s to every principal (\"*\"); within the account identity policies, boundary and session policy do not limit it", rs.action)
+			}
+			return Allowed
+		case res.grant >= grantWildcard:
 			if tr != nil {
 				why("allowed: the resource policy names the session %s directly; identity policies, boundary and session policy do not limit it", p.raw)
 			}
@@ -493,9 +515,9 @@ func (s *Set) decide(rs *reqState, tr *Trace) Decision {
 				why("allowed: the resource policy names the IAM user directly; identity policies and the permissions boundary do not limit it")
 			}
 			return Allowed
-		case res.grant != grantUser && boundaryOK && sessionOK:
+		case res.grant == grantRole && boundaryOK && sessionOK:
 			if tr != nil {
-				why("allowed: the resource policy grants %s (principal named by %s)", rs.action, res.grant)
+				why("allowed: the resource policy grants %s to the role ARN, and the role's boundary and session policy allow it", rs.action)
 			}
 			return Allowed
 		}
@@ -526,29 +548,34 @@ func (s *Set) decide(rs *reqState, tr *Trace) Decision {
 	}
 	if res.allow && res.grant != grantAccount {
 		if tr != nil {
-			why("implicitly denied: the resource policy grants the %s, but the %s does not allow %s", res.grant, limiter(boundaryOK), rs.action)
+			why("implicitly denied: the resource policy grants the %s, but the %s %s", res.grant, limiter(boundaryOK, sessionGiven), rs.action)
 		}
 		return ImplicitlyDenied
 	}
 	if tr != nil {
-		why("implicitly denied: %s", identityGap(identityAllow, boundaryOK, sessionOK))
+		why("implicitly denied: %s", identityGap(identityAllow, boundaryOK, sessionOK, sessionGiven))
 	}
 	return ImplicitlyDenied
 }
 
-func limiter(boundaryOK bool) string {
-	if !boundaryOK {
-		return "permissions boundary"
+func limiter(boundaryOK, sessionGiven bool) string {
+	switch {
+	case !boundaryOK:
+		return "permissions boundary does not allow"
+	case !sessionGiven:
+		return "federated user session has no session policy, so nothing limited by one allows"
 	}
-	return "session policy"
+	return "session policy does not allow"
 }
 
-func identityGap(identityAllow, boundaryOK, sessionOK bool) string {
+func identityGap(identityAllow, boundaryOK, sessionOK, sessionGiven bool) string {
 	switch {
 	case !identityAllow:
 		return "no identity policy allows it"
 	case !boundaryOK:
 		return "the permissions boundary does not allow it"
+	case !sessionOK && !sessionGiven:
+		return "a federated user session without a session policy has no identity-based permissions"
 	case !sessionOK:
 		return "the session policy does not allow it"
 	}

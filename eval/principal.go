@@ -141,21 +141,21 @@ func isAccountID(s string) bool {
 
 // grant says how a resource policy statement named the principal that
 // it allowed; the same-account rules for boundaries and session policies
-// depend on it. Higher values grant more directly.
+// depend on it. Higher values are limited by fewer policy types.
 type grant uint8
 
 const (
 	grantNone      grant = iota
 	grantAccount         // the account (id or root ARN): delegation to the account's IAM policies
-	grantWildcard        // "*" / {"AWS": "*"}
-	grantRole            // the role ARN (limited by the role's boundary and session policy)
-	grantUser            // the IAM user ARN
+	grantRole            // the role ARN: limited by the role's boundary and session policy
+	grantUser            // the IAM user ARN: not limited by the user's policies or boundary
+	grantWildcard        // "*" / {"AWS": "*"}: limited by nothing but explicit denies
 	grantService         // a service principal
 	grantFederated       // a Federated provider
 	grantSession         // the assumed-role or federated-user session ARN itself
 )
 
-var grantNames = [...]string{"none", "account", "wildcard", "role ARN", "user ARN", "service principal", "federated principal", "session ARN"}
+var grantNames = [...]string{"none", "account", "role ARN", "user ARN", "wildcard", "service principal", "federated principal", "session ARN"}
 
 func (g grant) String() string { return grantNames[g] }
 
@@ -181,7 +181,9 @@ type principalSet struct {
 func compileAWSPrincipal(s string) awsPrincipal {
 	e := awsPrincipal{raw: s}
 	if isAccountID(s) {
-		e.kind, e.account, e.partition = principalRoot, s, "aws"
+		// A bare account id names the account in whatever partition the
+		// policy lives in.
+		e.kind, e.account = principalRoot, s
 		return e
 	}
 	p, err := parsePrincipal(s)
@@ -233,7 +235,7 @@ func (e *awsPrincipal) match(p *principal) grant {
 		}
 		return grantNone
 	}
-	if !p.isIAM() || e.account != p.account || e.partition != p.partition {
+	if !p.isIAM() || e.account != p.account || (e.partition != "" && e.partition != p.partition) {
 		return grantNone
 	}
 	switch e.kind {

@@ -115,13 +115,14 @@ func (t *template) expand(rs *reqState) (string, bool) {
 	return b.String(), true
 }
 
-// equals compares s with the expanded template without building it.
-func (t *template) equals(rs *reqState, s string, fold bool) (match, resolved bool) {
+// equals compares s with the expanded template without building it; a
+// variable with no value makes it false.
+func (t *template) equals(rs *reqState, s string, fold bool) bool {
 	if t.parts == nil {
 		if fold {
-			return strings.EqualFold(t.raw, s), true
+			return strings.EqualFold(t.raw, s)
 		}
-		return t.raw == s, true
+		return t.raw == s
 	}
 	for i := range t.parts {
 		p := &t.parts[i]
@@ -129,23 +130,23 @@ func (t *template) equals(rs *reqState, s string, fold bool) (match, resolved bo
 		if p.kind == partVar {
 			v, ok := rs.resolveVar(p)
 			if !ok {
-				return false, false
+				return false
 			}
 			text = v
 		}
 		if len(s) < len(text) {
-			return false, true
+			return false
 		}
 		if fold {
 			if !strings.EqualFold(s[:len(text)], text) {
-				return false, true
+				return false
 			}
 		} else if s[:len(text)] != text {
-			return false, true
+			return false
 		}
 		s = s[len(text):]
 	}
-	return s == "", true
+	return s == ""
 }
 
 // globPattern renders the template as a glob pattern for likeMatch:

@@ -9,7 +9,7 @@
 //
 // FILE.jsonl lines are agentiam batch requests; a line may carry a "want"
 // field (the conformance corpus export does) that is agentiam's expected
-// decision. --ours gives agentiam's own output for the same file (as
+// decision, and a "note" recording how a known disagreement was resolved. --ours gives agentiam's own output for the same file (as
 // written by `agentiam simulate --batch`), matched by id. The time spent
 // in iam-simulate (excluding Node start-up and module loading) is printed.
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -39,9 +39,11 @@ const named = (prefix, list) => (list || []).map((policy, i) => ({ name: `${pref
 const levels = (prefix, list) =>
   (list || []).map((level, i) => ({ orgIdentifier: `${prefix}-level${i + 1}`, policies: named(`${prefix}${i + 1}-`, level) }))
 
+// accountOf is the account in an ARN; AWS-owned resources name the
+// account "aws" and, like S3 ARNs without one, count as the caller's.
 function accountOf(arn) {
   const parts = arn.split(':')
-  return parts.length >= 6 && parts[0] === 'arn' ? parts[4] : ''
+  return parts.length >= 6 && parts[0] === 'arn' && /^\d{12}$/.test(parts[4]) ? parts[4] : ''
 }
 
 function principalAccount(p) {
@@ -71,12 +73,14 @@ function derivedContext(c, resourceAccount) {
     put('aws:PrincipalAccount', p)
     put('aws:PrincipalArn', `arn:aws:iam::${p}:root`)
     put('aws:PrincipalType', 'Account')
+    put('aws:userid', p)
   } else if (m) {
     const [, partition, , account, res] = m
     put('aws:PrincipalAccount', account)
     if (res === 'root') {
       put('aws:PrincipalArn', p)
       put('aws:PrincipalType', 'Account')
+      put('aws:userid', account)
     } else if (res.startsWith('user/')) {
       put('aws:PrincipalArn', p)
       put('aws:PrincipalType', 'User')
@@ -90,6 +94,7 @@ function derivedContext(c, resourceAccount) {
     } else if (res.startsWith('federated-user/')) {
       put('aws:PrincipalArn', p)
       put('aws:PrincipalType', 'FederatedUser')
+      put('aws:userid', `${account}:${res.slice('federated-user/'.length)}`)
     }
   }
   return ctx
@@ -154,13 +159,15 @@ for (const { c, theirs, detail } of results) {
     agree++
     continue
   }
-  disagreements.push({ id: c.id, agentiam: mine, iamSimulate: theirs, ...(detail ? { error: detail } : {}) })
+  disagreements.push({ id: c.id, agentiam: mine, iamSimulate: theirs, noted: Boolean(c.note), ...(detail ? { error: detail } : {}) })
 }
+const unnoted = disagreements.filter((d) => !d.noted)
 
 console.log(`iam-simulate evaluated ${cases.length} requests in ${elapsed.toFixed(2)} s (${((elapsed * 1e6) / cases.length).toFixed(0)} µs/request)`)
-console.log(`agree: ${agree}, disagree: ${disagreements.length}, not comparable: ${skipped.length}`)
+console.log(`agree: ${agree}, disagree: ${disagreements.length} (${unnoted.length} without a note in the corpus), not comparable: ${skipped.length}`)
 for (const d of disagreements) {
-  console.log(`DISAGREE ${d.id}: agentiam=${d.agentiam} iam-simulate=${d.iamSimulate}${d.error ? ' (' + d.error + ')' : ''}`)
+  const mark = d.noted ? 'DISAGREE (noted)' : 'DISAGREE'
+  console.log(`${mark} ${d.id}: agentiam=${d.agentiam} iam-simulate=${d.iamSimulate}${d.error ? ' (' + d.error + ')' : ''}`)
 }
 if (opt('--report')) {
   writeFileSync(opt('--report'), JSON.stringify({ elapsedSeconds: elapsed, requests: cases.length, agree, disagreements, skipped }, null, 2) + '\n')
