@@ -463,12 +463,7 @@ func (g *gen) bedrockAgentRoleName(a *agentspec.Agent) string {
 	if a.RoleName != "" {
 		return a.RoleName
 	}
-	const prefix = "AmazonBedrockExecutionRoleForAgents_"
-	if len(prefix)+len(a.Name) <= maxNameLength {
-		return prefix + a.Name
-	}
-	suffix := agentspec.ToolkitSuffix(a.Name)
-	return prefix + a.Name[:maxNameLength-len(prefix)-len(suffix)-1] + "_" + suffix
+	return fitName("AmazonBedrockExecutionRoleForAgents_"+a.Name, a.Name, "_", maxNameLength)
 }
 
 // lambdaPermissions lets Bedrock invoke each action group's function on
@@ -481,7 +476,8 @@ func (g *gen) lambdaPermissions(a *agentspec.Agent, w where, agentARN string) {
 			continue
 		}
 		seen[ag.Lambda] = true
-		s := r.allow("AllowBedrockAgent"+camel(a.Name), featLambdaFromBedrock, ag.Lambda)
+		// Two characters are kept free for uniqueStatementIDs' numbers.
+		s := r.allow(fitName("AllowBedrockAgent"+camel(a.Name), a.Name, "", maxStatementIDLength-2), featLambdaFromBedrock, ag.Lambda)
 		s.principal = principalBedrock
 		r.when(s, "StringEquals", "aws:SourceAccount", w.account)
 		r.when(s, "ArnLike", "aws:SourceArn", agentARN)

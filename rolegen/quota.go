@@ -3,13 +3,16 @@ package rolegen
 import (
 	"fmt"
 
+	"github.com/agentiam/agentiam/agentspec"
 	"github.com/agentiam/agentiam/policy"
 )
 
 // IAM quotas ("IAM and AWS STS quotas" in the IAM user guide). IAM
 // counts policy sizes without whitespace, as policy.Size does.
 const (
-	maxNameLength        = 64
+	maxNameLength        = 64    // role names
+	maxPolicyNameLength  = 128   // inline and managed policy names
+	maxStatementIDLength = 100   // Lambda AddPermission StatementId
 	maxTrustPolicySize   = 2048  // default quota, raisable to 4,096
 	maxInlinePolicySize  = 10240 // all inline policies of a role together
 	maxManagedPolicySize = 6144
@@ -127,7 +130,7 @@ func (g *gen) addRole(role *Role, owner string, w where, trust *stmt, stmts []*s
 	for i, d := range docs {
 		uniqueSids(d)
 		if i == 0 {
-			role.InlinePolicies = []*NamedPolicy{{Name: inlineName, Document: d}}
+			role.InlinePolicies = []*NamedPolicy{{Name: fitName(inlineName, inlineName, "-", maxPolicyNameLength), Document: d}}
 			continue
 		}
 		name := fmt.Sprintf("%s-%d", role.Name, i+1)
@@ -150,6 +153,17 @@ func uniqueSids(d *policy.Document) {
 			st.Sid.Value = ids.take(st.Sid.Value)
 		}
 	}
+}
+
+// fitName returns name, or when it is longer than limit, its start, sep
+// and the first 10 hex digits of the SHA-256 of key (what the name was
+// made from), so that shortened names stay distinct.
+func fitName(name, key, sep string, limit int) string {
+	if len(name) <= limit {
+		return name
+	}
+	suffix := sep + agentspec.ToolkitSuffix(key)
+	return name[:limit-len(suffix)] + suffix
 }
 
 func truncate(s string, n int) string {

@@ -59,7 +59,21 @@ func plans(t testing.TB) map[string]*Plan {
 		"toolkit":    imported,
 		"overflow":   generate(t, overflowSpec(300)),
 		"fleet":      generate(t, string(fleetSpec(200))),
+		"long names": generate(t, longNamesSpec()),
 	}
+}
+
+// longNamesSpec has the longest names the spec allows: a Bedrock agent
+// name of 199 characters, a runtime name of 48 in a 14-character region.
+func longNamesSpec() string {
+	return header + "  " + strings.Repeat("a_", 99) + `a:
+    type: bedrock-agent
+    models: [anthropic.claude-3-haiku-20240307-v1:0]
+    action_groups: [{lambda: "arn:aws:lambda:us-west-2:123456789012:function:f"}]
+  ` + strings.Repeat("B", 48) + `:
+    region: ap-southeast-2
+    build: codebuild
+`
 }
 
 // generated is one generated policy with what it is.
@@ -199,6 +213,16 @@ func TestQuotas(t *testing.T) {
 				if n := policy.Size(mp.Document); n > maxManagedPolicySize {
 					t.Errorf("%s: managed policy %s is %d characters", name, mp.Name, n)
 				}
+			}
+			for _, np := range slices.Concat(r.InlinePolicies, r.ManagedPolicies) {
+				if len(np.Name) > maxPolicyNameLength {
+					t.Errorf("%s: policy name %s is %d characters", name, np.Name, len(np.Name))
+				}
+			}
+		}
+		for _, rp := range p.ResourcePolicies {
+			if len(rp.StatementID) > maxStatementIDLength {
+				t.Errorf("%s: Lambda statement id %s is %d characters", name, rp.StatementID, len(rp.StatementID))
 			}
 		}
 		for _, cp := range p.CallerPolicies {
