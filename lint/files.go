@@ -43,6 +43,9 @@ type Target struct {
 	Type PolicyType
 	Size SizeClass
 	Src  []byte
+	// Pending marks a document of a Terraform plan that is known only
+	// after apply: it has no Src and is not linted.
+	Pending bool
 }
 
 // Suppressed is a diagnostic silenced by the configuration.
@@ -79,6 +82,9 @@ func Extract(file string, src []byte) ([]Target, error) {
 
 // Run lints one target under the configuration (which may be nil).
 func Run(t Target, cfg *Config, opts Options) Result {
+	if t.Pending {
+		return Result{Target: t}
+	}
 	if t.Type != "" && opts.Type == "" {
 		opts.Type, opts.Size = t.Type, t.Size
 	}

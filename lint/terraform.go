@@ -33,9 +33,22 @@ type tfValues struct {
 }
 
 type tfPlan struct {
-	FormatVersion string    `json:"format_version"`
-	PlannedValues *tfValues `json:"planned_values"` // a plan
-	Values        *tfValues `json:"values"`         // a state
+	FormatVersion   string     `json:"format_version"`
+	PlannedValues   *tfValues  `json:"planned_values"` // a plan
+	Values          *tfValues  `json:"values"`         // a state
+	ResourceChanges []tfChange `json:"resource_changes"`
+}
+
+// tfChange is a planned change; after_unknown marks the attributes
+// Terraform knows only after apply.
+type tfChange struct {
+	Address string `json:"address"`
+	Mode    string `json:"mode"`
+	Type    string `json:"type"`
+	Change  struct {
+		Actions      []string                   `json:"actions"`
+		AfterUnknown map[string]json.RawMessage `json:"after_unknown"`
+	} `json:"change"`
 }
 
 // looksLikePlan is a cheap test run before decoding: Terraform writes
@@ -69,7 +82,69 @@ func extractPlan(file string, src []byte) (targets []Target, ok bool, err error)
 		}
 	}
 	walk(values.RootModule)
+	for _, c := range plan.ResourceChanges {
+		targets = append(targets, pendingPolicies(file, c)...)
+	}
 	return targets, true, nil
+}
+
+// pendingPolicies returns the documents of a planned change that
+// Terraform knows only after apply, typically because they name a
+// resource the same plan creates. They cannot be linted; they are
+// returned as Pending targets so that the report says so instead of
+// passing over them in silence.
+func pendingPolicies(file string, c tfChange) []Target {
+	if c.Mode != "" && c.Mode != "managed" || slices.Equal(c.Change.Actions, []string{"delete"}) {
+		return nil
+	}
+	attrs := make([]string, 0, len(c.Change.AfterUnknown))
+	for attr := range c.Change.AfterUnknown {
+		attrs = append(attrs, attr)
+	}
+	sort.Strings(attrs)
+	var out []Target
+	pending := func(attr string, typ PolicyType, size SizeClass) {
+		out = append(out, Target{File: file, Address: c.Address + "." + attr, Type: typ, Size: size, Pending: true})
+	}
+	for _, attr := range attrs {
+		raw := c.Change.AfterUnknown[attr]
+		if string(raw) != "true" {
+			// Only a role's inline_policy blocks are known piecewise.
+			var list []map[string]json.RawMessage
+			if c.Type == "aws_iam_role" && attr == "inline_policy" && json.Unmarshal(raw, &list) == nil {
+				for i, el := range list {
+					if string(el["policy"]) == "true" {
+						pending(fmt.Sprintf("inline_policy[%d].policy", i), Identity, Inline)
+					}
+				}
+			}
+			continue
+		}
+		// The same attributes, typed the same way, as resourcePolicies reads.
+		switch c.Type {
+		case "aws_iam_role":
+			if attr == "assume_role_policy" {
+				pending(attr, Trust, "")
+			}
+		case "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy":
+			if attr == "policy" {
+				pending(attr, Identity, Inline)
+			}
+		case "aws_iam_policy":
+			if attr == "policy" {
+				pending(attr, Identity, Managed)
+			}
+		case "aws_organizations_policy":
+			if attr == "content" {
+				pending(attr, SCP, "")
+			}
+		default:
+			if slices.Contains(policyAttributes, attr) {
+				pending(attr, Resource, "")
+			}
+		}
+	}
+	return out
 }
 
 // planErrorPos returns ":line:column" of a JSON error in a plan file

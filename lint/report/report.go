@@ -23,12 +23,18 @@ type Counts struct {
 	Warnings   int `json:"warnings"`
 	Info       int `json:"info"`
 	Suppressed int `json:"suppressed"`
+	// Pending counts documents of Terraform plans known only after apply,
+	// which were not linted.
+	Pending int `json:"pending,omitempty"`
 }
 
 // Count tallies the diagnostics of the results.
 func Count(results []lint.Result) Counts {
 	c := Counts{Documents: len(results)}
 	for _, r := range results {
+		if r.Target.Pending {
+			c.Pending++
+		}
 		c.Suppressed += len(r.Suppressed)
 		for _, d := range r.Diags {
 			switch d.Severity {
@@ -82,6 +88,9 @@ const maxSourceWidth = 100
 func Text(w io.Writer, results []lint.Result) error {
 	var b bytes.Buffer
 	for _, r := range results {
+		if r.Target.Pending {
+			fmt.Fprintf(&b, "%s: note: Terraform knows this policy only after apply, so it was not linted; lint the state after apply (terraform show -json > state.json)\n", location(r, diag.Diagnostic{}))
+		}
 		for _, d := range r.Diags {
 			fmt.Fprintf(&b, "%s: %s %s: %s\n", location(r, d), d.Severity, d.Code, d.Message)
 			excerpt(&b, r.Target.Src, d)
@@ -91,10 +100,17 @@ func Text(w io.Writer, results []lint.Result) error {
 		}
 	}
 	c := Count(results)
-	if n := c.Errors + c.Warnings + c.Info; n > 0 || c.Suppressed > 0 {
+	if n := c.Errors + c.Warnings + c.Info; n > 0 || c.Suppressed > 0 || c.Pending > 0 {
 		fmt.Fprintf(&b, "%s, %s, %s in %s", plural(c.Errors, "error"), plural(c.Warnings, "warning"), plural(c.Info, "info", "info"), plural(c.Documents, "document"))
+		var notes []string
 		if c.Suppressed > 0 {
-			fmt.Fprintf(&b, " (%d suppressed by configuration)", c.Suppressed)
+			notes = append(notes, fmt.Sprintf("%d suppressed by configuration", c.Suppressed))
+		}
+		if c.Pending > 0 {
+			notes = append(notes, fmt.Sprintf("%d known only after apply, not linted", c.Pending))
+		}
+		if len(notes) > 0 {
+			fmt.Fprintf(&b, " (%s)", strings.Join(notes, "; "))
 		}
 		b.WriteByte('\n')
 	}
@@ -282,6 +298,8 @@ type jsonDocument struct {
 	File    string `json:"file"`
 	Address string `json:"address,omitempty"`
 	Type    string `json:"type,omitempty"`
+	// Pending: known only after apply, not linted.
+	Pending bool `json:"pending,omitempty"`
 }
 
 type jsonReport struct {
@@ -313,18 +331,22 @@ func toJSON(r lint.Result, d diag.Diagnostic) jsonDiagnostic {
 
 // JSON writes the results as one JSON object:
 //
-//	{"version": 1, "documents": [{file, address, type}],
+//	{"version": 1, "documents": [{file, address, type, pending}],
 //	 "diagnostics": [{file, address, line, column, endLine, endColumn,
 //	   severity, code, message, statement, sid, suggestion}],
 //	 "suppressed": [... with "suppressed": reason],
-//	 "summary": {documents, errors, warnings, info, suppressed}}
+//	 "summary": {documents, errors, warnings, info, suppressed, pending}}
 //
 // Lines and columns are 1-based; columns count bytes; statement is the
 // 0-based statement index, absent for document-level findings.
 func JSON(w io.Writer, results []lint.Result) error {
 	rep := jsonReport{Version: JSONVersion, Documents: []jsonDocument{}, Diagnostics: []jsonDiagnostic{}, Summary: Count(results)}
 	for _, r := range results {
-		rep.Documents = append(rep.Documents, jsonDocument{File: displayName(r.Target.File), Address: r.Target.Address, Type: string(r.Type)})
+		doc := jsonDocument{File: displayName(r.Target.File), Address: r.Target.Address, Type: string(r.Type), Pending: r.Target.Pending}
+		if r.Target.Pending {
+			doc.Type = string(r.Target.Type)
+		}
+		rep.Documents = append(rep.Documents, doc)
 		for _, d := range r.Diags {
 			rep.Diagnostics = append(rep.Diagnostics, toJSON(r, d))
 		}
