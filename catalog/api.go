@@ -6,8 +6,11 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/agentiam/agentiam/arn"
 	"github.com/agentiam/agentiam/internal/suggest"
@@ -178,12 +181,41 @@ func ExpandActions(pattern string) []*Action {
 	}
 	// Taking services in "prefix:" order and actions in name order yields
 	// full-name order without sorting.
+	var matching []int
 	for _, i := range idx.fullNameOrder() {
 		if arn.WildcardFold(prefixPat, idx.prefixes[i]) {
-			addService(i)
+			matching = append(matching, i)
 		}
 	}
+	idx.decodeParallel(matching)
+	for _, i := range matching {
+		addService(i)
+	}
 	return out
+}
+
+// decodeParallel decodes the services on every core. A pattern such as
+// "*:Get*" needs all of them, and decoding is nearly all of its cost
+// (about 30 ms on one core); each service still decodes only once.
+func (idx *index) decodeParallel(services []int) {
+	workers := min(runtime.GOMAXPROCS(0), len(services)/16)
+	if workers < 2 {
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				k := int(next.Add(1)) - 1
+				if k >= len(services) {
+					return
+				}
+				idx.service(services[k])
+			}
+		})
+	}
+	wg.Wait()
 }
 
 func hasWildcard(s string) bool { return strings.ContainsAny(s, "*?") }

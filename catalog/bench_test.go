@@ -95,3 +95,16 @@ func BenchmarkMayMatch(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkExpandAcrossServicesCold expands a pattern with a wildcard
+// service, which decodes every service (in parallel) each iteration.
+func BenchmarkExpandAcrossServicesCold(b *testing.B) {
+	loadIndex()
+	b.ReportAllocs()
+	for b.Loop() {
+		resetAll()
+		if len(ExpandActions("*:Get*")) == 0 {
+			b.Fatal("nothing")
+		}
+	}
+}

@@ -12,8 +12,10 @@ type actionRef struct {
 	tok policy.String
 	// all: the value is "*" (or "*:*"); nothing is expanded for it.
 	all bool
-	// open: the service prefix has a wildcard ("*:Get*"); not expanded,
-	// because that would decode every service.
+	// open: the service prefix has a wildcard ("*:Get*"). It is expanded
+	// like any pattern, which decodes every service once (some 30 ms):
+	// such a grant is broad, and the security checks must see what it
+	// covers. Catalog checks that need one service skip it.
 	open bool
 	// malformed: not of the form service:action.
 	malformed bool
@@ -67,6 +69,7 @@ func resolveAction(v policy.String) actionRef {
 	}
 	if hasWildcard(prefix) {
 		r.open = true
+		r.actions = catalog.ExpandActions(s)
 		return r
 	}
 	svc, ok := catalog.Lookup(prefix)

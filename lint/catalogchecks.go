@@ -31,8 +31,10 @@ func checkActions(c *checker) {
 func (c *checker) checkActionRef(st *policy.Statement, r *actionRef) {
 	s := r.tok.Value
 	switch {
-	case r.all || r.open || r.resolved():
+	case r.all || r.resolved():
 		return
+	case r.open:
+		c.report(CodeWildcardMatchesNone, st, r.tok.Pos, "", "%s matches no action of any service; the pattern grants nothing", s)
 	case r.malformed:
 		c.report(CodeUnknownAction, st, r.tok.Pos, "", "%q is not an action; actions are written service:ActionName, such as s3:GetObject", s)
 	case r.service == nil:

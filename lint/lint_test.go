@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -493,6 +494,22 @@ func TestServicePrincipalNames(t *testing.T) {
 		}
 		if got != tt.want {
 			t.Errorf("Service %q: got %q, want %q", tt.service, got, tt.want)
+		}
+	}
+}
+
+// TestCrossServicePatterns: an action pattern with a wildcard service
+// ("*:Get*") is expanded like any other, so the security checks see the
+// secrets and objects it reads.
+func TestCrossServicePatterns(t *testing.T) {
+	src := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["*:Get*","*:Attach*Policy","*:Nothing*"],"Resource":"*"}]}`
+	var got []string
+	for _, d := range Source("p.json", []byte(src), Options{}) {
+		got = append(got, fmt.Sprintf("%s@%d", d.Code, d.Pos.Column))
+	}
+	for _, want := range []string{"data-access-on-star@66", "privilege-escalation@75", "action-wildcard-matches-nothing@93"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("no %s in %v", want, got)
 		}
 	}
 }

@@ -107,7 +107,7 @@ var rules = []Rule{
 
 	{CodeUnknownServicePrefix, diag.Error, Catalog, "An action names a service prefix that does not exist."},
 	{CodeUnknownAction, diag.Error, Catalog, "An action that the service does not have."},
-	{CodeWildcardMatchesNone, diag.Error, Catalog, "An action pattern with wildcards matches no action of the service."},
+	{CodeWildcardMatchesNone, diag.Error, Catalog, "An action pattern with wildcards matches no action of the service (or of any service)."},
 	{CodeUnknownConditionKey, diag.Error, Catalog, "A condition key that is neither a global key nor a key of the service."},
 	{CodeOperatorTypeMismatch, diag.Error, Catalog, "A condition operator does not fit the key's type or the value's form."},
 	{CodeResourceARNMismatch, diag.Error, Catalog, "No action of the statement supports this resource ARN, so it grants nothing."},

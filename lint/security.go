@@ -103,6 +103,9 @@ func dataNouns(actions []string) string {
 			nouns = append(nouns, n)
 		}
 	}
+	if len(nouns) > 2 {
+		return strings.Join(nouns[:len(nouns)-1], ", ") + " and " + nouns[len(nouns)-1]
+	}
 	return strings.Join(nouns, " and ")
 }
 

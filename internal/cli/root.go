@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"runtime/debug"
 	"sort"
 
@@ -86,8 +87,19 @@ Exit codes:
 	return root
 }
 
+// gcPercent is the garbage collector's target for a run. A run is short
+// and most of what it allocates is catalog data that lives to the end
+// (all services: 12.6 MB), which the default target of 100 collects
+// again and again: 400 makes a cold lint of "*:Get*" 38 -> 24 ms and a
+// directory of 2,000 policies 10% faster for a few MB. GOGC in the
+// environment still decides.
+const gcPercent = 400
+
 // Main runs the CLI and returns the process exit code.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
 	root := newRootCmd(e)
 	root.SetArgs(args)
