@@ -476,6 +476,36 @@ func TestStarOnlyActionsWithARNs(t *testing.T) {
 	}
 }
 
+// TestAgentTrustSourceArn: an agent service trusted without
+// aws:SourceArn is reported whether the statement has no condition, a
+// condition without confused-deputy keys or only aws:SourceAccount; with
+// no confused-deputy key at all, missing-confused-deputy-condition too.
+func TestAgentTrustSourceArn(t *testing.T) {
+	for _, tt := range []struct{ principal, condition, want string }{
+		{"bedrock-agentcore.amazonaws.com", "", "agent-trust-missing-source-arn missing-confused-deputy-condition"},
+		{"bedrock.amazonaws.com", "", "agent-trust-missing-source-arn missing-confused-deputy-condition"},
+		{"bedrock-agentcore.amazonaws.com", `,"Condition":{"Bool":{"aws:SecureTransport":"true"}}`, "agent-trust-missing-source-arn missing-confused-deputy-condition"},
+		{"bedrock-agentcore.amazonaws.com", `,"Condition":{"StringEquals":{"aws:SourceAccount":"123456789012"}}`, "agent-trust-missing-source-arn"},
+		{"bedrock-agentcore.amazonaws.com", `,"Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/a-*"}}`, ""},
+		{"ecs-tasks.amazonaws.com", "", "missing-confused-deputy-condition"},
+		{"lambda.amazonaws.com", "", ""},
+	} {
+		src := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"` + tt.principal + `"},"Action":"sts:AssumeRole"` + tt.condition + `}]}`
+		at := strings.Index(src, `"`+tt.principal)
+		var got []string
+		for _, d := range Source("p.json", []byte(src), Options{}) {
+			if d.Pos.Offset != at {
+				t.Errorf("%s %s: %s at offset %d, want the principal's %d", tt.principal, tt.condition, d.Code, d.Pos.Offset, at)
+			}
+			got = append(got, d.Code)
+		}
+		sort.Strings(got)
+		if strings.Join(got, " ") != tt.want {
+			t.Errorf("%s %s: got %v, want %s", tt.principal, tt.condition, got, tt.want)
+		}
+	}
+}
+
 func TestServicePrincipalNames(t *testing.T) {
 	for _, tt := range []struct{ service, want string }{
 		{"bedrock-agentcore.amazonaws.com", ""},

@@ -204,13 +204,16 @@ func checkPrincipals(c *checker) {
 	}
 }
 
+// checkServicePrincipal reports a service principal without
+// confused-deputy conditions and, independently, an agent service that
+// can assume the role without aws:SourceArn: a trust policy with no
+// condition at all gets both findings, since it needs both fixes.
 func (c *checker) checkServicePrincipal(st *policy.Statement, v policy.String, deputy bool) {
 	svc := strings.ToLower(v.Value)
-	switch {
-	case !deputy && c.typ == Trust && slices.Contains(computeRolePrincipals, svc):
-	case !deputy:
+	if !deputy && !(c.typ == Trust && slices.Contains(computeRolePrincipals, svc)) {
 		c.report(CodeMissingConfusedDeputy, st, v.Pos, "", "%s is trusted without aws:SourceAccount, aws:SourceArn or aws:SourceOrgID, so the service can be made to act for another account's resources (confused deputy); add a condition on aws:SourceAccount and aws:SourceArn", v.Value)
-	case c.typ == Trust && slices.Contains(agentServices, svc) && !hasRestrictingKey(st, "aws:SourceArn"):
+	}
+	if c.typ == Trust && slices.Contains(agentServices, svc) && !hasRestrictingKey(st, "aws:SourceArn") {
 		c.report(CodeAgentTrustMissingSourceArn, st, v.Pos, "", "%s can assume this role for any of the account's resources; add ArnLike aws:SourceArn with the ARNs of the agent resources that use the role", v.Value)
 	}
 }

@@ -21,7 +21,7 @@ import (
 // runtime permissions document (seed 000) must produce no error.
 func TestSeeds(t *testing.T) {
 	blocks := seeds.Blocks(t)
-	var unknownActions, deputies, wildcards, syntax int
+	var unknownActions, deputies, agentTrusts, wildcards, syntax int
 	for _, b := range blocks {
 		name := fmt.Sprintf("%s#%d", b.File, b.Index)
 		t.Run(name, func(t *testing.T) {
@@ -118,15 +118,21 @@ func TestSeeds(t *testing.T) {
 						}
 					}
 				}
-				if typ == Trust && st.Principal != nil && !hasRestrictingKey(st, confusedDeputyKeys...) {
+				if typ == Trust && st.Principal != nil {
 					for _, e := range st.Principal.Entries {
 						if e.Type.Value != policy.PrincipalService {
 							continue
 						}
 						for _, v := range e.Values.Values {
-							if !slices.Contains(computeRolePrincipals, v.Value) {
+							if !hasRestrictingKey(st, confusedDeputyKeys...) && !slices.Contains(computeRolePrincipals, v.Value) {
 								expect(CodeMissingConfusedDeputy, v.Pos.Offset)
 								deputies++
+							}
+							// An agent service without aws:SourceArn, with or
+							// without other conditions, also gets its own code.
+							if slices.Contains(agentServices, v.Value) && !hasRestrictingKey(st, "aws:SourceArn") {
+								expect(CodeAgentTrustMissingSourceArn, v.Pos.Offset)
+								agentTrusts++
 							}
 						}
 					}
@@ -135,12 +141,13 @@ func TestSeeds(t *testing.T) {
 		})
 	}
 	// The seeds as they are today hold five nonexistent actions, one
-	// unprotected trust policy, a service-wide wildcard and grants on "*",
+	// unprotected trust policy of an agent service, a service-wide
+	// wildcard and grants on "*",
 	// and one broken document; fewer would mean the extraction or the
 	// checks lost some.
-	if unknownActions < 5 || deputies < 1 || wildcards < 1 || syntax < 1 {
-		t.Errorf("checked %d unknown actions, %d trust policies, %d wildcards, %d syntax errors; the seeds hold at least 5, 1, 1, 1",
-			unknownActions, deputies, wildcards, syntax)
+	if unknownActions < 5 || deputies < 1 || agentTrusts < 1 || wildcards < 1 || syntax < 1 {
+		t.Errorf("checked %d unknown actions, %d trust policies without confused-deputy conditions, %d agent trusts without aws:SourceArn, %d wildcards, %d syntax errors; the seeds hold at least 5, 1, 1, 1, 1",
+			unknownActions, deputies, agentTrusts, wildcards, syntax)
 	}
 }
 
