@@ -41,6 +41,7 @@ var checks = []check{
 	checkWildcards,
 	checkPassRole,
 	checkPrincipals,
+	checkOIDCTrust,
 	checkPrivilegeEscalation,
 	checkRedundant,
 	checkSize,

@@ -506,6 +506,67 @@ func TestAgentTrustSourceArn(t *testing.T) {
 	}
 }
 
+// TestOIDCTrust: which subject and audience conditions restrict a role
+// trusting a public CI issuer. Each case lists the OIDC codes reported
+// and the text at which the first one is.
+func TestOIDCTrust(t *testing.T) {
+	const gh = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+	const aud = `"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"}`
+	for _, tt := range []struct {
+		name, principal, action, condition string
+		want, at                           string
+	}{
+		{"no condition", gh, `"sts:AssumeRoleWithWebIdentity"`, ``, "oidc-trust-missing-aud oidc-trust-missing-sub", `"arn:`},
+		{"bare issuer", "token.actions.githubusercontent.com", `"sts:AssumeRoleWithWebIdentity"`, aud, "oidc-trust-missing-sub", `"token.`},
+		{"enterprise issuer", "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com/octo-ent", `"sts:AssumeRoleWithWebIdentity"`,
+			`"StringEquals":{"token.actions.githubusercontent.com/octo-ent:aud":"sts.amazonaws.com"},"StringLike":{"token.actions.githubusercontent.com:sub":"repo:octo-org/app:*"}`, "oidc-trust-missing-sub", `"arn:`},
+		{"enterprise issuer restricted", "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com/octo-ent", `"sts:AssumeRoleWithWebIdentity"`,
+			`"StringEquals":{"token.actions.githubusercontent.com/octo-ent:aud":"sts.amazonaws.com"},"StringLike":{"token.actions.githubusercontent.com/octo-ent:sub":"repo:octo-org/app:*"}`, "", ""},
+		{"repo:*", gh, `"sts:AssumeRoleWithWebIdentity"`, aud + `,"StringLike":{"token.actions.githubusercontent.com:sub":"repo:*"}`, "oidc-trust-missing-sub", `"repo:*"`},
+		{"*", gh, `"sts:AssumeRoleWithWebIdentity"`, aud + `,"StringLike":{"token.actions.githubusercontent.com:sub":"*"}`, "oidc-trust-missing-sub", `"*"`},
+		{"any owner's app", gh, `"sts:AssumeRoleWithWebIdentity"`, aud + `,"StringLike":{"token.actions.githubusercontent.com:sub":"repo:*/app:*"}`, "oidc-trust-missing-sub", `"repo:*/app:*"`},
+		{"owner prefix", gh, `"sts:AssumeRoleWithWebIdentity"`, aud + `,"StringLike":{"token.actions.githubusercontent.com:sub":"repo:octo*"}`, "oidc-trust-missing-sub", `"repo:octo*"`},
+		{"one open alternative", gh, `"sts:AssumeRoleWithWebIdentity"`, aud + `,"StringLike":{"token.actions.githubusercontent.com:sub":["repo:octo-org/app:*","repo:*"]}`, "oidc-trust-missing-sub", `"repo:*"`},
+		{"owner's repositories", gh, `"sts:AssumeRoleWithWebIdentity"`, aud + `,"StringLike":{"token.actions.githubusercontent.com:sub":"repo:octo-org/*"}`, "", ""},
+		{"exact subject", gh, `"sts:AssumeRoleWithWebIdentity"`, `"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com","token.actions.githubusercontent.com:sub":"repo:octo-org/app:ref:refs/heads/main"}`, "", ""},
+		{"key case", gh, `"sts:AssumeRoleWithWebIdentity"`, `"StringEquals":{"Token.Actions.GitHubUserContent.com:AUD":"sts.amazonaws.com","token.actions.githubusercontent.com:Sub":"repo:octo-org/app:ref:refs/heads/main"}`, "", ""},
+		{"StringEquals takes * literally", gh, `"sts:AssumeRoleWithWebIdentity"`, `"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com","token.actions.githubusercontent.com:sub":"repo:*"}`, "", ""},
+		{"custom subject claim", gh, `"sts:AssumeRoleWithWebIdentity"`, aud + `,"StringLike":{"token.actions.githubusercontent.com:sub":"repository_owner_id:1234:*"}`, "", ""},
+		{"a restricting operator next to an open one", gh, `"sts:AssumeRoleWithWebIdentity"`, `"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com","token.actions.githubusercontent.com:sub":"repo:octo-org/app:ref:refs/heads/main"},"StringLike":{"token.actions.githubusercontent.com:sub":"*"}`, "", ""},
+		{"negated", gh, `"sts:AssumeRoleWithWebIdentity"`, aud + `,"StringNotLike":{"token.actions.githubusercontent.com:sub":"repo:evil/*"}`, "oidc-trust-missing-sub", `"arn:`},
+		{"IfExists", gh, `"sts:AssumeRoleWithWebIdentity"`, aud + `,"StringLikeIfExists":{"token.actions.githubusercontent.com:sub":"repo:octo-org/*"}`, "oidc-trust-missing-sub", `"arn:`},
+		{"action wildcard", gh, `["sts:AssumeRole*","sts:TagSession"]`, aud, "oidc-trust-missing-sub", `"arn:`},
+		{"gitlab.com", "arn:aws:iam::123456789012:oidc-provider/gitlab.com", `"sts:AssumeRoleWithWebIdentity"`, `"StringLike":{"gitlab.com:sub":"project_path:*"}`, "oidc-trust-missing-aud oidc-trust-missing-sub", `"project_path:*"`},
+		{"self-managed GitLab", "arn:aws:iam::123456789012:oidc-provider/gitlab.example.com", `"sts:AssumeRoleWithWebIdentity"`, ``, "", ""},
+		{"Cognito", "cognito-identity.amazonaws.com", `"sts:AssumeRoleWithWebIdentity"`, ``, "", ""},
+		{"SAML action", gh, `"sts:AssumeRoleWithSAML"`, ``, "", ""},
+	} {
+		src := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"` + tt.principal + `"},"Action":` + tt.action
+		if tt.condition != "" {
+			src += `,"Condition":{` + tt.condition + `}`
+		}
+		src += `}]}`
+		var got []string
+		first := -1
+		for _, d := range Source("p.json", []byte(src), Options{Type: Trust}) {
+			if strings.HasPrefix(d.Code, "oidc-") {
+				got = append(got, d.Code)
+				if d.Code == CodeOIDCTrustMissingSub || first < 0 {
+					first = d.Pos.Offset
+				}
+			}
+		}
+		sort.Strings(got)
+		if strings.Join(got, " ") != tt.want {
+			t.Errorf("%s: got %v, want %q", tt.name, got, tt.want)
+			continue
+		}
+		if tt.at != "" && first != strings.Index(src, tt.at) {
+			t.Errorf("%s: reported at offset %d, want %d (%s)", tt.name, first, strings.Index(src, tt.at), tt.at)
+		}
+	}
+}
+
 func TestServicePrincipalNames(t *testing.T) {
 	for _, tt := range []struct{ service, want string }{
 		{"bedrock-agentcore.amazonaws.com", ""},

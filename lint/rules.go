@@ -75,6 +75,8 @@ const (
 	CodeDataAccessOnStar           = "data-access-on-star"
 	CodeRedundantStatement         = "redundant-statement"
 	CodePolicySizeOverQuota        = "policy-size-over-quota"
+	CodeOIDCTrustMissingSub        = "oidc-trust-missing-sub"
+	CodeOIDCTrustMissingAud        = "oidc-trust-missing-aud"
 	CodeAgentTrustMissingSourceArn = "agent-trust-missing-source-arn"
 	CodeProfileMissingModel        = "inference-profile-missing-foundation-model"
 	CodeProfileMissingProfileARN   = "inference-profile-missing-profile-arn"
@@ -127,6 +129,8 @@ var rules = []Rule{
 	{CodeDataAccessOnStar, diag.Warning, Security, "Data-reading actions (S3 objects, secrets, parameters, KMS decryption) allowed on Resource \"*\"."},
 	{CodeRedundantStatement, diag.Info, Security, "A statement grants nothing that another statement does not already grant."},
 	{CodePolicySizeOverQuota, diag.Error, Security, "The policy is longer than the IAM quota for its kind."},
+	{CodeOIDCTrustMissingSub, diag.Error, Security, "A role trusts GitHub Actions or gitlab.com OIDC tokens without restricting their subject, so any repository's pipeline can assume it."},
+	{CodeOIDCTrustMissingAud, diag.Warning, Security, "A role trusts GitHub Actions or gitlab.com OIDC tokens without a condition on their audience."},
 
 	{CodeAgentTrustMissingSourceArn, diag.Warning, Agent, "A role trusts bedrock-agentcore.amazonaws.com or bedrock.amazonaws.com without an aws:SourceArn condition."},
 	{CodeProfileMissingModel, diag.Warning, Agent, "A cross-region inference profile is granted without the foundation models of its destination regions."},

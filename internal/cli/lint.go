@@ -32,7 +32,9 @@ func newLintCmd(e *env) *cobra.Command {
 resource types and condition keys that do not exist in the embedded AWS
 service catalog, resources no action of the statement can match, and
 security problems such as wildcards, iam:PassRole on every role, trust
-policies open to the confused-deputy problem and privilege escalation,
+policies open to the confused-deputy problem or to the GitHub Actions and
+gitlab.com pipelines of anyone (OIDC without a subject condition) and
+privilege escalation,
 plus checks specific to agents on Amazon Bedrock AgentCore and Bedrock.
 
 PATH is a policy file, a directory (searched recursively for *.json,
