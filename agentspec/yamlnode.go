@@ -7,11 +7,11 @@ import (
 
 	"github.com/agentiam/agentiam/diag"
 	"github.com/agentiam/agentiam/internal/suggest"
+	"github.com/agentiam/agentiam/internal/yamlguard"
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/lexer"
 	"github.com/goccy/go-yaml/parser"
-	"github.com/goccy/go-yaml/token"
 )
 
 // Diagnostic codes. They are stable: scripts and tests match on them.
@@ -38,8 +38,7 @@ const (
 const maxDiagnostics = 100
 
 // maxNesting bounds how deeply flow collections ([...], {...}) and entries
-// on one line ("- - -") may nest. The YAML parser takes time quadratic in
-// the depth (100,000 levels: tens of seconds); a spec needs five.
+// on one line ("- - -") may nest (see yamlguard); a spec needs five.
 const maxNesting = 64
 
 // reader walks a goccy/go-yaml AST and records positioned diagnostics.
@@ -63,7 +62,7 @@ type field struct {
 func (r *reader) parseYAML(src []byte) (ast.Node, error) {
 	r.src = src
 	tokens := lexer.Tokenize(string(src))
-	if t := tooDeep(tokens); t != nil {
+	if t := yamlguard.TooDeep(tokens, maxNesting); t != nil {
 		pos := tokenPos(t.Position.Line, t.Position.Column, t.Position.Offset)
 		end := diag.Pos{Line: pos.Line, Column: pos.Column + 1, Offset: pos.Offset + 1}
 		r.add(diag.Diagnostic{Pos: pos, End: end, Severity: diag.Error, Code: CodeYAMLSyntax,
@@ -98,30 +97,6 @@ func (r *reader) parseYAML(src []byte) (ast.Node, error) {
 	}
 	r.errorAt(nodePos(bodies[1]), CodeYAMLSyntax, "expected one YAML document, found %d", len(bodies))
 	return nil, r.result(ErrInvalid)
-}
-
-// tooDeep returns the first token nested deeper than maxNesting, or nil.
-func tooDeep(tokens token.Tokens) *token.Token {
-	depth, line, run := 0, 0, 0
-	for _, t := range tokens {
-		switch t.Type {
-		case token.SequenceStartType, token.MappingStartType:
-			depth++
-			if depth > maxNesting {
-				return t
-			}
-		case token.SequenceEndType, token.MappingEndType:
-			depth = max(depth-1, 0)
-		case token.SequenceEntryType, token.MappingKeyType:
-			if t.Position.Line != line {
-				line, run = t.Position.Line, 0
-			}
-			if run++; run > maxNesting {
-				return t
-			}
-		}
-	}
-	return nil
 }
 
 // collectAnchors resolves every alias of the document, in document order,

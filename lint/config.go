@@ -11,8 +11,10 @@ import (
 
 	"github.com/agentiam/agentiam/diag"
 	"github.com/agentiam/agentiam/internal/suggest"
+	"github.com/agentiam/agentiam/internal/yamlguard"
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/lexer"
 	"github.com/goccy/go-yaml/parser"
 )
 
@@ -20,6 +22,10 @@ import (
 // current directory upwards. Its "lint" section configures the linter;
 // other sections belong to other commands.
 const ConfigFileName = ".agentiam.yaml"
+
+// maxConfigNesting bounds the nesting of the configuration's YAML before
+// it is parsed (see yamlguard); the lint section needs four levels.
+const maxConfigNesting = 64
 
 // ErrConfig is wrapped by every configuration error.
 var ErrConfig = errors.New("invalid configuration")
@@ -89,7 +95,11 @@ func ParseConfig(file string, src []byte) (*Config, error) {
 		return nil, err
 	}
 	cfg := &Config{File: file, Dir: filepath.Dir(abs)}
-	f, err := parser.ParseBytes(src, 0)
+	tokens := lexer.Tokenize(string(src))
+	if t := yamlguard.TooDeep(tokens, maxConfigNesting); t != nil {
+		return nil, fmt.Errorf("%w: %s:%d:%d: YAML nested more than %d levels deep: a configuration needs a few", ErrConfig, file, t.Position.Line, t.Position.Column, maxConfigNesting)
+	}
+	f, err := parser.Parse(tokens, 0)
 	if err != nil {
 		return nil, configError(file, err)
 	}
