@@ -40,7 +40,7 @@ func BenchmarkFiles(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Files([]string{dir}, nil, nil, Options{}); err != nil {
+		if _, _, err := Files([]string{dir}, nil, nil, Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -136,6 +136,114 @@ func TestExtractPlan(t *testing.T) {
 	}
 }
 
+// TestExtractAgentPlan: every document of an agentiam plan is linted
+// with the type its place in the plan gives it, under an address that
+// names it, and its findings are at their tokens in the plan file.
+func TestExtractAgentPlan(t *testing.T) {
+	src, err := os.ReadFile("report/testdata/in/agentiam-plan.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	targets, err := Extract("plan.json", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const role = "roles[AmazonBedrockAgentCoreSDKRuntime-us-west-2-bfae032411]"
+	var got []string
+	for _, tg := range targets {
+		got = append(got, fmt.Sprintf("%s %s/%s", tg.Address, tg.Type, tg.Size))
+		if !tg.InFile || tg.Origin.Offset >= tg.End || src[tg.Origin.Offset] != '{' || src[tg.End-1] != '}' {
+			t.Errorf("%s: span %d-%d is not the document", tg.Address, tg.Origin.Offset, tg.End)
+		}
+	}
+	want := []string{
+		role + ".trustPolicy trust/",
+		role + ".inlinePolicies[Invoke] identity/inline",
+		role + ".managedPolicies[Overflow] identity/managed",
+		"resourcePolicies[arn:aws:lambda:us-west-2:123456789012:function:faq-actions] resource/",
+		"callerPolicies[agentiam-deployer] identity/managed",
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// Each finding is at its token in the file, line and column included
+	// (the trust policy starts mid-line, so its first line is shifted).
+	wantAt := map[string]string{
+		CodeAgentTrustMissingSourceArn: `"bedrock-agentcore.amazonaws.com"`,
+		CodeUnknownAction:              `"bedrock-agentcore:InvokeAgent"`,
+		CodeDataAccessOnStar:           `"s3:GetObject"`,
+		CodeMissingConfusedDeputy:      `"bedrock.amazonaws.com"`,
+		CodePassRoleOnStar:             `"iam:PassRole"`,
+		CodePassRoleWithoutService:     `"iam:PassRole"`,
+	}
+	seen := map[string]bool{}
+	for _, tg := range targets {
+		for _, d := range Run(tg, nil, Options{}).Diags {
+			seen[d.Code] = true
+			at, ok := wantAt[d.Code]
+			if !ok {
+				t.Errorf("%s: unexpected %v", tg.Address, d)
+				continue
+			}
+			off := tg.Origin.Offset + bytes.Index(src[tg.Origin.Offset:], []byte(at))
+			line := 1 + bytes.Count(src[:off], []byte("\n"))
+			col := off - bytes.LastIndexByte(src[:off], '\n')
+			if d.Pos != (diag.Pos{Line: line, Column: col, Offset: off}) || d.End.Offset != off+len(at) || d.End.Line != line {
+				t.Errorf("%s: %s at %+v-%+v, want %d:%d (offset %d) to %d", tg.Address, d.Code, d.Pos, d.End, line, col, off, off+len(at))
+			}
+		}
+	}
+	if len(seen) != len(wantAt) {
+		t.Errorf("reported %v, want every code of %v", seen, wantAt)
+	}
+}
+
+func TestAgentPlanShapes(t *testing.T) {
+	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}`
+	for _, tt := range []struct {
+		name, src string
+		want      string // addresses, or the error
+	}{
+		{"empty plan", `{"version": 1, "roles": [], "resourcePolicies": [], "callerPolicies": []}`, ""},
+		{"names repeated or missing", `{"version": 1, "roles": [{"name": "r", "trustPolicy": null, "inlinePolicies": [{"name": "p", "document": ` + doc + `}, {"name": "p", "document": ` + doc + `}, {"document": ` + doc + `}]}], "callerPolicies": [{"name": "c", "document": ` + doc + `}, {"name": "d"}]}`,
+			"roles[r].inlinePolicies[0] roles[r].inlinePolicies[1] roles[r].inlinePolicies[2] callerPolicies[c]"},
+		{"keys in any order", `{"roles": [{"inlinePolicies": [{"document": ` + doc + `, "name": "p"}], "name": "r"}], "version": 1}`, "roles[r].inlinePolicies[p]"},
+		{"a document that is not an object is linted", `{"version": 1, "callerPolicies": [{"name": "c", "document": "{}"}]}`, "callerPolicies[c]"},
+		{"truncated", `{"version": 1, "roles": [{"name": "r", "trustPolicy": {`, "invalid agentiam plan JSON: p.json:1:56: unexpected end of input"},
+		{"trailing comma", "{\"version\": 1,\n \"roles\": [],\n}", "invalid agentiam plan JSON: p.json:3:1: unexpected '}' after ','"},
+		{"another value", `{"version": 1, "roles": []} {}`, "invalid agentiam plan JSON: p.json:1:29: another JSON value after the plan"},
+		{"newer version", `{"version": 2, "roles": []}`, "invalid agentiam plan: p.json:1:13: version 2; this agentiam reads version 1 plans"},
+		{"roles not a list", `{"version": 1, "roles": {"name": "r"}}`, "invalid agentiam plan: p.json:1:25: roles is an object, not an array"},
+		{"element not an object", `{"version": 1, "callerPolicies": ["x"]}`, "invalid agentiam plan: p.json:1:35: an element of callerPolicies is a string, not an object"},
+	} {
+		targets, err := Extract("p.json", []byte(tt.src))
+		var got []string
+		if err != nil {
+			if !errors.Is(err, ErrAgentPlan) {
+				t.Errorf("%s: %v does not wrap ErrAgentPlan", tt.name, err)
+			}
+			got = append(got, err.Error())
+		}
+		for _, tg := range targets {
+			got = append(got, tg.Address)
+		}
+		if g := strings.Join(got, " "); !strings.HasPrefix(g, tt.want) || tt.want == "" && g != "" {
+			t.Errorf("%s: got %q, want %q", tt.name, g, tt.want)
+		}
+	}
+	// Documents that only look like plans are linted as policies.
+	for _, src := range []string{
+		`{"version": 1, "roles": [], "Statement": []}`,
+		`{"version": "1", "roles": []}`,
+		`{"version": 1, "roles2": []}`,
+		`[{"version": 1, "roles": []}]`,
+	} {
+		if ts, err := Extract("p.json", []byte(src)); err != nil || len(ts) != 1 || ts[0].Address != "" || ts[0].InFile {
+			t.Errorf("%s: %+v %v", src, ts, err)
+		}
+	}
+}
+
 // TestFilesOrder lints a directory in parallel and checks the order is
 // that of the file names, whatever the scheduling.
 func TestFilesOrder(t *testing.T) {
@@ -148,15 +256,19 @@ func TestFilesOrder(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, skipped := range []string{".hidden/a.json", "notes.txt"} {
+	for _, skipped := range []string{".hidden/a.json", ".hidden/b.tf", ".agentiam.yaml", "notes.txt", "main.tf", "infra/iam.TF", "stack.yaml", "Makefile"} {
 		p := filepath.Join(dir, skipped)
 		os.MkdirAll(filepath.Dir(p), 0o755)
 		os.WriteFile(p, []byte("{"), 0o644)
 	}
 	for range 3 {
-		res, err := Files([]string{dir}, nil, nil, Options{})
+		res, skipped, err := Files([]string{dir}, nil, nil, Options{})
 		if err != nil {
 			t.Fatal(err)
+		}
+		// Hidden files and directories are not counted: skipping them is expected.
+		if skipped.Total() != 5 || skipped.String() != "2 .tf, 1 without extension, 1 .txt, 1 .yaml" {
+			t.Errorf("skipped %d: %s", skipped.Total(), skipped)
 		}
 		if len(res) != len(want) {
 			t.Fatalf("%d results, want %d", len(res), len(want))
@@ -167,18 +279,18 @@ func TestFilesOrder(t *testing.T) {
 			}
 		}
 	}
-	if _, err := Files([]string{filepath.Join(dir, "missing.json")}, nil, nil, Options{}); !errors.Is(err, os.ErrNotExist) {
+	if _, _, err := Files([]string{filepath.Join(dir, "missing.json")}, nil, nil, Options{}); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("missing file: %v", err)
 	}
 	empty := filepath.Join(dir, "empty")
 	os.MkdirAll(filepath.Join(empty, ".git"), 0o755)
 	os.WriteFile(filepath.Join(empty, ".git", "x.json"), []byte("{}"), 0o644)
-	if _, err := Files([]string{empty}, nil, nil, Options{}); !errors.Is(err, ErrNoFiles) {
+	if _, _, err := Files([]string{empty}, nil, nil, Options{}); !errors.Is(err, ErrNoFiles) {
 		t.Errorf("directory without *.json: %v", err)
 	}
-	res, err := Files([]string{"-"}, strings.NewReader(`{"Statement":[]}`), nil, Options{})
-	if err != nil || len(res) != 1 || res[0].Target.File != "-" || len(res[0].Diags) == 0 {
-		t.Errorf("stdin: %v %v", res, err)
+	res, skipped, err := Files([]string{"-"}, strings.NewReader(`{"Statement":[]}`), nil, Options{})
+	if err != nil || len(res) != 1 || res[0].Target.File != "-" || len(res[0].Diags) == 0 || skipped.Total() != 0 {
+		t.Errorf("stdin: %v %v %v", res, skipped, err)
 	}
 }
 
@@ -209,18 +321,23 @@ func FuzzParseConfig(f *testing.F) {
 }
 
 // FuzzExtract: any file, plan-like or not, gives its policy documents or
-// an error wrapping ErrPlan, never a panic, and every document lints.
+// an error wrapping ErrPlan or ErrAgentPlan, never a panic, and every
+// document lints.
 func FuzzExtract(f *testing.F) {
 	if src, err := os.ReadFile("report/testdata/in/plan.json"); err == nil {
 		f.Add(src)
 	}
 	f.Add([]byte(`{"format_version":"1.2","values":{"root_module":{"resources":[{"address":"aws_iam_policy.p","mode":"managed","type":"aws_iam_policy","values":{"policy":"{\\"Statement\\":[]}"}}]}}}`))
 	f.Add([]byte(`{"format_version":"1.0"}`))
+	if src, err := os.ReadFile("report/testdata/in/agentiam-plan.json"); err == nil {
+		f.Add(src)
+	}
+	f.Add([]byte(`{"version":1,"roles":[{"name":"r","trustPolicy":{"Statement":[]},"inlinePolicies":[{"name":"p","document":[]}]}],"callerPolicies":[{"document":{}}]}`))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		targets, err := Extract("plan.json", src)
 		if err != nil {
-			if !errors.Is(err, ErrPlan) {
-				t.Fatalf("error %v does not wrap ErrPlan", err)
+			if !errors.Is(err, ErrPlan) && !errors.Is(err, ErrAgentPlan) {
+				t.Fatalf("error %v wraps neither ErrPlan nor ErrAgentPlan", err)
 			}
 			return
 		}

@@ -38,11 +38,17 @@ privilege escalation,
 plus checks specific to agents on Amazon Bedrock AgentCore and Bedrock.
 
 PATH is a policy file, a directory (searched recursively for *.json,
-skipping hidden directories; one without any is an error), or - for
-standard input. A JSON plan from
-"terraform show -json" is recognized, and every policy in it (role trust
-and inline policies, managed policies, SCPs, resource policies) is
-checked; findings name the resource address.
+skipping hidden directories; one without any is an error, and a note on
+standard error counts its other files, which are not linted), or - for
+standard input. A JSON plan from "terraform show -json" is recognized,
+and every policy in it (role trust and inline policies, managed
+policies, SCPs, resource policies) is checked; findings name the
+resource address and their line and column within the policy string.
+So is the plan "agentiam generate" writes (agentiam-plan.json): each
+trust policy, inline and managed policy, resource policy and caller
+policy is checked as what it is, and findings name its place in the
+plan, such as roles[NAME].inlinePolicies[POLICY], with their line and
+column in the plan file.
 
 The policy type decides what a document must contain; it is detected
 (no Principal: identity; a Principal and only sts:AssumeRole*: trust;
@@ -84,6 +90,7 @@ usage errors, unreadable paths and invalid configuration.`,
   agentiam lint --type trust trust-policy.json
   aws iam get-role-policy --role-name R --policy-name P --query PolicyDocument | agentiam lint -
   terraform show -json plan.out > plan.json && agentiam lint plan.json
+  agentiam generate -o iam && agentiam lint iam   # the generated plan
   agentiam lint --format sarif policies/ > agentiam.sarif   # for code scanning
   agentiam lint --fail-on error --ignore redundant-statement policies/
   agentiam lint --codes`,
@@ -147,9 +154,18 @@ func runLint(e *env, cmd *cobra.Command, f lintFlags, paths []string) error {
 	if cfg != nil && cfg.FailOn != nil && !cmd.Flags().Changed("fail-on") {
 		failOn = *cfg.FailOn
 	}
-	results, err := lint.Files(paths, e.stdin, cfg, opts)
+	results, skipped, err := lint.Files(paths, e.stdin, cfg, opts)
 	if err != nil {
 		return usageError(err)
+	}
+	// Said once, on stderr: a .tf or .yaml next to the policies is easily
+	// taken for linted.
+	switch n := skipped.Total(); n {
+	case 0:
+	case 1:
+		fmt.Fprintf(e.stderr, "agentiam: note: 1 file of the directories was not linted (%s): lint reads *.json (policies, terraform show -json plans, agentiam plans)\n", skipped)
+	default:
+		fmt.Fprintf(e.stderr, "agentiam: note: %d files of the directories were not linted (%s): lint reads *.json (policies, terraform show -json plans, agentiam plans)\n", n, skipped)
 	}
 	switch f.format {
 	case "json":

@@ -60,7 +60,7 @@ func displayName(file string) string {
 }
 
 // location is how text output names where a diagnostic is:
-// file:line:column, with the Terraform address of an embedded document.
+// file:line:column, with the address of a document embedded in a plan.
 func location(r lint.Result, d diag.Diagnostic) string {
 	name := displayName(r.Target.File)
 	if r.Target.Address != "" {
@@ -338,7 +338,10 @@ func toJSON(r lint.Result, d diag.Diagnostic) jsonDiagnostic {
 //	 "summary": {documents, errors, warnings, info, suppressed, pending}}
 //
 // Lines and columns are 1-based; columns count bytes; statement is the
-// 0-based statement index, absent for document-level findings.
+// 0-based statement index, absent for document-level findings. For a
+// document of a Terraform plan (an address such as aws_iam_role.x.policy),
+// lines and columns are within the policy string; for one of an agentiam
+// plan (roles[NAME].trustPolicy ...), they are in the plan file.
 func JSON(w io.Writer, results []lint.Result) error {
 	rep := jsonReport{Version: JSONVersion, Documents: []jsonDocument{}, Diagnostics: []jsonDiagnostic{}, Summary: Count(results)}
 	for _, r := range results {

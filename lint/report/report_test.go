@@ -28,7 +28,7 @@ func results(t *testing.T) []lint.Result {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := lint.Files([]string{"testdata/in"}, nil, cfg, lint.Options{})
+	res, _, err := lint.Files([]string{"testdata/in"}, nil, cfg, lint.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -113,6 +113,8 @@ func sarifLevel(s diag.Severity) string {
 // located at the plan file, with the resource address as a logical
 // location and the start of the policy string as the region; their line
 // and column within the embedded document are given in the message.
+// Findings inside an agentiam plan have their own region in the plan
+// file, and its path (roles[NAME].trustPolicy) as logical location.
 // Every result has a region, so that code-scanning services accept it.
 func SARIF(w io.Writer, results []lint.Result, toolVersion string) error {
 	rules := lint.Rules()
@@ -163,7 +165,11 @@ func sarifMessage(r lint.Result, d diag.Diagnostic) string {
 	if d.Suggestion != "" {
 		msg += fmt.Sprintf(" (did you mean %s?)", d.Suggestion)
 	}
-	if r.Target.Address != "" && d.Pos.IsValid() {
+	switch {
+	case r.Target.Address == "":
+	case r.Target.InFile:
+		msg += fmt.Sprintf(" [%s]", r.Target.Address)
+	case d.Pos.IsValid():
 		msg += fmt.Sprintf(" [%s, line %d, column %d of the policy document]", r.Target.Address, d.Pos.Line, d.Pos.Column)
 	}
 	return msg
@@ -177,6 +183,8 @@ func sarifLocate(r lint.Result, d diag.Diagnostic) sarifLocation {
 	loc.PhysicalLocation.Region = reg
 	if r.Target.Address != "" {
 		loc.LogicalLocations = []sarifLogical{{FullyQualifiedName: r.Target.Address, Kind: "resource"}}
+	}
+	if r.Target.Address != "" && !r.Target.InFile {
 		if o := r.Target.Origin; o.IsValid() {
 			// The plan file's own bytes are not kept: the column stays in bytes,
 			// which is code points for the ASCII that Terraform writes.
