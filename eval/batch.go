@@ -72,7 +72,7 @@ func (w *BatchWorker) AppendLine(dst []byte, line string) []byte {
 			return appendError(dst, c.ID, err)
 		}
 		dst = append(dst, `{"id":`...)
-		dst = appendJSONString(dst, c.ID)
+		dst = jsontext.AppendQuoted(dst, c.ID)
 		dst = append(dst, `,"decision":"`...)
 		dst = append(dst, d.String()...)
 		return append(dst, "\"}\n"...)
@@ -82,7 +82,7 @@ func (w *BatchWorker) AppendLine(dst []byte, line string) []byte {
 		return appendError(dst, c.ID, err)
 	}
 	dst = append(dst, `{"id":`...)
-	dst = appendJSONString(dst, c.ID)
+	dst = jsontext.AppendQuoted(dst, c.ID)
 	dst = append(dst, `,"decision":"`...)
 	dst = append(dst, tr.Decision.String()...)
 	dst = append(dst, `","explain":`...)
@@ -96,9 +96,9 @@ func (w *BatchWorker) AppendLine(dst []byte, line string) []byte {
 
 func appendError(dst []byte, id string, err error) []byte {
 	dst = append(dst, `{"id":`...)
-	dst = appendJSONString(dst, id)
+	dst = jsontext.AppendQuoted(dst, id)
 	dst = append(dst, `,"decision":"Error","error":`...)
-	dst = appendJSONString(dst, err.Error())
+	dst = jsontext.AppendQuoted(dst, err.Error())
 	return append(dst, "}\n"...)
 }
 
@@ -548,47 +548,4 @@ func (w *BatchWorker) readLevels(sc *lineScanner, start, end int, field string, 
 		return err
 	})
 	return out, err
-}
-
-// appendJSONString appends s as a JSON string literal.
-func appendJSONString(dst []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		if c >= utf8.RuneSelf {
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if r == utf8.RuneError && size == 1 {
-				dst = append(dst, s[start:i]...)
-				dst = append(dst, `\ufffd`...)
-				i++
-				start = i
-				continue
-			}
-			i += size
-			continue
-		}
-		dst = append(dst, s[start:i]...)
-		switch c {
-		case '"', '\\':
-			dst = append(dst, '\\', c)
-		case '\n':
-			dst = append(dst, '\\', 'n')
-		case '\t':
-			dst = append(dst, '\\', 't')
-		case '\r':
-			dst = append(dst, '\\', 'r')
-		default:
-			dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
-		}
-		i++
-		start = i
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
 }

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/agentiam/agentiam/internal/jsontext"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -110,8 +112,8 @@ func TestAppendStringMatchesEncodingJSON(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := strings.TrimSuffix(buf.String(), "\n")
-		if got := string(appendString(nil, s)); got != want {
-			t.Errorf("appendString(%q) = %s, want %s", s, got, want)
+		if got := string(jsontext.AppendQuoted(nil, s)); got != want {
+			t.Errorf("jsontext.AppendQuoted(%q) = %s, want %s", s, got, want)
 		}
 	}
 }
