@@ -165,14 +165,8 @@ func bomLen(src string) int {
 // SetMaxDepth sets the nesting limit (values below 1 mean 1).
 func (d *Decoder) SetMaxDepth(n int) { d.maxDepth = max(n, 1) }
 
-// Source returns the text being decoded.
-func (d *Decoder) Source() string { return d.src }
-
 // Depth returns the number of open objects and arrays.
 func (d *Decoder) Depth() int { return len(d.stack) }
-
-// InputOffset returns the offset of the next unread byte.
-func (d *Decoder) InputOffset() int { return d.pos }
 
 // PosAt returns the position of the byte at offset. It scans for line
 // breaks from the decoder's current line, or from the start for earlier
