@@ -190,12 +190,13 @@ func compileAction(raw string) (actionPattern, error) {
 		a.all = true
 		return a, nil
 	}
-	l := strings.ToLower(raw)
-	i := strings.IndexByte(l, ':')
-	if i < 0 || strings.IndexByte(l[i+1:], ':') >= 0 {
+	// Split before lowering: ToLower may change the byte length of
+	// invalid UTF-8, so indexes into the lowered text are not raw's.
+	i := strings.IndexByte(raw, ':')
+	if i < 0 || strings.IndexByte(raw[i+1:], ':') >= 0 {
 		return a, fmt.Errorf("%w: action %q is not \"*\" or service:action with one colon", ErrCompile, raw)
 	}
-	a.service, a.name = l[:i], l[i+1:]
+	a.service, a.name = strings.ToLower(raw[:i]), strings.ToLower(raw[i+1:])
 	if a.service == "" || a.name == "" {
 		return a, fmt.Errorf("%w: action %q needs both a service prefix and an action name", ErrCompile, raw)
 	}
