@@ -648,3 +648,12 @@ func FuzzSource(f *testing.F) {
 		}
 	})
 }
+
+// TestPlaceholderWordOffsets: lowering must not move byte offsets ('İ'
+// becomes three bytes under strings.ToLower), or slicing s panics.
+func TestPlaceholderWordOffsets(t *testing.T) {
+	s := strings.Repeat("İ", 8) + "YOUR_BUCKET"
+	if got := placeholderWord(s); got != "YOUR_BUCKET" {
+		t.Errorf("placeholderWord(%q) = %q, want YOUR_BUCKET", s, got)
+	}
+}

@@ -79,7 +79,15 @@ func placeholderIn(s string, account bool) string {
 
 // placeholderWord finds YOUR_X / your-x words, <x> and {{ x }} markers.
 func placeholderWord(s string) string {
-	lower := strings.ToLower(s)
+	// ASCII-only lowering keeps byte offsets valid in s ('İ' lowers to
+	// three bytes).
+	lowerBytes := []byte(s)
+	for i, c := range lowerBytes {
+		if 'A' <= c && c <= 'Z' {
+			lowerBytes[i] = c + 'a' - 'A'
+		}
+	}
+	lower := string(lowerBytes)
 	for _, marker := range []string{"your_", "your-", "replace_me", "replace-me", "changeme"} {
 		if i := strings.Index(lower, marker); i >= 0 && (i == 0 || !isWordByte(s[i-1])) {
 			j := i
