@@ -21,9 +21,9 @@ import (
 func init() { register("generate", newGenerateCmd) }
 
 // verifyPlan checks a generated plan before generate writes it; generate
-// refuses to write a plan it rejects and exits 1. The verifier (issue 7,
-// `agentiam verify`) installs itself here; nil means no verification.
-var verifyPlan func(*rolegen.Plan) error
+// refuses to write a plan it rejects and exits 1. A variable so that tests
+// can make it reject a good plan.
+var verifyPlan = verifyGeneratedPlan
 
 // outputFiles names the file -o DIR receives, per format.
 var outputFiles = map[string]string{
@@ -125,10 +125,8 @@ func runGenerate(e *env, cmd *cobra.Command, f generateFlags) error {
 	if err != nil {
 		return usageError(fmt.Errorf("generate: %w", err))
 	}
-	if verifyPlan != nil {
-		if err := verifyPlan(plan); err != nil {
-			return withCode(ExitFindings, fmt.Errorf("the generated plan failed verification, nothing written: %w", err))
-		}
+	if err := verifyPlan(plan); err != nil {
+		return withCode(ExitFindings, fmt.Errorf("the generated plan failed verification, nothing written: %w", err))
 	}
 	var out []byte
 	switch f.format {

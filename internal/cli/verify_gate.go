@@ -9,9 +9,8 @@ import (
 )
 
 // The generation gate: `agentiam generate` runs the same verification as
-// `agentiam verify` on the plan it is about to write (through the
-// verifyPlan seam in generate.go) and writes nothing when it fails.
-func init() { verifyPlan = verifyGeneratedPlan }
+// `agentiam verify` on the plan it is about to write (verifyPlan in
+// generate.go) and writes nothing when it fails.
 
 // maxGateFailures bounds the failures the gate's error lists.
 const maxGateFailures = 10
