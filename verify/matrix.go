@@ -162,9 +162,10 @@ type req struct {
 	ctx       map[string][]string
 	account   string // ResourceAccount, when the ARN does not say
 	other     *policy.Document
-	principal string  // overrides the matrix's principal
-	against   Against // overrides the matrix's
-	grant     *Grant  // required rows: the spec-level statement
+	principal string   // overrides the matrix's principal
+	against   Against  // overrides the matrix's
+	grant     *Grant   // required rows: the spec-level statement
+	src       SourceID // required rows: the document that requires it
 }
 
 func (m *matrix) add(expect Expectation, r req) {
@@ -184,6 +185,7 @@ func (m *matrix) add(expect Expectation, r req) {
 				g = *r.grant
 			}
 			c.Grant = &g
+			c.Source = SourceOf(r.src)
 		}
 		m.s.Checks = append(m.s.Checks, c)
 	}
@@ -222,7 +224,7 @@ func (m *matrix) trust(service, sourceARN, sourcePattern, otherSource, foreignSo
 	}
 	t := req{actions: acts("sts:AssumeRole"), resource: role, against: AgainstTrust}
 	r := t
-	r.why = "the service assumes the role for its own resource"
+	r.why, r.src = "the service assumes the role for its own resource", trustSource(service)
 	r.principal, r.ctx = service, ctx("aws:SourceAccount", account, "aws:SourceArn", sourceARN)
 	r.grant = &Grant{Principal: service, Conditions: []Cond{cond("StringEquals", "aws:SourceAccount", account), cond("ArnLike", "aws:SourceArn", sourcePattern)}}
 	m.need(r)
@@ -242,6 +244,17 @@ func (m *matrix) trust(service, sourceARN, sourcePattern, otherSource, foreignSo
 	r.why = "a user of the account allowed to assume any role"
 	r.principal, r.other = "arn:"+m.w.partition+":iam::"+account+":user/"+other, m.b.assumeAny
 	m.forbid(r)
+}
+
+// trustSource is the document that requires a service's trust.
+func trustSource(service string) SourceID {
+	switch service {
+	case principalBedrock:
+		return SrcAgentsServiceRole
+	case principalCodeBuild:
+		return SrcToolkitCodeBuild
+	}
+	return SrcRuntimeTrust
 }
 
 // escalation adds the privilege-escalation requests every role must be
@@ -277,8 +290,8 @@ func (b *builder) runtime(i int, a *agentspec.Agent) {
 	// Image.
 	if a.Deployment == agentspec.Container {
 		repo := f.arn(w, "ecr", "repository", a.ECRRepository)
-		m.need(req{why: "pull its image", actions: acts("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"), resource: repo})
-		m.need(req{why: "log in to ECR", actions: acts("ecr:GetAuthorizationToken"), resource: "*"})
+		m.need(req{src: SrcRuntimeExecution, why: "pull its image", actions: acts("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"), resource: repo})
+		m.need(req{src: SrcRuntimeExecution, why: "log in to ECR", actions: acts("ecr:GetAuthorizationToken"), resource: "*"})
 		m.forbid(req{why: "push to its own repository (only the build may)", actions: acts("ecr:PutImage"), resource: repo})
 	}
 	for _, o := range others {
@@ -290,11 +303,11 @@ func (b *builder) runtime(i int, a *agentspec.Agent) {
 	// Logs, traces and metrics.
 	logGroup := runtimeLogGroupRoot + runtimeID + "-" + runtimeEndpoint
 	groupPattern := f.arn(w, "logs", "log-group", runtimeLogGroupRoot+a.Name+"-*")
-	m.need(req{why: "create and read its log groups", actions: acts("logs:CreateLogGroup", "logs:DescribeLogStreams"),
+	m.need(req{src: SrcRuntimeExecution, why: "create and read its log groups", actions: acts("logs:CreateLogGroup", "logs:DescribeLogStreams"),
 		resource: f.arn(w, "logs", "log-group", logGroup), grant: grant(groupPattern)})
-	m.need(req{why: "find its log groups", actions: acts("logs:DescribeLogGroups"), resource: untypedResource("logs:DescribeLogGroups", w),
+	m.need(req{src: SrcRuntimeExecution, why: "find its log groups", actions: acts("logs:DescribeLogGroups"), resource: untypedResource("logs:DescribeLogGroups", w),
 		grant: grant(f.arn(w, "logs", "log-group", "*"))})
-	m.need(req{why: "write its logs", actions: acts("logs:CreateLogStream", "logs:PutLogEvents"),
+	m.need(req{src: SrcRuntimeExecution, why: "write its logs", actions: acts("logs:CreateLogStream", "logs:PutLogEvents"),
 		resource: f.arn(w, "logs", "log-stream", logGroup, logStreamExample),
 		grant:    grant(f.arn(w, "logs", "log-stream", runtimeLogGroupRoot+a.Name+"-*", "*"))})
 	for _, o := range others {
@@ -303,8 +316,8 @@ func (b *builder) runtime(i int, a *agentspec.Agent) {
 	}
 	m.forbid(req{why: "control-plane deletion: its log group", actions: acts("logs:DeleteLogGroup"), resource: f.arn(w, "logs", "log-group", logGroup)})
 	if a.Observability {
-		m.need(req{why: "send traces", actions: acts("xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"), resource: "*"})
-		m.need(req{why: "publish AgentCore metrics", actions: acts("cloudwatch:PutMetricData"), resource: "*",
+		m.need(req{src: SrcObservability, why: "send traces", actions: acts("xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"), resource: "*"})
+		m.need(req{src: SrcObservability, why: "publish AgentCore metrics", actions: acts("cloudwatch:PutMetricData"), resource: "*",
 			ctx: ctx("cloudwatch:namespace", metricsNamespace), grant: grant("*", cond("StringEquals", "cloudwatch:namespace", metricsNamespace))})
 	}
 	m.forbid(req{why: "metrics in another namespace", actions: acts("cloudwatch:PutMetricData"), resource: "*", ctx: ctx("cloudwatch:namespace", "AWS/EC2")})
@@ -314,8 +327,8 @@ func (b *builder) runtime(i int, a *agentspec.Agent) {
 	workload := f.arn(w, "bedrock-agentcore", "workload-identity", defaultDirectory, runtimeID)
 	workloadPattern := f.arn(w, "bedrock-agentcore", "workload-identity", defaultDirectory, a.Name+"-*")
 	tokenActions := acts("bedrock-agentcore:GetWorkloadAccessToken", "bedrock-agentcore:GetWorkloadAccessTokenForJWT", "bedrock-agentcore:GetWorkloadAccessTokenForUserId")
-	m.need(req{why: "workload access tokens: the directory", actions: tokenActions, resource: dir})
-	m.need(req{why: "workload access tokens: its workload identity", actions: tokenActions, resource: workload, grant: grant(workloadPattern)})
+	m.need(req{src: SrcIdentity, why: "workload access tokens: the directory", actions: tokenActions, resource: dir})
+	m.need(req{src: SrcIdentity, why: "workload access tokens: its workload identity", actions: tokenActions, resource: workload, grant: grant(workloadPattern)})
 	for _, o := range others {
 		m.forbid(req{why: "another agent's workload identity (" + o.Name + ")", actions: acts("bedrock-agentcore:GetWorkloadAccessToken"),
 			resource: f.arn(b.where(o), "bedrock-agentcore", "workload-identity", defaultDirectory, o.Name+"-"+runtimeSuffix)})
@@ -326,7 +339,7 @@ func (b *builder) runtime(i int, a *agentspec.Agent) {
 	m.credentialProviders(a.Identity, workload, workloadPattern)
 
 	if gw := a.Gateway; gw != nil {
-		m.need(req{why: "call its gateway's tools", actions: acts("bedrock-agentcore:InvokeGateway"),
+		m.need(req{src: SrcGateway, why: "call its gateway's tools", actions: acts("bedrock-agentcore:InvokeGateway"),
 			resource: f.arn(w, "bedrock-agentcore", "gateway", gw.Name+"-"+gatewaySuffix), grant: grant(f.arn(w, "bedrock-agentcore", "gateway", gw.Name+"-*"))})
 		m.forbid(req{why: "control-plane deletion: its gateway", actions: acts("bedrock-agentcore:DeleteGateway"), resource: f.arn(w, "bedrock-agentcore", "gateway", gw.Name+"-"+gatewaySuffix)})
 	}
@@ -336,7 +349,7 @@ func (b *builder) runtime(i int, a *agentspec.Agent) {
 		if t.ID != "" {
 			res = f.arn(w, "bedrock-agentcore", "code-interpreter-custom", t.ID)
 		}
-		m.need(req{why: "use its code interpreter", actions: acts("bedrock-agentcore:StartCodeInterpreterSession", "bedrock-agentcore:InvokeCodeInterpreter", "bedrock-agentcore:StopCodeInterpreterSession"), resource: res})
+		m.need(req{src: SrcCodeInterpreter, why: "use its code interpreter", actions: acts("bedrock-agentcore:StartCodeInterpreterSession", "bedrock-agentcore:InvokeCodeInterpreter", "bedrock-agentcore:StopCodeInterpreterSession"), resource: res})
 	}
 	m.forbid(req{why: "a code interpreter outside the spec", actions: acts("bedrock-agentcore:StartCodeInterpreterSession"),
 		resource: f.arn(w, "bedrock-agentcore", "code-interpreter-custom", b.outsider+"-"+runtimeSuffix)})
@@ -345,15 +358,15 @@ func (b *builder) runtime(i int, a *agentspec.Agent) {
 		if t.ID != "" {
 			res = f.arn(w, "bedrock-agentcore", "browser-custom", t.ID)
 		}
-		m.need(req{why: "use its browser", actions: acts("bedrock-agentcore:StartBrowserSession", "bedrock-agentcore:GetBrowserSession", "bedrock-agentcore:StopBrowserSession"), resource: res})
-		m.need(req{why: "drive the browser (automation stream)", actions: acts("bedrock-agentcore:ConnectBrowserAutomationStream"), resource: "*"})
+		m.need(req{src: SrcBrowser, why: "use its browser", actions: acts("bedrock-agentcore:StartBrowserSession", "bedrock-agentcore:GetBrowserSession", "bedrock-agentcore:StopBrowserSession"), resource: res})
+		m.need(req{src: SrcBrowser, why: "drive the browser (automation stream)", actions: acts("bedrock-agentcore:ConnectBrowserAutomationStream"), resource: "*"})
 	}
 	m.forbid(req{why: "a browser outside the spec", actions: acts("bedrock-agentcore:StartBrowserSession"),
 		resource: f.arn(w, "bedrock-agentcore", "browser-custom", b.outsider+"-"+runtimeSuffix)})
 	for _, name := range a.Invokes {
 		if t, ok := b.spec.Agent(name); ok {
 			tw := b.where(t)
-			m.need(req{why: "invoke agent " + name, actions: acts("bedrock-agentcore:InvokeAgentRuntime"),
+			m.need(req{src: SrcResourcePolicies, why: "invoke agent " + name, actions: acts("bedrock-agentcore:InvokeAgentRuntime"),
 				resource: f.arn(tw, "bedrock-agentcore", "runtime", name+"-"+runtimeSuffix), grant: grant(f.arn(tw, "bedrock-agentcore", "runtime", name+"-*"))})
 		}
 	}
@@ -381,14 +394,14 @@ func (m *matrix) models(a *agentspec.Agent) {
 		used[mod.BaseID] = true
 		switch mod.Kind {
 		case agentspec.FoundationModel:
-			m.need(req{why: "invoke model " + mod.ID, actions: actions, resource: f.arn(w, "bedrock", "foundation-model", mod.ID)})
+			m.need(req{src: SrcRuntimeExecution, why: "invoke model " + mod.ID, actions: actions, resource: f.arn(w, "bedrock", "foundation-model", mod.ID)})
 		case agentspec.ModelARN:
-			m.need(req{why: "invoke model " + mod.ID, actions: actions, resource: mod.ID})
+			m.need(req{src: SrcRuntimeExecution, why: "invoke model " + mod.ID, actions: actions, resource: mod.ID})
 		case agentspec.InferenceProfile:
 			profile := f.arn(w, "bedrock", "inference-profile", mod.ID)
-			m.need(req{why: "invoke inference profile " + mod.ID, actions: actions, resource: profile})
+			m.need(req{src: SrcInferenceProfiles, why: "invoke inference profile " + mod.ID, actions: actions, resource: profile})
 			if a.Type == agentspec.BedrockAgent {
-				m.need(req{why: "read inference profile " + mod.ID, actions: acts("bedrock:GetInferenceProfile"), resource: profile})
+				m.need(req{src: SrcInferenceProfiles, why: "read inference profile " + mod.ID, actions: acts("bedrock:GetInferenceProfile"), resource: profile})
 			}
 			through := ctx("bedrock:InferenceProfileArn", profile)
 			via := []Cond{cond("ArnEquals", "bedrock:InferenceProfileArn", profile)}
@@ -400,7 +413,7 @@ func (m *matrix) models(a *agentspec.Agent) {
 				routed = append(routed, f.arn(where{w.partition, region, w.account}, "bedrock", "foundation-model", mod.BaseID))
 			}
 			for _, r := range routed {
-				m.need(req{why: "model " + mod.BaseID + " through profile " + mod.ID, actions: actions, resource: r, ctx: through, grant: grant(r, via...)})
+				m.need(req{src: SrcInferenceProfiles, why: "model " + mod.BaseID + " through profile " + mod.ID, actions: actions, resource: r, ctx: through, grant: grant(r, via...)})
 			}
 			if len(routed) > 0 {
 				m.forbid(req{why: "model " + mod.BaseID + " without its inference profile", actions: acts("bedrock:InvokeModel"), resource: routed[len(routed)-1]})
@@ -436,9 +449,9 @@ func (m *matrix) memory(a *agentspec.Agent, others []*agentspec.Agent) {
 	f, w := &m.b.f, m.w
 	for _, mem := range a.Memory {
 		res := f.arn(w, "bedrock-agentcore", "memory", mem.ID)
-		m.need(req{why: "read memory " + mem.ID, actions: memoryRead, resource: res})
+		m.need(req{src: SrcMemory, why: "read memory " + mem.ID, actions: memoryRead, resource: res})
 		if mem.Access == agentspec.ReadWrite {
-			m.need(req{why: "write memory " + mem.ID, actions: memoryWrite, resource: res})
+			m.need(req{src: SrcMemory, why: "write memory " + mem.ID, actions: memoryWrite, resource: res})
 		} else {
 			m.forbid(req{why: "write to read-only memory " + mem.ID, actions: acts("bedrock-agentcore:CreateEvent", "bedrock-agentcore:DeleteEvent"), resource: res})
 		}
@@ -473,12 +486,12 @@ func (m *matrix) credentialProviders(id agentspec.Identity, workload, workloadPa
 	for _, k := range kinds {
 		for _, p := range k.names {
 			why := "credentials of provider " + p
-			m.need(req{why: why + ": the token vault", actions: acts(k.action), resource: vault})
-			m.need(req{why: why, actions: acts(k.action), resource: f.arn(w, "bedrock-agentcore", k.rtype, defaultDirectory, p)})
-			m.need(req{why: why + ": the workload identity directory", actions: acts(k.action), resource: dir})
-			m.need(req{why: why + ": its workload identity", actions: acts(k.action), resource: workload, grant: grant(workloadPattern)})
+			m.need(req{src: SrcIdentity, why: why + ": the token vault", actions: acts(k.action), resource: vault})
+			m.need(req{src: SrcIdentity, why: why, actions: acts(k.action), resource: f.arn(w, "bedrock-agentcore", k.rtype, defaultDirectory, p)})
+			m.need(req{src: SrcIdentity, why: why + ": the workload identity directory", actions: acts(k.action), resource: dir})
+			m.need(req{src: SrcIdentity, why: why + ": its workload identity", actions: acts(k.action), resource: workload, grant: grant(workloadPattern)})
 			secret := "bedrock-agentcore-identity!default/" + k.label + "/" + p
-			m.need(req{why: why + ": its secret", actions: acts("secretsmanager:GetSecretValue"),
+			m.need(req{src: SrcIdentity, why: why + ": its secret", actions: acts("secretsmanager:GetSecretValue"),
 				resource: f.arn(w, "secretsmanager", "Secret", secret+"-"+secretSuffix), grant: grant(f.arn(w, "secretsmanager", "Secret", secret+"-??????"))})
 		}
 		m.forbid(req{why: "a credential provider outside the spec", actions: acts(k.action), resource: f.arn(w, "bedrock-agentcore", k.rtype, defaultDirectory, other)})
@@ -496,14 +509,14 @@ func (m *matrix) dataGrants(a *agentspec.Agent, others []*agentspec.Agent) {
 		objects := f.arn(w, "s3", "object", s.Bucket, s.Prefix+"*")
 		object := f.arn(w, "s3", "object", s.Bucket, s.Prefix+"agentiam-example.txt")
 		bucket := f.arn(w, "s3", "bucket", s.Bucket)
-		m.need(req{why: "read objects of " + s.Bucket + "/" + s.Prefix, actions: acts("s3:GetObject"), resource: object, grant: grant(objects, account)})
-		list := req{why: "list " + s.Bucket + "/" + s.Prefix, actions: acts("s3:ListBucket"), resource: bucket, grant: grant(bucket, account)}
+		m.need(req{src: SrcSpecGrant, why: "read objects of " + s.Bucket + "/" + s.Prefix, actions: acts("s3:GetObject"), resource: object, grant: grant(objects, account)})
+		list := req{src: SrcSpecGrant, why: "list " + s.Bucket + "/" + s.Prefix, actions: acts("s3:ListBucket"), resource: bucket, grant: grant(bucket, account)}
 		if s.Prefix != "" {
 			list.ctx = ctx("s3:prefix", s.Prefix)
 			list.grant.Conditions = append(list.grant.Conditions, cond("StringLike", "s3:prefix", s.Prefix+"*"))
 		}
 		m.need(list)
-		write := req{why: "write objects of " + s.Bucket + "/" + s.Prefix, actions: acts("s3:PutObject"), resource: object, grant: grant(objects, account)}
+		write := req{src: SrcSpecGrant, why: "write objects of " + s.Bucket + "/" + s.Prefix, actions: acts("s3:PutObject"), resource: object, grant: grant(objects, account)}
 		if s.Access == agentspec.ReadWrite {
 			m.need(write)
 		} else {
@@ -521,10 +534,10 @@ func (m *matrix) dataGrants(a *agentspec.Agent, others []*agentspec.Agent) {
 
 	for _, t := range a.DynamoDB {
 		table := f.arn(w, "dynamodb", "table", t.Table)
-		m.need(req{why: "read table " + t.Table, actions: acts("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"), resource: table})
-		m.need(req{why: "query the indexes of table " + t.Table, actions: acts("dynamodb:Query"), resource: f.arn(w, "dynamodb", "index", t.Table, "by-example"),
+		m.need(req{src: SrcSpecGrant, why: "read table " + t.Table, actions: acts("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"), resource: table})
+		m.need(req{src: SrcSpecGrant, why: "query the indexes of table " + t.Table, actions: acts("dynamodb:Query"), resource: f.arn(w, "dynamodb", "index", t.Table, "by-example"),
 			grant: grant(f.arn(w, "dynamodb", "index", t.Table, "*"))})
-		write := req{why: "write table " + t.Table, actions: acts("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"), resource: table}
+		write := req{src: SrcSpecGrant, why: "write table " + t.Table, actions: acts("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"), resource: table}
 		if t.Access == agentspec.ReadWrite {
 			m.need(write)
 		} else {
@@ -538,7 +551,7 @@ func (m *matrix) dataGrants(a *agentspec.Agent, others []*agentspec.Agent) {
 
 	for _, s := range a.Secrets {
 		instance, pattern := m.secret(s)
-		m.need(req{why: "read secret " + s, actions: acts("secretsmanager:GetSecretValue"), resource: instance, grant: grant(pattern)})
+		m.need(req{src: SrcSpecGrant, why: "read secret " + s, actions: acts("secretsmanager:GetSecretValue"), resource: instance, grant: grant(pattern)})
 		m.forbid(req{why: "change or delete secret " + s, actions: acts("secretsmanager:PutSecretValue", "secretsmanager:DeleteSecret"), resource: instance})
 		if !strings.HasPrefix(s, "arn:") && !strings.ContainsAny(s, "*?") {
 			m.forbid(req{why: "a secret whose name starts with " + s, actions: acts("secretsmanager:GetSecretValue"),
@@ -555,8 +568,8 @@ func (m *matrix) dataGrants(a *agentspec.Agent, others []*agentspec.Agent) {
 
 	writesS3 := slices.ContainsFunc(a.S3, func(g agentspec.S3Grant) bool { return g.Access == agentspec.ReadWrite })
 	for _, k := range a.KMSKeys {
-		m.need(req{why: "decrypt with key " + k, actions: acts("kms:Decrypt"), resource: k, other: b.keyPolicy})
-		dataKey := req{why: "encrypt the S3 objects it writes with key " + k, actions: acts("kms:GenerateDataKey"), resource: k, other: b.keyPolicy}
+		m.need(req{src: SrcSpecGrant, why: "decrypt with key " + k, actions: acts("kms:Decrypt"), resource: k, other: b.keyPolicy})
+		dataKey := req{src: SrcSpecGrant, why: "encrypt the S3 objects it writes with key " + k, actions: acts("kms:GenerateDataKey"), resource: k, other: b.keyPolicy}
 		if writesS3 {
 			m.need(dataKey)
 		} else {
@@ -570,9 +583,9 @@ func (m *matrix) dataGrants(a *agentspec.Agent, others []*agentspec.Agent) {
 	for _, p := range a.SSMParameters {
 		name := strings.TrimPrefix(p, "/")
 		param := f.arn(w, "ssm", "parameter", fillWildcards(name))
-		m.need(req{why: "read parameter " + p, actions: acts("ssm:GetParameter", "ssm:GetParameters"), resource: param, grant: grant(f.arn(w, "ssm", "parameter", name))})
+		m.need(req{src: SrcSpecGrant, why: "read parameter " + p, actions: acts("ssm:GetParameter", "ssm:GetParameters"), resource: param, grant: grant(f.arn(w, "ssm", "parameter", name))})
 		if path, ok := strings.CutSuffix(name, "/*"); ok && path != "" {
-			m.need(req{why: "read parameters under " + p, actions: acts("ssm:GetParametersByPath"), resource: f.arn(w, "ssm", "parameter", path)})
+			m.need(req{src: SrcSpecGrant, why: "read parameters under " + p, actions: acts("ssm:GetParametersByPath"), resource: f.arn(w, "ssm", "parameter", path)})
 		}
 		m.forbid(req{why: "change or delete parameter " + p, actions: acts("ssm:PutParameter", "ssm:DeleteParameter"), resource: param})
 	}
@@ -602,15 +615,15 @@ func (b *builder) imageBuild(i int, a *agentspec.Agent) {
 		f.arn(w, "codebuild", "project", other+"-project"),
 		f.arn(where{w.partition, w.region, b.foreign}, "codebuild", "project", cb.Project))
 	repo := f.arn(w, "ecr", "repository", a.ECRRepository)
-	m.need(req{why: "log in to ECR", actions: acts("ecr:GetAuthorizationToken"), resource: "*"})
-	m.need(req{why: "push the agent image", actions: acts("ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart",
+	m.need(req{src: SrcToolkitCodeBuild, why: "log in to ECR", actions: acts("ecr:GetAuthorizationToken"), resource: "*"})
+	m.need(req{src: SrcToolkitCodeBuild, why: "push the agent image", actions: acts("ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart",
 		"ecr:CompleteLayerUpload", "ecr:PutImage", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"), resource: repo})
 	logGroup := "/aws/codebuild/" + cb.Project
-	m.need(req{why: "create its build log group", actions: acts("logs:CreateLogGroup"), resource: f.arn(w, "logs", "log-group", logGroup)})
-	m.need(req{why: "write its build logs", actions: acts("logs:CreateLogStream", "logs:PutLogEvents"), resource: f.arn(w, "logs", "log-stream", logGroup, buildLogStream),
+	m.need(req{src: SrcToolkitCodeBuild, why: "create its build log group", actions: acts("logs:CreateLogGroup"), resource: f.arn(w, "logs", "log-group", logGroup)})
+	m.need(req{src: SrcToolkitCodeBuild, why: "write its build logs", actions: acts("logs:CreateLogStream", "logs:PutLogEvents"), resource: f.arn(w, "logs", "log-stream", logGroup, buildLogStream),
 		grant: grant(f.arn(w, "logs", "log-stream", logGroup, "*"))})
 	account := cond("StringEquals", "aws:ResourceAccount", w.account)
-	m.need(req{why: "read its build source", actions: acts("s3:GetObject"), resource: f.arn(w, "s3", "object", cb.SourceBucket, a.Name+"/source.zip"),
+	m.need(req{src: SrcToolkitCodeBuild, why: "read its build source", actions: acts("s3:GetObject"), resource: f.arn(w, "s3", "object", cb.SourceBucket, a.Name+"/source.zip"),
 		grant: grant(f.arn(w, "s3", "object", cb.SourceBucket, a.Name+"/*"), account)})
 	others := append(b.neighboursOf(i, agentspec.AgentCore), b.outsiderLike(a))
 	for _, o := range others {
@@ -659,7 +672,7 @@ func (b *builder) gateway(u *agentspec.GatewayUse) {
 		f.arn(w, "bedrock-agentcore", "gateway", other+"-"+gatewaySuffix),
 		f.arn(where{w.partition, w.region, b.foreign}, "bedrock-agentcore", "gateway", id))
 	for _, t := range u.LambdaTargets {
-		m.need(req{why: "invoke its Lambda target", actions: acts("lambda:InvokeFunction"), resource: t})
+		m.need(req{src: SrcGateway, why: "invoke its Lambda target", actions: acts("lambda:InvokeFunction"), resource: t})
 		m.forbid(req{why: "change the code of its Lambda target", actions: acts("lambda:UpdateFunctionCode"), resource: t})
 	}
 	m.forbid(req{why: "a function outside the spec", actions: acts("lambda:InvokeFunction"), resource: f.arn(w, "lambda", "function", other+"-function")})
@@ -667,8 +680,8 @@ func (b *builder) gateway(u *agentspec.GatewayUse) {
 		dir := f.arn(w, "bedrock-agentcore", "workload-identity-directory", defaultDirectory)
 		workload := f.arn(w, "bedrock-agentcore", "workload-identity", defaultDirectory, id)
 		pattern := f.arn(w, "bedrock-agentcore", "workload-identity", defaultDirectory, u.Name+"-*")
-		m.need(req{why: "workload access token: the directory", actions: acts("bedrock-agentcore:GetWorkloadAccessToken"), resource: dir})
-		m.need(req{why: "workload access token: its workload identity", actions: acts("bedrock-agentcore:GetWorkloadAccessToken"), resource: workload, grant: grant(pattern)})
+		m.need(req{src: SrcGateway, why: "workload access token: the directory", actions: acts("bedrock-agentcore:GetWorkloadAccessToken"), resource: dir})
+		m.need(req{src: SrcGateway, why: "workload access token: its workload identity", actions: acts("bedrock-agentcore:GetWorkloadAccessToken"), resource: workload, grant: grant(pattern)})
 		m.credentialProviders(u.Outbound, workload, pattern)
 	}
 	m.escalation()
@@ -696,12 +709,12 @@ func (b *builder) bedrockAgent(i int, a *agentspec.Agent) {
 	for _, ag := range a.ActionGroups {
 		if bucket, key, ok := strings.Cut(strings.TrimPrefix(ag.Schema, "s3://"), "/"); ok {
 			obj := f.arn(w, "s3", "object", bucket, key)
-			m.need(req{why: "read its action group schema", actions: acts("s3:GetObject"), resource: obj, grant: grant(obj, account)})
+			m.need(req{src: SrcAgentsServiceRole, why: "read its action group schema", actions: acts("s3:GetObject"), resource: obj, grant: grant(obj, account)})
 			m.forbid(req{why: "other objects of the schema bucket", actions: acts("s3:GetObject"), resource: f.arn(w, "s3", "object", bucket, other+"/openapi.json")})
 		}
 	}
 	for _, kb := range a.KnowledgeBases {
-		m.need(req{why: "retrieve from knowledge base " + kb, actions: acts("bedrock:Retrieve"), resource: f.arn(w, "bedrock", "knowledge-base", kb)})
+		m.need(req{src: SrcAgentsServiceRole, why: "retrieve from knowledge base " + kb, actions: acts("bedrock:Retrieve"), resource: f.arn(w, "bedrock", "knowledge-base", kb)})
 	}
 	m.forbid(req{why: "a knowledge base outside the spec", actions: acts("bedrock:Retrieve"), resource: f.arn(w, "bedrock", "knowledge-base", "ZZZZZZZZZZ")})
 	m.forbid(req{why: "control-plane deletion: the agent", actions: acts("bedrock:DeleteAgent"), resource: agent})
@@ -754,7 +767,7 @@ func (b *builder) lambdaPermissions() {
 				id, pattern = "A1B2C3D4E5", "*"
 			}
 			agent := f.arn(b.where(a), "bedrock", "agent", id)
-			m.need(req{why: "Bedrock invokes it for agent " + a.Name, actions: invoke, resource: u.fn,
+			m.need(req{src: SrcAgentsLambda, why: "Bedrock invokes it for agent " + a.Name, actions: invoke, resource: u.fn,
 				ctx: ctx("aws:SourceAccount", w.account, "aws:SourceArn", agent),
 				grant: &Grant{Principal: principalBedrock, Resource: u.fn, Conditions: []Cond{
 					cond("StringEquals", "aws:SourceAccount", w.account), cond("ArnLike", "aws:SourceArn", f.arn(b.where(a), "bedrock", "agent", pattern))}}})
@@ -817,7 +830,7 @@ func (b *builder) caller(c *agentspec.Caller) {
 		if role == "" {
 			return
 		}
-		m.need(req{why: why, actions: acts("iam:PassRole"), resource: role, ctx: ctx("iam:PassedToService", service),
+		m.need(req{src: SrcPassRole, why: why, actions: acts("iam:PassRole"), resource: role, ctx: ctx("iam:PassedToService", service),
 			grant: grant(role, cond("StringEquals", "iam:PassedToService", service))})
 		m.forbid(req{why: "pass the role to another service", actions: acts("iam:PassRole"), resource: role, ctx: ctx("iam:PassedToService", "ec2.amazonaws.com")})
 	}
@@ -827,9 +840,9 @@ func (b *builder) caller(c *agentspec.Caller) {
 		case agentspec.AgentCore:
 			runtime := f.arn(aw, "bedrock-agentcore", "runtime", a.Name+"-"+runtimeSuffix)
 			pattern := f.arn(aw, "bedrock-agentcore", "runtime", a.Name+"-*")
-			m.need(req{why: "create runtimes", actions: acts("bedrock-agentcore:CreateAgentRuntime"), resource: "*"})
-			m.need(req{why: "update runtime " + a.Name, actions: acts("bedrock-agentcore:GetAgentRuntime", "bedrock-agentcore:UpdateAgentRuntime"), resource: runtime, grant: grant(pattern)})
-			del := req{why: "delete runtime " + a.Name, actions: acts("bedrock-agentcore:DeleteAgentRuntime"), resource: runtime, grant: grant(pattern)}
+			m.need(req{src: SrcRuntimeCaller, why: "create runtimes", actions: acts("bedrock-agentcore:CreateAgentRuntime"), resource: "*"})
+			m.need(req{src: SrcRuntimeCaller, why: "update runtime " + a.Name, actions: acts("bedrock-agentcore:GetAgentRuntime", "bedrock-agentcore:UpdateAgentRuntime"), resource: runtime, grant: grant(pattern)})
+			del := req{src: SrcRuntimeCaller, why: "delete runtime " + a.Name, actions: acts("bedrock-agentcore:DeleteAgentRuntime"), resource: runtime, grant: grant(pattern)}
 			if c.Delete {
 				m.need(del)
 			} else {
@@ -839,25 +852,25 @@ func (b *builder) caller(c *agentspec.Caller) {
 			pass("pass the runtime role of "+a.Name+" to AgentCore", roleARN(rolegen.PurposeRuntime, a.Name), principalAgentCore)
 			if cb := a.CodeBuild; cb != nil {
 				project := f.arn(aw, "codebuild", "project", cb.Project)
-				m.need(req{why: "build the image of " + a.Name, actions: acts("codebuild:CreateProject", "codebuild:UpdateProject", "codebuild:StartBuild", "codebuild:BatchGetBuilds"), resource: project})
-				m.need(req{why: "upload the build source of " + a.Name, actions: acts("s3:PutObject"), resource: f.arn(aw, "s3", "object", cb.SourceBucket, a.Name+"/source.zip"),
+				m.need(req{src: SrcToolkitLaunch, why: "build the image of " + a.Name, actions: acts("codebuild:CreateProject", "codebuild:UpdateProject", "codebuild:StartBuild", "codebuild:BatchGetBuilds"), resource: project})
+				m.need(req{src: SrcToolkitLaunch, why: "upload the build source of " + a.Name, actions: acts("s3:PutObject"), resource: f.arn(aw, "s3", "object", cb.SourceBucket, a.Name+"/source.zip"),
 					grant: grant(f.arn(aw, "s3", "object", cb.SourceBucket, a.Name+"/*"), cond("StringEquals", "aws:ResourceAccount", w.account))})
 				pass("pass the image-build role of "+a.Name+" to CodeBuild", roleARN(rolegen.PurposeImageBuild, a.Name), principalCodeBuild)
 			} else if a.Deployment == agentspec.Container {
-				m.need(req{why: "log in to ECR", actions: acts("ecr:GetAuthorizationToken"), resource: "*"})
-				m.need(req{why: "push the image of " + a.Name, actions: acts("ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage"),
+				m.need(req{src: SrcRuntimeCaller, why: "log in to ECR", actions: acts("ecr:GetAuthorizationToken"), resource: "*"})
+				m.need(req{src: SrcRuntimeCaller, why: "push the image of " + a.Name, actions: acts("ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage"),
 					resource: f.arn(aw, "ecr", "repository", a.ECRRepository)})
 			}
 			if gw := a.Gateway; gw != nil {
 				gateway := f.arn(aw, "bedrock-agentcore", "gateway", gw.Name+"-"+gatewaySuffix)
-				m.need(req{why: "create gateways", actions: acts("bedrock-agentcore:CreateGateway"), resource: "*"})
-				m.need(req{why: "update gateway " + gw.Name, actions: acts("bedrock-agentcore:UpdateGateway", "bedrock-agentcore:CreateGatewayTarget"), resource: gateway,
+				m.need(req{src: SrcGateway, why: "create gateways", actions: acts("bedrock-agentcore:CreateGateway"), resource: "*"})
+				m.need(req{src: SrcGateway, why: "update gateway " + gw.Name, actions: acts("bedrock-agentcore:UpdateGateway", "bedrock-agentcore:CreateGatewayTarget"), resource: gateway,
 					grant: grant(f.arn(aw, "bedrock-agentcore", "gateway", gw.Name+"-*"))})
 				pass("pass the role of gateway "+gw.Name+" to AgentCore", roleARN(rolegen.PurposeGateway, gw.Name), principalAgentCore)
 			}
 			if a.VPC {
 				slr := f.arn(iam, "iam", "role", "aws-service-role/"+serviceNetwork+"/AWSServiceRoleForBedrockAgentCoreNetwork")
-				m.need(req{why: "create AgentCore's network service-linked role", actions: acts("iam:CreateServiceLinkedRole"), resource: slr,
+				m.need(req{src: SrcServiceLinkedRoles, why: "create AgentCore's network service-linked role", actions: acts("iam:CreateServiceLinkedRole"), resource: slr,
 					ctx: ctx("iam:AWSServiceName", serviceNetwork), grant: grant(slr, cond("StringEquals", "iam:AWSServiceName", serviceNetwork))})
 			}
 			for _, mem := range a.Memory {
@@ -869,10 +882,10 @@ func (b *builder) caller(c *agentspec.Caller) {
 				id, pattern = "A1B2C3D4E5", "*"
 			}
 			agent := f.arn(aw, "bedrock", "agent", id)
-			m.need(req{why: "create agents", actions: acts("bedrock:CreateAgent"), resource: "*"})
-			m.need(req{why: "update agent " + a.Name, actions: acts("bedrock:GetAgent", "bedrock:UpdateAgent", "bedrock:PrepareAgent"), resource: agent, grant: grant(f.arn(aw, "bedrock", "agent", pattern))})
+			m.need(req{src: SrcAgentsCaller, why: "create agents", actions: acts("bedrock:CreateAgent"), resource: "*"})
+			m.need(req{src: SrcAgentsCaller, why: "update agent " + a.Name, actions: acts("bedrock:GetAgent", "bedrock:UpdateAgent", "bedrock:PrepareAgent"), resource: agent, grant: grant(f.arn(aw, "bedrock", "agent", pattern))})
 			for _, kb := range a.KnowledgeBases {
-				m.need(req{why: "associate knowledge base " + kb, actions: acts("bedrock:AssociateAgentKnowledgeBase"), resource: f.arn(aw, "bedrock", "knowledge-base", kb)})
+				m.need(req{src: SrcAgentsCaller, why: "associate knowledge base " + kb, actions: acts("bedrock:AssociateAgentKnowledgeBase"), resource: f.arn(aw, "bedrock", "knowledge-base", kb)})
 			}
 			pass("pass the service role of "+a.Name+" to Bedrock", roleARN(rolegen.PurposeBedrockAgent, a.Name), principalBedrock)
 			if !c.Delete && a.AgentID != "" {

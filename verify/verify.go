@@ -87,6 +87,8 @@ type Check struct {
 	// account that owns it (S3) and it is not the principal's.
 	ResourceAccount string              `json:"resourceAccount,omitempty"`
 	Context         map[string][]string `json:"context,omitempty"`
+	// Source is the document that requires a required check.
+	Source *Source `json:"source,omitempty"`
 	// Grant is set on required checks.
 	Grant *Grant `json:"-"`
 	// Other is the policy on the other side of the request, which the

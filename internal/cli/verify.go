@@ -19,7 +19,7 @@ func init() { register("verify", newVerifyCmd) }
 type verifyFlags struct {
 	file, fromToolkit, authDetails, format string
 	policies, trusts, boundaries           []string
-	explain, summary                       bool
+	explain, summary, verbose              bool
 }
 
 func newVerifyCmd(e *env) *cobra.Command {
@@ -63,6 +63,10 @@ each fix is itself re-evaluated ("confirmed"). With deployed policies of a
 role agentiam also generates, a drift section lists, statement by
 statement, what the deployed role grants beyond the spec and what it lacks.
 
+Every required request names its source: the AWS documentation page or
+the starter toolkit template that requires it ("source" in --format json,
+a SOURCE column and a list of the documents with --verbose).
+
 Exit codes: 0 when every required request is allowed, every forbidden one
 denied and every role verified; 1 otherwise; 2 for unreadable or invalid
 input.`,
@@ -72,6 +76,7 @@ input.`,
   aws iam get-account-authorization-details --filter Role LocalManagedPolicy AWSManagedPolicy > auth.json
   agentiam verify --authorization-details auth.json          # the deployed roles, with drift
   agentiam verify --policy MyAgentRole=policy.json --trust MyAgentRole=trust.json
+  agentiam verify --verbose                                  # which AWS page requires each request
   agentiam verify --format json > verify.json                # for CI`,
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
@@ -88,6 +93,7 @@ input.`,
 	fl.StringVar(&f.format, "format", "text", "output format: text, or json (compact; one document with every request)")
 	fl.BoolVar(&f.explain, "explain", false, "show the evaluator's full trace of every failure (json: of every request)")
 	fl.BoolVar(&f.summary, "summary", false, "one line per role instead of its table (failures are still detailed)")
+	fl.BoolVarP(&f.verbose, "verbose", "v", false, "name the document (AWS documentation page or starter toolkit template) that requires each required request")
 	cmd.MarkFlagsMutuallyExclusive("file", "from-toolkit")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -121,7 +127,7 @@ func runVerify(e *env, f verifyFlags) error {
 			return err
 		}
 	} else {
-		writeVerifyText(e.stdout, rep, f.summary, f.explain)
+		writeVerifyText(e.stdout, rep, verifyView{summary: f.summary, explain: f.explain, verbose: f.verbose})
 	}
 	if !rep.Passed() {
 		return withCode(ExitFindings, nil)

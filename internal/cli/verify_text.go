@@ -14,10 +14,13 @@ import (
 
 // writeVerifyText prints a table per subject, then each failure with its
 // trace, the fixes, the drift and the totals.
-func writeVerifyText(w io.Writer, rep *verify.Report, summary, explain bool) {
+func writeVerifyText(w io.Writer, rep *verify.Report, v verifyView) {
 	var b strings.Builder
 	for _, sr := range rep.Subjects {
-		writeVerifySubject(&b, sr, summary, explain)
+		writeVerifySubject(&b, sr, v)
+	}
+	if v.verbose {
+		writeVerifySources(&b, rep)
 	}
 	for _, msg := range rep.Warnings {
 		fmt.Fprintf(&b, "warning: %s\n", msg)
@@ -42,7 +45,42 @@ func writeVerifyText(w io.Writer, rep *verify.Report, summary, explain bool) {
 	io.WriteString(w, b.String())
 }
 
-func writeVerifySubject(b *strings.Builder, sr *verify.SubjectReport, summary, explain bool) {
+// verifyView says how much of a report the text shows.
+type verifyView struct {
+	summary bool // one line per subject
+	explain bool // the evaluator's full trace of failures
+	verbose bool // the source of each required request
+}
+
+// writeVerifySources lists the documents the report's required requests
+// come from.
+func writeVerifySources(b *strings.Builder, rep *verify.Report) {
+	used := map[verify.SourceID]*verify.Source{}
+	for _, sr := range rep.Subjects {
+		for i := range sr.Results {
+			if src := sr.Results[i].Source; src != nil {
+				used[src.ID] = src
+			}
+		}
+	}
+	if len(used) == 0 {
+		return
+	}
+	b.WriteString("Sources of the required requests:\n")
+	for _, src := range verify.Sources() {
+		if _, ok := used[src.ID]; !ok {
+			continue
+		}
+		fmt.Fprintf(b, "  %s: %s\n    %s\n", src.ID, src.Title, src.URL)
+		if src.Note != "" {
+			fmt.Fprintf(b, "    %s\n", src.Note)
+		}
+	}
+	b.WriteString("\n")
+}
+
+func writeVerifySubject(b *strings.Builder, sr *verify.SubjectReport, v verifyView) {
+	summary, explain := v.summary, v.explain
 	status := strings.ToUpper(string(sr.Status))
 	source := ""
 	if sr.Source != "" {
@@ -61,14 +99,26 @@ func writeVerifySubject(b *strings.Builder, sr *verify.SubjectReport, summary, e
 	}
 	if !summary {
 		tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "  \tEXPECT\tDECISION\tACTION\tRESOURCE\tWHY [PRINCIPAL] [CONTEXT]")
+		header := "  \tEXPECT\tDECISION\tACTION\tRESOURCE\tWHY [PRINCIPAL] [CONTEXT]"
+		if v.verbose {
+			header += "\tSOURCE"
+		}
+		fmt.Fprintln(tw, header)
 		for i := range sr.Results {
 			r := &sr.Results[i]
 			mark := ""
 			if !r.OK {
 				mark = "✗"
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s%s\n", mark, r.Expect, verifyDecisionWord(r.Decision), r.Action, r.Resource, r.Why, verifyWhoAndContext(&r.Check))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s%s", mark, r.Expect, verifyDecisionWord(r.Decision), r.Action, r.Resource, r.Why, verifyWhoAndContext(&r.Check))
+			if v.verbose {
+				src := "-"
+				if r.Source != nil {
+					src = string(r.Source.ID)
+				}
+				fmt.Fprintf(tw, "\t%s", src)
+			}
+			fmt.Fprintln(tw)
 		}
 		tw.Flush()
 	}

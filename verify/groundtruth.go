@@ -1,0 +1,130 @@
+package verify
+
+import (
+	"cmp"
+	"slices"
+)
+
+// SourceID names the document that requires a request of an access
+// matrix: an AWS documentation page or a starter toolkit template. Every
+// required request names one, so that a required request is never only
+// the generator's own idea of what an agent needs.
+type SourceID string
+
+// Source is a document that requires requests, with where to read it.
+// Note says, where the documentation and the starter toolkit disagree,
+// which one agentiam follows and why.
+type Source struct {
+	ID    SourceID `json:"id"`
+	Title string   `json:"title"`
+	URL   string   `json:"url"`
+	Note  string   `json:"note,omitempty"`
+}
+
+const (
+	devguide  = "https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/"
+	userguide = "https://docs.aws.amazon.com/bedrock/latest/userguide/"
+	toolkit   = "https://github.com/aws/bedrock-agentcore-starter-toolkit/blob/main/src/bedrock_agentcore_starter_toolkit/"
+)
+
+// The sources of required requests.
+const (
+	SrcRuntimeExecution   SourceID = "agentcore-runtime-execution-role"
+	SrcRuntimeTrust       SourceID = "agentcore-confused-deputy"
+	SrcRuntimeCaller      SourceID = "agentcore-runtime-caller"
+	SrcToolkitRuntime     SourceID = "toolkit-runtime-execution-policy"
+	SrcToolkitCodeBuild   SourceID = "toolkit-codebuild-role"
+	SrcToolkitLaunch      SourceID = "toolkit-launch"
+	SrcServiceLinkedRoles SourceID = "agentcore-service-linked-roles"
+	SrcObservability      SourceID = "agentcore-observability"
+	SrcMemory             SourceID = "agentcore-memory"
+	SrcIdentity           SourceID = "agentcore-identity"
+	SrcGateway            SourceID = "agentcore-gateway-permissions"
+	SrcGatewayPolicy      SourceID = "agentcore-policy-permissions"
+	SrcCodeInterpreter    SourceID = "agentcore-code-interpreter"
+	SrcBrowser            SourceID = "agentcore-browser"
+	SrcResourcePolicies   SourceID = "agentcore-resource-based-policies"
+	SrcInferenceProfiles  SourceID = "bedrock-inference-profiles"
+	SrcModelAccess        SourceID = "bedrock-model-access"
+	SrcGuardrails         SourceID = "bedrock-guardrails"
+	SrcAgentsServiceRole  SourceID = "bedrock-agents-service-role"
+	SrcAgentsLambda       SourceID = "bedrock-agents-lambda-permission"
+	SrcAgentsCaller       SourceID = "bedrock-agents-caller"
+	SrcPassRole           SourceID = "iam-passrole"
+	// SrcSpecGrant: the spec itself grants the data (a bucket, table,
+	// secret, key or parameter); the actions per access level are the
+	// service authorization reference's.
+	SrcSpecGrant SourceID = "spec-data-grant"
+)
+
+var sourceTable = map[SourceID]Source{
+	SrcRuntimeExecution: {Title: "IAM Permissions for AgentCore Runtime: execution role for running an agent",
+		URL: devguide + "runtime-permissions.html#runtime-permissions-execution"},
+	SrcRuntimeTrust: {Title: "Cross-service confused deputy prevention (AgentCore trust policies with aws:SourceAccount and aws:SourceArn)",
+		URL: devguide + "cross-service-confused-deputy-prevention.html"},
+	SrcRuntimeCaller: {Title: "IAM Permissions for AgentCore Runtime: permissions to create and manage agents",
+		URL: devguide + "runtime-permissions.html#runtime-permissions-use-agentcore"},
+	SrcToolkitRuntime: {Title: "Starter toolkit runtime execution policy template",
+		URL: toolkit + "utils/runtime/templates/execution_role_policy.json.j2"},
+	SrcToolkitCodeBuild: {Title: "Starter toolkit CodeBuild execution role",
+		URL: toolkit + "services/codebuild.py"},
+	SrcToolkitLaunch: {Title: "Starter toolkit launch (agentcore launch): the calls the deployer makes",
+		URL: toolkit + "operations/runtime/launch.py"},
+	SrcServiceLinkedRoles: {Title: "Using service-linked roles for Amazon Bedrock AgentCore",
+		URL: devguide + "service-linked-roles.html"},
+	SrcObservability: {Title: "AgentCore observability: configure CloudWatch and X-Ray",
+		URL: devguide + "observability-configure.html"},
+	SrcMemory: {Title: "AgentCore Memory: IAM permissions",
+		URL: devguide + "memory-permissions.html"},
+	SrcIdentity: {Title: "AgentCore Identity: permissions for workload access tokens and credential providers",
+		URL: devguide + "identity-permissions.html"},
+	SrcGateway: {Title: "Set up permissions for AgentCore Gateway (builder, user and service role)",
+		URL: devguide + "gateway-prerequisites-permissions.html"},
+	SrcGatewayPolicy: {Title: "AgentCore Gateway and Policy in AgentCore IAM permissions",
+		URL: devguide + "policy-permissions.html"},
+	SrcCodeInterpreter: {Title: "AgentCore Code Interpreter: permissions",
+		URL: devguide + "code-interpreter-resource-session-management.html"},
+	SrcBrowser: {Title: "AgentCore Browser: permissions",
+		URL: devguide + "browser-resource-session-management.html"},
+	SrcResourcePolicies: {Title: "Resource-based policies for Amazon Bedrock AgentCore",
+		URL: devguide + "resource-based-policies.html"},
+	SrcInferenceProfiles: {Title: "Prerequisites for inference profiles (the profile and the foundation model in every destination region)",
+		URL: userguide + "inference-profiles-prereq.html"},
+	SrcModelAccess: {Title: "Access Amazon Bedrock foundation models (AWS Marketplace subscription on first call)",
+		URL: userguide + "model-access-permissions.html"},
+	SrcGuardrails: {Title: "Permissions to use guardrails",
+		URL: userguide + "guardrails-permissions.html"},
+	SrcAgentsServiceRole: {Title: "Create a service role for Amazon Bedrock Agents",
+		URL: userguide + "agents-permissions.html"},
+	SrcAgentsLambda: {Title: "Resource-based policy to allow Amazon Bedrock to invoke an action group Lambda function",
+		URL: userguide + "agents-permissions.html#agents-permissions-lambda"},
+	SrcAgentsCaller: {Title: "Identity-based policy examples for Amazon Bedrock Agents",
+		URL: userguide + "security_iam_id-based-policy-examples-agent.html"},
+	SrcPassRole: {Title: "Grant a user permissions to pass a role to an AWS service (iam:PassRole with iam:PassedToService)",
+		URL: "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html"},
+	SrcSpecGrant: {Title: "Granted by the spec; actions per access level from the Service Authorization Reference",
+		URL: "https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html"},
+}
+
+// sources holds each source once, with its ID set; checks point into it.
+var sources = func() map[SourceID]*Source {
+	m := make(map[SourceID]*Source, len(sourceTable))
+	for id, s := range sourceTable {
+		s.ID = id
+		m[id] = &s
+	}
+	return m
+}()
+
+// SourceOf returns the source with the given id, or nil.
+func SourceOf(id SourceID) *Source { return sources[id] }
+
+// Sources lists every source by id, for documentation and tests.
+func Sources() []Source {
+	out := make([]Source, 0, len(sources))
+	for _, s := range sources {
+		out = append(out, *s)
+	}
+	slices.SortFunc(out, func(a, b Source) int { return cmp.Compare(a.ID, b.ID) })
+	return out
+}
