@@ -189,17 +189,13 @@ func (g *gen) models(st *statements, a *agentspec.Agent, f feature) {
 			direct = append(direct, m.ID)
 		case agentspec.InferenceProfile:
 			profiles = append(profiles, r.arn(w, "bedrock", "inference-profile", m.ID))
-			if m.Geography == agentspec.GlobalGeography {
-				// A global profile routes to any commercial region; AWS
-				// authorizes it against the regional and the region-less
-				// (arn:aws:bedrock:::foundation-model/ID) model ARNs, which
-				// a region wildcard both covers.
-				routed = append(routed, r.arn(where{w.partition, "*", w.account}, "bedrock", "foundation-model", m.BaseID))
-				continue
-			}
-			for _, region := range agentspec.DestinationRegions(m.Geography) {
-				routed = append(routed, r.arn(where{w.partition, region, w.account}, "bedrock", "foundation-model", m.BaseID))
-			}
+			// A profile routes to the foundation model in its destination
+			// regions (a global one also to the region-less ARN,
+			// arn:aws:bedrock:::foundation-model/ID). The region wildcard
+			// covers them all, today's and those AWS adds to the profile
+			// later; bedrock:InferenceProfileArn confines it to requests
+			// through the agent's own profiles.
+			routed = append(routed, r.arn(where{w.partition, "*", w.account}, "bedrock", "foundation-model", m.BaseID))
 		}
 	}
 	if len(direct)+len(profiles) > 0 {

@@ -416,7 +416,15 @@ func (m *matrix) models(a *agentspec.Agent) {
 				m.need(req{src: SrcInferenceProfiles, why: "model " + mod.BaseID + " through profile " + mod.ID, actions: actions, resource: r, ctx: through, grant: grant(r, via...)})
 			}
 			if len(routed) > 0 {
-				m.forbid(req{why: "model " + mod.BaseID + " without its inference profile", actions: acts("bedrock:InvokeModel"), resource: routed[len(routed)-1]})
+				last := routed[len(routed)-1]
+				m.forbid(req{why: "model " + mod.BaseID + " without its inference profile", actions: acts("bedrock:InvokeModel"), resource: last})
+				otherID := otherGeography(mod.Geography) + "." + mod.BaseID
+				otherProfile := f.arn(w, "bedrock", "inference-profile", otherID)
+				if slices.ContainsFunc(a.Models, func(x agentspec.Model) bool { return x.ID == otherID }) {
+					continue
+				}
+				m.forbid(req{why: "model " + mod.BaseID + " through an inference profile outside the spec", actions: acts("bedrock:InvokeModel"), resource: last,
+					ctx: ctx("bedrock:InferenceProfileArn", otherProfile)})
 			}
 		}
 	}
@@ -427,6 +435,14 @@ func (m *matrix) models(a *agentspec.Agent) {
 			break
 		}
 	}
+}
+
+// otherGeography is an inference-profile geography that is not g.
+func otherGeography(g string) string {
+	if g == "eu" {
+		return "us"
+	}
+	return "eu"
 }
 
 // regionless drops the region of an ARN: global inference profiles route

@@ -101,13 +101,18 @@ const GlobalGeography = "global"
 // geographies maps the prefix of a system-defined cross-region inference
 // profile id to the regions it may route requests to, which are also the
 // regions it can be called from (Bedrock user guide, "Supported Regions
-// and models for inference profiles", checked 2025-12). Each list is the
-// union over that geography's profiles: rolegen confines the grants on
-// these regions with bedrock:InferenceProfileArn, so a region a given
-// model does not use grants nothing reachable. Global profiles are handled
-// separately: they route anywhere and use region-less model ARNs.
+// and models for inference profiles", checked 2025-12, with the APAC
+// regions added since: ap-east-2, ap-southeast-5, ap-southeast-7 and
+// me-central-1). Each list is the union over that geography's profiles.
+// The lists decide where a profile may be called from and which regions
+// verify tries; rolegen's grants do not depend on them: it grants the
+// foundation model in every region ("*"), confined by
+// bedrock:InferenceProfileArn to the agent's own profiles, so a region
+// AWS adds to a profile later keeps working. Global profiles route to
+// any commercial region and also use region-less model ARNs.
 var geographies = map[string][]string{
-	"apac":   {"ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4"},
+	"apac": {"ap-east-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-south-2",
+		"ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-7", "me-central-1"},
 	"au":     {"ap-southeast-2", "ap-southeast-4"},
 	"ca":     {"ca-central-1", "ca-west-1"},
 	"eu":     {"eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3"},
@@ -134,6 +139,17 @@ func SuggestFoundationModel(id string) (string, bool) {
 // geographies.
 func DestinationRegions(geography string) []string {
 	return slices.Clone(geographies[geography])
+}
+
+// Geographies lists the prefixes of regional cross-region inference
+// profiles, sorted (global excluded).
+func Geographies() []string {
+	out := make([]string, 0, len(geographies))
+	for g := range geographies {
+		out = append(out, g)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // RoutesTo reports whether a profile of a regional geography may route

@@ -111,10 +111,7 @@ resource "aws_iam_role_policy" "full_runtime_runtime" {
           "bedrock:InvokeModelWithResponseStream",
         ]
         Resource = [
-          "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-sonnet-4-20250514-v1:0",
-          "arn:aws:bedrock:us-east-2::foundation-model/anthropic.claude-sonnet-4-20250514-v1:0",
-          "arn:aws:bedrock:us-west-1::foundation-model/anthropic.claude-sonnet-4-20250514-v1:0",
-          "arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude-sonnet-4-20250514-v1:0",
+          "arn:aws:bedrock:*::foundation-model/anthropic.claude-sonnet-4-20250514-v1:0",
           "arn:aws:bedrock:*::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0",
         ]
         Condition = {
@@ -403,15 +400,10 @@ resource "aws_iam_role_policy" "faq_agent_service" {
         ]
       },
       {
-        Sid    = "InvokeModelsThroughInferenceProfiles"
-        Effect = "Allow"
-        Action = "bedrock:InvokeModel"
-        Resource = [
-          "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0",
-          "arn:aws:bedrock:us-east-2::foundation-model/amazon.nova-pro-v1:0",
-          "arn:aws:bedrock:us-west-1::foundation-model/amazon.nova-pro-v1:0",
-          "arn:aws:bedrock:us-west-2::foundation-model/amazon.nova-pro-v1:0",
-        ]
+        Sid      = "InvokeModelsThroughInferenceProfiles"
+        Effect   = "Allow"
+        Action   = "bedrock:InvokeModel"
+        Resource = "arn:aws:bedrock:*::foundation-model/amazon.nova-pro-v1:0"
         Condition = {
           ArnEquals = {
             "bedrock:InferenceProfileArn" = "arn:aws:bedrock:us-west-2:123456789012:inference-profile/us.amazon.nova-pro-v1:0"
