@@ -1,6 +1,7 @@
 package cloudformation
 
 import (
+	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -146,11 +147,16 @@ func toValue(t *testing.T, n ast.Node, p *rolegen.Plan) any {
 		arg := fmt.Sprint(toValue(t, v.Value, p))
 		switch v.Start.Value {
 		case "!Sub":
-			r := strings.NewReplacer("${AWS::AccountId}", p.Spec.Account, "${AWS::Region}", p.Spec.Region, "${!", "${")
+			r := strings.NewReplacer("${AWS::AccountId}", p.Spec.Account, "${AWS::Region}", p.Spec.Region, "${AWS::Partition}", p.Spec.Partition, "${!", "${")
 			return r.Replace(arg)
 		case "!Ref":
-			if arg == "AWS::AccountId" {
+			switch arg {
+			case "AWS::AccountId":
 				return p.Spec.Account
+			case "AWS::Region":
+				return p.Spec.Region
+			case "AWS::Partition":
+				return p.Spec.Partition
 			}
 			return "ref:" + arg
 		case "!GetAtt":
@@ -164,4 +170,31 @@ func toValue(t *testing.T, n ast.Node, p *rolegen.Plan) any {
 	}
 	t.Fatalf("unexpected YAML node %T %s (strings must be quoted)", n, n)
 	return nil
+}
+
+// TestPseudoParametersLeaveNoLiteral: with pseudo parameters, the same
+// spec for two accounts and regions renders the same template.
+func TestPseudoParametersLeaveNoLiteral(t *testing.T) {
+	written, moved, err := testspecs.Relocated()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range written {
+		a, err := Render(written[i].Plan, Options{PseudoParameters: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := Render(moved[i].Plan, Options{PseudoParameters: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, lit := range []string{"123456789012", "us-west-2", "arn:aws:"} {
+			if bytes.Contains(a, []byte(lit)) {
+				t.Errorf("%s: the literal %s remains", written[i].Name, lit)
+			}
+		}
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s: the template depends on the account or region", written[i].Name)
+		}
+	}
 }

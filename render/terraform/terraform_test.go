@@ -3,7 +3,9 @@ package terraform
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"path/filepath"
+	"regexp"
 	"testing"
 
 	"github.com/agentiam/agentiam/policy"
@@ -51,8 +53,9 @@ func checkSemantics(t *testing.T, p *rolegen.Plan, src []byte, opts Options) {
 	}
 	ctx := &hcl.EvalContext{
 		Variables: map[string]cty.Value{"var": cty.ObjectVal(map[string]cty.Value{
-			AccountVariable: cty.StringVal(p.Spec.Account),
-			RegionVariable:  cty.StringVal(p.Spec.Region),
+			AccountVariable:   cty.StringVal(p.Spec.Account),
+			RegionVariable:    cty.StringVal(p.Spec.Region),
+			PartitionVariable: cty.StringVal(p.Spec.Partition),
 		})},
 		Functions: map[string]function.Function{"jsonencode": stdlib.JSONEncodeFunc},
 	}
@@ -125,4 +128,45 @@ func checkSemantics(t *testing.T, p *rolegen.Plan, src []byte, opts Options) {
 			t.Errorf("%s differs from the plan:\n%s", key, policy.Format(docs[key]))
 		}
 	}
+}
+
+// TestVariablesLeaveNoLiteral: with --variables, the same spec for two
+// accounts and regions renders the same file but for the variables'
+// defaults.
+func TestVariablesLeaveNoLiteral(t *testing.T) {
+	written, moved, err := testspecs.Relocated()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defaults := regexp.MustCompile(`(?m)^(\s*default\s*=\s*)"[^"]*"$`)
+	for i := range written {
+		a, err := Render(written[i].Plan, Options{Variables: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := Render(moved[i].Plan, Options{Variables: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, b = defaults.ReplaceAll(a, []byte(`${1}"DEFAULT"`)), defaults.ReplaceAll(b, []byte(`${1}"DEFAULT"`))
+		for _, lit := range []string{"123456789012", "us-west-2", "arn:aws:"} {
+			if bytes.Contains(a, []byte(lit)) {
+				t.Errorf("%s: the literal %s remains", written[i].Name, lit)
+			}
+		}
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s: output differs beyond the variables' defaults:\n%s", written[i].Name, firstDiff(a, b))
+		}
+	}
+}
+
+// firstDiff shows the first line where a and b differ.
+func firstDiff(a, b []byte) string {
+	la, lb := bytes.Split(a, []byte("\n")), bytes.Split(b, []byte("\n"))
+	for i := range min(len(la), len(lb)) {
+		if !bytes.Equal(la[i], lb[i]) {
+			return fmt.Sprintf("line %d:\n  %s\n  %s", i+1, la[i], lb[i])
+		}
+	}
+	return "lengths differ"
 }

@@ -114,3 +114,41 @@ func Golden(t testing.TB, path string, update bool, render func() ([]byte, error
 	}
 	return got
 }
+
+// Relocated loads the bundled example and the spec using every key as
+// written, and again with every occurrence of their account and region
+// replaced by another account and region of the same partition: output
+// rendered with variables or pseudo parameters must differ only in the
+// variables' defaults.
+func Relocated() (written, moved []Case, err error) {
+	const account, region, toAccount, toRegion = "123456789012", "us-west-2", "210987654321", "us-east-1"
+	for _, f := range []struct{ name, path string }{
+		{"example", filepath.Join(root(), "examples", "agentiam.yaml")},
+		{"everything", filepath.Join(root(), "agentspec", "testdata", "everything.yaml")},
+	} {
+		src, err := os.ReadFile(f.path)
+		if err != nil {
+			return nil, nil, err
+		}
+		if !bytes.Contains(src, []byte(account)) || !bytes.Contains(src, []byte(region)) {
+			return nil, nil, fmt.Errorf("%s: the spec no longer uses account %s and region %s", f.path, account, region)
+		}
+		movedSrc := strings.NewReplacer(account, toAccount, region, toRegion).Replace(string(src))
+		for i, text := range []string{string(src), movedSrc} {
+			spec, err := agentspec.Parse(f.name+".yaml", []byte(text))
+			if err != nil {
+				return nil, nil, err
+			}
+			plan, err := rolegen.Generate(spec)
+			if err != nil {
+				return nil, nil, err
+			}
+			if i == 0 {
+				written = append(written, Case{f.name, plan})
+			} else {
+				moved = append(moved, Case{f.name, plan})
+			}
+		}
+	}
+	return written, moved, nil
+}

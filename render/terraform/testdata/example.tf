@@ -770,6 +770,17 @@ resource "aws_iam_policy" "caller_deployer" {
         }
       },
       {
+        Sid      = "CreateAgentCoreRuntimeIdentityRole"
+        Effect   = "Allow"
+        Action   = "iam:CreateServiceLinkedRole"
+        Resource = "arn:aws:iam::123456789012:role/aws-service-role/runtime-identity.bedrock-agentcore.amazonaws.com/AWSServiceRoleForBedrockAgentCoreRuntimeIdentity"
+        Condition = {
+          StringEquals = {
+            "iam:AWSServiceName" = "runtime-identity.bedrock-agentcore.amazonaws.com"
+          }
+        }
+      },
+      {
         Sid      = "CreateAgentCoreNetworkRole"
         Effect   = "Allow"
         Action   = "iam:CreateServiceLinkedRole"

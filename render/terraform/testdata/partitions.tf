@@ -572,6 +572,17 @@ resource "aws_iam_policy" "caller_release" {
         ]
         Resource = "arn:aws:ecr:ap-southeast-2:123456789012:repository/bedrock-agentcore-apac_agent"
       },
+      {
+        Sid      = "CreateAgentCoreRuntimeIdentityRole"
+        Effect   = "Allow"
+        Action   = "iam:CreateServiceLinkedRole"
+        Resource = "arn:aws-us-gov:iam::123456789012:role/aws-service-role/runtime-identity.bedrock-agentcore.amazonaws.com/AWSServiceRoleForBedrockAgentCoreRuntimeIdentity"
+        Condition = {
+          StringEquals = {
+            "iam:AWSServiceName" = "runtime-identity.bedrock-agentcore.amazonaws.com"
+          }
+        }
+      },
     ]
   })
 }
