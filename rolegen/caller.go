@@ -12,126 +12,189 @@ import (
 // attached to one user or role (raisable to 20).
 const maxManagedPerIdentity = 10
 
-// callerPolicies builds the managed policies of one deploying identity:
-// the control-plane actions to create and update exactly the caller's
-// agents, and iam:PassRole on exactly their roles, each to its service.
-func (g *gen) callerPolicies(c *agentspec.Caller) {
-	r := g.r
+// AgentCore's service-linked roles a deployer may have to create: the
+// service creates them on first use with the caller's credentials (AWS
+// guide: Using service-linked roles for Amazon Bedrock AgentCore).
+const (
+	// serviceRuntimeIdentity's role is created by the first
+	// CreateAgentRuntime of an account, whatever the runtime's network.
+	serviceRuntimeIdentity = "runtime-identity.bedrock-agentcore.amazonaws.com"
+	roleRuntimeIdentity    = "AWSServiceRoleForBedrockAgentCoreRuntimeIdentity"
+	// serviceNetwork's role by the first runtime in a VPC.
+	roleNetwork = "AWSServiceRoleForBedrockAgentCoreNetwork"
+)
+
+// deployScope is what one caller deploys, collected per kind of
+// resource in spec order.
+type deployScope struct {
+	agents                                           []*agentspec.Agent
+	runtimes, passToAgentCore                        []string
+	projects, sources, passToCodeBuild, repos        []string
+	gateways, bedrockAgents, aliases, knowledgeBases []string
+	passToBedrock                                    []string
+	vpc                                              bool
+}
+
+// callerAgents returns the agents a caller deploys, in spec order.
+func (g *gen) callerAgents(c *agentspec.Caller) []*agentspec.Agent {
 	var agents []*agentspec.Agent
 	for _, a := range g.spec.Agents {
 		if len(c.Agents) == 0 || slices.Contains(c.Agents, a.Name) {
 			agents = append(agents, a)
 		}
 	}
-	var st statements
-	// Collected per kind of resource, in spec order.
-	var runtimes, passToAgentCore, projects, sources, passToCodeBuild, repos []string
-	var gateways, bedrockAgents, aliases, knowledgeBases, passToBedrock []string
-	vpc := false
-	for _, a := range agents {
+	return agents
+}
+
+func (g *gen) deployScope(c *agentspec.Caller) *deployScope {
+	r := g.r
+	sc := &deployScope{agents: g.callerAgents(c)}
+	for _, a := range sc.agents {
 		w := g.where(a)
 		switch a.Type {
 		case agentspec.AgentCore:
-			runtimes = append(runtimes, r.arn(w, "bedrock-agentcore", "runtime", a.Name+"-*"))
-			passToAgentCore = append(passToAgentCore, g.roleARNs[roleRef{a.Name, PurposeRuntime}])
+			sc.runtimes = append(sc.runtimes, r.arn(w, "bedrock-agentcore", "runtime", a.Name+"-*"))
+			sc.passToAgentCore = append(sc.passToAgentCore, g.roleARNs[roleRef{a.Name, PurposeRuntime}])
 			if cb := a.CodeBuild; cb != nil {
-				projects = append(projects, r.arn(w, "codebuild", "project", cb.Project))
-				sources = append(sources, r.arn(w, "s3", "object", cb.SourceBucket, a.Name+"/*"))
-				passToCodeBuild = append(passToCodeBuild, g.roleARNs[roleRef{a.Name, PurposeImageBuild}])
+				sc.projects = append(sc.projects, r.arn(w, "codebuild", "project", cb.Project))
+				sc.sources = append(sc.sources, r.arn(w, "s3", "object", cb.SourceBucket, a.Name+"/*"))
+				sc.passToCodeBuild = append(sc.passToCodeBuild, g.roleARNs[roleRef{a.Name, PurposeImageBuild}])
 			} else if a.Deployment == agentspec.Container {
-				repos = append(repos, r.arn(w, "ecr", "repository", a.ECRRepository))
+				sc.repos = append(sc.repos, r.arn(w, "ecr", "repository", a.ECRRepository))
 			}
 			if gw := a.Gateway; gw != nil {
-				gateways = append(gateways, r.arn(w, "bedrock-agentcore", "gateway", gw.Name+"-*"))
-				passToAgentCore = append(passToAgentCore, g.roleARNs[roleRef{gw.Name, PurposeGateway}])
+				sc.gateways = append(sc.gateways, r.arn(w, "bedrock-agentcore", "gateway", gw.Name+"-*"))
+				sc.passToAgentCore = append(sc.passToAgentCore, g.roleARNs[roleRef{gw.Name, PurposeGateway}])
 			}
-			vpc = vpc || a.VPC
+			sc.vpc = sc.vpc || a.VPC
 		case agentspec.BedrockAgent:
 			id := a.AgentID
 			if id == "" {
 				id = "*"
 			}
-			bedrockAgents = append(bedrockAgents, r.arn(w, "bedrock", "agent", id))
-			aliases = append(aliases, r.arn(w, "bedrock", "agent-alias", id, "*"))
+			sc.bedrockAgents = append(sc.bedrockAgents, r.arn(w, "bedrock", "agent", id))
+			sc.aliases = append(sc.aliases, r.arn(w, "bedrock", "agent-alias", id, "*"))
 			for _, kb := range a.KnowledgeBases {
-				knowledgeBases = append(knowledgeBases, r.arn(w, "bedrock", "knowledge-base", kb))
+				sc.knowledgeBases = append(sc.knowledgeBases, r.arn(w, "bedrock", "knowledge-base", kb))
 			}
-			passToBedrock = append(passToBedrock, g.roleARNs[roleRef{a.Name, PurposeBedrockAgent}])
+			sc.passToBedrock = append(sc.passToBedrock, g.roleARNs[roleRef{a.Name, PurposeBedrockAgent}])
 		}
 	}
-	manage := func(sid string, create, update, del feature, resources []string) {
-		if len(resources) == 0 {
-			return
-		}
-		st.add(r.allow("Create"+sid, create, "*"))
-		s := r.allow("Manage"+sid, update, resources...)
-		if c.Delete {
-			s.actions = append(s.actions, r.actionsOf(del)...)
-		}
-		st.add(s)
-	}
-	passRole := func(sid, service string, roles []string) {
-		if roles = dedupe(roles); len(roles) > 0 {
-			st.add(r.when(r.allow(sid, featPassRole, roles...), "StringEquals", "iam:PassedToService", service))
-		}
-	}
-	if len(runtimes) > 0 {
-		st.add(r.allow("ListAgentCoreResources", featListAgentCore, "*"))
-	}
-	manage("AgentRuntimes", featDeployRuntimeNew, featDeployRuntime, featDeleteRuntime, runtimes)
-	manage("Gateways", featDeployGatewayNew, featDeployGateway, featDeleteGateway, dedupe(gateways))
-	passRole("PassRolesToAgentCore", principalAgentCore, passToAgentCore)
-	if len(projects) > 0 {
-		st.add(r.allow("BuildAgentImages", featDeployBuild, projects...))
-		st.add(r.when(r.allow("UploadBuildSources", featUploadSource, sources...), "StringEquals", "aws:ResourceAccount", g.spec.Account))
-		passRole("PassRolesToCodeBuild", principalCodeBuild, passToCodeBuild)
-	}
-	if len(repos) > 0 {
-		st.add(r.allow("GetECRAuthorizationToken", featECRToken, "*"))
-		st.add(r.allow("PushAgentImages", featECRPush, repos...))
-	}
-	if vpc {
-		w := where{partition: g.spec.Partition, account: g.spec.Account}
-		slr := r.arn(w, "iam", "role", "aws-service-role/"+serviceNetwork+"/AWSServiceRoleForBedrockAgentCoreNetwork")
-		st.add(r.when(r.allow("CreateAgentCoreNetworkRole", featNetworkRole, slr), "StringEquals", "iam:AWSServiceName", serviceNetwork))
-	}
-	if len(bedrockAgents) > 0 {
-		st.add(r.allow("ListBedrockAgents", featListBedrockAgents, "*"))
-		manage("BedrockAgents", featDeployAgentNew, featDeployAgent, featDeleteAgent, dedupe(bedrockAgents))
-		st.add(r.allow("ManageBedrockAgentAliases", featDeployAgentAlias, dedupe(aliases)...))
-		if len(knowledgeBases) > 0 {
-			st.add(r.allow("AssociateKnowledgeBases", featDeployAgentKB, append(dedupe(bedrockAgents), dedupe(knowledgeBases)...)...))
-		}
-		passRole("PassRolesToBedrock", principalBedrock, passToBedrock)
+	return sc
+}
+
+// callerPolicies builds the managed policies of one deploying identity:
+// the control-plane actions to create and update exactly the caller's
+// agents, and iam:PassRole on exactly their roles, each to its service.
+func (g *gen) callerPolicies(c *agentspec.Caller) {
+	sc := g.deployScope(c)
+	var st statements
+	g.agentCoreDeploy(&st, c, sc)
+	g.bedrockAgentsDeploy(&st, c, sc)
+	names := make([]string, len(sc.agents))
+	for i, a := range sc.agents {
+		names[i] = a.Name
 	}
 	if len(st.list) == 0 {
 		g.warn("caller %s deploys no agents: no policy generated", c.Name)
 		return
 	}
-	docs, err := pack(st.list, maxManagedPolicySize, maxManagedPolicySize)
-	if err != nil {
-		g.fail(fmt.Errorf("caller %s: %w", c.Name, err))
+	g.emitCallerPolicies(c.Name, fmt.Sprintf("Deploy agents %s (generated by agentiam)", strings.Join(names, ", ")), st)
+}
+
+// manage adds the create statement (no resource) and the update
+// statement on exactly the resources, with deletion when the caller may.
+func (g *gen) manage(st *statements, c *agentspec.Caller, sid string, create, update, del feature, resources []string) {
+	if len(resources) == 0 {
 		return
 	}
-	names := make([]string, len(agents))
-	for i, a := range agents {
-		names[i] = a.Name
+	r := g.r
+	st.add(r.allow("Create"+sid, create, "*"))
+	s := r.allow("Manage"+sid, update, resources...)
+	if c.Delete {
+		s.actions = append(s.actions, r.actionsOf(del)...)
+	}
+	st.add(s)
+}
+
+// passRole allows passing exactly these roles to exactly one service.
+func (g *gen) passRole(st *statements, sid, service string, roles []string) {
+	if roles = dedupe(roles); len(roles) > 0 {
+		st.add(g.r.when(g.r.allow(sid, featPassRole, roles...), "StringEquals", "iam:PassedToService", service))
+	}
+}
+
+// serviceLinkedRole allows creating exactly one service-linked role of
+// the account, for exactly its service.
+func (g *gen) serviceLinkedRole(st *statements, sid, service, roleName string) {
+	w := where{partition: g.spec.Partition, account: g.spec.Account}
+	slr := g.r.arn(w, "iam", "role", "aws-service-role/"+service+"/"+roleName)
+	st.add(g.r.when(g.r.allow(sid, featNetworkRole, slr), "StringEquals", "iam:AWSServiceName", service))
+}
+
+func (g *gen) agentCoreDeploy(st *statements, c *agentspec.Caller, sc *deployScope) {
+	r := g.r
+	if len(sc.runtimes) > 0 {
+		st.add(r.allow("ListAgentCoreResources", featListAgentCore, "*"))
+	}
+	g.manage(st, c, "AgentRuntimes", featDeployRuntimeNew, featDeployRuntime, featDeleteRuntime, sc.runtimes)
+	g.manage(st, c, "Gateways", featDeployGatewayNew, featDeployGateway, featDeleteGateway, dedupe(sc.gateways))
+	g.passRole(st, "PassRolesToAgentCore", principalAgentCore, sc.passToAgentCore)
+	if len(sc.projects) > 0 {
+		st.add(r.allow("BuildAgentImages", featDeployBuild, sc.projects...))
+		st.add(r.when(r.allow("UploadBuildSources", featUploadSource, sc.sources...), "StringEquals", "aws:ResourceAccount", g.spec.Account))
+		g.passRole(st, "PassRolesToCodeBuild", principalCodeBuild, sc.passToCodeBuild)
+	}
+	if len(sc.repos) > 0 {
+		st.add(r.allow("GetECRAuthorizationToken", featECRToken, "*"))
+		st.add(r.allow("PushAgentImages", featECRPush, sc.repos...))
+	}
+	if len(sc.runtimes) > 0 {
+		g.serviceLinkedRole(st, "CreateAgentCoreRuntimeIdentityRole", serviceRuntimeIdentity, roleRuntimeIdentity)
+	}
+	if sc.vpc {
+		g.serviceLinkedRole(st, "CreateAgentCoreNetworkRole", serviceNetwork, roleNetwork)
+	}
+}
+
+func (g *gen) bedrockAgentsDeploy(st *statements, c *agentspec.Caller, sc *deployScope) {
+	if len(sc.bedrockAgents) == 0 {
+		return
+	}
+	r := g.r
+	agents := dedupe(sc.bedrockAgents)
+	st.add(r.allow("ListBedrockAgents", featListBedrockAgents, "*"))
+	g.manage(st, c, "BedrockAgents", featDeployAgentNew, featDeployAgent, featDeleteAgent, agents)
+	st.add(r.allow("ManageBedrockAgentAliases", featDeployAgentAlias, dedupe(sc.aliases)...))
+	if len(sc.knowledgeBases) > 0 {
+		st.add(r.allow("AssociateKnowledgeBases", featDeployAgentKB, append(agents, dedupe(sc.knowledgeBases)...)...))
+	}
+	g.passRole(st, "PassRolesToBedrock", principalBedrock, sc.passToBedrock)
+}
+
+// emitCallerPolicies packs statements into managed policies named after
+// the caller and adds them to the plan.
+func (g *gen) emitCallerPolicies(caller, description string, st statements) {
+	docs, err := pack(st.list, maxManagedPolicySize, maxManagedPolicySize)
+	if err != nil {
+		g.fail(fmt.Errorf("caller %s: %w", caller, err))
+		return
 	}
 	for i, d := range docs {
 		uniqueSids(d)
-		name, key := "agentiam-"+c.Name, c.Name
+		name, key := "agentiam-"+caller, caller
 		if i > 0 {
 			name, key = fmt.Sprintf("%s-%d", name, i+1), fmt.Sprintf("%s_%d", key, i+1)
 		}
 		g.plan.CallerPolicies = append(g.plan.CallerPolicies, &CallerPolicy{
 			Name:        name,
-			Caller:      c.Name,
-			Description: truncate(fmt.Sprintf("Deploy agents %s (generated by agentiam)", strings.Join(names, ", ")), maxDescriptionLength),
+			Caller:      caller,
+			Description: truncate(description, maxDescriptionLength),
 			Key:         key,
 			Document:    d,
 		})
 	}
 	if len(docs) > maxManagedPerIdentity {
-		g.warn("caller %s needs %d managed policies; IAM attaches %d to one identity by default (20 on request): split it into callers that each list some agents", c.Name, len(docs), maxManagedPerIdentity)
+		g.warn("caller %s needs %d managed policies; IAM attaches %d to one identity by default (20 on request): split it into callers that each list some agents", caller, len(docs), maxManagedPerIdentity)
 	}
 }

@@ -1,0 +1,122 @@
+package verify
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/agentiam/agentiam/agentspec"
+	"github.com/agentiam/agentiam/policy"
+	"github.com/agentiam/agentiam/rolegen"
+)
+
+const callerHeader = "version: 1\naccount: \"123456789012\"\nregion: us-west-2\nagents:\n"
+
+func parseSpec(t *testing.T, src string) *agentspec.Spec {
+	t.Helper()
+	spec, err := agentspec.Parse("t.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return spec
+}
+
+// callerStatement finds the statement with a Sid in a caller's policies.
+func callerStatement(t *testing.T, p *rolegen.Plan, caller, sid string) (*policy.Document, int) {
+	t.Helper()
+	for _, cp := range p.CallerPolicies {
+		if cp.Caller != caller {
+			continue
+		}
+		for i, st := range cp.Document.Statements {
+			if st.Sid != nil && st.Sid.Value == sid {
+				return cp.Document, i
+			}
+		}
+	}
+	t.Fatalf("no statement %s in the policies of caller %s", sid, caller)
+	return nil, 0
+}
+
+// failures lists the failed results of a report as text.
+func failures(rep *Report) []string {
+	var out []string
+	for _, sr := range rep.Subjects {
+		for _, r := range sr.Results {
+			if !r.OK {
+				out = append(out, sr.Label()+": "+string(r.Expect)+" "+r.Action+" on "+r.Resource+" ("+r.Why+")")
+			}
+		}
+	}
+	return out
+}
+
+// TestBrokenCallers breaks generated caller policies the way the
+// generator used to be (or could become) and checks that verification
+// fails on the right request.
+func TestBrokenCallers(t *testing.T) {
+	const runtimeSpec = callerHeader + "  bot: {}\ncallers:\n  ci: {}\n"
+	tests := []struct {
+		name    string
+		spec    string
+		breakIt func(t *testing.T, p *rolegen.Plan)
+		want    []wantFailure
+	}{
+		{
+			name: "no runtime-identity service-linked role (a first deployment fails)",
+			spec: runtimeSpec,
+			breakIt: func(t *testing.T, p *rolegen.Plan) {
+				d, i := callerStatement(t, p, "ci", "CreateAgentCoreRuntimeIdentityRole")
+				d.Statements = slices.Delete(d.Statements, i, i+1)
+			},
+			want: []wantFailure{{"caller ci", Required, "iam:CreateServiceLinkedRole", "runtime-identity.bedrock-agentcore.amazonaws.com/AWSServiceRoleForBedrockAgentCoreRuntimeIdentity", "runtime-identity"}},
+		},
+		{
+			name: "service-linked role without iam:AWSServiceName",
+			spec: runtimeSpec,
+			breakIt: func(t *testing.T, p *rolegen.Plan) {
+				d, i := callerStatement(t, p, "ci", "CreateAgentCoreRuntimeIdentityRole")
+				d.Statements[i].Condition = nil
+			},
+			want: []wantFailure{{"caller ci", Forbidden, "iam:CreateServiceLinkedRole", "AWSServiceRoleForBedrockAgentCoreRuntimeIdentity", "for another service"}},
+		},
+		{
+			name: "any service-linked role of any service",
+			spec: runtimeSpec,
+			breakIt: func(t *testing.T, p *rolegen.Plan) {
+				d, i := callerStatement(t, p, "ci", "CreateAgentCoreRuntimeIdentityRole")
+				d.Statements[i].Resource = policy.NewStringList("arn:aws:iam::123456789012:role/aws-service-role/*")
+				d.Statements[i].Condition = nil
+			},
+			want: []wantFailure{{"caller ci", Forbidden, "iam:CreateServiceLinkedRole", "AWSServiceRoleForBedrockAgentCoreGatewayNetwork", "another AgentCore service-linked role"},
+				{"caller ci", Forbidden, "iam:CreateServiceLinkedRole", "AWSServiceRoleForElasticBeanstalk", "another service's"}},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			spec := parseSpec(t, tc.spec)
+			plan := generate(t, spec)
+			if rep, err := Verify(spec, plan, Options{GeneratedOnly: true}); err != nil || !rep.Passed() {
+				t.Fatalf("the generated plan does not verify (%v): %s", err, strings.Join(failures(rep), "\n"))
+			}
+			tc.breakIt(t, plan)
+			rep, err := Verify(spec, plan, Options{GeneratedOnly: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := failures(rep)
+			for _, w := range tc.want {
+				found := false
+				for _, sr := range rep.Subjects {
+					for _, r := range sr.Results {
+						found = found || !r.OK && strings.Contains(sr.Label(), w.subject) && r.Expect == w.expect && r.Action == w.action &&
+							strings.Contains(r.Resource, w.resource) && strings.Contains(r.Why, w.why)
+					}
+				}
+				if !found {
+					t.Errorf("no failure %+v among:\n  %s", w, strings.Join(got, "\n  "))
+				}
+			}
+		})
+	}
+}
