@@ -131,7 +131,7 @@ func (r *renderer) render() []byte {
 	for _, o := range outputs {
 		add(func(body *hclwrite.Body) {
 			b := body.AppendNewBlock("output", []string{o.name}).Body()
-			b.SetAttributeRaw("description", r.str(o.description))
+			b.SetAttributeRaw("description", hclwrite.TokensForValue(cty.StringVal(r.commentText(o.description)))) // a literal: Terraform allows no variables here
 			b.SetAttributeRaw("value", traversal(o.value))
 		})
 	}

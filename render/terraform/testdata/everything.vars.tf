@@ -990,7 +990,7 @@ output "faq_agent_service_role_arn" {
 }
 
 output "gateway_full_tools_role_arn" {
-  description = "ARN of the gateway-execution role AgentCoreGatewayExecutionRole-${var.region}-98f4724c86"
+  description = "ARN of the gateway-execution role AgentCoreGatewayExecutionRole-var.region-98f4724c86"
   value       = aws_iam_role.gateway_full_tools.arn
 }
 

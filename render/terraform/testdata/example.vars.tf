@@ -872,17 +872,17 @@ resource "aws_iam_policy" "caller_deployer" {
 }
 
 output "support_bot_runtime_role_arn" {
-  description = "ARN of the runtime-execution role AmazonBedrockAgentCoreSDKRuntime-${var.region}-bfae032411"
+  description = "ARN of the runtime-execution role AmazonBedrockAgentCoreSDKRuntime-var.region-bfae032411"
   value       = aws_iam_role.support_bot_runtime.arn
 }
 
 output "support_bot_image_build_role_arn" {
-  description = "ARN of the image-build role AmazonBedrockAgentCoreSDKCodeBuild-${var.region}-bfae032411"
+  description = "ARN of the image-build role AmazonBedrockAgentCoreSDKCodeBuild-var.region-bfae032411"
   value       = aws_iam_role.support_bot_image_build.arn
 }
 
 output "billing_bot_runtime_role_arn" {
-  description = "ARN of the runtime-execution role AmazonBedrockAgentCoreSDKRuntime-${var.region}-33e40e36ff"
+  description = "ARN of the runtime-execution role AmazonBedrockAgentCoreSDKRuntime-var.region-33e40e36ff"
   value       = aws_iam_role.billing_bot_runtime.arn
 }
 
@@ -892,7 +892,7 @@ output "faq_agent_service_role_arn" {
 }
 
 output "gateway_support_tools_role_arn" {
-  description = "ARN of the gateway-execution role AgentCoreGatewayExecutionRole-${var.region}-63e6bd67f0"
+  description = "ARN of the gateway-execution role AgentCoreGatewayExecutionRole-var.region-63e6bd67f0"
   value       = aws_iam_role.gateway_support_tools.arn
 }
 

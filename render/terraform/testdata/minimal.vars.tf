@@ -141,6 +141,6 @@ resource "aws_iam_role_policy" "my_agent_runtime" {
 }
 
 output "my_agent_runtime_role_arn" {
-  description = "ARN of the runtime-execution role AmazonBedrockAgentCoreSDKRuntime-${var.region}-e72c1a7c7a"
+  description = "ARN of the runtime-execution role AmazonBedrockAgentCoreSDKRuntime-var.region-e72c1a7c7a"
   value       = aws_iam_role.my_agent_runtime.arn
 }

@@ -643,6 +643,6 @@ resource "aws_iam_role_policy_attachment" "hoarder_runtime_6" {
 }
 
 output "hoarder_runtime_role_arn" {
-  description = "ARN of the runtime-execution role AmazonBedrockAgentCoreSDKRuntime-${var.region}-3c553f9c7b"
+  description = "ARN of the runtime-execution role AmazonBedrockAgentCoreSDKRuntime-var.region-3c553f9c7b"
   value       = aws_iam_role.hoarder_runtime.arn
 }

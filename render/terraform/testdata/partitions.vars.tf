@@ -606,7 +606,7 @@ resource "aws_iam_policy" "caller_release" {
 }
 
 output "gov_agent_runtime_role_arn" {
-  description = "ARN of the runtime-execution role AmazonBedrockAgentCoreSDKRuntime-${var.region}-d749188b4a"
+  description = "ARN of the runtime-execution role AmazonBedrockAgentCoreSDKRuntime-var.region-d749188b4a"
   value       = aws_iam_role.gov_agent_runtime.arn
 }
 

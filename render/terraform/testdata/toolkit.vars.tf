@@ -378,12 +378,12 @@ resource "aws_iam_policy" "caller_deployer" {
 }
 
 output "strands_claude_runtime_role_arn" {
-  description = "ARN of the runtime-execution role AmazonBedrockAgentCoreSDKRuntime-${var.region}-46ebe432b7"
+  description = "ARN of the runtime-execution role AmazonBedrockAgentCoreSDKRuntime-var.region-46ebe432b7"
   value       = aws_iam_role.strands_claude_runtime.arn
 }
 
 output "strands_claude_image_build_role_arn" {
-  description = "ARN of the image-build role AmazonBedrockAgentCoreSDKCodeBuild-${var.region}-46ebe432b7"
+  description = "ARN of the image-build role AmazonBedrockAgentCoreSDKCodeBuild-var.region-46ebe432b7"
   value       = aws_iam_role.strands_claude_image_build.arn
 }
 
