@@ -180,7 +180,8 @@ func TestModelARNWarning(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(s.Warnings) != 1 || s.Warnings[0].Code != CodeIncompleteModels || s.Warnings[0].Pos.String() != "6:14" {
+	w := withoutCode(s.Warnings, CodeExampleAccount)
+	if len(w) != 1 || w[0].Code != CodeIncompleteModels || w[0].Pos.String() != "6:14" {
 		t.Errorf("warnings = %v", s.Warnings)
 	}
 	if s.Agents[0].Models[0].Kind != ModelARN {
@@ -319,9 +320,58 @@ func TestStarterAndExamplesLoad(t *testing.T) {
 			t.Errorf("%s: %v", f, err)
 			continue
 		}
-		if len(s.Warnings) > 0 {
-			t.Errorf("%s: warnings %v", f, s.Warnings)
+		// The bundled examples use the documentation's account on purpose.
+		if w := withoutCode(s.Warnings, CodeExampleAccount); len(w) > 0 {
+			t.Errorf("%s: warnings %v", f, w)
 		}
+	}
+}
+
+// withoutCode drops the diagnostics of one code.
+func withoutCode(list diag.List, code string) diag.List {
+	var out diag.List
+	for _, d := range list {
+		if d.Code != code {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+func TestSpecWarningsAndRegions(t *testing.T) {
+	tests := []struct {
+		name, src, code, pos, suggestion string
+		err                              bool
+	}{
+		{"documentation account", header + "  a:\n    models: [amazon.nova-pro-v1:0]\n", CodeExampleAccount, "2:10", "", false},
+		{"no models", "version: 1\naccount: \"111122223333\"\nregion: us-west-2\nagents:\n  a:\n    type: agentcore\n", CodeNoModels, "5:3", "", false},
+		{"misspelled region", "version: 1\naccount: \"111122223333\"\nregion: us-wset-2\nagents:\n  a:\n    models: [amazon.nova-pro-v1:0]\n", CodeUnknownRegion, "3:9", "us-west-2", true},
+		{"region of no partition", "version: 1\naccount: \"111122223333\"\nregion: us-west-9\nagents:\n  a:\n    models: [amazon.nova-pro-v1:0]\n", CodeUnknownRegion, "3:9", "us-west-1", true},
+		{"agent region", "version: 1\naccount: \"111122223333\"\nregion: us-west-2\nagents:\n  a:\n    region: eu-wset-1\n    models: [amazon.nova-pro-v1:0]\n", CodeUnknownRegion, "6:13", "eu-west-1", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := Parse("t.yaml", []byte(tt.src))
+			var list diag.List
+			if tt.err {
+				var e *Error
+				if !errors.As(err, &e) {
+					t.Fatalf("err = %v, want a spec error", err)
+				}
+				list = e.Diagnostics
+			} else {
+				if err != nil {
+					t.Fatal(err)
+				}
+				list = s.Warnings
+			}
+			for _, d := range list {
+				if d.Code == tt.code && d.Pos.String() == tt.pos && d.Suggestion == tt.suggestion {
+					return
+				}
+			}
+			t.Errorf("no %s at %s (suggestion %q) in %v", tt.code, tt.pos, tt.suggestion, list)
+		})
 	}
 }
 

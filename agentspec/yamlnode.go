@@ -31,6 +31,8 @@ const (
 	CodeNoModels         = "no-models"
 	CodeIncompleteModels = "incomplete-models"
 	CodeNotImported      = "not-imported"
+	CodeUnknownRegion    = "unknown-region"
+	CodeExampleAccount   = "example-account"
 )
 
 // maxDiagnostics bounds the diagnostics of one file, so that a huge
