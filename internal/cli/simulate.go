@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/agentiam/agentiam/catalog"
 	"github.com/agentiam/agentiam/eval"
 	"github.com/agentiam/agentiam/policy"
 	"github.com/spf13/cobra"
@@ -119,7 +120,7 @@ bad input. In batch mode, 0 once every line was answered.`,
 	fl.StringArrayVar(&f.rcps, "rcp", nil, "RCP files of one organization level, comma-separated (repeat per level, root first)")
 	fl.StringVar(&f.principal, "principal", "", "who calls: role, user, session or root ARN, account id, or service principal")
 	fl.StringVar(&f.action, "action", "", "the action, service:Action")
-	fl.StringVar(&f.resource, "resource", "*", "the resource ARN")
+	fl.StringVar(&f.resource, "resource", "", "the resource ARN (required unless the action takes only \"*\")")
 	fl.StringVar(&f.resourceAccount, "resource-account", "", "account owning the resource (default: from the ARN, else the principal's)")
 	fl.StringVar(&f.managementAccount, "management-account", "", "the organization's management account (exempt from SCPs and RCPs)")
 	fl.StringArrayVar(&f.context, "context", nil, "request context key=value or key=[v1,v2] (repeatable)")
@@ -149,6 +150,9 @@ func (f *simulateFlags) onlyBatchFlags(cmd *cobra.Command) error {
 func runSingle(e *env, f *simulateFlags) error {
 	if f.principal == "" || f.action == "" {
 		return usageError(errors.New("--principal and --action are required (or use --batch)"))
+	}
+	if err := checkSimulatedAction(f); err != nil {
+		return usageError(err)
 	}
 	req := eval.Request{
 		Principal:         f.principal,
@@ -218,6 +222,31 @@ func runSingle(e *env, f *simulateFlags) error {
 		return withCode(ExitFindings, nil)
 	}
 	return nil
+}
+
+// checkSimulatedAction makes sure the action exists (with the name it
+// most likely meant when it does not) and that a resource is given when
+// the action acts on one; an action that takes only "*" defaults to it.
+func checkSimulatedAction(f *simulateFlags) error {
+	a, err := catalog.LookupAction(f.action)
+	if err != nil {
+		if s, ok := catalog.SuggestAction(f.action); ok {
+			return fmt.Errorf("--action %s does not exist (did you mean %s?)", f.action, s)
+		}
+		return fmt.Errorf("--action %s: %w", f.action, err)
+	}
+	if f.resource != "" {
+		return nil
+	}
+	if len(a.Resources) == 0 {
+		f.resource = "*"
+		return nil
+	}
+	var types []string
+	for _, r := range a.Resources {
+		types = append(types, r.Type.Name+" ("+r.Type.ARN+")")
+	}
+	return fmt.Errorf("--resource is required: %s acts on %s", a.FullName(), strings.Join(types, ", "))
 }
 
 func loadPolicyFile(file string) (*policy.Document, error) {
