@@ -344,7 +344,7 @@ func TestExactResources(t *testing.T) {
 		"ListS3BucketDocsBucket":  {"arn:aws:s3:::docs-bucket"},
 		"ReadDynamoDBTables":      {"arn:aws:dynamodb:us-west-2:123456789012:table/orders"},
 		"QueryDynamoDBIndexes":    {"arn:aws:dynamodb:us-west-2:123456789012:table/orders/index/*"},
-		"WriteRuntimeLogs":        {"arn:aws:logs:us-west-2:123456789012:log-group:/aws/bedrock-agentcore/runtimes/a-*:log-stream:*"},
+		"WriteRuntimeLogs":        {"arn:aws:logs:us-west-2:123456789012:log-group:/aws/bedrock-agentcore/runtimes/a-??????????-*:log-stream:*"},
 	}
 	for sid, res := range want {
 		if !slices.Equal(got[sid], res) {
@@ -362,7 +362,7 @@ func TestExactResources(t *testing.T) {
 		}
 	}
 	trust := string(policy.Format(p.Roles[0].TrustPolicy))
-	for _, frag := range []string{`"aws:SourceArn": "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/a-*"`, `"aws:SourceAccount": "123456789012"`, `"Service": "bedrock-agentcore.amazonaws.com"`} {
+	for _, frag := range []string{`"aws:SourceArn": "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/a-??????????"`, `"aws:SourceAccount": "123456789012"`, `"Service": "bedrock-agentcore.amazonaws.com"`} {
 		if !strings.Contains(trust, frag) {
 			t.Errorf("trust policy lacks %s:\n%s", frag, trust)
 		}

@@ -246,6 +246,16 @@ func (m *matrix) trust(service, sourceARN, sourcePattern, otherSource, foreignSo
 	m.forbid(r)
 }
 
+// forbidSource adds the service assuming the role for another resource
+// of the account, named by sourceARN.
+func (m *matrix) forbidSource(service, why, sourceARN string) {
+	if m.s.ARN == "" {
+		return
+	}
+	m.forbid(req{why: why, actions: acts("sts:AssumeRole"), resource: m.s.ARN, against: AgainstTrust,
+		principal: service, ctx: ctx("aws:SourceAccount", m.w.account, "aws:SourceArn", sourceARN)})
+}
+
 // trustSource is the document that requires a service's trust.
 func trustSource(service string) SourceID {
 	switch service {
@@ -273,247 +283,6 @@ func (m *matrix) escalation() {
 		ctx: ctx("iam:PassedToService", "lambda.amazonaws.com")})
 	m.forbid(req{why: "privilege escalation: assume another role that trusts the account", actions: acts("sts:AssumeRole"),
 		resource: m.b.f.arn(iam, "iam", "role", other), other: m.b.trustsAccount})
-}
-
-func (b *builder) runtime(i int, a *agentspec.Agent) {
-	w := b.where(a)
-	f := &b.f
-	m := b.role(rolegen.PurposeRuntime, a.Name, "", w)
-	runtimeID := a.Name + "-" + runtimeSuffix
-	m.trust(principalAgentCore,
-		f.arn(w, "bedrock-agentcore", "runtime", runtimeID),
-		f.arn(w, "bedrock-agentcore", "runtime", a.Name+"-*"),
-		f.arn(w, "bedrock-agentcore", "runtime", b.outsider+"-"+runtimeSuffix),
-		f.arn(where{w.partition, w.region, b.foreign}, "bedrock-agentcore", "runtime", runtimeID))
-	others := append(b.neighboursOf(i, agentspec.AgentCore), b.outsiderLike(a))
-
-	// Image.
-	if a.Deployment == agentspec.Container {
-		repo := f.arn(w, "ecr", "repository", a.ECRRepository)
-		m.need(req{src: SrcRuntimeExecution, why: "pull its image", actions: acts("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"), resource: repo})
-		m.need(req{src: SrcRuntimeExecution, why: "log in to ECR", actions: acts("ecr:GetAuthorizationToken"), resource: "*"})
-		m.forbid(req{why: "push to its own repository (only the build may)", actions: acts("ecr:PutImage"), resource: repo})
-	}
-	for _, o := range others {
-		if o.Deployment == agentspec.Container && o.ECRRepository != a.ECRRepository {
-			m.forbid(req{why: "another agent's repository (" + o.Name + ")", actions: acts("ecr:BatchGetImage"), resource: f.arn(b.where(o), "ecr", "repository", o.ECRRepository)})
-		}
-	}
-
-	// Logs, traces and metrics.
-	logGroup := runtimeLogGroupRoot + runtimeID + "-" + runtimeEndpoint
-	groupPattern := f.arn(w, "logs", "log-group", runtimeLogGroupRoot+a.Name+"-*")
-	m.need(req{src: SrcRuntimeExecution, why: "create and read its log groups", actions: acts("logs:CreateLogGroup", "logs:DescribeLogStreams"),
-		resource: f.arn(w, "logs", "log-group", logGroup), grant: grant(groupPattern)})
-	m.need(req{src: SrcRuntimeExecution, why: "find its log groups", actions: acts("logs:DescribeLogGroups"), resource: untypedResource("logs:DescribeLogGroups", w),
-		grant: grant(f.arn(w, "logs", "log-group", "*"))})
-	m.need(req{src: SrcRuntimeExecution, why: "write its logs", actions: acts("logs:CreateLogStream", "logs:PutLogEvents"),
-		resource: f.arn(w, "logs", "log-stream", logGroup, logStreamExample),
-		grant:    grant(f.arn(w, "logs", "log-stream", runtimeLogGroupRoot+a.Name+"-*", "*"))})
-	for _, o := range others {
-		og := runtimeLogGroupRoot + o.Name + "-" + runtimeSuffix + "-" + runtimeEndpoint
-		m.forbid(req{why: "another agent's logs (" + o.Name + ")", actions: acts("logs:PutLogEvents"), resource: f.arn(b.where(o), "logs", "log-stream", og, logStreamExample)})
-	}
-	m.forbid(req{why: "control-plane deletion: its log group", actions: acts("logs:DeleteLogGroup"), resource: f.arn(w, "logs", "log-group", logGroup)})
-	if a.Observability {
-		m.need(req{src: SrcObservability, why: "send traces", actions: acts("xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"), resource: "*"})
-		m.need(req{src: SrcObservability, why: "publish AgentCore metrics", actions: acts("cloudwatch:PutMetricData"), resource: "*",
-			ctx: ctx("cloudwatch:namespace", metricsNamespace), grant: grant("*", cond("StringEquals", "cloudwatch:namespace", metricsNamespace))})
-	}
-	m.forbid(req{why: "metrics in another namespace", actions: acts("cloudwatch:PutMetricData"), resource: "*", ctx: ctx("cloudwatch:namespace", "AWS/EC2")})
-
-	// Workload identity.
-	dir := f.arn(w, "bedrock-agentcore", "workload-identity-directory", defaultDirectory)
-	workload := f.arn(w, "bedrock-agentcore", "workload-identity", defaultDirectory, runtimeID)
-	workloadPattern := f.arn(w, "bedrock-agentcore", "workload-identity", defaultDirectory, a.Name+"-*")
-	tokenActions := acts("bedrock-agentcore:GetWorkloadAccessToken", "bedrock-agentcore:GetWorkloadAccessTokenForJWT", "bedrock-agentcore:GetWorkloadAccessTokenForUserId")
-	m.need(req{src: SrcIdentity, why: "workload access tokens: the directory", actions: tokenActions, resource: dir})
-	m.need(req{src: SrcIdentity, why: "workload access tokens: its workload identity", actions: tokenActions, resource: workload, grant: grant(workloadPattern)})
-	for _, o := range others {
-		m.forbid(req{why: "another agent's workload identity (" + o.Name + ")", actions: acts("bedrock-agentcore:GetWorkloadAccessToken"),
-			resource: f.arn(b.where(o), "bedrock-agentcore", "workload-identity", defaultDirectory, o.Name+"-"+runtimeSuffix)})
-	}
-
-	m.models(a)
-	m.memory(a, others)
-	m.credentialProviders(a.Identity, workload, workloadPattern)
-
-	if gw := a.Gateway; gw != nil {
-		m.need(req{src: SrcGateway, why: "call its gateway's tools", actions: acts("bedrock-agentcore:InvokeGateway"),
-			resource: f.arn(w, "bedrock-agentcore", "gateway", gw.Name+"-"+gatewaySuffix), grant: grant(f.arn(w, "bedrock-agentcore", "gateway", gw.Name+"-*"))})
-		m.forbid(req{why: "control-plane deletion: its gateway", actions: acts("bedrock-agentcore:DeleteGateway"), resource: f.arn(w, "bedrock-agentcore", "gateway", gw.Name+"-"+gatewaySuffix)})
-	}
-	m.forbid(req{why: "a gateway outside the spec", actions: acts("bedrock-agentcore:InvokeGateway"), resource: f.arn(w, "bedrock-agentcore", "gateway", other+"-"+gatewaySuffix)})
-	if t := a.CodeInterpreter; t != nil {
-		res := f.arn(w, "bedrock-agentcore", "code-interpreter", "aws.codeinterpreter.v1")
-		if t.ID != "" {
-			res = f.arn(w, "bedrock-agentcore", "code-interpreter-custom", t.ID)
-		}
-		m.need(req{src: SrcCodeInterpreter, why: "use its code interpreter", actions: acts("bedrock-agentcore:StartCodeInterpreterSession", "bedrock-agentcore:InvokeCodeInterpreter", "bedrock-agentcore:StopCodeInterpreterSession"), resource: res})
-	}
-	m.forbid(req{why: "a code interpreter outside the spec", actions: acts("bedrock-agentcore:StartCodeInterpreterSession"),
-		resource: f.arn(w, "bedrock-agentcore", "code-interpreter-custom", b.outsider+"-"+runtimeSuffix)})
-	if t := a.Browser; t != nil {
-		res := f.arn(w, "bedrock-agentcore", "browser", "aws.browser.v1")
-		if t.ID != "" {
-			res = f.arn(w, "bedrock-agentcore", "browser-custom", t.ID)
-		}
-		m.need(req{src: SrcBrowser, why: "use its browser", actions: acts("bedrock-agentcore:StartBrowserSession", "bedrock-agentcore:GetBrowserSession", "bedrock-agentcore:StopBrowserSession"), resource: res})
-		m.need(req{src: SrcBrowser, why: "drive the browser (automation stream)", actions: acts("bedrock-agentcore:ConnectBrowserAutomationStream"), resource: "*"})
-	}
-	m.forbid(req{why: "a browser outside the spec", actions: acts("bedrock-agentcore:StartBrowserSession"),
-		resource: f.arn(w, "bedrock-agentcore", "browser-custom", b.outsider+"-"+runtimeSuffix)})
-	for _, name := range a.Invokes {
-		if t, ok := b.spec.Agent(name); ok {
-			tw := b.where(t)
-			m.need(req{src: SrcResourcePolicies, why: "invoke agent " + name, actions: acts("bedrock-agentcore:InvokeAgentRuntime"),
-				resource: f.arn(tw, "bedrock-agentcore", "runtime", name+"-"+runtimeSuffix), grant: grant(f.arn(tw, "bedrock-agentcore", "runtime", name+"-*"))})
-		}
-	}
-	for _, o := range others {
-		m.forbid(req{why: "invoke an agent it does not call (" + o.Name + ")", actions: acts("bedrock-agentcore:InvokeAgentRuntime"),
-			resource: f.arn(b.where(o), "bedrock-agentcore", "runtime", o.Name+"-"+runtimeSuffix)})
-	}
-	m.forbid(req{why: "control-plane deletion: its own runtime", actions: acts("bedrock-agentcore:DeleteAgentRuntime", "bedrock-agentcore:UpdateAgentRuntime"),
-		resource: f.arn(w, "bedrock-agentcore", "runtime", runtimeID)})
-	m.dataGrants(a, others)
-	m.escalation()
-}
-
-// models adds model invocation: each model of the spec directly, the
-// foundation models behind an inference profile only through the
-// profile, and models outside the spec denied.
-func (m *matrix) models(a *agentspec.Agent) {
-	f, w := &m.b.f, m.w
-	actions := acts("bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream")
-	if a.Type == agentspec.BedrockAgent {
-		actions = acts("bedrock:InvokeModel")
-	}
-	used := map[string]bool{}
-	for _, mod := range a.Models {
-		used[mod.BaseID] = true
-		switch mod.Kind {
-		case agentspec.FoundationModel:
-			m.need(req{src: SrcRuntimeExecution, why: "invoke model " + mod.ID, actions: actions, resource: f.arn(w, "bedrock", "foundation-model", mod.ID)})
-		case agentspec.ModelARN:
-			m.need(req{src: SrcRuntimeExecution, why: "invoke model " + mod.ID, actions: actions, resource: mod.ID})
-		case agentspec.InferenceProfile:
-			profile := f.arn(w, "bedrock", "inference-profile", mod.ID)
-			m.need(req{src: SrcInferenceProfiles, why: "invoke inference profile " + mod.ID, actions: actions, resource: profile})
-			if a.Type == agentspec.BedrockAgent {
-				m.need(req{src: SrcInferenceProfiles, why: "read inference profile " + mod.ID, actions: acts("bedrock:GetInferenceProfile"), resource: profile})
-			}
-			through := ctx("bedrock:InferenceProfileArn", profile)
-			via := []Cond{cond("ArnEquals", "bedrock:InferenceProfileArn", profile)}
-			var routed []string
-			if mod.Geography == agentspec.GlobalGeography {
-				routed = append(routed, f.arn(w, "bedrock", "foundation-model", mod.BaseID), regionless(f.arn(w, "bedrock", "foundation-model", mod.BaseID)))
-			}
-			for _, region := range agentspec.DestinationRegions(mod.Geography) {
-				routed = append(routed, f.arn(where{w.partition, region, w.account}, "bedrock", "foundation-model", mod.BaseID))
-			}
-			for _, r := range routed {
-				m.need(req{src: SrcInferenceProfiles, why: "model " + mod.BaseID + " through profile " + mod.ID, actions: actions, resource: r, ctx: through, grant: grant(r, via...)})
-			}
-			if len(routed) > 0 {
-				last := routed[len(routed)-1]
-				m.forbid(req{why: "model " + mod.BaseID + " without its inference profile", actions: acts("bedrock:InvokeModel"), resource: last})
-				otherID := otherGeography(mod.Geography) + "." + mod.BaseID
-				otherProfile := f.arn(w, "bedrock", "inference-profile", otherID)
-				if slices.ContainsFunc(a.Models, func(x agentspec.Model) bool { return x.ID == otherID }) {
-					continue
-				}
-				m.forbid(req{why: "model " + mod.BaseID + " through an inference profile outside the spec", actions: acts("bedrock:InvokeModel"), resource: last,
-					ctx: ctx("bedrock:InferenceProfileArn", otherProfile)})
-			}
-		}
-	}
-	for _, id := range candidateModels {
-		if !used[id] {
-			m.forbid(req{why: "a model outside the spec", actions: acts("bedrock:InvokeModel"), resource: f.arn(w, "bedrock", "foundation-model", id)})
-			m.forbid(req{why: "an inference profile outside the spec", actions: acts("bedrock:InvokeModel"), resource: f.arn(w, "bedrock", "inference-profile", "us."+id)})
-			break
-		}
-	}
-}
-
-// otherGeography is an inference-profile geography that is not g.
-func otherGeography(g string) string {
-	if g == "eu" {
-		return "us"
-	}
-	return "eu"
-}
-
-// regionless drops the region of an ARN: global inference profiles route
-// to foundation-model ARNs without one.
-func regionless(s string) string {
-	parts := strings.SplitN(s, ":", 6)
-	if len(parts) != 6 {
-		return s
-	}
-	parts[3] = ""
-	return strings.Join(parts, ":")
-}
-
-var (
-	memoryRead  = acts("bedrock-agentcore:GetEvent", "bedrock-agentcore:ListEvents", "bedrock-agentcore:ListSessions", "bedrock-agentcore:ListActors", "bedrock-agentcore:GetMemoryRecord", "bedrock-agentcore:ListMemoryRecords", "bedrock-agentcore:RetrieveMemoryRecords")
-	memoryWrite = acts("bedrock-agentcore:CreateEvent")
-)
-
-func (m *matrix) memory(a *agentspec.Agent, others []*agentspec.Agent) {
-	f, w := &m.b.f, m.w
-	for _, mem := range a.Memory {
-		res := f.arn(w, "bedrock-agentcore", "memory", mem.ID)
-		m.need(req{src: SrcMemory, why: "read memory " + mem.ID, actions: memoryRead, resource: res})
-		if mem.Access == agentspec.ReadWrite {
-			m.need(req{src: SrcMemory, why: "write memory " + mem.ID, actions: memoryWrite, resource: res})
-		} else {
-			m.forbid(req{why: "write to read-only memory " + mem.ID, actions: acts("bedrock-agentcore:CreateEvent", "bedrock-agentcore:DeleteEvent"), resource: res})
-		}
-		m.forbid(req{why: "control-plane deletion: memory " + mem.ID, actions: acts("bedrock-agentcore:DeleteMemory"), resource: res})
-	}
-	for _, o := range others {
-		ids := []string{o.Name + "_mem-" + runtimeSuffix}
-		for _, mem := range o.Memory {
-			ids = append(ids, mem.ID)
-		}
-		for _, id := range ids {
-			res := f.arn(m.b.where(o), "bedrock-agentcore", "memory", id)
-			m.forbid(req{why: "another agent's memory (" + o.Name + ")", actions: acts("bedrock-agentcore:RetrieveMemoryRecords", "bedrock-agentcore:CreateEvent", "bedrock-agentcore:DeleteMemory"), resource: res})
-		}
-	}
-}
-
-// credentialProviders adds AgentCore Identity: each provider through the
-// default token vault for the caller's own workload identity, and the
-// secret Identity keeps the credential in.
-func (m *matrix) credentialProviders(id agentspec.Identity, workload, workloadPattern string) {
-	f, w := &m.b.f, m.w
-	vault := f.arn(w, "bedrock-agentcore", "token-vault", defaultDirectory)
-	dir := f.arn(w, "bedrock-agentcore", "workload-identity-directory", defaultDirectory)
-	kinds := []struct {
-		names                []string
-		action, rtype, label string
-	}{
-		{id.OAuth2Providers, "bedrock-agentcore:GetResourceOauth2Token", "oauth2credentialprovider", "oauth2"},
-		{id.APIKeyProviders, "bedrock-agentcore:GetResourceApiKey", "apikeycredentialprovider", "apikey"},
-	}
-	for _, k := range kinds {
-		for _, p := range k.names {
-			why := "credentials of provider " + p
-			m.need(req{src: SrcIdentity, why: why + ": the token vault", actions: acts(k.action), resource: vault})
-			m.need(req{src: SrcIdentity, why: why, actions: acts(k.action), resource: f.arn(w, "bedrock-agentcore", k.rtype, defaultDirectory, p)})
-			m.need(req{src: SrcIdentity, why: why + ": the workload identity directory", actions: acts(k.action), resource: dir})
-			m.need(req{src: SrcIdentity, why: why + ": its workload identity", actions: acts(k.action), resource: workload, grant: grant(workloadPattern)})
-			secret := "bedrock-agentcore-identity!default/" + k.label + "/" + p
-			m.need(req{src: SrcIdentity, why: why + ": its secret", actions: acts("secretsmanager:GetSecretValue"),
-				resource: f.arn(w, "secretsmanager", "Secret", secret+"-"+secretSuffix), grant: grant(f.arn(w, "secretsmanager", "Secret", secret+"-??????"))})
-		}
-		m.forbid(req{why: "a credential provider outside the spec", actions: acts(k.action), resource: f.arn(w, "bedrock-agentcore", k.rtype, defaultDirectory, other)})
-		m.forbid(req{why: "the secret of a credential provider outside the spec", actions: acts("secretsmanager:GetSecretValue"),
-			resource: f.arn(w, "secretsmanager", "Secret", "bedrock-agentcore-identity!default/"+k.label+"/"+other+"-"+secretSuffix)})
-	}
 }
 
 // dataGrants adds the spec's S3, DynamoDB, Secrets Manager, KMS and SSM
@@ -684,9 +453,11 @@ func (b *builder) gateway(u *agentspec.GatewayUse) {
 	id := u.Name + "-" + gatewaySuffix
 	m.trust(principalAgentCore,
 		f.arn(w, "bedrock-agentcore", "gateway", id),
-		f.arn(w, "bedrock-agentcore", "gateway", u.Name+"-*"),
+		f.arn(w, "bedrock-agentcore", "gateway", idPattern(u.Name)),
 		f.arn(w, "bedrock-agentcore", "gateway", other+"-"+gatewaySuffix),
 		f.arn(where{w.partition, w.region, b.foreign}, "bedrock-agentcore", "gateway", id))
+	m.forbidSource(principalAgentCore, "a gateway whose name extends this one's ("+siblingName(u.Name)+")",
+		f.arn(w, "bedrock-agentcore", "gateway", siblingName(u.Name)+"-"+gatewaySuffix))
 	for _, t := range u.LambdaTargets {
 		m.need(req{src: SrcGateway, why: "invoke its Lambda target", actions: acts("lambda:InvokeFunction"), resource: t})
 		m.forbid(req{why: "change the code of its Lambda target", actions: acts("lambda:UpdateFunctionCode"), resource: t})
@@ -695,7 +466,7 @@ func (b *builder) gateway(u *agentspec.GatewayUse) {
 	if !u.Outbound.Empty() {
 		dir := f.arn(w, "bedrock-agentcore", "workload-identity-directory", defaultDirectory)
 		workload := f.arn(w, "bedrock-agentcore", "workload-identity", defaultDirectory, id)
-		pattern := f.arn(w, "bedrock-agentcore", "workload-identity", defaultDirectory, u.Name+"-*")
+		pattern := f.arn(w, "bedrock-agentcore", "workload-identity", defaultDirectory, workloadIdentityPattern(u.Name))
 		m.need(req{src: SrcGateway, why: "workload access token: the directory", actions: acts("bedrock-agentcore:GetWorkloadAccessToken"), resource: dir})
 		m.need(req{src: SrcGateway, why: "workload access token: its workload identity", actions: acts("bedrock-agentcore:GetWorkloadAccessToken"), resource: workload, grant: grant(pattern)})
 		m.credentialProviders(u.Outbound, workload, pattern)

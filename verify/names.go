@@ -40,6 +40,26 @@ const (
 	serviceNetwork     = "network.bedrock-agentcore.amazonaws.com"
 )
 
+// idSuffixLength is the length of the suffix of runtime and gateway ids.
+const idSuffixLength = 10
+
+// idPattern matches exactly the ids of the runtime or gateway called
+// name: the name, '-' and ten characters (CreateAgentRuntime's
+// agentRuntimeId, CreateGateway's gatewayId). name+"-*" would also match
+// a gateway whose name extends this one (support-tools-admin).
+func idPattern(name string) string { return name + "-" + strings.Repeat("?", idSuffixLength) }
+
+// siblingName is a name that extends name, as a gateway name may
+// (support-tools, support-tools-admin): its ids must not match idPattern(name).
+func siblingName(name string) string { return name + "-admin" }
+
+// workloadIdentityPattern matches the workload identities AgentCore
+// creates for a runtime or gateway: the scope the AWS Identity guide and
+// the starter toolkit use, {name}-*. Their exact names are not
+// documented, so agentiam does not narrow them to idPattern (that could
+// deny a runtime its tokens).
+func workloadIdentityPattern(name string) string { return name + "-*" }
+
 // candidateModels are models that a spec's agent most likely does not
 // list; the first one it does not use is its "model outside the spec".
 var candidateModels = []string{"amazon.nova-premier-v1:0", "anthropic.claude-3-opus-20240229-v1:0", "meta.llama3-70b-instruct-v1:0"}

@@ -17,7 +17,7 @@ resource "aws_iam_role" "full_runtime_runtime" {
       Action = "sts:AssumeRole"
       Condition = {
         ArnLike = {
-          "aws:SourceArn" = "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/full_runtime-*"
+          "aws:SourceArn" = "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/full_runtime-??????????"
         }
         StringEquals = {
           "aws:SourceAccount" = "123456789012"
@@ -59,7 +59,7 @@ resource "aws_iam_role_policy" "full_runtime_runtime" {
           "logs:CreateLogGroup",
           "logs:DescribeLogStreams",
         ]
-        Resource = "arn:aws:logs:us-west-2:123456789012:log-group:/aws/bedrock-agentcore/runtimes/full_runtime-*"
+        Resource = "arn:aws:logs:us-west-2:123456789012:log-group:/aws/bedrock-agentcore/runtimes/full_runtime-??????????-*"
       },
       {
         Sid      = "DescribeLogGroups"
@@ -74,7 +74,7 @@ resource "aws_iam_role_policy" "full_runtime_runtime" {
           "logs:CreateLogStream",
           "logs:PutLogEvents",
         ]
-        Resource = "arn:aws:logs:us-west-2:123456789012:log-group:/aws/bedrock-agentcore/runtimes/full_runtime-*:log-stream:*"
+        Resource = "arn:aws:logs:us-west-2:123456789012:log-group:/aws/bedrock-agentcore/runtimes/full_runtime-??????????-*:log-stream:*"
       },
       {
         Sid    = "GetWorkloadAccessTokens"
@@ -193,7 +193,7 @@ resource "aws_iam_role_policy" "full_runtime_runtime" {
         Sid      = "InvokeGateway"
         Effect   = "Allow"
         Action   = "bedrock-agentcore:InvokeGateway"
-        Resource = "arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/full-tools-*"
+        Resource = "arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/full-tools-??????????"
       },
       {
         Sid    = "UseCodeInterpreter"
@@ -224,10 +224,13 @@ resource "aws_iam_role_policy" "full_runtime_runtime" {
         Resource = "*"
       },
       {
-        Sid      = "InvokeOtherAgents"
-        Effect   = "Allow"
-        Action   = "bedrock-agentcore:InvokeAgentRuntime"
-        Resource = "arn:aws:bedrock-agentcore:eu-west-1:123456789012:runtime/helper-*"
+        Sid    = "InvokeOtherAgents"
+        Effect = "Allow"
+        Action = "bedrock-agentcore:InvokeAgentRuntime"
+        Resource = [
+          "arn:aws:bedrock-agentcore:eu-west-1:123456789012:runtime/helper-??????????",
+          "arn:aws:bedrock-agentcore:eu-west-1:123456789012:runtime/helper-??????????/runtime-endpoint/*",
+        ]
       },
       {
         Sid    = "ReadS3Objects"
@@ -485,7 +488,7 @@ resource "aws_iam_role" "gateway_full_tools" {
       Action = "sts:AssumeRole"
       Condition = {
         ArnLike = {
-          "aws:SourceArn" = "arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/full-tools-*"
+          "aws:SourceArn" = "arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/full-tools-??????????"
         }
         StringEquals = {
           "aws:SourceAccount" = "123456789012"

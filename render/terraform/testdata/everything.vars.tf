@@ -35,7 +35,7 @@ resource "aws_iam_role" "full_runtime_runtime" {
       Action = "sts:AssumeRole"
       Condition = {
         ArnLike = {
-          "aws:SourceArn" = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/full_runtime-*"
+          "aws:SourceArn" = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/full_runtime-??????????"
         }
         StringEquals = {
           "aws:SourceAccount" = var.account_id
@@ -77,7 +77,7 @@ resource "aws_iam_role_policy" "full_runtime_runtime" {
           "logs:CreateLogGroup",
           "logs:DescribeLogStreams",
         ]
-        Resource = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/full_runtime-*"
+        Resource = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/full_runtime-??????????-*"
       },
       {
         Sid      = "DescribeLogGroups"
@@ -92,7 +92,7 @@ resource "aws_iam_role_policy" "full_runtime_runtime" {
           "logs:CreateLogStream",
           "logs:PutLogEvents",
         ]
-        Resource = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/full_runtime-*:log-stream:*"
+        Resource = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/full_runtime-??????????-*:log-stream:*"
       },
       {
         Sid    = "GetWorkloadAccessTokens"
@@ -211,7 +211,7 @@ resource "aws_iam_role_policy" "full_runtime_runtime" {
         Sid      = "InvokeGateway"
         Effect   = "Allow"
         Action   = "bedrock-agentcore:InvokeGateway"
-        Resource = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:gateway/full-tools-*"
+        Resource = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:gateway/full-tools-??????????"
       },
       {
         Sid    = "UseCodeInterpreter"
@@ -242,10 +242,13 @@ resource "aws_iam_role_policy" "full_runtime_runtime" {
         Resource = "*"
       },
       {
-        Sid      = "InvokeOtherAgents"
-        Effect   = "Allow"
-        Action   = "bedrock-agentcore:InvokeAgentRuntime"
-        Resource = "arn:${var.partition}:bedrock-agentcore:eu-west-1:${var.account_id}:runtime/helper-*"
+        Sid    = "InvokeOtherAgents"
+        Effect = "Allow"
+        Action = "bedrock-agentcore:InvokeAgentRuntime"
+        Resource = [
+          "arn:${var.partition}:bedrock-agentcore:eu-west-1:${var.account_id}:runtime/helper-??????????",
+          "arn:${var.partition}:bedrock-agentcore:eu-west-1:${var.account_id}:runtime/helper-??????????/runtime-endpoint/*",
+        ]
       },
       {
         Sid    = "ReadS3Objects"
@@ -503,7 +506,7 @@ resource "aws_iam_role" "gateway_full_tools" {
       Action = "sts:AssumeRole"
       Condition = {
         ArnLike = {
-          "aws:SourceArn" = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:gateway/full-tools-*"
+          "aws:SourceArn" = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:gateway/full-tools-??????????"
         }
         StringEquals = {
           "aws:SourceAccount" = var.account_id

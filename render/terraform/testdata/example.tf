@@ -16,7 +16,7 @@ resource "aws_iam_role" "support_bot_runtime" {
       Action = "sts:AssumeRole"
       Condition = {
         ArnLike = {
-          "aws:SourceArn" = "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/support_bot-*"
+          "aws:SourceArn" = "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/support_bot-??????????"
         }
         StringEquals = {
           "aws:SourceAccount" = "123456789012"
@@ -58,7 +58,7 @@ resource "aws_iam_role_policy" "support_bot_runtime" {
           "logs:CreateLogGroup",
           "logs:DescribeLogStreams",
         ]
-        Resource = "arn:aws:logs:us-west-2:123456789012:log-group:/aws/bedrock-agentcore/runtimes/support_bot-*"
+        Resource = "arn:aws:logs:us-west-2:123456789012:log-group:/aws/bedrock-agentcore/runtimes/support_bot-??????????-*"
       },
       {
         Sid      = "DescribeLogGroups"
@@ -73,7 +73,7 @@ resource "aws_iam_role_policy" "support_bot_runtime" {
           "logs:CreateLogStream",
           "logs:PutLogEvents",
         ]
-        Resource = "arn:aws:logs:us-west-2:123456789012:log-group:/aws/bedrock-agentcore/runtimes/support_bot-*:log-stream:*"
+        Resource = "arn:aws:logs:us-west-2:123456789012:log-group:/aws/bedrock-agentcore/runtimes/support_bot-??????????-*:log-stream:*"
       },
       {
         Sid    = "WriteTraces"
@@ -189,7 +189,7 @@ resource "aws_iam_role_policy" "support_bot_runtime" {
         Sid      = "InvokeGateway"
         Effect   = "Allow"
         Action   = "bedrock-agentcore:InvokeGateway"
-        Resource = "arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/support-tools-*"
+        Resource = "arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/support-tools-??????????"
       },
       {
         Sid    = "UseCodeInterpreter"
@@ -203,10 +203,13 @@ resource "aws_iam_role_policy" "support_bot_runtime" {
         Resource = "arn:aws:bedrock-agentcore:us-west-2:aws:code-interpreter/aws.codeinterpreter.v1"
       },
       {
-        Sid      = "InvokeOtherAgents"
-        Effect   = "Allow"
-        Action   = "bedrock-agentcore:InvokeAgentRuntime"
-        Resource = "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/billing_bot-*"
+        Sid    = "InvokeOtherAgents"
+        Effect = "Allow"
+        Action = "bedrock-agentcore:InvokeAgentRuntime"
+        Resource = [
+          "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/billing_bot-??????????",
+          "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/billing_bot-??????????/runtime-endpoint/*",
+        ]
       },
       {
         Sid      = "ReadS3Objects"
@@ -396,7 +399,7 @@ resource "aws_iam_role" "billing_bot_runtime" {
       Action = "sts:AssumeRole"
       Condition = {
         ArnLike = {
-          "aws:SourceArn" = "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/billing_bot-*"
+          "aws:SourceArn" = "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/billing_bot-??????????"
         }
         StringEquals = {
           "aws:SourceAccount" = "123456789012"
@@ -423,7 +426,7 @@ resource "aws_iam_role_policy" "billing_bot_runtime" {
           "logs:CreateLogGroup",
           "logs:DescribeLogStreams",
         ]
-        Resource = "arn:aws:logs:us-west-2:123456789012:log-group:/aws/bedrock-agentcore/runtimes/billing_bot-*"
+        Resource = "arn:aws:logs:us-west-2:123456789012:log-group:/aws/bedrock-agentcore/runtimes/billing_bot-??????????-*"
       },
       {
         Sid      = "DescribeLogGroups"
@@ -438,7 +441,7 @@ resource "aws_iam_role_policy" "billing_bot_runtime" {
           "logs:CreateLogStream",
           "logs:PutLogEvents",
         ]
-        Resource = "arn:aws:logs:us-west-2:123456789012:log-group:/aws/bedrock-agentcore/runtimes/billing_bot-*:log-stream:*"
+        Resource = "arn:aws:logs:us-west-2:123456789012:log-group:/aws/bedrock-agentcore/runtimes/billing_bot-??????????-*:log-stream:*"
       },
       {
         Sid    = "WriteTraces"
@@ -625,7 +628,7 @@ resource "aws_iam_role" "gateway_support_tools" {
       Action = "sts:AssumeRole"
       Condition = {
         ArnLike = {
-          "aws:SourceArn" = "arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/support-tools-*"
+          "aws:SourceArn" = "arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/support-tools-??????????"
         }
         StringEquals = {
           "aws:SourceAccount" = "123456789012"

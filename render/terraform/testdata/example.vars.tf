@@ -34,7 +34,7 @@ resource "aws_iam_role" "support_bot_runtime" {
       Action = "sts:AssumeRole"
       Condition = {
         ArnLike = {
-          "aws:SourceArn" = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/support_bot-*"
+          "aws:SourceArn" = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/support_bot-??????????"
         }
         StringEquals = {
           "aws:SourceAccount" = var.account_id
@@ -76,7 +76,7 @@ resource "aws_iam_role_policy" "support_bot_runtime" {
           "logs:CreateLogGroup",
           "logs:DescribeLogStreams",
         ]
-        Resource = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/support_bot-*"
+        Resource = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/support_bot-??????????-*"
       },
       {
         Sid      = "DescribeLogGroups"
@@ -91,7 +91,7 @@ resource "aws_iam_role_policy" "support_bot_runtime" {
           "logs:CreateLogStream",
           "logs:PutLogEvents",
         ]
-        Resource = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/support_bot-*:log-stream:*"
+        Resource = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/support_bot-??????????-*:log-stream:*"
       },
       {
         Sid    = "WriteTraces"
@@ -207,7 +207,7 @@ resource "aws_iam_role_policy" "support_bot_runtime" {
         Sid      = "InvokeGateway"
         Effect   = "Allow"
         Action   = "bedrock-agentcore:InvokeGateway"
-        Resource = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:gateway/support-tools-*"
+        Resource = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:gateway/support-tools-??????????"
       },
       {
         Sid    = "UseCodeInterpreter"
@@ -221,10 +221,13 @@ resource "aws_iam_role_policy" "support_bot_runtime" {
         Resource = "arn:${var.partition}:bedrock-agentcore:${var.region}:aws:code-interpreter/aws.codeinterpreter.v1"
       },
       {
-        Sid      = "InvokeOtherAgents"
-        Effect   = "Allow"
-        Action   = "bedrock-agentcore:InvokeAgentRuntime"
-        Resource = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/billing_bot-*"
+        Sid    = "InvokeOtherAgents"
+        Effect = "Allow"
+        Action = "bedrock-agentcore:InvokeAgentRuntime"
+        Resource = [
+          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/billing_bot-??????????",
+          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/billing_bot-??????????/runtime-endpoint/*",
+        ]
       },
       {
         Sid      = "ReadS3Objects"
@@ -414,7 +417,7 @@ resource "aws_iam_role" "billing_bot_runtime" {
       Action = "sts:AssumeRole"
       Condition = {
         ArnLike = {
-          "aws:SourceArn" = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/billing_bot-*"
+          "aws:SourceArn" = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/billing_bot-??????????"
         }
         StringEquals = {
           "aws:SourceAccount" = var.account_id
@@ -441,7 +444,7 @@ resource "aws_iam_role_policy" "billing_bot_runtime" {
           "logs:CreateLogGroup",
           "logs:DescribeLogStreams",
         ]
-        Resource = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/billing_bot-*"
+        Resource = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/billing_bot-??????????-*"
       },
       {
         Sid      = "DescribeLogGroups"
@@ -456,7 +459,7 @@ resource "aws_iam_role_policy" "billing_bot_runtime" {
           "logs:CreateLogStream",
           "logs:PutLogEvents",
         ]
-        Resource = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/billing_bot-*:log-stream:*"
+        Resource = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/billing_bot-??????????-*:log-stream:*"
       },
       {
         Sid    = "WriteTraces"
@@ -643,7 +646,7 @@ resource "aws_iam_role" "gateway_support_tools" {
       Action = "sts:AssumeRole"
       Condition = {
         ArnLike = {
-          "aws:SourceArn" = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:gateway/support-tools-*"
+          "aws:SourceArn" = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:gateway/support-tools-??????????"
         }
         StringEquals = {
           "aws:SourceAccount" = var.account_id

@@ -15,7 +15,7 @@ resource "aws_iam_role" "my_agent_runtime" {
       Action = "sts:AssumeRole"
       Condition = {
         ArnLike = {
-          "aws:SourceArn" = "arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/my_agent-*"
+          "aws:SourceArn" = "arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/my_agent-??????????"
         }
         StringEquals = {
           "aws:SourceAccount" = "123456789012"
@@ -57,7 +57,7 @@ resource "aws_iam_role_policy" "my_agent_runtime" {
           "logs:CreateLogGroup",
           "logs:DescribeLogStreams",
         ]
-        Resource = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/bedrock-agentcore/runtimes/my_agent-*"
+        Resource = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/bedrock-agentcore/runtimes/my_agent-??????????-*"
       },
       {
         Sid      = "DescribeLogGroups"
@@ -72,7 +72,7 @@ resource "aws_iam_role_policy" "my_agent_runtime" {
           "logs:CreateLogStream",
           "logs:PutLogEvents",
         ]
-        Resource = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/bedrock-agentcore/runtimes/my_agent-*:log-stream:*"
+        Resource = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/bedrock-agentcore/runtimes/my_agent-??????????-*:log-stream:*"
       },
       {
         Sid    = "WriteTraces"

@@ -33,7 +33,7 @@ resource "aws_iam_role" "my_agent_runtime" {
       Action = "sts:AssumeRole"
       Condition = {
         ArnLike = {
-          "aws:SourceArn" = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/my_agent-*"
+          "aws:SourceArn" = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/my_agent-??????????"
         }
         StringEquals = {
           "aws:SourceAccount" = var.account_id
@@ -75,7 +75,7 @@ resource "aws_iam_role_policy" "my_agent_runtime" {
           "logs:CreateLogGroup",
           "logs:DescribeLogStreams",
         ]
-        Resource = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/my_agent-*"
+        Resource = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/my_agent-??????????-*"
       },
       {
         Sid      = "DescribeLogGroups"
@@ -90,7 +90,7 @@ resource "aws_iam_role_policy" "my_agent_runtime" {
           "logs:CreateLogStream",
           "logs:PutLogEvents",
         ]
-        Resource = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/my_agent-*:log-stream:*"
+        Resource = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/my_agent-??????????-*:log-stream:*"
       },
       {
         Sid    = "WriteTraces"

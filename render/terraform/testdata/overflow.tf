@@ -15,7 +15,7 @@ resource "aws_iam_role" "hoarder_runtime" {
       Action = "sts:AssumeRole"
       Condition = {
         ArnLike = {
-          "aws:SourceArn" = "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/hoarder-*"
+          "aws:SourceArn" = "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/hoarder-??????????"
         }
         StringEquals = {
           "aws:SourceAccount" = "123456789012"
@@ -57,7 +57,7 @@ resource "aws_iam_role_policy" "hoarder_runtime" {
           "logs:CreateLogGroup",
           "logs:DescribeLogStreams",
         ]
-        Resource = "arn:aws:logs:us-west-2:123456789012:log-group:/aws/bedrock-agentcore/runtimes/hoarder-*"
+        Resource = "arn:aws:logs:us-west-2:123456789012:log-group:/aws/bedrock-agentcore/runtimes/hoarder-??????????-*"
       },
       {
         Sid      = "DescribeLogGroups"
@@ -72,7 +72,7 @@ resource "aws_iam_role_policy" "hoarder_runtime" {
           "logs:CreateLogStream",
           "logs:PutLogEvents",
         ]
-        Resource = "arn:aws:logs:us-west-2:123456789012:log-group:/aws/bedrock-agentcore/runtimes/hoarder-*:log-stream:*"
+        Resource = "arn:aws:logs:us-west-2:123456789012:log-group:/aws/bedrock-agentcore/runtimes/hoarder-??????????-*:log-stream:*"
       },
       {
         Sid    = "WriteTraces"

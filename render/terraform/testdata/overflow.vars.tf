@@ -33,7 +33,7 @@ resource "aws_iam_role" "hoarder_runtime" {
       Action = "sts:AssumeRole"
       Condition = {
         ArnLike = {
-          "aws:SourceArn" = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/hoarder-*"
+          "aws:SourceArn" = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/hoarder-??????????"
         }
         StringEquals = {
           "aws:SourceAccount" = var.account_id
@@ -75,7 +75,7 @@ resource "aws_iam_role_policy" "hoarder_runtime" {
           "logs:CreateLogGroup",
           "logs:DescribeLogStreams",
         ]
-        Resource = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/hoarder-*"
+        Resource = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/hoarder-??????????-*"
       },
       {
         Sid      = "DescribeLogGroups"
@@ -90,7 +90,7 @@ resource "aws_iam_role_policy" "hoarder_runtime" {
           "logs:CreateLogStream",
           "logs:PutLogEvents",
         ]
-        Resource = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/hoarder-*:log-stream:*"
+        Resource = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/hoarder-??????????-*:log-stream:*"
       },
       {
         Sid    = "WriteTraces"

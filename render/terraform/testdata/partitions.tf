@@ -15,7 +15,7 @@ resource "aws_iam_role" "gov_agent_runtime" {
       Action = "sts:AssumeRole"
       Condition = {
         ArnLike = {
-          "aws:SourceArn" = "arn:aws-us-gov:bedrock-agentcore:us-gov-west-1:123456789012:runtime/gov_agent-*"
+          "aws:SourceArn" = "arn:aws-us-gov:bedrock-agentcore:us-gov-west-1:123456789012:runtime/gov_agent-??????????"
         }
         StringEquals = {
           "aws:SourceAccount" = "123456789012"
@@ -42,7 +42,7 @@ resource "aws_iam_role_policy" "gov_agent_runtime" {
           "logs:CreateLogGroup",
           "logs:DescribeLogStreams",
         ]
-        Resource = "arn:aws-us-gov:logs:us-gov-west-1:123456789012:log-group:/aws/bedrock-agentcore/runtimes/gov_agent-*"
+        Resource = "arn:aws-us-gov:logs:us-gov-west-1:123456789012:log-group:/aws/bedrock-agentcore/runtimes/gov_agent-??????????-*"
       },
       {
         Sid      = "DescribeLogGroups"
@@ -57,7 +57,7 @@ resource "aws_iam_role_policy" "gov_agent_runtime" {
           "logs:CreateLogStream",
           "logs:PutLogEvents",
         ]
-        Resource = "arn:aws-us-gov:logs:us-gov-west-1:123456789012:log-group:/aws/bedrock-agentcore/runtimes/gov_agent-*:log-stream:*"
+        Resource = "arn:aws-us-gov:logs:us-gov-west-1:123456789012:log-group:/aws/bedrock-agentcore/runtimes/gov_agent-??????????-*:log-stream:*"
       },
       {
         Sid    = "GetWorkloadAccessTokens"
@@ -119,7 +119,7 @@ resource "aws_iam_role" "china_agent_runtime" {
       Action = "sts:AssumeRole"
       Condition = {
         ArnLike = {
-          "aws:SourceArn" = "arn:aws-cn:bedrock-agentcore:cn-north-1:123456789012:runtime/china_agent-*"
+          "aws:SourceArn" = "arn:aws-cn:bedrock-agentcore:cn-north-1:123456789012:runtime/china_agent-??????????"
         }
         StringEquals = {
           "aws:SourceAccount" = "123456789012"
@@ -161,7 +161,7 @@ resource "aws_iam_role_policy" "china_agent_runtime" {
           "logs:CreateLogGroup",
           "logs:DescribeLogStreams",
         ]
-        Resource = "arn:aws-cn:logs:cn-north-1:123456789012:log-group:/aws/bedrock-agentcore/runtimes/china_agent-*"
+        Resource = "arn:aws-cn:logs:cn-north-1:123456789012:log-group:/aws/bedrock-agentcore/runtimes/china_agent-??????????-*"
       },
       {
         Sid      = "DescribeLogGroups"
@@ -176,7 +176,7 @@ resource "aws_iam_role_policy" "china_agent_runtime" {
           "logs:CreateLogStream",
           "logs:PutLogEvents",
         ]
-        Resource = "arn:aws-cn:logs:cn-north-1:123456789012:log-group:/aws/bedrock-agentcore/runtimes/china_agent-*:log-stream:*"
+        Resource = "arn:aws-cn:logs:cn-north-1:123456789012:log-group:/aws/bedrock-agentcore/runtimes/china_agent-??????????-*:log-stream:*"
       },
       {
         Sid    = "WriteTraces"
@@ -273,7 +273,7 @@ resource "aws_iam_role" "apac_agent_runtime" {
       Action = "sts:AssumeRole"
       Condition = {
         ArnLike = {
-          "aws:SourceArn" = "arn:aws:bedrock-agentcore:ap-southeast-2:123456789012:runtime/apac_agent-*"
+          "aws:SourceArn" = "arn:aws:bedrock-agentcore:ap-southeast-2:123456789012:runtime/apac_agent-??????????"
         }
         StringEquals = {
           "aws:SourceAccount" = "123456789012"
@@ -315,7 +315,7 @@ resource "aws_iam_role_policy" "apac_agent_runtime" {
           "logs:CreateLogGroup",
           "logs:DescribeLogStreams",
         ]
-        Resource = "arn:aws:logs:ap-southeast-2:123456789012:log-group:/aws/bedrock-agentcore/runtimes/apac_agent-*"
+        Resource = "arn:aws:logs:ap-southeast-2:123456789012:log-group:/aws/bedrock-agentcore/runtimes/apac_agent-??????????-*"
       },
       {
         Sid      = "DescribeLogGroups"
@@ -330,7 +330,7 @@ resource "aws_iam_role_policy" "apac_agent_runtime" {
           "logs:CreateLogStream",
           "logs:PutLogEvents",
         ]
-        Resource = "arn:aws:logs:ap-southeast-2:123456789012:log-group:/aws/bedrock-agentcore/runtimes/apac_agent-*:log-stream:*"
+        Resource = "arn:aws:logs:ap-southeast-2:123456789012:log-group:/aws/bedrock-agentcore/runtimes/apac_agent-??????????-*:log-stream:*"
       },
       {
         Sid    = "WriteTraces"
@@ -403,13 +403,16 @@ resource "aws_iam_role_policy" "apac_agent_runtime" {
         Sid      = "InvokeGateway"
         Effect   = "Allow"
         Action   = "bedrock-agentcore:InvokeGateway"
-        Resource = "arn:aws:bedrock-agentcore:ap-southeast-2:123456789012:gateway/apac-tools-*"
+        Resource = "arn:aws:bedrock-agentcore:ap-southeast-2:123456789012:gateway/apac-tools-??????????"
       },
       {
-        Sid      = "InvokeOtherAgents"
-        Effect   = "Allow"
-        Action   = "bedrock-agentcore:InvokeAgentRuntime"
-        Resource = "arn:aws-us-gov:bedrock-agentcore:us-gov-west-1:123456789012:runtime/gov_agent-*"
+        Sid    = "InvokeOtherAgents"
+        Effect = "Allow"
+        Action = "bedrock-agentcore:InvokeAgentRuntime"
+        Resource = [
+          "arn:aws-us-gov:bedrock-agentcore:us-gov-west-1:123456789012:runtime/gov_agent-??????????",
+          "arn:aws-us-gov:bedrock-agentcore:us-gov-west-1:123456789012:runtime/gov_agent-??????????/runtime-endpoint/*",
+        ]
       },
     ]
   })
@@ -429,7 +432,7 @@ resource "aws_iam_role" "gateway_apac_tools" {
       Action = "sts:AssumeRole"
       Condition = {
         ArnLike = {
-          "aws:SourceArn" = "arn:aws:bedrock-agentcore:ap-southeast-2:123456789012:gateway/apac-tools-*"
+          "aws:SourceArn" = "arn:aws:bedrock-agentcore:ap-southeast-2:123456789012:gateway/apac-tools-??????????"
         }
         StringEquals = {
           "aws:SourceAccount" = "123456789012"

@@ -33,7 +33,7 @@ resource "aws_iam_role" "gov_agent_runtime" {
       Action = "sts:AssumeRole"
       Condition = {
         ArnLike = {
-          "aws:SourceArn" = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/gov_agent-*"
+          "aws:SourceArn" = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/gov_agent-??????????"
         }
         StringEquals = {
           "aws:SourceAccount" = var.account_id
@@ -60,7 +60,7 @@ resource "aws_iam_role_policy" "gov_agent_runtime" {
           "logs:CreateLogGroup",
           "logs:DescribeLogStreams",
         ]
-        Resource = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/gov_agent-*"
+        Resource = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/gov_agent-??????????-*"
       },
       {
         Sid      = "DescribeLogGroups"
@@ -75,7 +75,7 @@ resource "aws_iam_role_policy" "gov_agent_runtime" {
           "logs:CreateLogStream",
           "logs:PutLogEvents",
         ]
-        Resource = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/gov_agent-*:log-stream:*"
+        Resource = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/gov_agent-??????????-*:log-stream:*"
       },
       {
         Sid    = "GetWorkloadAccessTokens"
@@ -137,7 +137,7 @@ resource "aws_iam_role" "china_agent_runtime" {
       Action = "sts:AssumeRole"
       Condition = {
         ArnLike = {
-          "aws:SourceArn" = "arn:aws-cn:bedrock-agentcore:cn-north-1:${var.account_id}:runtime/china_agent-*"
+          "aws:SourceArn" = "arn:aws-cn:bedrock-agentcore:cn-north-1:${var.account_id}:runtime/china_agent-??????????"
         }
         StringEquals = {
           "aws:SourceAccount" = var.account_id
@@ -179,7 +179,7 @@ resource "aws_iam_role_policy" "china_agent_runtime" {
           "logs:CreateLogGroup",
           "logs:DescribeLogStreams",
         ]
-        Resource = "arn:aws-cn:logs:cn-north-1:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/china_agent-*"
+        Resource = "arn:aws-cn:logs:cn-north-1:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/china_agent-??????????-*"
       },
       {
         Sid      = "DescribeLogGroups"
@@ -194,7 +194,7 @@ resource "aws_iam_role_policy" "china_agent_runtime" {
           "logs:CreateLogStream",
           "logs:PutLogEvents",
         ]
-        Resource = "arn:aws-cn:logs:cn-north-1:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/china_agent-*:log-stream:*"
+        Resource = "arn:aws-cn:logs:cn-north-1:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/china_agent-??????????-*:log-stream:*"
       },
       {
         Sid    = "WriteTraces"
@@ -291,7 +291,7 @@ resource "aws_iam_role" "apac_agent_runtime" {
       Action = "sts:AssumeRole"
       Condition = {
         ArnLike = {
-          "aws:SourceArn" = "arn:aws:bedrock-agentcore:ap-southeast-2:${var.account_id}:runtime/apac_agent-*"
+          "aws:SourceArn" = "arn:aws:bedrock-agentcore:ap-southeast-2:${var.account_id}:runtime/apac_agent-??????????"
         }
         StringEquals = {
           "aws:SourceAccount" = var.account_id
@@ -333,7 +333,7 @@ resource "aws_iam_role_policy" "apac_agent_runtime" {
           "logs:CreateLogGroup",
           "logs:DescribeLogStreams",
         ]
-        Resource = "arn:aws:logs:ap-southeast-2:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/apac_agent-*"
+        Resource = "arn:aws:logs:ap-southeast-2:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/apac_agent-??????????-*"
       },
       {
         Sid      = "DescribeLogGroups"
@@ -348,7 +348,7 @@ resource "aws_iam_role_policy" "apac_agent_runtime" {
           "logs:CreateLogStream",
           "logs:PutLogEvents",
         ]
-        Resource = "arn:aws:logs:ap-southeast-2:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/apac_agent-*:log-stream:*"
+        Resource = "arn:aws:logs:ap-southeast-2:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/apac_agent-??????????-*:log-stream:*"
       },
       {
         Sid    = "WriteTraces"
@@ -421,13 +421,16 @@ resource "aws_iam_role_policy" "apac_agent_runtime" {
         Sid      = "InvokeGateway"
         Effect   = "Allow"
         Action   = "bedrock-agentcore:InvokeGateway"
-        Resource = "arn:aws:bedrock-agentcore:ap-southeast-2:${var.account_id}:gateway/apac-tools-*"
+        Resource = "arn:aws:bedrock-agentcore:ap-southeast-2:${var.account_id}:gateway/apac-tools-??????????"
       },
       {
-        Sid      = "InvokeOtherAgents"
-        Effect   = "Allow"
-        Action   = "bedrock-agentcore:InvokeAgentRuntime"
-        Resource = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/gov_agent-*"
+        Sid    = "InvokeOtherAgents"
+        Effect = "Allow"
+        Action = "bedrock-agentcore:InvokeAgentRuntime"
+        Resource = [
+          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/gov_agent-??????????",
+          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/gov_agent-??????????/runtime-endpoint/*",
+        ]
       },
     ]
   })
@@ -447,7 +450,7 @@ resource "aws_iam_role" "gateway_apac_tools" {
       Action = "sts:AssumeRole"
       Condition = {
         ArnLike = {
-          "aws:SourceArn" = "arn:aws:bedrock-agentcore:ap-southeast-2:${var.account_id}:gateway/apac-tools-*"
+          "aws:SourceArn" = "arn:aws:bedrock-agentcore:ap-southeast-2:${var.account_id}:gateway/apac-tools-??????????"
         }
         StringEquals = {
           "aws:SourceAccount" = var.account_id

@@ -34,7 +34,7 @@ resource "aws_iam_role" "strands_claude_runtime" {
       Action = "sts:AssumeRole"
       Condition = {
         ArnLike = {
-          "aws:SourceArn" = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/strands_claude-*"
+          "aws:SourceArn" = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/strands_claude-??????????"
         }
         StringEquals = {
           "aws:SourceAccount" = var.account_id
@@ -76,7 +76,7 @@ resource "aws_iam_role_policy" "strands_claude_runtime" {
           "logs:CreateLogGroup",
           "logs:DescribeLogStreams",
         ]
-        Resource = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/strands_claude-*"
+        Resource = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/strands_claude-??????????-*"
       },
       {
         Sid      = "DescribeLogGroups"
@@ -91,7 +91,7 @@ resource "aws_iam_role_policy" "strands_claude_runtime" {
           "logs:CreateLogStream",
           "logs:PutLogEvents",
         ]
-        Resource = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/strands_claude-*:log-stream:*"
+        Resource = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/strands_claude-??????????-*:log-stream:*"
       },
       {
         Sid    = "WriteTraces"

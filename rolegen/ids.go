@@ -1,0 +1,34 @@
+package rolegen
+
+import "strings"
+
+// idSuffixLength is the length of the suffix AgentCore appends to a
+// runtime's or gateway's name to make its id: CreateAgentRuntime returns
+// agentRuntimeId [a-zA-Z][a-zA-Z0-9_]{0,99}-[a-zA-Z0-9]{10}, CreateGateway
+// gatewayId ([0-9a-z][-]?){1,100}-[0-9a-z]{10}.
+const idSuffixLength = 10
+
+// idPattern matches exactly the ids of the runtime or gateway called
+// name: the name, '-' and ten characters. name+"-*" would also match the
+// ids of every resource whose name extends this one: gateway names may
+// hold '-', so gateway/support-tools-* also matches gateway
+// support-tools-admin. Use it wherever an id suffix is matched.
+func idPattern(name string) string {
+	return name + "-" + strings.Repeat("?", idSuffixLength)
+}
+
+// runtimeARNs are the ARN patterns of a runtime and of its endpoints:
+// InvokeAgentRuntime and the endpoint actions are authorized on both
+// (the catalog lists runtime and runtime-endpoint as required).
+func (g *gen) runtimeARNs(w where, name string) []string {
+	id := idPattern(name)
+	return []string{
+		g.r.arn(w, "bedrock-agentcore", "runtime", id),
+		g.r.arn(w, "bedrock-agentcore", "runtime-endpoint", id, "*"),
+	}
+}
+
+// gatewayARN is the ARN pattern of the gateway called name.
+func (g *gen) gatewayARN(w where, name string) string {
+	return g.r.arn(w, "bedrock-agentcore", "gateway", idPattern(name))
+}

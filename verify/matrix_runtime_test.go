@@ -1,0 +1,82 @@
+package verify
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/agentiam/agentiam/agentspec"
+	"github.com/agentiam/agentiam/policy"
+	"github.com/agentiam/agentiam/rolegen"
+)
+
+// failedRequests verifies a plan and lists its failed requests.
+func failedRequests(t *testing.T, spec *agentspec.Spec, plan *rolegen.Plan) []string {
+	t.Helper()
+	rep, err := Verify(spec, plan, Options{GeneratedOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return failures(rep)
+}
+
+// widenIDs turns the exact id patterns of a plan (name-??????????) back
+// into name-*, as agentiam generated them before.
+func widenIDs(p *rolegen.Plan) {
+	widen := func(s string) string { return strings.ReplaceAll(s, "-??????????", "-*") }
+	for _, r := range p.Roles {
+		docs := []*policy.Document{r.TrustPolicy}
+		for _, ip := range r.InlinePolicies {
+			docs = append(docs, ip.Document)
+		}
+		for _, d := range docs {
+			for _, st := range d.Statements {
+				if st.Resource != nil {
+					res := st.Resource.Strings()
+					for i := range res {
+						res[i] = widen(res[i])
+					}
+					st.Resource = policy.NewStringList(res...)
+				}
+				if st.Condition == nil {
+					continue
+				}
+				for _, op := range st.Condition.Operators {
+					for _, k := range op.Keys {
+						for i := range k.Values {
+							k.Values[i].Value = widen(k.Values[i].Value)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestSiblingIDs: a gateway whose name extends the agent's gateway's
+// (support-tools-admin) must be neither invocable by the agent nor able
+// to assume the gateway's role; name-* allowed both and verified.
+func TestSiblingIDs(t *testing.T) {
+	spec := parseSpec(t, `version: 1
+account: "123456789012"
+region: us-west-2
+agents:
+  bot:
+    invokes: [helper]
+    gateway: {name: support-tools, lambda_targets: ["arn:aws:lambda:us-west-2:123456789012:function:tool"]}
+  helper: {}
+`)
+	plan := generate(t, spec)
+	if got := failedRequests(t, spec, plan); len(got) > 0 {
+		t.Fatalf("the generated plan fails:\n  %s", strings.Join(got, "\n  "))
+	}
+	widenIDs(plan)
+	got := strings.Join(failedRequests(t, spec, plan), "\n")
+	for _, want := range []string{
+		"forbidden bedrock-agentcore:InvokeGateway on arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/support-tools-admin-" + gatewaySuffix,
+		"forbidden sts:AssumeRole on arn:aws:iam::123456789012:role/AgentCoreGatewayExecutionRole-us-west-2-",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("no failure %q among:\n%s", want, got)
+		}
+	}
+}
