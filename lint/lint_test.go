@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -20,15 +21,29 @@ import (
 
 // codeCase is one testdata/codes/<code>.txtar: bad.json must report the
 // code at the first occurrence of the "at:" text, good.json (the nearest
-// correct policy) must not report it.
+// correct policy) must not report it. Further examples of the same code
+// are bad.NAME.json and good.NAME.json, with "at.NAME:" and "type.NAME:"
+// lines; docs/checks.md shows the first example only.
 type codeCase struct {
-	code      string
+	code string
+	codeExample
+	more []codeExample
+	// meaning, why and fix are the prose of the code's docs/checks.md entry.
+	meaning, why, fix string
+}
+
+// codeExample is one bad policy and its nearest correct form.
+type codeExample struct {
+	name      string // "" for bad.json and good.json
 	typ       PolicyType
 	size      SizeClass
 	at        string
 	bad, good []byte
-	// meaning, why and fix are the prose of the code's docs/checks.md entry.
-	meaning, why, fix string
+}
+
+// examples returns the case's examples, the first one first.
+func (c *codeCase) examples() []codeExample {
+	return append([]codeExample{c.codeExample}, c.more...)
 }
 
 func loadCodeCases(t *testing.T) []codeCase {
@@ -44,35 +59,59 @@ func loadCodeCases(t *testing.T) []codeCase {
 			t.Fatal(err)
 		}
 		c := codeCase{code: strings.TrimSuffix(filepath.Base(f), ".txtar")}
+		examples := map[string]*codeExample{"": &c.codeExample}
+		example := func(name string) *codeExample {
+			if examples[name] == nil {
+				examples[name] = &codeExample{name: name}
+			}
+			return examples[name]
+		}
 		for _, line := range strings.Split(string(ar.Comment), "\n") {
 			key, val, _ := strings.Cut(line, ": ")
+			key, name, _ := strings.Cut(key, ".")
 			switch key {
 			case "type":
-				if c.typ, c.size, err = ParseType(val); err != nil {
+				e := example(name)
+				if e.typ, e.size, err = ParseType(val); err != nil {
 					t.Fatalf("%s: %v", f, err)
 				}
 			case "at":
-				if err := json.Unmarshal([]byte(val), &c.at); err != nil {
+				if err := json.Unmarshal([]byte(val), &example(name).at); err != nil {
 					t.Fatalf("%s: at: %v", f, err)
 				}
 			}
 		}
 		for _, af := range ar.Files {
 			switch af.Name {
-			case "bad.json":
-				c.bad = af.Data
-			case "good.json":
-				c.good = af.Data
 			case "meaning.md":
 				c.meaning = strings.TrimSpace(string(af.Data))
 			case "why.md":
 				c.why = strings.TrimSpace(string(af.Data))
 			case "fix.md":
 				c.fix = strings.TrimSpace(string(af.Data))
+			default:
+				kind, rest, _ := strings.Cut(strings.TrimSuffix(af.Name, ".json"), ".")
+				switch kind {
+				case "bad":
+					example(rest).bad = af.Data
+				case "good":
+					example(rest).good = af.Data
+				default:
+					t.Fatalf("%s: unexpected file %s", f, af.Name)
+				}
 			}
 		}
-		if c.bad == nil || c.good == nil || c.at == "" || c.meaning == "" || c.why == "" || c.fix == "" {
-			t.Fatalf("%s: needs an at: line, meaning.md, why.md, fix.md, bad.json and good.json", f)
+		if c.meaning == "" || c.why == "" || c.fix == "" {
+			t.Fatalf("%s: needs meaning.md, why.md and fix.md", f)
+		}
+		for _, name := range slices.Sorted(maps.Keys(examples)) {
+			e := examples[name]
+			if e.bad == nil || e.good == nil || e.at == "" {
+				t.Fatalf("%s: example %q needs an at: line, a bad and a good policy", f, name)
+			}
+			if name != "" {
+				c.more = append(c.more, *e)
+			}
 		}
 		out = append(out, c)
 	}
@@ -86,36 +125,13 @@ func TestCodes(t *testing.T) {
 	seen := map[string]bool{}
 	for _, c := range cases {
 		seen[c.code] = true
-		t.Run(c.code, func(t *testing.T) {
-			if _, ok := LookupRule(c.code); !ok {
-				t.Fatalf("testdata/codes/%s.txtar: no such code", c.code)
+		for _, e := range c.examples() {
+			name := c.code
+			if e.name != "" {
+				name += "/" + e.name
 			}
-			opts := Options{Type: c.typ, Size: c.size}
-			off := bytes.Index(c.bad, []byte(c.at))
-			if off < 0 {
-				t.Fatalf("at: %q not found in bad.json", c.at)
-			}
-			bad := Source("bad.json", c.bad, opts)
-			var got []string
-			found := false
-			for _, d := range bad {
-				if d.Code == c.code {
-					got = append(got, fmt.Sprintf("%d:%d", d.Pos.Line, d.Pos.Column))
-					found = found || d.Pos.Offset == off
-					if rule, _ := LookupRule(c.code); d.Severity != rule.Severity {
-						t.Errorf("severity %s, want %s", d.Severity, rule.Severity)
-					}
-				}
-			}
-			if !found {
-				t.Errorf("bad.json: %s not reported at offset %d (%q); reported at %v; all:\n%v", c.code, off, c.at, got, bad)
-			}
-			for _, d := range Source("good.json", c.good, opts) {
-				if d.Code == c.code {
-					t.Errorf("good.json: %s reported: %v", c.code, d)
-				}
-			}
-		})
+			t.Run(name, func(t *testing.T) { testExample(t, c.code, e) })
+		}
 	}
 	for _, r := range Rules() {
 		if !seen[r.Code] {
@@ -124,13 +140,48 @@ func TestCodes(t *testing.T) {
 	}
 }
 
+func testExample(t *testing.T, code string, e codeExample) {
+	rule, ok := LookupRule(code)
+	if !ok {
+		t.Fatalf("testdata/codes/%s.txtar: no such code", code)
+	}
+	opts := Options{Type: e.typ, Size: e.size}
+	off := bytes.Index(e.bad, []byte(e.at))
+	if off < 0 {
+		t.Fatalf("at: %q not found in the bad policy", e.at)
+	}
+	bad := Source("bad.json", e.bad, opts)
+	var got []string
+	found := false
+	for _, d := range bad {
+		if d.Code == code {
+			got = append(got, fmt.Sprintf("%d:%d", d.Pos.Line, d.Pos.Column))
+			found = found || d.Pos.Offset == off
+			if d.Severity != rule.Severity {
+				t.Errorf("severity %s, want %s", d.Severity, rule.Severity)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("bad policy: %s not reported at offset %d (%q); reported at %v; all:\n%v", code, off, e.at, got, bad)
+	}
+	for _, d := range Source("good.json", e.good, opts) {
+		if d.Code == code {
+			t.Errorf("good policy: %s reported: %v", code, d)
+		}
+	}
+}
+
 // TestGoodCasesAreClean keeps the "nearest correct" policies honest: a
 // good policy has no error at all, so that it shows the fix.
 func TestGoodCasesAreClean(t *testing.T) {
 	for _, c := range loadCodeCases(t) {
-		for _, d := range Source(c.code+"/good.json", c.good, Options{Type: c.typ, Size: c.size}) {
-			if d.Severity == diag.Error {
-				t.Errorf("%v", d)
+		for _, e := range c.examples() {
+			name := strings.TrimSuffix("good."+e.name, ".") + ".json"
+			for _, d := range Source(c.code+"/"+name, e.good, Options{Type: e.typ, Size: e.size}) {
+				if d.Severity == diag.Error {
+					t.Errorf("%v", d)
+				}
 			}
 		}
 	}
