@@ -19,12 +19,12 @@ var (
 	agentKeys = []string{
 		"type", "region", "models", "execution_role", "role_name",
 		"deployment", "ecr_repository", "build", "codebuild", "memory", "identity", "gateway",
-		"code_interpreter", "browser", "vpc", "observability", "invokes",
+		"code_interpreter", "browser", "vpc", "observability", "invokes", "code_bucket", "code_bucket_kms_key",
 		"agent_id", "action_groups", "knowledge_bases",
 		"s3", "dynamodb", "secrets", "kms_keys", "ssm_parameters",
 	}
 	// Keys that only make sense for one agent type.
-	agentCoreOnlyKeys = []string{"deployment", "ecr_repository", "build", "codebuild", "memory", "identity", "gateway", "code_interpreter", "browser", "vpc", "observability", "invokes"}
+	agentCoreOnlyKeys = []string{"deployment", "ecr_repository", "build", "codebuild", "memory", "identity", "gateway", "code_interpreter", "browser", "vpc", "observability", "invokes", "code_bucket", "code_bucket_kms_key"}
 	bedrockOnlyKeys   = []string{"agent_id", "action_groups", "knowledge_bases"}
 )
 
@@ -246,6 +246,7 @@ func (l *loader) agentCore(s *Spec, a *Agent, fs map[string]field) {
 		}
 		a.CodeBuild = l.codeBuild(s, a, cbField, hasCB)
 	}
+	a.Code = l.codeLocation(s, a, fs)
 	if f, ok := fs["memory"]; ok {
 		a.Memory = l.memory(f)
 	}

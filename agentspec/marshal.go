@@ -59,6 +59,10 @@ func marshalAgent(b *bytes.Buffer, s *Spec, a *Agent) {
 		if a.Deployment != Container {
 			kv(b, in, "deployment", string(a.Deployment))
 		}
+		kv(b, in, "code_bucket", codeBucketValue(s, a))
+		if a.Code != nil {
+			kv(b, in, "code_bucket_kms_key", a.Code.KMSKey)
+		}
 		if a.Deployment == Container && a.ECRRepository != DefaultECRRepository(a.Name) {
 			kv(b, in, "ecr_repository", a.ECRRepository)
 		}

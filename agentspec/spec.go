@@ -89,6 +89,7 @@ type Agent struct {
 	Deployment      Deployment
 	ECRRepository   string // repository name (not URI)
 	CodeBuild       *CodeBuild
+	Code            *CodeLocation // set for deployment: direct_code_deploy
 	Memory          []MemoryGrant
 	Identity        Identity
 	Gateway         *Gateway

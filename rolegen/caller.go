@@ -32,6 +32,7 @@ type deployScope struct {
 	projects, sources, passToCodeBuild, repos        []string
 	gateways, bedrockAgents, aliases, knowledgeBases []string
 	passToBedrock                                    []string
+	codeObjects, codeBuckets, codeKeys, codeViaS3    []string
 	vpc                                              bool
 }
 
@@ -61,6 +62,14 @@ func (g *gen) deployScope(c *agentspec.Caller) *deployScope {
 				sc.passToCodeBuild = append(sc.passToCodeBuild, g.roleARNs[roleRef{a.Name, PurposeImageBuild}])
 			} else if a.Deployment == agentspec.Container {
 				sc.repos = append(sc.repos, r.arn(w, "ecr", "repository", a.ECRRepository))
+			}
+			if c := a.Code; c != nil {
+				sc.codeObjects = append(sc.codeObjects, r.arn(w, "s3", "object", c.Bucket, c.Key(a.Name)))
+				sc.codeBuckets = append(sc.codeBuckets, r.arn(w, "s3", "bucket", c.Bucket))
+				if c.KMSKey != "" {
+					sc.codeKeys = append(sc.codeKeys, c.KMSKey)
+					sc.codeViaS3 = append(sc.codeViaS3, "s3."+a.Region+".amazonaws.com")
+				}
 			}
 			if gw := a.Gateway; gw != nil {
 				sc.gateways = append(sc.gateways, r.arn(w, "bedrock-agentcore", "gateway", gw.Name+"-*"))
@@ -149,11 +158,35 @@ func (g *gen) agentCoreDeploy(st *statements, c *agentspec.Caller, sc *deploySco
 		st.add(r.allow("GetECRAuthorizationToken", featECRToken, "*"))
 		st.add(r.allow("PushAgentImages", featECRPush, sc.repos...))
 	}
+	g.codeUpload(st, sc)
 	if len(sc.runtimes) > 0 {
 		g.serviceLinkedRole(st, "CreateAgentCoreRuntimeIdentityRole", serviceRuntimeIdentity, roleRuntimeIdentity)
 	}
 	if sc.vpc {
 		g.serviceLinkedRole(st, "CreateAgentCoreNetworkRole", serviceNetwork, roleNetwork)
+	}
+}
+
+// codeUpload lets the deployer of direct_code_deploy agents upload each
+// agent's code zip and read it back: CreateAgentRuntime and
+// UpdateAgentRuntime read the zip with the caller's credentials, so the
+// execution role needs no S3 access (AWS guide: Troubleshooting direct
+// code deployment); the toolkit checks the bucket (HeadBucket, which
+// s3:ListBucket authorizes) before it uploads. A customer managed key
+// of the bucket is used through S3 only.
+func (g *gen) codeUpload(st *statements, sc *deployScope) {
+	if len(sc.codeObjects) == 0 {
+		return
+	}
+	r, account := g.r, g.spec.Account
+	s := r.allow("UploadAgentCode", featS3Write, sc.codeObjects...)
+	s.actions = append(s.actions, r.actionsOf(featS3Read)...)
+	st.add(r.when(s, "StringEquals", "aws:ResourceAccount", account))
+	st.add(r.when(r.allow("ListAgentCodeBuckets", featS3List, sc.codeBuckets...), "StringEquals", "aws:ResourceAccount", account))
+	if len(sc.codeKeys) > 0 {
+		k := r.allow("UseAgentCodeKey", featKMSDecrypt, sc.codeKeys...)
+		k.actions = append(k.actions, r.actionsOf(featKMSDataKey)...)
+		st.add(r.when(k, "StringEquals", "kms:ViaService", dedupe(sc.codeViaS3)...))
 	}
 }
 

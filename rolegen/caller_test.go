@@ -98,3 +98,62 @@ callers:
 		})
 	}
 }
+
+// TestCodeUpload: the deployer of direct_code_deploy agents may upload
+// and read back exactly their code zips (the toolkit's layout), list
+// their buckets, and use the bucket's customer managed key through S3.
+func TestCodeUpload(t *testing.T) {
+	const key = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	p := generate(t, header+`  plain: {deployment: direct_code_deploy}
+  custom: {deployment: direct_code_deploy, region: eu-west-1, code_bucket: "s3://team-code/agents", code_bucket_kms_key: "`+key+`"}
+  image: {}
+callers:
+  all: {}
+  image_only: {agents: [image]}
+`)
+	tests := []struct {
+		caller, action string
+		resources      []string
+		condKey        string
+		condValues     []string
+	}{
+		{"all", "s3:PutObject", []string{"arn:aws:s3:::bedrock-agentcore-codebuild-sources-123456789012-us-west-2/plain/deployment.zip", "arn:aws:s3:::team-code/agents/custom/deployment.zip"}, "aws:ResourceAccount", []string{"123456789012"}},
+		{"all", "s3:GetObject", []string{"arn:aws:s3:::bedrock-agentcore-codebuild-sources-123456789012-us-west-2/plain/deployment.zip", "arn:aws:s3:::team-code/agents/custom/deployment.zip"}, "aws:ResourceAccount", []string{"123456789012"}},
+		{"all", "s3:ListBucket", []string{"arn:aws:s3:::bedrock-agentcore-codebuild-sources-123456789012-us-west-2", "arn:aws:s3:::team-code"}, "aws:ResourceAccount", []string{"123456789012"}},
+		{"all", "kms:Decrypt", []string{key}, "kms:ViaService", []string{"s3.eu-west-1.amazonaws.com"}},
+		{"all", "kms:GenerateDataKey", []string{key}, "kms:ViaService", []string{"s3.eu-west-1.amazonaws.com"}},
+		{"image_only", "s3:PutObject", nil, "", nil},
+		{"image_only", "kms:Decrypt", nil, "", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.caller+" "+tc.action, func(t *testing.T) {
+			sts := callerStatements(p, tc.caller, tc.action)
+			if len(tc.resources) == 0 {
+				if len(sts) != 0 {
+					t.Fatalf("%d statements allow %s, want none", len(sts), tc.action)
+				}
+				return
+			}
+			if len(sts) != 1 {
+				t.Fatalf("%d statements allow %s, want 1", len(sts), tc.action)
+			}
+			if got := sts[0].Resource.Strings(); !slices.Equal(got, tc.resources) {
+				t.Errorf("resources %v, want %v", got, tc.resources)
+			}
+			if got := conditionValues(sts[0], "StringEquals", tc.condKey); !slices.Equal(got, tc.condValues) {
+				t.Errorf("%s = %v, want %v", tc.condKey, got, tc.condValues)
+			}
+		})
+	}
+	for _, r := range p.Roles {
+		for _, np := range r.InlinePolicies {
+			for _, st := range np.Document.Statements {
+				for _, res := range st.Resource.Strings() {
+					if strings.Contains(res, "deployment.zip") {
+						t.Errorf("role %s reaches the code zip %s: the service reads it with the caller's credentials", r.Name, res)
+					}
+				}
+			}
+		}
+	}
+}

@@ -56,6 +56,14 @@ func failures(rep *Report) []string {
 // fails on the right request.
 func TestBrokenCallers(t *testing.T) {
 	const runtimeSpec = callerHeader + "  bot: {}\ncallers:\n  ci: {}\n"
+	const codeSpec = callerHeader + `  bot: {deployment: direct_code_deploy}
+  kms_bot:
+    deployment: direct_code_deploy
+    code_bucket: s3://team-code/agents
+    code_bucket_kms_key: "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+callers:
+  ci: {}
+`
 	tests := []struct {
 		name    string
 		spec    string
@@ -90,6 +98,58 @@ func TestBrokenCallers(t *testing.T) {
 			},
 			want: []wantFailure{{"caller ci", Forbidden, "iam:CreateServiceLinkedRole", "AWSServiceRoleForBedrockAgentCoreGatewayNetwork", "another AgentCore service-linked role"},
 				{"caller ci", Forbidden, "iam:CreateServiceLinkedRole", "AWSServiceRoleForElasticBeanstalk", "another service's"}},
+		},
+		{
+			name: "no S3 statement for direct code deploy (the upload and CreateAgentRuntime fail)",
+			spec: codeSpec,
+			breakIt: func(t *testing.T, p *rolegen.Plan) {
+				d, i := callerStatement(t, p, "ci", "UploadAgentCode")
+				d.Statements = slices.Delete(d.Statements, i, i+1)
+			},
+			want: []wantFailure{
+				{"caller ci", Required, "s3:PutObject", "bedrock-agentcore-codebuild-sources-123456789012-us-west-2/bot/deployment.zip", "upload the code zip"},
+				{"caller ci", Required, "s3:GetObject", "team-code/agents/kms_bot/deployment.zip", "CreateAgentRuntime reads"},
+			},
+		},
+		{
+			name: "code bucket not listable",
+			spec: codeSpec,
+			breakIt: func(t *testing.T, p *rolegen.Plan) {
+				d, i := callerStatement(t, p, "ci", "ListAgentCodeBuckets")
+				d.Statements = slices.Delete(d.Statements, i, i+1)
+			},
+			want: []wantFailure{{"caller ci", Required, "s3:ListBucket", "bedrock-agentcore-codebuild-sources-123456789012-us-west-2", "HeadBucket"}},
+		},
+		{
+			name: "whole code bucket",
+			spec: codeSpec,
+			breakIt: func(t *testing.T, p *rolegen.Plan) {
+				d, i := callerStatement(t, p, "ci", "UploadAgentCode")
+				d.Statements[i].Resource = policy.NewStringList("arn:aws:s3:::bedrock-agentcore-codebuild-sources-123456789012-us-west-2/*")
+				d.Statements[i].Condition = nil
+			},
+			want: []wantFailure{
+				{"caller ci", Forbidden, "s3:PutObject", "/agentiam_outsider/deployment.zip", "another agent's code zip"},
+				{"caller ci", Forbidden, "s3:PutObject", "bot/deployment.zip", "another account"},
+			},
+		},
+		{
+			name: "no key for the encrypted code bucket",
+			spec: codeSpec,
+			breakIt: func(t *testing.T, p *rolegen.Plan) {
+				d, i := callerStatement(t, p, "ci", "UseAgentCodeKey")
+				d.Statements = slices.Delete(d.Statements, i, i+1)
+			},
+			want: []wantFailure{{"caller ci", Required, "kms:Decrypt", "key/1234abcd", "under the bucket's key"}},
+		},
+		{
+			name: "code key outside S3",
+			spec: codeSpec,
+			breakIt: func(t *testing.T, p *rolegen.Plan) {
+				d, i := callerStatement(t, p, "ci", "UseAgentCodeKey")
+				d.Statements[i].Condition = nil
+			},
+			want: []wantFailure{{"caller ci", Forbidden, "kms:Decrypt", "key/1234abcd", "outside S3"}},
 		},
 	}
 	for _, tc := range tests {

@@ -51,6 +51,8 @@ const (
 	SrcAgentsLambda       SourceID = "bedrock-agents-lambda-permission"
 	SrcAgentsCaller       SourceID = "bedrock-agents-caller"
 	SrcPassRole           SourceID = "iam-passrole"
+	// SrcCodeDeploy: the caller of CreateAgentRuntime reads the code zip.
+	SrcCodeDeploy SourceID = "agentcore-direct-code-deploy"
 	// SrcSpecGrant: the spec itself grants the data (a bucket, table,
 	// secret, key or parameter); the actions per access level are the
 	// service authorization reference's.
@@ -102,6 +104,9 @@ var sourceTable = map[SourceID]Source{
 		URL: userguide + "security_iam_id-based-policy-examples-agent.html"},
 	SrcPassRole: {Title: "Grant a user permissions to pass a role to an AWS service (iam:PassRole with iam:PassedToService)",
 		URL: "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html"},
+	SrcCodeDeploy: {Title: "Troubleshooting direct code deployment: the role that calls CreateAgentRuntime/UpdateAgentRuntime needs s3:GetObject on the code zip (kms:Decrypt for a customer managed key)",
+		URL:  devguide + "runtime-code-deploy-common-issues.html",
+		Note: "The service reads the zip with the caller's credentials, so the deployer gets S3 (and the bucket key's kms:Decrypt, kms:GenerateDataKey through S3) and the execution role none. Bucket and keys follow the starter toolkit (operations/runtime/launch.py _launch_with_direct_code_deploy, utils/runtime/package.py upload_to_s3): bedrock-agentcore-codebuild-sources-{account}-{region}, {agent}/deployment.zip, {prefix}/{agent}/deployment.zip under an s3_path prefix."},
 	SrcSpecGrant: {Title: "Granted by the spec; actions per access level from the Service Authorization Reference",
 		URL: "https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html"},
 }

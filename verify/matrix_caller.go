@@ -121,6 +121,9 @@ func (m *callerMatrix) deployRuntime(a *agentspec.Agent) {
 		m.need(req{src: SrcRuntimeCaller, why: "push the image of " + a.Name, actions: acts("ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage"),
 			resource: f.arn(aw, "ecr", "repository", a.ECRRepository)})
 	}
+	if a.Code != nil {
+		m.codeUpload(a)
+	}
 	if gw := a.Gateway; gw != nil {
 		gateway := f.arn(aw, "bedrock-agentcore", "gateway", gw.Name+"-"+gatewaySuffix)
 		m.need(req{src: SrcGateway, why: "create gateways", actions: acts("bedrock-agentcore:CreateGateway"), resource: "*"})
@@ -131,6 +134,31 @@ func (m *callerMatrix) deployRuntime(a *agentspec.Agent) {
 	for _, mem := range a.Memory {
 		m.forbid(req{why: "control-plane deletion: memory " + mem.ID, actions: acts("bedrock-agentcore:DeleteMemory"), resource: f.arn(aw, "bedrock-agentcore", "memory", mem.ID)})
 	}
+}
+
+// codeUpload: the deployer of a direct_code_deploy agent uploads its
+// code zip (the toolkit checks the bucket with HeadBucket first) and
+// CreateAgentRuntime reads it with the deployer's credentials; another
+// agent's zip, other objects of the bucket and a bucket of the same name
+// in another account are denied.
+func (m *callerMatrix) codeUpload(a *agentspec.Agent) {
+	b, f, aw, c := m.b, &m.b.f, m.b.where(a), a.Code
+	account := cond("StringEquals", "aws:ResourceAccount", m.w.account)
+	zip := f.arn(aw, "s3", "object", c.Bucket, c.Key(a.Name))
+	bucket := f.arn(aw, "s3", "bucket", c.Bucket)
+	m.need(req{src: SrcToolkitLaunch, why: "upload the code zip of " + a.Name, actions: acts("s3:PutObject"), resource: zip, grant: grant(zip, account)})
+	m.need(req{src: SrcCodeDeploy, why: "CreateAgentRuntime reads the code zip of " + a.Name + " with the caller's credentials", actions: acts("s3:GetObject"), resource: zip, grant: grant(zip, account)})
+	m.need(req{src: SrcToolkitLaunch, why: "check the code bucket of " + a.Name + " (HeadBucket)", actions: acts("s3:ListBucket"), resource: bucket, grant: grant(bucket, account)})
+	if c.KMSKey != "" {
+		via := "s3." + a.Region + ".amazonaws.com"
+		m.need(req{src: SrcCodeDeploy, why: "read and write the code zip of " + a.Name + " under the bucket's key", actions: acts("kms:Decrypt", "kms:GenerateDataKey"), resource: c.KMSKey,
+			ctx: ctx("kms:ViaService", via), other: b.keyPolicy, grant: grant(c.KMSKey, cond("StringEquals", "kms:ViaService", via))})
+		m.forbid(req{why: "use the code bucket's key outside S3", actions: acts("kms:Decrypt"), resource: c.KMSKey, other: b.keyPolicy})
+	}
+	outsider := &agentspec.CodeLocation{Bucket: c.Bucket, Prefix: c.Prefix}
+	m.forbid(req{why: "another agent's code zip in the same bucket", actions: acts("s3:PutObject"), resource: f.arn(aw, "s3", "object", c.Bucket, outsider.Key(b.outsider))})
+	m.forbid(req{why: "other objects of the code bucket", actions: acts("s3:GetObject"), resource: f.arn(aw, "s3", "object", c.Bucket, other+"/data.json")})
+	m.forbid(req{why: "a bucket of the same name in another account", actions: acts("s3:PutObject"), resource: zip, account: b.foreign, other: b.openPolicy})
 }
 
 // serviceLinkedRoles: the first CreateAgentRuntime of an account creates

@@ -687,6 +687,45 @@ resource "aws_iam_policy" "caller_deployer" {
         }
       },
       {
+        Sid    = "UploadAgentCode"
+        Effect = "Allow"
+        Action = [
+          "s3:PutObject",
+          "s3:GetObject",
+        ]
+        Resource = "arn:aws:s3:::helper-code-bucket/agents/helper/deployment.zip"
+        Condition = {
+          StringEquals = {
+            "aws:ResourceAccount" = "123456789012"
+          }
+        }
+      },
+      {
+        Sid      = "ListAgentCodeBuckets"
+        Effect   = "Allow"
+        Action   = "s3:ListBucket"
+        Resource = "arn:aws:s3:::helper-code-bucket"
+        Condition = {
+          StringEquals = {
+            "aws:ResourceAccount" = "123456789012"
+          }
+        }
+      },
+      {
+        Sid    = "UseAgentCodeKey"
+        Effect = "Allow"
+        Action = [
+          "kms:Decrypt",
+          "kms:GenerateDataKey",
+        ]
+        Resource = "arn:aws:kms:eu-west-1:123456789012:key/5678abcd-12ab-34cd-56ef-1234567890ab"
+        Condition = {
+          StringEquals = {
+            "kms:ViaService" = "s3.eu-west-1.amazonaws.com"
+          }
+        }
+      },
+      {
         Sid      = "CreateAgentCoreRuntimeIdentityRole"
         Effect   = "Allow"
         Action   = "iam:CreateServiceLinkedRole"

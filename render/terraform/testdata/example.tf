@@ -773,6 +773,31 @@ resource "aws_iam_policy" "caller_deployer" {
         }
       },
       {
+        Sid    = "UploadAgentCode"
+        Effect = "Allow"
+        Action = [
+          "s3:PutObject",
+          "s3:GetObject",
+        ]
+        Resource = "arn:aws:s3:::bedrock-agentcore-codebuild-sources-123456789012-us-west-2/billing_bot/deployment.zip"
+        Condition = {
+          StringEquals = {
+            "aws:ResourceAccount" = "123456789012"
+          }
+        }
+      },
+      {
+        Sid      = "ListAgentCodeBuckets"
+        Effect   = "Allow"
+        Action   = "s3:ListBucket"
+        Resource = "arn:aws:s3:::bedrock-agentcore-codebuild-sources-123456789012-us-west-2"
+        Condition = {
+          StringEquals = {
+            "aws:ResourceAccount" = "123456789012"
+          }
+        }
+      },
+      {
         Sid      = "CreateAgentCoreRuntimeIdentityRole"
         Effect   = "Allow"
         Action   = "iam:CreateServiceLinkedRole"

@@ -352,6 +352,31 @@ resource "aws_iam_policy" "caller_deployer" {
         }
       },
       {
+        Sid    = "UploadAgentCode"
+        Effect = "Allow"
+        Action = [
+          "s3:PutObject",
+          "s3:GetObject",
+        ]
+        Resource = "arn:${var.partition}:s3:::bedrock-agentcore-codebuild-sources-${var.account_id}-us-east-1/reporting_agent/deployment.zip"
+        Condition = {
+          StringEquals = {
+            "aws:ResourceAccount" = var.account_id
+          }
+        }
+      },
+      {
+        Sid      = "ListAgentCodeBuckets"
+        Effect   = "Allow"
+        Action   = "s3:ListBucket"
+        Resource = "arn:${var.partition}:s3:::bedrock-agentcore-codebuild-sources-${var.account_id}-us-east-1"
+        Condition = {
+          StringEquals = {
+            "aws:ResourceAccount" = var.account_id
+          }
+        }
+      },
+      {
         Sid      = "CreateAgentCoreRuntimeIdentityRole"
         Effect   = "Allow"
         Action   = "iam:CreateServiceLinkedRole"
