@@ -382,11 +382,11 @@ func TestIgnoreAndSeverity(t *testing.T) {
 		return out
 	}
 	all := codes(Source("p.json", src, Options{}))
-	want := []string{"missing-version/warning", "wildcard-action-full-service/warning"}
+	want := []string{"missing-version/warning", "wildcard-action-full-service/warning", "wildcard-resource-sensitive/warning"}
 	if fmt.Sprint(all) != fmt.Sprint(want) {
 		t.Fatalf("got %v, want %v", all, want)
 	}
-	got := codes(Source("p.json", src, Options{Ignore: []string{CodeMissingVersion}, Severity: map[string]diag.Severity{CodeWildcardActionFullService: diag.Error}}))
+	got := codes(Source("p.json", src, Options{Ignore: []string{CodeMissingVersion, CodeWildcardResourceSensitive}, Severity: map[string]diag.Severity{CodeWildcardActionFullService: diag.Error}}))
 	if fmt.Sprint(got) != "[wildcard-action-full-service/error]" {
 		t.Errorf("got %v", got)
 	}

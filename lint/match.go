@@ -168,3 +168,76 @@ func (c *checker) actionMayMatch(a *catalog.Action, pattern string) bool {
 	}
 	return false
 }
+
+// coversType reports whether a Resource pattern (variables replaced by
+// '*') matches every ARN of the resource type, as "*" does:
+// "arn:aws:kms:*:*:*" or "arn:aws:kms:*:*:key/*" for keys,
+// "arn:*:s3:::*" for buckets and objects (not for access points, whose
+// ARNs have a region and an account). It is decided on the catalog's ARN
+// template, not on the pattern's shape: a literal segment of the
+// template (the service, an empty region) must be matched, a region or
+// an account the template fills with a variable must be '*', and the
+// resource part must be a literal start of the template's resource part
+// followed by '*' only. The partition may be written, since a policy
+// only meets ARNs of its own partition. "arn:aws:bedrock:us-west-2:123456789012:agent/*"
+// is the narrowest grant a deployer can write for agents whose ids AWS
+// assigns, and is not all agents.
+func coversType(rt *catalog.ResourceType, pattern string) bool {
+	if pattern == "*" {
+		return true
+	}
+	if !strings.HasSuffix(pattern, "*") {
+		return false
+	}
+	t := templateOf(rt)
+	p, err := arn.Parse(pattern)
+	if err != nil || !t.segmented {
+		return false
+	}
+	pSegs := [4]string{p.Partition, p.Service, p.Region, p.Account}
+	for i, ts := range t.segs {
+		switch {
+		case t.variable[i] && i == 0:
+			if pSegs[i] == "" {
+				return false
+			}
+		case t.variable[i]:
+			if pSegs[i] == "" || strings.Trim(pSegs[i], "*") != "" {
+				return false
+			}
+		case !arn.Wildcard(pSegs[i], ts):
+			return false
+		}
+	}
+	lp := literalPrefix(p.Resource)
+	return strings.Trim(p.Resource[len(lp):], "*") == "" && strings.HasPrefix(t.resPrefix, lp)
+}
+
+// coversAction reports whether a Resource pattern matches every resource
+// of one of the kinds an action accepts: arn:aws:s3:::* is every object
+// for s3:GetObject, although the action also accepts access point
+// objects, which are other names for the same data. Actions without
+// resource types are covered by "*" only.
+func (c *checker) coversAction(a *catalog.Action, pattern string) bool {
+	if pattern == "*" {
+		return true
+	}
+	for _, ar := range a.Resources {
+		if ar.Type == nil {
+			continue
+		}
+		k := matchKey{ar.Type, pattern}
+		m, ok := c.covers[k]
+		if !ok {
+			if c.covers == nil {
+				c.covers = map[matchKey]bool{}
+			}
+			m = coversType(ar.Type, pattern)
+			c.covers[k] = m
+		}
+		if m {
+			return true
+		}
+	}
+	return false
+}

@@ -57,3 +57,50 @@ func TestMayMatchSegments(t *testing.T) {
 		}
 	}
 }
+
+// TestCoversType: which patterns match every ARN of a resource type, as
+// "*" does, decided on the catalog's templates.
+func TestCoversType(t *testing.T) {
+	for _, tt := range []struct {
+		service, typ, pattern string
+		want                  bool
+	}{
+		{"kms", "key", "*", true},
+		{"kms", "key", "arn:aws:kms:*:*:*", true},
+		{"kms", "key", "arn:aws:kms:*:*:key/*", true},
+		{"kms", "key", "arn:aws:kms:*:*:k*", true},
+		{"kms", "key", "arn:aws:kms:*:*:alias/*", false},
+		{"kms", "key", "arn:aws:kms:us-east-1:123456789012:key/*", false},
+		{"kms", "key", "arn:aws:kms:*:123456789012:*", false},
+		{"kms", "key", "arn:aws:kms:*:*:key/?*", false},
+		{"kms", "key", "arn:aws:s3:::*", false},
+		{"s3", "object", "arn:aws:s3:::*", true},
+		{"s3", "object", "arn:*:s3:::*", true},
+		{"s3", "bucket", "arn:aws:s3:::*", true},
+		{"s3", "object", "arn:aws:s3:::*/*", false}, // not of the form literal + '*'
+		{"s3", "object", "arn:aws:s3:::reports/*", false},
+		{"s3", "accesspoint", "arn:aws:s3:::*", false},
+		{"s3", "accesspoint", "arn:aws:s3:*:*:*", true},
+		{"bedrock", "foundation-model", "arn:aws:bedrock:*::foundation-model/*", true},
+		{"bedrock", "foundation-model", "arn:aws:bedrock:*:*:*", true},
+		{"bedrock", "foundation-model", "arn:aws:bedrock:us-east-1::foundation-model/*", false},
+		{"bedrock", "foundation-model", "arn:aws:bedrock:*::foundation-model/anthropic.*", false},
+		{"bedrock", "agent", "arn:aws:bedrock:us-west-2:123456789012:agent/*", false},
+		{"bedrock-agentcore", "runtime", "arn:aws:bedrock-agentcore:*:*:*", true},
+		{"bedrock-agentcore", "runtime", "arn:aws:*:*:*:*", true},
+		{"iam", "role", "arn:aws:iam::*:role/*", true},
+		{"iam", "role", "arn:aws:iam::123456789012:role/*", false},
+	} {
+		svc, ok := catalog.Lookup(tt.service)
+		if !ok {
+			t.Fatal(tt.service)
+		}
+		rt, ok := svc.ResourceType(tt.typ)
+		if !ok {
+			t.Fatal(tt.service, tt.typ)
+		}
+		if got := coversType(rt, tt.pattern); got != tt.want {
+			t.Errorf("%s %s (%s) by %s: %v, want %v", tt.service, tt.typ, rt.ARN, tt.pattern, got, tt.want)
+		}
+	}
+}

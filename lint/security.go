@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"sort"
@@ -33,7 +34,10 @@ func starOnly(a *catalog.Action) bool {
 }
 
 // checkWildcards reports broad Allow grants: every action, every action
-// of a service, NotAction, and sensitive or data actions on "*".
+// of a service, NotAction, and sensitive or data actions on all
+// resources ("*" or a pattern that covers every resource they accept,
+// such as arn:aws:kms:*:*:*). A service wildcard on all resources gets
+// both findings: the action and the resource are two fixes.
 func checkWildcards(c *checker) {
 	if !c.grants() {
 		return
@@ -48,8 +52,7 @@ func checkWildcards(c *checker) {
 		// In a resource policy (a key, queue or secret policy) "*" is the
 		// resource the policy is attached to, not every resource of the
 		// account, and key policies must say "*".
-		hasStar := hasStarResource(st) && c.typ != Resource
-		conditioned := len(restrictingKeys(st)) > 0
+		onResources := st.Resource != nil && c.typ != Resource && len(restrictingKeys(st)) == 0
 		refs := c.actions[i]
 		for j := range refs {
 			r := &refs[j]
@@ -63,34 +66,94 @@ func checkWildcards(c *checker) {
 					name = r.service.Name
 				}
 				c.report(CodeWildcardActionFullService, st, r.tok.Pos, "", "%s allows every action of %s, including destructive and future ones; list the actions the principal needs", r.tok.Value, name)
-				continue
 			}
-			if !hasStar || conditioned || !r.resolved() {
-				continue
-			}
-			var sensitive, data []string
-			for _, a := range r.actions {
-				// Escalation actions and PassRole get their own, stronger findings.
-				if !starOnly(a) && (a.HasAccess(catalog.Write) || a.HasAccess(catalog.PermissionsManagement) || a.HasAccess(catalog.Tagging)) &&
-					!containsFold(escalationActions, a.FullName()) && !strings.EqualFold(a.FullName(), "iam:PassRole") {
-					sensitive = append(sensitive, a.FullName())
-				}
-				if containsFold(dataActions, a.FullName()) {
-					data = append(data, a.FullName())
-				}
-			}
-			switch {
-			case len(sensitive) == 0:
-			case hasWildcard(r.tok.Value):
-				c.report(CodeWildcardResourceSensitive, st, r.tok.Pos, "", "%s on \"Resource\": \"*\" allows %s on every resource of the account; name the resources' ARNs", r.tok.Value, describeActions(sensitive, "write, permissions-management or tagging"))
-			default:
-				c.report(CodeWildcardResourceSensitive, st, r.tok.Pos, "", "%s (%s) on \"Resource\": \"*\" applies to every resource of its kind in the account; name the resources' ARNs", r.tok.Value, r.actions[0].Access)
-			}
-			if len(data) > 0 {
-				c.report(CodeDataAccessOnStar, st, r.tok.Pos, "", "%s on \"Resource\": \"*\" reads %s of the account; name the ARNs it needs", r.tok.Value, dataNouns(data))
+			if onResources && r.resolved() {
+				c.checkOnAll(st, r)
 			}
 		}
 	}
+}
+
+// checkOnAll reports the sensitive and data actions of r that the
+// statement allows on all resources.
+func (c *checker) checkOnAll(st *policy.Statement, r *actionRef) {
+	var sensitive, data []string
+	sensitiveOn, dataOn := "", ""
+	for _, a := range r.actions {
+		// Escalation actions and PassRole get their own, stronger findings.
+		isSensitive := !starOnly(a) && (a.HasAccess(catalog.Write) || a.HasAccess(catalog.PermissionsManagement) || a.HasAccess(catalog.Tagging)) &&
+			!containsFold(escalationActions, a.FullName()) && !strings.EqualFold(a.FullName(), "iam:PassRole")
+		isData := containsFold(dataActions, a.FullName())
+		if !isSensitive && !isData {
+			continue
+		}
+		on, ok := c.onAll(st, a)
+		if !ok {
+			continue
+		}
+		if isSensitive {
+			sensitive = append(sensitive, a.FullName())
+			sensitiveOn = cmp.Or(sensitiveOn, on)
+		}
+		if isData {
+			data = append(data, a.FullName())
+			dataOn = cmp.Or(dataOn, on)
+		}
+	}
+	switch {
+	case len(sensitive) == 0:
+	case hasWildcard(r.tok.Value):
+		c.report(CodeWildcardResourceSensitive, st, r.tok.Pos, "", "%s on %s allows %s on every resource of the account; name the resources' ARNs", r.tok.Value, resourceWords(sensitiveOn), describeActions(sensitive, "write, permissions-management or tagging"))
+	default:
+		c.report(CodeWildcardResourceSensitive, st, r.tok.Pos, "", "%s (%s) on %s applies to every resource of its kind in the account; name the resources' ARNs", r.tok.Value, r.actions[0].Access, resourceWords(sensitiveOn))
+	}
+	if len(data) > 0 {
+		c.report(CodeDataAccessOnStar, st, r.tok.Pos, "", "%s on %s reads %s of the account; name the ARNs it needs", r.tok.Value, resourceWords(dataOn), dataNouns(data))
+	}
+}
+
+// onAll returns the Resource value of st that covers every resource
+// action a accepts: "*", or a pattern such as arn:aws:kms:*:*:* (see
+// coversAction). ok is false when no value does.
+func (c *checker) onAll(st *policy.Statement, a *catalog.Action) (value string, ok bool) {
+	if st.Resource == nil {
+		return "", false
+	}
+	for _, v := range st.Resource.Values {
+		if v.Value == "*" || c.coversAction(a, c.expandVariables(v.Value)) {
+			return v.Value, true
+		}
+	}
+	return "", false
+}
+
+// refOnAll reports whether the statement allows one of the actions of
+// r on all the resources of its kind (see onAll).
+func (c *checker) refOnAll(st *policy.Statement, r *actionRef) bool {
+	_, ok := c.refOnAllValue(st, r)
+	return ok
+}
+
+// refOnAllValue is refOnAll, also returning the Resource value.
+func (c *checker) refOnAllValue(st *policy.Statement, r *actionRef) (string, bool) {
+	if hasStarResource(st) {
+		return "*", true
+	}
+	for _, a := range r.actions {
+		if v, ok := c.onAll(st, a); ok {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// resourceWords names the Resource value a finding is about:
+// "Resource": "*", or the all-resource pattern that amounts to it.
+func resourceWords(v string) string {
+	if v == "*" {
+		return `"Resource": "*"`
+	}
+	return fmt.Sprintf("%q (every resource of its kind, like \"*\")", v)
 }
 
 // dataNouns says what data actions read: "every S3 object and every secret".
@@ -130,15 +193,14 @@ func checkPassRole(c *checker) {
 		if !allow(st) {
 			continue
 		}
-		hasStar := hasStarResource(st)
 		refs := c.actions[i]
 		for j := range refs {
 			r := &refs[j]
 			if r.all || !r.matches("iam:PassRole") {
 				continue
 			}
-			if hasStar {
-				c.report(CodePassRoleOnStar, st, r.tok.Pos, "", "%s on \"Resource\": \"*\" lets the holder pass any role, including administrator roles, to any service; name the role ARNs", r.tok.Value)
+			if on, ok := c.refOnAllValue(st, r); ok {
+				c.report(CodePassRoleOnStar, st, r.tok.Pos, "", "%s on %s lets the holder pass any role, including administrator roles, to any service; name the role ARNs", r.tok.Value, resourceWords(on))
 			}
 			if !hasRestrictingKey(st, "iam:PassedToService") {
 				c.report(CodePassRoleWithoutService, st, r.tok.Pos, "", "%s without an iam:PassedToService condition lets the role be passed to any service; add StringEquals iam:PassedToService (for example bedrock-agentcore.amazonaws.com)", r.tok.Value)
@@ -304,12 +366,13 @@ func checkPrivilegeEscalation(c *checker) {
 		}
 	}
 	for i, st := range c.doc.Statements {
-		if !allow(st) || !statementBroad(st) {
+		if !allow(st) {
 			continue
 		}
+		broad := statementBroad(st)
 		for j := range c.actions[i] {
 			r := &c.actions[i][j]
-			if r.all {
+			if r.all || !broad && !c.refOnAll(st, r) {
 				continue
 			}
 			var hits []string
