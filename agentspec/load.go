@@ -355,25 +355,76 @@ func (l *loader) access(f field) Access {
 
 func (l *loader) identity(f field, what string) Identity {
 	fs := l.fields(f.value, what, "oauth2_providers", "api_key_providers")
-	return Identity{
-		OAuth2Providers: l.providers(fs, "oauth2_providers"),
-		APIKeyProviders: l.providers(fs, "api_key_providers"),
-	}
+	var id Identity
+	id.OAuth2Providers, id.OAuth2Secrets = l.providers(fs, "oauth2_providers")
+	id.APIKeyProviders, id.APIKeySecrets = l.providers(fs, "api_key_providers")
+	return id
 }
 
-func (l *loader) providers(fs map[string]field, key string) []string {
+// providers reads a list of credential providers: names, or
+// {name: ..., secret_arn: ...} for a provider that references a
+// customer-owned Secrets Manager secret. It returns the names and the
+// secrets by name.
+func (l *loader) providers(fs map[string]field, key string) ([]string, map[string]string) {
 	f, ok := fs[key]
 	if !ok {
-		return nil
+		return nil, nil
 	}
-	var out []string
-	for _, p := range l.strList(f) {
+	var names []string
+	var secrets map[string]string
+	seen := map[string]bool{}
+	for _, it := range l.list(f) {
+		p, secret, ok := l.provider(it, key)
+		if !ok {
+			continue
+		}
 		if !providerNameRE.MatchString(p.value) {
 			l.errorAt(p.pos, CodeInvalidName, "credential provider name %q must be 1 to 128 letters, digits, '-' or '_'", p.value)
 		}
-		out = append(out, p.value)
+		if seen[p.value] {
+			l.errorAt(p.pos, CodeDuplicate, "%q is listed twice in %s", p.value, key)
+			continue
+		}
+		seen[p.value] = true
+		names = append(names, p.value)
+		if secret != "" {
+			if secrets == nil {
+				secrets = map[string]string{}
+			}
+			secrets[p.value] = secret
+		}
 	}
-	return out
+	return names, secrets
+}
+
+// provider reads one entry of a providers list.
+func (l *loader) provider(it item, key string) (name positioned, secret string, ok bool) {
+	n := l.resolve(it.node)
+	if s, isScalar := scalarText(n); isScalar {
+		return positioned{s, it.pos}, "", true
+	}
+	if _, isMap := n.(*ast.MappingNode); !isMap {
+		if _, isPair := n.(*ast.MappingValueNode); !isPair {
+			l.errorAt(it.pos, CodeWrongType, "entries of %s must be provider names or {name: ..., secret_arn: ...}, found %s", key, kindName(n))
+			return positioned{}, "", false
+		}
+	}
+	fs := l.fields(n, "credential provider of "+key, "name", "secret_arn")
+	l.require(fs, it.pos, "credential provider of "+key, "name")
+	nf, ok := fs["name"]
+	if !ok {
+		return positioned{}, "", false
+	}
+	v, ok := l.str(nf)
+	if !ok {
+		return positioned{}, "", false
+	}
+	if sf, has := fs["secret_arn"]; has {
+		if s, isStr := l.str(sf); isStr && l.checkARN(positioned{s, nodePos(sf.value)}, "secret_arn", "secretsmanager", "Secret") {
+			secret = s
+		}
+	}
+	return positioned{v, nodePos(nf.value)}, secret, true
 }
 
 func (l *loader) gateway(a *Agent, f field) *Gateway {

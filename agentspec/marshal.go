@@ -88,8 +88,7 @@ func marshalAgent(b *bytes.Buffer, s *Spec, a *Agent) {
 		}
 		if !a.Identity.Empty() {
 			b.WriteString(in + "identity:\n")
-			list(b, in+"  ", "oauth2_providers", a.Identity.OAuth2Providers)
-			list(b, in+"  ", "api_key_providers", a.Identity.APIKeyProviders)
+			providers(b, in+"  ", a.Identity)
 		}
 		if g := a.Gateway; g != nil {
 			b.WriteString(in + "gateway:\n")
@@ -97,8 +96,7 @@ func marshalAgent(b *bytes.Buffer, s *Spec, a *Agent) {
 			list(b, in+"  ", "lambda_targets", g.LambdaTargets)
 			if !g.Outbound.Empty() {
 				b.WriteString(in + "  outbound:\n")
-				list(b, in+"    ", "oauth2_providers", g.Outbound.OAuth2Providers)
-				list(b, in+"    ", "api_key_providers", g.Outbound.APIKeyProviders)
+				providers(b, in+"    ", g.Outbound)
 			}
 		}
 		tool(b, in, "code_interpreter", a.CodeInterpreter)
@@ -155,6 +153,31 @@ func list(b *bytes.Buffer, indent, key string, values []string) {
 	fmt.Fprintf(b, "%s%s:\n", indent, key)
 	for _, v := range values {
 		fmt.Fprintf(b, "%s  - %s\n", indent, scalar(v))
+	}
+}
+
+// providers writes the credential providers of an identity: a name, or
+// {name, secret_arn} for a provider with a customer-owned secret.
+func providers(b *bytes.Buffer, indent string, id Identity) {
+	for _, kind := range []struct {
+		key     string
+		names   []string
+		secrets map[string]string
+	}{
+		{"oauth2_providers", id.OAuth2Providers, id.OAuth2Secrets},
+		{"api_key_providers", id.APIKeyProviders, id.APIKeySecrets},
+	} {
+		if len(kind.names) == 0 {
+			continue
+		}
+		fmt.Fprintf(b, "%s%s:\n", indent, kind.key)
+		for _, name := range kind.names {
+			if secret, ok := kind.secrets[name]; ok {
+				fmt.Fprintf(b, "%s  - {name: %s, secret_arn: %s}\n", indent, flowScalar(name), flowScalar(secret))
+			} else {
+				fmt.Fprintf(b, "%s  - %s\n", indent, scalar(name))
+			}
+		}
 	}
 }
 

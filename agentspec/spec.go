@@ -160,6 +160,32 @@ type MemoryGrant struct {
 type Identity struct {
 	OAuth2Providers []string
 	APIKeyProviders []string
+	// OAuth2Secrets and APIKeySecrets map a provider name to the
+	// customer-owned Secrets Manager secret (its ARN) the provider
+	// references instead of the secret Identity keeps in its token vault.
+	OAuth2Secrets map[string]string
+	APIKeySecrets map[string]string
+}
+
+// merge adds o's providers and secrets that i does not hold yet.
+func (i *Identity) merge(o Identity) {
+	i.OAuth2Providers = appendNew(i.OAuth2Providers, o.OAuth2Providers...)
+	i.APIKeyProviders = appendNew(i.APIKeyProviders, o.APIKeyProviders...)
+	i.OAuth2Secrets = mergeSecrets(i.OAuth2Secrets, o.OAuth2Secrets)
+	i.APIKeySecrets = mergeSecrets(i.APIKeySecrets, o.APIKeySecrets)
+}
+
+func mergeSecrets(into, from map[string]string) map[string]string {
+	for name, secret := range from {
+		if _, ok := into[name]; ok {
+			continue
+		}
+		if into == nil {
+			into = map[string]string{}
+		}
+		into[name] = secret
+	}
+	return into
 }
 
 // Empty reports whether no provider is listed.
@@ -207,8 +233,7 @@ func (s *Spec) Gateways() []*GatewayUse {
 		}
 		u.Agents = append(u.Agents, a.Name)
 		u.LambdaTargets = appendNew(u.LambdaTargets, gw.LambdaTargets...)
-		u.Outbound.OAuth2Providers = appendNew(u.Outbound.OAuth2Providers, gw.Outbound.OAuth2Providers...)
-		u.Outbound.APIKeyProviders = appendNew(u.Outbound.APIKeyProviders, gw.Outbound.APIKeyProviders...)
+		u.Outbound.merge(gw.Outbound)
 	}
 	return out
 }

@@ -232,7 +232,8 @@ func (g *gen) memory(st *statements, a *agentspec.Agent, w where) {
 
 // credentialProviders grants AgentCore Identity credentials: the
 // provider in the default token vault for the caller's own workload
-// identity, and the Secrets Manager secret Identity keeps it in.
+// identity, and the Secrets Manager secret the provider keeps its
+// credential in (Identity reads it with the caller's credentials).
 func (g *gen) credentialProviders(st *statements, w where, id agentspec.Identity, workloadName string) {
 	r := g.r
 	vault := r.arn(w, "bedrock-agentcore", "token-vault", defaultDirectory)
@@ -240,12 +241,13 @@ func (g *gen) credentialProviders(st *statements, w where, id agentspec.Identity
 	var secrets []string
 	for _, kind := range []struct {
 		providers              []string
+		own                    map[string]string
 		sid                    string
 		feat                   feature
 		resourceType, inSecret string
 	}{
-		{id.OAuth2Providers, "GetOAuth2Tokens", featOAuth2Token, "oauth2credentialprovider", "oauth2"},
-		{id.APIKeyProviders, "GetAPIKeys", featAPIKey, "apikeycredentialprovider", "apikey"},
+		{id.OAuth2Providers, id.OAuth2Secrets, "GetOAuth2Tokens", featOAuth2Token, "oauth2credentialprovider", "oauth2"},
+		{id.APIKeyProviders, id.APIKeySecrets, "GetAPIKeys", featAPIKey, "apikeycredentialprovider", "apikey"},
 	} {
 		if len(kind.providers) == 0 {
 			continue
@@ -253,14 +255,31 @@ func (g *gen) credentialProviders(st *statements, w where, id agentspec.Identity
 		res := []string{vault}
 		for _, p := range kind.providers {
 			res = append(res, r.arn(w, "bedrock-agentcore", kind.resourceType, defaultDirectory, p))
-			// Secret ARNs end in '-' and six random characters.
-			secrets = append(secrets, r.arn(w, "secretsmanager", "Secret", "bedrock-agentcore-identity!default/"+kind.inSecret+"/"+p+"-??????"))
+			if arn, ok := kind.own[p]; ok {
+				secrets = append(secrets, arn)
+				continue
+			}
+			secrets = append(secrets, r.arn(w, "secretsmanager", "Secret", vaultSecret(kind.inSecret, p)))
 		}
 		st.add(r.allow(kind.sid, kind.feat, append(res, workload...)...))
 	}
 	if len(secrets) > 0 {
 		st.add(r.allow("ReadCredentialProviderSecrets", featReadSecret, secrets...))
 	}
+}
+
+// vaultSecret is the name pattern of the secret AgentCore Identity
+// creates in its token vault for provider p of a kind (oauth2, apikey).
+// The service names it bedrock-agentcore-identity!default/{kind}/{p},
+// at times with a generated suffix after '-' (seen as 8 hex
+// characters), and Secrets Manager appends '-' and six random
+// characters to the ARN; the starter toolkit scopes {kind}/{p}*, which
+// also matches providers p2 and p_x. {p}-* allows any suffix after '-'
+// and no other provider, except ones whose names extend p with '-'
+// (provider names may hold '-'); list those with secret_arn if that
+// matters.
+func vaultSecret(kind, p string) string {
+	return "bedrock-agentcore-identity!" + defaultDirectory + "/" + kind + "/" + p + "-*"
 }
 
 // dataGrants turns the spec's s3, dynamodb, secrets, kms_keys and

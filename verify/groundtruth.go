@@ -39,6 +39,7 @@ const (
 	SrcObservability      SourceID = "agentcore-observability"
 	SrcMemory             SourceID = "agentcore-memory"
 	SrcIdentity           SourceID = "agentcore-identity"
+	SrcIdentitySecrets    SourceID = "toolkit-identity-secrets"
 	SrcGateway            SourceID = "agentcore-gateway-permissions"
 	SrcGatewayPolicy      SourceID = "agentcore-policy-permissions"
 	SrcCodeInterpreter    SourceID = "agentcore-code-interpreter"
@@ -80,6 +81,10 @@ var sourceTable = map[SourceID]Source{
 		URL: devguide + "memory-permissions.html"},
 	SrcIdentity: {Title: "AgentCore Identity: permissions for workload access tokens and credential providers",
 		URL: devguide + "identity-permissions.html"},
+	SrcIdentitySecrets: {Title: "Starter toolkit Identity permissions: GetSecretValue on bedrock-agentcore-identity!default/oauth2/{provider}* (the token vault's secret of each provider)",
+		URL: toolkit + "operations/identity/helpers.py",
+		Note: "The toolkit's {provider}* also matches providers whose names extend this one (github2); agentiam follows the secret's name, {provider} with an optional '-' suffix the service adds and Secrets Manager's '-' and six characters: {provider}-*. " +
+			"A provider that references a customer-owned secret (secret_arn) is read from that secret, as AgentCore Identity's Secrets Manager references do."},
 	SrcGateway: {Title: "Set up permissions for AgentCore Gateway (builder, user and service role)",
 		URL: devguide + "gateway-prerequisites-permissions.html"},
 	SrcGatewayPolicy: {Title: "AgentCore Gateway and Policy in AgentCore IAM permissions",

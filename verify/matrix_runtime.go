@@ -273,10 +273,11 @@ func (m *matrix) credentialProviders(id agentspec.Identity, workload, workloadPa
 	dir := f.arn(w, "bedrock-agentcore", "workload-identity-directory", defaultDirectory)
 	kinds := []struct {
 		names                []string
+		own                  map[string]string
 		action, rtype, label string
 	}{
-		{id.OAuth2Providers, "bedrock-agentcore:GetResourceOauth2Token", "oauth2credentialprovider", "oauth2"},
-		{id.APIKeyProviders, "bedrock-agentcore:GetResourceApiKey", "apikeycredentialprovider", "apikey"},
+		{id.OAuth2Providers, id.OAuth2Secrets, "bedrock-agentcore:GetResourceOauth2Token", "oauth2credentialprovider", "oauth2"},
+		{id.APIKeyProviders, id.APIKeySecrets, "bedrock-agentcore:GetResourceApiKey", "apikeycredentialprovider", "apikey"},
 	}
 	for _, k := range kinds {
 		for _, p := range k.names {
@@ -285,12 +286,32 @@ func (m *matrix) credentialProviders(id agentspec.Identity, workload, workloadPa
 			m.need(req{src: SrcIdentity, why: why, actions: acts(k.action), resource: f.arn(w, "bedrock-agentcore", k.rtype, defaultDirectory, p)})
 			m.need(req{src: SrcIdentity, why: why + ": the workload identity directory", actions: acts(k.action), resource: dir})
 			m.need(req{src: SrcIdentity, why: why + ": its workload identity", actions: acts(k.action), resource: workload, grant: grant(workloadPattern)})
-			secret := "bedrock-agentcore-identity!default/" + k.label + "/" + p
-			m.need(req{src: SrcIdentity, why: why + ": its secret", actions: acts("secretsmanager:GetSecretValue"),
-				resource: f.arn(w, "secretsmanager", "Secret", secret+"-"+secretSuffix), grant: grant(f.arn(w, "secretsmanager", "Secret", secret+"-??????"))})
+			m.providerSecret(why, k.label, p, k.own[p])
 		}
 		m.forbid(req{why: "a credential provider outside the spec", actions: acts(k.action), resource: f.arn(w, "bedrock-agentcore", k.rtype, defaultDirectory, other)})
 		m.forbid(req{why: "the secret of a credential provider outside the spec", actions: acts("secretsmanager:GetSecretValue"),
-			resource: f.arn(w, "secretsmanager", "Secret", "bedrock-agentcore-identity!default/"+k.label+"/"+other+"-"+secretSuffix)})
+			resource: f.arn(w, "secretsmanager", "Secret", vaultSecretName(k.label, other)+"-"+secretSuffix)})
 	}
+}
+
+// providerSecret adds reading a provider's secret: the customer-owned
+// one it references, or the one Identity keeps in its token vault, with
+// or without the suffix the service may add after the provider's name.
+// The toolkit's {kind}/{p}* would also match provider p2: forbidden.
+func (m *matrix) providerSecret(why, kind, p, own string) {
+	f, w := &m.b.f, m.w
+	get := acts("secretsmanager:GetSecretValue")
+	if own != "" {
+		m.need(req{src: SrcIdentitySecrets, why: why + ": its own secret", actions: get, resource: fillWildcards(own), grant: grant(own)})
+		m.forbid(req{why: why + ": the token vault's secret (it references its own)", actions: get,
+			resource: f.arn(w, "secretsmanager", "Secret", vaultSecretName(kind, p)+"-"+secretSuffix)})
+		return
+	}
+	name := vaultSecretName(kind, p)
+	pattern := grant(f.arn(w, "secretsmanager", "Secret", name+"-*"))
+	m.need(req{src: SrcIdentitySecrets, why: why + ": its secret", actions: get, resource: f.arn(w, "secretsmanager", "Secret", name+"-"+secretSuffix), grant: pattern})
+	m.need(req{src: SrcIdentitySecrets, why: why + ": its secret, named with a generated suffix", actions: get,
+		resource: f.arn(w, "secretsmanager", "Secret", name+"-"+vaultSuffix+"-"+secretSuffix), grant: pattern})
+	m.forbid(req{why: "the secret of a provider whose name starts with " + p, actions: get,
+		resource: f.arn(w, "secretsmanager", "Secret", vaultSecretName(kind, p+"2")+"-"+secretSuffix)})
 }

@@ -14,7 +14,10 @@ const (
 	runtimeSuffix = "AbCdEf1234" // runtime ids: {name}-{10 letters or digits}
 	gatewaySuffix = "a1b2c3d4e5" // gateway ids: {name}-{10 lowercase letters or digits}
 	secretSuffix  = "AbCdEf"     // secret ARNs: {name}-{6 random characters}
-	sessionName   = "agentiam-verify"
+	// vaultSuffix is a suffix AgentCore Identity may add to the name of a
+	// provider's secret in its token vault ({provider}-{8 hex characters}).
+	vaultSuffix = "0e976f98"
+	sessionName = "agentiam-verify"
 	// outsiderName names resources of an agent that is not in the spec
 	// (its repository, log groups, memory ...).
 	outsiderName = "agentiam_outsider"
@@ -59,6 +62,12 @@ func siblingName(name string) string { return name + "-admin" }
 // documented, so agentiam does not narrow them to idPattern (that could
 // deny a runtime its tokens).
 func workloadIdentityPattern(name string) string { return name + "-*" }
+
+// vaultSecretName is the name of the secret AgentCore Identity keeps a
+// provider's credential in: bedrock-agentcore-identity!default/{kind}/{provider}.
+func vaultSecretName(kind, provider string) string {
+	return "bedrock-agentcore-identity!" + defaultDirectory + "/" + kind + "/" + provider
+}
 
 // candidateModels are models that a spec's agent most likely does not
 // list; the first one it does not use is its "model outside the spec".

@@ -164,6 +164,7 @@ resource "aws_iam_role_policy" "full_runtime_runtime" {
           "arn:aws:bedrock-agentcore:us-west-2:123456789012:token-vault/default",
           "arn:aws:bedrock-agentcore:us-west-2:123456789012:token-vault/default/oauth2credentialprovider/github",
           "arn:aws:bedrock-agentcore:us-west-2:123456789012:token-vault/default/oauth2credentialprovider/google",
+          "arn:aws:bedrock-agentcore:us-west-2:123456789012:token-vault/default/oauth2credentialprovider/jira",
           "arn:aws:bedrock-agentcore:us-west-2:123456789012:workload-identity-directory/default",
           "arn:aws:bedrock-agentcore:us-west-2:123456789012:workload-identity-directory/default/workload-identity/full_runtime-*",
         ]
@@ -184,9 +185,10 @@ resource "aws_iam_role_policy" "full_runtime_runtime" {
         Effect = "Allow"
         Action = "secretsmanager:GetSecretValue"
         Resource = [
-          "arn:aws:secretsmanager:us-west-2:123456789012:secret:bedrock-agentcore-identity!default/oauth2/github-??????",
-          "arn:aws:secretsmanager:us-west-2:123456789012:secret:bedrock-agentcore-identity!default/oauth2/google-??????",
-          "arn:aws:secretsmanager:us-west-2:123456789012:secret:bedrock-agentcore-identity!default/apikey/serper-??????",
+          "arn:aws:secretsmanager:us-west-2:123456789012:secret:bedrock-agentcore-identity!default/oauth2/github-*",
+          "arn:aws:secretsmanager:us-west-2:123456789012:secret:bedrock-agentcore-identity!default/oauth2/google-*",
+          "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/jira-client-AbCdEf",
+          "arn:aws:secretsmanager:us-west-2:123456789012:secret:bedrock-agentcore-identity!default/apikey/serper-*",
         ]
       },
       {
@@ -553,8 +555,8 @@ resource "aws_iam_role_policy" "gateway_full_tools" {
         Effect = "Allow"
         Action = "secretsmanager:GetSecretValue"
         Resource = [
-          "arn:aws:secretsmanager:us-west-2:123456789012:secret:bedrock-agentcore-identity!default/oauth2/salesforce-??????",
-          "arn:aws:secretsmanager:us-west-2:123456789012:secret:bedrock-agentcore-identity!default/apikey/weather-??????",
+          "arn:aws:secretsmanager:us-west-2:123456789012:secret:bedrock-agentcore-identity!default/oauth2/salesforce-*",
+          "arn:aws:secretsmanager:us-west-2:123456789012:secret:bedrock-agentcore-identity!default/apikey/weather-*",
         ]
       },
     ]

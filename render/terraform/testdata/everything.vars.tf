@@ -182,6 +182,7 @@ resource "aws_iam_role_policy" "full_runtime_runtime" {
           "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:token-vault/default",
           "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:token-vault/default/oauth2credentialprovider/github",
           "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:token-vault/default/oauth2credentialprovider/google",
+          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:token-vault/default/oauth2credentialprovider/jira",
           "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:workload-identity-directory/default",
           "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:workload-identity-directory/default/workload-identity/full_runtime-*",
         ]
@@ -202,9 +203,10 @@ resource "aws_iam_role_policy" "full_runtime_runtime" {
         Effect = "Allow"
         Action = "secretsmanager:GetSecretValue"
         Resource = [
-          "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:bedrock-agentcore-identity!default/oauth2/github-??????",
-          "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:bedrock-agentcore-identity!default/oauth2/google-??????",
-          "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:bedrock-agentcore-identity!default/apikey/serper-??????",
+          "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:bedrock-agentcore-identity!default/oauth2/github-*",
+          "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:bedrock-agentcore-identity!default/oauth2/google-*",
+          "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/jira-client-AbCdEf",
+          "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:bedrock-agentcore-identity!default/apikey/serper-*",
         ]
       },
       {
@@ -571,8 +573,8 @@ resource "aws_iam_role_policy" "gateway_full_tools" {
         Effect = "Allow"
         Action = "secretsmanager:GetSecretValue"
         Resource = [
-          "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:bedrock-agentcore-identity!default/oauth2/salesforce-??????",
-          "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:bedrock-agentcore-identity!default/apikey/weather-??????",
+          "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:bedrock-agentcore-identity!default/oauth2/salesforce-*",
+          "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:bedrock-agentcore-identity!default/apikey/weather-*",
         ]
       },
     ]

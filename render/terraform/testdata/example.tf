@@ -181,8 +181,8 @@ resource "aws_iam_role_policy" "support_bot_runtime" {
         Effect = "Allow"
         Action = "secretsmanager:GetSecretValue"
         Resource = [
-          "arn:aws:secretsmanager:us-west-2:123456789012:secret:bedrock-agentcore-identity!default/oauth2/github-??????",
-          "arn:aws:secretsmanager:us-west-2:123456789012:secret:bedrock-agentcore-identity!default/apikey/serper-??????",
+          "arn:aws:secretsmanager:us-west-2:123456789012:secret:bedrock-agentcore-identity!default/oauth2/github-*",
+          "arn:aws:secretsmanager:us-west-2:123456789012:secret:bedrock-agentcore-identity!default/apikey/serper-*",
         ]
       },
       {

@@ -199,8 +199,8 @@ resource "aws_iam_role_policy" "support_bot_runtime" {
         Effect = "Allow"
         Action = "secretsmanager:GetSecretValue"
         Resource = [
-          "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:bedrock-agentcore-identity!default/oauth2/github-??????",
-          "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:bedrock-agentcore-identity!default/apikey/serper-??????",
+          "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:bedrock-agentcore-identity!default/oauth2/github-*",
+          "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:bedrock-agentcore-identity!default/apikey/serper-*",
         ]
       },
       {

@@ -476,7 +476,7 @@ resource "aws_iam_role_policy" "gateway_apac_tools" {
         Sid      = "ReadCredentialProviderSecrets"
         Effect   = "Allow"
         Action   = "secretsmanager:GetSecretValue"
-        Resource = "arn:aws:secretsmanager:ap-southeast-2:123456789012:secret:bedrock-agentcore-identity!default/apikey/weather-??????"
+        Resource = "arn:aws:secretsmanager:ap-southeast-2:123456789012:secret:bedrock-agentcore-identity!default/apikey/weather-*"
       },
     ]
   })

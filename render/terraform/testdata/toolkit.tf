@@ -143,7 +143,7 @@ resource "aws_iam_role_policy" "strands_claude_runtime" {
         Sid      = "ReadCredentialProviderSecrets"
         Effect   = "Allow"
         Action   = "secretsmanager:GetSecretValue"
-        Resource = "arn:aws:secretsmanager:us-west-2:123456789012:secret:bedrock-agentcore-identity!default/oauth2/github-provider-??????"
+        Resource = "arn:aws:secretsmanager:us-west-2:123456789012:secret:bedrock-agentcore-identity!default/oauth2/github-provider-*"
       },
     ]
   })

@@ -161,7 +161,7 @@ resource "aws_iam_role_policy" "strands_claude_runtime" {
         Sid      = "ReadCredentialProviderSecrets"
         Effect   = "Allow"
         Action   = "secretsmanager:GetSecretValue"
-        Resource = "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:bedrock-agentcore-identity!default/oauth2/github-provider-??????"
+        Resource = "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:bedrock-agentcore-identity!default/oauth2/github-provider-*"
       },
     ]
   })
