@@ -18,6 +18,7 @@ func checkGrammar(c *checker) {
 		c.report(CodeOldVersion, nil, doc.Version.Pos, policy.Version2012, "Version 2008-10-17 does not support policy variables; use 2012-10-17")
 	}
 	sids := map[string]bool{}
+	lambda := c.typ == Resource && c.lambdaPolicy()
 	for _, st := range c.statements() {
 		if c.parserReported(st, CodeEmptyStatement) {
 			continue
@@ -28,9 +29,7 @@ func checkGrammar(c *checker) {
 				c.report(CodeDuplicateSid, st, st.Sid.Pos, "", "Sid %q is used by an earlier statement; Sids must be unique within a policy", st.Sid.Value)
 			}
 			sids[st.Sid.Value] = true
-			if c.typ != Resource && !alphanumeric(st.Sid.Value) {
-				c.report(CodeInvalidSid, st, st.Sid.Pos, sidSuggestion(st.Sid.Value), "IAM accepts only ASCII letters and digits in the Sid of %s policy, not %q", article(string(c.typ)), st.Sid.Value)
-			}
+			c.checkSid(st, lambda)
 		}
 		for _, l := range []*policy.StringList{st.Resource, st.NotResource} {
 			if l != nil {
@@ -87,6 +86,53 @@ func (c *checker) checkElements(st *policy.Statement) {
 	}
 }
 
+// maxLambdaSid is the longest statement id Lambda's AddPermission accepts.
+const maxLambdaSid = 100
+
+// checkSid applies the Sid rule of the policy type: IAM policies
+// (identity, trust, boundary, session, SCP, RCP) accept ASCII letters and
+// digits; a Lambda function's resource policy, whose statements are
+// AddPermission's, accepts statement ids of 1 to 100 letters, digits,
+// '-' and '_' (pattern ([a-zA-Z0-9-_]+)); other resource policies (S3,
+// KMS, SQS ...) accept spaces and punctuation.
+func (c *checker) checkSid(st *policy.Statement, lambda bool) {
+	sid := st.Sid.Value
+	switch {
+	case c.typ != Resource:
+		if !alphanumeric(sid, false) {
+			c.report(CodeInvalidSid, st, st.Sid.Pos, sidSuggestion(sid, false), "IAM accepts only ASCII letters and digits in the Sid of %s policy, not %q", article(string(c.typ)), sid)
+		}
+	case !lambda || sid == "":
+	case !alphanumeric(sid, true):
+		c.report(CodeInvalidSid, st, st.Sid.Pos, sidSuggestion(sid, true), "Lambda accepts only ASCII letters, digits, '-' and '_' in the statement id of a function's resource policy, not %q", sid)
+	case len(sid) > maxLambdaSid:
+		c.report(CodeInvalidSid, st, st.Sid.Pos, "", "Lambda accepts statement ids of at most %d characters; this one has %d", maxLambdaSid, len(sid))
+	}
+}
+
+// lambdaPolicy reports whether the document is a Lambda function's
+// resource policy: every action of every statement is a lambda: action
+// (lambda:InvokeFunction, lambda:InvokeFunctionUrl, lambda:GetFunction ...).
+func (c *checker) lambdaPolicy() bool {
+	seen := false
+	for _, st := range c.statements() {
+		if st.NotAction != nil {
+			return false
+		}
+		if st.Action == nil {
+			continue
+		}
+		for _, v := range st.Action.Values {
+			prefix, _, ok := strings.Cut(v.Value, ":")
+			if !ok || !strings.EqualFold(prefix, "lambda") {
+				return false
+			}
+			seen = true
+		}
+	}
+	return seen
+}
+
 // article prefixes a noun with "a" or "an".
 func article(noun string) string {
 	if noun != "" && strings.ContainsRune("aeiou", rune(noun[0])) {
@@ -95,18 +141,24 @@ func article(noun string) string {
 	return "a " + noun
 }
 
-func alphanumeric(s string) bool {
+// alphanumeric reports whether s has only ASCII letters and digits, and
+// '-' and '_' when dashes is set.
+func alphanumeric(s string, dashes bool) bool {
 	for i := 0; i < len(s); i++ {
-		b := s[i]
-		if !('a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9') {
+		if !sidByte(s[i], dashes) {
 			return false
 		}
 	}
 	return true
 }
 
-// sidSuggestion turns "Allow model invocation" into "AllowModelInvocation".
-func sidSuggestion(s string) string {
+func sidByte(b byte, dashes bool) bool {
+	return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || dashes && (b == '-' || b == '_')
+}
+
+// sidSuggestion turns "Allow model invocation" into "AllowModelInvocation",
+// keeping '-' and '_' when dashes is set.
+func sidSuggestion(s string, dashes bool) string {
 	var b strings.Builder
 	upper := false
 	for i := 0; i < len(s); i++ {
@@ -118,7 +170,7 @@ func sidSuggestion(s string) string {
 			}
 			b.WriteByte(ch)
 			upper = false
-		case 'A' <= ch && ch <= 'Z' || '0' <= ch && ch <= '9':
+		case sidByte(ch, dashes):
 			b.WriteByte(ch)
 			upper = false
 		case ch < 0x80:

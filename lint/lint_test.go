@@ -2,6 +2,7 @@ package lint
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -706,5 +707,39 @@ func TestPlaceholderWordOffsets(t *testing.T) {
 	s := strings.Repeat("İ", 8) + "YOUR_BUCKET"
 	if got := placeholderWord(s); got != "YOUR_BUCKET" {
 		t.Errorf("placeholderWord(%q) = %q, want YOUR_BUCKET", s, got)
+	}
+}
+
+// TestSidRules: the Sid rule depends on the policy type: IAM policies
+// take letters and digits, a Lambda function's resource policy also '-'
+// and '_' (up to 100 characters), other resource policies anything.
+func TestSidRules(t *testing.T) {
+	const lambda = `"Principal":{"Service":"bedrock.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"arn:aws:lambda:us-west-2:123456789012:function:f","Condition":{"StringEquals":{"aws:SourceAccount":"123456789012"}}`
+	const bucket = `"Principal":{"AWS":"arn:aws:iam::123456789012:role/r"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"`
+	const identity = `"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"`
+	for _, tt := range []struct{ body, sid, want string }{
+		{identity, "ReadReports1", ""},
+		{identity, "read-reports", "readReports"},
+		{lambda, "bedrock-agent_invoke-1", ""},
+		{lambda, "Allow Bedrock agent", "AllowBedrockAgent"},
+		{lambda, "allow bedrock-agent_1", "allowBedrock-agent_1"},
+		{lambda, "x.y", "xY"},
+		{lambda, strings.Repeat("a", 100), ""},
+		{lambda, strings.Repeat("a", 101), "(none)"},
+		{bucket, "Allow reads from the role", ""},
+	} {
+		src := `{"Version":"2012-10-17","Statement":[{"Sid":"` + tt.sid + `","Effect":"Allow",` + tt.body + `}]}`
+		got := ""
+		for _, d := range Source("p.json", []byte(src), Options{}) {
+			if d.Code == CodeInvalidSid {
+				got = cmp.Or(d.Suggestion, "(none)")
+				if d.Pos.Offset != strings.Index(src, `"`+tt.sid) {
+					t.Errorf("%q: at offset %d", tt.sid, d.Pos.Offset)
+				}
+			}
+		}
+		if got != tt.want {
+			t.Errorf("Sid %q with %.30s: invalid-sid suggestion %q, want %q", tt.sid, tt.body, got, tt.want)
+		}
 	}
 }

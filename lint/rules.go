@@ -101,7 +101,7 @@ var rules = []Rule{
 	{CodeResourceInTrust, diag.Error, Grammar, "A role trust policy has a Resource element, which IAM rejects."},
 	{CodeInvalidARNFormat, diag.Error, Grammar, "A resource or principal is not a well-formed ARN (or account id, or *)."},
 	{CodeDuplicateSid, diag.Error, Grammar, "Two statements have the same Sid."},
-	{CodeInvalidSid, diag.Error, Grammar, "An IAM Sid contains characters other than ASCII letters and digits."},
+	{CodeInvalidSid, diag.Error, Grammar, "An IAM Sid contains characters other than ASCII letters and digits, or a Lambda statement id characters other than those and - and _."},
 	{CodeUnknownOperator, diag.Error, Grammar, "A condition operator that AWS does not define."},
 	{CodeMissingVersion, diag.Warning, Grammar, "The policy has no Version, so policy variables are not substituted."},
 	{CodeOldVersion, diag.Warning, Grammar, "Version 2008-10-17 does not support policy variables."},
