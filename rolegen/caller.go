@@ -54,7 +54,7 @@ func (g *gen) deployScope(c *agentspec.Caller) *deployScope {
 		w := g.where(a)
 		switch a.Type {
 		case agentspec.AgentCore:
-			sc.runtimes = append(sc.runtimes, r.arn(w, "bedrock-agentcore", "runtime", a.Name+"-*"))
+			sc.runtimes = append(sc.runtimes, g.runtimeARNs(w, a.Name)...)
 			sc.passToAgentCore = append(sc.passToAgentCore, g.roleARNs[roleRef{a.Name, PurposeRuntime}])
 			if cb := a.CodeBuild; cb != nil {
 				sc.projects = append(sc.projects, r.arn(w, "codebuild", "project", cb.Project))
@@ -72,7 +72,7 @@ func (g *gen) deployScope(c *agentspec.Caller) *deployScope {
 				}
 			}
 			if gw := a.Gateway; gw != nil {
-				sc.gateways = append(sc.gateways, r.arn(w, "bedrock-agentcore", "gateway", gw.Name+"-*"))
+				sc.gateways = append(sc.gateways, g.gatewayARN(w, gw.Name))
 				sc.passToAgentCore = append(sc.passToAgentCore, g.roleARNs[roleRef{gw.Name, PurposeGateway}])
 			}
 			sc.vpc = sc.vpc || a.VPC

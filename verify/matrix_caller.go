@@ -99,7 +99,7 @@ func (m *callerMatrix) pass(why, role, service string) {
 func (m *callerMatrix) deployRuntime(a *agentspec.Agent) {
 	b, f, aw := m.b, &m.b.f, m.b.where(a)
 	runtime := f.arn(aw, "bedrock-agentcore", "runtime", a.Name+"-"+runtimeSuffix)
-	pattern := f.arn(aw, "bedrock-agentcore", "runtime", a.Name+"-*")
+	pattern := f.arn(aw, "bedrock-agentcore", "runtime", idPattern(a.Name))
 	m.need(req{src: SrcRuntimeCaller, why: "create runtimes", actions: acts("bedrock-agentcore:CreateAgentRuntime"), resource: "*"})
 	m.need(req{src: SrcRuntimeCaller, why: "update runtime " + a.Name, actions: acts("bedrock-agentcore:GetAgentRuntime", "bedrock-agentcore:UpdateAgentRuntime"), resource: runtime, grant: grant(pattern)})
 	del := req{src: SrcRuntimeCaller, why: "delete runtime " + a.Name, actions: acts("bedrock-agentcore:DeleteAgentRuntime"), resource: runtime, grant: grant(pattern)}
@@ -128,7 +128,7 @@ func (m *callerMatrix) deployRuntime(a *agentspec.Agent) {
 		gateway := f.arn(aw, "bedrock-agentcore", "gateway", gw.Name+"-"+gatewaySuffix)
 		m.need(req{src: SrcGateway, why: "create gateways", actions: acts("bedrock-agentcore:CreateGateway"), resource: "*"})
 		m.need(req{src: SrcGateway, why: "update gateway " + gw.Name, actions: acts("bedrock-agentcore:UpdateGateway", "bedrock-agentcore:CreateGatewayTarget"), resource: gateway,
-			grant: grant(f.arn(aw, "bedrock-agentcore", "gateway", gw.Name+"-*"))})
+			grant: grant(f.arn(aw, "bedrock-agentcore", "gateway", idPattern(gw.Name)))})
 		m.pass("pass the role of gateway "+gw.Name+" to AgentCore", b.roleARN(rolegen.PurposeGateway, gw.Name), principalAgentCore)
 	}
 	for _, mem := range a.Memory {

@@ -615,8 +615,10 @@ resource "aws_iam_policy" "caller_deployer" {
           "bedrock-agentcore:UpdateAgentRuntimeEndpoint",
         ]
         Resource = [
-          "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/full_runtime-*",
-          "arn:aws:bedrock-agentcore:eu-west-1:123456789012:runtime/helper-*",
+          "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/full_runtime-??????????",
+          "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/full_runtime-??????????/runtime-endpoint/*",
+          "arn:aws:bedrock-agentcore:eu-west-1:123456789012:runtime/helper-??????????",
+          "arn:aws:bedrock-agentcore:eu-west-1:123456789012:runtime/helper-??????????/runtime-endpoint/*",
         ]
       },
       {
@@ -637,7 +639,7 @@ resource "aws_iam_policy" "caller_deployer" {
           "bedrock-agentcore:ListGatewayTargets",
           "bedrock-agentcore:SynchronizeGatewayTargets",
         ]
-        Resource = "arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/full-tools-*"
+        Resource = "arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/full-tools-??????????"
       },
       {
         Sid    = "PassRolesToAgentCore"
@@ -847,7 +849,10 @@ resource "aws_iam_policy" "caller_ci" {
           "bedrock-agentcore:DeleteAgentRuntime",
           "bedrock-agentcore:DeleteAgentRuntimeEndpoint",
         ]
-        Resource = "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/full_runtime-*"
+        Resource = [
+          "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/full_runtime-??????????",
+          "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/full_runtime-??????????/runtime-endpoint/*",
+        ]
       },
       {
         Sid      = "CreateGateways"
@@ -869,7 +874,7 @@ resource "aws_iam_policy" "caller_ci" {
           "bedrock-agentcore:DeleteGateway",
           "bedrock-agentcore:DeleteGatewayTarget",
         ]
-        Resource = "arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/full-tools-*"
+        Resource = "arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/full-tools-??????????"
       },
       {
         Sid    = "PassRolesToAgentCore"

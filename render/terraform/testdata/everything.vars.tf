@@ -633,8 +633,10 @@ resource "aws_iam_policy" "caller_deployer" {
           "bedrock-agentcore:UpdateAgentRuntimeEndpoint",
         ]
         Resource = [
-          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/full_runtime-*",
-          "arn:${var.partition}:bedrock-agentcore:eu-west-1:${var.account_id}:runtime/helper-*",
+          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/full_runtime-??????????",
+          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/full_runtime-??????????/runtime-endpoint/*",
+          "arn:${var.partition}:bedrock-agentcore:eu-west-1:${var.account_id}:runtime/helper-??????????",
+          "arn:${var.partition}:bedrock-agentcore:eu-west-1:${var.account_id}:runtime/helper-??????????/runtime-endpoint/*",
         ]
       },
       {
@@ -655,7 +657,7 @@ resource "aws_iam_policy" "caller_deployer" {
           "bedrock-agentcore:ListGatewayTargets",
           "bedrock-agentcore:SynchronizeGatewayTargets",
         ]
-        Resource = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:gateway/full-tools-*"
+        Resource = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:gateway/full-tools-??????????"
       },
       {
         Sid    = "PassRolesToAgentCore"
@@ -865,7 +867,10 @@ resource "aws_iam_policy" "caller_ci" {
           "bedrock-agentcore:DeleteAgentRuntime",
           "bedrock-agentcore:DeleteAgentRuntimeEndpoint",
         ]
-        Resource = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/full_runtime-*"
+        Resource = [
+          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/full_runtime-??????????",
+          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/full_runtime-??????????/runtime-endpoint/*",
+        ]
       },
       {
         Sid      = "CreateGateways"
@@ -887,7 +892,7 @@ resource "aws_iam_policy" "caller_ci" {
           "bedrock-agentcore:DeleteGateway",
           "bedrock-agentcore:DeleteGatewayTarget",
         ]
-        Resource = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:gateway/full-tools-*"
+        Resource = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:gateway/full-tools-??????????"
       },
       {
         Sid    = "PassRolesToAgentCore"

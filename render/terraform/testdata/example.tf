@@ -699,8 +699,10 @@ resource "aws_iam_policy" "caller_deployer" {
           "bedrock-agentcore:UpdateAgentRuntimeEndpoint",
         ]
         Resource = [
-          "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/support_bot-*",
-          "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/billing_bot-*",
+          "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/support_bot-??????????",
+          "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/support_bot-??????????/runtime-endpoint/*",
+          "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/billing_bot-??????????",
+          "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/billing_bot-??????????/runtime-endpoint/*",
         ]
       },
       {
@@ -721,7 +723,7 @@ resource "aws_iam_policy" "caller_deployer" {
           "bedrock-agentcore:ListGatewayTargets",
           "bedrock-agentcore:SynchronizeGatewayTargets",
         ]
-        Resource = "arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/support-tools-*"
+        Resource = "arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/support-tools-??????????"
       },
       {
         Sid    = "PassRolesToAgentCore"

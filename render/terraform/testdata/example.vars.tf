@@ -717,8 +717,10 @@ resource "aws_iam_policy" "caller_deployer" {
           "bedrock-agentcore:UpdateAgentRuntimeEndpoint",
         ]
         Resource = [
-          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/support_bot-*",
-          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/billing_bot-*",
+          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/support_bot-??????????",
+          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/support_bot-??????????/runtime-endpoint/*",
+          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/billing_bot-??????????",
+          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/billing_bot-??????????/runtime-endpoint/*",
         ]
       },
       {
@@ -739,7 +741,7 @@ resource "aws_iam_policy" "caller_deployer" {
           "bedrock-agentcore:ListGatewayTargets",
           "bedrock-agentcore:SynchronizeGatewayTargets",
         ]
-        Resource = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:gateway/support-tools-*"
+        Resource = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:gateway/support-tools-??????????"
       },
       {
         Sid    = "PassRolesToAgentCore"

@@ -517,7 +517,10 @@ resource "aws_iam_policy" "caller_release" {
           "bedrock-agentcore:DeleteAgentRuntime",
           "bedrock-agentcore:DeleteAgentRuntimeEndpoint",
         ]
-        Resource = "arn:aws:bedrock-agentcore:ap-southeast-2:123456789012:runtime/apac_agent-*"
+        Resource = [
+          "arn:aws:bedrock-agentcore:ap-southeast-2:123456789012:runtime/apac_agent-??????????",
+          "arn:aws:bedrock-agentcore:ap-southeast-2:123456789012:runtime/apac_agent-??????????/runtime-endpoint/*",
+        ]
       },
       {
         Sid      = "CreateGateways"
@@ -539,7 +542,7 @@ resource "aws_iam_policy" "caller_release" {
           "bedrock-agentcore:DeleteGateway",
           "bedrock-agentcore:DeleteGatewayTarget",
         ]
-        Resource = "arn:aws:bedrock-agentcore:ap-southeast-2:123456789012:gateway/apac-tools-*"
+        Resource = "arn:aws:bedrock-agentcore:ap-southeast-2:123456789012:gateway/apac-tools-??????????"
       },
       {
         Sid    = "PassRolesToAgentCore"

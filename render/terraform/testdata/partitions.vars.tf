@@ -535,7 +535,10 @@ resource "aws_iam_policy" "caller_release" {
           "bedrock-agentcore:DeleteAgentRuntime",
           "bedrock-agentcore:DeleteAgentRuntimeEndpoint",
         ]
-        Resource = "arn:aws:bedrock-agentcore:ap-southeast-2:${var.account_id}:runtime/apac_agent-*"
+        Resource = [
+          "arn:aws:bedrock-agentcore:ap-southeast-2:${var.account_id}:runtime/apac_agent-??????????",
+          "arn:aws:bedrock-agentcore:ap-southeast-2:${var.account_id}:runtime/apac_agent-??????????/runtime-endpoint/*",
+        ]
       },
       {
         Sid      = "CreateGateways"
@@ -557,7 +560,7 @@ resource "aws_iam_policy" "caller_release" {
           "bedrock-agentcore:DeleteGateway",
           "bedrock-agentcore:DeleteGatewayTarget",
         ]
-        Resource = "arn:aws:bedrock-agentcore:ap-southeast-2:${var.account_id}:gateway/apac-tools-*"
+        Resource = "arn:aws:bedrock-agentcore:ap-southeast-2:${var.account_id}:gateway/apac-tools-??????????"
       },
       {
         Sid    = "PassRolesToAgentCore"

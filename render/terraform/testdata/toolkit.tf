@@ -281,8 +281,10 @@ resource "aws_iam_policy" "caller_deployer" {
           "bedrock-agentcore:UpdateAgentRuntimeEndpoint",
         ]
         Resource = [
-          "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/strands_claude-*",
-          "arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/reporting_agent-*",
+          "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/strands_claude-??????????",
+          "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/strands_claude-??????????/runtime-endpoint/*",
+          "arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/reporting_agent-??????????",
+          "arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/reporting_agent-??????????/runtime-endpoint/*",
         ]
       },
       {

@@ -299,8 +299,10 @@ resource "aws_iam_policy" "caller_deployer" {
           "bedrock-agentcore:UpdateAgentRuntimeEndpoint",
         ]
         Resource = [
-          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/strands_claude-*",
-          "arn:${var.partition}:bedrock-agentcore:us-east-1:${var.account_id}:runtime/reporting_agent-*",
+          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/strands_claude-??????????",
+          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/strands_claude-??????????/runtime-endpoint/*",
+          "arn:${var.partition}:bedrock-agentcore:us-east-1:${var.account_id}:runtime/reporting_agent-??????????",
+          "arn:${var.partition}:bedrock-agentcore:us-east-1:${var.account_id}:runtime/reporting_agent-??????????/runtime-endpoint/*",
         ]
       },
       {
