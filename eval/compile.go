@@ -66,10 +66,14 @@ type actionPattern struct {
 }
 
 // resourcePattern is a Resource / NotResource pattern; one without
-// variables is prepared for matching once, here.
+// variables is prepared for matching once, here. One with variables
+// (only ever in the resource part, after the fifth colon) keeps that
+// fixed prefix prepared apart from the templated rest.
 type resourcePattern struct {
-	tmpl  template
-	fixed arn.Pattern // when !tmpl.hasVars()
+	tmpl   template
+	fixed  arn.Pattern // when !tmpl.hasVars(): the whole pattern; else the prefix through the fifth colon
+	prefix string      // when tmpl.hasVars(): the prefix, when it holds no wildcard
+	rest   template    // when tmpl.hasVars(): the resource part
 }
 
 // Compile compiles a parsed policy document. It fails (wrapping
@@ -152,11 +156,7 @@ func compileStatement(st *policy.Statement, index int, vars bool) (*statement, e
 			if r.Value == "*" && !s.notResource {
 				s.anyResource = true
 			}
-			rp := resourcePattern{tmpl: parseResourceTemplate(r.Value, vars)}
-			if !rp.tmpl.hasVars() {
-				rp.fixed = arn.CompilePattern(r.Value)
-			}
-			s.resources = append(s.resources, rp)
+			s.resources = append(s.resources, compileResource(r.Value, vars))
 		}
 	}
 	pr := st.Principal
@@ -274,12 +274,51 @@ func (s *statement) matchResources(rs *reqState) bool {
 	return s.notResource
 }
 
+func compileResource(raw string, vars bool) resourcePattern {
+	rp := resourcePattern{tmpl: parseResourceTemplate(raw, vars)}
+	if !rp.tmpl.hasVars() {
+		rp.fixed = arn.CompilePattern(raw)
+		return rp
+	}
+	head := rp.tmpl.parts[0].text // through the fifth colon
+	rp.rest = template{raw: raw[len(head):], parts: rp.tmpl.parts[1:]}
+	if strings.ContainsAny(head, "*?") {
+		rp.fixed = arn.CompilePattern(head)
+	} else {
+		rp.prefix = head
+	}
+	return rp
+}
+
+// match matches the request's resource. With variables, the resource
+// part is a glob in which ${*}, ${?}, ${$} and every substituted value
+// are literal text (see template.globPattern); the prefix keeps the
+// Resource element's segment rules. A prefix with wildcards may end at
+// any colon of the value from its fifth on (a '*' ending a segment can
+// span colons), so each such split is tried.
 func (r *resourcePattern) match(rs *reqState) bool {
 	if !r.tmpl.hasVars() {
 		return r.fixed.Match(rs.resource)
 	}
-	pattern, ok := r.tmpl.expand(rs)
-	return ok && arn.Match(pattern, rs.resource)
+	var buf [256]byte
+	glob, ok := r.rest.globPattern(rs, buf[:0])
+	if !ok {
+		return false
+	}
+	v := rs.resource
+	if r.prefix != "" {
+		return strings.HasPrefix(v, r.prefix) && likeMatch(glob, v[len(r.prefix):])
+	}
+	colons := 0
+	for i := 0; i < len(v); i++ {
+		if v[i] != ':' {
+			continue
+		}
+		if colons++; colons >= 5 && r.fixed.Match(v[:i+1]) && likeMatch(glob, v[i+1:]) {
+			return true
+		}
+	}
+	return false
 }
 
 // parseResourceTemplate parses a Resource / NotResource pattern. Variables

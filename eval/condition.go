@@ -294,8 +294,12 @@ func (c *condition) matchOne(rs *reqState, pv *condValue, v string) bool {
 		p, ok := pv.tmpl.globPattern(rs, buf[:0])
 		return ok && likeMatch(p, v)
 	case opArnLike:
-		pattern, ok := pv.tmpl.expand(rs)
-		return ok && arn.MatchComponents(pattern, v)
+		if !pv.tmpl.hasVars() {
+			return arn.MatchComponents(pv.text, v)
+		}
+		var buf [256]byte
+		p, ok := pv.tmpl.globPattern(rs, buf[:0])
+		return ok && likeMatchComponents(p, v)
 	case opBool:
 		if !pv.tmpl.hasVars() {
 			return strings.EqualFold(pv.text, v)

@@ -294,6 +294,17 @@ func (s *Set) decide(rs *reqState, tr *Trace) Decision {
 	rcpApplies := len(s.RCPs) > 0 && !p.serviceLinked() && (mgmt == "" || rs.resourceAccount != mgmt) && catalog.RCPSupported(rs.actionSvcLower)
 	boundary := s.Boundary != nil && identityApplies
 
+	if iamPrincipal && rs.actionSvcLower == "sts" && strings.EqualFold(rs.actionName, "GetCallerIdentity") {
+		// "No permissions are required to perform this operation. If an
+		// administrator attaches a policy to your identity that explicitly
+		// denies access to the sts:GetCallerIdentity action, you can still
+		// perform this operation." (STS API Reference, GetCallerIdentity)
+		if tr != nil {
+			tr.Reason = "allowed: sts:GetCallerIdentity needs no permission and no policy, not even an explicit deny, can stop it (STS API Reference, GetCallerIdentity)"
+		}
+		return Allowed
+	}
+
 	deniedAt := -1 // index in tr.Policies of the first denying policy
 	deniedKind := ""
 	record := func(kind PolicyKind, level, index int, pol *Policy, skip string) *PolicyTrace {

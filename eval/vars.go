@@ -235,3 +235,38 @@ func runeLen(s string) int {
 	}
 	return min(len(s), 4)
 }
+
+// likeMatchComponents is ArnLike matching against a pattern built by
+// globPattern: pattern and value are split into their six
+// colon-delimited components, compared separately with likeMatch, so no
+// wildcard crosses one of the first five colons (arn.MatchComponents
+// with literal marks). A pattern that is a lone unmarked '*' matches
+// anything.
+func likeMatchComponents(p []byte, v string) bool {
+	if len(p) == 1 && p[0] == '*' {
+		return true
+	}
+	for range 5 {
+		pi := globColon(p)
+		vi := strings.IndexByte(v, ':')
+		if pi < 0 || vi < 0 || !likeMatch(p[:pi], v[:vi]) {
+			return false
+		}
+		p, v = p[pi+1:], v[vi+1:]
+	}
+	return likeMatch(p, v)
+}
+
+// globColon is the index of the first ':' of a globPattern pattern that
+// is not the second byte of a NUL-marked literal, or -1.
+func globColon(p []byte) int {
+	for i := 0; i < len(p); i++ {
+		switch p[i] {
+		case 0:
+			i++ // skip the marked byte
+		case ':':
+			return i
+		}
+	}
+	return -1
+}
