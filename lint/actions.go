@@ -31,6 +31,17 @@ type actionRef struct {
 // resolved reports whether the value names a known set of actions.
 func (r *actionRef) resolved() bool { return len(r.actions) > 0 }
 
+// starOnly reports whether the value names actions that all support
+// only Resource "*".
+func (r *actionRef) starOnly() bool {
+	for _, a := range r.actions {
+		if len(a.Resources) > 0 {
+			return false
+		}
+	}
+	return r.resolved()
+}
+
 // fullService reports whether the value is "svc:*".
 func (r *actionRef) fullService() bool {
 	_, name, _ := strings.Cut(r.tok.Value, ":")

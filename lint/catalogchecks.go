@@ -340,10 +340,13 @@ func checkResources(c *checker) {
 				c.report(CodeResourceARNMismatch, st, v.Pos, sugg, "no action of this statement supports %s%s, so it grants nothing", v.Value, why)
 			}
 		}
-		if len(matched) == 0 && !onlyStarActions {
-			continue
-		}
+		// Each action is checked on its own. When no ARN fits any action,
+		// the ARNs are reported above, and so are the actions that accept
+		// no ARN at all: fixing the ARNs would not help them.
 		for j := range refs {
+			if len(matched) == 0 && !onlyStarActions && !refs[j].starOnly() {
+				continue
+			}
 			c.checkActionResources(st, &refs[j], matched)
 		}
 	}

@@ -743,3 +743,36 @@ func TestSidRules(t *testing.T) {
 		}
 	}
 }
+
+// TestPerActionMismatch: each action that no resource of its statement
+// can match is reported at the action, whatever the other actions do;
+// CloudWatch Logs alone authorizes actions without resource types
+// against typed ARNs.
+func TestPerActionMismatch(t *testing.T) {
+	for _, tt := range []struct {
+		actions, resource string
+		want              []string // code@text
+	}{
+		{`"bedrock:GetAgent","bedrock:CreateAgent"`, `"arn:aws:bedrock:us-west-2:123456789012:agent/*"`, []string{`action-resource-mismatch@"bedrock:CreateAgent"`}},
+		{`"bedrock:GetAgent","bedrock:CreateAgent"`, `"arn:aws:bedrock:us-west-2:123456789012:knowledge-base/KB12345678"`,
+			[]string{`action-resource-mismatch@"bedrock:CreateAgent"`, `resource-arn-mismatch@"arn:`}},
+		{`"bedrock:ListInferenceProfiles","bedrock:GetInferenceProfile"`, `"arn:aws:bedrock:us-west-2:123456789012:inference-profile/*"`, []string{`action-resource-mismatch@"bedrock:ListInferenceProfiles"`}},
+		{`"bedrock:ListInferenceProfiles","bedrock:GetInferenceProfile"`, `"arn:aws:bedrock:us-west-2:123456789012:*"`, nil},
+		{`"logs:DescribeLogGroups","logs:CreateLogGroup"`, `"arn:aws:logs:us-west-2:123456789012:log-group:*"`, nil},
+	} {
+		src := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":[` + tt.actions + `],"Resource":` + tt.resource + `}]}`
+		var got, want []string
+		for _, d := range Source("p.json", []byte(src), Options{}) {
+			if d.Severity == diag.Error {
+				got = append(got, fmt.Sprintf("%s@%d", d.Code, d.Pos.Offset))
+			}
+		}
+		for _, w := range tt.want {
+			code, at, _ := strings.Cut(w, "@")
+			want = append(want, fmt.Sprintf("%s@%d", code, strings.Index(src, at)))
+		}
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("%s on %s: got %v, want %v", tt.actions, tt.resource, got, want)
+		}
+	}
+}

@@ -109,14 +109,24 @@ func literalPrefix(s string) string {
 	return s
 }
 
+// typedStarServices authorize actions that have no resource types
+// against an ARN of one of their resource types rather than "*": CloudWatch
+// Logs' Describe* actions are checked against
+// "arn:aws:logs:REGION:ACCOUNT:log-group::log-stream:", which the AgentCore
+// runtime execution role of the AWS documentation grants as
+// "arn:aws:logs:REGION:ACCOUNT:log-group:*".
+var typedStarServices = []string{"logs"}
+
 // starActionMayMatch reports whether a pattern may match the request of
-// an action that has no resource types. AWS authorizes most of them
-// against "*", but some (CloudWatch Logs' Describe* actions) against an
-// account-level ARN of their own service, which the documented policies
-// grant as "arn:aws:logs:REGION:ACCOUNT:log-group:*". So a pattern of the
-// action's service that covers every resource of one of the service's
-// resource types may match; one that names specific resources, another
-// service or a resource type that does not exist is certain to miss.
+// an action that has no resource types. AWS authorizes them against "*",
+// which an account-level pattern of the action's service
+// ("arn:aws:xray:REGION:ACCOUNT:*") also matches, and those of
+// typedStarServices against an ARN of their own resource types, which a
+// pattern covering every resource of such a type matches. A pattern that
+// names specific resources, another service, or (elsewhere) a resource
+// type is certain to miss: bedrock:ListInferenceProfiles on
+// inference-profile/* and bedrock-agentcore:CreateAgentRuntime on
+// runtime/* grant nothing.
 func starActionMayMatch(a *catalog.Action, pattern string) bool {
 	if pattern == "*" {
 		return true
@@ -128,6 +138,9 @@ func starActionMayMatch(a *catalog.Action, pattern string) bool {
 	word := p.ResourceType()
 	if word == "" || hasWildcard(word) {
 		return true
+	}
+	if !containsFold(typedStarServices, a.Service.Prefix) {
+		return false
 	}
 	for _, rt := range a.Service.ResourceTypes {
 		if templateWord(rt.ARN) == word {
