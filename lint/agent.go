@@ -80,20 +80,7 @@ func checkInferenceProfiles(c *checker) {
 }
 
 // invokes reports whether statement i allows model invocation.
-func (c *checker) invokes(i int) bool {
-	for j := range c.actions[i] {
-		r := &c.actions[i][j]
-		if r.all {
-			continue
-		}
-		for _, a := range invokeActions {
-			if r.matches(a) {
-				return true
-			}
-		}
-	}
-	return false
-}
+func (c *checker) invokes(i int) bool { return c.invokeAction(i) != "" }
 
 // checkProfileModels reports a profile whose destination foundation
 // models no invoke grant covers.
@@ -151,4 +138,65 @@ func foundationModelType() *catalog.ResourceType {
 	}
 	t, _ := svc.ResourceType("foundation-model")
 	return t
+}
+
+// modelScopeKeys restrict which model an invocation may reach.
+var modelScopeKeys = []string{"bedrock:InferenceProfileArn", "bedrock:ModelArn", "bedrock:PromptRouterArn"}
+
+// checkModelScope reports model invocation allowed on every foundation
+// model ("*", foundation-model/*, arn:aws:bedrock:*:*:*) in an identity
+// policy, such as an agent's execution role, unless a condition names
+// the models, profiles or routers it may reach.
+func checkModelScope(c *checker) {
+	if c.typ != Identity {
+		return
+	}
+	for i, st := range c.doc.Statements {
+		if !allow(st) || st.Resource == nil || hasRestrictingKey(st, modelScopeKeys...) {
+			continue
+		}
+		action := c.invokeAction(i)
+		if action == "" {
+			continue
+		}
+		for _, v := range st.Resource.Values {
+			if everyModel(c.expandVariables(v.Value)) {
+				c.report(CodeModelAccessNotScoped, st, v.Pos, "", "%s on %q lets the role invoke every foundation model of every provider, whatever it costs and whether or not the agent was tested with it; name the models the agent uses (arn:aws:bedrock:REGION::foundation-model/MODEL_ID)", action, v.Value)
+			}
+		}
+	}
+}
+
+// invokeAction returns the Action value of statement i that allows model
+// invocation ("bedrock:InvokeModel*", "bedrock:*"), "" when none does;
+// "*" is wildcard-action-all's.
+func (c *checker) invokeAction(i int) string {
+	for j := range c.actions[i] {
+		r := &c.actions[i][j]
+		if r.all {
+			continue
+		}
+		for _, a := range invokeActions {
+			if r.matches(a) {
+				return r.tok.Value
+			}
+		}
+	}
+	return ""
+}
+
+// everyModel reports whether a Resource pattern matches the ARN of every
+// foundation model, in at least one region: "*",
+// "arn:aws:bedrock:*::foundation-model/*", "arn:aws:bedrock:us-east-1::foundation-model/*",
+// "arn:aws:bedrock:*:*:*". A provider prefix (foundation-model/anthropic.*) scopes it.
+func everyModel(pattern string) bool {
+	if pattern == "*" {
+		return true
+	}
+	p, err := arn.Parse(pattern)
+	if err != nil || !arn.Wildcard(p.Service, "bedrock") || !arn.Wildcard(p.Account, "") || p.Region == "" {
+		return false
+	}
+	lp := literalPrefix(p.Resource)
+	return len(lp) < len(p.Resource) && strings.Trim(p.Resource[len(lp):], "*") == "" && strings.HasPrefix("foundation-model/", lp)
 }

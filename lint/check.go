@@ -47,6 +47,7 @@ var checks = []check{
 	checkRedundant,
 	checkSize,
 	checkInferenceProfiles,
+	checkModelScope,
 }
 
 func newChecker(doc *policy.Document, src []byte, opts Options, parserDiags diag.List) *checker {

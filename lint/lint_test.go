@@ -373,7 +373,7 @@ func sizedPolicy(n int) []byte {
 }
 
 func TestIgnoreAndSeverity(t *testing.T) {
-	src := []byte(`{"Statement":[{"Effect":"Allow","Action":"bedrock:*","Resource":"*"}]}`)
+	src := []byte(`{"Statement":[{"Effect":"Allow","Action":"bedrock-agentcore:*","Resource":"*"}]}`)
 	codes := func(l diag.List) []string {
 		var out []string
 		for _, d := range l {
@@ -773,6 +773,44 @@ func TestPerActionMismatch(t *testing.T) {
 		}
 		if strings.Join(got, " ") != strings.Join(want, " ") {
 			t.Errorf("%s on %s: got %v, want %v", tt.actions, tt.resource, got, want)
+		}
+	}
+}
+
+// TestModelScope: which model grants are every model of every provider.
+func TestModelScope(t *testing.T) {
+	for _, tt := range []struct {
+		typ                         PolicyType
+		action, resource, condition string
+		want                        bool
+	}{
+		{Identity, "bedrock:InvokeModel", "*", "", true},
+		{Identity, "bedrock:InvokeModel", "arn:aws:bedrock:us-east-1::foundation-model/*", "", true},
+		{Identity, "bedrock:InvokeModelWithResponseStream", "arn:aws:bedrock:*:*:*", "", true},
+		{Identity, "bedrock:Invoke*", "arn:*:bedrock:*::foundation-model/*", "", true},
+		{Identity, "bedrock:InvokeModel", "arn:aws:bedrock:*::foundation-model/anthropic.*", "", false},
+		{Identity, "bedrock:InvokeModel", "arn:aws:bedrock:*::foundation-model/amazon.nova-pro-v1:0", "", false},
+		{Identity, "bedrock:InvokeModel", "arn:aws:bedrock:us-east-1:123456789012:inference-profile/*", "", false},
+		{Identity, "bedrock:InvokeModel", "arn:aws:bedrock:*::foundation-model/*", `"StringLike":{"bedrock:InferenceProfileArn":"arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.*"}`, false},
+		{Identity, "bedrock:GetFoundationModel", "arn:aws:bedrock:*::foundation-model/*", "", false},
+		{Boundary, "bedrock:InvokeModel", "*", "", false},
+	} {
+		src := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"` + tt.action + `","Resource":"` + tt.resource + `"`
+		if tt.condition != "" {
+			src += `,"Condition":{` + tt.condition + `}`
+		}
+		src += `}]}`
+		got := false
+		for _, d := range Source("p.json", []byte(src), Options{Type: tt.typ}) {
+			if d.Code == CodeModelAccessNotScoped {
+				got = true
+				if d.Pos.Offset != strings.Index(src, `"`+tt.resource) {
+					t.Errorf("%s on %s: at offset %d", tt.action, tt.resource, d.Pos.Offset)
+				}
+			}
+		}
+		if got != tt.want {
+			t.Errorf("%s %s on %s %s: reported %v, want %v", tt.typ, tt.action, tt.resource, tt.condition, got, tt.want)
 		}
 	}
 }

@@ -80,6 +80,7 @@ const (
 	CodeAgentTrustMissingSourceArn = "agent-trust-missing-source-arn"
 	CodeProfileMissingModel        = "inference-profile-missing-foundation-model"
 	CodeProfileMissingProfileARN   = "inference-profile-missing-profile-arn"
+	CodeModelAccessNotScoped       = "model-access-not-scoped"
 )
 
 var rules = []Rule{
@@ -135,6 +136,7 @@ var rules = []Rule{
 	{CodeAgentTrustMissingSourceArn, diag.Warning, Agent, "A role trusts bedrock-agentcore.amazonaws.com or bedrock.amazonaws.com without an aws:SourceArn condition."},
 	{CodeProfileMissingModel, diag.Warning, Agent, "A cross-region inference profile is granted without the foundation models of its destination regions."},
 	{CodeProfileMissingProfileARN, diag.Warning, Agent, "An inference profile is used but its own ARN is not granted."},
+	{CodeModelAccessNotScoped, diag.Warning, Agent, "Model invocation is allowed on every foundation model (\"*\" or foundation-model/*) of every provider."},
 }
 
 var rulesByCode = func() map[string]*Rule {
