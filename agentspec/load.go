@@ -20,11 +20,12 @@ var (
 		"type", "region", "models", "execution_role", "role_name",
 		"deployment", "ecr_repository", "build", "codebuild", "memory", "identity", "gateway",
 		"code_interpreter", "browser", "vpc", "observability", "invokes", "code_bucket", "code_bucket_kms_key",
+		"marketplace",
 		"agent_id", "action_groups", "knowledge_bases",
 		"s3", "dynamodb", "secrets", "kms_keys", "ssm_parameters",
 	}
 	// Keys that only make sense for one agent type.
-	agentCoreOnlyKeys = []string{"deployment", "ecr_repository", "build", "codebuild", "memory", "identity", "gateway", "code_interpreter", "browser", "vpc", "observability", "invokes", "code_bucket", "code_bucket_kms_key"}
+	agentCoreOnlyKeys = []string{"deployment", "ecr_repository", "build", "codebuild", "memory", "identity", "gateway", "code_interpreter", "browser", "vpc", "observability", "invokes", "code_bucket", "code_bucket_kms_key", "marketplace"}
 	bedrockOnlyKeys   = []string{"agent_id", "action_groups", "knowledge_bases"}
 )
 
@@ -274,6 +275,7 @@ func (l *loader) agentCore(s *Spec, a *Agent, fs map[string]field) {
 			l.invokes = append(l.invokes, positionedRef{from: a.Name, to: p})
 		}
 	}
+	l.runtimeOptions(a, fs)
 }
 
 func (l *loader) ecrRepository(f field, v, account, region string) string {

@@ -107,6 +107,7 @@ func marshalAgent(b *bytes.Buffer, s *Spec, a *Agent) {
 		if !a.Observability {
 			b.WriteString(in + "observability: false\n")
 		}
+		marshalRuntimeOptions(b, in, a)
 		list(b, in, "invokes", a.Invokes)
 	} else {
 		kv(b, in, "agent_id", a.AgentID)

@@ -97,6 +97,10 @@ type Agent struct {
 	Browser         *Tool
 	VPC             bool
 	Observability   bool
+	// MarketplaceOff (marketplace: false) leaves out the AWS Marketplace
+	// subscription a model sold through AWS Marketplace needs on its
+	// first call in an account (the subscription exists already).
+	MarketplaceOff bool
 	// Invokes names other AgentCore agents of the spec this agent calls.
 	Invokes []string
 

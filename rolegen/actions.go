@@ -60,6 +60,7 @@ const (
 	featListBedrockAgents feature = "list-bedrock-agents"
 	featLambdaFromBedrock feature = "lambda-from-bedrock"
 	featWorkloadTokenGW   feature = "workload-token-gateway"
+	featMarketplace       feature = "marketplace-subscribe"
 )
 
 // actionSets is the single table of which actions each feature takes.
@@ -83,6 +84,10 @@ var actionSets = map[feature][]string{
 	// workload identity (inbound JWT, or a user id with IAM inbound auth).
 	featWorkloadToken:   {"bedrock-agentcore:GetWorkloadAccessToken", "bedrock-agentcore:GetWorkloadAccessTokenForJWT", "bedrock-agentcore:GetWorkloadAccessTokenForUserId"},
 	featWorkloadTokenGW: {"bedrock-agentcore:GetWorkloadAccessToken"},
+	// The first call to a model sold through AWS Marketplace subscribes
+	// to it through Bedrock (aws:CalledViaLast); the role never needs to
+	// unsubscribe, which the Bedrock guide lists for managing model access.
+	featMarketplace: {"aws-marketplace:ViewSubscriptions", "aws-marketplace:Subscribe"},
 	// Converse and ConverseStream are authorized by these two.
 	featInvokeModel: {"bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"},
 	// AgentCore memory data plane, by access level.

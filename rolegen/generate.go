@@ -113,6 +113,7 @@ func (g *gen) runtimeRole(a *agentspec.Agent) {
 	}
 	st.add(r.allow("GetWorkloadAccessTokens", featWorkloadToken, g.workloadIdentity(w, a.Name)...))
 	g.models(&st, a, featInvokeModel)
+	g.marketplace(&st, a)
 	g.memory(&st, a, w)
 	g.credentialProviders(&st, w, a.Identity, a.Name)
 	if a.Gateway != nil {

@@ -98,7 +98,9 @@ var sourceTable = map[SourceID]Source{
 	SrcInferenceProfiles: {Title: "Prerequisites for inference profiles (the profile and the foundation model in every destination region)",
 		URL: userguide + "inference-profiles-prereq.html"},
 	SrcModelAccess: {Title: "Access Amazon Bedrock foundation models (AWS Marketplace subscription on first call)",
-		URL: userguide + "model-access-permissions.html"},
+		URL: userguide + "model-access.html",
+		Note: "The guide lists aws-marketplace:Subscribe, Unsubscribe and ViewSubscriptions for the role that manages model access; an agent's role only " +
+			"subscribes on a model's first call, so agentiam follows the starter toolkit's MarketplaceSubscribeOnFirstCall (ViewSubscriptions and Subscribe, aws:CalledViaLast bedrock.amazonaws.com) and forbids Unsubscribe."},
 	SrcGuardrails: {Title: "Permissions to use guardrails",
 		URL: userguide + "guardrails-permissions.html"},
 	SrcAgentsServiceRole: {Title: "Create a service role for Amazon Bedrock Agents",

@@ -26,6 +26,7 @@ func (b *builder) runtime(i int, a *agentspec.Agent) {
 	m.runtimeLogs(a, runtimeID, others)
 	workload, workloadPattern := m.workloadIdentity(a, runtimeID, others)
 	m.models(a)
+	m.marketplace(a)
 	m.memory(a, others)
 	m.credentialProviders(a.Identity, workload, workloadPattern)
 	m.runtimeGateway(a)

@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -49,6 +50,44 @@ func widenIDs(p *rolegen.Plan) {
 				}
 			}
 		}
+	}
+}
+
+// TestMarketplace: an agent that calls a model sold through AWS
+// Marketplace must be able to subscribe to it through Bedrock on its
+// first call; one that calls only Amazon models, or says marketplace:
+// false, must not.
+func TestMarketplace(t *testing.T) {
+	spec := parseSpec(t, `version: 1
+account: "123456789012"
+region: us-west-2
+agents:
+  third_party:
+    models: [anthropic.claude-3-haiku-20240307-v1:0]
+  amazon_only:
+    models: [amazon.nova-pro-v1:0]
+  subscribed:
+    models: [meta.llama3-70b-instruct-v1:0]
+    marketplace: false
+`)
+	plan := generate(t, spec)
+	if got := failedRequests(t, spec, plan); len(got) > 0 {
+		t.Fatalf("the generated plan fails:\n  %s", strings.Join(got, "\n  "))
+	}
+	// The plan of agentiam before marketplace support: no subscription.
+	for _, r := range plan.Roles {
+		for _, p := range r.InlinePolicies {
+			p.Document.Statements = slices.DeleteFunc(p.Document.Statements, func(st *policy.Statement) bool {
+				return st.Sid != nil && st.Sid.Value == "SubscribeToMarketplaceModels"
+			})
+		}
+	}
+	got := strings.Join(failedRequests(t, spec, plan), "\n")
+	if !strings.Contains(got, "agent third_party): required aws-marketplace:Subscribe on * (subscribe") {
+		t.Errorf("no failure for the missing subscription among:\n%s", got)
+	}
+	if strings.Contains(got, "amazon_only") || strings.Contains(got, "subscribed") {
+		t.Errorf("agents that need no subscription fail:\n%s", got)
 	}
 }
 

@@ -124,6 +124,20 @@ resource "aws_iam_role_policy" "full_runtime_runtime" {
         }
       },
       {
+        Sid    = "SubscribeToMarketplaceModels"
+        Effect = "Allow"
+        Action = [
+          "aws-marketplace:ViewSubscriptions",
+          "aws-marketplace:Subscribe",
+        ]
+        Resource = "*"
+        Condition = {
+          StringEquals = {
+            "aws:CalledViaLast" = "bedrock.amazonaws.com"
+          }
+        }
+      },
+      {
         Sid    = "ReadMemory"
         Effect = "Allow"
         Action = [

@@ -155,6 +155,20 @@ resource "aws_iam_role_policy" "support_bot_runtime" {
         }
       },
       {
+        Sid    = "SubscribeToMarketplaceModels"
+        Effect = "Allow"
+        Action = [
+          "aws-marketplace:ViewSubscriptions",
+          "aws-marketplace:Subscribe",
+        ]
+        Resource = "*"
+        Condition = {
+          StringEquals = {
+            "aws:CalledViaLast" = "bedrock.amazonaws.com"
+          }
+        }
+      },
+      {
         Sid    = "ReadWriteMemory"
         Effect = "Allow"
         Action = [
@@ -516,6 +530,20 @@ resource "aws_iam_role_policy" "billing_bot_runtime" {
         Condition = {
           ArnEquals = {
             "bedrock:InferenceProfileArn" = "arn:${var.partition}:bedrock:${var.region}:${var.account_id}:inference-profile/global.anthropic.claude-sonnet-4-5-20250929-v1:0"
+          }
+        }
+      },
+      {
+        Sid    = "SubscribeToMarketplaceModels"
+        Effect = "Allow"
+        Action = [
+          "aws-marketplace:ViewSubscriptions",
+          "aws-marketplace:Subscribe",
+        ]
+        Resource = "*"
+        Condition = {
+          StringEquals = {
+            "aws:CalledViaLast" = "bedrock.amazonaws.com"
           }
         }
       },

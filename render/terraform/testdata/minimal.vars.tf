@@ -136,6 +136,20 @@ resource "aws_iam_role_policy" "my_agent_runtime" {
         ]
         Resource = "arn:${var.partition}:bedrock:${var.region}::foundation-model/anthropic.claude-3-5-haiku-20241022-v1:0"
       },
+      {
+        Sid    = "SubscribeToMarketplaceModels"
+        Effect = "Allow"
+        Action = [
+          "aws-marketplace:ViewSubscriptions",
+          "aws-marketplace:Subscribe",
+        ]
+        Resource = "*"
+        Condition = {
+          StringEquals = {
+            "aws:CalledViaLast" = "bedrock.amazonaws.com"
+          }
+        }
+      },
     ]
   })
 }

@@ -119,6 +119,20 @@ resource "aws_iam_role_policy" "hoarder_runtime" {
         Resource = "arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude-3-haiku-20240307-v1:0"
       },
       {
+        Sid    = "SubscribeToMarketplaceModels"
+        Effect = "Allow"
+        Action = [
+          "aws-marketplace:ViewSubscriptions",
+          "aws-marketplace:Subscribe",
+        ]
+        Resource = "*"
+        Condition = {
+          StringEquals = {
+            "aws:CalledViaLast" = "bedrock.amazonaws.com"
+          }
+        }
+      },
+      {
         Sid    = "ReadSecrets"
         Effect = "Allow"
         Action = "secretsmanager:GetSecretValue"
@@ -210,9 +224,6 @@ resource "aws_iam_role_policy" "hoarder_runtime" {
           "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0084/credentials-??????",
           "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0085/credentials-??????",
           "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0086/credentials-??????",
-          "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0087/credentials-??????",
-          "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0088/credentials-??????",
-          "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0089/credentials-??????",
         ]
       },
     ]
@@ -228,6 +239,9 @@ resource "aws_iam_policy" "hoarder_runtime_2" {
       Effect = "Allow"
       Action = "secretsmanager:GetSecretValue"
       Resource = [
+        "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0087/credentials-??????",
+        "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0088/credentials-??????",
+        "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0089/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0090/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0091/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0092/credentials-??????",
@@ -290,9 +304,6 @@ resource "aws_iam_policy" "hoarder_runtime_2" {
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0149/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0150/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0151/credentials-??????",
-        "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0152/credentials-??????",
-        "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0153/credentials-??????",
-        "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0154/credentials-??????",
       ]
     }]
   })
@@ -312,6 +323,9 @@ resource "aws_iam_policy" "hoarder_runtime_3" {
       Effect = "Allow"
       Action = "secretsmanager:GetSecretValue"
       Resource = [
+        "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0152/credentials-??????",
+        "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0153/credentials-??????",
+        "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0154/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0155/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0156/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0157/credentials-??????",
@@ -374,9 +388,6 @@ resource "aws_iam_policy" "hoarder_runtime_3" {
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0214/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0215/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0216/credentials-??????",
-        "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0217/credentials-??????",
-        "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0218/credentials-??????",
-        "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0219/credentials-??????",
       ]
     }]
   })
@@ -396,6 +407,9 @@ resource "aws_iam_policy" "hoarder_runtime_4" {
       Effect = "Allow"
       Action = "secretsmanager:GetSecretValue"
       Resource = [
+        "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0217/credentials-??????",
+        "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0218/credentials-??????",
+        "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0219/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0220/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0221/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0222/credentials-??????",
@@ -458,9 +472,6 @@ resource "aws_iam_policy" "hoarder_runtime_4" {
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0279/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0280/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0281/credentials-??????",
-        "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0282/credentials-??????",
-        "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0283/credentials-??????",
-        "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0284/credentials-??????",
       ]
     }]
   })
@@ -480,6 +491,9 @@ resource "aws_iam_policy" "hoarder_runtime_5" {
       Effect = "Allow"
       Action = "secretsmanager:GetSecretValue"
       Resource = [
+        "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0282/credentials-??????",
+        "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0283/credentials-??????",
+        "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0284/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0285/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0286/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0287/credentials-??????",
@@ -542,9 +556,6 @@ resource "aws_iam_policy" "hoarder_runtime_5" {
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0344/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0345/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0346/credentials-??????",
-        "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0347/credentials-??????",
-        "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0348/credentials-??????",
-        "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0349/credentials-??????",
       ]
     }]
   })
@@ -564,6 +575,9 @@ resource "aws_iam_policy" "hoarder_runtime_6" {
       Effect = "Allow"
       Action = "secretsmanager:GetSecretValue"
       Resource = [
+        "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0347/credentials-??????",
+        "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0348/credentials-??????",
+        "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0349/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0350/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0351/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0352/credentials-??????",

@@ -137,6 +137,20 @@ resource "aws_iam_role_policy" "hoarder_runtime" {
         Resource = "arn:${var.partition}:bedrock:${var.region}::foundation-model/anthropic.claude-3-haiku-20240307-v1:0"
       },
       {
+        Sid    = "SubscribeToMarketplaceModels"
+        Effect = "Allow"
+        Action = [
+          "aws-marketplace:ViewSubscriptions",
+          "aws-marketplace:Subscribe",
+        ]
+        Resource = "*"
+        Condition = {
+          StringEquals = {
+            "aws:CalledViaLast" = "bedrock.amazonaws.com"
+          }
+        }
+      },
+      {
         Sid    = "ReadSecrets"
         Effect = "Allow"
         Action = "secretsmanager:GetSecretValue"
@@ -228,9 +242,6 @@ resource "aws_iam_role_policy" "hoarder_runtime" {
           "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0084/credentials-??????",
           "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0085/credentials-??????",
           "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0086/credentials-??????",
-          "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0087/credentials-??????",
-          "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0088/credentials-??????",
-          "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0089/credentials-??????",
         ]
       },
     ]
@@ -246,6 +257,9 @@ resource "aws_iam_policy" "hoarder_runtime_2" {
       Effect = "Allow"
       Action = "secretsmanager:GetSecretValue"
       Resource = [
+        "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0087/credentials-??????",
+        "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0088/credentials-??????",
+        "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0089/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0090/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0091/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0092/credentials-??????",
@@ -308,9 +322,6 @@ resource "aws_iam_policy" "hoarder_runtime_2" {
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0149/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0150/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0151/credentials-??????",
-        "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0152/credentials-??????",
-        "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0153/credentials-??????",
-        "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0154/credentials-??????",
       ]
     }]
   })
@@ -330,6 +341,9 @@ resource "aws_iam_policy" "hoarder_runtime_3" {
       Effect = "Allow"
       Action = "secretsmanager:GetSecretValue"
       Resource = [
+        "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0152/credentials-??????",
+        "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0153/credentials-??????",
+        "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0154/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0155/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0156/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0157/credentials-??????",
@@ -392,9 +406,6 @@ resource "aws_iam_policy" "hoarder_runtime_3" {
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0214/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0215/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0216/credentials-??????",
-        "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0217/credentials-??????",
-        "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0218/credentials-??????",
-        "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0219/credentials-??????",
       ]
     }]
   })
@@ -414,6 +425,9 @@ resource "aws_iam_policy" "hoarder_runtime_4" {
       Effect = "Allow"
       Action = "secretsmanager:GetSecretValue"
       Resource = [
+        "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0217/credentials-??????",
+        "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0218/credentials-??????",
+        "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0219/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0220/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0221/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0222/credentials-??????",
@@ -476,9 +490,6 @@ resource "aws_iam_policy" "hoarder_runtime_4" {
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0279/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0280/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0281/credentials-??????",
-        "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0282/credentials-??????",
-        "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0283/credentials-??????",
-        "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0284/credentials-??????",
       ]
     }]
   })
@@ -498,6 +509,9 @@ resource "aws_iam_policy" "hoarder_runtime_5" {
       Effect = "Allow"
       Action = "secretsmanager:GetSecretValue"
       Resource = [
+        "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0282/credentials-??????",
+        "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0283/credentials-??????",
+        "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0284/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0285/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0286/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0287/credentials-??????",
@@ -560,9 +574,6 @@ resource "aws_iam_policy" "hoarder_runtime_5" {
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0344/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0345/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0346/credentials-??????",
-        "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0347/credentials-??????",
-        "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0348/credentials-??????",
-        "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0349/credentials-??????",
       ]
     }]
   })
@@ -582,6 +593,9 @@ resource "aws_iam_policy" "hoarder_runtime_6" {
       Effect = "Allow"
       Action = "secretsmanager:GetSecretValue"
       Resource = [
+        "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0347/credentials-??????",
+        "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0348/credentials-??????",
+        "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0349/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0350/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0351/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0352/credentials-??????",

@@ -114,6 +114,20 @@ resource "aws_iam_role_policy" "gov_agent_runtime" {
         }
       },
       {
+        Sid    = "SubscribeToMarketplaceModels"
+        Effect = "Allow"
+        Action = [
+          "aws-marketplace:ViewSubscriptions",
+          "aws-marketplace:Subscribe",
+        ]
+        Resource = "*"
+        Condition = {
+          StringEquals = {
+            "aws:CalledViaLast" = "bedrock.amazonaws.com"
+          }
+        }
+      },
+      {
         Sid      = "ReadSecrets"
         Effect   = "Allow"
         Action   = "secretsmanager:GetSecretValue"
@@ -414,6 +428,20 @@ resource "aws_iam_role_policy" "apac_agent_runtime" {
               "arn:aws:bedrock:ap-southeast-2:${var.account_id}:inference-profile/apac.anthropic.claude-sonnet-4-20250514-v1:0",
               "arn:aws:bedrock:ap-southeast-2:${var.account_id}:inference-profile/au.anthropic.claude-sonnet-4-5-20250929-v1:0",
             ]
+          }
+        }
+      },
+      {
+        Sid    = "SubscribeToMarketplaceModels"
+        Effect = "Allow"
+        Action = [
+          "aws-marketplace:ViewSubscriptions",
+          "aws-marketplace:Subscribe",
+        ]
+        Resource = "*"
+        Condition = {
+          StringEquals = {
+            "aws:CalledViaLast" = "bedrock.amazonaws.com"
           }
         }
       },

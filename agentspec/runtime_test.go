@@ -1,0 +1,65 @@
+package agentspec
+
+import "testing"
+
+// TestRuntimeOptions: the switches of an AgentCore runtime's role, their
+// defaults, and their errors at the value's position.
+func TestRuntimeOptions(t *testing.T) {
+	tests := []struct {
+		name, agent string
+		check       func(a *Agent) bool
+		err         string // "line:col code" of the one error, if any
+	}{
+		{"marketplace by default", "{}", func(a *Agent) bool { return !a.MarketplaceOff }, ""},
+		{"marketplace false", "{marketplace: false}", func(a *Agent) bool { return a.MarketplaceOff }, ""},
+		{"marketplace not a boolean", "{marketplace: off}", nil, "5:20 wrong-type"},
+		{"marketplace on a bedrock agent", "{type: bedrock-agent, models: [\"amazon.nova-pro-v1:0\"], marketplace: false}", nil, "5:62 wrong-agent-type"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := Parse("t.yaml", []byte(header+"  a: "+tt.agent+"\n"))
+			if tt.err != "" {
+				se, ok := err.(*Error)
+				if !ok || len(se.Diagnostics) != 1 {
+					t.Fatalf("err = %v, want one error at %s", err, tt.err)
+				}
+				d := se.Diagnostics[0]
+				if got := d.Pos.String() + " " + d.Code; got != tt.err {
+					t.Errorf("error %q (%s), want %q", got, d.Message, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tt.check(s.Agents[0]) {
+				t.Errorf("agent %+v", s.Agents[0])
+			}
+			again, err := Parse("m.yaml", Marshal(s, ""))
+			if err != nil || !tt.check(again.Agents[0]) {
+				t.Errorf("round trip: %v\n%s", err, Marshal(s, ""))
+			}
+		})
+	}
+}
+
+func TestSoldThroughMarketplace(t *testing.T) {
+	for id, want := range map[string]bool{
+		"anthropic.claude-3-haiku-20240307-v1:0":    true,
+		"us.anthropic.claude-3-haiku-20240307-v1:0": true,
+		"meta.llama3-70b-instruct-v1:0":             true,
+		"amazon.nova-pro-v1:0":                      false,
+		"us.amazon.nova-pro-v1:0":                   false,
+	} {
+		m, _, ok := classifyModelID(id)
+		if !ok {
+			t.Fatalf("%s is not in the model table", id)
+		}
+		if got := m.SoldThroughMarketplace(); got != want {
+			t.Errorf("%s: SoldThroughMarketplace = %v, want %v", id, got, want)
+		}
+	}
+	if (Model{ID: "arn:aws:bedrock:us-west-2:123456789012:provisioned-model/x", Kind: ModelARN}).SoldThroughMarketplace() {
+		t.Error("a model ARN is judged")
+	}
+}
