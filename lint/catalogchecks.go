@@ -109,6 +109,8 @@ func checkConditions(c *checker) {
 			info, opOK := parseOperator(op.Name.Value)
 			if !opOK {
 				c.report(CodeUnknownOperator, st, op.Name.Pos, suggestOperator(op.Name.Value), "%q is not a condition operator, so AWS rejects the policy", op.Name.Value)
+			} else {
+				c.checkExactWildcards(st, op, info)
 			}
 			for _, k := range op.Keys {
 				ck := c.checkConditionKey(st, k)
@@ -119,6 +121,33 @@ func checkConditions(c *checker) {
 					c.checkKeyApplicable(i, st, k, ck)
 				}
 			}
+		}
+	}
+}
+
+// checkExactWildcards reports a '*' or '?' in a value of an exact
+// string or ARN operator (StringEquals, ArnEquals and their Not,
+// IgnoreCase, set and IfExists forms), which compares it as text: the
+// condition never matches a real value (or, negated, always does). It is
+// reported once per operator, at the operator, with the ...Like operator
+// as the replacement.
+func (c *checker) checkExactWildcards(st *policy.Statement, op policy.ConditionOperator, info operatorInfo) {
+	like := likeOperator(info)
+	if like == "" {
+		return
+	}
+	for _, k := range op.Keys {
+		for _, v := range k.Values {
+			w := literalWildcard(v.Value)
+			if v.Kind != policy.KindString || w == 0 {
+				continue
+			}
+			outcome := "so the condition never matches a real value"
+			if info.negated {
+				outcome = "so the condition is met by every real value"
+			}
+			c.report(CodeWildcardInExactOperator, st, op.Name.Pos, like, "%s compares %s with %q as text, and '%c' is a wildcard only under %s, %s; use %s", op.Name.Value, k.Name.Value, v.Value, w, like, outcome, like)
+			return
 		}
 	}
 }

@@ -814,3 +814,35 @@ func TestModelScope(t *testing.T) {
 		}
 	}
 }
+
+// TestExactOperatorWildcards: which values of which operators are
+// wildcards compared as text, and the operator suggested.
+func TestExactOperatorWildcards(t *testing.T) {
+	for _, tt := range []struct{ op, key, value, want string }{
+		{"StringEquals", "aws:SourceArn", "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/*", "StringLike"},
+		{"ArnEquals", "aws:SourceArn", "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/agent-?", "ArnLike"},
+		{"StringEqualsIgnoreCase", "aws:PrincipalTag/team", "ai-*", "StringLike"},
+		{"StringNotEqualsIfExists", "aws:PrincipalTag/team", "ai-*", "StringNotLikeIfExists"},
+		{"ForAllValues:StringEquals", "aws:TagKeys", "team*", "ForAllValues:StringLike"},
+		{"StringEquals", "aws:Referer", "https://example.com/page?x=1", ""},
+		{"StringEquals", "aws:PrincipalTag/team", "${*}", ""},
+		{"StringEquals", "aws:PrincipalTag/team", "${aws:username}", ""},
+		{"StringEquals", "aws:PrincipalTag/team", "${aws:username}-*", "StringLike"},
+		{"StringLike", "aws:SourceArn", "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/*", ""},
+		{"ArnLike", "aws:SourceArn", "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/*", ""},
+	} {
+		src := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"` + tt.op + `":{"` + tt.key + `":"` + tt.value + `"}}}]}`
+		got := ""
+		for _, d := range Source("p.json", []byte(src), Options{}) {
+			if d.Code == CodeWildcardInExactOperator {
+				got = d.Suggestion
+				if d.Pos.Offset != strings.Index(src, `"`+tt.op) {
+					t.Errorf("%s %s: at offset %d", tt.op, tt.value, d.Pos.Offset)
+				}
+			}
+		}
+		if got != tt.want {
+			t.Errorf("%s %s %q: suggestion %q, want %q", tt.op, tt.key, tt.value, got, tt.want)
+		}
+	}
+}

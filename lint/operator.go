@@ -122,3 +122,49 @@ func suggestOperator(name string) string {
 	}
 	return s
 }
+
+// likeOperators map the exact string and ARN operators to the operators
+// that read '*' and '?' as wildcards.
+var likeOperators = map[string]string{
+	"StringEquals": "StringLike", "StringNotEquals": "StringNotLike",
+	"StringEqualsIgnoreCase": "StringLike", "StringNotEqualsIgnoreCase": "StringNotLike",
+	"ArnEquals": "ArnLike", "ArnNotEquals": "ArnNotLike",
+}
+
+// likeOperator returns the ...Like form of an exact operator, with its
+// ForAnyValue/ForAllValues prefix and IfExists suffix, "" for others.
+func likeOperator(info operatorInfo) string {
+	like, ok := likeOperators[info.base]
+	if !ok {
+		return ""
+	}
+	if info.set != "" {
+		like = info.set + ":" + like
+	}
+	if info.ifExists {
+		like += "IfExists"
+	}
+	return like
+}
+
+// literalWildcard returns the wildcard character of a value compared by
+// an exact operator, 0 when it has none: '*' anywhere, '?' in an ARN (a
+// URL such as an aws:Referer may hold a real '?'). Policy variables are
+// left out; ${*} and ${?} stand for the characters themselves.
+func literalWildcard(v string) byte {
+	for {
+		i := strings.Index(v, "${")
+		j := strings.IndexByte(v[max(i, 0):], '}')
+		if i < 0 || j < 0 {
+			break
+		}
+		v = v[:i] + v[i+j+1:]
+	}
+	switch {
+	case strings.IndexByte(v, '*') >= 0:
+		return '*'
+	case strings.HasPrefix(v, "arn:") && strings.IndexByte(v, '?') >= 0:
+		return '?'
+	}
+	return 0
+}

@@ -50,6 +50,7 @@ const (
 	CodeDuplicateSid              = "duplicate-sid"
 	CodeInvalidSid                = "invalid-sid"
 	CodeUnknownOperator           = "unknown-operator"
+	CodeWildcardInExactOperator   = "wildcard-in-exact-operator"
 	CodeMissingVersion            = "missing-version"
 	CodeOldVersion                = "old-version"
 	CodePlaceholderValue          = "placeholder-value"
@@ -104,6 +105,7 @@ var rules = []Rule{
 	{CodeDuplicateSid, diag.Error, Grammar, "Two statements have the same Sid."},
 	{CodeInvalidSid, diag.Error, Grammar, "An IAM Sid contains characters other than ASCII letters and digits, or a Lambda statement id characters other than those and - and _."},
 	{CodeUnknownOperator, diag.Error, Grammar, "A condition operator that AWS does not define."},
+	{CodeWildcardInExactOperator, diag.Error, Grammar, "StringEquals, ArnEquals or a Not / IgnoreCase form compares a value holding * or ? as text, never as a pattern."},
 	{CodeMissingVersion, diag.Warning, Grammar, "The policy has no Version, so policy variables are not substituted."},
 	{CodeOldVersion, diag.Warning, Grammar, "Version 2008-10-17 does not support policy variables."},
 	{CodePlaceholderValue, diag.Warning, Grammar, "A value is a documentation placeholder (YOUR_ACCOUNT_ID, region, <bucket>) that was never filled in."},
