@@ -20,12 +20,12 @@ var (
 		"type", "region", "models", "execution_role", "role_name",
 		"deployment", "ecr_repository", "build", "codebuild", "memory", "identity", "gateway",
 		"code_interpreter", "browser", "vpc", "observability", "invokes", "code_bucket", "code_bucket_kms_key",
-		"marketplace",
+		"marketplace", "user_id_tokens",
 		"agent_id", "action_groups", "knowledge_bases",
 		"s3", "dynamodb", "secrets", "kms_keys", "ssm_parameters",
 	}
 	// Keys that only make sense for one agent type.
-	agentCoreOnlyKeys = []string{"deployment", "ecr_repository", "build", "codebuild", "memory", "identity", "gateway", "code_interpreter", "browser", "vpc", "observability", "invokes", "code_bucket", "code_bucket_kms_key", "marketplace"}
+	agentCoreOnlyKeys = []string{"deployment", "ecr_repository", "build", "codebuild", "memory", "identity", "gateway", "code_interpreter", "browser", "vpc", "observability", "invokes", "code_bucket", "code_bucket_kms_key", "marketplace", "user_id_tokens"}
 	bedrockOnlyKeys   = []string{"agent_id", "action_groups", "knowledge_bases"}
 )
 

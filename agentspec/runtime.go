@@ -9,6 +9,9 @@ func (l *loader) runtimeOptions(a *Agent, fs map[string]field) {
 		on, _ := l.boolean(f)
 		a.MarketplaceOff = !on
 	}
+	if f, ok := fs["user_id_tokens"]; ok {
+		a.UserIDTokens, _ = l.boolean(f)
+	}
 }
 
 // marshalRuntimeOptions writes what runtimeOptions reads, where it
@@ -16,5 +19,8 @@ func (l *loader) runtimeOptions(a *Agent, fs map[string]field) {
 func marshalRuntimeOptions(b *bytes.Buffer, in string, a *Agent) {
 	if a.MarketplaceOff {
 		b.WriteString(in + "marketplace: false\n")
+	}
+	if a.UserIDTokens {
+		b.WriteString(in + "user_id_tokens: true\n")
 	}
 }

@@ -12,6 +12,9 @@ func TestRuntimeOptions(t *testing.T) {
 	}{
 		{"marketplace by default", "{}", func(a *Agent) bool { return !a.MarketplaceOff }, ""},
 		{"marketplace false", "{marketplace: false}", func(a *Agent) bool { return a.MarketplaceOff }, ""},
+		{"user id tokens off by default", "{}", func(a *Agent) bool { return !a.UserIDTokens }, ""},
+		{"user id tokens", "{user_id_tokens: true}", func(a *Agent) bool { return a.UserIDTokens }, ""},
+		{"user id tokens not a boolean", "{user_id_tokens: [x]}", nil, "5:23 wrong-type"},
 		{"marketplace not a boolean", "{marketplace: off}", nil, "5:20 wrong-type"},
 		{"marketplace on a bedrock agent", "{type: bedrock-agent, models: [\"amazon.nova-pro-v1:0\"], marketplace: false}", nil, "5:62 wrong-agent-type"},
 	}

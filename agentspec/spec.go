@@ -101,6 +101,11 @@ type Agent struct {
 	// subscription a model sold through AWS Marketplace needs on its
 	// first call in an account (the subscription exists already).
 	MarketplaceOff bool
+	// UserIDTokens (user_id_tokens: true) lets the runtime mint workload
+	// access tokens for any user id it names
+	// (GetWorkloadAccessTokenForUserId), which AWS advises denying in
+	// production where the user's JWT can be exchanged instead.
+	UserIDTokens bool
 	// Invokes names other AgentCore agents of the spec this agent calls.
 	Invokes []string
 

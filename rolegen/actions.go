@@ -61,6 +61,7 @@ const (
 	featLambdaFromBedrock feature = "lambda-from-bedrock"
 	featWorkloadTokenGW   feature = "workload-token-gateway"
 	featMarketplace       feature = "marketplace-subscribe"
+	featWorkloadTokenUser feature = "workload-token-user-id"
 )
 
 // actionSets is the single table of which actions each feature takes.
@@ -81,9 +82,11 @@ var actionSets = map[feature][]string{
 	featXRay:              {"xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"},
 	featMetrics:           {"cloudwatch:PutMetricData"},
 	// The runtime obtains workload access tokens for the agent's own
-	// workload identity (inbound JWT, or a user id with IAM inbound auth).
-	featWorkloadToken:   {"bedrock-agentcore:GetWorkloadAccessToken", "bedrock-agentcore:GetWorkloadAccessTokenForJWT", "bedrock-agentcore:GetWorkloadAccessTokenForUserId"},
-	featWorkloadTokenGW: {"bedrock-agentcore:GetWorkloadAccessToken"},
+	// workload identity (inbound JWT); for a user id it names only with
+	// user_id_tokens (AWS advises denying that in production).
+	featWorkloadToken:     {"bedrock-agentcore:GetWorkloadAccessToken", "bedrock-agentcore:GetWorkloadAccessTokenForJWT"},
+	featWorkloadTokenUser: {"bedrock-agentcore:GetWorkloadAccessTokenForUserId"},
+	featWorkloadTokenGW:   {"bedrock-agentcore:GetWorkloadAccessToken"},
 	// The first call to a model sold through AWS Marketplace subscribes
 	// to it through Bedrock (aws:CalledViaLast); the role never needs to
 	// unsubscribe, which the Bedrock guide lists for managing model access.

@@ -112,6 +112,9 @@ func (g *gen) runtimeRole(a *agentspec.Agent) {
 		st.add(r.when(r.allow("PublishAgentCoreMetrics", featMetrics, "*"), "StringEquals", "cloudwatch:namespace", metricsNamespace))
 	}
 	st.add(r.allow("GetWorkloadAccessTokens", featWorkloadToken, g.workloadIdentity(w, a.Name)...))
+	if a.UserIDTokens {
+		st.add(r.allow("GetWorkloadAccessTokensForUserIds", featWorkloadTokenUser, g.workloadIdentity(w, a.Name)...))
+	}
 	g.models(&st, a, featInvokeModel)
 	g.marketplace(&st, a)
 	g.memory(&st, a, w)

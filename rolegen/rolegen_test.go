@@ -284,6 +284,7 @@ func TestFeatureStatements(t *testing.T) {
 		{"direct code, no observability", "{deployment: direct_code_deploy, observability: false}", []string{"CreateRuntimeLogGroups", "DescribeLogGroups", "WriteRuntimeLogs", "GetWorkloadAccessTokens"}},
 		{"foundation model", "{models: [\"anthropic.claude-3-haiku-20240307-v1:0\"]}", append(slices.Clone(base), "InvokeModels", "SubscribeToMarketplaceModels")},
 		{"inference profile", "{models: [\"us.anthropic.claude-3-haiku-20240307-v1:0\"]}", append(slices.Clone(base), "InvokeModels", "InvokeModelsThroughInferenceProfiles", "SubscribeToMarketplaceModels")},
+		{"user id tokens", "{user_id_tokens: true}", append(slices.Clone(base), "GetWorkloadAccessTokensForUserIds")},
 		{"amazon model", "{models: [\"amazon.nova-pro-v1:0\"]}", append(slices.Clone(base), "InvokeModels")},
 		{"marketplace off", "{models: [\"anthropic.claude-3-haiku-20240307-v1:0\"], marketplace: false}", append(slices.Clone(base), "InvokeModels")},
 		{"memory", "{memory: [{id: m_one-AbCdEf1234, access: read}, {id: m_two-AbCdEf1234, access: read-write}]}", append(slices.Clone(base), "ReadMemory", "ReadWriteMemory")},

@@ -87,9 +87,16 @@ func (m *matrix) workloadIdentity(a *agentspec.Agent, runtimeID string, others [
 	dir := f.arn(w, "bedrock-agentcore", "workload-identity-directory", defaultDirectory)
 	workload = f.arn(w, "bedrock-agentcore", "workload-identity", defaultDirectory, runtimeID)
 	pattern = f.arn(w, "bedrock-agentcore", "workload-identity", defaultDirectory, workloadIdentityPattern(a.Name))
-	tokenActions := acts("bedrock-agentcore:GetWorkloadAccessToken", "bedrock-agentcore:GetWorkloadAccessTokenForJWT", "bedrock-agentcore:GetWorkloadAccessTokenForUserId")
+	tokenActions := acts("bedrock-agentcore:GetWorkloadAccessToken", "bedrock-agentcore:GetWorkloadAccessTokenForJWT")
 	m.need(req{src: SrcIdentity, why: "workload access tokens: the directory", actions: tokenActions, resource: dir})
 	m.need(req{src: SrcIdentity, why: "workload access tokens: its workload identity", actions: tokenActions, resource: workload, grant: grant(pattern)})
+	forUser := acts("bedrock-agentcore:GetWorkloadAccessTokenForUserId")
+	if a.UserIDTokens {
+		m.need(req{src: SrcIdentity, why: "workload access tokens for the user ids it names (user_id_tokens): the directory", actions: forUser, resource: dir})
+		m.need(req{src: SrcIdentity, why: "workload access tokens for the user ids it names (user_id_tokens)", actions: forUser, resource: workload, grant: grant(pattern)})
+	} else {
+		m.forbid(req{why: "workload access tokens for any user id it names (user_id_tokens is not set; AWS advises denying it in production)", actions: forUser, resource: workload})
+	}
 	for _, o := range others {
 		m.forbid(req{why: "another agent's workload identity (" + o.Name + ")", actions: acts("bedrock-agentcore:GetWorkloadAccessToken"),
 			resource: f.arn(m.b.where(o), "bedrock-agentcore", "workload-identity", defaultDirectory, o.Name+"-"+runtimeSuffix)})

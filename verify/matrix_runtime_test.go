@@ -91,6 +91,28 @@ agents:
 	}
 }
 
+// TestUserIDTokens: minting workload access tokens for any user id is
+// forbidden unless the spec says user_id_tokens: true, as agentiam
+// granted it before.
+func TestUserIDTokens(t *testing.T) {
+	spec := parseSpec(t, "version: 1\naccount: \"123456789012\"\nregion: us-west-2\nagents:\n  bot: {}\n  on_behalf: {user_id_tokens: true}\n")
+	plan := generate(t, spec)
+	if got := failedRequests(t, spec, plan); len(got) > 0 {
+		t.Fatalf("the generated plan fails:\n  %s", strings.Join(got, "\n  "))
+	}
+	for _, r := range plan.Roles {
+		for _, st := range r.InlinePolicies[0].Document.Statements {
+			if st.Sid != nil && st.Sid.Value == "GetWorkloadAccessTokens" {
+				st.Action = policy.NewStringList(append(st.Action.Strings(), "bedrock-agentcore:GetWorkloadAccessTokenForUserId")...)
+			}
+		}
+	}
+	got := strings.Join(failedRequests(t, spec, plan), "\n")
+	if !strings.Contains(got, "agent bot): forbidden bedrock-agentcore:GetWorkloadAccessTokenForUserId") || strings.Contains(got, "on_behalf") {
+		t.Errorf("want exactly bot's user-id tokens forbidden, got:\n%s", got)
+	}
+}
+
 // TestSiblingIDs: a gateway whose name extends the agent's gateway's
 // (support-tools-admin) must be neither invocable by the agent nor able
 // to assume the gateway's role; name-* allowed both and verified.

@@ -82,8 +82,16 @@ resource "aws_iam_role_policy" "full_runtime_runtime" {
         Action = [
           "bedrock-agentcore:GetWorkloadAccessToken",
           "bedrock-agentcore:GetWorkloadAccessTokenForJWT",
-          "bedrock-agentcore:GetWorkloadAccessTokenForUserId",
         ]
+        Resource = [
+          "arn:aws:bedrock-agentcore:us-west-2:123456789012:workload-identity-directory/default",
+          "arn:aws:bedrock-agentcore:us-west-2:123456789012:workload-identity-directory/default/workload-identity/full_runtime-*",
+        ]
+      },
+      {
+        Sid    = "GetWorkloadAccessTokensForUserIds"
+        Effect = "Allow"
+        Action = "bedrock-agentcore:GetWorkloadAccessTokenForUserId"
         Resource = [
           "arn:aws:bedrock-agentcore:us-west-2:123456789012:workload-identity-directory/default",
           "arn:aws:bedrock-agentcore:us-west-2:123456789012:workload-identity-directory/default/workload-identity/full_runtime-*",

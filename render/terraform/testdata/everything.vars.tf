@@ -100,8 +100,16 @@ resource "aws_iam_role_policy" "full_runtime_runtime" {
         Action = [
           "bedrock-agentcore:GetWorkloadAccessToken",
           "bedrock-agentcore:GetWorkloadAccessTokenForJWT",
-          "bedrock-agentcore:GetWorkloadAccessTokenForUserId",
         ]
+        Resource = [
+          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:workload-identity-directory/default",
+          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:workload-identity-directory/default/workload-identity/full_runtime-*",
+        ]
+      },
+      {
+        Sid    = "GetWorkloadAccessTokensForUserIds"
+        Effect = "Allow"
+        Action = "bedrock-agentcore:GetWorkloadAccessTokenForUserId"
         Resource = [
           "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:workload-identity-directory/default",
           "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:workload-identity-directory/default/workload-identity/full_runtime-*",

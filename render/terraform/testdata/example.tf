@@ -103,7 +103,6 @@ resource "aws_iam_role_policy" "support_bot_runtime" {
         Action = [
           "bedrock-agentcore:GetWorkloadAccessToken",
           "bedrock-agentcore:GetWorkloadAccessTokenForJWT",
-          "bedrock-agentcore:GetWorkloadAccessTokenForUserId",
         ]
         Resource = [
           "arn:aws:bedrock-agentcore:us-west-2:123456789012:workload-identity-directory/default",
@@ -485,7 +484,6 @@ resource "aws_iam_role_policy" "billing_bot_runtime" {
         Action = [
           "bedrock-agentcore:GetWorkloadAccessToken",
           "bedrock-agentcore:GetWorkloadAccessTokenForJWT",
-          "bedrock-agentcore:GetWorkloadAccessTokenForUserId",
         ]
         Resource = [
           "arn:aws:bedrock-agentcore:us-west-2:123456789012:workload-identity-directory/default",

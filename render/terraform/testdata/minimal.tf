@@ -102,7 +102,6 @@ resource "aws_iam_role_policy" "my_agent_runtime" {
         Action = [
           "bedrock-agentcore:GetWorkloadAccessToken",
           "bedrock-agentcore:GetWorkloadAccessTokenForJWT",
-          "bedrock-agentcore:GetWorkloadAccessTokenForUserId",
         ]
         Resource = [
           "arn:aws:bedrock-agentcore:us-east-1:123456789012:workload-identity-directory/default",

@@ -120,7 +120,6 @@ resource "aws_iam_role_policy" "my_agent_runtime" {
         Action = [
           "bedrock-agentcore:GetWorkloadAccessToken",
           "bedrock-agentcore:GetWorkloadAccessTokenForJWT",
-          "bedrock-agentcore:GetWorkloadAccessTokenForUserId",
         ]
         Resource = [
           "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:workload-identity-directory/default",

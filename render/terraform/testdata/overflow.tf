@@ -102,7 +102,6 @@ resource "aws_iam_role_policy" "hoarder_runtime" {
         Action = [
           "bedrock-agentcore:GetWorkloadAccessToken",
           "bedrock-agentcore:GetWorkloadAccessTokenForJWT",
-          "bedrock-agentcore:GetWorkloadAccessTokenForUserId",
         ]
         Resource = [
           "arn:aws:bedrock-agentcore:us-west-2:123456789012:workload-identity-directory/default",
@@ -224,6 +223,7 @@ resource "aws_iam_role_policy" "hoarder_runtime" {
           "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0084/credentials-??????",
           "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0085/credentials-??????",
           "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0086/credentials-??????",
+          "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0087/credentials-??????",
         ]
       },
     ]
@@ -239,7 +239,6 @@ resource "aws_iam_policy" "hoarder_runtime_2" {
       Effect = "Allow"
       Action = "secretsmanager:GetSecretValue"
       Resource = [
-        "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0087/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0088/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0089/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0090/credentials-??????",
@@ -304,6 +303,7 @@ resource "aws_iam_policy" "hoarder_runtime_2" {
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0149/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0150/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0151/credentials-??????",
+        "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0152/credentials-??????",
       ]
     }]
   })
@@ -323,7 +323,6 @@ resource "aws_iam_policy" "hoarder_runtime_3" {
       Effect = "Allow"
       Action = "secretsmanager:GetSecretValue"
       Resource = [
-        "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0152/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0153/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0154/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0155/credentials-??????",
@@ -388,6 +387,7 @@ resource "aws_iam_policy" "hoarder_runtime_3" {
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0214/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0215/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0216/credentials-??????",
+        "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0217/credentials-??????",
       ]
     }]
   })
@@ -407,7 +407,6 @@ resource "aws_iam_policy" "hoarder_runtime_4" {
       Effect = "Allow"
       Action = "secretsmanager:GetSecretValue"
       Resource = [
-        "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0217/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0218/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0219/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0220/credentials-??????",
@@ -472,6 +471,7 @@ resource "aws_iam_policy" "hoarder_runtime_4" {
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0279/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0280/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0281/credentials-??????",
+        "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0282/credentials-??????",
       ]
     }]
   })
@@ -491,7 +491,6 @@ resource "aws_iam_policy" "hoarder_runtime_5" {
       Effect = "Allow"
       Action = "secretsmanager:GetSecretValue"
       Resource = [
-        "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0282/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0283/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0284/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0285/credentials-??????",
@@ -556,6 +555,7 @@ resource "aws_iam_policy" "hoarder_runtime_5" {
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0344/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0345/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0346/credentials-??????",
+        "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0347/credentials-??????",
       ]
     }]
   })
@@ -575,7 +575,6 @@ resource "aws_iam_policy" "hoarder_runtime_6" {
       Effect = "Allow"
       Action = "secretsmanager:GetSecretValue"
       Resource = [
-        "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0347/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0348/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0349/credentials-??????",
         "arn:aws:secretsmanager:us-west-2:123456789012:secret:team/service-0350/credentials-??????",

@@ -120,7 +120,6 @@ resource "aws_iam_role_policy" "hoarder_runtime" {
         Action = [
           "bedrock-agentcore:GetWorkloadAccessToken",
           "bedrock-agentcore:GetWorkloadAccessTokenForJWT",
-          "bedrock-agentcore:GetWorkloadAccessTokenForUserId",
         ]
         Resource = [
           "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:workload-identity-directory/default",
@@ -242,6 +241,7 @@ resource "aws_iam_role_policy" "hoarder_runtime" {
           "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0084/credentials-??????",
           "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0085/credentials-??????",
           "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0086/credentials-??????",
+          "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0087/credentials-??????",
         ]
       },
     ]
@@ -257,7 +257,6 @@ resource "aws_iam_policy" "hoarder_runtime_2" {
       Effect = "Allow"
       Action = "secretsmanager:GetSecretValue"
       Resource = [
-        "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0087/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0088/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0089/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0090/credentials-??????",
@@ -322,6 +321,7 @@ resource "aws_iam_policy" "hoarder_runtime_2" {
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0149/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0150/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0151/credentials-??????",
+        "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0152/credentials-??????",
       ]
     }]
   })
@@ -341,7 +341,6 @@ resource "aws_iam_policy" "hoarder_runtime_3" {
       Effect = "Allow"
       Action = "secretsmanager:GetSecretValue"
       Resource = [
-        "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0152/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0153/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0154/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0155/credentials-??????",
@@ -406,6 +405,7 @@ resource "aws_iam_policy" "hoarder_runtime_3" {
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0214/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0215/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0216/credentials-??????",
+        "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0217/credentials-??????",
       ]
     }]
   })
@@ -425,7 +425,6 @@ resource "aws_iam_policy" "hoarder_runtime_4" {
       Effect = "Allow"
       Action = "secretsmanager:GetSecretValue"
       Resource = [
-        "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0217/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0218/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0219/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0220/credentials-??????",
@@ -490,6 +489,7 @@ resource "aws_iam_policy" "hoarder_runtime_4" {
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0279/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0280/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0281/credentials-??????",
+        "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0282/credentials-??????",
       ]
     }]
   })
@@ -509,7 +509,6 @@ resource "aws_iam_policy" "hoarder_runtime_5" {
       Effect = "Allow"
       Action = "secretsmanager:GetSecretValue"
       Resource = [
-        "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0282/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0283/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0284/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0285/credentials-??????",
@@ -574,6 +573,7 @@ resource "aws_iam_policy" "hoarder_runtime_5" {
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0344/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0345/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0346/credentials-??????",
+        "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0347/credentials-??????",
       ]
     }]
   })
@@ -593,7 +593,6 @@ resource "aws_iam_policy" "hoarder_runtime_6" {
       Effect = "Allow"
       Action = "secretsmanager:GetSecretValue"
       Resource = [
-        "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0347/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0348/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0349/credentials-??????",
         "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:team/service-0350/credentials-??????",

@@ -65,7 +65,6 @@ resource "aws_iam_role_policy" "gov_agent_runtime" {
         Action = [
           "bedrock-agentcore:GetWorkloadAccessToken",
           "bedrock-agentcore:GetWorkloadAccessTokenForJWT",
-          "bedrock-agentcore:GetWorkloadAccessTokenForUserId",
         ]
         Resource = [
           "arn:aws-us-gov:bedrock-agentcore:us-gov-west-1:123456789012:workload-identity-directory/default",
@@ -220,7 +219,6 @@ resource "aws_iam_role_policy" "china_agent_runtime" {
         Action = [
           "bedrock-agentcore:GetWorkloadAccessToken",
           "bedrock-agentcore:GetWorkloadAccessTokenForJWT",
-          "bedrock-agentcore:GetWorkloadAccessTokenForUserId",
         ]
         Resource = [
           "arn:aws-cn:bedrock-agentcore:cn-north-1:123456789012:workload-identity-directory/default",
@@ -374,7 +372,6 @@ resource "aws_iam_role_policy" "apac_agent_runtime" {
         Action = [
           "bedrock-agentcore:GetWorkloadAccessToken",
           "bedrock-agentcore:GetWorkloadAccessTokenForJWT",
-          "bedrock-agentcore:GetWorkloadAccessTokenForUserId",
         ]
         Resource = [
           "arn:aws:bedrock-agentcore:ap-southeast-2:123456789012:workload-identity-directory/default",

@@ -83,7 +83,6 @@ resource "aws_iam_role_policy" "gov_agent_runtime" {
         Action = [
           "bedrock-agentcore:GetWorkloadAccessToken",
           "bedrock-agentcore:GetWorkloadAccessTokenForJWT",
-          "bedrock-agentcore:GetWorkloadAccessTokenForUserId",
         ]
         Resource = [
           "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:workload-identity-directory/default",
@@ -238,7 +237,6 @@ resource "aws_iam_role_policy" "china_agent_runtime" {
         Action = [
           "bedrock-agentcore:GetWorkloadAccessToken",
           "bedrock-agentcore:GetWorkloadAccessTokenForJWT",
-          "bedrock-agentcore:GetWorkloadAccessTokenForUserId",
         ]
         Resource = [
           "arn:aws-cn:bedrock-agentcore:cn-north-1:${var.account_id}:workload-identity-directory/default",
@@ -392,7 +390,6 @@ resource "aws_iam_role_policy" "apac_agent_runtime" {
         Action = [
           "bedrock-agentcore:GetWorkloadAccessToken",
           "bedrock-agentcore:GetWorkloadAccessTokenForJWT",
-          "bedrock-agentcore:GetWorkloadAccessTokenForUserId",
         ]
         Resource = [
           "arn:aws:bedrock-agentcore:ap-southeast-2:${var.account_id}:workload-identity-directory/default",

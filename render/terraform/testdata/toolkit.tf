@@ -103,7 +103,6 @@ resource "aws_iam_role_policy" "strands_claude_runtime" {
         Action = [
           "bedrock-agentcore:GetWorkloadAccessToken",
           "bedrock-agentcore:GetWorkloadAccessTokenForJWT",
-          "bedrock-agentcore:GetWorkloadAccessTokenForUserId",
         ]
         Resource = [
           "arn:aws:bedrock-agentcore:us-west-2:123456789012:workload-identity-directory/default",
