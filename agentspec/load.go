@@ -270,10 +270,7 @@ func (l *loader) agentCore(s *Spec, a *Agent, fs map[string]field) {
 		a.Observability, _ = l.boolean(f)
 	}
 	if f, ok := fs["invokes"]; ok {
-		for _, p := range l.strList(f) {
-			a.Invokes = append(a.Invokes, p.value)
-			l.invokes = append(l.invokes, positionedRef{from: a.Name, to: p})
-		}
+		l.invokeList(a, f)
 	}
 	l.runtimeOptions(a, fs)
 }

@@ -108,7 +108,7 @@ func marshalAgent(b *bytes.Buffer, s *Spec, a *Agent) {
 			b.WriteString(in + "observability: false\n")
 		}
 		marshalRuntimeOptions(b, in, a)
-		list(b, in, "invokes", a.Invokes)
+		marshalInvokes(b, in, a)
 	} else {
 		kv(b, in, "agent_id", a.AgentID)
 		if len(a.ActionGroups) > 0 {

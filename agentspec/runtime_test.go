@@ -15,6 +15,13 @@ func TestRuntimeOptions(t *testing.T) {
 		{"user id tokens off by default", "{}", func(a *Agent) bool { return !a.UserIDTokens }, ""},
 		{"user id tokens", "{user_id_tokens: true}", func(a *Agent) bool { return a.UserIDTokens }, ""},
 		{"user id tokens not a boolean", "{user_id_tokens: [x]}", nil, "5:23 wrong-type"},
+		{"invokes for the user", "{invokes: [b, {agent: c, for_user: true}, {agent: d}]}\n  b: {}\n  c: {}\n  d: {}", func(a *Agent) bool {
+			return len(a.Invokes) == 3 && a.InvokesForUser["c"] && len(a.InvokesForUser) == 1
+		}, ""},
+		{"invokes entry without agent", "{invokes: [{for_user: true}]}", nil, "5:17 missing-key"},
+		{"invokes entry unknown key", "{invokes: [{agent: b, for_usr: true}]}\n  b: {}", nil, "5:28 unknown-key"},
+		{"invokes twice", "{invokes: [b, {agent: b, for_user: true}]}\n  b: {}", nil, "5:28 duplicate"},
+		{"invokes unknown agent", "{invokes: [{agent: nobody, for_user: true}]}", nil, "5:25 unknown-agent"},
 		{"marketplace not a boolean", "{marketplace: off}", nil, "5:20 wrong-type"},
 		{"marketplace on a bedrock agent", "{type: bedrock-agent, models: [\"amazon.nova-pro-v1:0\"], marketplace: false}", nil, "5:62 wrong-agent-type"},
 	}

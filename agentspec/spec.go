@@ -108,6 +108,9 @@ type Agent struct {
 	UserIDTokens bool
 	// Invokes names other AgentCore agents of the spec this agent calls.
 	Invokes []string
+	// InvokesForUser holds the agents of Invokes it calls on behalf of its
+	// user ({agent: NAME, for_user: true}: InvokeAgentRuntimeForUser).
+	InvokesForUser map[string]bool
 
 	// Bedrock Agents.
 

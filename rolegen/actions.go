@@ -62,6 +62,7 @@ const (
 	featWorkloadTokenGW   feature = "workload-token-gateway"
 	featMarketplace       feature = "marketplace-subscribe"
 	featWorkloadTokenUser feature = "workload-token-user-id"
+	featInvokeForUser     feature = "invoke-runtime-for-user"
 )
 
 // actionSets is the single table of which actions each feature takes.
@@ -120,6 +121,9 @@ var actionSets = map[feature][]string{
 	// The automation (CDP) stream action takes no resource.
 	featBrowserStream: {"bedrock-agentcore:ConnectBrowserAutomationStream"},
 	featInvokeRuntime: {"bedrock-agentcore:InvokeAgentRuntime"},
+	// Invoking with the X-Amzn-Bedrock-AgentCore-Runtime-User-Id header
+	// takes this besides InvokeAgentRuntime.
+	featInvokeForUser: {"bedrock-agentcore:InvokeAgentRuntimeForUser"},
 	// Data grants of the spec.
 	featS3Read:            {"s3:GetObject"},
 	featS3Write:           {"s3:PutObject"},

@@ -137,15 +137,7 @@ func (g *gen) runtimeRole(a *agentspec.Agent) {
 		st.add(r.allow("UseBrowser", featBrowser, res))
 		st.add(r.allow("ConnectBrowserAutomationStream", featBrowserStream, "*"))
 	}
-	if len(a.Invokes) > 0 {
-		var res []string
-		for _, name := range a.Invokes {
-			if target, ok := g.spec.Agent(name); ok {
-				res = append(res, g.runtimeARNs(g.where(target), target.Name)...)
-			}
-		}
-		st.add(r.allow("InvokeOtherAgents", featInvokeRuntime, res...))
-	}
+	g.invokes(&st, a)
 	g.dataGrants(&st, a, w)
 
 	name := a.RoleName

@@ -1,6 +1,10 @@
 package rolegen
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/agentiam/agentiam/agentspec"
+)
 
 // idSuffixLength is the length of the suffix AgentCore appends to a
 // runtime's or gateway's name to make its id: CreateAgentRuntime returns
@@ -25,6 +29,27 @@ func (g *gen) runtimeARNs(w where, name string) []string {
 	return []string{
 		g.r.arn(w, "bedrock-agentcore", "runtime", id),
 		g.r.arn(w, "bedrock-agentcore", "runtime-endpoint", id, "*"),
+	}
+}
+
+// invokes lets the agent invoke the runtimes it calls, and those it
+// calls on behalf of its user with the user's id.
+func (g *gen) invokes(st *statements, a *agentspec.Agent) {
+	var all, forUser []string
+	for _, name := range a.Invokes {
+		if target, ok := g.spec.Agent(name); ok {
+			arns := g.runtimeARNs(g.where(target), target.Name)
+			all = append(all, arns...)
+			if a.InvokesForUser[name] {
+				forUser = append(forUser, arns...)
+			}
+		}
+	}
+	if len(all) > 0 {
+		st.add(g.r.allow("InvokeOtherAgents", featInvokeRuntime, all...))
+	}
+	if len(forUser) > 0 {
+		st.add(g.r.allow("InvokeOtherAgentsForUser", featInvokeForUser, forUser...))
 	}
 }
 

@@ -143,6 +143,24 @@ func (m *matrix) builtInTools(a *agentspec.Agent) {
 		resource: f.arn(w, "bedrock-agentcore", "browser-custom", m.b.outsider+"-"+runtimeSuffix)})
 }
 
+// invokeForUser adds invoking an agent with its user's id: required for
+// an agent listed with for_user (the starter toolkit's A2A agents get
+// InvokeAgentRuntimeForUser), forbidden otherwise.
+func (m *matrix) invokeForUser(a *agentspec.Agent, name string, tw where) {
+	f := &m.b.f
+	id := name + "-" + runtimeSuffix
+	forUser := acts("bedrock-agentcore:InvokeAgentRuntimeForUser")
+	runtime := f.arn(tw, "bedrock-agentcore", "runtime", id)
+	if !a.InvokesForUser[name] {
+		m.forbid(req{why: "invoke agent " + name + " for a user id it names (for_user is not set)", actions: forUser, resource: runtime})
+		return
+	}
+	why := "invoke agent " + name + " on behalf of its user (for_user)"
+	m.need(req{src: SrcToolkitRuntime, why: why, actions: forUser, resource: runtime, grant: grant(f.arn(tw, "bedrock-agentcore", "runtime", idPattern(name)))})
+	m.need(req{src: SrcToolkitRuntime, why: why + " through its endpoint", actions: forUser, resource: f.arn(tw, "bedrock-agentcore", "runtime-endpoint", id, runtimeEndpoint),
+		grant: grant(f.arn(tw, "bedrock-agentcore", "runtime-endpoint", idPattern(name), "*"))})
+}
+
 // invokes adds invoking the agents it calls, through their endpoints,
 // and no other agent.
 func (m *matrix) invokes(a *agentspec.Agent, others []*agentspec.Agent) {
@@ -160,6 +178,7 @@ func (m *matrix) invokes(a *agentspec.Agent, others []*agentspec.Agent) {
 		m.need(req{src: SrcResourcePolicies, why: "invoke agent " + name + " through its endpoint", actions: invoke,
 			resource: f.arn(tw, "bedrock-agentcore", "runtime-endpoint", id, runtimeEndpoint),
 			grant:    grant(f.arn(tw, "bedrock-agentcore", "runtime-endpoint", idPattern(name), "*"))})
+		m.invokeForUser(a, name, tw)
 	}
 	for _, o := range others {
 		m.forbid(req{why: "invoke an agent it does not call (" + o.Name + ")", actions: acts("bedrock-agentcore:InvokeAgentRuntime"),

@@ -257,6 +257,15 @@ resource "aws_iam_role_policy" "full_runtime_runtime" {
         ]
       },
       {
+        Sid    = "InvokeOtherAgentsForUser"
+        Effect = "Allow"
+        Action = "bedrock-agentcore:InvokeAgentRuntimeForUser"
+        Resource = [
+          "arn:aws:bedrock-agentcore:eu-west-1:123456789012:runtime/helper-??????????",
+          "arn:aws:bedrock-agentcore:eu-west-1:123456789012:runtime/helper-??????????/runtime-endpoint/*",
+        ]
+      },
+      {
         Sid    = "ReadS3Objects"
         Effect = "Allow"
         Action = "s3:GetObject"

@@ -275,6 +275,15 @@ resource "aws_iam_role_policy" "full_runtime_runtime" {
         ]
       },
       {
+        Sid    = "InvokeOtherAgentsForUser"
+        Effect = "Allow"
+        Action = "bedrock-agentcore:InvokeAgentRuntimeForUser"
+        Resource = [
+          "arn:${var.partition}:bedrock-agentcore:eu-west-1:${var.account_id}:runtime/helper-??????????",
+          "arn:${var.partition}:bedrock-agentcore:eu-west-1:${var.account_id}:runtime/helper-??????????/runtime-endpoint/*",
+        ]
+      },
+      {
         Sid    = "ReadS3Objects"
         Effect = "Allow"
         Action = "s3:GetObject"
