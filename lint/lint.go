@@ -99,8 +99,21 @@ func Source(name string, src []byte, opts Options) diag.List {
 }
 
 // source also returns the policy type that was linted for, "" when the
-// document did not parse.
+// document did not parse. A pasted statement, or several, is linted as
+// the policy it belongs in (see fragment).
 func source(name string, src []byte, opts Options) (diag.List, PolicyType) {
+	out, typ, doc := parseAndLint(name, src, opts)
+	if doc == nil || !doc.StatementPos.IsValid() {
+		if wrapped, f, ok := asFragment(src); ok {
+			out, typ = lintFragment(name, src, wrapped, f, opts)
+		}
+	}
+	return finish(out, opts), typ
+}
+
+// parseAndLint parses and lints one document, returning the diagnostics
+// unsorted, the policy type and the document (nil when it did not parse).
+func parseAndLint(name string, src []byte, opts Options) (diag.List, PolicyType, *policy.Document) {
 	doc, err := policy.Parse(name, src)
 	var out diag.List
 	if err != nil {
@@ -112,11 +125,11 @@ func source(name string, src []byte, opts Options) (diag.List, PolicyType) {
 		}
 	}
 	if doc == nil {
-		return finish(out, opts), ""
+		return out, "", nil
 	}
 	c := newChecker(doc, src, opts, out)
 	c.run()
-	return finish(append(out, c.out...), opts), c.typ
+	return append(out, c.out...), c.typ, doc
 }
 
 // Document lints a parsed document. Without the source text, positions

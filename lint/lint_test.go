@@ -846,3 +846,39 @@ func TestExactOperatorWildcards(t *testing.T) {
 		}
 	}
 }
+
+// TestFragments: pasted statements are reported once and linted with
+// positions in the pasted text; other text is not taken for them.
+func TestFragments(t *testing.T) {
+	for _, tt := range []struct {
+		src  string
+		want []string // code@text, in order
+	}{
+		{`{"Sid":"Read","Effect":"Allow","Action":"s3:GetObjekt","Resource":"arn:aws:s3:::b/*"}`,
+			[]string{`statement-not-in-policy@{`, `unknown-action@"s3:GetObjekt"`}},
+		{"{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/*\"},\n  {\"Sid\":\"a b\",\"Effect\":\"Allow\",\"Action\":\"s3:GetObjekt\",\"Resource\":\"arn:aws:s3:::b/*\"},\n",
+			[]string{`statement-not-in-policy@{`, `invalid-sid@"a b"`, `unknown-action@"s3:GetObjekt"`}},
+		{"\xef\xbb\xbf [{\"Effect\":\"Allow\",\"Action\":\"s3:GetObjekt\",\"Resource\":\"arn:aws:s3:::b/*\"}]",
+			[]string{`statement-not-in-policy@[`, `unknown-action@"s3:GetObjekt"`}},
+		{`{"Effect":"Allow","Action":"s3:GetObject" "Resource":"*"}`, []string{`syntax-error@"Resource"`}},
+		{`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"},,{"Effect":"Allow"}`, []string{`syntax-error@,,`}},
+		{`{"Version":"2012-10-17","Effect":"Allow"}`, []string{`empty-statement@{`, `unknown-element@"Effect"`}},
+		{`{"Sid":"Read"}`, []string{`empty-statement@{`, `missing-version@{`, `unknown-element@"Sid"`}},
+		{`[{"Version":"2012-10-17"}]`, []string{`invalid-type@[`}},
+	} {
+		var got, want []string
+		for _, d := range Source("p.json", []byte(tt.src), Options{}) {
+			got = append(got, fmt.Sprintf("%s@%d", d.Code, d.Pos.Offset))
+			if d.Code == CodeStatementNotInPolicy && (d.Pos.Line != 1 || d.Pos.Column != strings.IndexAny(tt.src, "{[")+1-strings.Count(tt.src[:3], "\xef\xbb\xbf")*3) {
+				t.Errorf("%q: at %s", tt.src, d.Pos)
+			}
+		}
+		for _, w := range tt.want {
+			code, at, _ := strings.Cut(w, "@")
+			want = append(want, fmt.Sprintf("%s@%d", code, strings.Index(tt.src, at)))
+		}
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("%q: got %v, want %v", tt.src, got, want)
+		}
+	}
+}

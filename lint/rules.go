@@ -41,6 +41,8 @@ const (
 	CodeInvalidPrincipal    = "invalid-principal"    // (parser)
 	CodeEmptyValue          = "empty-value"          // (parser)
 
+	CodeStatementNotInPolicy = "statement-not-in-policy"
+
 	CodeMissingAction             = "missing-action"
 	CodeMissingResource           = "missing-resource"
 	CodeMissingPrincipal          = "missing-principal"
@@ -96,6 +98,7 @@ var rules = []Rule{
 	{CodeInvalidType, diag.Error, Grammar, "An element has the wrong JSON type (a number where a string is required, ...)."},
 	{CodeInvalidPrincipal, diag.Error, Grammar, "A Principal is malformed (unknown principal type, bad shape)."},
 	{CodeEmptyValue, diag.Error, Grammar, "An element is an empty string, array or object."},
+	{CodeStatementNotInPolicy, diag.Error, Grammar, "The text is a statement, statements separated by commas or an array of statements, pasted without the policy around them."},
 	{CodeMissingAction, diag.Error, Grammar, "A statement has neither Action nor NotAction."},
 	{CodeMissingResource, diag.Error, Grammar, "A statement has neither Resource nor NotResource where the policy type requires one."},
 	{CodeMissingPrincipal, diag.Error, Grammar, "A statement of a resource or trust policy has no Principal."},

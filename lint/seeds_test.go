@@ -161,3 +161,38 @@ func excerpt(s string, off int) string {
 	}
 	return s[off:end]
 }
+
+// TestSeedFragments lints the bare statements the seed documents quote
+// as they are pasted, without the wrapper TestSeeds adds: each gets one
+// statement-not-in-policy at its first '{' and, at the same places in
+// the pasted text, the findings of the wrapped policy.
+func TestSeedFragments(t *testing.T) {
+	n := 0
+	for _, b := range seeds.Blocks(t) {
+		if !b.Wrapped {
+			continue
+		}
+		n++
+		bare := strings.TrimSuffix(strings.TrimPrefix(b.Text, seeds.WrapPrefix), seeds.WrapSuffix)
+		name := fmt.Sprintf("%s#%d", b.File, b.Index)
+		got := map[string]int{}
+		for _, d := range Source(name, []byte(bare), Options{}) {
+			got[fmt.Sprintf("%s@%d", d.Code, d.Pos.Offset)]++
+		}
+		if at := fmt.Sprintf("%s@%d", CodeStatementNotInPolicy, strings.IndexByte(bare, '{')); got[at] != 1 {
+			t.Errorf("%s: want one %s; got %v", name, at, got)
+		}
+		wrapped := Source(name, []byte(b.Text), Options{})
+		if len(wrapped) > 0 && wrapped[0].Code == CodeSyntaxError {
+			continue // a trailing comma, which the bare text may have
+		}
+		for _, d := range wrapped {
+			if off := d.Pos.Offset - len(seeds.WrapPrefix); off >= 0 && got[fmt.Sprintf("%s@%d", d.Code, off)] == 0 {
+				t.Errorf("%s: wrapped, %s at %q; bare: %v", name, d.Code, excerpt(bare, off), got)
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("no bare statements in the seeds")
+	}
+}
