@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -24,18 +25,29 @@ import (
 //	 "scps":[[{...}],[{...}]],"rcps":[[{...}]]}
 //
 // It keeps a cache of compiled policies keyed by their exact JSON text,
-// so a policy repeated across lines is decoded and compiled once. A
-// worker is not safe for concurrent use: run one per goroutine.
+// so a policy repeated across lines is decoded and compiled once (twice:
+// a policy is cached the second time it is seen, so that a load in which
+// no policy repeats does not fill the cache with ones never asked for
+// again). A worker is not safe for concurrent use: run one per goroutine.
 type BatchWorker struct {
-	dec   *jsontext.Decoder
-	sub   *jsontext.Decoder
-	cache map[string]*Policy
+	dec         *jsontext.Decoder
+	sub         *jsontext.Decoder
+	cache       map[string]*Policy
+	cachedBytes int
+	seen        map[uint64]struct{} // hashes of policy texts seen once
+	seed        maphash.Seed
 	// Explain adds each decision's trace to its output line.
 	Explain bool
 }
 
-// maxCachedPolicies bounds a worker's cache; it is emptied when full.
-const maxCachedPolicies = 2048
+// A worker's cache is emptied when it holds maxCachedPolicies policies or
+// maxCachedBytes of policy text (a compiled policy takes about ten times
+// its text); the set of texts seen once is emptied at maxSeenPolicies.
+const (
+	maxCachedPolicies = 4096
+	maxCachedBytes    = 6 << 20
+	maxSeenPolicies   = 1 << 16
+)
 
 // NewBatchWorker returns a worker; with explain set every output line
 // carries the decision's trace.
@@ -44,6 +56,8 @@ func NewBatchWorker(explain bool) *BatchWorker {
 		dec:     jsontext.NewDecoder(""),
 		sub:     jsontext.NewDecoder(""),
 		cache:   map[string]*Policy{},
+		seen:    map[uint64]struct{}{},
+		seed:    maphash.MakeSeed(),
 		Explain: explain,
 	}
 }
@@ -482,12 +496,21 @@ func (w *BatchWorker) readPolicy(raw string, at int, field string, fail func(err
 	if p, ok := w.cache[raw]; ok {
 		return p
 	}
-	if len(w.cache) >= maxCachedPolicies {
-		clear(w.cache)
+	h := maphash.String(w.seed, raw)
+	_, again := w.seen[h]
+	if !again {
+		if len(w.seen) >= maxSeenPolicies {
+			clear(w.seen)
+		}
+		w.seen[h] = struct{}{}
 	}
-	// The document keeps substrings of its source: give it its own copy
-	// rather than pinning the whole input buffer.
-	src := strings.Clone(raw)
+	// The document keeps substrings of its source: one that will be
+	// cached gets its own copy rather than pinning the whole input
+	// buffer; one used for this line only may point into the line.
+	src := raw
+	if again {
+		src = strings.Clone(raw)
+	}
 	w.sub.Reset(src)
 	doc, err := policy.Decode(w.sub, field)
 	if err == nil {
@@ -502,7 +525,14 @@ func (w *BatchWorker) readPolicy(raw string, at int, field string, fail func(err
 		fail(err)
 		return nil
 	}
-	w.cache[src] = p
+	if again {
+		if len(w.cache) >= maxCachedPolicies || w.cachedBytes+len(src) > maxCachedBytes {
+			clear(w.cache)
+			w.cachedBytes = 0
+		}
+		w.cache[src] = p
+		w.cachedBytes += len(src)
+	}
 	return p
 }
 

@@ -2,6 +2,7 @@ package eval
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/agentiam/agentiam/arn"
@@ -60,7 +61,7 @@ type statement struct {
 type actionPattern struct {
 	raw      string
 	service  string // lowercase
-	name     string // lowercase; may hold wildcards
+	name     string // as written; may hold wildcards; compared ignoring case
 	all      bool   // "*"
 	wildName bool
 }
@@ -85,11 +86,13 @@ func Compile(doc *policy.Document) (*Policy, error) {
 	}
 	p := &Policy{doc: doc, stmts: make([]*statement, 0, len(doc.Statements))}
 	vars := doc.VariablesEnabled()
+	backing := make([]statement, len(doc.Statements)) // one allocation for all statements
 	for i, st := range doc.Statements {
 		if st == nil {
 			return nil, fmt.Errorf("%w: statement %d is nil", ErrCompile, i)
 		}
-		s, err := compileStatement(st, i, vars)
+		s := &backing[i]
+		err := compileStatement(s, st, i, vars)
 		if err != nil {
 			where := doc.Source
 			if where == "" {
@@ -107,8 +110,8 @@ func Compile(doc *policy.Document) (*Policy, error) {
 	return p, nil
 }
 
-func compileStatement(st *policy.Statement, index int, vars bool) (*statement, error) {
-	s := &statement{src: st, index: index}
+func compileStatement(s *statement, st *policy.Statement, index int, vars bool) error {
+	*s = statement{src: st, index: index}
 	if st.Sid != nil {
 		s.sid = st.Sid.Value
 	}
@@ -117,27 +120,26 @@ func compileStatement(st *policy.Statement, index int, vars bool) (*statement, e
 	case "Deny":
 		s.deny = true
 	default:
-		return nil, fmt.Errorf("%w: Effect %q (want Allow or Deny)", ErrCompile, st.Effect.Value)
+		return fmt.Errorf("%w: Effect %q (want Allow or Deny)", ErrCompile, st.Effect.Value)
 	}
 	actions := st.Action
 	if actions == nil {
 		actions, s.notAction = st.NotAction, true
 	}
 	if actions == nil {
-		return nil, fmt.Errorf("%w: no Action or NotAction", ErrCompile)
+		return fmt.Errorf("%w: no Action or NotAction", ErrCompile)
 	}
-	seen := map[string]bool{}
+	s.actions = make([]actionPattern, 0, len(actions.Values))
 	exact := true
 	for _, a := range actions.Values {
 		ap, err := compileAction(a.Value)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		s.actions = append(s.actions, ap)
 		if ap.all {
 			exact = false
-		} else if !seen[ap.service] {
-			seen[ap.service] = true
+		} else if !slices.Contains(s.services, ap.service) {
 			s.services = append(s.services, ap.service)
 		}
 	}
@@ -152,6 +154,7 @@ func compileStatement(st *policy.Statement, index int, vars bool) (*statement, e
 		s.anyResource = true
 	}
 	if res != nil {
+		s.resources = make([]resourcePattern, 0, len(res.Values))
 		for _, r := range res.Values {
 			if r.Value == "*" && !s.notResource {
 				s.anyResource = true
@@ -167,17 +170,22 @@ func compileStatement(st *policy.Statement, index int, vars bool) (*statement, e
 		s.principals = compilePrincipals(pr)
 	}
 	if st.Condition != nil {
+		n := 0
+		for _, op := range st.Condition.Operators {
+			n += len(op.Keys)
+		}
+		s.conditions = make([]condition, 0, n)
 		for _, op := range st.Condition.Operators {
 			for ki := range op.Keys {
 				c, err := compileCondition(op.Name.Value, &op.Keys[ki], vars)
 				if err != nil {
-					return nil, err
+					return err
 				}
 				s.conditions = append(s.conditions, c)
 			}
 		}
 	}
-	return s, nil
+	return nil
 }
 
 // compileAction compiles an Action / NotAction value. The policy grammar
@@ -196,7 +204,8 @@ func compileAction(raw string) (actionPattern, error) {
 	if i < 0 || strings.IndexByte(raw[i+1:], ':') >= 0 {
 		return a, fmt.Errorf("%w: action %q is not \"*\" or service:action with one colon", ErrCompile, raw)
 	}
-	a.service, a.name = strings.ToLower(raw[:i]), strings.ToLower(raw[i+1:])
+	// The name keeps its case: it is only ever compared ignoring case.
+	a.service, a.name = lowerASCII(raw[:i]), raw[i+1:]
 	if a.service == "" || a.name == "" {
 		return a, fmt.Errorf("%w: action %q needs both a service prefix and an action name", ErrCompile, raw)
 	}

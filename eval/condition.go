@@ -104,22 +104,31 @@ func compileCondition(opName string, k *policy.ConditionKey, vars bool) (conditi
 	c := condition{name: opName, keyName: k.Name.Value, key: lowerASCII(k.Name.Value)}
 	base := opName
 	if i := strings.IndexByte(base, ':'); i >= 0 {
-		switch strings.ToLower(base[:i]) {
-		case "forallvalues":
+		switch {
+		case strings.EqualFold(base[:i], "ForAllValues"):
 			c.set = setForAllValues
-		case "foranyvalue":
+		case strings.EqualFold(base[:i], "ForAnyValue"):
 			c.set = setForAnyValue
 		default:
 			return c, fmt.Errorf("%w: unknown condition set operator %q (want ForAllValues or ForAnyValue)", ErrCompile, base[:i])
 		}
 		base = base[i+1:]
 	}
-	lower := strings.ToLower(base)
-	if strings.HasSuffix(lower, "ifexists") {
-		c.ifExists = true
-		lower = strings.TrimSuffix(lower, "ifexists")
+	// Lowercase the name on the stack: operator names are short and
+	// every condition of every policy passes here.
+	var buf [48]byte
+	lower := buf[:0]
+	for i := 0; i < len(base) && len(lower) < len(buf); i++ {
+		lower = append(lower, lowerByte(base[i]))
 	}
-	o, ok := operators[lower]
+	if len(base) > len(buf) {
+		lower = append(lower, '!') // longer than any operator: unknown
+	}
+	if n := len(lower) - len("ifexists"); n >= 0 && string(lower[n:]) == "ifexists" {
+		c.ifExists = true
+		lower = lower[:n]
+	}
+	o, ok := operators[string(lower)]
 	if !ok || (o.op == opNull && c.ifExists) {
 		return c, fmt.Errorf("%w: unknown condition operator %q", ErrCompile, opName)
 	}

@@ -83,3 +83,10 @@ func lowerASCII(s string) string {
 	}
 	return s
 }
+
+func lowerByte(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}

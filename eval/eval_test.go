@@ -345,13 +345,24 @@ func TestBatchWorker(t *testing.T) {
 			t.Errorf("output %q is not JSON: %v", got, err)
 		}
 	}
-	// The compiled-policy cache returns the same policy for the same text.
-	line := tests[0].in
+	// The compiled-policy cache admits a policy text the second time it
+	// is seen and then returns the same policy for it.
+	line := strings.Replace(tests[0].in, `"Resource":"*"`, `"Resource":"*","Sid":"Fresh"`, 1)
+	if line == tests[0].in {
+		t.Fatal("test line has no Resource \"*\" to make fresh")
+	}
 	c1, err1 := w.Decode(line)
 	c2, err2 := w.Decode(line)
-	if err1 != nil || err2 != nil || c1.Set.Identity[0] != c2.Set.Identity[0] {
-		t.Errorf("cache miss for identical policy text: %v %v", err1, err2)
+	c3, err3 := w.Decode(line)
+	switch {
+	case err1 != nil || err2 != nil || err3 != nil:
+		t.Errorf("Decode: %v %v %v", err1, err2, err3)
+	case c1.Set.Identity[0] == c2.Set.Identity[0]:
+		t.Errorf("a policy seen once was cached")
+	case c2.Set.Identity[0] != c3.Set.Identity[0]:
+		t.Errorf("cache miss for a policy text seen twice before")
 	}
+	line = tests[0].in
 	ew := NewBatchWorker(true)
 	out := string(ew.AppendLine(nil, line))
 	if !strings.Contains(out, `"explain":{"decision":"Allowed"`) {

@@ -6,6 +6,14 @@
 // and RCPs. Every line carries its own policies, as batch input does.
 //
 //	go run ./eval/internal/loadgen -n 20000 -seed 1 > /tmp/load.jsonl
+//
+// By default requests are drawn from a population of principals, so
+// policies repeat across lines (the batch cache then compiles each once).
+// With -unique every request has its own principal and documents, each
+// policy text different from every other line's (statement ids carry the
+// request number), so nothing can be served from a cache.
+//
+//	go run ./eval/internal/loadgen -n 20000 -seed 1 -unique > /tmp/unique.jsonl
 package main
 
 import (
@@ -21,8 +29,10 @@ func main() {
 	n := flag.Int("n", 20000, "number of requests")
 	seed := flag.Uint64("seed", 1, "random seed; the same seed gives the same file")
 	principals := flag.Int("principals", 400, "number of distinct principals (policy sets) the requests are drawn from")
+	unique := flag.Bool("unique", false, "give every request its own principal and policies (no policy text repeats across lines)")
 	flag.Parse()
 	g := newGenerator(*seed, *principals)
+	g.unique = *unique
 	w := bufio.NewWriterSize(os.Stdout, 1<<20)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
@@ -131,6 +141,8 @@ type generator struct {
 	orgs     [][][]*policyDoc // SCP hierarchies
 	rcps     [][][]*policyDoc
 	resPols  []*policyDoc
+	unique   bool
+	tag      string // Sid prefix that makes a unique request's documents differ from every other line's
 }
 
 func newGenerator(seed uint64, principals int) *generator {
@@ -264,7 +276,7 @@ func (g *generator) identityPolicy(p *profile, n int) *policyDoc {
 		} else {
 			t = targets[g.rng.IntN(len(targets))]
 		}
-		st := statement{Sid: fmt.Sprintf("S%d", i), Effect: "Allow", Action: g.actions(t), Resource: g.pattern(t, p.account), Condition: g.condition()}
+		st := statement{Sid: fmt.Sprintf("%sS%d", g.tag, i), Effect: "Allow", Action: g.actions(t), Resource: g.pattern(t, p.account), Condition: g.condition()}
 		switch r := g.rng.Float64(); {
 		case r < 0.08:
 			st.Effect = "Deny"
@@ -294,7 +306,7 @@ func (g *generator) boundaryPolicy(p *profile) *policyDoc {
 		svcs = append(svcs, "s3:Get*", "logs:*")
 	}
 	return &policyDoc{Version: "2012-10-17", Statement: []statement{
-		{Sid: "Max", Effect: "Allow", Action: svcs, Resource: "*"},
+		{Sid: g.tag + "Max", Effect: "Allow", Action: svcs, Resource: "*"},
 		{Sid: "NoIAM", Effect: "Deny", Action: "iam:*", Resource: "*"},
 	}}
 }
@@ -303,7 +315,7 @@ func (g *generator) resourcePolicy() *policyDoc {
 	t := targets[g.rng.IntN(len(targets))]
 	doc := &policyDoc{Version: "2012-10-17"}
 	for i := range 1 + g.rng.IntN(4) {
-		st := statement{Sid: fmt.Sprintf("R%d", i), Effect: "Allow", Action: g.actions(t), Resource: "*"}
+		st := statement{Sid: fmt.Sprintf("%sR%d", g.tag, i), Effect: "Allow", Action: g.actions(t), Resource: "*"}
 		switch g.rng.IntN(5) {
 		case 0:
 			st.Principal = map[string]any{"AWS": "arn:aws:iam::" + otherAccount + ":root"}
@@ -329,7 +341,7 @@ func (g *generator) resourcePolicy() *policyDoc {
 // trustPolicy is a role trust policy that trusts the account, the
 // principal itself or an AWS service, with the conditions people use.
 func (g *generator) trustPolicy(p *profile) *policyDoc {
-	st := statement{Effect: "Allow", Action: "sts:AssumeRole"}
+	st := statement{Sid: g.tag, Effect: "Allow", Action: "sts:AssumeRole"}
 	switch g.rng.IntN(3) {
 	case 0:
 		st.Principal = map[string]any{"AWS": "arn:aws:iam::" + p.account + ":root"}
@@ -349,13 +361,13 @@ func (g *generator) trustPolicy(p *profile) *policyDoc {
 }
 
 func (g *generator) scpHierarchy() [][]*policyDoc {
-	full := &policyDoc{Version: "2012-10-17", Statement: []statement{{Sid: "FullAWSAccess", Effect: "Allow", Action: "*", Resource: "*"}}}
+	full := &policyDoc{Version: "2012-10-17", Statement: []statement{{Sid: g.tag + "FullAWSAccess", Effect: "Allow", Action: "*", Resource: "*"}}}
 	levels := [][]*policyDoc{{full}}
 	for range g.rng.IntN(3) {
 		level := []*policyDoc{full}
 		if g.chance(0.7) {
 			level = append(level, &policyDoc{Version: "2012-10-17", Statement: []statement{
-				{Sid: "Regions", Effect: "Deny", NotAction: []string{"iam:*", "sts:*", "cloudwatch:*"}, Resource: "*", Condition: map[string]map[string]any{"StringNotEquals": {"aws:RequestedRegion": []string{"us-east-1", "us-west-2", "eu-west-1"}}}},
+				{Sid: g.tag + "Regions", Effect: "Deny", NotAction: []string{"iam:*", "sts:*", "cloudwatch:*"}, Resource: "*", Condition: map[string]map[string]any{"StringNotEquals": {"aws:RequestedRegion": []string{"us-east-1", "us-west-2", "eu-west-1"}}}},
 				{Sid: "NoLeave", Effect: "Deny", Action: "organizations:LeaveOrganization", Resource: "*"},
 			}})
 		}
@@ -366,7 +378,7 @@ func (g *generator) scpHierarchy() [][]*policyDoc {
 
 func (g *generator) rcpPolicy() *policyDoc {
 	return &policyDoc{Version: "2012-10-17", Statement: []statement{{
-		Sid: "EnforceOrgIdentities", Effect: "Deny", Principal: "*",
+		Sid: g.tag + "EnforceOrgIdentities", Effect: "Deny", Principal: "*",
 		Action:   []string{"s3:*", "sqs:*", "kms:*", "secretsmanager:*", "sts:*"},
 		Resource: "*",
 		Condition: map[string]map[string]any{
@@ -378,6 +390,16 @@ func (g *generator) rcpPolicy() *policyDoc {
 
 func (g *generator) request(i int) *request {
 	p := g.profiles[g.rng.IntN(len(g.profiles))]
+	scps := g.orgs[p.org]
+	resPol := func() *policyDoc { return g.resPols[g.rng.IntN(len(g.resPols))] }
+	rcps := func() [][]*policyDoc { return g.rcps[g.rng.IntN(len(g.rcps))] }
+	if g.unique {
+		g.tag = fmt.Sprintf("Q%d", i)
+		p = g.profile(i)
+		scps = g.scpHierarchy()
+		resPol = g.resourcePolicy
+		rcps = func() [][]*policyDoc { return [][]*policyDoc{{g.rcpPolicy()}} }
+	}
 	var t target
 	if g.chance(0.7) {
 		t = targets[p.favorites[g.rng.IntN(len(p.favorites))]]
@@ -395,7 +417,7 @@ func (g *generator) request(i int) *request {
 		Resource:           g.arn(t, resourceAccount),
 		IdentityPolicies:   p.identity,
 		PermissionBoundary: p.boundary,
-		SCPs:               g.orgs[p.org],
+		SCPs:               scps,
 		Context:            map[string]any{},
 	}
 	if t.resource == "*" || r.Resource[:len("arn:aws:s3:")] == "arn:aws:s3:" {
@@ -413,10 +435,10 @@ func (g *generator) request(i int) *request {
 	case t.action == "sts:AssumeRole" && g.chance(0.8):
 		r.ResourcePolicy = g.trustPolicy(p)
 	case g.chance(0.4):
-		r.ResourcePolicy = g.resPols[g.rng.IntN(len(g.resPols))]
+		r.ResourcePolicy = resPol()
 	}
 	if g.chance(0.2) {
-		r.RCPs = g.rcps[g.rng.IntN(len(g.rcps))]
+		r.RCPs = rcps()
 	}
 	r.Context["aws:RequestedRegion"] = g.pick(regions)
 	r.Context["aws:SecureTransport"] = g.pick([]string{"true", "true", "true", "false"})
