@@ -82,3 +82,17 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 func isRegionByte(c byte) bool { return c >= 'a' && c <= 'z' || isDigit(c) }
 
 func isWordByte(c byte) bool { return isRegionByte(c) || c >= 'A' && c <= 'Z' || c == '_' }
+
+// Rewrite returns s with each parameter written as name(param), for
+// text where no interpolation exists (comments, descriptions).
+func (v Values) Rewrite(s string, name func(Param) string) string {
+	var b strings.Builder
+	for _, p := range v.Split(s) {
+		if n := name(p.Param); n != "" {
+			b.WriteString(n)
+		} else {
+			b.WriteString(p.Text)
+		}
+	}
+	return b.String()
+}
