@@ -22,7 +22,7 @@ var (
 		"code_interpreter", "browser", "vpc", "observability", "invokes", "code_bucket", "code_bucket_kms_key",
 		"marketplace", "user_id_tokens",
 		"agent_id", "action_groups", "knowledge_bases",
-		"s3", "dynamodb", "secrets", "kms_keys", "ssm_parameters",
+		"s3", "dynamodb", "secrets", "kms_keys", "ssm_parameters", "guardrails",
 	}
 	// Keys that only make sense for one agent type.
 	agentCoreOnlyKeys = []string{"deployment", "ecr_repository", "build", "codebuild", "memory", "identity", "gateway", "code_interpreter", "browser", "vpc", "observability", "invokes", "code_bucket", "code_bucket_kms_key", "marketplace", "user_id_tokens"}
@@ -184,6 +184,7 @@ func (l *loader) agent(s *Spec, p field) *Agent {
 		l.bedrockAgent(a, fs)
 	}
 	l.dataGrants(a, fs)
+	l.guardrails(a, fs)
 	return a
 }
 

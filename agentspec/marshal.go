@@ -139,6 +139,7 @@ func marshalAgent(b *bytes.Buffer, s *Spec, a *Agent) {
 	list(b, in, "secrets", a.Secrets)
 	list(b, in, "kms_keys", a.KMSKeys)
 	list(b, in, "ssm_parameters", a.SSMParameters)
+	list(b, in, "guardrails", a.Guardrails)
 }
 
 func kv(b *bytes.Buffer, indent, key, value string) {

@@ -127,6 +127,10 @@ type Agent struct {
 	Secrets       []string // secret names or name patterns, or secret ARNs
 	KMSKeys       []string // key ARNs
 	SSMParameters []string // parameter names or patterns ("/support/*")
+	// Guardrails are the guardrails the agent applies: ids, ARNs, and the
+	// guardrail profiles (us.guardrail.v1:0, or their ARNs) of
+	// cross-region guardrails; ParseGuardrail tells them apart.
+	Guardrails []string
 }
 
 // ModelKind says what a model entry refers to.

@@ -63,6 +63,7 @@ const (
 	featMarketplace       feature = "marketplace-subscribe"
 	featWorkloadTokenUser feature = "workload-token-user-id"
 	featInvokeForUser     feature = "invoke-runtime-for-user"
+	featApplyGuardrail    feature = "apply-guardrail"
 )
 
 // actionSets is the single table of which actions each feature takes.
@@ -121,6 +122,8 @@ var actionSets = map[feature][]string{
 	// The automation (CDP) stream action takes no resource.
 	featBrowserStream: {"bedrock-agentcore:ConnectBrowserAutomationStream"},
 	featInvokeRuntime: {"bedrock-agentcore:InvokeAgentRuntime"},
+	// A guardrail applied on its own or during model invocation.
+	featApplyGuardrail: {"bedrock:ApplyGuardrail"},
 	// Invoking with the X-Amzn-Bedrock-AgentCore-Runtime-User-Id header
 	// takes this besides InvokeAgentRuntime.
 	featInvokeForUser: {"bedrock-agentcore:InvokeAgentRuntimeForUser"},

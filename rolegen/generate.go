@@ -117,6 +117,7 @@ func (g *gen) runtimeRole(a *agentspec.Agent) {
 	}
 	g.models(&st, a, featInvokeModel)
 	g.marketplace(&st, a)
+	g.guardrails(&st, a)
 	g.memory(&st, a, w)
 	g.credentialProviders(&st, w, a.Identity, a.Name)
 	if a.Gateway != nil {

@@ -286,6 +286,7 @@ func TestFeatureStatements(t *testing.T) {
 		{"inference profile", "{models: [\"us.anthropic.claude-3-haiku-20240307-v1:0\"]}", append(slices.Clone(base), "InvokeModels", "InvokeModelsThroughInferenceProfiles", "SubscribeToMarketplaceModels")},
 		{"user id tokens", "{user_id_tokens: true}", append(slices.Clone(base), "GetWorkloadAccessTokensForUserIds")},
 		{"invokes for the user", "{invokes: [b, {agent: c, for_user: true}]}\n  b: {}\n  c: {}", append(slices.Clone(base), "InvokeOtherAgents", "InvokeOtherAgentsForUser")},
+		{"guardrails", "{guardrails: [gr1abc2def3g, \"us.guardrail.v1:0\"]}", append(slices.Clone(base), "ApplyGuardrails")},
 		{"amazon model", "{models: [\"amazon.nova-pro-v1:0\"]}", append(slices.Clone(base), "InvokeModels")},
 		{"marketplace off", "{models: [\"anthropic.claude-3-haiku-20240307-v1:0\"], marketplace: false}", append(slices.Clone(base), "InvokeModels")},
 		{"memory", "{memory: [{id: m_one-AbCdEf1234, access: read}, {id: m_two-AbCdEf1234, access: read-write}]}", append(slices.Clone(base), "ReadMemory", "ReadWriteMemory")},

@@ -48,6 +48,7 @@ const (
 	SrcInferenceProfiles  SourceID = "bedrock-inference-profiles"
 	SrcModelAccess        SourceID = "bedrock-model-access"
 	SrcGuardrails         SourceID = "bedrock-guardrails"
+	SrcGuardrailProfiles  SourceID = "bedrock-guardrail-profiles"
 	SrcAgentsServiceRole  SourceID = "bedrock-agents-service-role"
 	SrcAgentsLambda       SourceID = "bedrock-agents-lambda-permission"
 	SrcAgentsCaller       SourceID = "bedrock-agents-caller"
@@ -103,6 +104,8 @@ var sourceTable = map[SourceID]Source{
 			"subscribes on a model's first call, so agentiam follows the starter toolkit's MarketplaceSubscribeOnFirstCall (ViewSubscriptions and Subscribe, aws:CalledViaLast bedrock.amazonaws.com) and forbids Unsubscribe."},
 	SrcGuardrails: {Title: "Permissions to use guardrails",
 		URL: userguide + "guardrails-permissions.html"},
+	SrcGuardrailProfiles: {Title: "Permissions for using cross-Region inference with Amazon Bedrock Guardrails (the guardrail profile in every destination region)",
+		URL: userguide + "guardrail-profiles-permissions.html"},
 	SrcAgentsServiceRole: {Title: "Create a service role for Amazon Bedrock Agents",
 		URL: userguide + "agents-permissions.html"},
 	SrcAgentsLambda: {Title: "Resource-based policy to allow Amazon Bedrock to invoke an action group Lambda function",

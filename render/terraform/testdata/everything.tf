@@ -146,6 +146,15 @@ resource "aws_iam_role_policy" "full_runtime_runtime" {
         }
       },
       {
+        Sid    = "ApplyGuardrails"
+        Effect = "Allow"
+        Action = "bedrock:ApplyGuardrail"
+        Resource = [
+          "arn:aws:bedrock:us-west-2:123456789012:guardrail/gr1abc2def3g",
+          "arn:aws:bedrock:*:123456789012:guardrail-profile/us.guardrail.v1:0",
+        ]
+      },
+      {
         Sid    = "ReadMemory"
         Effect = "Allow"
         Action = [

@@ -164,6 +164,15 @@ resource "aws_iam_role_policy" "full_runtime_runtime" {
         }
       },
       {
+        Sid    = "ApplyGuardrails"
+        Effect = "Allow"
+        Action = "bedrock:ApplyGuardrail"
+        Resource = [
+          "arn:${var.partition}:bedrock:${var.region}:${var.account_id}:guardrail/gr1abc2def3g",
+          "arn:${var.partition}:bedrock:*:${var.account_id}:guardrail-profile/us.guardrail.v1:0",
+        ]
+      },
+      {
         Sid    = "ReadMemory"
         Effect = "Allow"
         Action = [
