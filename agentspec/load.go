@@ -55,8 +55,9 @@ func Parse(filename string, src []byte) (*Spec, error) {
 type loader struct {
 	reader
 	// References to agents, checked once every agent is known.
-	invokes []positionedRef
-	callers []positionedRef
+	invokes     []positionedRef
+	callers     []positionedRef
+	invokerRefs []positionedRef
 	// gatewayRegion catches one gateway name used from two regions.
 	gatewayRegion map[string]string
 }
@@ -106,10 +107,15 @@ func (l *loader) spec(body ast.Node) *Spec {
 	if f, ok := fs["callers"]; ok {
 		pairs, _ := l.mapping(f.value, "callers")
 		for _, p := range pairs {
+			if p.key == invokersKey {
+				s.Invokers = append(s.Invokers, l.invokers(s, p)...)
+				continue
+			}
 			s.Callers = append(s.Callers, l.caller(p))
 		}
 	}
 	l.crossCheck(s)
+	l.checkInvokers(s)
 	return s
 }
 

@@ -21,21 +21,7 @@ func Marshal(s *Spec, header string) []byte {
 	for _, a := range s.Agents {
 		marshalAgent(&b, s, a)
 	}
-	if len(s.Callers) > 0 {
-		b.WriteString("callers:\n")
-		for _, c := range s.Callers {
-			fmt.Fprintf(&b, "  %s:", scalar(c.Name))
-			if len(c.Agents) == 0 && !c.Delete {
-				b.WriteString(" {}\n")
-				continue
-			}
-			b.WriteString("\n")
-			list(&b, "    ", "agents", c.Agents)
-			if c.Delete {
-				b.WriteString("    delete: true\n")
-			}
-		}
-	}
+	marshalCallers(&b, s)
 	return b.Bytes()
 }
 

@@ -63,6 +63,7 @@ type Spec struct {
 	Partition string // derived from Region: aws, aws-cn, aws-us-gov ...
 	Agents    []*Agent
 	Callers   []*Caller
+	Invokers  []*Invoker // callers: invokers:
 	// Source is the file name the spec was read from.
 	Source string
 	// Warnings are diagnostics that did not stop loading.

@@ -152,11 +152,11 @@ func checkModelScope(c *checker) {
 		return
 	}
 	for i, st := range c.doc.Statements {
-		if !allow(st) || st.Resource == nil || hasRestrictingKey(st, modelScopeKeys...) {
+		if !allow(st) || st.Resource == nil {
 			continue
 		}
 		action := c.invokeAction(i)
-		if action == "" {
+		if action == "" || hasRestrictingKey(st, modelScopeKeys...) {
 			continue
 		}
 		for _, v := range st.Resource.Values {

@@ -23,9 +23,8 @@ type checker struct {
 	// indexed like doc.Statements.
 	actions    [][]actionRef
 	notActions [][]actionRef
-	// matches memoizes resource matching (see actionMayMatch), covers
-	// all-resource patterns (see coversAction).
-	matches, covers map[matchKey]bool
+	// matches memoizes resource matching (see actionMayMatch).
+	matches map[matchKey]bool
 }
 
 // check is one pass over the document.

@@ -231,24 +231,12 @@ func coversType(rt *catalog.ResourceType, pattern string) bool {
 // for s3:GetObject, although the action also accepts access point
 // objects, which are other names for the same data. Actions without
 // resource types are covered by "*" only.
-func (c *checker) coversAction(a *catalog.Action, pattern string) bool {
+func coversAction(a *catalog.Action, pattern string) bool {
 	if pattern == "*" {
 		return true
 	}
 	for _, ar := range a.Resources {
-		if ar.Type == nil {
-			continue
-		}
-		k := matchKey{ar.Type, pattern}
-		m, ok := c.covers[k]
-		if !ok {
-			if c.covers == nil {
-				c.covers = map[matchKey]bool{}
-			}
-			m = coversType(ar.Type, pattern)
-			c.covers[k] = m
-		}
-		if m {
+		if ar.Type != nil && coversType(ar.Type, pattern) {
 			return true
 		}
 	}

@@ -30,8 +30,23 @@ var accountScopedActions = []string{"cloudwatch:PutMetricData"}
 
 // starOnly reports whether "Resource": "*" is the narrowest grant of a.
 func starOnly(a *catalog.Action) bool {
-	return len(a.Resources) == 0 || containsFold(accountScopedActions, a.FullName())
+	return len(a.Resources) == 0 || actionIn(a, accountScopedActions)
 }
+
+// actionIn reports whether a is one of the named actions ("svc:Action",
+// case-insensitive), without building its full name.
+func actionIn(a *catalog.Action, names []string) bool {
+	prefix := a.Service.Prefix
+	for _, n := range names {
+		if len(n) == len(prefix)+1+len(a.Name) && n[len(prefix)] == ':' &&
+			strings.EqualFold(n[:len(prefix)], prefix) && strings.EqualFold(n[len(prefix)+1:], a.Name) {
+			return true
+		}
+	}
+	return false
+}
+
+var passRole = []string{"iam:PassRole"}
 
 // checkWildcards reports broad Allow grants: every action, every action
 // of a service, NotAction, and sensitive or data actions on all
@@ -82,8 +97,8 @@ func (c *checker) checkOnAll(st *policy.Statement, r *actionRef) {
 	for _, a := range r.actions {
 		// Escalation actions and PassRole get their own, stronger findings.
 		isSensitive := !starOnly(a) && (a.HasAccess(catalog.Write) || a.HasAccess(catalog.PermissionsManagement) || a.HasAccess(catalog.Tagging)) &&
-			!containsFold(escalationActions, a.FullName()) && !strings.EqualFold(a.FullName(), "iam:PassRole")
-		isData := containsFold(dataActions, a.FullName())
+			!actionIn(a, escalationActions) && !actionIn(a, passRole)
+		isData := actionIn(a, dataActions)
 		if !isSensitive && !isData {
 			continue
 		}
@@ -120,7 +135,7 @@ func (c *checker) onAll(st *policy.Statement, a *catalog.Action) (value string, 
 		return "", false
 	}
 	for _, v := range st.Resource.Values {
-		if v.Value == "*" || c.coversAction(a, c.expandVariables(v.Value)) {
+		if v.Value == "*" || coversAction(a, c.expandVariables(v.Value)) {
 			return v.Value, true
 		}
 	}

@@ -186,6 +186,8 @@ var actionSets = map[feature][]string{
 	featDeployAgentKB:     {"bedrock:AssociateAgentKnowledgeBase", "bedrock:GetAgentKnowledgeBase"},
 	featDeployAgentAlias:  {"bedrock:GetAgentAlias", "bedrock:UpdateAgentAlias"},
 	featListBedrockAgents: {"bedrock:ListAgents"},
+	// Invoker policies: a Bedrock agent is invoked through an alias.
+	featInvokeBedrockAgent: {"bedrock:InvokeAgent"},
 }
 
 // Service principals, and the namespace AgentCore publishes metrics to.

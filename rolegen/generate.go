@@ -31,6 +31,7 @@ func Generate(spec *agentspec.Spec) (*Plan, error) {
 	for _, c := range spec.Callers {
 		g.callerPolicies(c)
 	}
+	g.invokerPolicies()
 	if g.r.err != nil {
 		return nil, g.r.err
 	}

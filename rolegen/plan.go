@@ -85,17 +85,33 @@ type NamedPolicy struct {
 type Tag struct{ Key, Value string }
 
 // Resource policy kinds.
-const KindLambdaPermission = "lambda-permission"
+const (
+	// KindLambdaPermission: one statement of a Lambda function's policy
+	// (lambda add-permission).
+	KindLambdaPermission = "lambda-permission"
+	// KindAgentCoreResourcePolicy: the whole resource-based policy of an
+	// AgentCore runtime, runtime endpoint or gateway, as PutResourcePolicy
+	// takes it: the principals of other accounts that invoke it.
+	KindAgentCoreResourcePolicy = "agentcore-resource-policy"
+)
 
 // ResourcePolicy is a statement to add to a resource's own policy, such
-// as the permission that lets Bedrock invoke an action group's Lambda.
+// as the permission that lets Bedrock invoke an action group's Lambda,
+// or the whole policy of an AgentCore resource.
 type ResourcePolicy struct {
+	// ResourceARN is the resource the policy is attached to. For an
+	// AgentCore resource, whose id AWS generates at creation, it is the
+	// id pattern ({name}-??????????) until the spec knows the id:
+	// PutResourcePolicy takes the ARN of the created resource.
 	ResourceARN string
 	Kind        string
 	StatementID string
-	// Principal is the service principal granted access.
+	// Principal is the service principal granted access (Lambda).
 	Principal string
 	Document  *policy.Document
+	// ResourceType is the AgentCore resource type of an AgentCore
+	// resource policy: runtime, runtime-endpoint or gateway.
+	ResourceType string
 	// The statement's parts, for renderers that model them directly
 	// (aws_lambda_permission, AWS::Lambda::Permission).
 	Action        string

@@ -91,6 +91,10 @@ type stmt struct {
 	actions   []string
 	resources []string
 	conds     []cond
+
+	// principalAWS is an AWS principal (an account's root, a role or a
+	// user), for the resource policies of AgentCore resources.
+	principalAWS string
 }
 
 type cond struct {
@@ -124,6 +128,9 @@ func (s *stmt) statement() *policy.Statement {
 	st := policy.NewStatement(s.sid, policy.EffectAllow)
 	if s.principal != "" {
 		st.Principal = policy.NewPrincipal(policy.PrincipalService, s.principal)
+	}
+	if s.principalAWS != "" {
+		st.Principal = policy.NewPrincipal(policy.PrincipalAWS, s.principalAWS)
 	}
 	st.Action = policy.NewStringList(s.actions...)
 	if len(s.resources) > 0 {

@@ -64,6 +64,24 @@ func TestBrokenCallers(t *testing.T) {
 callers:
   ci: {}
 `
+	const invokerSpec = callerHeader + `  bot: {}
+  helper: {}
+  faq: {type: bedrock-agent, models: ["anthropic.claude-3-haiku-20240307-v1:0"], agent_id: ABCDEFGHIJ}
+callers:
+  invokers:
+    web: {agents: [bot, faq]}
+    partner: {agents: [bot], principal: "arn:aws:iam::999988887777:role/PartnerApp"}
+`
+	resourcePolicy := func(t *testing.T, p *rolegen.Plan, suffix string) *policy.Document {
+		t.Helper()
+		for _, rp := range p.ResourcePolicies {
+			if rp.Kind == rolegen.KindAgentCoreResourcePolicy && strings.HasSuffix(rp.ResourceARN, suffix) {
+				return rp.Document
+			}
+		}
+		t.Fatalf("no AgentCore resource policy on ...%s", suffix)
+		return nil
+	}
 	tests := []struct {
 		name    string
 		spec    string
@@ -150,6 +168,60 @@ callers:
 				d.Statements[i].Condition = nil
 			},
 			want: []wantFailure{{"caller ci", Forbidden, "kms:Decrypt", "key/1234abcd", "outside S3"}},
+		},
+		{
+			name: "invoker without its runtime's endpoint",
+			spec: invokerSpec,
+			breakIt: func(t *testing.T, p *rolegen.Plan) {
+				d, i := callerStatement(t, p, "web", "InvokeAgentRuntimes")
+				d.Statements[i].Resource = policy.NewStringList("arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/bot-??????????")
+			},
+			want: []wantFailure{{"caller policy agentiam-web", Required, "bedrock-agentcore:InvokeAgentRuntime", "runtime/bot-AbCdEf1234/runtime-endpoint/DEFAULT", "DEFAULT endpoint"}},
+		},
+		{
+			name: "invoker of every runtime",
+			spec: invokerSpec,
+			breakIt: func(t *testing.T, p *rolegen.Plan) {
+				d, i := callerStatement(t, p, "web", "InvokeAgentRuntimes")
+				d.Statements[i].Resource = policy.NewStringList("arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/*")
+				d.Statements[i].Action = policy.NewStringList("bedrock-agentcore:InvokeAgentRuntime*")
+			},
+			want: []wantFailure{
+				{"caller policy agentiam-web", Forbidden, "bedrock-agentcore:InvokeAgentRuntime", "runtime/helper-AbCdEf1234", "does not call (helper)"},
+				{"caller policy agentiam-web", Forbidden, "bedrock-agentcore:InvokeAgentRuntime", "runtime/bot_v2-AbCdEf1234", "extends bot"},
+				{"caller policy agentiam-web", Forbidden, "bedrock-agentcore:InvokeAgentRuntimeForUser", "runtime/bot-AbCdEf1234", "for_user is not set"},
+			},
+		},
+		{
+			name: "invoker without its Bedrock agent",
+			spec: invokerSpec,
+			breakIt: func(t *testing.T, p *rolegen.Plan) {
+				d, i := callerStatement(t, p, "web", "InvokeBedrockAgents")
+				d.Statements = slices.Delete(d.Statements, i, i+1)
+			},
+			want: []wantFailure{{"caller policy agentiam-web", Required, "bedrock:InvokeAgent", "agent-alias/ABCDEFGHIJ/TSTALIASID", "invoke Bedrock agent faq"}},
+		},
+		{
+			name: "no resource policy on the runtime for the other account",
+			spec: invokerSpec,
+			breakIt: func(t *testing.T, p *rolegen.Plan) {
+				d := resourcePolicy(t, p, "runtime/bot-??????????")
+				d.Statements[0].Principal = policy.NewPrincipal(policy.PrincipalAWS, "arn:aws:iam::999988887777:role/SomeoneElse")
+			},
+			want: []wantFailure{{"resource-based policy on", Required, "bedrock-agentcore:InvokeAgentRuntime", "runtime/bot-AbCdEf1234", "invoker partner (account 999988887777)"}},
+		},
+		{
+			name: "runtime open to every account",
+			spec: invokerSpec,
+			breakIt: func(t *testing.T, p *rolegen.Plan) {
+				d := resourcePolicy(t, p, "runtime-endpoint/DEFAULT")
+				d.Statements[0].Principal = policy.WildcardPrincipal()
+				d.Statements[0].Action = policy.NewStringList("bedrock-agentcore:*")
+			},
+			want: []wantFailure{
+				{"resource-based policy on", Forbidden, "bedrock-agentcore:InvokeAgentRuntime", "runtime/bot-AbCdEf1234/runtime-endpoint/DEFAULT", "a principal of another account"},
+				{"resource-based policy on", Forbidden, "bedrock-agentcore:PutResourcePolicy", "runtime/bot-AbCdEf1234/runtime-endpoint/DEFAULT", "managing the runtime"},
+			},
 		},
 	}
 	for _, tc := range tests {

@@ -476,7 +476,7 @@ func groupStatements(checks []*Check, sid string) []*policy.Statement {
 		used[name] = true
 		st := policy.NewStatement(name, policy.EffectAllow)
 		if gr.principal != "" {
-			st.Principal = policy.NewPrincipal(policy.PrincipalService, gr.principal)
+			st.Principal = grantPrincipal(gr.principal)
 		}
 		st.Action = policy.NewStringList(gr.actions...)
 		if len(gr.resources) > 0 && gr.resources[0] != "" {

@@ -55,6 +55,8 @@ const (
 	SrcPassRole           SourceID = "iam-passrole"
 	// SrcCodeDeploy: the caller of CreateAgentRuntime reads the code zip.
 	SrcCodeDeploy SourceID = "agentcore-direct-code-deploy"
+	// SrcInvokeRuntime: what invoking a runtime is authorized on.
+	SrcInvokeRuntime SourceID = "agentcore-invoke-runtime"
 	// SrcSpecGrant: the spec itself grants the data (a bucket, table,
 	// secret, key or parameter); the actions per access level are the
 	// service authorization reference's.
@@ -117,6 +119,9 @@ var sourceTable = map[SourceID]Source{
 	SrcCodeDeploy: {Title: "Troubleshooting direct code deployment: the role that calls CreateAgentRuntime/UpdateAgentRuntime needs s3:GetObject on the code zip (kms:Decrypt for a customer managed key)",
 		URL:  devguide + "runtime-code-deploy-common-issues.html",
 		Note: "The service reads the zip with the caller's credentials, so the deployer gets S3 (and the bucket key's kms:Decrypt, kms:GenerateDataKey through S3) and the execution role none. Bucket and keys follow the starter toolkit (operations/runtime/launch.py _launch_with_direct_code_deploy, utils/runtime/package.py upload_to_s3): bedrock-agentcore-codebuild-sources-{account}-{region}, {agent}/deployment.zip, {prefix}/{agent}/deployment.zip under an s3_path prefix."},
+	SrcInvokeRuntime: {Title: "Service Authorization Reference, Amazon Bedrock AgentCore: InvokeAgentRuntime and InvokeAgentRuntimeForUser act on the runtime and on its endpoint (both required resources)",
+		URL:  "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonbedrockagentcore.html",
+		Note: "An application that calls an agent gets both ARNs, the runtime {name}-?????????? and its endpoints; InvokeAgentRuntimeForUser only with for_user (it lets the caller name the user the agent acts for)."},
 	SrcSpecGrant: {Title: "Granted by the spec; actions per access level from the Service Authorization Reference",
 		URL: "https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html"},
 }

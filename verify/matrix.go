@@ -40,6 +40,7 @@ func Matrices(spec *agentspec.Spec, plan *rolegen.Plan) ([]*Subject, error) {
 	for _, c := range spec.Callers {
 		b.caller(c)
 	}
+	b.invokers()
 	if b.f.err != nil {
 		return nil, b.f.err
 	}

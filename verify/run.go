@@ -422,7 +422,7 @@ func grantPolicies(s *Subject) *compiledPolicies {
 func grantStatement(action string, g *Grant) *policy.Statement {
 	st := policy.NewStatement("", policy.EffectAllow)
 	if g.Principal != "" {
-		st.Principal = policy.NewPrincipal(policy.PrincipalService, g.Principal)
+		st.Principal = grantPrincipal(g.Principal)
 	}
 	st.Action = policy.NewStringList(action)
 	if g.Resource != "" {

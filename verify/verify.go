@@ -146,6 +146,9 @@ func (s *Subject) Label() string {
 	}
 	switch s.Kind {
 	case KindResourcePolicy:
+		if s.Purpose == PurposeAgentCoreResourcePolicy {
+			return fmt.Sprintf("resource-based policy on %s%s", s.Name, of)
+		}
 		return fmt.Sprintf("Lambda permission on %s%s", s.Name, of)
 	case KindCallerPolicy:
 		return fmt.Sprintf("caller policy %s%s", s.Name, of)

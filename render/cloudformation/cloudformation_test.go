@@ -62,6 +62,7 @@ func checkSemantics(t *testing.T, p *rolegen.Plan, src []byte) {
 		docs[key] = d
 	}
 	var permissions []map[string]any
+	agentCore := 0
 	for id, r := range resources {
 		res := r.(map[string]any)
 		props := res["Properties"].(map[string]any)
@@ -80,6 +81,9 @@ func checkSemantics(t *testing.T, p *rolegen.Plan, src []byte) {
 			parse("policy "+props["ManagedPolicyName"].(string), props["PolicyDocument"])
 		case "AWS::Lambda::Permission":
 			permissions = append(permissions, props)
+		case "AWS::BedrockAgentCore::ResourcePolicy":
+			parse("resource policy "+fmt.Sprint(props["ResourceArn"]), json.RawMessage(props["Policy"].(string)))
+			agentCore++
 		default:
 			t.Errorf("unexpected resource type %v", res["Type"])
 		}
@@ -97,18 +101,27 @@ func checkSemantics(t *testing.T, p *rolegen.Plan, src []byte) {
 	for _, cp := range p.CallerPolicies {
 		want["policy "+cp.Name] = cp.Document
 	}
-	if len(docs) != len(want) {
-		t.Errorf("%d policies in the template, %d in the plan", len(docs), len(want))
+	var lambda []*rolegen.ResourcePolicy
+	for _, rp := range p.ResourcePolicies {
+		if rp.Kind == rolegen.KindAgentCoreResourcePolicy {
+			// ResourceArn is the parameter of the created resource's ARN.
+			want["resource policy ref:"+logicalID(rp.Key+"_arn")] = rp.Document
+			continue
+		}
+		lambda = append(lambda, rp)
+	}
+	if len(docs) != len(want) || agentCore != len(p.ResourcePolicies)-len(lambda) {
+		t.Errorf("%d policies in the template (%d AgentCore resource policies), %d in the plan", len(docs), agentCore, len(want))
 	}
 	for key, w := range want {
 		if !policy.Equal(docs[key], w) {
 			t.Errorf("%s differs from the plan:\n%s", key, policy.Format(docs[key]))
 		}
 	}
-	if len(permissions) != len(p.ResourcePolicies) {
-		t.Fatalf("%d Lambda permissions, want %d", len(permissions), len(p.ResourcePolicies))
+	if len(permissions) != len(lambda) {
+		t.Fatalf("%d Lambda permissions, want %d", len(permissions), len(lambda))
 	}
-	for _, rp := range p.ResourcePolicies {
+	for _, rp := range lambda {
 		found := false
 		for _, props := range permissions {
 			found = found || props["FunctionName"] == rp.ResourceARN && props["SourceArn"] == rp.SourceARN &&
@@ -119,6 +132,9 @@ func checkSemantics(t *testing.T, p *rolegen.Plan, src []byte) {
 		}
 	}
 }
+
+// logicalID is the renderer's logical id of a key that is used once.
+func logicalID(key string) string { return (&renderer{ids: map[string]bool{}}).logicalID(key) }
 
 func list(v any) []any {
 	l, _ := v.([]any)
@@ -161,6 +177,8 @@ func toValue(t *testing.T, n ast.Node, p *rolegen.Plan) any {
 			return "ref:" + arg
 		case "!GetAtt":
 			return "getatt:" + arg
+		case "!Not", "!Equals": // conditions: kept as written
+			return v.Start.Value + " " + arg
 		}
 		t.Fatalf("unexpected tag %s", v.Start.Value)
 	case *ast.StringNode:

@@ -45,12 +45,13 @@ type namedPolicy struct {
 }
 
 type resourcePolicy struct {
-	ResourceARN string   `json:"resourceArn"`
-	Kind        string   `json:"kind"`
-	StatementID string   `json:"statementId"`
-	Principal   string   `json:"principal"`
-	Document    document `json:"document"`
-	Agent       string   `json:"agent"`
+	ResourceARN  string   `json:"resourceArn"`
+	Kind         string   `json:"kind"`
+	ResourceType string   `json:"resourceType,omitempty"` // of an AgentCore resource policy
+	StatementID  string   `json:"statementId,omitempty"`
+	Principal    string   `json:"principal,omitempty"`
+	Document     document `json:"document"`
+	Agent        string   `json:"agent"`
 }
 
 type existingRole struct {
@@ -97,7 +98,7 @@ func Render(p *rolegen.Plan) ([]byte, error) {
 	}
 	for _, rp := range p.ResourcePolicies {
 		out.ResourcePolicies = append(out.ResourcePolicies, resourcePolicy{
-			ResourceARN: rp.ResourceARN, Kind: rp.Kind, StatementID: rp.StatementID,
+			ResourceARN: rp.ResourceARN, Kind: rp.Kind, ResourceType: rp.ResourceType, StatementID: rp.StatementID,
 			Principal: rp.Principal, Document: document{rp.Document}, Agent: rp.Agent,
 		})
 	}

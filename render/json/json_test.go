@@ -8,6 +8,7 @@ import (
 
 	"github.com/agentiam/agentiam/policy"
 	"github.com/agentiam/agentiam/render/internal/testspecs"
+	"github.com/agentiam/agentiam/rolegen"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -71,7 +72,11 @@ func TestSchema(t *testing.T) {
 			}
 		}
 		for _, rp := range doc.ResourcePolicies {
-			for _, k := range []string{"resourceArn", "kind", "statementId", "principal", "document"} {
+			keys := []string{"resourceArn", "kind", "statementId", "principal", "document"}
+			if string(rp["kind"]) == `"`+rolegen.KindAgentCoreResourcePolicy+`"` {
+				keys = []string{"resourceArn", "kind", "resourceType", "document", "agent"}
+			}
+			for _, k := range keys {
 				if _, ok := rp[k]; !ok {
 					t.Errorf("%s: resource policy misses %s", c.Name, k)
 				}

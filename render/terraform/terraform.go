@@ -107,6 +107,10 @@ func (r *renderer) render() []byte {
 		outputs = append(outputs, output{label + "_role_arn", fmt.Sprintf("ARN of the %s role %s", role.Purpose, role.Name), roleRef + ".arn"})
 	}
 	for _, rp := range r.plan.ResourcePolicies {
+		if rp.Kind == rolegen.KindAgentCoreResourcePolicy {
+			add(r.agentCoreResourcePolicy(rp))
+			continue
+		}
 		label := r.label("aws_lambda_permission", rp.Key)
 		add(func(body *hclwrite.Body) {
 			b := body.AppendNewBlock("resource", []string{"aws_lambda_permission", label}).Body()
