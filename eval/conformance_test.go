@@ -28,17 +28,19 @@ import (
 //
 // A note field records how a disagreement with iam-simulate (see
 // scripts/differential) was resolved.
-var conformanceExport = flag.String("conformance-export", "", "write the corpus as JSON Lines batch requests (with \"want\" and any \"note\" fields) to this file")
+var conformanceExport = flag.String("conformance-export", "", "write the corpus as JSON Lines batch requests (with \"want\", \"rule\", \"doc\" and any \"note\" fields) to this file")
 
 // metaFields are corpus fields that are not part of a batch request.
 var metaFields = []string{"group", "rule", "doc", "cases", "note", "want"}
 
 type corpusCase struct {
-	id   string
-	rule string
-	want string
-	note string
-	line []byte
+	id       string
+	rule     string // the rule and its documentation URL, for failure messages
+	ruleText string
+	doc      string
+	want     string
+	note     string
+	line     []byte
 }
 
 func loadCorpus(t *testing.T) []corpusCase {
@@ -109,7 +111,7 @@ func loadCorpus(t *testing.T) []corpusCase {
 				if n, ok := c["note"].(string); ok {
 					note = n
 				}
-				out = append(out, corpusCase{id: id, rule: caseRule + " (" + caseDoc + ")", want: want, note: note, line: line})
+				out = append(out, corpusCase{id: id, rule: caseRule + " (" + caseDoc + ")", ruleText: caseRule, doc: caseDoc, want: want, note: note, line: line})
 			}
 		}
 	}
@@ -146,6 +148,7 @@ func TestConformance(t *testing.T) {
 			var m map[string]any
 			_ = json.Unmarshal(c.line, &m)
 			m["want"] = c.want
+			m["rule"], m["doc"] = c.ruleText, c.doc
 			if c.note != "" {
 				m["note"] = c.note
 			}

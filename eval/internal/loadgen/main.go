@@ -14,6 +14,8 @@
 // request number), so nothing can be served from a cache.
 //
 //	go run ./eval/internal/loadgen -n 20000 -seed 1 -unique > /tmp/unique.jsonl
+//
+// -probes writes the fixed edge-case probe set of probes.go instead.
 package main
 
 import (
@@ -30,14 +32,21 @@ func main() {
 	seed := flag.Uint64("seed", 1, "random seed; the same seed gives the same file")
 	principals := flag.Int("principals", 400, "number of distinct principals (policy sets) the requests are drawn from")
 	unique := flag.Bool("unique", false, "give every request its own principal and policies (no policy text repeats across lines)")
+	probeSet := flag.Bool("probes", false, "write the fixed edge-case probe set instead (-n, -seed and -unique are ignored)")
 	flag.Parse()
 	g := newGenerator(*seed, *principals)
 	g.unique = *unique
 	w := bufio.NewWriterSize(os.Stdout, 1<<20)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	for i := range *n {
-		if err := enc.Encode(g.request(i)); err != nil {
+	next := g.request
+	count := *n
+	if *probeSet {
+		ps := probes()
+		next, count = func(i int) *request { return ps[i] }, len(ps)
+	}
+	for i := range count {
+		if err := enc.Encode(next(i)); err != nil {
 			fmt.Fprintln(os.Stderr, "loadgen:", err)
 			os.Exit(1)
 		}
@@ -97,14 +106,15 @@ type (
 		Statement []statement `json:"Statement"`
 	}
 	statement struct {
-		Sid         string                    `json:"Sid,omitempty"`
-		Effect      string                    `json:"Effect"`
-		Principal   any                       `json:"Principal,omitempty"`
-		Action      any                       `json:"Action,omitempty"`
-		NotAction   any                       `json:"NotAction,omitempty"`
-		Resource    any                       `json:"Resource,omitempty"`
-		NotResource any                       `json:"NotResource,omitempty"`
-		Condition   map[string]map[string]any `json:"Condition,omitempty"`
+		Sid          string                    `json:"Sid,omitempty"`
+		Effect       string                    `json:"Effect"`
+		Principal    any                       `json:"Principal,omitempty"`
+		NotPrincipal any                       `json:"NotPrincipal,omitempty"`
+		Action       any                       `json:"Action,omitempty"`
+		NotAction    any                       `json:"NotAction,omitempty"`
+		Resource     any                       `json:"Resource,omitempty"`
+		NotResource  any                       `json:"NotResource,omitempty"`
+		Condition    map[string]map[string]any `json:"Condition,omitempty"`
 	}
 	request struct {
 		ID                 string         `json:"id"`
