@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync"
 
@@ -19,6 +20,14 @@ import (
 // memory held by chunks that wait for a slower earlier one.
 
 const batchChunkSize = 1 << 20
+
+// batchMemoryLimit is the heap a batch run aims to stay under whatever
+// the input size: the input and output stream through a bounded number
+// of chunks and each worker's policy cache is bounded, so the heap only
+// grows past its live data by what the collector target (gcPercent)
+// lets garbage pile up; the soft limit makes the collector run sooner
+// instead. GOMEMLIMIT in the environment still decides.
+const batchMemoryLimit = 160 << 20
 
 type batchChunk struct {
 	seq  int
@@ -42,6 +51,9 @@ func runBatch(e *env, file string, explain bool, workers int) error {
 	}
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(batchMemoryLimit))
 	}
 	out := bufio.NewWriterSize(e.stdout, 1<<20)
 	chunks := make(chan batchChunk, workers)
