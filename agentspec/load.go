@@ -256,7 +256,7 @@ func (l *loader) agentCore(s *Spec, a *Agent, fs map[string]field) {
 	}
 	a.Code = l.codeLocation(s, a, fs)
 	if f, ok := fs["memory"]; ok {
-		a.Memory = l.memory(f)
+		a.Memory = l.memory(a, f)
 	}
 	if f, ok := fs["identity"]; ok {
 		a.Identity = l.identity(f, "identity of agent "+a.Name)
@@ -319,11 +319,11 @@ func (l *loader) codeBuild(s *Spec, a *Agent, f field, present bool) *CodeBuild 
 	return cb
 }
 
-func (l *loader) memory(f field) []MemoryGrant {
+func (l *loader) memory(a *Agent, f field) []MemoryGrant {
 	var out []MemoryGrant
 	seen := map[string]bool{}
 	for _, it := range l.list(f) {
-		fs := l.fields(it.node, "a memory entry", "id", "access")
+		fs := l.fields(it.node, "a memory entry", "id", "access", "strategy_models")
 		l.require(fs, it.pos, "a memory entry", "id", "access")
 		var g MemoryGrant
 		if id, ok := fs["id"]; ok {
@@ -341,6 +341,7 @@ func (l *loader) memory(f field) []MemoryGrant {
 		if acc, ok := fs["access"]; ok {
 			g.Access = l.access(acc)
 		}
+		g.StrategyModels = l.strategyModels(a, fs)
 		out = append(out, g)
 	}
 	return out

@@ -69,7 +69,7 @@ func marshalAgent(b *bytes.Buffer, s *Spec, a *Agent) {
 		if len(a.Memory) > 0 {
 			b.WriteString(in + "memory:\n")
 			for _, m := range a.Memory {
-				fmt.Fprintf(b, "%s  - {id: %s, access: %s}\n", in, flowScalar(m.ID), m.Access)
+				fmt.Fprintf(b, "%s  - {id: %s, access: %s%s}\n", in, flowScalar(m.ID), m.Access, strategyModelsFlow(m))
 			}
 		}
 		if !a.Identity.Empty() {

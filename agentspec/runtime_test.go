@@ -22,6 +22,10 @@ func TestRuntimeOptions(t *testing.T) {
 		{"invokes entry unknown key", "{invokes: [{agent: b, for_usr: true}]}\n  b: {}", nil, "5:28 unknown-key"},
 		{"invokes twice", "{invokes: [b, {agent: b, for_user: true}]}\n  b: {}", nil, "5:28 duplicate"},
 		{"invokes unknown agent", "{invokes: [{agent: nobody, for_user: true}]}", nil, "5:25 unknown-agent"},
+		{"memory strategy models", "{memory: [{id: m_one-AbCdEf1234, access: read, strategy_models: [\"amazon.nova-pro-v1:0\"]}]}", func(a *Agent) bool {
+			return len(a.Memory) == 1 && len(a.Memory[0].StrategyModels) == 1 && a.Memory[0].StrategyModels[0].ID == "amazon.nova-pro-v1:0"
+		}, ""},
+		{"memory strategy model unknown", "{memory: [{id: m_one-AbCdEf1234, access: read, strategy_models: [nova]}]}", nil, "5:71 unknown-model"},
 		{"marketplace not a boolean", "{marketplace: off}", nil, "5:20 wrong-type"},
 		{"marketplace on a bedrock agent", "{type: bedrock-agent, models: [\"amazon.nova-pro-v1:0\"], marketplace: false}", nil, "5:62 wrong-agent-type"},
 	}

@@ -171,6 +171,9 @@ type CodeBuild struct {
 type MemoryGrant struct {
 	ID     string
 	Access Access
+	// StrategyModels are the models the memory's custom or override
+	// strategies invoke, with a memory execution role agentiam generates.
+	StrategyModels []Model
 }
 
 // Identity lists AgentCore Identity credential providers by name.

@@ -64,6 +64,8 @@ const (
 	featWorkloadTokenUser feature = "workload-token-user-id"
 	featInvokeForUser     feature = "invoke-runtime-for-user"
 	featApplyGuardrail    feature = "apply-guardrail"
+	featDeployMemoryNew   feature = "deploy-memory-create"
+	featDeployMemory      feature = "deploy-memory"
 )
 
 // actionSets is the single table of which actions each feature takes.
@@ -164,6 +166,9 @@ var actionSets = map[feature][]string{
 		"bedrock-agentcore:GetAgentRuntime", "bedrock-agentcore:UpdateAgentRuntime",
 		"bedrock-agentcore:CreateAgentRuntimeEndpoint", "bedrock-agentcore:GetAgentRuntimeEndpoint", "bedrock-agentcore:UpdateAgentRuntimeEndpoint",
 	},
+	// Memories whose strategies invoke models with a memory role.
+	featDeployMemoryNew:  {"bedrock-agentcore:CreateMemory"},
+	featDeployMemory:     {"bedrock-agentcore:GetMemory", "bedrock-agentcore:UpdateMemory"},
 	featDeleteRuntime:    {"bedrock-agentcore:DeleteAgentRuntime", "bedrock-agentcore:DeleteAgentRuntimeEndpoint"},
 	featListAgentCore:    {"bedrock-agentcore:ListAgentRuntimes", "bedrock-agentcore:ListAgentRuntimeEndpoints", "bedrock-agentcore:ListAgentRuntimeVersions", "bedrock-agentcore:ListGateways"},
 	featPassRole:         {"iam:PassRole"},

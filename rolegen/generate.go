@@ -28,6 +28,7 @@ func Generate(spec *agentspec.Spec) (*Plan, error) {
 	}
 	g.uniqueStatementIDs()
 	g.gatewayRoles()
+	g.memoryRoles()
 	for _, c := range spec.Callers {
 		g.callerPolicies(c)
 	}

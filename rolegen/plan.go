@@ -35,6 +35,7 @@ const (
 	PurposeImageBuild   = "image-build"           // CodeBuild role building the agent image
 	PurposeGateway      = "gateway-execution"     // AgentCore gateway role
 	PurposeBedrockAgent = "bedrock-agent-service" // Bedrock Agents service role
+	PurposeMemory       = "memory-execution"      // AgentCore memory execution role (strategy models)
 )
 
 // Plan is everything generated for one spec, in a deterministic order.
@@ -59,7 +60,10 @@ type Role struct {
 	// may serve several agents.
 	Agent string
 	// Gateway is the gateway a gateway-execution role serves.
-	Gateway     string
+	Gateway string
+	// Resource is the id of the resource a role of a resource serves: the
+	// memory of a memory-execution role.
+	Resource    string
 	Region      string
 	Description string
 	// Key identifies the role in Terraform and CloudFormation output,

@@ -49,6 +49,7 @@ const (
 	SrcModelAccess        SourceID = "bedrock-model-access"
 	SrcGuardrails         SourceID = "bedrock-guardrails"
 	SrcGuardrailProfiles  SourceID = "bedrock-guardrail-profiles"
+	SrcMemoryRole         SourceID = "agentcore-memory-execution-role"
 	SrcAgentsServiceRole  SourceID = "bedrock-agents-service-role"
 	SrcAgentsLambda       SourceID = "bedrock-agents-lambda-permission"
 	SrcAgentsCaller       SourceID = "bedrock-agents-caller"
@@ -106,6 +107,8 @@ var sourceTable = map[SourceID]Source{
 			"subscribes on a model's first call, so agentiam follows the starter toolkit's MarketplaceSubscribeOnFirstCall (ViewSubscriptions and Subscribe, aws:CalledViaLast bedrock.amazonaws.com) and forbids Unsubscribe."},
 	SrcGuardrails: {Title: "Permissions to use guardrails",
 		URL: userguide + "guardrails-permissions.html"},
+	SrcMemoryRole: {Title: "AgentCore Memory: customize a built-in strategy or create your own (the memory execution role that invokes the strategy models; CreateMemory/UpdateMemory pass it)",
+		URL: devguide + "memory-custom-strategy.html"},
 	SrcGuardrailProfiles: {Title: "Permissions for using cross-Region inference with Amazon Bedrock Guardrails (the guardrail profile in every destination region)",
 		URL: userguide + "guardrail-profiles-permissions.html"},
 	SrcAgentsServiceRole: {Title: "Create a service role for Amazon Bedrock Agents",

@@ -113,6 +113,33 @@ func TestUserIDTokens(t *testing.T) {
 	}
 }
 
+// TestMemoryRoleRequired: a memory with strategy models needs its
+// execution role; a plan without it (as agentiam generated before) is
+// reported missing.
+func TestMemoryRoleRequired(t *testing.T) {
+	spec := parseSpec(t, `version: 1
+account: "123456789012"
+region: us-west-2
+agents:
+  bot:
+    memory: [{id: bot_mem-AbCdEf1234, access: read, strategy_models: ["amazon.nova-pro-v1:0"]}]
+callers:
+  ci: {}
+`)
+	plan := generate(t, spec)
+	if got := failedRequests(t, spec, plan); len(got) > 0 {
+		t.Fatalf("the generated plan fails:\n  %s", strings.Join(got, "\n  "))
+	}
+	plan.Roles = slices.DeleteFunc(plan.Roles, func(r *rolegen.Role) bool { return r.Purpose == rolegen.PurposeMemory })
+	rep, err := Verify(spec, plan, Options{GeneratedOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Summary.Missing != 1 {
+		t.Errorf("summary %+v, want the memory role missing", rep.Summary)
+	}
+}
+
 // TestSiblingIDs: a gateway whose name extends the agent's gateway's
 // (support-tools-admin) must be neither invocable by the agent nor able
 // to assume the gateway's role; name-* allowed both and verified.

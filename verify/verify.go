@@ -128,6 +128,8 @@ type Subject struct {
 	Agent   string `json:"agent,omitempty"`
 	Gateway string `json:"gateway,omitempty"`
 	Caller  string `json:"caller,omitempty"`
+	// Resource names the resource a role of a resource serves ("memory ID").
+	Resource string `json:"resource,omitempty"`
 	// Existing is true for a role the spec keeps instead of generating.
 	Existing bool    `json:"existing,omitempty"`
 	Checks   []Check `json:"-"`
@@ -143,6 +145,8 @@ func (s *Subject) Label() string {
 		of = " of gateway " + s.Gateway
 	case s.Caller != "":
 		of = " of caller " + s.Caller
+	case s.Resource != "":
+		of = " of " + s.Resource
 	}
 	switch s.Kind {
 	case KindResourcePolicy:

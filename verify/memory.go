@@ -1,0 +1,58 @@
+package verify
+
+import (
+	"github.com/agentiam/agentiam/agentspec"
+	"github.com/agentiam/agentiam/rolegen"
+)
+
+// resourceRole starts the matrix of the role a resource (a memory, a
+// custom tool) has in the plan, found by purpose and resource id.
+func (b *builder) resourceRole(purpose, id, label string, w where) *matrix {
+	m := b.role(purpose, "", "", w)
+	m.s.Name, m.s.ARN, m.s.Resource = "(no "+purpose+" role for "+label+" in the plan)", "", label
+	for _, r := range b.plan.Roles {
+		if r.Purpose == purpose && r.Resource == id {
+			m.s.Name, m.s.ARN = r.Name, r.ARN
+		}
+	}
+	m.principal = "arn:" + w.partition + ":sts::" + w.account + ":assumed-role/" + m.s.Name + "/" + sessionName
+	return m
+}
+
+// memoryRoles adds the matrix of each memory execution role: AgentCore
+// assumes it for that memory only, and it invokes exactly the strategy
+// models.
+func (b *builder) memoryRoles() {
+	for _, u := range b.spec.Memories() {
+		w, f := where{partition: u.Partition, region: u.Region, account: b.spec.Account}, &b.f
+		m := b.resourceRole(rolegen.PurposeMemory, u.ID, "memory "+u.ID, w)
+		memory := f.arn(w, "bedrock-agentcore", "memory", u.ID)
+		m.trust(principalAgentCore, memory, memory,
+			f.arn(w, "bedrock-agentcore", "memory", other+"_mem-"+runtimeSuffix),
+			f.arn(where{w.partition, w.region, b.foreign}, "bedrock-agentcore", "memory", u.ID))
+		models := &agentspec.Agent{Name: u.ID, Type: agentspec.AgentCore, Region: u.Region, Partition: u.Partition, Models: u.StrategyModels}
+		m.models(models)
+		m.marketplace(models)
+		m.forbid(req{why: "read the memory's records itself (the service does)", actions: acts("bedrock-agentcore:RetrieveMemoryRecords"), resource: memory})
+		m.escalation()
+	}
+}
+
+// deployMemories adds, for a deployer of agent a, creating and updating
+// the memories with strategy models that a uses and passing their roles.
+func (m *callerMatrix) deployMemories(a *agentspec.Agent) {
+	f, aw := &m.b.f, m.b.where(a)
+	for _, mem := range a.Memory {
+		if len(mem.StrategyModels) == 0 {
+			continue
+		}
+		m.need(req{src: SrcMemoryRole, why: "create memories", actions: acts("bedrock-agentcore:CreateMemory"), resource: "*"})
+		m.need(req{src: SrcMemoryRole, why: "update memory " + mem.ID, actions: acts("bedrock-agentcore:GetMemory", "bedrock-agentcore:UpdateMemory"),
+			resource: f.arn(aw, "bedrock-agentcore", "memory", mem.ID)})
+		for _, r := range m.b.plan.Roles {
+			if r.Purpose == rolegen.PurposeMemory && r.Resource == mem.ID && r.Region == a.Region {
+				m.pass("pass the execution role of memory "+mem.ID+" to AgentCore", r.ARN, principalAgentCore)
+			}
+		}
+	}
+}
