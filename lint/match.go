@@ -37,6 +37,9 @@ func mayMatch(rt *catalog.ResourceType, pattern string) bool {
 	// The literal start of both resource parts must agree before the
 	// exact (and costlier) glob intersection is worth running.
 	lp := literalPrefix(p.Resource)
+	if t.nests(lp) {
+		return false
+	}
 	n := min(len(lp), len(t.resPrefix))
 	if lp[:n] != t.resPrefix[:n] {
 		return false
@@ -68,6 +71,22 @@ type template struct {
 	// resVariable: the resource part continues after resPrefix with a
 	// variable or '*'.
 	resVariable bool
+	// parent: the resource part is resPrefix and one variable, and
+	// another resource type of the service nests under it after a '/'
+	// (bucket and object, runtime and runtime-endpoint, table and index).
+	parent bool
+}
+
+// nests reports whether a pattern whose resource part starts with the
+// literal lp names a resource nested under one of the type's (such as
+// "b/reports/" for a bucket, "runtime/r-1/runtime-endpoint/" for a
+// runtime): the variable is an id without '/', and IAM's '*' is not
+// there to reach the parent's ARN. The catalog's templates let a
+// variable take any text, so that names with paths (roles, log groups,
+// objects) fit; a type with nested types shows where ids end.
+func (t *template) nests(lp string) bool {
+	return t.parent && len(lp) > len(t.resPrefix) && lp[:len(t.resPrefix)] == t.resPrefix &&
+		strings.IndexByte(lp[len(t.resPrefix):], '/') >= 0
 }
 
 var templates sync.Map // *catalog.ResourceType -> *template
@@ -96,9 +115,24 @@ func templateOf(rt *catalog.ResourceType) *template {
 		t.resPrefix = literalPrefix(a.Resource)
 		rest := a.Resource[len(t.resPrefix):]
 		t.resVariable = strings.HasPrefix(rest, "${") || strings.HasPrefix(rest, "*")
+		t.parent = strings.HasPrefix(rest, "${") && strings.IndexByte(rest, '}') == len(rest)-1 && hasNested(rt)
 	}
 	templates.Store(rt, t)
 	return t
+}
+
+// hasNested reports whether another resource type of rt's service has
+// an ARN template that continues rt's after a '/'.
+func hasNested(rt *catalog.ResourceType) bool {
+	if rt.Service == nil {
+		return false
+	}
+	for _, other := range rt.Service.ResourceTypes {
+		if len(other.ARN) > len(rt.ARN) && strings.HasPrefix(other.ARN, rt.ARN) && other.ARN[len(rt.ARN)] == '/' {
+			return true
+		}
+	}
+	return false
 }
 
 // literalPrefix returns s up to its first wildcard or variable.

@@ -3,12 +3,15 @@ package lint
 import (
 	"testing"
 
+	"github.com/agentiam/agentiam/arn"
 	"github.com/agentiam/agentiam/catalog"
 )
 
 // TestMayMatchAgreesWithCatalog checks the fast paths of mayMatch
 // against the catalog's exact glob intersection, on patterns whose first
-// five segments have no wildcard (where the two are meant to agree).
+// five segments have no wildcard (where the two are meant to agree),
+// except that mayMatch does not let a parent type's id reach into a
+// nested type ("reports/*" is not a bucket; see template.nests).
 func TestMayMatchAgreesWithCatalog(t *testing.T) {
 	patterns := []string{
 		"arn:aws:s3:::reports", "arn:aws:s3:::reports/*", "arn:aws:s3:::reports*", "arn:aws:s3:::*/faq/*",
@@ -31,7 +34,9 @@ func TestMayMatchAgreesWithCatalog(t *testing.T) {
 		}
 		for _, rt := range svc.ResourceTypes {
 			for _, p := range patterns {
-				if got, want := mayMatch(rt, p), rt.MayMatch(p); got != want {
+				a, _ := arn.Parse(p)
+				want := rt.MayMatch(p) && !templateOf(rt).nests(literalPrefix(a.Resource))
+				if got := mayMatch(rt, p); got != want {
 					t.Errorf("%s (%s) vs %s: mayMatch %v, catalog %v", rt.Name, rt.ARN, p, got, want)
 				}
 			}
@@ -101,6 +106,41 @@ func TestCoversType(t *testing.T) {
 		}
 		if got := coversType(rt, tt.pattern); got != tt.want {
 			t.Errorf("%s %s (%s) by %s: %v, want %v", tt.service, tt.typ, rt.ARN, tt.pattern, got, tt.want)
+		}
+	}
+}
+
+// TestNestedTypes: the id of a type that has nested types ends at '/',
+// so a pattern naming a nested resource does not reach the parent; ids
+// of other types may hold paths.
+func TestNestedTypes(t *testing.T) {
+	for _, tt := range []struct {
+		service, typ, pattern string
+		want                  bool
+	}{
+		{"s3", "bucket", "arn:aws:s3:::reports/*", false},
+		{"s3", "bucket", "arn:aws:s3:::reports/faq/x.md", false},
+		{"s3", "bucket", "arn:aws:s3:::reports", true},
+		{"s3", "bucket", "arn:aws:s3:::rep*", true},
+		{"s3", "object", "arn:aws:s3:::reports/*", true},
+		{"bedrock-agentcore", "runtime", "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/a-1/runtime-endpoint/*", false},
+		{"bedrock-agentcore", "runtime", "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/*", true},
+		{"bedrock-agentcore", "runtime-endpoint", "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/a-1/runtime-endpoint/*", true},
+		{"dynamodb", "table", "arn:aws:dynamodb:us-west-2:123456789012:table/t/index/*", false},
+		{"dynamodb", "table", "arn:aws:dynamodb:us-west-2:123456789012:table/t", true},
+		{"iam", "role", "arn:aws:iam::123456789012:role/service-role/agent", true},
+		{"logs", "log-group", "arn:aws:logs:us-west-2:123456789012:log-group:/aws/bedrock-agentcore/runtimes/*", true},
+	} {
+		svc, ok := catalog.Lookup(tt.service)
+		if !ok {
+			t.Fatal(tt.service)
+		}
+		rt, ok := svc.ResourceType(tt.typ)
+		if !ok {
+			t.Fatal(tt.service, tt.typ)
+		}
+		if got := mayMatch(rt, tt.pattern); got != tt.want {
+			t.Errorf("%s %s (%s) vs %s: %v, want %v", tt.service, tt.typ, rt.ARN, tt.pattern, got, tt.want)
 		}
 	}
 }
