@@ -163,12 +163,13 @@ func (c *checker) refOnAllValue(st *policy.Statement, r *actionRef) (string, boo
 }
 
 // resourceWords names the Resource value a finding is about:
-// "Resource": "*", or the all-resource pattern that amounts to it.
+// "Resource": "*", or the all-resource pattern that amounts to it for
+// the action.
 func resourceWords(v string) string {
 	if v == "*" {
 		return `"Resource": "*"`
 	}
-	return fmt.Sprintf("%q (every resource of its kind, like \"*\")", v)
+	return fmt.Sprintf("%q (as broad as \"*\")", v)
 }
 
 // dataNouns says what data actions read: "every S3 object and every secret".
