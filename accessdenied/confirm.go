@@ -73,7 +73,7 @@ func Confirm(m Message, fix Fix, pols Policies) (*Confirmation, error) {
 		before.Resource, after.Resource = orPolicy(before.Resource, assumed), orPolicy(after.Resource, assumed)
 		c.Notes = append(c.Notes, fmt.Sprintf("%s on %s also needs the resource's own policy (key policy or trust policy) to allow the account; the check assumes it does", m.Action, resource))
 	}
-	req := eval.Request{Principal: m.Principal, Action: m.Action, Resource: resource}
+	req := eval.Request{Principal: m.Principal, Action: m.Action, Resource: resource, Context: eval.ContextOf(fix.Context)}
 	if c.Before, err = before.Explain(&req); err != nil {
 		return nil, fmt.Errorf("evaluating the denied request: %w", err)
 	}
@@ -90,7 +90,7 @@ func Confirm(m Message, fix Fix, pols Policies) (*Confirmation, error) {
 		c.Notes = append(c.Notes, m.Action+" supports no resource-level permissions: Resource \"*\" is as narrow as it gets")
 	} else {
 		for _, p := range probes(resource, m.Principal) {
-			pr := eval.Request{Principal: m.Principal, Action: m.Action, Resource: p.Resource, ResourceAccount: p.ResourceAccount}
+			pr := eval.Request{Principal: m.Principal, Action: m.Action, Resource: p.Resource, ResourceAccount: p.ResourceAccount, Context: req.Context}
 			b, a := *before, *after
 			if p.ResourceAccount != "" || foreignARN(p.Resource, m.Principal) {
 				// A resource in another account that allows everyone: only

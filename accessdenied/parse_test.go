@@ -27,6 +27,11 @@ type corpusCase struct {
 	// statement (S3 statements pin aws:ResourceAccount).
 	StatementConditionKeys []string `json:"statementConditionKeys"`
 	AdviceContains         string   `json:"adviceContains"`
+	// PermissionSet is the Identity Center permission set the fix names.
+	PermissionSet string `json:"permissionSet"`
+	// LintCodes are the warnings and errors agentiam lint reports on the
+	// proposed statement, sorted; nearly always none.
+	LintCodes []string `json:"lintCodes"`
 }
 
 func loadCorpus(t *testing.T) []corpusCase {
@@ -62,8 +67,8 @@ func TestCorpus(t *testing.T) {
 				t.Errorf("kind = %q, want %q", p.Kind, c.Kind)
 			}
 			fix := Propose(m, p)
-			if fix.Target != c.FixTarget {
-				t.Errorf("fix target = %q, want %q", fix.Target, c.FixTarget)
+			if fix.Target != c.FixTarget || fix.PermissionSet != c.PermissionSet {
+				t.Errorf("fix target = %q, permission set %q, want %q, %q", fix.Target, fix.PermissionSet, c.FixTarget, c.PermissionSet)
 			}
 			switch {
 			case c.StatementResource == nil && fix.Statement != nil:

@@ -3,6 +3,7 @@ package accessdenied
 import (
 	"strings"
 
+	"github.com/agentiam/agentiam/agentspec"
 	"github.com/agentiam/agentiam/arn"
 )
 
@@ -40,7 +41,24 @@ type Principal struct {
 	// Person is true when the identity is most likely a human's caller
 	// identity (IAM user, root, SSO session, federated user).
 	Person bool
+	// PermissionSet is the IAM Identity Center permission set of an
+	// AWSReservedSSO_{permission set}_{suffix} role session. Identity
+	// Center provisions that role and its policies: the permission set is
+	// what to change. The role's ARN has the path
+	// /aws-reserved/sso.amazonaws.com/{region}/, the region of the
+	// Identity Center instance (none for us-east-1), which a session ARN
+	// does not give, so RoleARN stays empty and RoleARNPattern matches it.
+	PermissionSet  string
+	RoleARNPattern string
+	// Region is the role's home region when its name tells it (the
+	// starter toolkit's AmazonBedrockAgentCoreSDKRuntime-{region}-{hash}).
+	Region string
 }
+
+// ssoRolePrefix starts the name of every role IAM Identity Center
+// provisions for a permission set (IAM Identity Center user guide,
+// "Referencing permission sets in resource policies").
+const ssoRolePrefix = "AWSReservedSSO_"
 
 // role name prefixes of roles created by the AgentCore starter toolkit,
 // by agentiam (same names) and by the Bedrock console.
@@ -52,7 +70,7 @@ var rolePrefixes = []struct {
 	{"AmazonBedrockAgentCoreSDKCodeBuild-", KindCodeBuildRole},
 	{"AgentCoreGatewayExecutionRole", KindGatewayRole},
 	{"AmazonBedrockExecutionRoleForAgents_", KindBedrockAgentRole},
-	{"AWSReservedSSO_", KindSSOSession},
+	{ssoRolePrefix, KindSSOSession},
 }
 
 // ClassifyPrincipal tells what the ARN in a message stands for. extraRoles
@@ -81,6 +99,7 @@ func ClassifyPrincipal(s string, extraRoles map[string]PrincipalKind) Principal 
 			p.RoleARN = s
 			p.RoleName = a.Resource[strings.LastIndexByte(a.Resource, '/')+1:]
 			p.Kind = roleKind(p.RoleName, extraRoles, KindRole)
+			p.withRoleDetails(a.Partition)
 		}
 	case "sts":
 		switch {
@@ -95,6 +114,7 @@ func ClassifyPrincipal(s string, extraRoles map[string]PrincipalKind) Principal 
 			p.RoleARN = "arn:" + a.Partition + ":iam::" + a.Account + ":role/" + p.RoleName
 			p.Kind = roleKind(p.RoleName, extraRoles, KindRoleSession)
 			p.Person = p.Kind == KindSSOSession
+			p.withRoleDetails(a.Partition)
 		case strings.HasPrefix(a.Resource, "federated-user/"):
 			p.Kind, p.Person = KindFederatedUser, true
 		}
@@ -112,4 +132,27 @@ func roleKind(name string, extra map[string]PrincipalKind, fallback PrincipalKin
 		}
 	}
 	return fallback
+}
+
+// withRoleDetails reads what a role's name tells: the permission set of
+// an Identity Center role, the home region of a starter toolkit role.
+func (p *Principal) withRoleDetails(partition string) {
+	if rest, ok := strings.CutPrefix(p.RoleName, ssoRolePrefix); ok && p.Kind == KindSSOSession {
+		if i := strings.LastIndexByte(rest, '_'); i > 0 {
+			rest = rest[:i]
+		}
+		p.PermissionSet = rest
+		if !strings.Contains(p.RoleARN, ":role/aws-reserved/") {
+			p.RoleARN = "" // a session ARN, which drops the path
+		}
+		p.RoleARNPattern = "arn:" + partition + ":iam::" + p.Account + ":role/aws-reserved/sso.amazonaws.com/*" + p.RoleName
+		return
+	}
+	for _, prefix := range []string{"AmazonBedrockAgentCoreSDKRuntime-", "AmazonBedrockAgentCoreSDKCodeBuild-"} {
+		if rest, ok := strings.CutPrefix(p.RoleName, prefix); ok {
+			if i := strings.LastIndexByte(rest, '-'); i > 0 && agentspec.KnownRegion(rest[:i]) {
+				p.Region = rest[:i]
+			}
+		}
+	}
 }

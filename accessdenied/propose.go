@@ -2,6 +2,7 @@ package accessdenied
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/agentiam/agentiam/arn"
@@ -19,8 +20,19 @@ type Fix struct {
 	// Statement is the statement to add; nil when adding one cannot help
 	// (an explicit deny) or the policy is not the principal's to change.
 	Statement *policy.Statement
+	// Also are statements the fix needs besides Statement, in the same
+	// policy: invoking a cross-region inference profile itself.
+	Also []*policy.Statement
+	// PermissionSet names the IAM Identity Center permission set to change
+	// instead of Target when the denied principal is one of its role
+	// sessions: Identity Center provisions the role and its policies.
+	PermissionSet string
 	// Advice explains the diagnosis in sentences, most important first.
 	Advice []string
+	// Context is the request context the statement's conditions expect of
+	// the denied request (iam:PassedToService, bedrock:InferenceProfileArn);
+	// the confirmation evaluates the request with it.
+	Context map[string][]string
 }
 
 // Document wraps the statement in a policy document, or returns nil.
@@ -29,7 +41,7 @@ func (f Fix) Document() *policy.Document {
 		return nil
 	}
 	v := policy.String{Value: policy.Version2012}
-	return &policy.Document{Version: &v, Statements: []*policy.Statement{f.Statement}}
+	return &policy.Document{Version: &v, Statements: append([]*policy.Statement{f.Statement}, f.Also...)}
 }
 
 // agentDataPlane are services an agent calls at run time; a person denied
@@ -42,63 +54,101 @@ var controlPlanePrefixes = []string{"Create", "Update", "Delete", "Put", "Tag", 
 
 // Propose turns a parsed message into the change that fixes it.
 func Propose(m Message, p Principal) Fix {
-	f := Fix{PolicyType: m.PolicyType}
-	prefix, name, _ := strings.Cut(m.Action, ":")
 	if m.Explicit {
-		where := string(m.PolicyType)
-		if m.PolicyARN != "" {
-			where += " " + m.PolicyARN
-		}
-		f.Advice = append(f.Advice, fmt.Sprintf("An explicit Deny in the %s blocks %s; no Allow statement anywhere can override it. Find the Deny statement that matches this action and resource and narrow it, or make the request a different way.", where, m.Action))
-		if m.PolicyType == SCP || m.PolicyType == RCP {
-			f.Advice = append(f.Advice, "Service and resource control policies are managed in AWS Organizations by the management account; ask its administrators.")
-		}
-		return f
+		return explicitFix(m)
 	}
 	switch m.PolicyType {
-	case SCP:
-		f.Advice = append(f.Advice, fmt.Sprintf("A service control policy at some level of the organization (root, an OU or the account) does not allow %s. Every level must allow it; the fix is in AWS Organizations, not in the role.", m.Action))
-		return f
-	case RCP:
-		f.Advice = append(f.Advice, fmt.Sprintf("A resource control policy does not allow %s on this resource. Every level must allow it; the fix is in AWS Organizations.", m.Action))
-		return f
+	case SCP, RCP, SessionPolicy, VPCEndpointPolicy:
+		return elsewhereFix(m)
 	case PermissionsBound:
-		f.Target = p.RoleARN
-		f.Statement = allowStatement(m, p.Account)
-		f.Advice = append(f.Advice, fmt.Sprintf("The role's permissions boundary does not allow %s. Add this statement to the boundary policy (and make sure an identity policy allows it too: a boundary only limits).", m.Action))
-		return f
-	case SessionPolicy:
-		f.Advice = append(f.Advice, fmt.Sprintf("The session policy passed when the role was assumed does not allow %s. Change the Policy or PolicyArns given to AssumeRole (or the caller that sets them); the role's own policies are not the problem.", m.Action))
-		return f
-	case VPCEndpointPolicy:
-		f.Advice = append(f.Advice, fmt.Sprintf("The VPC endpoint policy of the endpoint the request went through does not allow %s. Add it to the endpoint policy.", m.Action))
-		return f
+		return boundaryFix(m, p)
 	case ResourceBased:
-		f.Target = m.Resource
-		st := allowStatement(m, "")
-		principal := p.RoleARN
-		if principal == "" {
-			principal = p.ARN
-		}
-		st.Principal = &policy.Principal{Entries: []policy.PrincipalEntry{{
-			Type:   policy.String{Value: policy.PrincipalAWS},
-			Values: *policy.NewStringList(principal),
-		}}}
-		f.Statement = st
-		f.Advice = append(f.Advice, fmt.Sprintf("The resource policy of %s does not allow %s for this principal. Add this statement to the resource policy (for cross-account access the principal's identity policy must allow it too).", m.Resource, m.Action))
-		return f
+		return resourceFix(m, p)
 	}
 	if m.Action == "sts:AssumeRole" && strings.Contains(m.Resource, ":role/") && m.PolicyType == Unknown {
-		f.PolicyType = ResourceBased
-		f.Target = m.Resource
-		f.Advice = append(f.Advice, fmt.Sprintf("Check the trust policy of %s: it must name %s (or its account) as principal, and any conditions must hold. For a role in another account, the caller's identity policy must also allow sts:AssumeRole on it.", m.Resource, orDash(p.RoleARN, p.ARN)))
-		return f
+		return Fix{PolicyType: ResourceBased, Target: m.Resource, Advice: []string{fmt.Sprintf("Check the trust policy of %s: it must name %s (or its account) as principal, and any conditions must hold. For a role in another account, the caller's identity policy must also allow sts:AssumeRole on it.", m.Resource, orDash(p.RoleARN, p.ARN))}}
 	}
 	// An identity-based policy (or, in the older message form, an unknown
 	// policy type, which is nearly always this) must allow the action.
-	f.PolicyType = IdentityBased
-	f.Statement = allowStatement(m, p.Account)
+	return identityFix(m, p)
+}
+
+// explicitFix: an explicit Deny, which no statement can override.
+func explicitFix(m Message) Fix {
+	f := Fix{PolicyType: m.PolicyType}
+	where := string(m.PolicyType)
+	if m.PolicyARN != "" {
+		where += " " + m.PolicyARN
+	}
+	f.Advice = append(f.Advice, fmt.Sprintf("An explicit Deny in the %s blocks %s; no Allow statement anywhere can override it. Find the Deny statement that matches this action and resource and narrow it, or make the request a different way.", where, m.Action))
+	if m.PolicyType == SCP || m.PolicyType == RCP {
+		f.Advice = append(f.Advice, "Service and resource control policies are managed in AWS Organizations by the management account; ask its administrators.")
+	}
+	return f
+}
+
+// elsewhereFix: a policy that is not the principal's own allows nothing.
+func elsewhereFix(m Message) Fix {
+	f := Fix{PolicyType: m.PolicyType}
+	var advice string
+	switch m.PolicyType {
+	case SCP:
+		advice = "A service control policy at some level of the organization (root, an OU or the account) does not allow %s. Every level must allow it; the fix is in AWS Organizations, not in the role."
+	case RCP:
+		advice = "A resource control policy does not allow %s on this resource. Every level must allow it; the fix is in AWS Organizations."
+	case SessionPolicy:
+		advice = "The session policy passed when the role was assumed does not allow %s. Change the Policy or PolicyArns given to AssumeRole (or the caller that sets them); the role's own policies are not the problem."
+	default:
+		advice = "The VPC endpoint policy of the endpoint the request went through does not allow %s. Add it to the endpoint policy."
+	}
+	f.Advice = append(f.Advice, fmt.Sprintf(advice, m.Action))
+	return f
+}
+
+func boundaryFix(m Message, p Principal) Fix {
+	f := Fix{PolicyType: PermissionsBound, Target: p.RoleARN, PermissionSet: p.PermissionSet, Statement: allowStatement(m, p.Account)}
+	f.Context = requestContext(&f, m, p)
+	of := "The role's permissions boundary"
+	if p.PermissionSet != "" {
+		of = "The permissions boundary of the IAM Identity Center permission set " + p.PermissionSet
+	}
+	f.Advice = slices.Insert(f.Advice, 0, fmt.Sprintf("%s does not allow %s. Add this statement to the boundary policy (and make sure an identity policy allows it too: a boundary only limits).", of, m.Action))
+	return f
+}
+
+func resourceFix(m Message, p Principal) Fix {
+	f := Fix{PolicyType: ResourceBased, Target: m.Resource, Statement: allowStatement(m, "")}
+	principal := orDash(p.RoleARN, p.ARN)
+	if p.RoleARNPattern != "" {
+		// An Identity Center role's ARN has a path the session ARN does
+		// not give: match the role by aws:PrincipalArn, whose pattern
+		// names the account.
+		principal = "*"
+		f.Statement.AddCondition("ArnLike", "aws:PrincipalArn", p.RoleARNPattern)
+	}
+	f.Statement.Principal = &policy.Principal{Entries: []policy.PrincipalEntry{{
+		Type:   policy.String{Value: policy.PrincipalAWS},
+		Values: *policy.NewStringList(principal),
+	}}}
+	f.Context = requestContext(&f, m, p)
+	if p.RoleARNPattern != "" {
+		// The role as the request carries it, in the form without the
+		// Identity Center instance's region (us-east-1).
+		f.Context = map[string][]string{"aws:PrincipalArn": {strings.Replace(p.RoleARNPattern, "*", "", 1)}}
+	}
+	f.Advice = slices.Insert(f.Advice, 0, fmt.Sprintf("The resource policy of %s does not allow %s for this principal. Add this statement to the resource policy (for cross-account access the principal's identity policy must allow it too).", m.Resource, m.Action))
+	if p.RoleARNPattern != "" {
+		f.Advice = append(f.Advice, fmt.Sprintf("The statement names the role by aws:PrincipalArn like %s rather than as Principal: an IAM Identity Center role's ARN has the path /aws-reserved/sso.amazonaws.com/ and the region of the Identity Center instance (none for us-east-1), which the session ARN does not give, and its suffix changes when the permission set %s is assigned to the account again.", p.RoleARNPattern, p.PermissionSet))
+	}
+	return f
+}
+
+func identityFix(m Message, p Principal) Fix {
+	prefix, name, _ := strings.Cut(m.Action, ":")
+	f := Fix{PolicyType: IdentityBased, Statement: allowStatement(m, p.Account)}
 	switch {
+	case p.PermissionSet != "":
+		f.PermissionSet = p.PermissionSet
 	case p.RoleARN != "":
 		f.Target = p.RoleARN
 	case p.Kind == KindIAMUser:
@@ -108,14 +158,26 @@ func Propose(m Message, p Principal) Fix {
 	if m.Resource != "" {
 		describe += " on " + m.Resource
 	}
-	f.Advice = append(f.Advice, describe+". Add this statement to one of its policies.")
+	if p.PermissionSet != "" {
+		describe += ". Add this statement to its permission set " + p.PermissionSet
+	} else {
+		describe += ". Add this statement to one of its policies"
+	}
+	f.Advice = append(f.Advice, describe+".")
+	f.Context = requestContext(&f, m, p)
+	if p.PermissionSet != "" {
+		f.Advice = append(f.Advice, permissionSetAdvice(p))
+	}
 	if p.Kind == KindFederatedUser {
 		f.Advice = append(f.Advice, "A federated user session (GetFederationToken) may do what both the calling IAM user's policies and the session policy passed to GetFederationToken allow: add the statement to both.")
 	}
 	if m.Resource == "" && !onlyStar(m.Action) {
 		f.Advice = append(f.Advice, fmt.Sprintf("The message names no resource, so the statement says Resource \"*\": replace it with the ARN of what the request was for (%s supports resource-level permissions), or the role gets the action on everything.", m.Action))
 	}
-	if p.Person && agentDataPlane[prefix] && !hasAnyPrefix(name, controlPlanePrefixes) {
+	switch {
+	case callerAction(m.Action) && callerIdentity(p):
+		f.Advice = append(f.Advice, fmt.Sprintf("%s is a caller permission: AWS checks it against the identity that calls the agent (here the %s), so the statement belongs in that identity's policy. The agent's execution role plays no part in this call; granting it there does not help.", m.Action, p.Kind))
+	case p.Person && agentDataPlane[prefix] && !hasAnyPrefix(name, controlPlanePrefixes):
 		f.Advice = append(f.Advice, fmt.Sprintf("This is a person's caller identity, not an agent's execution role. If the denial came from an agent run locally (agentcore launch --local, or tests on your machine), the agent used your credentials; in AgentCore Runtime it runs as its execution role, which is where %s belongs.", m.Action))
 	}
 	if !p.Person && p.Kind != KindRole && p.Kind != KindRoleSession && hasAnyPrefix(name, controlPlanePrefixes) && prefix == "bedrock-agentcore" {

@@ -209,7 +209,12 @@ func writeDeniedText(w io.Writer, x *deniedExplanation, explain bool) {
 	}
 	if doc := fix.Document(); doc != nil {
 		where := string(fix.PolicyType)
-		if fix.Target != "" {
+		switch {
+		case fix.PermissionSet != "" && fix.PolicyType == accessdenied.PermissionsBound:
+			where = "permissions boundary of the IAM Identity Center permission set " + fix.PermissionSet
+		case fix.PermissionSet != "":
+			where = "inline policy of the IAM Identity Center permission set " + fix.PermissionSet
+		case fix.Target != "":
 			where += " of " + fix.Target
 		}
 		fmt.Fprintf(&b, "\nAdd to the %s:\n\n%s", where, policy.Format(doc))
@@ -275,10 +280,11 @@ func writeDeniedJSON(w io.Writer, x *deniedExplanation) error {
 		"explicit":      m.Explicit,
 		"policyArn":     m.PolicyARN,
 		"fix": map[string]any{
-			"policyType": fix.PolicyType,
-			"target":     fix.Target,
-			"advice":     fix.Advice,
-			"document":   rawDocument(fix.Document()),
+			"policyType":    fix.PolicyType,
+			"target":        fix.Target,
+			"permissionSet": fix.PermissionSet,
+			"advice":        fix.Advice,
+			"document":      rawDocument(fix.Document()),
 		},
 	}
 	if x.conf != nil {
