@@ -5,15 +5,19 @@
 // agentiam's.
 //
 // Usage:
-//   node differential.mjs --cases FILE.jsonl [--ours OUT.jsonl] [--report FILE.json]
+//   node differential.mjs --cases FILE.jsonl [--ours OUT.jsonl] [--report FILE.json] [--classify]
 //
 // FILE.jsonl lines are agentiam batch requests; a line may carry a "want"
 // field (the conformance corpus export does) that is agentiam's expected
 // decision, and a "note" recording how a known disagreement was resolved. --ours gives agentiam's own output for the same file (as
 // written by `agentiam simulate --batch`), matched by id. The time spent
 // in iam-simulate (excluding Node start-up and module loading) is printed.
+// --classify sorts every disagreement into a known class (classes.mjs)
+// and prints the table class, count, agentiam, iam-simulate, rule, URL;
+// a disagreement in no class makes the script exit 1.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { runSimulation } from '@cloud-copilot/iam-simulate'
+import { classify } from './classes.mjs'
 
 const args = process.argv.slice(2)
 const opt = (name) => {
@@ -22,7 +26,7 @@ const opt = (name) => {
 }
 const casesFile = opt('--cases')
 if (!casesFile) {
-  console.error('usage: node differential.mjs --cases FILE.jsonl [--ours OUT.jsonl] [--report FILE.json]')
+  console.error('usage: node differential.mjs --cases FILE.jsonl [--ours OUT.jsonl] [--report FILE.json] [--classify]')
   process.exit(2)
 }
 
@@ -128,9 +132,11 @@ const start = process.hrtime.bigint()
 for (const c of cases) {
   let theirs
   let detail
+  let type
   try {
     const r = await runSimulation(toSimulation(c), {})
     if (debugIds?.has(c.id)) console.log(c.id, JSON.stringify(r, null, 1).slice(0, 6000))
+    type = r.resultType
     if (r.resultType === 'error') {
       theirs = 'Error'
       detail = r.errors?.message || JSON.stringify(r.errors).slice(0, 300)
@@ -141,14 +147,14 @@ for (const c of cases) {
     theirs = 'Error'
     detail = String(e).slice(0, 300)
   }
-  results.push({ c, theirs, detail })
+  results.push({ c, theirs, detail, type })
 }
 const elapsed = Number(process.hrtime.bigint() - start) / 1e9
 
 const disagreements = []
 const skipped = []
 let agree = 0
-for (const { c, theirs, detail } of results) {
+for (const { c, theirs, detail, type } of results) {
   const mine = c.want ?? ours.get(c.id)
   if (mine === undefined) continue
   if (c.managementAccount) {
@@ -159,16 +165,38 @@ for (const { c, theirs, detail } of results) {
     agree++
     continue
   }
-  disagreements.push({ id: c.id, agentiam: mine, iamSimulate: theirs, noted: Boolean(c.note), ...(detail ? { error: detail } : {}) })
+  const k = classify(c, mine, theirs, type)
+  disagreements.push({ id: c.id, agentiam: mine, iamSimulate: theirs, noted: Boolean(c.note), class: k?.name ?? null, rule: k?.rule, url: k?.url, ...(detail ? { error: detail } : {}) })
 }
 const unnoted = disagreements.filter((d) => !d.noted)
 
 console.log(`iam-simulate evaluated ${cases.length} requests in ${elapsed.toFixed(2)} s (${((elapsed * 1e6) / cases.length).toFixed(0)} µs/request)`)
 console.log(`agree: ${agree}, disagree: ${disagreements.length} (${unnoted.length} without a note in the corpus), not comparable: ${skipped.length}`)
-for (const d of disagreements) {
-  const mark = d.noted ? 'DISAGREE (noted)' : 'DISAGREE'
-  console.log(`${mark} ${d.id}: agentiam=${d.agentiam} iam-simulate=${d.iamSimulate}${d.error ? ' (' + d.error + ')' : ''}`)
+const classify_ = args.includes('--classify')
+const unknown = disagreements.filter((d) => d.class === null)
+if (classify_) {
+  const rows = new Map()
+  for (const d of disagreements) {
+    const key = [d.class ?? 'UNKNOWN', d.agentiam, d.iamSimulate].join('\t')
+    const row = rows.get(key) ?? { class: d.class ?? 'UNKNOWN', agentiam: d.agentiam, iamSimulate: d.iamSimulate, count: 0, rule: d.rule ?? '', url: d.url ?? '', example: d.id }
+    row.count++
+    rows.set(key, row)
+  }
+  const sorted = [...rows.values()].sort((a, b) => a.class.localeCompare(b.class) || b.count - a.count)
+  console.log('| class | count | agentiam | iam-simulate | rule | URL | example |')
+  console.log('|---|---|---|---|---|---|---|')
+  for (const r of sorted) console.log(`| ${r.class} | ${r.count} | ${r.agentiam} | ${r.iamSimulate} | ${r.rule.replaceAll('|', '\\|')} | ${r.url} | ${r.example} |`)
+  for (const d of unknown) console.log(`UNEXPLAINED ${d.id}: agentiam=${d.agentiam} iam-simulate=${d.iamSimulate}${d.error ? ' (' + d.error + ')' : ''}`)
+} else {
+  for (const d of disagreements) {
+    const mark = d.noted ? 'DISAGREE (noted)' : 'DISAGREE'
+    console.log(`${mark} ${d.id}: agentiam=${d.agentiam} iam-simulate=${d.iamSimulate}${d.error ? ' (' + d.error + ')' : ''}`)
+  }
 }
 if (opt('--report')) {
   writeFileSync(opt('--report'), JSON.stringify({ elapsedSeconds: elapsed, requests: cases.length, agree, disagreements, skipped }, null, 2) + '\n')
+}
+if (classify_ && unknown.length > 0) {
+  console.error(`${unknown.length} disagreement(s) in no known class`)
+  process.exit(1)
 }
