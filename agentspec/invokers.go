@@ -140,7 +140,7 @@ func marshalCallers(b *bytes.Buffer, s *Spec) {
 	b.WriteString("callers:\n")
 	for _, c := range s.Callers {
 		fmt.Fprintf(b, "  %s:", scalar(c.Name))
-		if len(c.Agents) == 0 && !c.Delete {
+		if len(c.Agents) == 0 && !c.Delete && c.Tool == "" {
 			b.WriteString(" {}\n")
 			continue
 		}
@@ -149,6 +149,7 @@ func marshalCallers(b *bytes.Buffer, s *Spec) {
 		if c.Delete {
 			b.WriteString("    delete: true\n")
 		}
+		kv(b, "    ", "tool", c.Tool)
 	}
 	if len(s.Invokers) == 0 {
 		return
@@ -162,4 +163,22 @@ func marshalCallers(b *bytes.Buffer, s *Spec) {
 		}
 		kv(b, "      ", "principal", inv.Principal)
 	}
+}
+
+// ToolAgentCoreCLI is the starter toolkit's CLI (agentcore launch): a
+// caller with tool: agentcore-cli may also make the calls its launch
+// flow makes around the AgentCore APIs.
+const ToolAgentCoreCLI = "agentcore-cli"
+
+// deployTool reads a caller's tool.
+func (l *loader) deployTool(f field) string {
+	v, ok := l.str(f)
+	if !ok {
+		return ""
+	}
+	if v != ToolAgentCoreCLI {
+		l.enumError(f, v, ToolAgentCoreCLI)
+		return ""
+	}
+	return v
 }

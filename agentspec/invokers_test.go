@@ -97,3 +97,23 @@ func TestInvokerCrossAccount(t *testing.T) {
 		}
 	}
 }
+
+func TestCallerTool(t *testing.T) {
+	const agents = header + "  bot: {}\ncallers:\n"
+	s, err := Parse("t.yaml", []byte(agents+"  cli: {tool: agentcore-cli}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Callers[0].Tool != ToolAgentCoreCLI {
+		t.Fatalf("tool %q", s.Callers[0].Tool)
+	}
+	back, err := Parse("t.yaml", Marshal(s, ""))
+	if err != nil || back.Callers[0].Tool != ToolAgentCoreCLI {
+		t.Fatalf("round trip: %v %+v", err, back)
+	}
+	_, err = Parse("t.yaml", []byte(agents+"  cli: {tool: agentcore-clj}\n"))
+	var se *Error
+	if !errors.As(err, &se) || len(se.Diagnostics) != 1 || se.Diagnostics[0].Suggestion != ToolAgentCoreCLI || se.Diagnostics[0].Pos.String() != "7:15" {
+		t.Fatalf("err = %v, want one diagnostic at 7:15 suggesting %s", err, ToolAgentCoreCLI)
+	}
+}

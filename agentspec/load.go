@@ -725,7 +725,10 @@ func (l *loader) caller(p field) *Caller {
 	if !callerNameRE.MatchString(p.key) {
 		l.errorAt(p.keyPos, CodeInvalidName, "caller name %q must be 1 to 40 letters, digits or +=,.@_- (it becomes part of a policy name)", p.key)
 	}
-	fs := l.fields(p.value, "caller "+p.key, "agents", "delete")
+	fs := l.fields(p.value, "caller "+p.key, "agents", "delete", "tool")
+	if f, ok := fs["tool"]; ok {
+		c.Tool = l.deployTool(f)
+	}
 	if f, ok := fs["agents"]; ok {
 		for _, a := range l.strList(f) {
 			c.Agents = append(c.Agents, a.value)

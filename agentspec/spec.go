@@ -299,6 +299,9 @@ type Caller struct {
 	Agents []string
 	// Delete also allows deleting the agents' resources.
 	Delete bool
+	// Tool is the deployment tool whose calls the policy also allows:
+	// ToolAgentCoreCLI or empty (the AgentCore APIs only).
+	Tool string
 }
 
 // Agent returns the agent with the given name.

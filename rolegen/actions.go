@@ -193,6 +193,16 @@ var actionSets = map[feature][]string{
 	featListBedrockAgents: {"bedrock:ListAgents"},
 	// Invoker policies: a Bedrock agent is invoked through an alias.
 	featInvokeBedrockAgent: {"bedrock:InvokeAgent"},
+	// The starter toolkit's agentcore launch, around the AgentCore APIs
+	// (rolegen/toolkit_launch.go names each call's source file).
+	featToolkitGetRole:      {"iam:GetRole"},
+	featToolkitRepository:   {"ecr:DescribeRepositories", "ecr:CreateRepository"},
+	featToolkitCreateBucket: {"s3:CreateBucket"},
+	featToolkitBucket:       {"s3:ListBucket", "s3:PutLifecycleConfiguration"},
+	featToolkitTraceSearch:  {"logs:DescribeResourcePolicies", "xray:GetTraceSegmentDestination", "xray:GetIndexingRules"},
+	featToolkitTraceSource:  {"logs:PutDeliverySource"},
+	featToolkitTraceDest:    {"logs:PutDeliveryDestination"},
+	featToolkitDelivery:     {"logs:CreateDelivery"},
 }
 
 // Service principals, and the namespace AgentCore publishes metrics to.

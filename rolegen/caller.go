@@ -99,6 +99,9 @@ func (g *gen) callerPolicies(c *agentspec.Caller) {
 	sc := g.deployScope(c)
 	var st statements
 	g.agentCoreDeploy(&st, c, sc)
+	if c.Tool == agentspec.ToolAgentCoreCLI {
+		g.toolkitLaunch(&st, sc)
+	}
 	g.bedrockAgentsDeploy(&st, c, sc)
 	names := make([]string, len(sc.agents))
 	for i, a := range sc.agents {

@@ -157,3 +157,69 @@ callers:
 		}
 	}
 }
+
+// TestToolkitLaunch: tool: agentcore-cli adds exactly the starter
+// toolkit's launch calls on the spec's resources, and nothing that lets
+// the deployer write role permissions or account-wide settings.
+func TestToolkitLaunch(t *testing.T) {
+	src := header + `  bot: {build: codebuild, vpc: true, identity: {oauth2_providers: [github]}}
+  code: {deployment: direct_code_deploy, code_bucket: team-code}
+callers:
+  cli: {tool: agentcore-cli}
+  plain: {}
+`
+	p := generate(t, src)
+	const acct = "123456789012"
+	tests := []struct {
+		caller, action string
+		resources      []string
+	}{
+		{"cli", "iam:GetRole", []string{
+			"arn:aws:iam::" + acct + ":role/" + roleName(p, "bot", PurposeRuntime),
+			"arn:aws:iam::" + acct + ":role/" + roleName(p, "bot", PurposeImageBuild),
+			"arn:aws:iam::" + acct + ":role/" + roleName(p, "code", PurposeRuntime),
+			"arn:aws:iam::" + acct + ":role/aws-service-role/runtime-identity.bedrock-agentcore.amazonaws.com/AWSServiceRoleForBedrockAgentCoreRuntimeIdentity",
+			"arn:aws:iam::" + acct + ":role/aws-service-role/network.bedrock-agentcore.amazonaws.com/AWSServiceRoleForBedrockAgentCoreNetwork",
+		}},
+		{"cli", "ecr:CreateRepository", []string{"arn:aws:ecr:us-west-2:" + acct + ":repository/bedrock-agentcore-bot"}},
+		{"cli", "s3:CreateBucket", []string{"arn:aws:s3:::bedrock-agentcore-codebuild-sources-" + acct + "-us-west-2"}},
+		{"cli", "s3:PutLifecycleConfiguration", []string{"arn:aws:s3:::bedrock-agentcore-codebuild-sources-" + acct + "-us-west-2"}},
+		{"cli", "logs:PutDeliverySource", []string{
+			"arn:aws:logs:us-west-2:" + acct + ":delivery-source:bot-??????????-traces-source",
+			"arn:aws:logs:us-west-2:" + acct + ":delivery-source:code-??????????-traces-source",
+		}},
+		{"cli", "xray:GetTraceSegmentDestination", []string{"*"}},
+		{"cli", "iam:CreateRole", nil},
+		{"cli", "iam:PutRolePolicy", nil},
+		{"cli", "xray:UpdateTraceSegmentDestination", nil},
+		{"cli", "logs:PutResourcePolicy", nil},
+		{"plain", "iam:GetRole", nil},
+		{"plain", "ecr:CreateRepository", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.caller+" "+tc.action, func(t *testing.T) {
+			sts := callerStatements(p, tc.caller, tc.action)
+			if tc.resources == nil {
+				if len(sts) != 0 {
+					t.Fatalf("%d statements allow %s", len(sts), tc.action)
+				}
+				return
+			}
+			if len(sts) != 1 {
+				t.Fatalf("%d statements allow %s, want 1", len(sts), tc.action)
+			}
+			if got := sts[0].Resource.Strings(); !slices.Equal(got, tc.resources) {
+				t.Errorf("resources %v, want %v", got, tc.resources)
+			}
+		})
+	}
+}
+
+func roleName(p *Plan, agent, purpose string) string {
+	for _, r := range p.Roles {
+		if r.Agent == agent && r.Purpose == purpose {
+			return r.Name
+		}
+	}
+	return "(none)"
+}

@@ -82,6 +82,10 @@ callers:
 		t.Fatalf("no AgentCore resource policy on ...%s", suffix)
 		return nil
 	}
+	const toolkitSpec = callerHeader + `  bot: {build: codebuild, identity: {oauth2_providers: [github]}}
+callers:
+  cli: {tool: agentcore-cli}
+`
 	tests := []struct {
 		name    string
 		spec    string
@@ -222,6 +226,50 @@ callers:
 				{"resource-based policy on", Forbidden, "bedrock-agentcore:InvokeAgentRuntime", "runtime/bot-AbCdEf1234/runtime-endpoint/DEFAULT", "a principal of another account"},
 				{"resource-based policy on", Forbidden, "bedrock-agentcore:PutResourcePolicy", "runtime/bot-AbCdEf1234/runtime-endpoint/DEFAULT", "managing the runtime"},
 			},
+		},
+		{
+			name: "toolkit cannot find its roles",
+			spec: toolkitSpec,
+			breakIt: func(t *testing.T, p *rolegen.Plan) {
+				d, i := callerStatement(t, p, "cli", "ToolkitReadAgentRoles")
+				d.Statements = slices.Delete(d.Statements, i, i+1)
+			},
+			want: []wantFailure{
+				{"caller cli", Required, "iam:GetRole", "AmazonBedrockAgentCoreSDKRuntime-us-west-2-", "find the runtime role of bot"},
+				{"caller cli", Required, "iam:GetRole", "AmazonBedrockAgentCoreSDKCodeBuild-us-west-2-", "find the CodeBuild role of bot"},
+				{"caller cli", Required, "iam:GetRole", "AWSServiceRoleForBedrockAgentCoreRuntimeIdentity", "runtime-identity"},
+			},
+		},
+		{
+			name: "toolkit without its source bucket",
+			spec: toolkitSpec,
+			breakIt: func(t *testing.T, p *rolegen.Plan) {
+				d, i := callerStatement(t, p, "cli", "ToolkitConfigureSourceBuckets")
+				d.Statements = slices.Delete(d.Statements, i, i+1)
+			},
+			want: []wantFailure{{"caller cli", Required, "s3:PutLifecycleConfiguration", "bedrock-agentcore-codebuild-sources-123456789012-us-west-2", "source bucket of bot"}},
+		},
+		{
+			name: "toolkit with every delivery source and the account's trace settings",
+			spec: toolkitSpec,
+			breakIt: func(t *testing.T, p *rolegen.Plan) {
+				d, i := callerStatement(t, p, "cli", "ToolkitTraceSources")
+				d.Statements[i].Resource = policy.NewStringList("*")
+				d.Statements[i].Action = policy.NewStringList("logs:PutDeliverySource", "xray:UpdateTraceSegmentDestination")
+			},
+			want: []wantFailure{
+				{"caller cli", Forbidden, "logs:PutDeliverySource", "delivery-source:agentiam_outsider-", "another runtime's traces"},
+				{"caller cli", Forbidden, "xray:UpdateTraceSegmentDestination", "*", "Transaction Search"},
+			},
+		},
+		{
+			name: "toolkit allowed to create its roles",
+			spec: toolkitSpec,
+			breakIt: func(t *testing.T, p *rolegen.Plan) {
+				d, i := callerStatement(t, p, "cli", "ToolkitReadAgentRoles")
+				d.Statements[i].Action = policy.NewStringList("iam:GetRole", "iam:CreateRole", "iam:PutRolePolicy")
+			},
+			want: []wantFailure{{"caller cli", Forbidden, "iam:PutRolePolicy", "AmazonBedrockAgentCoreSDKRuntime-us-west-2-", "agentiam creates it"}},
 		},
 	}
 	for _, tc := range tests {

@@ -58,6 +58,11 @@ const (
 	SrcCodeDeploy SourceID = "agentcore-direct-code-deploy"
 	// SrcInvokeRuntime: what invoking a runtime is authorized on.
 	SrcInvokeRuntime SourceID = "agentcore-invoke-runtime"
+	// The starter toolkit's launch flow, file by file (tool: agentcore-cli).
+	SrcToolkitRoles         SourceID = "toolkit-launch-roles"
+	SrcToolkitECR           SourceID = "toolkit-launch-ecr"
+	SrcToolkitSourceBucket  SourceID = "toolkit-launch-source-bucket"
+	SrcToolkitObservability SourceID = "toolkit-launch-observability"
 	// SrcSpecGrant: the spec itself grants the data (a bucket, table,
 	// secret, key or parameter); the actions per access level are the
 	// service authorization reference's.
@@ -125,6 +130,17 @@ var sourceTable = map[SourceID]Source{
 	SrcInvokeRuntime: {Title: "Service Authorization Reference, Amazon Bedrock AgentCore: InvokeAgentRuntime and InvokeAgentRuntimeForUser act on the runtime and on its endpoint (both required resources)",
 		URL:  "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonbedrockagentcore.html",
 		Note: "An application that calls an agent gets both ARNs, the runtime {name}-?????????? and its endpoints; InvokeAgentRuntimeForUser only with for_user (it lets the caller name the user the agent acts for)."},
+	SrcToolkitRoles: {Title: "Starter toolkit launch: iam:GetRole on the runtime and CodeBuild roles by their deterministic names, and on the service-linked roles it checks",
+		URL:  toolkit + "operations/runtime/create_role.py",
+		Note: "The toolkit creates a role (CreateRole, PutRolePolicy) only when GetRole finds none, and adds identity policies to the execution role best-effort (launch.py _ensure_identity_permissions). agentiam generates the roles under the toolkit's names, so the deployer gets GetRole only: CreateRole and PutRolePolicy would let it write permissions into roles it may pass."},
+	SrcToolkitECR: {Title: "Starter toolkit launch: ecr:DescribeRepositories, then ecr:CreateRepository, on the agent's repository",
+		URL: toolkit + "services/ecr.py"},
+	SrcToolkitSourceBucket: {Title: "Starter toolkit launch: HeadBucket (s3:ListBucket), CreateBucket and PutBucketLifecycleConfiguration on bedrock-agentcore-codebuild-sources-{account}-{region}",
+		URL:  toolkit + "services/s3.py",
+		Note: "services/codebuild.py ensure_source_bucket makes the same calls for CodeBuild sources and for direct code deploy zips without an s3_path."},
+	SrcToolkitObservability: {Title: "Starter toolkit launch with observability: checks Transaction Search and delivers the runtime's traces to X-Ray (PutDeliverySource {runtime id}-traces-source, PutDeliveryDestination {runtime id}-traces-destination, CreateDelivery)",
+		URL:  toolkit + "operations/observability/delivery.py",
+		Note: "services/xray.py also turns Transaction Search on when it is off (logs:PutResourcePolicy, xray:UpdateTraceSegmentDestination, xray:UpdateIndexingRule); those are account-wide settings the toolkit only tries and logs a warning when denied, so agentiam grants the checks only."},
 	SrcSpecGrant: {Title: "Granted by the spec; actions per access level from the Service Authorization Reference",
 		URL: "https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html"},
 }

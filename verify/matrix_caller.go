@@ -65,6 +65,9 @@ func (b *builder) caller(c *agentspec.Caller) {
 	if runtimes {
 		m.serviceLinkedRoles(agents)
 	}
+	if c.Tool == agentspec.ToolAgentCoreCLI {
+		m.toolkitLaunch(agents)
+	}
 	m.outsideScope(excluded)
 	dedupeChecks(s)
 }
