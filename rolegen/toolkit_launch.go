@@ -82,7 +82,9 @@ func (g *gen) toolkitScope(sc *deployScope) *toolkitScope {
 	r := g.r
 	ts := &toolkitScope{}
 	iam := where{partition: g.spec.Partition, account: g.spec.Account}
-	slr := func(service, name string) string { return r.arn(iam, "iam", "role", "aws-service-role/"+service+"/"+name) }
+	slr := func(service, name string) string {
+		return r.arn(iam, "iam", "role", "aws-service-role/"+service+"/"+name)
+	}
 	var identity, vpc bool
 	for _, a := range sc.agents {
 		if a.Type != agentspec.AgentCore {
