@@ -3,6 +3,7 @@ package agentspec
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/agentiam/agentiam/arn"
@@ -20,6 +21,9 @@ type Invoker struct {
 	Pos  diag.Pos // position of the name in the source
 	// Agents are the agents it calls (AgentCore runtimes and Bedrock agents).
 	Agents []string
+	// Gateways are AgentCore gateways of the spec it calls directly
+	// (MCP with IAM authorization: InvokeGateway).
+	Gateways []string
 	// ForUser also allows InvokeAgentRuntimeForUser: the invoker passes
 	// its user's identity (X-Amzn-Bedrock-AgentCore-Runtime-User-Id).
 	ForUser bool
@@ -55,12 +59,21 @@ func (l *loader) invokers(s *Spec, p field) []*Invoker {
 			l.errorAt(q.keyPos, CodeInvalidName, "invoker name %q must be 1 to 40 letters, digits or +=,.@_- (it becomes part of a policy name)", q.key)
 		}
 		what := "invoker " + q.key
-		fs := l.fields(q.value, what, "agents", "for_user", "principal")
-		l.require(fs, q.keyPos, what, "agents")
+		fs := l.fields(q.value, what, "agents", "gateways", "for_user", "principal")
+		_, hasAgents := fs["agents"]
+		if _, hasGateways := fs["gateways"]; !hasAgents && !hasGateways {
+			l.errorAt(q.keyPos, CodeMissingKey, "%s needs \"agents\" (or \"gateways\"): what it calls", what)
+		}
 		if f, ok := fs["agents"]; ok {
 			for _, a := range l.strList(f) {
 				inv.Agents = append(inv.Agents, a.value)
 				l.invokerRefs = append(l.invokerRefs, positionedRef{from: inv.Name, to: a})
+			}
+		}
+		if f, ok := fs["gateways"]; ok {
+			for _, g := range l.strList(f) {
+				inv.Gateways = append(inv.Gateways, g.value)
+				l.invokerGWs = append(l.invokerGWs, positionedRef{from: inv.Name, to: g})
 			}
 		}
 		if f, ok := fs["for_user"]; ok {
@@ -113,6 +126,20 @@ func (l *loader) checkInvokers(s *Spec) {
 			l.errorAt(ref.to.pos, CodeUnknownAgent, "invoker %s refers to unknown agent %q (agents: %s)", ref.from, ref.to.value, orNone(strings.Join(names, ", ")))
 		}
 	}
+	var gateways []string
+	for _, u := range s.Gateways() {
+		gateways = append(gateways, u.Name)
+	}
+	for _, ref := range l.invokerGWs {
+		if slices.Contains(gateways, ref.to.value) {
+			continue
+		}
+		if sug, ok := closest(ref.to.value, gateways); ok {
+			l.suggestAt(ref.to.pos, CodeUnknownAgent, sug, "invoker %s refers to unknown gateway %q", ref.from, ref.to.value)
+		} else {
+			l.errorAt(ref.to.pos, CodeUnknownAgent, "invoker %s refers to unknown gateway %q (gateways of the spec's agents: %s)", ref.from, ref.to.value, orNone(strings.Join(gateways, ", ")))
+		}
+	}
 	for _, inv := range s.Invokers {
 		for _, c := range s.Callers {
 			if c.Name == inv.Name {
@@ -158,6 +185,7 @@ func marshalCallers(b *bytes.Buffer, s *Spec) {
 	for _, inv := range s.Invokers {
 		fmt.Fprintf(b, "    %s:\n", scalar(inv.Name))
 		list(b, "      ", "agents", inv.Agents)
+		list(b, "      ", "gateways", inv.Gateways)
 		if inv.ForUser {
 			b.WriteString("      for_user: true\n")
 		}

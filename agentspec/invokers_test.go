@@ -8,7 +8,7 @@ import (
 )
 
 func TestInvokers(t *testing.T) {
-	const agents = header + "  bot: {}\n  faq: {type: bedrock-agent, models: [\"anthropic.claude-3-haiku-20240307-v1:0\"]}\ncallers:\n"
+	const agents = header + "  bot: {gateway: {name: bot-tools}}\n  faq: {type: bedrock-agent, models: [\"anthropic.claude-3-haiku-20240307-v1:0\"]}\ncallers:\n"
 	tests := []struct {
 		name    string
 		callers string
@@ -23,8 +23,11 @@ func TestInvokers(t *testing.T) {
 			want: []Invoker{{Name: "web", Agents: []string{"bot"}, Principal: "arn:aws:iam::999988887777:root"}}},
 		{name: "beside deploying callers", callers: "  ci: {}\n  invokers:\n    web: {agents: [bot]}\n",
 			want: []Invoker{{Name: "web", Agents: []string{"bot"}}}},
+		{name: "gateway", callers: "  invokers:\n    web: {gateways: [bot-tools]}\n",
+			want: []Invoker{{Name: "web", Gateways: []string{"bot-tools"}}}},
+		{name: "unknown gateway", callers: "  invokers:\n    web: {gateways: [bot-tool]}\n", wantErr: "9:22 unknown-agent invoker web refers to unknown gateway \"bot-tool\" [bot-tools]"},
 		{name: "unknown agent", callers: "  invokers:\n    web: {agents: [bto]}\n", wantErr: "9:20 unknown-agent invoker web refers to unknown agent \"bto\" [bot]"},
-		{name: "no agents", callers: "  invokers:\n    web: {for_user: true}\n", wantErr: "9:5 missing-key invoker web needs \"agents\""},
+		{name: "no agents", callers: "  invokers:\n    web: {for_user: true}\n", wantErr: "9:5 missing-key invoker web needs \"agents\" (or \"gateways\")"},
 		{name: "unknown key", callers: "  invokers:\n    web: {agents: [bot], for_users: true}\n", wantErr: "9:26 unknown-key unknown key \"for_users\" in invoker web [for_user]"},
 		{name: "principal not IAM", callers: "  invokers:\n    web: {agents: [bot], principal: \"arn:aws:s3:::bucket\"}\n", wantErr: "9:37 malformed-arn principal \"arn:aws:s3:::bucket\" must be an IAM role or user ARN"},
 		{name: "principal pattern", callers: "  invokers:\n    web: {agents: [bot], principal: \"arn:aws:iam::999988887777:role/*\"}\n", wantErr: "9:37 malformed-arn principal"},

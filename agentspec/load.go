@@ -58,6 +58,7 @@ type loader struct {
 	invokes     []positionedRef
 	callers     []positionedRef
 	invokerRefs []positionedRef
+	invokerGWs  []positionedRef // gateways invokers call
 	// gatewayRegion catches one gateway name used from two regions.
 	gatewayRegion map[string]string
 }

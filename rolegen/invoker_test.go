@@ -96,3 +96,41 @@ func TestAgentCoreResourcePolicies(t *testing.T) {
 		}
 	}
 }
+
+// TestGatewayInvokers: an invoker that calls a gateway may invoke exactly
+// that gateway's id; from another account the gateway gets a resource
+// policy naming the invoker.
+func TestGatewayInvokers(t *testing.T) {
+	p := generate(t, header+`  bot: {gateway: {name: support-tools}}
+  admin: {gateway: {name: support-tools-admin}}
+callers:
+  invokers:
+    mcp_client: {gateways: [support-tools]}
+    partner: {gateways: [support-tools], principal: "999988887777"}
+`)
+	const gw = "arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/support-tools-??????????"
+	for _, inv := range []string{"mcp_client", "partner"} {
+		sts := callerStatements(p, inv, "bedrock-agentcore:InvokeGateway")
+		if len(sts) != 1 || !slices.Equal(sts[0].Resource.Strings(), []string{gw}) {
+			t.Errorf("%s: InvokeGateway statements %d, want one on %s", inv, len(sts), gw)
+		}
+	}
+	var found int
+	for _, rp := range p.ResourcePolicies {
+		if rp.Kind != KindAgentCoreResourcePolicy {
+			continue
+		}
+		found++
+		if rp.ResourceARN != gw || rp.ResourceType != "gateway" || rp.Gateway != "support-tools" || rp.Owner() != "gateway support-tools" {
+			t.Errorf("resource policy %+v", rp)
+		}
+		st := rp.Document.Statements
+		if len(st) != 1 || !slices.Equal(st[0].Principal.Entries[0].Values.Strings(), []string{"arn:aws:iam::999988887777:root"}) ||
+			!slices.Equal(st[0].Action.Strings(), []string{"bedrock-agentcore:InvokeGateway"}) {
+			t.Errorf("gateway policy statements %+v", st)
+		}
+	}
+	if found != 1 {
+		t.Errorf("%d AgentCore resource policies, want the gateway's", found)
+	}
+}

@@ -116,6 +116,8 @@ type ResourcePolicy struct {
 	// ResourceType is the AgentCore resource type of an AgentCore
 	// resource policy: runtime, runtime-endpoint or gateway.
 	ResourceType string
+	// Gateway names the gateway of a gateway's resource policy.
+	Gateway string
 	// The statement's parts, for renderers that model them directly
 	// (aws_lambda_permission, AWS::Lambda::Permission).
 	Action        string

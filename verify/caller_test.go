@@ -86,6 +86,12 @@ callers:
 callers:
   cli: {tool: agentcore-cli}
 `
+	const gatewaySpec = callerHeader + `  bot: {gateway: {name: support-tools}}
+  admin: {gateway: {name: support-tools-admin}}
+callers:
+  invokers:
+    partner: {gateways: [support-tools], principal: "999988887777"}
+`
 	tests := []struct {
 		name    string
 		spec    string
@@ -224,7 +230,7 @@ callers:
 			},
 			want: []wantFailure{
 				{"resource-based policy on", Forbidden, "bedrock-agentcore:InvokeAgentRuntime", "runtime/bot-AbCdEf1234/runtime-endpoint/DEFAULT", "a principal of another account"},
-				{"resource-based policy on", Forbidden, "bedrock-agentcore:PutResourcePolicy", "runtime/bot-AbCdEf1234/runtime-endpoint/DEFAULT", "managing the runtime"},
+				{"resource-based policy on", Forbidden, "bedrock-agentcore:PutResourcePolicy", "runtime/bot-AbCdEf1234/runtime-endpoint/DEFAULT", "managing the resource"},
 			},
 		},
 		{
@@ -270,6 +276,27 @@ callers:
 				d.Statements[i].Action = policy.NewStringList("iam:GetRole", "iam:CreateRole", "iam:PutRolePolicy")
 			},
 			want: []wantFailure{{"caller cli", Forbidden, "iam:PutRolePolicy", "AmazonBedrockAgentCoreSDKRuntime-us-west-2-", "agentiam creates it"}},
+		},
+		{
+			name: "gateway invoker with every gateway of the name",
+			spec: gatewaySpec,
+			breakIt: func(t *testing.T, p *rolegen.Plan) {
+				d, i := callerStatement(t, p, "partner", "InvokeGateways")
+				d.Statements[i].Resource = policy.NewStringList("arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/support-tools-*")
+			},
+			want: []wantFailure{{"caller policy agentiam-partner", Forbidden, "bedrock-agentcore:InvokeGateway", "gateway/support-tools-admin-", "(support-tools-admin)"}},
+		},
+		{
+			name: "gateway policy for another principal",
+			spec: gatewaySpec,
+			breakIt: func(t *testing.T, p *rolegen.Plan) {
+				d := resourcePolicy(t, p, "gateway/support-tools-??????????")
+				d.Statements[0].Principal = policy.NewPrincipal(policy.PrincipalAWS, "arn:aws:iam::111122223333:root")
+			},
+			want: []wantFailure{
+				{"resource-based policy on", Required, "bedrock-agentcore:InvokeGateway", "gateway/support-tools-a1b2c3d4e5", "invoker partner (account 999988887777)"},
+				{"resource-based policy on", Forbidden, "bedrock-agentcore:InvokeGateway", "gateway/support-tools-a1b2c3d4e5", "a principal of another account (111122223333)"},
+			},
 		},
 	}
 	for _, tc := range tests {

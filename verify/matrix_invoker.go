@@ -37,6 +37,7 @@ func (b *builder) invokers() {
 			b.runtimeResourcePolicies(a)
 		}
 	}
+	b.gatewayResourcePolicies()
 }
 
 // sessionOf is a request principal acting as the invoker's principal:
@@ -87,6 +88,7 @@ func (b *builder) invoker(inv *agentspec.Invoker) {
 			m.forbidInvoke("an agent the invoker does not call ("+a.Name+")", a, far)
 		}
 	}
+	m.invokeGateways(inv, far)
 	f := &b.f
 	m.forbid(req{why: "a runtime outside the spec", actions: acts(invokeRuntime), resource: f.arn(w, "bedrock-agentcore", "runtime", b.outsider+"-"+runtimeSuffix), other: far})
 	iam := where{partition: w.partition, account: w.account}
@@ -159,19 +161,78 @@ func (b *builder) runtimeResourcePolicies(a *agentspec.Agent) {
 	}
 	f, w := &b.f, b.where(a)
 	id := a.Name + "-" + runtimeSuffix
-	b.resourcePolicySubject(a, foreign, f.arn(w, "bedrock-agentcore", "runtime", idPattern(a.Name)), f.arn(w, "bedrock-agentcore", "runtime", id),
-		f.arn(w, "bedrock-agentcore", "runtime", b.outsider+"-"+runtimeSuffix))
-	b.resourcePolicySubject(a, foreign, f.arn(w, "bedrock-agentcore", "runtime-endpoint", idPattern(a.Name), runtimeEndpoint), f.arn(w, "bedrock-agentcore", "runtime-endpoint", id, runtimeEndpoint),
-		f.arn(w, "bedrock-agentcore", "runtime-endpoint", b.outsider+"-"+runtimeSuffix, runtimeEndpoint))
+	runtime := rpTarget{owner: a.Name, w: w, invoke: invokeRuntime, forUser: true,
+		manage: acts("bedrock-agentcore:UpdateAgentRuntime", "bedrock-agentcore:DeleteAgentRuntime", "bedrock-agentcore:PutResourcePolicy")}
+	rt := runtime
+	rt.pattern, rt.resource, rt.outside = f.arn(w, "bedrock-agentcore", "runtime", idPattern(a.Name)), f.arn(w, "bedrock-agentcore", "runtime", id),
+		f.arn(w, "bedrock-agentcore", "runtime", b.outsider+"-"+runtimeSuffix)
+	b.resourcePolicySubject(rt, foreign)
+	ep := runtime
+	ep.pattern, ep.resource, ep.outside = f.arn(w, "bedrock-agentcore", "runtime-endpoint", idPattern(a.Name), runtimeEndpoint), f.arn(w, "bedrock-agentcore", "runtime-endpoint", id, runtimeEndpoint),
+		f.arn(w, "bedrock-agentcore", "runtime-endpoint", b.outsider+"-"+runtimeSuffix, runtimeEndpoint)
+	b.resourcePolicySubject(ep, foreign)
+}
+
+// gatewayResourcePolicies adds the subject of each gateway's
+// resource-based policy that invokers of other accounts call.
+func (b *builder) gatewayResourcePolicies() {
+	for _, u := range b.spec.Gateways() {
+		var foreign []*agentspec.Invoker
+		for _, inv := range b.spec.Invokers {
+			if inv.CrossAccount(b.spec.Account) && slices.Contains(inv.Gateways, u.Name) {
+				foreign = append(foreign, inv)
+			}
+		}
+		if len(foreign) == 0 {
+			continue
+		}
+		f, w := &b.f, where{partition: u.Partition, region: u.Region, account: b.spec.Account}
+		b.resourcePolicySubject(rpTarget{gateway: u.Name, w: w, invoke: "bedrock-agentcore:InvokeGateway",
+			pattern:  f.arn(w, "bedrock-agentcore", "gateway", idPattern(u.Name)),
+			resource: f.arn(w, "bedrock-agentcore", "gateway", u.Name+"-"+gatewaySuffix),
+			outside:  f.arn(w, "bedrock-agentcore", "gateway", siblingName(u.Name)+"-"+gatewaySuffix),
+			manage:   acts("bedrock-agentcore:UpdateGateway", "bedrock-agentcore:DeleteGateway", "bedrock-agentcore:PutResourcePolicy")}, foreign)
+	}
+}
+
+// rpTarget is the resource an AgentCore resource policy is attached to.
+type rpTarget struct {
+	owner, gateway string // the agent, or the gateway
+	w              where
+	// pattern is the ARN the plan attaches the policy to, resource a
+	// concrete ARN it covers, outside one it must not.
+	pattern, resource, outside string
+	invoke                     string
+	forUser                    bool // InvokeAgentRuntimeForUser applies
+	manage                     []string
+}
+
+// invokeGateways requires invoking the invoker's gateways and forbids the
+// spec's other gateways, siblings and gateways outside the spec.
+func (m *matrix) invokeGateways(inv *agentspec.Invoker, far *policy.Document) {
+	f, b := &m.b.f, m.b
+	invoke := acts("bedrock-agentcore:InvokeGateway")
+	for _, u := range b.spec.Gateways() {
+		w := where{partition: u.Partition, region: u.Region, account: b.spec.Account}
+		gw := f.arn(w, "bedrock-agentcore", "gateway", u.Name+"-"+gatewaySuffix)
+		if !slices.Contains(inv.Gateways, u.Name) {
+			m.forbid(req{why: "a gateway the invoker does not call (" + u.Name + ")", actions: invoke, resource: gw, other: far})
+			continue
+		}
+		m.need(req{src: SrcGateway, why: "invoke gateway " + u.Name, actions: invoke, resource: gw, grant: grant(f.arn(w, "bedrock-agentcore", "gateway", idPattern(u.Name))), other: far})
+		m.forbid(req{why: "a gateway whose name extends " + u.Name + " (" + siblingName(u.Name) + ")", actions: invoke,
+			resource: f.arn(w, "bedrock-agentcore", "gateway", siblingName(u.Name)+"-"+gatewaySuffix), other: far})
+		m.forbid(req{why: "control-plane: change gateway " + u.Name, actions: acts("bedrock-agentcore:UpdateGateway"), resource: gw, other: far})
+	}
 }
 
 // resourcePolicySubject adds one resource policy's subject: pattern is
 // the ARN the plan attaches it to, resource a concrete ARN it covers,
 // outside one of another runtime.
-func (b *builder) resourcePolicySubject(a *agentspec.Agent, foreign []*agentspec.Invoker, pattern, resource, outside string) {
-	s := &Subject{Kind: KindResourcePolicy, Purpose: PurposeAgentCoreResourcePolicy, Name: pattern, ARN: pattern, Agent: a.Name}
+func (b *builder) resourcePolicySubject(t rpTarget, foreign []*agentspec.Invoker) {
+	pattern, resource, outside, w := t.pattern, t.resource, t.outside, t.w
+	s := &Subject{Kind: KindResourcePolicy, Purpose: PurposeAgentCoreResourcePolicy, Name: pattern, ARN: pattern, Agent: t.owner, Gateway: t.gateway}
 	b.subjects = append(b.subjects, s)
-	w := b.where(a)
 	m := &matrix{b: b, s: s, w: w, against: AgainstResource}
 	// The caller's identity policy, in its own account, allows the call:
 	// the resource policy decides.
@@ -182,20 +243,20 @@ func (b *builder) resourcePolicySubject(a *agentspec.Agent, foreign []*agentspec
 	}
 	for _, inv := range foreign {
 		p := sessionOf(inv.Principal, w.partition, inv.Account(), inv.Name)
-		actions := acts(invokeRuntime)
-		if inv.ForUser {
+		actions := acts(t.invoke)
+		switch {
+		case t.forUser && inv.ForUser:
 			actions = append(actions, invokeRuntimeForUser)
-		} else {
+		case t.forUser:
 			m.forbid(req{why: "invoker " + inv.Name + " passing a user's identity (for_user is not set)", actions: acts(invokeRuntimeForUser), resource: resource, principal: p, other: callerSide})
 		}
-		m.need(req{src: SrcResourcePolicies, why: "invoker " + inv.Name + " (account " + inv.Account() + ") invokes " + a.Name, actions: actions, resource: resource, principal: p, other: callerSide,
+		m.need(req{src: SrcResourcePolicies, why: "invoker " + inv.Name + " (account " + inv.Account() + ") invokes " + t.owner + t.gateway, actions: actions, resource: resource, principal: p, other: callerSide,
 			grant: &Grant{Principal: inv.Principal, Resource: pattern}})
-		m.forbid(req{why: "invoker " + inv.Name + " invoking another runtime through this policy", actions: acts(invokeRuntime), resource: outside, principal: p, other: callerSide})
-		m.forbid(req{why: "invoker " + inv.Name + " managing the runtime", actions: acts("bedrock-agentcore:UpdateAgentRuntime", "bedrock-agentcore:DeleteAgentRuntime", "bedrock-agentcore:PutResourcePolicy"),
-			resource: resource, principal: p, other: callerSide})
+		m.forbid(req{why: "invoker " + inv.Name + " invoking another resource through this policy", actions: acts(t.invoke), resource: outside, principal: p, other: callerSide})
+		m.forbid(req{why: "invoker " + inv.Name + " managing the resource", actions: t.manage, resource: resource, principal: p, other: callerSide})
 	}
 	stranger := otherAccount(accounts...)
-	m.forbid(req{why: "a principal of another account (" + stranger + ")", actions: acts(invokeRuntime), resource: resource,
+	m.forbid(req{why: "a principal of another account (" + stranger + ")", actions: acts(t.invoke), resource: resource,
 		principal: "arn:" + w.partition + ":sts::" + stranger + ":assumed-role/" + other + "/" + sessionName, other: callerSide})
 	dedupeChecks(s)
 }

@@ -28,7 +28,7 @@ func (r *renderer) agentCoreParameters() []byte {
 		ids := agentCoreIDs{r.logicalID(rp.Key + "_arn"), r.logicalID("has_" + rp.Key + "_arn"), r.logicalID(rp.Key + "_resource_policy")}
 		r.agentCore[rp.Key] = ids
 		fmt.Fprintf(&params, "  %s:\n    Type: String\n    Default: \"\"\n", ids.parameter)
-		params.WriteString("    Description: " + r.quoted(fmt.Sprintf("ARN of the %s of agent %s (%s) once AgentCore created it; empty: no resource policy", rp.ResourceType, rp.Agent, rp.ResourceARN)) + "\n")
+		params.WriteString("    Description: " + r.quoted(fmt.Sprintf("ARN of the %s (%s) once AgentCore created it; empty: no resource policy", rp.Owner(), rp.ResourceARN)) + "\n")
 		fmt.Fprintf(&conds, "  %s: !Not [!Equals [!Ref %s, \"\"]]\n", ids.condition, ids.parameter)
 	}
 	if params.Len() == 0 {
@@ -47,7 +47,7 @@ func (r *renderer) agentCoreResourcePolicy(rp *rolegen.ResourcePolicy) []byte {
 	var compact bytes.Buffer
 	_ = json.Compact(&compact, policy.Format(rp.Document)) // the printer writes valid JSON
 	w := r.writer()
-	w.raw(r.commentText(fmt.Sprintf("  # Resource-based policy of the %s of agent %s: callers of other accounts.\n", rp.ResourceType, rp.Agent)))
+	w.raw(r.commentText(fmt.Sprintf("  # Resource-based policy of the %s: callers of other accounts.\n", rp.Owner())))
 	w.raw("  " + ids.resource + ":\n    Type: AWS::BedrockAgentCore::ResourcePolicy\n    Condition: " + ids.condition + "\n")
 	w.raw("    Metadata:\n      cfn-lint:\n        config:\n          ignore_checks:\n            - E3006\n")
 	w.raw("    Properties:\n      ResourceArn: !Ref " + ids.parameter + "\n")

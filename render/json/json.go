@@ -52,6 +52,7 @@ type resourcePolicy struct {
 	Principal    string   `json:"principal,omitempty"`
 	Document     document `json:"document"`
 	Agent        string   `json:"agent"`
+	Gateway      string   `json:"gateway,omitempty"` // of a gateway's AgentCore resource policy
 }
 
 type existingRole struct {
@@ -99,7 +100,7 @@ func Render(p *rolegen.Plan) ([]byte, error) {
 	for _, rp := range p.ResourcePolicies {
 		out.ResourcePolicies = append(out.ResourcePolicies, resourcePolicy{
 			ResourceARN: rp.ResourceARN, Kind: rp.Kind, ResourceType: rp.ResourceType, StatementID: rp.StatementID,
-			Principal: rp.Principal, Document: document{rp.Document}, Agent: rp.Agent,
+			Principal: rp.Principal, Document: document{rp.Document}, Agent: rp.Agent, Gateway: rp.Gateway,
 		})
 	}
 	for _, c := range p.CallerPolicies {

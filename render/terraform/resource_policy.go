@@ -18,11 +18,11 @@ import (
 func (r *renderer) agentCoreResourcePolicy(rp *rolegen.ResourcePolicy) block {
 	name := r.label("output", rp.Key+"_resource_policy")
 	return func(body *hclwrite.Body) {
-		body.AppendUnstructuredTokens(comment(r.commentText(fmt.Sprintf("Resource-based policy of the %s of agent %s (%s): for callers of other accounts.", rp.ResourceType, rp.Agent, rp.ResourceARN))))
+		body.AppendUnstructuredTokens(comment(r.commentText(fmt.Sprintf("Resource-based policy of the %s (%s): for callers of other accounts.", rp.Owner(), rp.ResourceARN))))
 		body.AppendUnstructuredTokens(comment("Apply it once the resource exists: aws bedrock-agentcore-control put-resource-policy --resource-arn ARN \\"))
 		body.AppendUnstructuredTokens(comment(fmt.Sprintf("  --policy \"$(terraform output -raw %s)\", or aws_bedrockagentcore_resource_policy (AWS provider 6).", name)))
 		b := body.AppendNewBlock("output", []string{name}).Body()
-		b.SetAttributeRaw("description", hclwrite.TokensForValue(cty.StringVal(r.commentText(fmt.Sprintf("PutResourcePolicy document of the %s of agent %s", rp.ResourceType, rp.Agent)))))
+		b.SetAttributeRaw("description", hclwrite.TokensForValue(cty.StringVal(r.commentText(fmt.Sprintf("PutResourcePolicy document of the %s", rp.Owner())))))
 		b.SetAttributeRaw("value", r.policy(rp.Document))
 	}
 }
