@@ -233,12 +233,27 @@ func coversType(rt *catalog.ResourceType, pattern string) bool {
 	if pattern == "*" {
 		return true
 	}
+	p, lp, ok := allPattern(pattern)
+	return ok && coversParsed(templateOf(rt), p, lp)
+}
+
+// allPattern parses a pattern that may cover every resource of a type:
+// an ARN whose resource part is a literal lp followed by '*' only.
+func allPattern(pattern string) (p arn.ARN, lp string, ok bool) {
 	if !strings.HasSuffix(pattern, "*") {
-		return false
+		return p, "", false
 	}
-	t := templateOf(rt)
 	p, err := arn.Parse(pattern)
-	if err != nil || !t.segmented {
+	if err != nil {
+		return p, "", false
+	}
+	lp = literalPrefix(p.Resource)
+	return p, lp, strings.Trim(p.Resource[len(lp):], "*") == ""
+}
+
+// coversParsed is coversType for a pattern that allPattern accepted.
+func coversParsed(t *template, p arn.ARN, lp string) bool {
+	if !t.segmented || !strings.HasPrefix(t.resPrefix, lp) {
 		return false
 	}
 	pSegs := [4]string{p.Partition, p.Service, p.Region, p.Account}
@@ -256,8 +271,7 @@ func coversType(rt *catalog.ResourceType, pattern string) bool {
 			return false
 		}
 	}
-	lp := literalPrefix(p.Resource)
-	return strings.Trim(p.Resource[len(lp):], "*") == "" && strings.HasPrefix(t.resPrefix, lp)
+	return true
 }
 
 // coversAction reports whether a Resource pattern matches every resource
@@ -269,8 +283,12 @@ func coversAction(a *catalog.Action, pattern string) bool {
 	if pattern == "*" {
 		return true
 	}
+	p, lp, ok := allPattern(pattern)
+	if !ok {
+		return false
+	}
 	for _, ar := range a.Resources {
-		if ar.Type != nil && coversType(ar.Type, pattern) {
+		if ar.Type != nil && coversParsed(templateOf(ar.Type), p, lp) {
 			return true
 		}
 	}
