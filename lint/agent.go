@@ -193,10 +193,7 @@ func everyModel(pattern string) bool {
 	if pattern == "*" {
 		return true
 	}
-	p, err := arn.Parse(pattern)
-	if err != nil || !arn.Wildcard(p.Service, "bedrock") || !arn.Wildcard(p.Account, "") || p.Region == "" {
-		return false
-	}
-	lp := literalPrefix(p.Resource)
-	return len(lp) < len(p.Resource) && strings.Trim(p.Resource[len(lp):], "*") == "" && strings.HasPrefix("foundation-model/", lp)
+	fm := foundationModelType()
+	p, ok := allPattern(pattern)
+	return ok && fm != nil && coversParsed(templateOf(fm), p, true)
 }

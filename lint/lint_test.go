@@ -788,6 +788,8 @@ func TestModelScope(t *testing.T) {
 		{Identity, "bedrock:InvokeModel", "arn:aws:bedrock:us-east-1::foundation-model/*", "", true},
 		{Identity, "bedrock:InvokeModelWithResponseStream", "arn:aws:bedrock:*:*:*", "", true},
 		{Identity, "bedrock:Invoke*", "arn:*:bedrock:*::foundation-model/*", "", true},
+		{Identity, "bedrock:InvokeModel", "arn:aws:bedrock:*::*/*", "", true},
+		{Identity, "bedrock:InvokeModel", "arn:aws:bedrock:*::foundation-model/?*", "", false},
 		{Identity, "bedrock:InvokeModel", "arn:aws:bedrock:*::foundation-model/anthropic.*", "", false},
 		{Identity, "bedrock:InvokeModel", "arn:aws:bedrock:*::foundation-model/amazon.nova-pro-v1:0", "", false},
 		{Identity, "bedrock:InvokeModel", "arn:aws:bedrock:us-east-1:123456789012:inference-profile/*", "", false},

@@ -71,6 +71,8 @@ type template struct {
 	// resVariable: the resource part continues after resPrefix with a
 	// variable or '*'.
 	resVariable bool
+	// resGlob is the resource part with each variable written '*'.
+	resGlob string
 	// parent: the resource part is resPrefix and one variable, and
 	// another resource type of the service nests under it after a '/'
 	// (bucket and object, runtime and runtime-endpoint, table and index).
@@ -116,9 +118,26 @@ func templateOf(rt *catalog.ResourceType) *template {
 		rest := a.Resource[len(t.resPrefix):]
 		t.resVariable = strings.HasPrefix(rest, "${") || strings.HasPrefix(rest, "*")
 		t.parent = strings.HasPrefix(rest, "${") && strings.IndexByte(rest, '}') == len(rest)-1 && hasNested(rt)
+		t.resGlob = variablesAsStars(a.Resource)
 	}
 	templates.Store(rt, t)
 	return t
+}
+
+// variablesAsStars writes each ${...} variable of a template as '*'.
+func variablesAsStars(s string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "${")
+		j := strings.IndexByte(s[max(i, 0):], '}')
+		if i < 0 || j < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i])
+		b.WriteByte('*')
+		s = s[i+j+1:]
+	}
 }
 
 // hasNested reports whether another resource type of rt's service has
@@ -219,47 +238,49 @@ func (c *checker) actionMayMatch(a *catalog.Action, pattern string) bool {
 // coversType reports whether a Resource pattern (variables replaced by
 // '*') matches every ARN of the resource type, as "*" does:
 // "arn:aws:kms:*:*:*" or "arn:aws:kms:*:*:key/*" for keys,
-// "arn:*:s3:::*" for buckets and objects (not for access points, whose
-// ARNs have a region and an account). It is decided on the catalog's ARN
-// template, not on the pattern's shape: a literal segment of the
-// template (the service, an empty region) must be matched, a region or
-// an account the template fills with a variable must be '*', and the
-// resource part must be a literal start of the template's resource part
-// followed by '*' only. The partition may be written, since a policy
-// only meets ARNs of its own partition. "arn:aws:bedrock:us-west-2:123456789012:agent/*"
-// is the narrowest grant a deployer can write for agents whose ids AWS
-// assigns, and is not all agents.
+// "arn:*:s3:::*" for buckets and objects, "arn:aws:s3:::*/*" for objects
+// (not for access points, whose ARNs have a region and an account). It
+// is decided on the catalog's ARN template, not on the pattern's shape:
+// a literal segment of the template (the service, an empty region) must
+// be matched, a region or an account the template fills with a variable
+// must be '*', and the resource part must match the template's with
+// each variable written '*' (see coversParsed). The partition may be
+// written, since a policy only meets ARNs of its own partition.
+// "arn:aws:bedrock:us-west-2:123456789012:agent/*" is the narrowest
+// grant a deployer can write for agents whose ids AWS assigns, and is
+// not all agents.
 func coversType(rt *catalog.ResourceType, pattern string) bool {
 	if pattern == "*" {
 		return true
 	}
-	p, lp, ok := allPattern(pattern)
-	return ok && coversParsed(templateOf(rt), p, lp)
+	p, ok := allPattern(pattern)
+	return ok && coversParsed(templateOf(rt), p, false)
 }
 
 // allPattern parses a pattern that may cover every resource of a type:
-// an ARN whose resource part is a literal lp followed by '*' only.
-func allPattern(pattern string) (p arn.ARN, lp string, ok bool) {
-	if !strings.HasSuffix(pattern, "*") {
-		return p, "", false
+// an ARN ending in '*', without '?'.
+func allPattern(pattern string) (arn.ARN, bool) {
+	if !strings.HasSuffix(pattern, "*") || strings.IndexByte(pattern, '?') >= 0 {
+		return arn.ARN{}, false
 	}
 	p, err := arn.Parse(pattern)
-	if err != nil {
-		return p, "", false
-	}
-	lp = literalPrefix(p.Resource)
-	return p, lp, strings.Trim(p.Resource[len(lp):], "*") == ""
+	return p, err == nil
 }
 
-// coversParsed is coversType for a pattern that allPattern accepted.
-func coversParsed(t *template, p arn.ARN, lp string) bool {
-	if !t.segmented || !strings.HasPrefix(t.resPrefix, lp) {
+// coversParsed is coversType for a pattern that allPattern accepted;
+// anyRegion accepts a region written out. The resource part covers the
+// template's when it matches the template's resource part with each
+// variable written as one '*' character: the pattern's literal text then
+// meets only literal text of the template, and each variable falls in
+// one of the pattern's wildcards, which take any value of it as well.
+func coversParsed(t *template, p arn.ARN, anyRegion bool) bool {
+	if !t.segmented || !arn.Wildcard(p.Resource, t.resGlob) {
 		return false
 	}
 	pSegs := [4]string{p.Partition, p.Service, p.Region, p.Account}
 	for i, ts := range t.segs {
 		switch {
-		case t.variable[i] && i == 0:
+		case t.variable[i] && (i == 0 || i == 2 && anyRegion):
 			if pSegs[i] == "" {
 				return false
 			}
@@ -283,12 +304,12 @@ func coversAction(a *catalog.Action, pattern string) bool {
 	if pattern == "*" {
 		return true
 	}
-	p, lp, ok := allPattern(pattern)
+	p, ok := allPattern(pattern)
 	if !ok {
 		return false
 	}
 	for _, ar := range a.Resources {
-		if ar.Type != nil && coversParsed(templateOf(ar.Type), p, lp) {
+		if ar.Type != nil && coversParsed(templateOf(ar.Type), p, false) {
 			return true
 		}
 	}

@@ -82,7 +82,12 @@ func TestCoversType(t *testing.T) {
 		{"s3", "object", "arn:aws:s3:::*", true},
 		{"s3", "object", "arn:*:s3:::*", true},
 		{"s3", "bucket", "arn:aws:s3:::*", true},
-		{"s3", "object", "arn:aws:s3:::*/*", false}, // not of the form literal + '*'
+		{"s3", "object", "arn:aws:s3:::*/*", true},
+		{"s3", "bucket", "arn:aws:s3:::*/*", false},
+		{"s3", "object", "arn:aws:s3:::*/reports/*", false},
+		{"s3", "object", "arn:aws:s3:::*/?*", false},
+		{"bedrock-agentcore", "runtime-endpoint", "arn:aws:bedrock-agentcore:*:*:runtime/*/runtime-endpoint/*", true},
+		{"bedrock-agentcore", "runtime-endpoint", "arn:aws:bedrock-agentcore:*:*:runtime/*/runtime-endpoint/DEFAULT*", false},
 		{"s3", "object", "arn:aws:s3:::reports/*", false},
 		{"s3", "accesspoint", "arn:aws:s3:::*", false},
 		{"s3", "accesspoint", "arn:aws:s3:*:*:*", true},
