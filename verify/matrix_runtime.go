@@ -48,6 +48,10 @@ func (m *matrix) runtimeImage(a *agentspec.Agent, others []*agentspec.Agent) {
 		m.need(req{src: SrcRuntimeExecution, why: "log in to ECR", actions: acts("ecr:GetAuthorizationToken"), resource: "*"})
 		m.forbid(req{why: "push to its own repository (only the build may)", actions: acts("ecr:PutImage"), resource: repo})
 	}
+	if c := a.Code; c != nil {
+		// CreateAgentRuntime reads the zip with the deployer's credentials.
+		m.forbid(req{why: "its own code zip (the deployer's credentials read it)", actions: acts("s3:GetObject", "s3:PutObject"), resource: f.arn(w, "s3", "object", c.Bucket, c.Key(a.Name))})
+	}
 	for _, o := range others {
 		if o.Deployment == agentspec.Container && o.ECRRepository != a.ECRRepository {
 			m.forbid(req{why: "another agent's repository (" + o.Name + ")", actions: acts("ecr:BatchGetImage"), resource: f.arn(m.b.where(o), "ecr", "repository", o.ECRRepository)})
