@@ -466,30 +466,6 @@ func (l *loader) gateway(a *Agent, f field) *Gateway {
 	return g
 }
 
-// tool reads code_interpreter / browser: true for the AWS-owned tool,
-// {id: ...} for a custom one, false for none.
-func (l *loader) tool(f field) *Tool {
-	n := l.resolve(f.value)
-	if b, ok := n.(*ast.BoolNode); ok {
-		if b.Value {
-			return &Tool{}
-		}
-		return nil
-	}
-	fs := l.fields(n, f.key, "id")
-	l.require(fs, nodePos(n), f.key, "id")
-	t := &Tool{}
-	if g, ok := fs["id"]; ok {
-		if v, ok := l.str(g); ok {
-			if !agentCoreIDRE.MatchString(v) {
-				l.errorAt(nodePos(g.value), CodeInvalidValue, "%s id %q must be a name, '-' and 10 letters or digits, as AgentCore returns it", f.key, v)
-			}
-			t.ID = v
-		}
-	}
-	return t
-}
-
 func (l *loader) bedrockAgent(a *Agent, fs map[string]field) {
 	if f, ok := fs["agent_id"]; ok {
 		if v, ok := l.str(f); ok {

@@ -169,16 +169,6 @@ func providers(b *bytes.Buffer, indent string, id Identity) {
 	}
 }
 
-func tool(b *bytes.Buffer, indent, key string, t *Tool) {
-	switch {
-	case t == nil:
-	case t.ID == "":
-		fmt.Fprintf(b, "%s%s: true\n", indent, key)
-	default:
-		fmt.Fprintf(b, "%s%s: {id: %s}\n", indent, key, flowScalar(t.ID))
-	}
-}
-
 // plainScalar matches strings YAML reads back unchanged without quotes
 // in both block and flow context.
 var plainScalar = lazyRegexp(`^[A-Za-z0-9_./-][A-Za-z0-9_./@:+=!-]*$`)

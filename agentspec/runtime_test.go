@@ -26,6 +26,15 @@ func TestRuntimeOptions(t *testing.T) {
 			return len(a.Memory) == 1 && len(a.Memory[0].StrategyModels) == 1 && a.Memory[0].StrategyModels[0].ID == "amazon.nova-pro-v1:0"
 		}, ""},
 		{"memory strategy model unknown", "{memory: [{id: m_one-AbCdEf1234, access: read, strategy_models: [nova]}]}", nil, "5:71 unknown-model"},
+		{"custom tools with roles", "{code_interpreter: {id: ci_one-AbCdEf1234, execution_role: true}, browser: {id: br_one-AbCdEf1234, recording: {bucket: rec-bucket, prefix: /runs/}}}", func(a *Agent) bool {
+			return a.CodeInterpreter.ExecutionRole && a.Browser.Recording != nil && a.Browser.Recording.Bucket == "rec-bucket" && a.Browser.Recording.Prefix == "runs/"
+		}, ""},
+		{"tools stay plain", "{code_interpreter: true, browser: {id: br_one-AbCdEf1234}}", func(a *Agent) bool {
+			return a.CodeInterpreter != nil && a.CodeInterpreter.ID == "" && a.Browser.ID == "br_one-AbCdEf1234" && a.Browser.Recording == nil
+		}, ""},
+		{"execution_role on a browser", "{browser: {id: br_one-AbCdEf1234, execution_role: true}}", nil, "5:40 unknown-key"},
+		{"recording without bucket", "{browser: {id: br_one-AbCdEf1234, recording: {prefix: x/}}}", nil, "5:51 missing-key"},
+		{"recording bucket name", "{browser: {id: br_one-AbCdEf1234, recording: {bucket: Bad_Bucket}}}", nil, "5:60 invalid-name"},
 		{"marketplace not a boolean", "{marketplace: off}", nil, "5:20 wrong-type"},
 		{"marketplace on a bedrock agent", "{type: bedrock-agent, models: [\"amazon.nova-pro-v1:0\"], marketplace: false}", nil, "5:62 wrong-agent-type"},
 	}

@@ -271,6 +271,11 @@ func appendNew(list []string, values ...string) []string {
 // Tool is the AWS-owned built-in tool (ID empty) or a custom one.
 type Tool struct {
 	ID string
+	// ExecutionRole (code interpreter) asks for the custom tool's
+	// execution role; a browser has one when it records sessions.
+	ExecutionRole bool
+	// Recording is where a custom browser stores session recordings.
+	Recording *Recording
 }
 
 // ActionGroup is a Bedrock Agents action group backed by Lambda.

@@ -66,6 +66,12 @@ const (
 	featApplyGuardrail    feature = "apply-guardrail"
 	featDeployMemoryNew   feature = "deploy-memory-create"
 	featDeployMemory      feature = "deploy-memory"
+	featRecording         feature = "browser-recording"
+	// Deployers of custom tools with an execution role.
+	featDeployCodeInterpreterNew feature = "deploy-code-interpreter-create"
+	featDeployCodeInterpreter    feature = "deploy-code-interpreter"
+	featDeployBrowserNew         feature = "deploy-browser-create"
+	featDeployBrowser            feature = "deploy-browser"
 )
 
 // actionSets is the single table of which actions each feature takes.
@@ -166,6 +172,15 @@ var actionSets = map[feature][]string{
 		"bedrock-agentcore:GetAgentRuntime", "bedrock-agentcore:UpdateAgentRuntime",
 		"bedrock-agentcore:CreateAgentRuntimeEndpoint", "bedrock-agentcore:GetAgentRuntimeEndpoint", "bedrock-agentcore:UpdateAgentRuntimeEndpoint",
 	},
+	// A recording browser's execution role writes the recordings, in
+	// multipart uploads (AgentCore guide: browser resource and session
+	// management).
+	featRecording: {"s3:PutObject", "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload"},
+	// Custom tools: create, and read back what was created.
+	featDeployCodeInterpreterNew: {"bedrock-agentcore:CreateCodeInterpreter"},
+	featDeployCodeInterpreter:    {"bedrock-agentcore:GetCodeInterpreter"},
+	featDeployBrowserNew:         {"bedrock-agentcore:CreateBrowser"},
+	featDeployBrowser:            {"bedrock-agentcore:GetBrowser"},
 	// Memories whose strategies invoke models with a memory role.
 	featDeployMemoryNew:  {"bedrock-agentcore:CreateMemory"},
 	featDeployMemory:     {"bedrock-agentcore:GetMemory", "bedrock-agentcore:UpdateMemory"},

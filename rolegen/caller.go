@@ -153,6 +153,7 @@ func (g *gen) agentCoreDeploy(st *statements, c *agentspec.Caller, sc *deploySco
 	g.manage(st, c, "Gateways", featDeployGatewayNew, featDeployGateway, featDeleteGateway, dedupe(sc.gateways))
 	g.passRole(st, "PassRolesToAgentCore", principalAgentCore, sc.passToAgentCore)
 	g.memoryDeploy(st, sc)
+	g.toolDeploy(st, sc)
 	if len(sc.projects) > 0 {
 		st.add(r.allow("BuildAgentImages", featDeployBuild, sc.projects...))
 		st.add(r.when(r.allow("UploadBuildSources", featUploadSource, sc.sources...), "StringEquals", "aws:ResourceAccount", g.spec.Account))

@@ -29,6 +29,7 @@ func Generate(spec *agentspec.Spec) (*Plan, error) {
 	g.uniqueStatementIDs()
 	g.gatewayRoles()
 	g.memoryRoles()
+	g.toolRoles()
 	for _, c := range spec.Callers {
 		g.callerPolicies(c)
 	}

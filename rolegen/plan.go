@@ -36,6 +36,9 @@ const (
 	PurposeGateway      = "gateway-execution"     // AgentCore gateway role
 	PurposeBedrockAgent = "bedrock-agent-service" // Bedrock Agents service role
 	PurposeMemory       = "memory-execution"      // AgentCore memory execution role (strategy models)
+	// Custom tools' execution roles.
+	PurposeCodeInterpreter = "code-interpreter-execution"
+	PurposeBrowser         = "browser-execution"
 )
 
 // Plan is everything generated for one spec, in a deterministic order.
@@ -62,7 +65,7 @@ type Role struct {
 	// Gateway is the gateway a gateway-execution role serves.
 	Gateway string
 	// Resource is the id of the resource a role of a resource serves: the
-	// memory of a memory-execution role.
+	// memory of a memory-execution role, the tool of a tool's role.
 	Resource    string
 	Region      string
 	Description string

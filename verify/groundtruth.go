@@ -50,6 +50,7 @@ const (
 	SrcGuardrails         SourceID = "bedrock-guardrails"
 	SrcGuardrailProfiles  SourceID = "bedrock-guardrail-profiles"
 	SrcMemoryRole         SourceID = "agentcore-memory-execution-role"
+	SrcBrowserRecording   SourceID = "agentcore-browser-recording"
 	SrcAgentsServiceRole  SourceID = "bedrock-agents-service-role"
 	SrcAgentsLambda       SourceID = "bedrock-agents-lambda-permission"
 	SrcAgentsCaller       SourceID = "bedrock-agents-caller"
@@ -112,6 +113,9 @@ var sourceTable = map[SourceID]Source{
 			"subscribes on a model's first call, so agentiam follows the starter toolkit's MarketplaceSubscribeOnFirstCall (ViewSubscriptions and Subscribe, aws:CalledViaLast bedrock.amazonaws.com) and forbids Unsubscribe."},
 	SrcGuardrails: {Title: "Permissions to use guardrails",
 		URL: userguide + "guardrails-permissions.html"},
+	SrcBrowserRecording: {Title: "AgentCore Browser session recording: the execution role writes recordings to S3 and logs to CloudWatch",
+		URL:  devguide + "browser-session-recording.html",
+		Note: "The guide grants the logs actions on \"*\" (agentiam: every log group of the tool's account and region) and S3 GetObject/ListBucket on the whole bucket; agentiam follows the resource and session management guide for S3 (PutObject and multipart upload parts under the prefix, aws:ResourceAccount) and forbids reading recordings back."},
 	SrcMemoryRole: {Title: "AgentCore Memory: customize a built-in strategy or create your own (the memory execution role that invokes the strategy models; CreateMemory/UpdateMemory pass it)",
 		URL: devguide + "memory-custom-strategy.html"},
 	SrcGuardrailProfiles: {Title: "Permissions for using cross-Region inference with Amazon Bedrock Guardrails (the guardrail profile in every destination region)",

@@ -37,6 +37,7 @@ func Matrices(spec *agentspec.Spec, plan *rolegen.Plan) ([]*Subject, error) {
 	}
 	b.gateways()
 	b.memoryRoles()
+	b.toolRoles()
 	b.lambdaPermissions()
 	for _, c := range spec.Callers {
 		b.caller(c)

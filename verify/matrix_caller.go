@@ -102,6 +102,7 @@ func (m *callerMatrix) pass(why, role, service string) {
 func (m *callerMatrix) deployRuntime(a *agentspec.Agent) {
 	b, f, aw := m.b, &m.b.f, m.b.where(a)
 	m.deployMemories(a)
+	m.deployTools(a)
 	runtime := f.arn(aw, "bedrock-agentcore", "runtime", a.Name+"-"+runtimeSuffix)
 	pattern := f.arn(aw, "bedrock-agentcore", "runtime", idPattern(a.Name))
 	m.need(req{src: SrcRuntimeCaller, why: "create runtimes", actions: acts("bedrock-agentcore:CreateAgentRuntime"), resource: "*"})

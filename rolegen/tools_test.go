@@ -1,0 +1,56 @@
+package rolegen
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/agentiam/agentiam/policy"
+)
+
+// TestToolRoles: a custom code interpreter with execution_role and a
+// custom browser that records sessions get an execution role each,
+// trusted by AgentCore for that tool only; the browser's writes exactly
+// under its recording prefix; the built-in tools and a plain custom tool
+// get none.
+func TestToolRoles(t *testing.T) {
+	p := generate(t, header+`  a:
+    code_interpreter: {id: ci_one-AbCdEf1234, execution_role: true}
+    browser: {id: br_one-AbCdEf1234, recording: {bucket: rec-bucket, prefix: "runs/"}}
+  b:
+    code_interpreter: {id: ci_two-AbCdEf1234}
+    browser: true
+callers:
+  ci: {agents: [a]}
+`)
+	roles := map[string]*Role{}
+	for _, r := range p.Roles {
+		if r.Purpose == PurposeCodeInterpreter || r.Purpose == PurposeBrowser {
+			roles[r.Resource] = r
+		}
+	}
+	if len(roles) != 2 || roles["ci_one-AbCdEf1234"] == nil || roles["br_one-AbCdEf1234"] == nil {
+		t.Fatalf("tool roles %v, want ci_one and br_one", roles)
+	}
+	for id, r := range roles {
+		trust := string(policy.Format(r.TrustPolicy))
+		if !strings.Contains(trust, "/"+id+`"`) || strings.Contains(trust, ":*\"") || !strings.Contains(trust, `"aws:SourceAccount": "123456789012"`) {
+			t.Errorf("trust of %s:\n%s", id, trust)
+		}
+	}
+	browser := string(policy.Format(roles["br_one-AbCdEf1234"].InlinePolicies[0].Document))
+	if !strings.Contains(browser, `"arn:aws:s3:::rec-bucket/runs/*"`) || !strings.Contains(browser, `"aws:ResourceAccount": "123456789012"`) {
+		t.Errorf("browser role lacks its recording grant:\n%s", browser)
+	}
+	if ci := string(policy.Format(roles["ci_one-AbCdEf1234"].InlinePolicies[0].Document)); strings.Contains(ci, "s3:") {
+		t.Errorf("code interpreter role writes S3:\n%s", ci)
+	}
+	caller := string(policy.Format(p.CallerPolicies[0].Document))
+	for _, frag := range []string{`"bedrock-agentcore:CreateCodeInterpreter"`, `"bedrock-agentcore:CreateBrowser"`, roles["ci_one-AbCdEf1234"].ARN, roles["br_one-AbCdEf1234"].ARN} {
+		if !strings.Contains(caller, frag) {
+			t.Errorf("caller policy lacks %s:\n%s", frag, caller)
+		}
+	}
+	if strings.Contains(caller, "ci_two") {
+		t.Errorf("caller policy covers a tool of an agent it does not deploy:\n%s", caller)
+	}
+}
