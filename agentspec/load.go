@@ -88,6 +88,8 @@ func (l *loader) spec(body ast.Node) *Spec {
 		if v, ok := l.str(f); ok {
 			if !accountRE.MatchString(v) {
 				l.errorAt(nodePos(f.value), CodeInvalidValue, "account must be a 12-digit AWS account id (quote it to keep leading zeros), found %q", v)
+			} else if v == DocumentationAccount {
+				l.warnAt(nodePos(f.value), CodeExampleAccount, "account %s is the example account of the AWS documentation: set your own account id", v)
 			}
 			s.Account = v
 		}
@@ -125,8 +127,20 @@ func (l *loader) region(f field) string {
 	if !ok {
 		return ""
 	}
-	if !regionRE.MatchString(v) {
-		l.errorAt(nodePos(f.value), CodeInvalidValue, "region must be an AWS region such as us-west-2, found %q", v)
+	switch {
+	case KnownRegion(v):
+	case !regionRE.MatchString(v):
+		if s, ok := SuggestRegion(v); ok {
+			l.suggestAt(nodePos(f.value), CodeInvalidValue, s, "region must be an AWS region such as us-west-2, found %q", v)
+		} else {
+			l.errorAt(nodePos(f.value), CodeInvalidValue, "region must be an AWS region such as us-west-2, found %q", v)
+		}
+	default:
+		if s, ok := SuggestRegion(v); ok {
+			l.suggestAt(nodePos(f.value), CodeUnknownRegion, s, "region %q does not exist in partition %s", v, PartitionOf(v))
+		} else {
+			l.errorAt(nodePos(f.value), CodeUnknownRegion, "region %q does not exist in partition %s", v, PartitionOf(v))
+		}
 	}
 	return v
 }
@@ -167,6 +181,9 @@ func (l *loader) agent(s *Spec, p field) *Agent {
 				a.Models = append(a.Models, model)
 			}
 		}
+	}
+	if _, ok := fs["models"]; !ok && a.Type == AgentCore {
+		l.warnAt(a.Pos, CodeNoModels, "%s lists no models: its role can call no model; list the models (or inference profiles) it calls under models", what)
 	}
 	if _, ok := fs["models"]; !ok && a.Type == BedrockAgent {
 		l.errorAt(a.Pos, CodeMissingKey, "%s needs \"models\": a Bedrock agent always calls a foundation model", what)

@@ -311,15 +311,7 @@ func (r *renderer) commentText(s string) string {
 	if !r.opts.PseudoParameters {
 		return s
 	}
-	var b strings.Builder
-	for _, p := range r.values().Split(s) {
-		if ps := pseudoOf(p.Param); ps != "" {
-			b.WriteString(ps)
-		} else {
-			b.WriteString(p.Text)
-		}
-	}
-	return b.String()
+	return r.values().Rewrite(s, pseudoOf)
 }
 
 func oneLine(s string) string { return strings.ReplaceAll(s, "\n", " ") }

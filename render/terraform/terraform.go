@@ -347,15 +347,12 @@ func (r *renderer) commentText(s string) string {
 	if !r.opts.Variables {
 		return s
 	}
-	var b strings.Builder
-	for _, p := range r.values().Split(s) {
-		if v := variableOf(p.Param); v != "" {
-			b.WriteString("var." + v)
-		} else {
-			b.WriteString(p.Text)
+	return r.values().Rewrite(s, func(p params.Param) string {
+		if v := variableOf(p); v != "" {
+			return "var." + v
 		}
-	}
-	return b.String()
+		return ""
+	})
 }
 
 // quotedLit is the escaped body of a string literal (without quotes),
