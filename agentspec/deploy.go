@@ -44,15 +44,7 @@ func (l *loader) codeLocation(s *Spec, a *Agent, fs map[string]field) *CodeLocat
 	c := &CodeLocation{Bucket: DefaultSourceBucket(s.Account, a.Region)}
 	if f, ok := fs["code_bucket"]; ok {
 		if v, ok := l.str(f); ok {
-			bucket, prefix, _ := strings.Cut(strings.TrimPrefix(v, "s3://"), "/")
-			prefix = strings.Trim(prefix, "/")
-			if !bucketRE.MatchString(bucket) || strings.Contains(bucket, "..") {
-				l.errorAt(nodePos(f.value), CodeInvalidName, "code_bucket %q must be an S3 bucket name or s3://bucket/prefix (3 to 63 lowercase letters, digits, '.' and '-')", v)
-			}
-			if strings.ContainsAny(prefix, "*?") {
-				l.errorAt(nodePos(f.value), CodeInvalidValue, "code_bucket %q: the prefix is a key prefix, not a pattern", v)
-			}
-			c.Bucket, c.Prefix = bucket, prefix
+			c.Bucket, c.Prefix = l.codeBucket(positioned{v, nodePos(f.value)}, "code_bucket")
 		}
 	}
 	if f, ok := fs["code_bucket_kms_key"]; ok {
@@ -61,6 +53,20 @@ func (l *loader) codeLocation(s *Spec, a *Agent, fs map[string]field) *CodeLocat
 		}
 	}
 	return c
+}
+
+// codeBucket reads a bucket name, s3://bucket/prefix or bucket/prefix
+// (code_bucket, or the toolkit's aws.s3_path).
+func (r *reader) codeBucket(p positioned, what string) (bucket, prefix string) {
+	bucket, prefix, _ = strings.Cut(strings.TrimPrefix(p.value, "s3://"), "/")
+	prefix = strings.Trim(prefix, "/")
+	if !bucketRE.MatchString(bucket) || strings.Contains(bucket, "..") {
+		r.errorAt(p.pos, CodeInvalidName, "%s %q must be an S3 bucket name or s3://bucket/prefix (3 to 63 lowercase letters, digits, '.' and '-')", what, p.value)
+	}
+	if strings.ContainsAny(prefix, "*?") {
+		r.errorAt(p.pos, CodeInvalidValue, "%s %q: the prefix is a key prefix, not a pattern", what, p.value)
+	}
+	return bucket, prefix
 }
 
 // codeBucketValue is code_bucket as the spec writes it, empty for the

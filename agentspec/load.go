@@ -20,12 +20,12 @@ var (
 		"type", "region", "models", "execution_role", "role_name",
 		"deployment", "ecr_repository", "build", "codebuild", "memory", "identity", "gateway",
 		"code_interpreter", "browser", "vpc", "observability", "invokes", "code_bucket", "code_bucket_kms_key",
-		"marketplace", "user_id_tokens",
+		"marketplace", "user_id_tokens", "agent_arn",
 		"agent_id", "action_groups", "knowledge_bases",
 		"s3", "dynamodb", "secrets", "kms_keys", "ssm_parameters", "guardrails",
 	}
 	// Keys that only make sense for one agent type.
-	agentCoreOnlyKeys = []string{"deployment", "ecr_repository", "build", "codebuild", "memory", "identity", "gateway", "code_interpreter", "browser", "vpc", "observability", "invokes", "code_bucket", "code_bucket_kms_key", "marketplace", "user_id_tokens"}
+	agentCoreOnlyKeys = []string{"deployment", "ecr_repository", "build", "codebuild", "memory", "identity", "gateway", "code_interpreter", "browser", "vpc", "observability", "invokes", "code_bucket", "code_bucket_kms_key", "marketplace", "user_id_tokens", "agent_arn"}
 	bedrockOnlyKeys   = []string{"agent_id", "action_groups", "knowledge_bases"}
 )
 
@@ -297,7 +297,7 @@ func (l *loader) agentCore(s *Spec, a *Agent, fs map[string]field) {
 	if f, ok := fs["invokes"]; ok {
 		l.invokeList(a, f)
 	}
-	l.runtimeOptions(a, fs)
+	l.runtimeOptions(s, a, fs)
 }
 
 func (l *loader) ecrRepository(f field, v, account, region string) string {

@@ -93,7 +93,7 @@ func marshalAgent(b *bytes.Buffer, s *Spec, a *Agent) {
 		if !a.Observability {
 			b.WriteString(in + "observability: false\n")
 		}
-		marshalRuntimeOptions(b, in, a)
+		marshalRuntimeOptions(b, in, a, s.Account)
 		marshalInvokes(b, in, a)
 	} else {
 		kv(b, in, "agent_id", a.AgentID)

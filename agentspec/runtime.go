@@ -3,6 +3,9 @@ package agentspec
 import (
 	"bytes"
 	"fmt"
+	"strings"
+
+	"github.com/agentiam/agentiam/arn"
 
 	"github.com/goccy/go-yaml/ast"
 )
@@ -78,7 +81,12 @@ func marshalInvokes(b *bytes.Buffer, in string, a *Agent) {
 
 // runtimeOptions reads the switches of an AgentCore runtime's execution
 // role that are not about one resource.
-func (l *loader) runtimeOptions(a *Agent, fs map[string]field) {
+func (l *loader) runtimeOptions(s *Spec, a *Agent, fs map[string]field) {
+	if f, ok := fs["agent_arn"]; ok {
+		if v, ok := l.str(f); ok {
+			a.RuntimeID = l.runtimeID(positioned{v, nodePos(f.value)}, a, s.Account)
+		}
+	}
 	if f, ok := fs["marketplace"]; ok {
 		on, _ := l.boolean(f)
 		a.MarketplaceOff = !on
@@ -90,11 +98,44 @@ func (l *loader) runtimeOptions(a *Agent, fs map[string]field) {
 
 // marshalRuntimeOptions writes what runtimeOptions reads, where it
 // differs from the default.
-func marshalRuntimeOptions(b *bytes.Buffer, in string, a *Agent) {
+func marshalRuntimeOptions(b *bytes.Buffer, in string, a *Agent, account string) {
 	if a.MarketplaceOff {
 		b.WriteString(in + "marketplace: false\n")
 	}
 	if a.UserIDTokens {
 		b.WriteString(in + "user_id_tokens: true\n")
 	}
+	if a.RuntimeID != "" {
+		kv(b, in, "agent_arn", RuntimeARN(a, account))
+	}
+}
+
+// RuntimeARN is the ARN of the agent's runtime once its id is known
+// (agent_arn), empty before.
+func RuntimeARN(a *Agent, account string) string {
+	if a.RuntimeID == "" {
+		return ""
+	}
+	return "arn:" + a.Partition + ":bedrock-agentcore:" + a.Region + ":" + account + ":runtime/" + a.RuntimeID
+}
+
+// runtimeID checks agent_arn (the toolkit's bedrock_agentcore.agent_arn)
+// and returns the runtime id it names: a runtime of the agent's
+// partition, region and account whose id is the agent's name, '-' and
+// the ten characters AgentCore appends.
+func (r *reader) runtimeID(p positioned, a *Agent, account string) string {
+	if !r.checkARN(p, "agent_arn", "bedrock-agentcore", "runtime") {
+		return ""
+	}
+	parsed, _ := arn.Parse(p.value)
+	id := strings.TrimPrefix(parsed.Resource, "runtime/")
+	switch {
+	case parsed.Partition != a.Partition || parsed.Region != a.Region || parsed.Account != account:
+		r.errorAt(p.pos, CodeInvalidValue, "agent_arn %q is in %s/%s/%s; agent %s runs in partition %s, region %s, account %s", p.value, parsed.Partition, parsed.Region, parsed.Account, a.Name, a.Partition, a.Region, account)
+	case !agentCoreIDRE.MatchString(id) || len(id) != len(a.Name)+11 || !strings.HasPrefix(id, a.Name+"-"):
+		r.errorAt(p.pos, CodeInvalidValue, "agent_arn %q names runtime id %q; the runtime of agent %s has id %s-XXXXXXXXXX (its name, '-' and ten letters or digits)", p.value, id, a.Name, a.Name)
+	default:
+		return id
+	}
+	return ""
 }

@@ -35,6 +35,12 @@ func TestRuntimeOptions(t *testing.T) {
 		{"execution_role on a browser", "{browser: {id: br_one-AbCdEf1234, execution_role: true}}", nil, "5:40 unknown-key"},
 		{"recording without bucket", "{browser: {id: br_one-AbCdEf1234, recording: {prefix: x/}}}", nil, "5:51 missing-key"},
 		{"recording bucket name", "{browser: {id: br_one-AbCdEf1234, recording: {bucket: Bad_Bucket}}}", nil, "5:60 invalid-name"},
+		{"agent_arn pins the runtime", "{agent_arn: \"arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/a-AbCdEf1234\"}", func(a *Agent) bool { return a.RuntimeID == "a-AbCdEf1234" }, ""},
+		{"agent_arn of another agent", "{agent_arn: \"arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/ab-AbCdEf1234\"}", nil, "5:18 invalid-value"},
+		{"agent_arn id too short", "{agent_arn: \"arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/a-AbCdEf\"}", nil, "5:18 invalid-value"},
+		{"agent_arn in another region", "{agent_arn: \"arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/a-AbCdEf1234\"}", nil, "5:18 invalid-value"},
+		{"agent_arn not a runtime", "{agent_arn: \"arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/a-abcdef1234\"}", nil, "5:18 malformed-arn"},
+		{"agent_arn on a bedrock agent", "{type: bedrock-agent, models: [\"amazon.nova-pro-v1:0\"], agent_arn: x}", nil, "5:62 wrong-agent-type"},
 		{"marketplace not a boolean", "{marketplace: off}", nil, "5:20 wrong-type"},
 		{"marketplace on a bedrock agent", "{type: bedrock-agent, models: [\"amazon.nova-pro-v1:0\"], marketplace: false}", nil, "5:62 wrong-agent-type"},
 	}

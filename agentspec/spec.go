@@ -107,6 +107,12 @@ type Agent struct {
 	// (GetWorkloadAccessTokenForUserId), which AWS advises denying in
 	// production where the user's JWT can be exchanged instead.
 	UserIDTokens bool
+	// RuntimeID (agent_arn: the runtime's ARN, once it exists) pins the
+	// runtime's id: the trust's aws:SourceArn, its log groups and every
+	// grant on the runtime name exactly that runtime instead of any id
+	// {name}-{ten characters}, which a runtime recreated under the same
+	// name would also have.
+	RuntimeID string
 	// Invokes names other AgentCore agents of the spec this agent calls.
 	Invokes []string
 	// InvokesForUser holds the agents of Invokes it calls on behalf of its

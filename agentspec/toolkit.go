@@ -240,8 +240,24 @@ func (t *toolkitReader) agent(s *Spec, p field) *Agent {
 	if f, ok := obs["enabled"]; ok {
 		a.Observability, _ = t.boolean(f)
 	}
+	t.deployed(a, fs, aws, account)
 	t.warnAt(a.Pos, CodeNoModels, "%s does not record which models agent %s calls: list them under models in agentiam.yaml, or the role grants no model access", ToolkitFile, a.Name)
 	return a
+}
+
+// deployed reads where direct code deployment uploads the agent's code
+// (aws.s3_path) and, once `agentcore launch` has created the runtime, its
+// ARN (bedrock_agentcore.agent_arn), which pins the role's trust and
+// grants to exactly that runtime.
+func (t *toolkitReader) deployed(a *Agent, fs, aws map[string]field, account string) {
+	if v, pos, ok := t.optStr(aws, "s3_path"); ok && a.Deployment == DirectCodeDeploy {
+		a.Code = &CodeLocation{}
+		a.Code.Bucket, a.Code.Prefix = t.codeBucket(positioned{v, pos}, "aws.s3_path")
+	}
+	launched := t.lenient(fieldValue(fs, "bedrock_agentcore"), "bedrock_agentcore of agent "+a.Name)
+	if v, pos, ok := t.optStr(launched, "agent_arn"); ok && accountRE.MatchString(account) && regionRE.MatchString(a.Region) {
+		a.RuntimeID = t.runtimeID(positioned{v, pos}, a, account)
+	}
 }
 
 // existingRole decides whether a role from the toolkit config is kept.

@@ -54,7 +54,7 @@ func (g *gen) deployScope(c *agentspec.Caller) *deployScope {
 		w := g.where(a)
 		switch a.Type {
 		case agentspec.AgentCore:
-			sc.runtimes = append(sc.runtimes, g.runtimeARNs(w, a.Name)...)
+			sc.runtimes = append(sc.runtimes, g.runtimeARNs(w, a)...)
 			sc.passToAgentCore = append(sc.passToAgentCore, g.roleARNs[roleRef{a.Name, PurposeRuntime}])
 			if cb := a.CodeBuild; cb != nil {
 				sc.projects = append(sc.projects, r.arn(w, "codebuild", "project", cb.Project))

@@ -21,11 +21,20 @@ func idPattern(name string) string {
 	return name + "-" + strings.Repeat("?", idSuffixLength)
 }
 
+// runtimeID is the id of the agent's runtime where agent_arn pins it,
+// else the pattern of every id its name can have.
+func runtimeID(a *agentspec.Agent) string {
+	if a.RuntimeID != "" {
+		return a.RuntimeID
+	}
+	return idPattern(a.Name)
+}
+
 // runtimeARNs are the ARN patterns of a runtime and of its endpoints:
 // InvokeAgentRuntime and the endpoint actions are authorized on both
 // (the catalog lists runtime and runtime-endpoint as required).
-func (g *gen) runtimeARNs(w where, name string) []string {
-	id := idPattern(name)
+func (g *gen) runtimeARNs(w where, a *agentspec.Agent) []string {
+	id := runtimeID(a)
 	return []string{
 		g.r.arn(w, "bedrock-agentcore", "runtime", id),
 		g.r.arn(w, "bedrock-agentcore", "runtime-endpoint", id, "*"),
@@ -38,7 +47,7 @@ func (g *gen) invokes(st *statements, a *agentspec.Agent) {
 	var all, forUser []string
 	for _, name := range a.Invokes {
 		if target, ok := g.spec.Agent(name); ok {
-			arns := g.runtimeARNs(g.where(target), target.Name)
+			arns := g.runtimeARNs(g.where(target), target)
 			all = append(all, arns...)
 			if a.InvokesForUser[name] {
 				forUser = append(forUser, arns...)

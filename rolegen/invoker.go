@@ -48,7 +48,7 @@ func (g *gen) invokerPolicy(inv *agentspec.Invoker) {
 		w := g.where(a)
 		switch a.Type {
 		case agentspec.AgentCore:
-			runtimes = append(runtimes, g.runtimeARNs(w, a.Name)...)
+			runtimes = append(runtimes, g.runtimeARNs(w, a)...)
 		case agentspec.BedrockAgent:
 			id := a.AgentID
 			if id == "" {
@@ -99,8 +99,8 @@ func (g *gen) agentCoreResourcePolicies() {
 		}
 		var runtime, endpoint statements
 		w := g.where(a)
-		arns := g.runtimeARNs(w, a.Name)
-		endpointARN := g.r.arn(w, "bedrock-agentcore", "runtime-endpoint", idPattern(a.Name), defaultEndpoint)
+		arns := g.runtimeARNs(w, a)
+		endpointARN := g.r.arn(w, "bedrock-agentcore", "runtime-endpoint", runtimeID(a), defaultEndpoint)
 		for _, inv := range g.spec.Invokers {
 			if !inv.CrossAccount(g.spec.Account) || !slices.Contains(inv.Agents, a.Name) {
 				continue

@@ -105,8 +105,8 @@ func (g *gen) toolkitScope(sc *deployScope) *toolkitScope {
 			ts.buckets = append(ts.buckets, r.arn(w, "s3", "bucket", c.Bucket))
 		}
 		if a.Observability {
-			ts.traceSources = append(ts.traceSources, r.arn(w, "logs", "delivery-source", idPattern(a.Name)+"-traces-source"))
-			ts.traceDestinations = append(ts.traceDestinations, r.arn(w, "logs", "delivery-destination", idPattern(a.Name)+"-traces-destination"))
+			ts.traceSources = append(ts.traceSources, r.arn(w, "logs", "delivery-source", runtimeID(a)+"-traces-source"))
+			ts.traceDestinations = append(ts.traceDestinations, r.arn(w, "logs", "delivery-destination", runtimeID(a)+"-traces-destination"))
 		}
 		identity = identity || !a.Identity.Empty()
 		vpc = vpc || a.VPC

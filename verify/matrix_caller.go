@@ -103,8 +103,8 @@ func (m *callerMatrix) deployRuntime(a *agentspec.Agent) {
 	b, f, aw := m.b, &m.b.f, m.b.where(a)
 	m.deployMemories(a)
 	m.deployTools(a)
-	runtime := f.arn(aw, "bedrock-agentcore", "runtime", a.Name+"-"+runtimeSuffix)
-	pattern := f.arn(aw, "bedrock-agentcore", "runtime", idPattern(a.Name))
+	runtime := f.arn(aw, "bedrock-agentcore", "runtime", runtimeIDOf(a))
+	pattern := f.arn(aw, "bedrock-agentcore", "runtime", runtimePattern(a))
 	m.need(req{src: SrcRuntimeCaller, why: "create runtimes", actions: acts("bedrock-agentcore:CreateAgentRuntime"), resource: "*"})
 	m.need(req{src: SrcRuntimeCaller, why: "update runtime " + a.Name, actions: acts("bedrock-agentcore:GetAgentRuntime", "bedrock-agentcore:UpdateAgentRuntime"), resource: runtime, grant: grant(pattern)})
 	del := req{src: SrcRuntimeCaller, why: "delete runtime " + a.Name, actions: acts("bedrock-agentcore:DeleteAgentRuntime"), resource: runtime, grant: grant(pattern)}
@@ -218,7 +218,7 @@ func (m *callerMatrix) outsideScope(excluded []*agentspec.Agent) {
 	for _, a := range excluded {
 		if a.Type == agentspec.AgentCore {
 			m.forbid(req{why: "update an agent the caller does not deploy (" + a.Name + ")", actions: acts("bedrock-agentcore:UpdateAgentRuntime"),
-				resource: f.arn(b.where(a), "bedrock-agentcore", "runtime", a.Name+"-"+runtimeSuffix)})
+				resource: f.arn(b.where(a), "bedrock-agentcore", "runtime", runtimeIDOf(a))})
 		}
 	}
 	m.forbid(req{why: "update a runtime outside the spec", actions: acts("bedrock-agentcore:UpdateAgentRuntime"), resource: f.arn(w, "bedrock-agentcore", "runtime", b.outsider+"-"+runtimeSuffix)})

@@ -103,10 +103,10 @@ func (m *matrix) invokeAgent(inv *agentspec.Invoker, a *agentspec.Agent, other *
 	f, w := &m.b.f, m.b.where(a)
 	switch a.Type {
 	case agentspec.AgentCore:
-		runtime := f.arn(w, "bedrock-agentcore", "runtime", a.Name+"-"+runtimeSuffix)
-		endpoint := f.arn(w, "bedrock-agentcore", "runtime-endpoint", a.Name+"-"+runtimeSuffix, runtimeEndpoint)
-		runtimeGrant := grant(f.arn(w, "bedrock-agentcore", "runtime", idPattern(a.Name)))
-		endpointGrant := grant(f.arn(w, "bedrock-agentcore", "runtime-endpoint", idPattern(a.Name), "*"))
+		runtime := f.arn(w, "bedrock-agentcore", "runtime", runtimeIDOf(a))
+		endpoint := f.arn(w, "bedrock-agentcore", "runtime-endpoint", runtimeIDOf(a), runtimeEndpoint)
+		runtimeGrant := grant(f.arn(w, "bedrock-agentcore", "runtime", runtimePattern(a)))
+		endpointGrant := grant(f.arn(w, "bedrock-agentcore", "runtime-endpoint", runtimePattern(a), "*"))
 		actions := acts(invokeRuntime)
 		if inv.ForUser {
 			actions = append(actions, invokeRuntimeForUser)
@@ -138,7 +138,7 @@ func (m *matrix) forbidInvoke(why string, a *agentspec.Agent, other *policy.Docu
 	f, w := &m.b.f, m.b.where(a)
 	switch {
 	case a.Type == agentspec.AgentCore:
-		m.forbid(req{why: why, actions: acts(invokeRuntime), resource: f.arn(w, "bedrock-agentcore", "runtime", a.Name+"-"+runtimeSuffix), other: other})
+		m.forbid(req{why: why, actions: acts(invokeRuntime), resource: f.arn(w, "bedrock-agentcore", "runtime", runtimeIDOf(a)), other: other})
 	case a.AgentID != "":
 		m.forbid(req{why: why, actions: acts("bedrock:InvokeAgent"), resource: f.arn(w, "bedrock", "agent-alias", a.AgentID, defaultAliasID), other: other})
 	}
@@ -160,15 +160,15 @@ func (b *builder) runtimeResourcePolicies(a *agentspec.Agent) {
 		return
 	}
 	f, w := &b.f, b.where(a)
-	id := a.Name + "-" + runtimeSuffix
+	id := runtimeIDOf(a)
 	runtime := rpTarget{owner: a.Name, w: w, invoke: invokeRuntime, forUser: true,
 		manage: acts("bedrock-agentcore:UpdateAgentRuntime", "bedrock-agentcore:DeleteAgentRuntime", "bedrock-agentcore:PutResourcePolicy")}
 	rt := runtime
-	rt.pattern, rt.resource, rt.outside = f.arn(w, "bedrock-agentcore", "runtime", idPattern(a.Name)), f.arn(w, "bedrock-agentcore", "runtime", id),
+	rt.pattern, rt.resource, rt.outside = f.arn(w, "bedrock-agentcore", "runtime", runtimePattern(a)), f.arn(w, "bedrock-agentcore", "runtime", id),
 		f.arn(w, "bedrock-agentcore", "runtime", b.outsider+"-"+runtimeSuffix)
 	b.resourcePolicySubject(rt, foreign)
 	ep := runtime
-	ep.pattern, ep.resource, ep.outside = f.arn(w, "bedrock-agentcore", "runtime-endpoint", idPattern(a.Name), runtimeEndpoint), f.arn(w, "bedrock-agentcore", "runtime-endpoint", id, runtimeEndpoint),
+	ep.pattern, ep.resource, ep.outside = f.arn(w, "bedrock-agentcore", "runtime-endpoint", runtimePattern(a), runtimeEndpoint), f.arn(w, "bedrock-agentcore", "runtime-endpoint", id, runtimeEndpoint),
 		f.arn(w, "bedrock-agentcore", "runtime-endpoint", b.outsider+"-"+runtimeSuffix, runtimeEndpoint)
 	b.resourcePolicySubject(ep, foreign)
 }

@@ -13,14 +13,18 @@ func (b *builder) runtime(i int, a *agentspec.Agent) {
 	w := b.where(a)
 	f := &b.f
 	m := b.role(rolegen.PurposeRuntime, a.Name, "", w)
-	runtimeID := a.Name + "-" + runtimeSuffix
+	runtimeID := runtimeIDOf(a)
 	// Runtime names hold no '-' (they match [a-zA-Z][a-zA-Z0-9_]{0,47}),
 	// so no other runtime's id extends this one's name.
 	m.trust(principalAgentCore,
 		f.arn(w, "bedrock-agentcore", "runtime", runtimeID),
-		f.arn(w, "bedrock-agentcore", "runtime", idPattern(a.Name)),
+		f.arn(w, "bedrock-agentcore", "runtime", runtimePattern(a)),
 		f.arn(w, "bedrock-agentcore", "runtime", b.outsider+"-"+runtimeSuffix),
 		f.arn(where{w.partition, w.region, b.foreign}, "bedrock-agentcore", "runtime", runtimeID))
+	if a.RuntimeID != "" {
+		m.forbidSource(principalAgentCore, "a runtime recreated under the name of the one agent_arn pins",
+			f.arn(w, "bedrock-agentcore", "runtime", recreatedRuntimeID(a)))
+	}
 	others := append(b.neighboursOf(i, agentspec.AgentCore), b.outsiderLike(a))
 	m.runtimeImage(a, others)
 	m.runtimeLogs(a, runtimeID, others)
@@ -64,7 +68,7 @@ func (m *matrix) runtimeLogs(a *agentspec.Agent, runtimeID string, others []*age
 	f, w := &m.b.f, m.w
 	// Runtime log groups are named {runtime id}-{endpoint name}.
 	logGroup := runtimeLogGroupRoot + runtimeID + "-" + runtimeEndpoint
-	groups := runtimeLogGroupRoot + idPattern(a.Name) + "-*"
+	groups := runtimeLogGroupRoot + runtimePattern(a) + "-*"
 	m.need(req{src: SrcRuntimeExecution, why: "create and read its log groups", actions: acts("logs:CreateLogGroup", "logs:DescribeLogStreams"),
 		resource: f.arn(w, "logs", "log-group", logGroup), grant: grant(f.arn(w, "logs", "log-group", groups))})
 	m.need(req{src: SrcRuntimeExecution, why: "find its log groups", actions: acts("logs:DescribeLogGroups"), resource: untypedResource("logs:DescribeLogGroups", w),
@@ -73,7 +77,7 @@ func (m *matrix) runtimeLogs(a *agentspec.Agent, runtimeID string, others []*age
 		resource: f.arn(w, "logs", "log-stream", logGroup, logStreamExample),
 		grant:    grant(f.arn(w, "logs", "log-stream", groups, "*"))})
 	for _, o := range others {
-		og := runtimeLogGroupRoot + o.Name + "-" + runtimeSuffix + "-" + runtimeEndpoint
+		og := runtimeLogGroupRoot + runtimeIDOf(o) + "-" + runtimeEndpoint
 		m.forbid(req{why: "another agent's logs (" + o.Name + ")", actions: acts("logs:PutLogEvents"), resource: f.arn(m.b.where(o), "logs", "log-stream", og, logStreamExample)})
 	}
 	m.forbid(req{why: "control-plane deletion: its log group", actions: acts("logs:DeleteLogGroup"), resource: f.arn(w, "logs", "log-group", logGroup)})
@@ -151,9 +155,9 @@ func (m *matrix) builtInTools(a *agentspec.Agent) {
 // invokeForUser adds invoking an agent with its user's id: required for
 // an agent listed with for_user (the starter toolkit's A2A agents get
 // InvokeAgentRuntimeForUser), forbidden otherwise.
-func (m *matrix) invokeForUser(a *agentspec.Agent, name string, tw where) {
+func (m *matrix) invokeForUser(a, t *agentspec.Agent, tw where) {
 	f := &m.b.f
-	id := name + "-" + runtimeSuffix
+	name, id := t.Name, runtimeIDOf(t)
 	forUser := acts("bedrock-agentcore:InvokeAgentRuntimeForUser")
 	runtime := f.arn(tw, "bedrock-agentcore", "runtime", id)
 	if !a.InvokesForUser[name] {
@@ -161,9 +165,9 @@ func (m *matrix) invokeForUser(a *agentspec.Agent, name string, tw where) {
 		return
 	}
 	why := "invoke agent " + name + " on behalf of its user (for_user)"
-	m.need(req{src: SrcToolkitRuntime, why: why, actions: forUser, resource: runtime, grant: grant(f.arn(tw, "bedrock-agentcore", "runtime", idPattern(name)))})
+	m.need(req{src: SrcToolkitRuntime, why: why, actions: forUser, resource: runtime, grant: grant(f.arn(tw, "bedrock-agentcore", "runtime", runtimePattern(t)))})
 	m.need(req{src: SrcToolkitRuntime, why: why + " through its endpoint", actions: forUser, resource: f.arn(tw, "bedrock-agentcore", "runtime-endpoint", id, runtimeEndpoint),
-		grant: grant(f.arn(tw, "bedrock-agentcore", "runtime-endpoint", idPattern(name), "*"))})
+		grant: grant(f.arn(tw, "bedrock-agentcore", "runtime-endpoint", runtimePattern(t), "*"))})
 }
 
 // invokes adds invoking the agents it calls, through their endpoints,
@@ -176,18 +180,22 @@ func (m *matrix) invokes(a *agentspec.Agent, others []*agentspec.Agent) {
 			continue
 		}
 		tw := m.b.where(t)
-		id := name + "-" + runtimeSuffix
+		id := runtimeIDOf(t)
 		invoke := acts("bedrock-agentcore:InvokeAgentRuntime")
 		m.need(req{src: SrcResourcePolicies, why: "invoke agent " + name, actions: invoke,
-			resource: f.arn(tw, "bedrock-agentcore", "runtime", id), grant: grant(f.arn(tw, "bedrock-agentcore", "runtime", idPattern(name)))})
+			resource: f.arn(tw, "bedrock-agentcore", "runtime", id), grant: grant(f.arn(tw, "bedrock-agentcore", "runtime", runtimePattern(t)))})
 		m.need(req{src: SrcResourcePolicies, why: "invoke agent " + name + " through its endpoint", actions: invoke,
 			resource: f.arn(tw, "bedrock-agentcore", "runtime-endpoint", id, runtimeEndpoint),
-			grant:    grant(f.arn(tw, "bedrock-agentcore", "runtime-endpoint", idPattern(name), "*"))})
-		m.invokeForUser(a, name, tw)
+			grant:    grant(f.arn(tw, "bedrock-agentcore", "runtime-endpoint", runtimePattern(t), "*"))})
+		if t.RuntimeID != "" {
+			m.forbid(req{why: "invoke a runtime recreated under the name of " + name, actions: invoke,
+				resource: f.arn(tw, "bedrock-agentcore", "runtime", recreatedRuntimeID(t))})
+		}
+		m.invokeForUser(a, t, tw)
 	}
 	for _, o := range others {
 		m.forbid(req{why: "invoke an agent it does not call (" + o.Name + ")", actions: acts("bedrock-agentcore:InvokeAgentRuntime"),
-			resource: f.arn(m.b.where(o), "bedrock-agentcore", "runtime", o.Name+"-"+runtimeSuffix)})
+			resource: f.arn(m.b.where(o), "bedrock-agentcore", "runtime", runtimeIDOf(o))})
 	}
 }
 

@@ -168,3 +168,34 @@ agents:
 		}
 	}
 }
+
+// TestPinnedRuntime: once agent_arn pins a runtime, a runtime recreated
+// under the same name must neither assume its role nor be invoked by the
+// agents that call it; the name's id pattern allowed both.
+func TestPinnedRuntime(t *testing.T) {
+	spec := parseSpec(t, `version: 1
+account: "123456789012"
+region: us-west-2
+agents:
+  bot:
+    invokes: [helper]
+  helper:
+    agent_arn: "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/helper-Ab3De5Gh7J"
+`)
+	if got := failedRequests(t, spec, generate(t, spec)); len(got) > 0 {
+		t.Fatalf("the generated plan fails:\n  %s", strings.Join(got, "\n  "))
+	}
+	helper, _ := spec.Agent("helper")
+	helper.RuntimeID = ""
+	unpinned := generate(t, spec)
+	helper.RuntimeID = "helper-Ab3De5Gh7J"
+	got := strings.Join(failedRequests(t, spec, unpinned), "\n")
+	for _, want := range []string{
+		"forbidden sts:AssumeRole on arn:aws:iam::123456789012:role/AmazonBedrockAgentCoreSDKRuntime-us-west-2-",
+		"forbidden bedrock-agentcore:InvokeAgentRuntime on arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/helper-Zz9Yy8Xx7W",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("no failure %q among:\n%s", want, got)
+		}
+	}
+}

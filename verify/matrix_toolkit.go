@@ -70,11 +70,11 @@ func (m *callerMatrix) toolkitAgent(a *agentspec.Agent) {
 			grant: grant(arn, cond("StringEquals", "aws:ResourceAccount", m.w.account))})
 	}
 	if a.Observability {
-		id := a.Name + "-" + runtimeSuffix
+		id := runtimeIDOf(a)
 		source := f.arn(w, "logs", "delivery-source", id+"-traces-source")
 		dest := f.arn(w, "logs", "delivery-destination", id+"-traces-destination")
-		sourceGrant := grant(f.arn(w, "logs", "delivery-source", idPattern(a.Name)+"-traces-source"))
-		destGrant := grant(f.arn(w, "logs", "delivery-destination", idPattern(a.Name)+"-traces-destination"))
+		sourceGrant := grant(f.arn(w, "logs", "delivery-source", runtimePattern(a)+"-traces-source"))
+		destGrant := grant(f.arn(w, "logs", "delivery-destination", runtimePattern(a)+"-traces-destination"))
 		m.need(req{src: SrcToolkitObservability, why: "the traces delivery source of " + a.Name, actions: acts("logs:PutDeliverySource"), resource: source, grant: sourceGrant})
 		m.need(req{src: SrcToolkitObservability, why: "the traces delivery destination of " + a.Name, actions: acts("logs:PutDeliveryDestination"), resource: dest, grant: destGrant})
 		m.need(req{src: SrcToolkitObservability, why: "deliver the traces of " + a.Name + " (source)", actions: acts("logs:CreateDelivery"), resource: source, grant: sourceGrant})

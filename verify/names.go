@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/agentiam/agentiam/agentspec"
 	"github.com/agentiam/agentiam/internal/arntemplate"
 )
 
@@ -51,6 +52,28 @@ const idSuffixLength = 10
 // agentRuntimeId, CreateGateway's gatewayId). name+"-*" would also match
 // a gateway whose name extends this one (support-tools-admin).
 func idPattern(name string) string { return name + "-" + strings.Repeat("?", idSuffixLength) }
+
+// runtimeIDOf is the runtime id of agent a in verify's requests: the id
+// agent_arn pins, else a synthetic id of the shape AgentCore gives.
+func runtimeIDOf(a *agentspec.Agent) string {
+	if a.RuntimeID != "" {
+		return a.RuntimeID
+	}
+	return a.Name + "-" + runtimeSuffix
+}
+
+// runtimePattern is what a grant on a's runtime names: the pinned id,
+// else every id of its name.
+func runtimePattern(a *agentspec.Agent) string {
+	if a.RuntimeID != "" {
+		return a.RuntimeID
+	}
+	return idPattern(a.Name)
+}
+
+// recreatedRuntimeID is the id a runtime deleted and created again under
+// a's name would get: an id agent_arn's pin must not cover.
+func recreatedRuntimeID(a *agentspec.Agent) string { return a.Name + "-Zz9Yy8Xx7W" }
 
 // siblingName is a name that extends name, as a gateway name may
 // (support-tools, support-tools-admin): its ids must not match idPattern(name).

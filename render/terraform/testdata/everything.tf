@@ -17,7 +17,7 @@ resource "aws_iam_role" "full_runtime_runtime" {
       Action = "sts:AssumeRole"
       Condition = {
         ArnLike = {
-          "aws:SourceArn" = "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/full_runtime-??????????"
+          "aws:SourceArn" = "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/full_runtime-Ab3De5Gh7J"
         }
         StringEquals = {
           "aws:SourceAccount" = "123456789012"
@@ -59,7 +59,7 @@ resource "aws_iam_role_policy" "full_runtime_runtime" {
           "logs:CreateLogGroup",
           "logs:DescribeLogStreams",
         ]
-        Resource = "arn:aws:logs:us-west-2:123456789012:log-group:/aws/bedrock-agentcore/runtimes/full_runtime-??????????-*"
+        Resource = "arn:aws:logs:us-west-2:123456789012:log-group:/aws/bedrock-agentcore/runtimes/full_runtime-Ab3De5Gh7J-*"
       },
       {
         Sid      = "DescribeLogGroups"
@@ -74,7 +74,7 @@ resource "aws_iam_role_policy" "full_runtime_runtime" {
           "logs:CreateLogStream",
           "logs:PutLogEvents",
         ]
-        Resource = "arn:aws:logs:us-west-2:123456789012:log-group:/aws/bedrock-agentcore/runtimes/full_runtime-??????????-*:log-stream:*"
+        Resource = "arn:aws:logs:us-west-2:123456789012:log-group:/aws/bedrock-agentcore/runtimes/full_runtime-Ab3De5Gh7J-*:log-stream:*"
       },
       {
         Sid    = "GetWorkloadAccessTokens"
@@ -829,7 +829,7 @@ resource "aws_lambda_permission" "faq_agent_faq_escalate" {
   source_arn     = "arn:aws:bedrock:us-west-2:123456789012:agent/ABCDEFGHIJ"
 }
 
-# Resource-based policy of the runtime of agent full_runtime (arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/full_runtime-??????????): for callers of other accounts.
+# Resource-based policy of the runtime of agent full_runtime (arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/full_runtime-Ab3De5Gh7J): for callers of other accounts.
 # Apply it once the resource exists: aws bedrock-agentcore-control put-resource-policy --resource-arn ARN \
 #   --policy "$(terraform output -raw full_runtime_runtime_resource_policy)", or aws_bedrockagentcore_resource_policy (AWS provider 6).
 output "full_runtime_runtime_resource_policy" {
@@ -843,12 +843,12 @@ output "full_runtime_runtime_resource_policy" {
         AWS = "arn:aws:iam::999988887777:role/PartnerApp"
       }
       Action   = "bedrock-agentcore:InvokeAgentRuntime"
-      Resource = "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/full_runtime-??????????"
+      Resource = "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/full_runtime-Ab3De5Gh7J"
     }]
   })
 }
 
-# Resource-based policy of the runtime-endpoint of agent full_runtime (arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/full_runtime-??????????/runtime-endpoint/DEFAULT): for callers of other accounts.
+# Resource-based policy of the runtime-endpoint of agent full_runtime (arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/full_runtime-Ab3De5Gh7J/runtime-endpoint/DEFAULT): for callers of other accounts.
 # Apply it once the resource exists: aws bedrock-agentcore-control put-resource-policy --resource-arn ARN \
 #   --policy "$(terraform output -raw full_runtime_endpoint_resource_policy)", or aws_bedrockagentcore_resource_policy (AWS provider 6).
 output "full_runtime_endpoint_resource_policy" {
@@ -862,7 +862,7 @@ output "full_runtime_endpoint_resource_policy" {
         AWS = "arn:aws:iam::999988887777:role/PartnerApp"
       }
       Action   = "bedrock-agentcore:InvokeAgentRuntime"
-      Resource = "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/full_runtime-??????????/runtime-endpoint/DEFAULT"
+      Resource = "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/full_runtime-Ab3De5Gh7J/runtime-endpoint/DEFAULT"
     }]
   })
 }
@@ -920,8 +920,8 @@ resource "aws_iam_policy" "caller_deployer" {
           "bedrock-agentcore:UpdateAgentRuntimeEndpoint",
         ]
         Resource = [
-          "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/full_runtime-??????????",
-          "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/full_runtime-??????????/runtime-endpoint/*",
+          "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/full_runtime-Ab3De5Gh7J",
+          "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/full_runtime-Ab3De5Gh7J/runtime-endpoint/*",
           "arn:aws:bedrock-agentcore:eu-west-1:123456789012:runtime/helper-??????????",
           "arn:aws:bedrock-agentcore:eu-west-1:123456789012:runtime/helper-??????????/runtime-endpoint/*",
         ]
@@ -1302,8 +1302,8 @@ resource "aws_iam_policy" "caller_ci" {
           "bedrock-agentcore:DeleteAgentRuntimeEndpoint",
         ]
         Resource = [
-          "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/full_runtime-??????????",
-          "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/full_runtime-??????????/runtime-endpoint/*",
+          "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/full_runtime-Ab3De5Gh7J",
+          "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/full_runtime-Ab3De5Gh7J/runtime-endpoint/*",
         ]
       },
       {
@@ -1540,8 +1540,8 @@ resource "aws_iam_policy" "caller_web_app" {
           "bedrock-agentcore:InvokeAgentRuntimeForUser",
         ]
         Resource = [
-          "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/full_runtime-??????????",
-          "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/full_runtime-??????????/runtime-endpoint/*",
+          "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/full_runtime-Ab3De5Gh7J",
+          "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/full_runtime-Ab3De5Gh7J/runtime-endpoint/*",
         ]
       },
       {
@@ -1571,8 +1571,8 @@ resource "aws_iam_policy" "caller_partner" {
         Effect = "Allow"
         Action = "bedrock-agentcore:InvokeAgentRuntime"
         Resource = [
-          "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/full_runtime-??????????",
-          "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/full_runtime-??????????/runtime-endpoint/*",
+          "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/full_runtime-Ab3De5Gh7J",
+          "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/full_runtime-Ab3De5Gh7J/runtime-endpoint/*",
         ]
       },
     ]

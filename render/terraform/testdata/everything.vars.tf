@@ -35,7 +35,7 @@ resource "aws_iam_role" "full_runtime_runtime" {
       Action = "sts:AssumeRole"
       Condition = {
         ArnLike = {
-          "aws:SourceArn" = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/full_runtime-??????????"
+          "aws:SourceArn" = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/full_runtime-Ab3De5Gh7J"
         }
         StringEquals = {
           "aws:SourceAccount" = var.account_id
@@ -77,7 +77,7 @@ resource "aws_iam_role_policy" "full_runtime_runtime" {
           "logs:CreateLogGroup",
           "logs:DescribeLogStreams",
         ]
-        Resource = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/full_runtime-??????????-*"
+        Resource = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/full_runtime-Ab3De5Gh7J-*"
       },
       {
         Sid      = "DescribeLogGroups"
@@ -92,7 +92,7 @@ resource "aws_iam_role_policy" "full_runtime_runtime" {
           "logs:CreateLogStream",
           "logs:PutLogEvents",
         ]
-        Resource = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/full_runtime-??????????-*:log-stream:*"
+        Resource = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/full_runtime-Ab3De5Gh7J-*:log-stream:*"
       },
       {
         Sid    = "GetWorkloadAccessTokens"
@@ -847,7 +847,7 @@ resource "aws_lambda_permission" "faq_agent_faq_escalate" {
   source_arn     = "arn:${var.partition}:bedrock:${var.region}:${var.account_id}:agent/ABCDEFGHIJ"
 }
 
-# Resource-based policy of the runtime of agent full_runtime (arn:var.partition:bedrock-agentcore:var.region:var.account_id:runtime/full_runtime-??????????): for callers of other accounts.
+# Resource-based policy of the runtime of agent full_runtime (arn:var.partition:bedrock-agentcore:var.region:var.account_id:runtime/full_runtime-Ab3De5Gh7J): for callers of other accounts.
 # Apply it once the resource exists: aws bedrock-agentcore-control put-resource-policy --resource-arn ARN \
 #   --policy "$(terraform output -raw full_runtime_runtime_resource_policy)", or aws_bedrockagentcore_resource_policy (AWS provider 6).
 output "full_runtime_runtime_resource_policy" {
@@ -861,12 +861,12 @@ output "full_runtime_runtime_resource_policy" {
         AWS = "arn:${var.partition}:iam::999988887777:role/PartnerApp"
       }
       Action   = "bedrock-agentcore:InvokeAgentRuntime"
-      Resource = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/full_runtime-??????????"
+      Resource = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/full_runtime-Ab3De5Gh7J"
     }]
   })
 }
 
-# Resource-based policy of the runtime-endpoint of agent full_runtime (arn:var.partition:bedrock-agentcore:var.region:var.account_id:runtime/full_runtime-??????????/runtime-endpoint/DEFAULT): for callers of other accounts.
+# Resource-based policy of the runtime-endpoint of agent full_runtime (arn:var.partition:bedrock-agentcore:var.region:var.account_id:runtime/full_runtime-Ab3De5Gh7J/runtime-endpoint/DEFAULT): for callers of other accounts.
 # Apply it once the resource exists: aws bedrock-agentcore-control put-resource-policy --resource-arn ARN \
 #   --policy "$(terraform output -raw full_runtime_endpoint_resource_policy)", or aws_bedrockagentcore_resource_policy (AWS provider 6).
 output "full_runtime_endpoint_resource_policy" {
@@ -880,7 +880,7 @@ output "full_runtime_endpoint_resource_policy" {
         AWS = "arn:${var.partition}:iam::999988887777:role/PartnerApp"
       }
       Action   = "bedrock-agentcore:InvokeAgentRuntime"
-      Resource = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/full_runtime-??????????/runtime-endpoint/DEFAULT"
+      Resource = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/full_runtime-Ab3De5Gh7J/runtime-endpoint/DEFAULT"
     }]
   })
 }
@@ -938,8 +938,8 @@ resource "aws_iam_policy" "caller_deployer" {
           "bedrock-agentcore:UpdateAgentRuntimeEndpoint",
         ]
         Resource = [
-          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/full_runtime-??????????",
-          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/full_runtime-??????????/runtime-endpoint/*",
+          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/full_runtime-Ab3De5Gh7J",
+          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/full_runtime-Ab3De5Gh7J/runtime-endpoint/*",
           "arn:${var.partition}:bedrock-agentcore:eu-west-1:${var.account_id}:runtime/helper-??????????",
           "arn:${var.partition}:bedrock-agentcore:eu-west-1:${var.account_id}:runtime/helper-??????????/runtime-endpoint/*",
         ]
@@ -1320,8 +1320,8 @@ resource "aws_iam_policy" "caller_ci" {
           "bedrock-agentcore:DeleteAgentRuntimeEndpoint",
         ]
         Resource = [
-          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/full_runtime-??????????",
-          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/full_runtime-??????????/runtime-endpoint/*",
+          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/full_runtime-Ab3De5Gh7J",
+          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/full_runtime-Ab3De5Gh7J/runtime-endpoint/*",
         ]
       },
       {
@@ -1558,8 +1558,8 @@ resource "aws_iam_policy" "caller_web_app" {
           "bedrock-agentcore:InvokeAgentRuntimeForUser",
         ]
         Resource = [
-          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/full_runtime-??????????",
-          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/full_runtime-??????????/runtime-endpoint/*",
+          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/full_runtime-Ab3De5Gh7J",
+          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/full_runtime-Ab3De5Gh7J/runtime-endpoint/*",
         ]
       },
       {
@@ -1589,8 +1589,8 @@ resource "aws_iam_policy" "caller_partner" {
         Effect = "Allow"
         Action = "bedrock-agentcore:InvokeAgentRuntime"
         Resource = [
-          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/full_runtime-??????????",
-          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/full_runtime-??????????/runtime-endpoint/*",
+          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/full_runtime-Ab3De5Gh7J",
+          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/full_runtime-Ab3De5Gh7J/runtime-endpoint/*",
         ]
       },
     ]

@@ -16,7 +16,7 @@ resource "aws_iam_role" "strands_claude_runtime" {
       Action = "sts:AssumeRole"
       Condition = {
         ArnLike = {
-          "aws:SourceArn" = "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/strands_claude-??????????"
+          "aws:SourceArn" = "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/strands_claude-Xy7AbCdEfG"
         }
         StringEquals = {
           "aws:SourceAccount" = "123456789012"
@@ -58,7 +58,7 @@ resource "aws_iam_role_policy" "strands_claude_runtime" {
           "logs:CreateLogGroup",
           "logs:DescribeLogStreams",
         ]
-        Resource = "arn:aws:logs:us-west-2:123456789012:log-group:/aws/bedrock-agentcore/runtimes/strands_claude-??????????-*"
+        Resource = "arn:aws:logs:us-west-2:123456789012:log-group:/aws/bedrock-agentcore/runtimes/strands_claude-Xy7AbCdEfG-*"
       },
       {
         Sid      = "DescribeLogGroups"
@@ -73,7 +73,7 @@ resource "aws_iam_role_policy" "strands_claude_runtime" {
           "logs:CreateLogStream",
           "logs:PutLogEvents",
         ]
-        Resource = "arn:aws:logs:us-west-2:123456789012:log-group:/aws/bedrock-agentcore/runtimes/strands_claude-??????????-*:log-stream:*"
+        Resource = "arn:aws:logs:us-west-2:123456789012:log-group:/aws/bedrock-agentcore/runtimes/strands_claude-Xy7AbCdEfG-*:log-stream:*"
       },
       {
         Sid    = "WriteTraces"
@@ -280,8 +280,8 @@ resource "aws_iam_policy" "caller_deployer" {
           "bedrock-agentcore:UpdateAgentRuntimeEndpoint",
         ]
         Resource = [
-          "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/strands_claude-??????????",
-          "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/strands_claude-??????????/runtime-endpoint/*",
+          "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/strands_claude-Xy7AbCdEfG",
+          "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/strands_claude-Xy7AbCdEfG/runtime-endpoint/*",
           "arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/reporting_agent-??????????",
           "arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/reporting_agent-??????????/runtime-endpoint/*",
         ]

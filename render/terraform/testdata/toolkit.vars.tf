@@ -34,7 +34,7 @@ resource "aws_iam_role" "strands_claude_runtime" {
       Action = "sts:AssumeRole"
       Condition = {
         ArnLike = {
-          "aws:SourceArn" = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/strands_claude-??????????"
+          "aws:SourceArn" = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/strands_claude-Xy7AbCdEfG"
         }
         StringEquals = {
           "aws:SourceAccount" = var.account_id
@@ -76,7 +76,7 @@ resource "aws_iam_role_policy" "strands_claude_runtime" {
           "logs:CreateLogGroup",
           "logs:DescribeLogStreams",
         ]
-        Resource = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/strands_claude-??????????-*"
+        Resource = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/strands_claude-Xy7AbCdEfG-*"
       },
       {
         Sid      = "DescribeLogGroups"
@@ -91,7 +91,7 @@ resource "aws_iam_role_policy" "strands_claude_runtime" {
           "logs:CreateLogStream",
           "logs:PutLogEvents",
         ]
-        Resource = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/strands_claude-??????????-*:log-stream:*"
+        Resource = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:/aws/bedrock-agentcore/runtimes/strands_claude-Xy7AbCdEfG-*:log-stream:*"
       },
       {
         Sid    = "WriteTraces"
@@ -298,8 +298,8 @@ resource "aws_iam_policy" "caller_deployer" {
           "bedrock-agentcore:UpdateAgentRuntimeEndpoint",
         ]
         Resource = [
-          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/strands_claude-??????????",
-          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/strands_claude-??????????/runtime-endpoint/*",
+          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/strands_claude-Xy7AbCdEfG",
+          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:runtime/strands_claude-Xy7AbCdEfG/runtime-endpoint/*",
           "arn:${var.partition}:bedrock-agentcore:us-east-1:${var.account_id}:runtime/reporting_agent-??????????",
           "arn:${var.partition}:bedrock-agentcore:us-east-1:${var.account_id}:runtime/reporting_agent-??????????/runtime-endpoint/*",
         ]
