@@ -21,12 +21,12 @@ var (
 		"deployment", "ecr_repository", "build", "codebuild", "memory", "identity", "gateway",
 		"code_interpreter", "browser", "vpc", "observability", "invokes", "code_bucket", "code_bucket_kms_key",
 		"marketplace", "user_id_tokens", "agent_arn",
-		"agent_id", "action_groups", "knowledge_bases",
+		"agent_id", "action_groups", "knowledge_bases", "collaborators", "streaming", "kms_key",
 		"s3", "dynamodb", "secrets", "kms_keys", "ssm_parameters", "guardrails",
 	}
 	// Keys that only make sense for one agent type.
 	agentCoreOnlyKeys = []string{"deployment", "ecr_repository", "build", "codebuild", "memory", "identity", "gateway", "code_interpreter", "browser", "vpc", "observability", "invokes", "code_bucket", "code_bucket_kms_key", "marketplace", "user_id_tokens", "agent_arn"}
-	bedrockOnlyKeys   = []string{"agent_id", "action_groups", "knowledge_bases"}
+	bedrockOnlyKeys   = []string{"agent_id", "action_groups", "knowledge_bases", "collaborators", "streaming", "kms_key"}
 )
 
 // Parse reads and validates an agentiam.yaml; filename is used in
@@ -208,6 +208,7 @@ func (l *loader) agent(s *Spec, p field) *Agent {
 		l.bedrockAgent(a, fs)
 	}
 	l.dataGrants(a, fs)
+	l.agentKeyNotInKMSKeys(a, fs)
 	l.guardrails(a, fs)
 	return a
 }
@@ -522,6 +523,7 @@ func (l *loader) bedrockAgent(a *Agent, fs map[string]field) {
 			a.KnowledgeBases = append(a.KnowledgeBases, p.value)
 		}
 	}
+	l.bedrockAgentFeatures(a, fs)
 }
 
 func (l *loader) dataGrants(a *Agent, fs map[string]field) {

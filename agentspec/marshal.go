@@ -105,6 +105,11 @@ func marshalAgent(b *bytes.Buffer, s *Spec, a *Agent) {
 			}
 		}
 		list(b, in, "knowledge_bases", a.KnowledgeBases)
+		list(b, in, "collaborators", a.Collaborators)
+		if a.Streaming {
+			b.WriteString(in + "streaming: true\n")
+		}
+		kv(b, in, "kms_key", a.KMSKey)
 	}
 	if len(a.S3) > 0 {
 		b.WriteString(in + "s3:\n")

@@ -126,6 +126,16 @@ type Agent struct {
 	AgentID        string
 	ActionGroups   []ActionGroup
 	KnowledgeBases []string
+	// Collaborators are the agent alias ARNs a supervisor agent calls
+	// (multi-agent collaboration).
+	Collaborators []string
+	// Streaming (streaming: true) lets the agent stream its final
+	// response: its models are invoked with InvokeModelWithResponseStream.
+	Streaming bool
+	// KMSKey is the customer managed key that encrypts the agent's
+	// resources (kms_key); its use is bound to the agent's encryption
+	// context.
+	KMSKey string
 
 	// Both types.
 
