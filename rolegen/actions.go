@@ -208,6 +208,9 @@ var actionSets = map[feature][]string{
 	featListBedrockAgents: {"bedrock:ListAgents"},
 	// Invoker policies: a Bedrock agent is invoked through an alias.
 	featInvokeBedrockAgent: {"bedrock:InvokeAgent"},
+	// Bedrock Agents: a supervisor's collaborators, an agent's own key.
+	featInvokeCollaborator: {"bedrock:GetAgentAlias", "bedrock:InvokeAgent"},
+	featAgentKey:           {"kms:GenerateDataKey", "kms:Decrypt"},
 	// The starter toolkit's agentcore launch, around the AgentCore APIs
 	// (rolegen/toolkit_launch.go names each call's source file).
 	featToolkitGetRole:      {"iam:GetRole"},

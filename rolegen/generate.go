@@ -445,7 +445,7 @@ func (g *gen) bedrockAgentRole(a *agentspec.Agent) {
 		g.keep(a.Name, a.ExecutionRole, PurposeBedrockAgent)
 	} else {
 		var st statements
-		g.models(&st, a, featInvokeModelAgent)
+		g.models(&st, a, agentModelsFeature(a))
 		var schemas []string
 		for _, ag := range a.ActionGroups {
 			if bucket, key, ok := strings.Cut(strings.TrimPrefix(ag.Schema, "s3://"), "/"); ok {
@@ -462,6 +462,7 @@ func (g *gen) bedrockAgentRole(a *agentspec.Agent) {
 			}
 			st.add(r.allow("RetrieveFromKnowledgeBases", featKBRetrieve, kbs...))
 		}
+		g.bedrockAgentFeatures(&st, a, agentARN)
 		g.dataGrants(&st, a, w)
 		g.addRole(&Role{
 			Name:        g.bedrockAgentRoleName(a),

@@ -75,6 +75,7 @@ func (g *gen) invokerPolicy(inv *agentspec.Invoker) {
 	if len(aliases) > 0 {
 		st.add(r.allow("InvokeBedrockAgents", featInvokeBedrockAgent, aliases...))
 	}
+	g.invokerAgentKeys(&st, inv)
 	if len(st.list) == 0 {
 		return
 	}
