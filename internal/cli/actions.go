@@ -54,6 +54,8 @@ the command exits 1.`,
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	cmd.ValidArgsFunction = completeActions
 	return cmd
 }
 
@@ -213,4 +215,31 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// completeActions completes an action name from the embedded catalog:
+// service prefixes (with the colon) until the colon is typed, then the
+// service's actions starting with what follows it, case-insensitively.
+func completeActions(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	prefix, name, ok := strings.Cut(toComplete, ":")
+	if !ok {
+		var out []string
+		for _, p := range catalog.Prefixes() {
+			if strings.HasPrefix(p, strings.ToLower(prefix)) {
+				out = append(out, p+":")
+			}
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+	}
+	s, found := catalog.Lookup(prefix)
+	if !found {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	var out []string
+	for _, a := range s.Actions {
+		if len(a.Name) >= len(name) && strings.EqualFold(a.Name[:len(name)], name) {
+			out = append(out, s.Prefix+":"+a.Name+"\t"+string(a.Access))
+		}
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp
 }

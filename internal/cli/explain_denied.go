@@ -66,6 +66,7 @@ AccessDenied message or an input file is unusable.`,
 			if len(args) == 1 && args[0] != "-" {
 				text = args[0]
 			} else {
+				e.stdinHint("the AccessDenied message")
 				b, err := io.ReadAll(io.LimitReader(e.stdin, 1<<20))
 				if err != nil {
 					return usageError(fmt.Errorf("reading standard input: %w", err))
@@ -89,6 +90,7 @@ AccessDenied message or an input file is unusable.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.format, "format", "text", "output format: text or json")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
 	fl.StringVar(&f.spec, "spec", "", "agentiam.yaml the roles were generated from: confirm the fix against the generated role, and give it as a spec change")
 	fl.StringArrayVar(&f.policies, "policy", nil, "an identity policy file of the denied role: confirm the fix against it (repeatable)")
 	fl.BoolVar(&f.explain, "explain", false, "with --spec or --policy: print the evaluator's traces before and after the fix")

@@ -32,6 +32,27 @@ var outputFiles = map[string]string{
 	"cloudformation": "agentiam.cfn.yaml",
 }
 
+// formatAliases are the short names --format also accepts.
+var formatAliases = map[string]string{"tf": "terraform", "cfn": "cloudformation"}
+
+// generateFormats are the --format values of generate, with a
+// description for shell completion.
+var generateFormats = []string{
+	"json\tone JSON plan document",
+	"terraform\tHCL for the AWS provider",
+	"tf\tsame as terraform",
+	"cloudformation\ta CloudFormation YAML template",
+	"cfn\tsame as cloudformation",
+}
+
+// canonicalFormat resolves the tf and cfn aliases.
+func canonicalFormat(f string) string {
+	if c, ok := formatAliases[f]; ok {
+		return c
+	}
+	return f
+}
+
 type generateFlags struct {
 	file, fromToolkit, format, outDir string
 	variables                         bool
@@ -76,11 +97,13 @@ Every action, ARN and condition key comes from the embedded AWS service
 catalog. Policies fit IAM's quotas: what exceeds a role's 10,240-character
 inline quota moves to managed policies of at most 6,144 characters.
 
-Formats (--format): json, one plan document (the default); terraform, HCL
-for the AWS provider formatted like terraform fmt; cloudformation, a YAML
-template with the role ARNs as outputs. Output goes to standard output,
-or with -o DIR to DIR/agentiam-plan.json, DIR/agentiam.tf or
-DIR/agentiam.cfn.yaml, replaced atomically. Output is byte-identical for
+Formats (--format): json, one plan document (the default); terraform (or
+tf), HCL for the AWS provider formatted like terraform fmt; cloudformation
+(or cfn), a YAML template with the role ARNs as outputs. Output goes to
+standard output, or with -o to a file: -o names a file, or a directory
+(an existing one, or a path ending in /) that receives
+agentiam-plan.json, agentiam.tf or agentiam.cfn.yaml; files are replaced
+atomically. Output is byte-identical for
 the same spec. --variables makes the account and region Terraform
 variables (or CloudFormation pseudo parameters), defaulting to the spec's.
 
@@ -92,6 +115,7 @@ invalid (every problem is printed as file:line:column) or output failed.`,
 		Example: `  agentiam init && agentiam generate               # JSON plan of ./agentiam.yaml
   agentiam generate -f examples/agentiam.yaml
   agentiam generate --format terraform -o infra/iam   # writes infra/iam/agentiam.tf
+  agentiam generate --format tf -o iam.tf             # writes iam.tf
   agentiam generate --format terraform --variables    # account_id and region variables
   agentiam generate --format cloudformation > iam.yaml
   agentiam generate --from-toolkit .bedrock_agentcore.yaml`,
@@ -103,16 +127,18 @@ invalid (every problem is printed as file:line:column) or output failed.`,
 	fl := cmd.Flags()
 	fl.StringVarP(&f.file, "file", "f", agentspec.DefaultFile, "spec to read (- for standard input)")
 	fl.StringVar(&f.fromToolkit, "from-toolkit", "", "read the starter toolkit's .bedrock_agentcore.yaml instead of a spec")
-	fl.StringVar(&f.format, "format", "json", "output format: json, terraform or cloudformation")
-	fl.StringVarP(&f.outDir, "output", "o", "", "write into this directory instead of standard output")
+	fl.StringVar(&f.format, "format", "json", "output format: json, terraform (tf) or cloudformation (cfn)")
+	fl.StringVarP(&f.outDir, "output", "o", "", fmt.Sprintf(outputHelp, "agentiam-plan.json, agentiam.tf or agentiam.cfn.yaml by --format")+" (default: standard output)")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(generateFormats, cobra.ShellCompDirectiveNoFileComp))
 	fl.BoolVar(&f.variables, "variables", false, "terraform: account_id and region variables; cloudformation: AWS::AccountId and AWS::Region")
 	cmd.MarkFlagsMutuallyExclusive("file", "from-toolkit")
 	return cmd
 }
 
 func runGenerate(e *env, cmd *cobra.Command, f generateFlags) error {
+	f.format = canonicalFormat(f.format)
 	if _, ok := outputFiles[f.format]; !ok {
-		return usageError(fmt.Errorf("--format must be json, terraform or cloudformation, not %q", f.format))
+		return usageError(fmt.Errorf("--format must be json, terraform (tf) or cloudformation (cfn), not %q", f.format))
 	}
 	if f.variables && f.format == "json" {
 		return usageError(errors.New("--variables applies to --format terraform and cloudformation"))
@@ -141,23 +167,26 @@ func runGenerate(e *env, cmd *cobra.Command, f generateFlags) error {
 		return usageError(err)
 	}
 	for _, w := range plan.Warnings {
-		fmt.Fprintln(e.stderr, "agentiam: warning:", w)
+		fmt.Fprintln(e.notes(), "agentiam: warning:", w)
 	}
 	for _, r := range plan.ExistingRoles {
-		fmt.Fprintf(e.stderr, "agentiam: note: agent %s keeps its %s role %s; it is not generated: prove it with `agentiam verify --authorization-details FILE`\n", r.Agent, r.Purpose, r.ARN)
+		fmt.Fprintf(e.notes(), "agentiam: note: agent %s keeps its %s role %s; it is not generated: prove it with `agentiam verify --authorization-details FILE`\n", r.Agent, r.Purpose, r.ARN)
 	}
-	if f.outDir == "" {
+	path, dir := outputPath(f.outDir, outputFiles[f.format])
+	if path == "" {
 		_, err := e.stdout.Write(out)
 		return err
 	}
-	path := filepath.Join(f.outDir, outputFiles[f.format])
-	if err := os.MkdirAll(f.outDir, 0o755); err != nil {
-		return usageError(err)
+	if dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return usageError(err)
+		}
 	}
 	if err := writeFileAtomic(path, out); err != nil {
 		return usageError(err)
 	}
-	fmt.Fprintf(e.stderr, "agentiam: wrote %s: %d roles, %d resource policies, %d caller policies\n", path, len(plan.Roles), len(plan.ResourcePolicies), len(plan.CallerPolicies))
+	fmt.Fprintf(e.notes(), "agentiam: wrote %s: %s, %s, %s\n", path, plural(len(plan.Roles), "role"),
+		plural(len(plan.ResourcePolicies), "resource policy", "resource policies"), plural(len(plan.CallerPolicies), "caller policy", "caller policies"))
 	return nil
 }
 
@@ -172,6 +201,7 @@ func loadSpec(e *env, f generateFlags) (*agentspec.Spec, error) {
 	var err error
 	if path == "-" {
 		name = "<stdin>"
+		e.stdinHint("the spec")
 		src, err = io.ReadAll(e.stdin)
 	} else {
 		src, err = os.ReadFile(path)
@@ -191,7 +221,7 @@ func loadSpec(e *env, f generateFlags) (*agentspec.Spec, error) {
 	if err != nil {
 		return nil, reportSpecError(e, name, src, err)
 	}
-	printDiagnostics(e.stderr, name, src, spec.Warnings)
+	printDiagnostics(e.notes(), name, src, spec.Warnings)
 	return spec, nil
 }
 

@@ -31,13 +31,19 @@ verification instead of being generated; so is a CodeBuild role.
 
 The toolkit file does not record which models an agent calls: add them
 under models before generating, or the role grants no model access.
-Notes and warnings point at the toolkit file's lines.
+Notes and warnings point at the toolkit file's lines; a key the toolkit's
+schema does not have is a warning, with the key it most likely means.
+
+The spec goes to ./agentiam.yaml; -o names another file, a directory
+(which receives agentiam.yaml), or - for standard output. An existing
+file is replaced only with --force.
 
 "agentiam generate --from-toolkit FILE" does the same conversion in memory
 and generates directly.`,
 		Example: `  agentiam import                              # ./.bedrock_agentcore.yaml -> ./agentiam.yaml
   agentiam import path/to/.bedrock_agentcore.yaml -o agentiam.yaml --force
-  agentiam import -o -                         # print the spec instead`,
+  agentiam import -o -                         # print the spec instead
+  agentiam import -o infra/                    # writes infra/agentiam.yaml`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			in := agentspec.ToolkitFile
@@ -55,21 +61,28 @@ and generates directly.`,
 			if err != nil {
 				return reportSpecError(e, in, src, err)
 			}
-			printDiagnostics(e.stderr, in, src, spec.Warnings)
-			return writeSpec(e, out, force, text, fmt.Sprintf("imported %d agents from %s", len(spec.Agents), in))
+			printDiagnostics(e.notes(), in, src, spec.Warnings)
+			return writeSpec(e, out, force, text, fmt.Sprintf("imported %s from %s", plural(len(spec.Agents), "agent"), in))
 		},
 	}
-	cmd.Flags().StringVarP(&out, "output", "o", agentspec.DefaultFile, "spec file to write (- for standard output)")
+	cmd.Flags().StringVarP(&out, "output", "o", agentspec.DefaultFile, fmt.Sprintf(outputHelp, agentspec.DefaultFile))
 	cmd.Flags().BoolVar(&force, "force", false, "replace the output file if it exists")
 	return cmd
 }
 
-// writeSpec writes a spec to path (or standard output for "-"), refusing
-// to replace an existing file unless forced.
-func writeSpec(e *env, path string, force bool, text []byte, what string) error {
-	if path == "-" {
+// writeSpec writes a spec to -o (a file, a directory that receives
+// agentiam.yaml, or "-" for standard output), refusing to replace an
+// existing file unless forced.
+func writeSpec(e *env, out string, force bool, text []byte, what string) error {
+	path, dir := outputPath(out, agentspec.DefaultFile)
+	if path == "" {
 		_, err := e.stdout.Write(text)
 		return err
+	}
+	if dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return usageError(err)
+		}
 	}
 	if _, err := os.Stat(path); err == nil && !force {
 		return usageError(fmt.Errorf("%s exists; --force replaces it, -o names another file", path))
@@ -77,6 +90,6 @@ func writeSpec(e *env, path string, force bool, text []byte, what string) error 
 	if err := writeFileAtomic(path, text); err != nil {
 		return usageError(err)
 	}
-	fmt.Fprintf(e.stderr, "agentiam: %s into %s; next: review it, then `agentiam generate -f %s`\n", what, path, path)
+	fmt.Fprintf(e.notes(), "agentiam: %s into %s; next: review it, then `agentiam generate -f %s`\n", what, path, path)
 	return nil
 }

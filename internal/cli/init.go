@@ -25,7 +25,11 @@ exactly the permissions it needs.
 
 The account and region come from --account and --region; the region
 defaults to $AWS_REGION or $AWS_DEFAULT_REGION. The starter model is a
-cross-region inference profile callable from that region.`,
+cross-region inference profile callable from that region.
+
+The spec goes to ./agentiam.yaml; -o names another file, a directory
+(which receives agentiam.yaml), or - for standard output. An existing
+file is replaced only with --force.`,
 		Example: `  agentiam init --account 123456789012 --region us-west-2
   agentiam init -o - | less                   # just read it
   agentiam init && agentiam generate --format terraform`,
@@ -41,7 +45,7 @@ cross-region inference profile callable from that region.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&out, "output", "o", agentspec.DefaultFile, "spec file to write (- for standard output)")
+	fl.StringVarP(&out, "output", "o", agentspec.DefaultFile, fmt.Sprintf(outputHelp, agentspec.DefaultFile))
 	fl.StringVar(&account, "account", "123456789012", "AWS account id the agents run in")
 	fl.StringVar(&region, "region", defaultRegion(), "default AWS region of the agents")
 	fl.BoolVar(&force, "force", false, "replace the output file if it exists")

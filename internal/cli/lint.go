@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -154,6 +155,9 @@ func runLint(e *env, cmd *cobra.Command, f lintFlags, paths []string) error {
 	if cfg != nil && cfg.FailOn != nil && !cmd.Flags().Changed("fail-on") {
 		failOn = *cfg.FailOn
 	}
+	if slices.Contains(paths, "-") {
+		e.stdinHint("the policy")
+	}
 	results, skipped, err := lint.Files(paths, e.stdin, cfg, opts)
 	if err != nil {
 		return usageError(err)
@@ -163,9 +167,9 @@ func runLint(e *env, cmd *cobra.Command, f lintFlags, paths []string) error {
 	switch n := skipped.Total(); n {
 	case 0:
 	case 1:
-		fmt.Fprintf(e.stderr, "agentiam: note: 1 file of the directories was not linted (%s): lint reads *.json (policies, terraform show -json plans, agentiam plans)\n", skipped)
+		fmt.Fprintf(e.notes(), "agentiam: note: 1 file of the directories was not linted (%s): lint reads *.json (policies, terraform show -json plans, agentiam plans)\n", skipped)
 	default:
-		fmt.Fprintf(e.stderr, "agentiam: note: %d files of the directories were not linted (%s): lint reads *.json (policies, terraform show -json plans, agentiam plans)\n", n, skipped)
+		fmt.Fprintf(e.notes(), "agentiam: note: %d files of the directories were not linted (%s): lint reads *.json (policies, terraform show -json plans, agentiam plans)\n", n, skipped)
 	}
 	switch f.format {
 	case "json":

@@ -9,6 +9,7 @@ import (
 	"os"
 	"runtime/debug"
 	"sort"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -48,6 +49,20 @@ func usageError(err error) error { return withCode(ExitUsage, err) }
 type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	// quiet (--quiet) drops notes, warnings and progress messages:
+	// only errors and the requested output remain.
+	quiet bool
+	// term describes the streams that are terminals; Main fills it.
+	term terminal
+}
+
+// notes is where informational messages go: standard error, or nowhere
+// with --quiet.
+func (e *env) notes() io.Writer {
+	if e.quiet {
+		return io.Discard
+	}
+	return e.stderr
 }
 
 // commandFactories is filled by init functions in the command files, so
@@ -67,7 +82,11 @@ service catalog embedded.
 Exit codes:
   0  success (allowed, no findings, verified)
   1  findings at or above --fail-on, a denied request, a failed verification
-  2  usage, input or I/O error`,
+  2  usage, input or I/O error (bad flags, a file that does not parse)
+
+Colour is used only when standard output is a terminal and NO_COLOR is
+unset or empty. --quiet (any command) keeps only errors and the requested
+output: no notes, warnings or "wrote FILE" messages.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       version(),
@@ -84,7 +103,31 @@ Exit codes:
 	for _, name := range names {
 		root.AddCommand(commandFactories[name](e))
 	}
+	root.PersistentFlags().BoolVarP(&e.quiet, "quiet", "q", false, "print only errors and the requested output (no notes, warnings or progress)")
+	setupCompletionCmd(root)
 	return root
+}
+
+// completionShells are the shells `agentiam completion` writes scripts for.
+var completionShells = []string{"bash", "zsh", "fish", "powershell"}
+
+// setupCompletionCmd adds cobra's completion command and makes an
+// unsupported shell a usage error (exit 2) that lists the supported ones;
+// cobra alone prints the help and exits 0.
+func setupCompletionCmd(root *cobra.Command) {
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() != "completion" {
+			continue
+		}
+		c.Args = func(_ *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageError(fmt.Errorf("unsupported shell %q: agentiam completion supports %s", args[0], strings.Join(completionShells, ", ")))
+			}
+			return nil
+		}
+		c.RunE = func(c *cobra.Command, _ []string) error { return c.Help() }
+	}
 }
 
 // gcPercent is the garbage collector's target for a run. A run is short
@@ -100,7 +143,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
 	}
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, term: detectTerminal(stdin, stdout)}
 	root := newRootCmd(e)
 	root.SetArgs(args)
 	err := root.Execute()

@@ -128,6 +128,8 @@ bad input. In batch mode, 0 once every line was answered.`,
 	fl.StringVar(&f.format, "format", "text", "single-request output: text or json")
 	fl.StringVar(&f.batch, "batch", "", "evaluate JSON Lines requests from FILE (- for standard input)")
 	fl.IntVar(&f.workers, "workers", 0, "batch worker goroutines (default: number of CPUs)")
+	_ = cmd.RegisterFlagCompletionFunc("action", completeActions)
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 

@@ -41,7 +41,9 @@ type batchResult struct {
 
 func runBatch(e *env, file string, explain bool, workers int) error {
 	var in io.Reader = e.stdin
-	if file != "-" {
+	if file == "-" {
+		e.stdinHint("the requests")
+	} else {
 		f, err := os.Open(file)
 		if err != nil {
 			return usageError(err)

@@ -55,8 +55,16 @@ from policy files (--policy, --trust, --boundary, naming the role). Roles
 the spec keeps (execution_role) can only be verified from deployed
 policies.
 
-For each role a table shows every request and its decision. Each failure
-comes with the evaluator's trace and the smallest statement change that
+The text output has a line per role (caller policy, Lambda permission):
+its name, purpose, required requests allowed, forbidden requests denied,
+failures and status: VERIFIED, FAILED, or NOT VERIFIED for a kept role
+whose deployed policies were not given (not a failure of its policies,
+but verify still exits 1). --summary is the same output, kept as an
+alias; --verbose adds a table of every request of every role with its
+decision. On a terminal, lines are fitted to its width ($COLUMNS, else
+100 columns); redirected output is never cut.
+
+Failures are always listed, whatever the flags. Each failure comes with the evaluator's trace and the smallest statement change that
 fixes it — the statement to add for a denied required request, the
 statement that grants a forbidden one with its narrowed replacement — and
 each fix is itself re-evaluated ("confirmed"). With deployed policies of a
@@ -76,7 +84,7 @@ input.`,
   aws iam get-account-authorization-details --filter Role LocalManagedPolicy AWSManagedPolicy > auth.json
   agentiam verify --authorization-details auth.json          # the deployed roles, with drift
   agentiam verify --policy MyAgentRole=policy.json --trust MyAgentRole=trust.json
-  agentiam verify --verbose                                  # which AWS page requires each request
+  agentiam verify --verbose                                  # every request, and which AWS page requires it
   agentiam verify --format json > verify.json                # for CI`,
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
@@ -92,8 +100,9 @@ input.`,
 	fl.StringArrayVar(&f.boundaries, "boundary", nil, "NAME=FILE: the permissions boundary of role NAME (repeatable)")
 	fl.StringVar(&f.format, "format", "text", "output format: text, or json (compact; one document with every request)")
 	fl.BoolVar(&f.explain, "explain", false, "show the evaluator's full trace of every failure (json: of every request)")
-	fl.BoolVar(&f.summary, "summary", false, "one line per role instead of its table (failures are still detailed)")
-	fl.BoolVarP(&f.verbose, "verbose", "v", false, "name the document (AWS documentation page or starter toolkit template) that requires each required request")
+	fl.BoolVar(&f.summary, "summary", false, "the default, kept for scripts: one line per role, failures detailed (--verbose shows every request)")
+	fl.BoolVarP(&f.verbose, "verbose", "v", false, "the full matrix: every request of every role with its decision and the document (AWS page or toolkit template) that requires it")
+	cmd.MarkFlagsMutuallyExclusive("summary", "verbose")
 	cmd.MarkFlagsMutuallyExclusive("file", "from-toolkit")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -127,7 +136,7 @@ func runVerify(e *env, f verifyFlags) error {
 			return err
 		}
 	} else {
-		writeVerifyText(e.stdout, rep, verifyView{summary: f.summary, explain: f.explain, verbose: f.verbose})
+		writeVerifyText(e.stdout, rep, verifyView{explain: f.explain, verbose: f.verbose, term: e.term})
 	}
 	if !rep.Passed() {
 		return withCode(ExitFindings, nil)

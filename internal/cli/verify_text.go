@@ -12,44 +12,56 @@ import (
 	"github.com/agentiam/agentiam/verify"
 )
 
-// writeVerifyText prints a table per subject, then each failure with its
-// trace, the fixes, the drift and the totals.
+// writeVerifyText prints the report: by default a line per subject, the
+// details of every subject with something to say (failures with their
+// traces and fixes, notes, drift), the warnings and the totals; with
+// --verbose a table of every request per subject instead of the line.
 func writeVerifyText(w io.Writer, rep *verify.Report, v verifyView) {
 	var b strings.Builder
-	for _, sr := range rep.Subjects {
-		writeVerifySubject(&b, sr, v)
-	}
 	if v.verbose {
+		for _, sr := range rep.Subjects {
+			writeVerifySubject(&b, sr, v)
+		}
 		writeVerifySources(&b, rep)
+	} else {
+		writeVerifyCompact(&b, rep, v)
 	}
 	for _, msg := range rep.Warnings {
 		fmt.Fprintf(&b, "warning: %s\n", msg)
 	}
+	writeVerifyTotals(&b, rep, v)
+	io.WriteString(w, fitWidth(b.String(), v.term.width))
+}
+
+// writeVerifyTotals prints the line that ends every text report.
+func writeVerifyTotals(b *strings.Builder, rep *verify.Report, v verifyView) {
 	s := rep.Summary
-	verdict := "VERIFIED"
-	if !rep.Passed() {
-		verdict = "FAILED"
+	verdict := v.term.paint(colourGreen, "VERIFIED")
+	switch {
+	case s.Failed > 0 || s.Missing > 0:
+		verdict = v.term.paint(colourRed, "FAILED")
+	case !rep.Passed():
+		verdict = v.term.paint(colourYellow, "NOT VERIFIED")
 	}
-	fmt.Fprintf(&b, "%s: %d subjects, %d requests: %d/%d required allowed, %d/%d forbidden denied",
-		verdict, s.Subjects, s.Requests, s.RequiredAllowed, s.RequiredAllowed+s.RequiredDenied, s.ForbiddenDenied, s.ForbiddenDenied+s.ForbiddenAllowed)
+	fmt.Fprintf(b, "%s: %s, %s: %d/%d required allowed, %d/%d forbidden denied",
+		verdict, plural(s.Subjects, "subject"), plural(s.Requests, "request"), s.RequiredAllowed, s.RequiredAllowed+s.RequiredDenied, s.ForbiddenDenied, s.ForbiddenDenied+s.ForbiddenAllowed)
 	if s.Failed > 0 {
-		fmt.Fprintf(&b, "; %d failed", s.Failed)
+		fmt.Fprintf(b, "; %d failed", s.Failed)
 	}
 	if s.Unverified > 0 {
-		fmt.Fprintf(&b, "; %d unverified (deployed policies not given, or not all of them)", s.Unverified)
+		fmt.Fprintf(b, "; %d not verified (deployed policies not given, or not all of them)", s.Unverified)
 	}
 	if s.Missing > 0 {
-		fmt.Fprintf(&b, "; %d missing from the plan", s.Missing)
+		fmt.Fprintf(b, "; %d missing from the plan", s.Missing)
 	}
 	b.WriteString("\n")
-	io.WriteString(w, b.String())
 }
 
 // verifyView says how much of a report the text shows.
 type verifyView struct {
-	summary bool // one line per subject
-	explain bool // the evaluator's full trace of failures
-	verbose bool // the source of each required request
+	explain bool     // the evaluator's full trace of failures
+	verbose bool     // every request of every subject, with its source
+	term    terminal // colour and width of the terminal, if stdout is one
 }
 
 // writeVerifySources lists the documents the report's required requests
@@ -79,14 +91,113 @@ func writeVerifySources(b *strings.Builder, rep *verify.Report) {
 	b.WriteString("\n")
 }
 
+// verifyStatusWord is a subject's status in capitals: a kept role
+// without its policies is NOT VERIFIED, which is not a failure of its
+// policies.
+func verifyStatusWord(st verify.Status, t terminal) string {
+	switch st {
+	case verify.Verified:
+		return t.paint(colourGreen, "VERIFIED")
+	case verify.Unverified:
+		return t.paint(colourYellow, "NOT VERIFIED")
+	case verify.Missing:
+		return t.paint(colourRed, "MISSING")
+	}
+	return t.paint(colourRed, "FAILED")
+}
+
+// verifySubjectKind names what a subject is, before its name.
+func verifySubjectKind(s *verify.Subject) string {
+	switch s.Kind {
+	case verify.KindCallerPolicy:
+		return "caller policy"
+	case verify.KindResourcePolicy:
+		if s.Purpose == verify.PurposeAgentCoreResourcePolicy {
+			return "resource policy"
+		}
+		return "Lambda permission"
+	}
+	return "role"
+}
+
+// verifyPurpose is the subject's purpose and whose it is.
+func verifyPurpose(s *verify.Subject) string {
+	switch {
+	case s.Agent != "":
+		return s.Purpose + " of agent " + s.Agent
+	case s.Gateway != "":
+		return s.Purpose + " of gateway " + s.Gateway
+	case s.Caller != "" && s.Purpose == verify.PurposeCaller:
+		return "caller " + s.Caller
+	case s.Caller != "":
+		return s.Purpose + " of caller " + s.Caller
+	case s.Resource != "":
+		return s.Purpose + " of " + s.Resource
+	}
+	return s.Purpose
+}
+
+// verifyCounts counts a subject's required requests allowed and
+// forbidden ones denied, each of its total.
+type verifyCounts struct{ reqOK, req, forbOK, forb, failed int }
+
+func countVerify(sr *verify.SubjectReport) verifyCounts {
+	var c verifyCounts
+	for i := range sr.Results {
+		r := &sr.Results[i]
+		if r.Expect == verify.Forbidden {
+			c.forb++
+			if r.OK {
+				c.forbOK++
+			}
+		} else {
+			c.req++
+			if r.OK {
+				c.reqOK++
+			}
+		}
+		if !r.OK {
+			c.failed++
+		}
+	}
+	return c
+}
+
+// writeVerifyCompact prints one line per subject, then the details of
+// the subjects with failures, notes, warnings or drift.
+func writeVerifyCompact(b *strings.Builder, rep *verify.Report, v verifyView) {
+	rows := make([][]string, 0, len(rep.Subjects))
+	for _, sr := range rep.Subjects {
+		name := verifySubjectKind(&sr.Subject) + " " + sr.Name
+		req, forb, failed := "-", "-", "-"
+		if len(sr.Results) > 0 {
+			c := countVerify(sr)
+			req = fmt.Sprintf("%d/%d", c.reqOK, c.req)
+			forb = fmt.Sprintf("%d/%d", c.forbOK, c.forb)
+			failed = fmt.Sprint(c.failed)
+		}
+		rows = append(rows, []string{name, verifyPurpose(&sr.Subject), req, forb, failed, verifyStatusWord(sr.Status, v.term)})
+	}
+	header := []string{"SUBJECT", "PURPOSE", "REQUIRED ALLOWED", "FORBIDDEN DENIED", "FAILURES", "STATUS"}
+	writeFittedTable(b, header, rows, v.term.width)
+	for _, sr := range rep.Subjects {
+		if sr.Note == "" && len(sr.Warnings) == 0 && sr.Failures() == 0 && sr.Drift == nil {
+			continue
+		}
+		b.WriteString("\n")
+		writeVerifySubject(b, sr, v)
+	}
+	b.WriteString("\n")
+}
+
+// writeVerifySubject prints a subject's status, notes and warnings, with
+// --verbose its table of requests, then its failures, fixes and drift.
 func writeVerifySubject(b *strings.Builder, sr *verify.SubjectReport, v verifyView) {
-	summary, explain := v.summary, v.explain
-	status := strings.ToUpper(string(sr.Status))
 	source := ""
 	if sr.Source != "" {
 		source = ", " + sr.Source
 	}
-	fmt.Fprintf(b, "%s: %s%s\n", sr.Label(), status, source)
+	fmt.Fprintf(b, "%s: %s%s\n", sr.Label(), verifyStatusWord(sr.Status, v.term), source)
 	if sr.Note != "" {
 		fmt.Fprintf(b, "  %s\n", sr.Note)
 	}
@@ -94,47 +205,63 @@ func writeVerifySubject(b *strings.Builder, sr *verify.SubjectReport, v verifyVi
 		fmt.Fprintf(b, "  warning: %s\n", msg)
 	}
 	if len(sr.Results) == 0 {
-		b.WriteString("\n")
+		if v.verbose {
+			b.WriteString("\n")
+		}
 		return
 	}
-	if !summary {
-		tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
-		header := "  \tEXPECT\tDECISION\tACTION\tRESOURCE\tWHY [PRINCIPAL] [CONTEXT]"
-		if v.verbose {
-			header += "\tSOURCE"
+	if v.verbose {
+		writeVerifyMatrix(b, sr, v)
+		failures := sr.Failures()
+		fmt.Fprintf(b, "  %d of %s as expected", len(sr.Results)-failures, plural(len(sr.Results), "request"))
+		if failures > 0 {
+			fmt.Fprintf(b, "; %d failed", failures)
 		}
-		fmt.Fprintln(tw, header)
-		for i := range sr.Results {
-			r := &sr.Results[i]
-			mark := ""
-			if !r.OK {
-				mark = "✗"
-			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s%s", mark, r.Expect, verifyDecisionWord(r.Decision), r.Action, r.Resource, r.Why, verifyWhoAndContext(&r.Check))
-			if v.verbose {
-				src := "-"
-				if r.Source != nil {
-					src = string(r.Source.ID)
-				}
-				fmt.Fprintf(tw, "\t%s", src)
-			}
-			fmt.Fprintln(tw)
+		b.WriteString("\n")
+	}
+	writeVerifyFailures(b, sr, v.explain)
+	writeVerifyFixes(b, sr)
+	if d := sr.Drift; d != nil {
+		writeVerifyDrift(b, d)
+	}
+	if v.verbose {
+		b.WriteString("\n")
+	}
+}
+
+// writeVerifyMatrix prints every request of a subject and its decision.
+func writeVerifyMatrix(b *strings.Builder, sr *verify.SubjectReport, v verifyView) {
+	header := []string{"", "EXPECT", "DECISION", "ACTION", "RESOURCE", "WHY [PRINCIPAL] [CONTEXT]", "SOURCE"}
+	rows := make([][]string, 0, len(sr.Results))
+	for i := range sr.Results {
+		r := &sr.Results[i]
+		mark := ""
+		if !r.OK {
+			mark = "✗"
 		}
-		tw.Flush()
+		src := "-"
+		if r.Source != nil {
+			src = string(r.Source.ID)
+		}
+		rows = append(rows, []string{mark, string(r.Expect), verifyDecisionWord(r.Decision), r.Action, r.Resource, r.Why + verifyWhoAndContext(&r.Check), src})
 	}
-	failures := sr.Failures()
-	fmt.Fprintf(b, "  %d of %d requests as expected", len(sr.Results)-failures, len(sr.Results))
-	if failures > 0 {
-		fmt.Fprintf(b, "; %d failed", failures)
+	var t strings.Builder
+	tw := tabwriter.NewWriter(&t, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  "+strings.Join(header, "\t"))
+	for _, row := range rows {
+		fmt.Fprintln(tw, "  "+strings.Join(row, "\t"))
 	}
-	b.WriteString("\n")
-	n := 0
+	tw.Flush()
+	b.WriteString(truncateLines(t.String(), v.term.width))
+}
+
+// writeVerifyFailures prints each failed request with its trace.
+func writeVerifyFailures(b *strings.Builder, sr *verify.SubjectReport, explain bool) {
 	for i := range sr.Results {
 		r := &sr.Results[i]
 		if r.OK {
 			continue
 		}
-		n++
 		what := "denied"
 		if r.Expect == verify.Forbidden {
 			what = "allowed"
@@ -154,6 +281,10 @@ func writeVerifySubject(b *strings.Builder, sr *verify.SubjectReport, v verifyVi
 			}
 		}
 	}
+}
+
+// writeVerifyFixes prints the fixes of a subject's failures.
+func writeVerifyFixes(b *strings.Builder, sr *verify.SubjectReport) {
 	for k, f := range sr.Fixes {
 		confirmed := "confirmed by the evaluator"
 		if !f.Confirmed {
@@ -162,7 +293,7 @@ func writeVerifySubject(b *strings.Builder, sr *verify.SubjectReport, v verifyVi
 				confirmed += fmt.Sprintf(": %d of its requests still fail (other statements grant them too)", len(f.StillFailing))
 			}
 			if len(f.Regressions) > 0 {
-				confirmed += fmt.Sprintf(": %d other requests would fail", len(f.Regressions))
+				confirmed += fmt.Sprintf(": %s would fail", plural(len(f.Regressions), "other request"))
 			}
 		}
 		fmt.Fprintf(b, "\n  fix %d (%s, %s): %s\n", k+1, f.Kind, confirmed, f.Advice)
@@ -177,10 +308,6 @@ func writeVerifySubject(b *strings.Builder, sr *verify.SubjectReport, v verifyVi
 			fmt.Fprintf(b, "    %s:\n%s", label, verifyIndent(policy.Format(f.Document()), "      "))
 		}
 	}
-	if d := sr.Drift; d != nil {
-		writeVerifyDrift(b, d)
-	}
-	b.WriteString("\n")
 }
 
 func writeVerifyDrift(b *strings.Builder, d *verify.Drift) {
@@ -199,7 +326,7 @@ func writeVerifyDrift(b *strings.Builder, d *verify.Drift) {
 				fmt.Fprintf(b, "      %s: %s\n", sd.Label(), sd.Note)
 				continue
 			}
-			fmt.Fprintf(b, "      %s: %d requests %s, e.g.\n", sd.Label(), sd.Count, verb)
+			fmt.Fprintf(b, "      %s: %s %s, e.g.\n", sd.Label(), plural(sd.Count, "request"), verb)
 			for _, p := range sd.Examples {
 				fmt.Fprintf(b, "        %s on %s", p.Action, p.Resource)
 				if !strings.Contains(p.Principal, ":assumed-role/") {
