@@ -42,6 +42,11 @@ const (
 	SrcIdentitySecrets    SourceID = "toolkit-identity-secrets"
 	SrcGateway            SourceID = "agentcore-gateway-permissions"
 	SrcGatewayPolicy      SourceID = "agentcore-policy-permissions"
+	// Gateway targets besides Lambda functions, interceptors and keys.
+	SrcGatewayAPIGateway   SourceID = "agentcore-gateway-api-gateway-target"
+	SrcGatewayOutbound     SourceID = "agentcore-gateway-outbound-auth"
+	SrcGatewayInterceptors SourceID = "agentcore-gateway-interceptors"
+	SrcGatewayEncryption   SourceID = "agentcore-gateway-encryption"
 	SrcCodeInterpreter    SourceID = "agentcore-code-interpreter"
 	SrcBrowser            SourceID = "agentcore-browser"
 	SrcResourcePolicies   SourceID = "agentcore-resource-based-policies"
@@ -54,7 +59,11 @@ const (
 	SrcAgentsServiceRole  SourceID = "bedrock-agents-service-role"
 	SrcAgentsLambda       SourceID = "bedrock-agents-lambda-permission"
 	SrcAgentsCaller       SourceID = "bedrock-agents-caller"
-	SrcPassRole           SourceID = "iam-passrole"
+	// Bedrock Agents: multi-agent collaboration, streaming, the agent's key.
+	SrcAgentsCollaboration SourceID = "bedrock-agents-collaboration"
+	SrcAgentsStreaming     SourceID = "bedrock-agents-streaming"
+	SrcAgentsEncryption    SourceID = "bedrock-agents-encryption"
+	SrcPassRole            SourceID = "iam-passrole"
 	// SrcCodeDeploy: the caller of CreateAgentRuntime reads the code zip.
 	SrcCodeDeploy SourceID = "agentcore-direct-code-deploy"
 	// SrcInvokeRuntime: what invoking a runtime is authorized on.
@@ -99,6 +108,15 @@ var sourceTable = map[SourceID]Source{
 		URL: devguide + "gateway-prerequisites-permissions.html"},
 	SrcGatewayPolicy: {Title: "AgentCore Gateway and Policy in AgentCore IAM permissions",
 		URL: devguide + "policy-permissions.html"},
+	SrcGatewayAPIGateway: {Title: "Amazon API Gateway REST API stages as targets: AgentCore Gateway calls GetExport on the stage; with the gateway service role (GATEWAY_IAM_ROLE) it invokes the stage",
+		URL:  devguide + "gateway-target-api-gateway.html",
+		Note: "The guide does not name the actions; agentiam grants apigateway:GET on the REST API and on its stage's exports (GET /restapis/{id}/stages/{stage}/exports/{type}) to the gateway role and to the deployer (the export is made \"on your behalf\" when the target is created), and execute-api:Invoke on {id}/{stage}/*/* to the gateway role."},
+	SrcGatewayOutbound: {Title: "Set up outbound authorization for your gateway: IAM-based outbound authorization signs the target's requests with the gateway service role (Smithy, MCP server on AgentCore Runtime, OpenAPI schemas in S3)",
+		URL: devguide + "gateway-outbound-auth.html"},
+	SrcGatewayInterceptors: {Title: "Permissions for interceptors: the gateway service role needs lambda:InvokeFunction on the interceptor functions",
+		URL: devguide + "gateway-interceptors-permissions.html"},
+	SrcGatewayEncryption: {Title: "Encrypt your AgentCore gateway with a customer-managed KMS key: the gateway service role's kms:CreateGrant, DescribeKey, Decrypt and GenerateDataKey through bedrock-agentcore.{region}.amazonaws.com",
+		URL: devguide + "gateway-encryption.html"},
 	SrcCodeInterpreter: {Title: "AgentCore Code Interpreter: permissions",
 		URL: devguide + "code-interpreter-resource-session-management.html"},
 	SrcBrowser: {Title: "AgentCore Browser: permissions",
@@ -126,6 +144,13 @@ var sourceTable = map[SourceID]Source{
 		URL: userguide + "agents-permissions.html#agents-permissions-lambda"},
 	SrcAgentsCaller: {Title: "Identity-based policy examples for Amazon Bedrock Agents",
 		URL: userguide + "security_iam_id-based-policy-examples-agent.html"},
+	SrcAgentsCollaboration: {Title: "Create a service role for Amazon Bedrock Agents: with multi-agent collaboration, bedrock:GetAgentAlias and bedrock:InvokeAgent on the collaborators' agent aliases",
+		URL: userguide + "agents-permissions.html"},
+	SrcAgentsStreaming: {Title: "Invoke an agent from your application: streaming the final response takes bedrock:InvokeModelWithResponseStream on the agent's model for the agent's service role",
+		URL: userguide + "agents-invoke-agent.html"},
+	SrcAgentsEncryption: {Title: "Encryption of agent resources: kms:GenerateDataKey and kms:Decrypt on the agent's customer managed key with kms:EncryptionContext:aws:bedrock:arn the agent's ARN, for the agent and for whoever calls InvokeAgent",
+		URL:  userguide + "encryption-agents.html",
+		Note: "The guide's identity-based policy names one agent ARN under StringEquals; agentiam does so once agent_id is set, and uses StringLike on agent/* of the account and region until then (a wildcard under StringEquals would never match). The key policy that lets Bedrock and the roles use the key is the key owner's (see also cmk-agent-resources.html)."},
 	SrcPassRole: {Title: "Grant a user permissions to pass a role to an AWS service (iam:PassRole with iam:PassedToService)",
 		URL: "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html"},
 	SrcCodeDeploy: {Title: "Troubleshooting direct code deployment: the role that calls CreateAgentRuntime/UpdateAgentRuntime needs s3:GetObject on the code zip (kms:Decrypt for a customer managed key)",

@@ -130,12 +130,14 @@ func (m *matrix) invokeAgent(inv *agentspec.Invoker, a *agentspec.Agent, other *
 		if a.AgentID != "" {
 			m.forbid(req{why: "another Bedrock agent's alias", actions: acts("bedrock:InvokeAgent"), resource: f.arn(w, "bedrock", "agent-alias", "ZZZZZZZZZZ", defaultAliasID), other: other})
 		}
+		m.invokerAgentKey(a, other)
 	}
 }
 
 // forbidInvoke forbids invoking an agent of the spec the invoker does not list.
 func (m *matrix) forbidInvoke(why string, a *agentspec.Agent, other *policy.Document) {
 	f, w := &m.b.f, m.b.where(a)
+	m.forbidAgentKey(why, a, other)
 	switch {
 	case a.Type == agentspec.AgentCore:
 		m.forbid(req{why: why, actions: acts(invokeRuntime), resource: f.arn(w, "bedrock-agentcore", "runtime", runtimeIDOf(a)), other: other})
