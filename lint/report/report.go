@@ -247,14 +247,17 @@ func cellsBackward(s []byte, budget int) (cells, bool) {
 }
 
 // cell returns how a rune of a source line is printed and the terminal
-// columns it takes: tabs as 4 spaces, control characters and invalid
-// UTF-8 as U+FFFD, combining marks and format characters (zero-width
+// columns it takes: tabs as 4 spaces, ASCII control characters (below
+// 0x20, and DEL) escaped as \xNN so that input cannot drive the terminal,
+// C1 controls and invalid UTF-8 as U+FFFD, combining marks and format characters (zero-width
 // joiners) in no column, East Asian wide characters and emoji in two.
 func cell(r rune) (string, int) {
 	switch {
 	case r == '\t':
 		return "    ", 4
-	case r < ' ' || r == 0x7f || 0x80 <= r && r < 0xa0 || r == utf8.RuneError:
+	case r < ' ' || r == 0x7f:
+		return fmt.Sprintf("\\x%02x", r), 4
+	case 0x80 <= r && r < 0xa0 || r == utf8.RuneError:
 		return "\ufffd", 1
 	case unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf):
 		return string(r), 0

@@ -210,7 +210,11 @@ func TestExcerptCells(t *testing.T) {
 		{"combining mark", "{\"e\u0301\":1}", 8, 9,
 			"    1 | {\"e\u0301\":1}\n      |      ^\n"},
 		{"control characters", "\x01\x02{", 3, 4,
-			"    1 | \ufffd\ufffd{\n      |   ^\n"},
+			"    1 | \\x01\\x02{\n      |         ^\n"},
+		{"escape sequence and DEL", "\x1b[31m\x7f\"s3:x\"", 7, 13,
+			"    1 | \\x1b[31m\\x7f\"s3:x\"\n      |             ^~~~~~\n"},
+		{"C1 control", "\u0085{", 3, 4,
+			"    1 | \ufffd{\n      |  ^\n"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var b bytes.Buffer
