@@ -24,6 +24,9 @@ func TestExitCodes(t *testing.T) {
 	broken := write("broken.json", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",}]}`)
 	risky := write("risky.json", `{"Version":"2012-10-17","Statement":[{"Sid":"All","Effect":"Allow","Action":"*","Resource":"*"}]}`)
 	badSpec := write("bad.yaml", "version: 1\naccount: \"123\"\n")
+	unparsable := write("unparsable.yaml", "version: 1\nagents: [\n")
+	badToolkit := write("toolkit.yaml", "agents:\n  a: {aws: [\n")
+	badConfig := write("config.yaml", "lint: [\n")
 	spec := filepath.Join("..", "..", "examples", "agentiam.yaml")
 	denied := "User: arn:aws:iam::123456789012:user/u is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k because no identity-based policy allows the s3:GetObject action"
 	sim := func(extra ...string) []string {
@@ -42,13 +45,28 @@ func TestExitCodes(t *testing.T) {
 		{"actions malformed", []string{"actions", "GetObject"}, ExitUsage},
 		{"lint clean", []string{"lint", "--no-config", allow}, ExitOK},
 		{"lint finding", []string{"lint", "--no-config", risky}, ExitFindings},
-		{"lint syntax error", []string{"lint", "--no-config", broken}, ExitFindings},
+		{"lint syntax error", []string{"lint", "--no-config", broken}, ExitUsage},
+		{"lint syntax error json", []string{"lint", "--no-config", "--format", "json", broken}, ExitUsage},
+		{"lint unparsable config", []string{"lint", "--config", badConfig, allow}, ExitUsage},
 		{"lint missing file", []string{"lint", "--no-config", filepath.Join(dir, "absent.json")}, ExitUsage},
 		{"simulate allowed", sim("--resource", "arn:aws:s3:::b/k"), ExitOK},
 		{"simulate denied", sim("--resource", "arn:aws:s3:::other/k"), ExitFindings},
 		{"simulate bad policy", []string{"simulate", "--policy", broken, "--principal", "arn:aws:iam::123456789012:role/r", "--action", "s3:GetObject", "--resource", "*"}, ExitUsage},
 		{"generate", []string{"generate", "-f", spec}, ExitOK},
 		{"generate bad spec", []string{"generate", "-f", badSpec}, ExitUsage},
+		{"generate unparsable spec", []string{"generate", "-f", unparsable}, ExitUsage},
+		{"generate unparsable toolkit", []string{"generate", "--from-toolkit", badToolkit}, ExitUsage},
+		{"generate tf alias", []string{"generate", "-f", spec, "--format", "tf"}, ExitOK},
+		{"generate cfn alias", []string{"generate", "-f", spec, "--format", "cfn"}, ExitOK},
+		{"import unparsable", []string{"import", badToolkit, "-o", "-"}, ExitUsage},
+		{"import an agentiam spec", []string{"import", spec, "-o", "-"}, ExitUsage},
+		{"verify unparsable spec", []string{"verify", "-f", unparsable}, ExitUsage},
+		{"verify unparsable policy", []string{"verify", "-f", spec, "--policy", "agentiam-deployer=" + broken}, ExitUsage},
+		{"verify unparsable authorization details", []string{"verify", "-f", spec, "--authorization-details", broken}, ExitUsage},
+		{"explain-denied unparsable policy", []string{"explain-denied", "--policy", broken, denied}, ExitUsage},
+		{"explain-denied unparsable spec", []string{"explain-denied", "--spec", unparsable, denied}, ExitUsage},
+		{"completion bash", []string{"completion", "bash"}, ExitOK},
+		{"completion unsupported shell", []string{"completion", "tcsh"}, ExitUsage},
 		{"verify", []string{"verify", "-f", spec, "--summary"}, ExitOK},
 		{"explain-denied", []string{"explain-denied", denied}, ExitOK},
 		{"explain-denied unparseable", []string{"explain-denied", "Access Denied"}, ExitUsage},

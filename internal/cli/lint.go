@@ -83,9 +83,13 @@ project (--config FILE names another, --no-config ignores it):
         sid: LegacyAdmin          # optional: only this statement
         reason: "break-glass role, reviewed quarterly"
 
-Exit codes: 0 when no finding is at or above --fail-on (a file that is
-not valid JSON is a finding, syntax-error), 1 when there is one, 2 for
-usage errors, unreadable paths and invalid configuration.`,
+Text output ends with a summary line, also when there is no finding
+("no findings in 3 documents"; --quiet drops that line).
+
+Exit codes: 0 when no finding is at or above --fail-on, 1 when there is
+one, 2 for usage errors, unreadable paths, invalid configuration and a
+file that does not parse (it is reported as a syntax-error finding, in
+every --format, and the exit code is 2).`,
 		Example: `  agentiam lint policy.json
   agentiam lint policies/                       # every *.json below, in parallel
   agentiam lint --type trust trust-policy.json
@@ -182,12 +186,31 @@ func runLint(e *env, cmd *cobra.Command, f lintFlags, paths []string) error {
 	if err != nil {
 		return err
 	}
+	c := report.Count(results)
+	if f.format == "text" && !e.quiet && c.Errors+c.Warnings+c.Info+c.Suppressed+c.Pending == 0 {
+		fmt.Fprintf(e.stdout, "no findings in %s\n", plural(c.Documents, "document"))
+	}
+	return lintExit(results, failOn)
+}
+
+// lintExit is 2 when a file does not parse (its syntax-error finding is
+// printed like any other), else 1 when a finding reaches failOn.
+func lintExit(results []lint.Result, failOn diag.Severity) error {
+	var broken []string
+	found := false
 	for _, r := range results {
 		for _, d := range r.Diags {
-			if d.Severity >= failOn {
-				return withCode(ExitFindings, nil)
+			if d.Code == lint.CodeSyntaxError && !slices.Contains(broken, r.Target.File) {
+				broken = append(broken, r.Target.File)
 			}
+			found = found || d.Severity >= failOn
 		}
+	}
+	if len(broken) > 0 {
+		return usageError(fmt.Errorf("%s: not a valid policy document (see its syntax-error)", strings.Join(broken, ", ")))
+	}
+	if found {
+		return withCode(ExitFindings, nil)
 	}
 	return nil
 }

@@ -30,7 +30,7 @@ func TestLintExitCodes(t *testing.T) {
 		{[]string{"lint", "--no-config", warning}, ExitFindings},
 		{[]string{"lint", "--no-config", "--fail-on", "error", warning}, ExitOK},
 		{[]string{"lint", "--no-config", "--fail-on", "info", clean}, ExitOK},
-		{[]string{"lint", "--no-config", broken}, ExitFindings},
+		{[]string{"lint", "--no-config", broken}, ExitUsage},
 		{[]string{"lint", "--no-config", filepath.Join(dir, "missing.json")}, ExitUsage},
 		{[]string{"lint", "--no-config"}, ExitUsage},
 		{[]string{"lint", "--no-config", "--type", "bucket", clean}, ExitUsage},
