@@ -119,6 +119,7 @@ func (l *loader) spec(body ast.Node) *Spec {
 	}
 	l.crossCheck(s)
 	l.checkInvokers(s)
+	l.checkGatewayTargets(s)
 	return s
 }
 
@@ -455,7 +456,7 @@ func (l *loader) provider(it item, key string) (name positioned, secret string, 
 
 func (l *loader) gateway(a *Agent, f field) *Gateway {
 	g := &Gateway{Name: DefaultGatewayName(a.Name)}
-	fs := l.fields(f.value, "gateway of agent "+a.Name, "name", "lambda_targets", "outbound")
+	fs := l.fields(f.value, "gateway of agent "+a.Name, append([]string{"name", "lambda_targets", "outbound"}, gatewayTargetKeys...)...)
 	if n, ok := fs["name"]; ok {
 		if v, ok := l.str(n); ok {
 			if !gatewayNameRE.MatchString(v) {
@@ -474,6 +475,7 @@ func (l *loader) gateway(a *Agent, f field) *Gateway {
 	if o, ok := fs["outbound"]; ok {
 		g.Outbound = l.identity(o, "outbound of gateway "+g.Name)
 	}
+	g.GatewayTargets = l.gatewayTargets(a, fs)
 	if l.gatewayRegion == nil {
 		l.gatewayRegion = map[string]string{}
 	}

@@ -84,6 +84,7 @@ func marshalAgent(b *bytes.Buffer, s *Spec, a *Agent) {
 				b.WriteString(in + "  outbound:\n")
 				providers(b, in+"    ", g.Outbound)
 			}
+			marshalGatewayTargets(b, in+"  ", g.GatewayTargets)
 		}
 		tool(b, in, "code_interpreter", a.CodeInterpreter)
 		tool(b, in, "browser", a.Browser)

@@ -233,6 +233,7 @@ type Gateway struct {
 	Name          string
 	LambdaTargets []string // function ARNs
 	Outbound      Identity // credential providers for outbound auth
+	GatewayTargets
 }
 
 // GatewayUse is one gateway with what every agent of the spec says about
@@ -246,11 +247,14 @@ type GatewayUse struct {
 	Agents            []string
 	LambdaTargets     []string
 	Outbound          Identity
+	GatewayTargets
 }
 
 // NeedsRole reports whether the gateway reaches anything with its own
 // role; a gateway the spec only calls needs none.
-func (u *GatewayUse) NeedsRole() bool { return len(u.LambdaTargets) > 0 || !u.Outbound.Empty() }
+func (u *GatewayUse) NeedsRole() bool {
+	return len(u.LambdaTargets) > 0 || !u.Outbound.Empty() || u.GatewayTargets.needsRole()
+}
 
 // Gateways merges the gateways of the spec's agents, in spec order.
 func (s *Spec) Gateways() []*GatewayUse {
@@ -270,6 +274,7 @@ func (s *Spec) Gateways() []*GatewayUse {
 		u.Agents = append(u.Agents, a.Name)
 		u.LambdaTargets = appendNew(u.LambdaTargets, gw.LambdaTargets...)
 		u.Outbound.merge(gw.Outbound)
+		u.GatewayTargets.merge(gw.GatewayTargets)
 	}
 	return out
 }

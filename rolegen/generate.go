@@ -421,6 +421,7 @@ func (g *gen) gatewayRoles() {
 			st.add(r.allow("GetWorkloadAccessToken", featWorkloadTokenGW, g.workloadIdentity(w, u.Name)...))
 			g.credentialProviders(&st, w, u.Outbound, u.Name)
 		}
+		g.gatewayTargets(&st, u, w)
 		g.addRole(&Role{
 			Name:        "AgentCoreGatewayExecutionRole-" + w.region + "-" + agentspec.ToolkitSuffix(u.Name),
 			Purpose:     PurposeGateway,

@@ -474,6 +474,7 @@ func (b *builder) gateway(u *agentspec.GatewayUse) {
 		m.need(req{src: SrcGateway, why: "workload access token: its workload identity", actions: acts("bedrock-agentcore:GetWorkloadAccessToken"), resource: workload, grant: grant(pattern)})
 		m.credentialProviders(u.Outbound, workload, pattern)
 	}
+	m.gatewayTargets(u, id)
 	m.escalation()
 }
 

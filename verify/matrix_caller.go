@@ -135,6 +135,7 @@ func (m *callerMatrix) deployRuntime(a *agentspec.Agent) {
 		m.need(req{src: SrcGateway, why: "update gateway " + gw.Name, actions: acts("bedrock-agentcore:UpdateGateway", "bedrock-agentcore:CreateGatewayTarget"), resource: gateway,
 			grant: grant(f.arn(aw, "bedrock-agentcore", "gateway", idPattern(gw.Name)))})
 		m.pass("pass the role of gateway "+gw.Name+" to AgentCore", b.roleARN(rolegen.PurposeGateway, gw.Name), principalAgentCore)
+		m.deployGatewayTargets(a)
 	}
 	for _, mem := range a.Memory {
 		m.forbid(req{why: "control-plane deletion: memory " + mem.ID, actions: acts("bedrock-agentcore:DeleteMemory"), resource: f.arn(aw, "bedrock-agentcore", "memory", mem.ID)})

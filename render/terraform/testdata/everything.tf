@@ -599,6 +599,109 @@ resource "aws_iam_role_policy" "gateway_full_tools" {
           "arn:aws:secretsmanager:us-west-2:123456789012:secret:bedrock-agentcore-identity!default/apikey/weather-*",
         ]
       },
+      {
+        Sid      = "ReadOpenAPISchemas"
+        Effect   = "Allow"
+        Action   = "s3:GetObject"
+        Resource = "arn:aws:s3:::tool-schemas/orders/openapi.json"
+        Condition = {
+          StringEquals = {
+            "aws:ResourceAccount" = "123456789012"
+          }
+        }
+      },
+      {
+        Sid    = "CallSmithyTargetDynamodb"
+        Effect = "Allow"
+        Action = [
+          "dynamodb:GetItem",
+          "dynamodb:Query",
+        ]
+        Resource = "arn:aws:dynamodb:us-west-2:123456789012:table/orders"
+      },
+      {
+        Sid      = "CallSmithyTargetEc2WithoutResources"
+        Effect   = "Allow"
+        Action   = "ec2:DescribeInstances"
+        Resource = "*"
+      },
+      {
+        Sid    = "ReadAPIGatewayExports"
+        Effect = "Allow"
+        Action = "apigateway:GET"
+        Resource = [
+          "arn:aws:apigateway:us-west-2::/restapis/a1b2c3d4e5",
+          "arn:aws:apigateway:us-west-2::/restapis/a1b2c3d4e5/stages/prod/exports/*",
+        ]
+      },
+      {
+        Sid      = "InvokeAPIGatewayStages"
+        Effect   = "Allow"
+        Action   = "execute-api:Invoke"
+        Resource = "arn:aws:execute-api:us-west-2:123456789012:a1b2c3d4e5/prod/*/*"
+      },
+      {
+        Sid    = "InvokeMCPServerRuntimes"
+        Effect = "Allow"
+        Action = "bedrock-agentcore:InvokeAgentRuntime"
+        Resource = [
+          "arn:aws:bedrock-agentcore:eu-west-1:123456789012:runtime/helper-??????????",
+          "arn:aws:bedrock-agentcore:eu-west-1:123456789012:runtime/helper-??????????/runtime-endpoint/*",
+        ]
+      },
+      {
+        Sid      = "InvokeInterceptors"
+        Effect   = "Allow"
+        Action   = "lambda:InvokeFunction"
+        Resource = "arn:aws:lambda:us-west-2:123456789012:function:gateway-interceptor"
+      },
+      {
+        Sid    = "UseGatewayKey"
+        Effect = "Allow"
+        Action = [
+          "kms:Decrypt",
+          "kms:GenerateDataKey",
+          "kms:DescribeKey",
+        ]
+        Resource = "arn:aws:kms:us-west-2:123456789012:key/9999abcd-12ab-34cd-56ef-1234567890ab"
+        Condition = {
+          StringEquals = {
+            "kms:ViaService" = "bedrock-agentcore.us-west-2.amazonaws.com"
+          }
+        }
+      },
+      {
+        Sid      = "GrantGatewayKeyToAgentCore"
+        Effect   = "Allow"
+        Action   = "kms:CreateGrant"
+        Resource = "arn:aws:kms:us-west-2:123456789012:key/9999abcd-12ab-34cd-56ef-1234567890ab"
+        Condition = {
+          Bool = {
+            "kms:GrantIsForAWSResource" = "true"
+          }
+          StringEquals = {
+            "kms:ViaService" = "bedrock-agentcore.us-west-2.amazonaws.com"
+          }
+        }
+      },
+      {
+        Sid    = "AuthorizeToolCalls"
+        Effect = "Allow"
+        Action = [
+          "bedrock-agentcore:AuthorizeAction",
+          "bedrock-agentcore:PartiallyAuthorizeActions",
+        ]
+        Resource = [
+          "arn:aws:bedrock-agentcore:us-west-2:123456789012:policy-engine/support_policies-AbCdEf1234",
+          "arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/full-tools-??????????",
+        ]
+      },
+      {
+        Sid      = "ReadPolicyEngine"
+        Effect   = "Allow"
+        Action   = "bedrock-agentcore:GetPolicyEngine"
+        Resource = "arn:aws:bedrock-agentcore:us-west-2:123456789012:policy-engine/support_policies-AbCdEf1234"
+      },
     ]
   })
 }
@@ -962,6 +1065,37 @@ resource "aws_iam_policy" "caller_deployer" {
         }
       },
       {
+        Sid    = "UseGatewayKeys"
+        Effect = "Allow"
+        Action = [
+          "kms:Decrypt",
+          "kms:GenerateDataKey",
+          "kms:DescribeKey",
+          "kms:CreateGrant",
+        ]
+        Resource = "arn:aws:kms:us-west-2:123456789012:key/9999abcd-12ab-34cd-56ef-1234567890ab"
+        Condition = {
+          StringEquals = {
+            "kms:ViaService" = "bedrock-agentcore.us-west-2.amazonaws.com"
+          }
+        }
+      },
+      {
+        Sid      = "ReadGatewayPolicyEngines"
+        Effect   = "Allow"
+        Action   = "bedrock-agentcore:GetPolicyEngine"
+        Resource = "arn:aws:bedrock-agentcore:us-west-2:123456789012:policy-engine/support_policies-AbCdEf1234"
+      },
+      {
+        Sid    = "ReadAPIGatewayTargetExports"
+        Effect = "Allow"
+        Action = "apigateway:GET"
+        Resource = [
+          "arn:aws:apigateway:us-west-2::/restapis/a1b2c3d4e5",
+          "arn:aws:apigateway:us-west-2::/restapis/a1b2c3d4e5/stages/prod/exports/*",
+        ]
+      },
+      {
         Sid      = "CreateMemories"
         Effect   = "Allow"
         Action   = "bedrock-agentcore:CreateMemory"
@@ -1109,6 +1243,16 @@ resource "aws_iam_policy" "caller_deployer" {
           }
         }
       },
+    ]
+  })
+}
+
+resource "aws_iam_policy" "caller_deployer_2" {
+  name        = "agentiam-deployer-2"
+  description = "Deploy agents full_runtime, helper, faq_agent (generated by agentiam)"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
       {
         Sid      = "CreateAgentCoreNetworkRole"
         Effect   = "Allow"
@@ -1141,16 +1285,6 @@ resource "aws_iam_policy" "caller_deployer" {
         ]
         Resource = "arn:aws:ecr:us-west-2:123456789012:repository/team/full-runtime"
       },
-    ]
-  })
-}
-
-resource "aws_iam_policy" "caller_deployer_2" {
-  name        = "agentiam-deployer-2"
-  description = "Deploy agents full_runtime, helper, faq_agent (generated by agentiam)"
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
       {
         Sid      = "ToolkitCreateSourceBuckets"
         Effect   = "Allow"
@@ -1343,6 +1477,37 @@ resource "aws_iam_policy" "caller_ci" {
         }
       },
       {
+        Sid    = "UseGatewayKeys"
+        Effect = "Allow"
+        Action = [
+          "kms:Decrypt",
+          "kms:GenerateDataKey",
+          "kms:DescribeKey",
+          "kms:CreateGrant",
+        ]
+        Resource = "arn:aws:kms:us-west-2:123456789012:key/9999abcd-12ab-34cd-56ef-1234567890ab"
+        Condition = {
+          StringEquals = {
+            "kms:ViaService" = "bedrock-agentcore.us-west-2.amazonaws.com"
+          }
+        }
+      },
+      {
+        Sid      = "ReadGatewayPolicyEngines"
+        Effect   = "Allow"
+        Action   = "bedrock-agentcore:GetPolicyEngine"
+        Resource = "arn:aws:bedrock-agentcore:us-west-2:123456789012:policy-engine/support_policies-AbCdEf1234"
+      },
+      {
+        Sid    = "ReadAPIGatewayTargetExports"
+        Effect = "Allow"
+        Action = "apigateway:GET"
+        Resource = [
+          "arn:aws:apigateway:us-west-2::/restapis/a1b2c3d4e5",
+          "arn:aws:apigateway:us-west-2::/restapis/a1b2c3d4e5/stages/prod/exports/*",
+        ]
+      },
+      {
         Sid      = "CreateMemories"
         Effect   = "Allow"
         Action   = "bedrock-agentcore:CreateMemory"
@@ -1498,6 +1663,16 @@ resource "aws_iam_policy" "caller_ci" {
         ]
         Resource = "arn:aws:bedrock:us-west-2:123456789012:agent-alias/ABCDEFGHIJ/*"
       },
+    ]
+  })
+}
+
+resource "aws_iam_policy" "caller_ci_2" {
+  name        = "agentiam-ci-2"
+  description = "Deploy agents full_runtime, faq_agent (generated by agentiam)"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
       {
         Sid    = "AssociateKnowledgeBases"
         Effect = "Allow"
@@ -1622,6 +1797,11 @@ output "caller_deployer_2_policy_arn" {
 output "caller_ci_policy_arn" {
   description = "ARN of the policy agentiam-ci for caller ci"
   value       = aws_iam_policy.caller_ci.arn
+}
+
+output "caller_ci_2_policy_arn" {
+  description = "ARN of the policy agentiam-ci-2 for caller ci"
+  value       = aws_iam_policy.caller_ci_2.arn
 }
 
 output "caller_web_app_policy_arn" {

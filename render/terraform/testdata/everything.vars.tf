@@ -617,6 +617,109 @@ resource "aws_iam_role_policy" "gateway_full_tools" {
           "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:bedrock-agentcore-identity!default/apikey/weather-*",
         ]
       },
+      {
+        Sid      = "ReadOpenAPISchemas"
+        Effect   = "Allow"
+        Action   = "s3:GetObject"
+        Resource = "arn:${var.partition}:s3:::tool-schemas/orders/openapi.json"
+        Condition = {
+          StringEquals = {
+            "aws:ResourceAccount" = var.account_id
+          }
+        }
+      },
+      {
+        Sid    = "CallSmithyTargetDynamodb"
+        Effect = "Allow"
+        Action = [
+          "dynamodb:GetItem",
+          "dynamodb:Query",
+        ]
+        Resource = "arn:${var.partition}:dynamodb:${var.region}:${var.account_id}:table/orders"
+      },
+      {
+        Sid      = "CallSmithyTargetEc2WithoutResources"
+        Effect   = "Allow"
+        Action   = "ec2:DescribeInstances"
+        Resource = "*"
+      },
+      {
+        Sid    = "ReadAPIGatewayExports"
+        Effect = "Allow"
+        Action = "apigateway:GET"
+        Resource = [
+          "arn:${var.partition}:apigateway:${var.region}::/restapis/a1b2c3d4e5",
+          "arn:${var.partition}:apigateway:${var.region}::/restapis/a1b2c3d4e5/stages/prod/exports/*",
+        ]
+      },
+      {
+        Sid      = "InvokeAPIGatewayStages"
+        Effect   = "Allow"
+        Action   = "execute-api:Invoke"
+        Resource = "arn:${var.partition}:execute-api:${var.region}:${var.account_id}:a1b2c3d4e5/prod/*/*"
+      },
+      {
+        Sid    = "InvokeMCPServerRuntimes"
+        Effect = "Allow"
+        Action = "bedrock-agentcore:InvokeAgentRuntime"
+        Resource = [
+          "arn:${var.partition}:bedrock-agentcore:eu-west-1:${var.account_id}:runtime/helper-??????????",
+          "arn:${var.partition}:bedrock-agentcore:eu-west-1:${var.account_id}:runtime/helper-??????????/runtime-endpoint/*",
+        ]
+      },
+      {
+        Sid      = "InvokeInterceptors"
+        Effect   = "Allow"
+        Action   = "lambda:InvokeFunction"
+        Resource = "arn:${var.partition}:lambda:${var.region}:${var.account_id}:function:gateway-interceptor"
+      },
+      {
+        Sid    = "UseGatewayKey"
+        Effect = "Allow"
+        Action = [
+          "kms:Decrypt",
+          "kms:GenerateDataKey",
+          "kms:DescribeKey",
+        ]
+        Resource = "arn:${var.partition}:kms:${var.region}:${var.account_id}:key/9999abcd-12ab-34cd-56ef-1234567890ab"
+        Condition = {
+          StringEquals = {
+            "kms:ViaService" = "bedrock-agentcore.${var.region}.amazonaws.com"
+          }
+        }
+      },
+      {
+        Sid      = "GrantGatewayKeyToAgentCore"
+        Effect   = "Allow"
+        Action   = "kms:CreateGrant"
+        Resource = "arn:${var.partition}:kms:${var.region}:${var.account_id}:key/9999abcd-12ab-34cd-56ef-1234567890ab"
+        Condition = {
+          Bool = {
+            "kms:GrantIsForAWSResource" = "true"
+          }
+          StringEquals = {
+            "kms:ViaService" = "bedrock-agentcore.${var.region}.amazonaws.com"
+          }
+        }
+      },
+      {
+        Sid    = "AuthorizeToolCalls"
+        Effect = "Allow"
+        Action = [
+          "bedrock-agentcore:AuthorizeAction",
+          "bedrock-agentcore:PartiallyAuthorizeActions",
+        ]
+        Resource = [
+          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:policy-engine/support_policies-AbCdEf1234",
+          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:gateway/full-tools-??????????",
+        ]
+      },
+      {
+        Sid      = "ReadPolicyEngine"
+        Effect   = "Allow"
+        Action   = "bedrock-agentcore:GetPolicyEngine"
+        Resource = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:policy-engine/support_policies-AbCdEf1234"
+      },
     ]
   })
 }
@@ -980,6 +1083,37 @@ resource "aws_iam_policy" "caller_deployer" {
         }
       },
       {
+        Sid    = "UseGatewayKeys"
+        Effect = "Allow"
+        Action = [
+          "kms:Decrypt",
+          "kms:GenerateDataKey",
+          "kms:DescribeKey",
+          "kms:CreateGrant",
+        ]
+        Resource = "arn:${var.partition}:kms:${var.region}:${var.account_id}:key/9999abcd-12ab-34cd-56ef-1234567890ab"
+        Condition = {
+          StringEquals = {
+            "kms:ViaService" = "bedrock-agentcore.${var.region}.amazonaws.com"
+          }
+        }
+      },
+      {
+        Sid      = "ReadGatewayPolicyEngines"
+        Effect   = "Allow"
+        Action   = "bedrock-agentcore:GetPolicyEngine"
+        Resource = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:policy-engine/support_policies-AbCdEf1234"
+      },
+      {
+        Sid    = "ReadAPIGatewayTargetExports"
+        Effect = "Allow"
+        Action = "apigateway:GET"
+        Resource = [
+          "arn:${var.partition}:apigateway:${var.region}::/restapis/a1b2c3d4e5",
+          "arn:${var.partition}:apigateway:${var.region}::/restapis/a1b2c3d4e5/stages/prod/exports/*",
+        ]
+      },
+      {
         Sid      = "CreateMemories"
         Effect   = "Allow"
         Action   = "bedrock-agentcore:CreateMemory"
@@ -1127,6 +1261,16 @@ resource "aws_iam_policy" "caller_deployer" {
           }
         }
       },
+    ]
+  })
+}
+
+resource "aws_iam_policy" "caller_deployer_2" {
+  name        = "agentiam-deployer-2"
+  description = "Deploy agents full_runtime, helper, faq_agent (generated by agentiam)"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
       {
         Sid      = "CreateAgentCoreNetworkRole"
         Effect   = "Allow"
@@ -1159,16 +1303,6 @@ resource "aws_iam_policy" "caller_deployer" {
         ]
         Resource = "arn:${var.partition}:ecr:${var.region}:${var.account_id}:repository/team/full-runtime"
       },
-    ]
-  })
-}
-
-resource "aws_iam_policy" "caller_deployer_2" {
-  name        = "agentiam-deployer-2"
-  description = "Deploy agents full_runtime, helper, faq_agent (generated by agentiam)"
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
       {
         Sid      = "ToolkitCreateSourceBuckets"
         Effect   = "Allow"
@@ -1361,6 +1495,37 @@ resource "aws_iam_policy" "caller_ci" {
         }
       },
       {
+        Sid    = "UseGatewayKeys"
+        Effect = "Allow"
+        Action = [
+          "kms:Decrypt",
+          "kms:GenerateDataKey",
+          "kms:DescribeKey",
+          "kms:CreateGrant",
+        ]
+        Resource = "arn:${var.partition}:kms:${var.region}:${var.account_id}:key/9999abcd-12ab-34cd-56ef-1234567890ab"
+        Condition = {
+          StringEquals = {
+            "kms:ViaService" = "bedrock-agentcore.${var.region}.amazonaws.com"
+          }
+        }
+      },
+      {
+        Sid      = "ReadGatewayPolicyEngines"
+        Effect   = "Allow"
+        Action   = "bedrock-agentcore:GetPolicyEngine"
+        Resource = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:policy-engine/support_policies-AbCdEf1234"
+      },
+      {
+        Sid    = "ReadAPIGatewayTargetExports"
+        Effect = "Allow"
+        Action = "apigateway:GET"
+        Resource = [
+          "arn:${var.partition}:apigateway:${var.region}::/restapis/a1b2c3d4e5",
+          "arn:${var.partition}:apigateway:${var.region}::/restapis/a1b2c3d4e5/stages/prod/exports/*",
+        ]
+      },
+      {
         Sid      = "CreateMemories"
         Effect   = "Allow"
         Action   = "bedrock-agentcore:CreateMemory"
@@ -1516,6 +1681,16 @@ resource "aws_iam_policy" "caller_ci" {
         ]
         Resource = "arn:${var.partition}:bedrock:${var.region}:${var.account_id}:agent-alias/ABCDEFGHIJ/*"
       },
+    ]
+  })
+}
+
+resource "aws_iam_policy" "caller_ci_2" {
+  name        = "agentiam-ci-2"
+  description = "Deploy agents full_runtime, faq_agent (generated by agentiam)"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
       {
         Sid    = "AssociateKnowledgeBases"
         Effect = "Allow"
@@ -1640,6 +1815,11 @@ output "caller_deployer_2_policy_arn" {
 output "caller_ci_policy_arn" {
   description = "ARN of the policy agentiam-ci for caller ci"
   value       = aws_iam_policy.caller_ci.arn
+}
+
+output "caller_ci_2_policy_arn" {
+  description = "ARN of the policy agentiam-ci-2 for caller ci"
+  value       = aws_iam_policy.caller_ci_2.arn
 }
 
 output "caller_web_app_policy_arn" {
