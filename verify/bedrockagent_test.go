@@ -34,9 +34,9 @@ func TestBedrockAgentFeaturesVerify(t *testing.T) {
 		t.Fatalf("the generated plan fails:\n  %s", strings.Join(got, "\n  "))
 	}
 	tests := []struct {
-		name  string
+		name   string
 		damage func(t *testing.T, p *rolegen.Plan)
-		want  string // a failed request contains it
+		want   string // a failed request contains it
 	}{
 		{"key without context", func(t *testing.T, p *rolegen.Plan) {
 			d, i := statement(t, p, "boss", "UseAgentKey")
