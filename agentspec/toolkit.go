@@ -1,7 +1,9 @@
 package agentspec
 
 import (
+	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/agentiam/agentiam/diag"
@@ -39,6 +41,9 @@ func ImportToolkit(filename string, src []byte) ([]byte, *Spec, error) {
 		t.errorAt(diag.Pos{Line: 1, Column: 1}, CodeEmpty, "%s is empty", filename)
 		return nil, nil, t.result(ErrInvalid)
 	}
+	if isAgentiamSpec(filename, t.resolve(body)) {
+		return nil, nil, fmt.Errorf("%s: %w: use agentiam generate -f %s", filename, ErrAlreadySpec, filename)
+	}
 	spec := t.spec(body)
 	if err := t.result(ErrInvalid); err != nil {
 		return nil, nil, err
@@ -54,6 +59,84 @@ func ImportToolkit(filename string, src []byte) ([]byte, *Spec, error) {
 	return text, parsed, nil
 }
 
+// ErrAlreadySpec is the error of importing a file that is an agentiam
+// spec already, not the toolkit's configuration.
+var ErrAlreadySpec = errors.New("this is already an agentiam spec")
+
+// isAgentiamSpec reports whether a file given as the toolkit's
+// configuration is an agentiam spec: named agentiam.yaml, or with
+// version: and agents: and keys only a spec has (account, region or
+// callers at the top, models or type in an agent). The toolkit's file has
+// no version.
+func isAgentiamSpec(filename string, body ast.Node) bool {
+	if filepath.Base(filename) == DefaultFile {
+		return true
+	}
+	top := plainMapping(body)
+	agents, ok := top["agents"]
+	if _, versioned := top["version"]; !versioned || !ok {
+		return false
+	}
+	for _, k := range []string{"account", "region", "callers"} {
+		if _, ok := top[k]; ok {
+			return true
+		}
+	}
+	for _, agent := range plainMapping(agents) {
+		fs := plainMapping(agent)
+		if _, ok := fs["models"]; ok {
+			return true
+		}
+		if _, ok := fs["type"]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// plainMapping returns the string keys of a mapping node and their
+// values, reporting nothing (the toolkit reader reports the problems).
+func plainMapping(n ast.Node) map[string]ast.Node {
+	var pairs []*ast.MappingValueNode
+	switch v := n.(type) {
+	case *ast.MappingNode:
+		pairs = v.Values
+	case *ast.MappingValueNode:
+		pairs = []*ast.MappingValueNode{v}
+	}
+	out := make(map[string]ast.Node, len(pairs))
+	for _, p := range pairs {
+		if k, ok := scalarText(p.Key); ok {
+			out[k] = p.Value
+		}
+	}
+	return out
+}
+
+// toolkitKeys are the keys of each mapping of the toolkit's schema
+// (bedrock_agentcore_starter_toolkit's schema.py); any other key is
+// reported as a warning, with the known key it most likely means.
+var toolkitKeys = map[string][]string{
+	"top": {"default_agent", "agents"},
+	"agent": {"name", "entrypoint", "language", "platform", "container_runtime", "source_path", "runtime_type",
+		"deployment_type", "aws", "codebuild", "memory", "identity", "aws_jwt", "authorizer_configuration",
+		"oauth_configuration", "request_header_configuration", "api_key_credential_provider_name",
+		"api_key_env_var_name", "bedrock_agentcore", "is_generated_by_agentcore_create"},
+	"aws": {"execution_role", "execution_role_auto_create", "account", "region", "ecr_repository", "ecr_auto_create",
+		"s3_path", "s3_auto_create", "network_configuration", "protocol_configuration", "observability",
+		"lifecycle_configuration"},
+	"codebuild": {"project_name", "execution_role", "source_bucket"},
+	"memory": {"mode", "memory_id", "memory_arn", "memory_name", "event_expiry_days", "was_created_by_toolkit",
+		"first_invoke_memory_check_done"},
+	"identity":               {"credential_providers", "workload"},
+	"credential_provider":    {"name", "arn", "type", "callback_url"},
+	"aws_jwt":                {"enabled", "audiences", "signing_algorithm", "issuer_url", "duration_seconds"},
+	"network_configuration":  {"network_mode", "network_mode_config"},
+	"protocol_configuration": {"server_protocol"},
+	"observability":          {"enabled"},
+	"bedrock_agentcore":      {"agent_id", "agent_arn", "agent_session_id"},
+}
+
 type toolkitReader struct {
 	reader
 }
@@ -62,12 +145,20 @@ func (t *toolkitReader) infoAt(pos diag.Pos, code, format string, args ...any) {
 	t.add(diag.Diagnostic{Pos: pos, Severity: diag.Info, Code: code, Message: fmt.Sprintf(format, args...)})
 }
 
-// lenient reads a mapping, keeping every key (unknown ones are ignored by
-// the caller) and treating null as absent.
-func (t *toolkitReader) lenient(n ast.Node, what string) map[string]field {
+// lenient reads a mapping of the toolkit's schema section, keeping every
+// key and treating null as absent. A key the section does not have is a
+// warning, with did-you-mean; it is ignored.
+func (t *toolkitReader) lenient(n ast.Node, section, what string) map[string]field {
 	pairs, _ := t.mapping(n, what)
+	known := toolkitKeys[section]
 	out := make(map[string]field, len(pairs))
 	for _, p := range pairs {
+		if known != nil && !contains(known, p.key) {
+			d := diag.Diagnostic{Pos: p.keyPos, Severity: diag.Warning, Code: CodeUnknownKey,
+				Message: fmt.Sprintf("unknown key %q in %s: the starter toolkit has no such key; agentiam ignores it", p.key, what)}
+			d.Suggestion, _ = closest(p.key, known)
+			t.add(d)
+		}
 		if !isNull(t.resolve(p.value)) {
 			out[p.key] = p
 		}
@@ -87,7 +178,7 @@ func (t *toolkitReader) optStr(fs map[string]field, key string) (string, diag.Po
 
 func (t *toolkitReader) spec(body ast.Node) *Spec {
 	s := &Spec{Version: SpecVersion}
-	top := t.lenient(body, ToolkitFile)
+	top := t.lenient(body, "top", ToolkitFile)
 	agentsField, ok := top["agents"]
 	if !ok {
 		t.errorAt(nodePos(body), CodeMissingKey, "%s has no agents: run `agentcore configure` first", ToolkitFile)
@@ -119,8 +210,8 @@ func (t *toolkitReader) agent(s *Spec, p field) *Agent {
 	if !runtimeNameRE.MatchString(a.Name) {
 		t.errorAt(a.Pos, CodeInvalidName, "agent name %q must match [a-zA-Z][a-zA-Z0-9_]{0,47}", a.Name)
 	}
-	fs := t.lenient(p.value, "agent "+p.key)
-	aws := t.lenient(fieldValue(fs, "aws"), "aws of agent "+p.key)
+	fs := t.lenient(p.value, "agent", "agent "+p.key)
+	aws := t.lenient(fieldValue(fs, "aws"), "aws", "aws of agent "+p.key)
 
 	account, accountPos, ok := t.optStr(aws, "account")
 	switch {
@@ -166,7 +257,7 @@ func (t *toolkitReader) agent(s *Spec, p field) *Agent {
 		}
 		// The toolkit builds container images with CodeBuild unless told
 		// --local-build at launch, which its config does not record.
-		cb := t.lenient(fieldValue(fs, "codebuild"), "codebuild of agent "+p.key)
+		cb := t.lenient(fieldValue(fs, "codebuild"), "codebuild", "codebuild of agent "+p.key)
 		a.CodeBuild = &CodeBuild{Project: DefaultCodeBuildProject(a.Name), SourceBucket: DefaultSourceBucket(account, region)}
 		if v, pos, ok := t.optStr(cb, "project_name"); ok {
 			if !codeBuildNameRE.MatchString(v) {
@@ -188,7 +279,7 @@ func (t *toolkitReader) agent(s *Spec, p field) *Agent {
 		a.ExecutionRole = t.existingRole(a, v, pos, RuntimeRoleName(region, a.Name), "execution")
 	}
 
-	mem := t.lenient(fieldValue(fs, "memory"), "memory of agent "+p.key)
+	mem := t.lenient(fieldValue(fs, "memory"), "memory", "memory of agent "+p.key)
 	if mode, _, _ := t.optStr(mem, "mode"); mode != "" && mode != "NO_MEMORY" {
 		if id, pos, ok := t.optStr(mem, "memory_id"); ok {
 			if !agentCoreIDRE.MatchString(id) {
@@ -201,10 +292,10 @@ func (t *toolkitReader) agent(s *Spec, p field) *Agent {
 		}
 	}
 
-	ident := t.lenient(fieldValue(fs, "identity"), "identity of agent "+p.key)
+	ident := t.lenient(fieldValue(fs, "identity"), "identity", "identity of agent "+p.key)
 	if f, ok := ident["credential_providers"]; ok {
 		for _, it := range t.list(f) {
-			cp := t.lenient(it.node, "a credential provider")
+			cp := t.lenient(it.node, "credential_provider", "a credential provider")
 			if name, pos, ok := t.optStr(cp, "name"); ok {
 				if !providerNameRE.MatchString(name) {
 					t.errorAt(pos, CodeInvalidName, "credential provider name %q is not valid", name)
@@ -220,23 +311,23 @@ func (t *toolkitReader) agent(s *Spec, p field) *Agent {
 		}
 		a.Identity.APIKeyProviders = []string{name}
 	}
-	jwt := t.lenient(fieldValue(fs, "aws_jwt"), "aws_jwt of agent "+p.key)
+	jwt := t.lenient(fieldValue(fs, "aws_jwt"), "aws_jwt", "aws_jwt of agent "+p.key)
 	if f, ok := jwt["enabled"]; ok {
 		if on, _ := t.boolean(f); on {
 			t.warnAt(f.keyPos, CodeNotSupported, "aws_jwt (sts:GetWebIdentityToken for AWS IAM JWT federation) is not generated by agentiam; grant it separately")
 		}
 	}
 
-	network := t.lenient(fieldValue(aws, "network_configuration"), "network_configuration")
+	network := t.lenient(fieldValue(aws, "network_configuration"), "network_configuration", "aws.network_configuration of agent "+p.key)
 	if mode, _, _ := t.optStr(network, "network_mode"); mode == "VPC" {
 		a.VPC = true
 	}
-	protocol := t.lenient(fieldValue(aws, "protocol_configuration"), "protocol_configuration")
+	protocol := t.lenient(fieldValue(aws, "protocol_configuration"), "protocol_configuration", "aws.protocol_configuration of agent "+p.key)
 	if v, pos, _ := t.optStr(protocol, "server_protocol"); v == "A2A" {
 		// The toolkit lets an A2A agent invoke every runtime of the account.
 		t.warnAt(pos, CodeNotImported, "agent %s serves A2A: list the agents it calls under invokes in agentiam.yaml, or its role may invoke none", a.Name)
 	}
-	obs := t.lenient(fieldValue(aws, "observability"), "observability")
+	obs := t.lenient(fieldValue(aws, "observability"), "observability", "aws.observability of agent "+p.key)
 	if f, ok := obs["enabled"]; ok {
 		a.Observability, _ = t.boolean(f)
 	}
@@ -254,7 +345,7 @@ func (t *toolkitReader) deployed(a *Agent, fs, aws map[string]field, account str
 		a.Code = &CodeLocation{}
 		a.Code.Bucket, a.Code.Prefix = t.codeBucket(positioned{v, pos}, "aws.s3_path")
 	}
-	launched := t.lenient(fieldValue(fs, "bedrock_agentcore"), "bedrock_agentcore of agent "+a.Name)
+	launched := t.lenient(fieldValue(fs, "bedrock_agentcore"), "bedrock_agentcore", "bedrock_agentcore of agent "+a.Name)
 	if v, pos, ok := t.optStr(launched, "agent_arn"); ok && accountRE.MatchString(account) && regionRE.MatchString(a.Region) {
 		a.RuntimeID = t.runtimeID(positioned{v, pos}, a, account)
 	}

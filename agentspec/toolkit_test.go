@@ -100,3 +100,59 @@ func FuzzImportToolkit(f *testing.F) {
 		}
 	})
 }
+
+// TestImportToolkitUnknownKeys: a key the toolkit's schema does not have
+// is a warning at its position, with the key it most likely means; the
+// import still succeeds.
+func TestImportToolkitUnknownKeys(t *testing.T) {
+	const head = "agents:\n  a:\n    aws:\n      account: '123456789012'\n      region: us-west-2\n"
+	tests := []struct{ name, src, want, suggestion string }{
+		{"aws key", head + "      execution_role_auto_creat: true\n", "t.yaml:6:7: unknown key \"execution_role_auto_creat\" in aws of agent a", "execution_role_auto_create"},
+		{"agent key", head + "    memroy: {mode: NO_MEMORY}\n", "t.yaml:6:5: unknown key \"memroy\" in agent a", "memory"},
+		{"top key", "default_agnet: a\n" + head, "t.yaml:1:1: unknown key \"default_agnet\" in .bedrock_agentcore.yaml", "default_agent"},
+		{"far from any key", head + "    favourite_colour: blue\n", "t.yaml:6:5: unknown key \"favourite_colour\" in agent a", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, spec, err := ImportToolkit("t.yaml", []byte(tt.src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range spec.Warnings {
+				if d.Code != CodeUnknownKey {
+					continue
+				}
+				if !strings.HasPrefix(d.Error(), tt.want) || d.Suggestion != tt.suggestion || d.Severity.String() != "warning" {
+					t.Errorf("got %s %q (suggestion %q), want prefix %q, suggestion %q", d.Severity, d.Error(), d.Suggestion, tt.want, tt.suggestion)
+				}
+				return
+			}
+			t.Errorf("no unknown-key warning in %v", spec.Warnings)
+		})
+	}
+}
+
+// TestImportToolkitAlreadySpec: an agentiam spec given as the toolkit's
+// file is refused with the command to use instead.
+func TestImportToolkitAlreadySpec(t *testing.T) {
+	spec := "version: 1\naccount: '123456789012'\nregion: us-west-2\nagents:\n  a:\n    models: [amazon.nova-pro-v1:0]\n"
+	for _, tt := range []struct{ name, file, src string }{
+		{"spec keys", "spec.yaml", spec},
+		{"models only", "x.yaml", "version: 1\nagents:\n  a: {models: [m]}\n"},
+		{"by name", "dir/agentiam.yaml", "agents:\n  a:\n    aws: {account: '123456789012', region: us-west-2}\n"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := ImportToolkit(tt.file, []byte(tt.src))
+			if !errors.Is(err, ErrAlreadySpec) {
+				t.Fatalf("err = %v, want ErrAlreadySpec", err)
+			}
+			if want := "this is already an agentiam spec: use agentiam generate -f " + tt.file; !strings.Contains(err.Error(), want) {
+				t.Errorf("err = %q, want it to contain %q", err, want)
+			}
+		})
+	}
+	// A toolkit file is not taken for a spec.
+	if _, _, err := ImportToolkit("t.yaml", []byte("agents:\n  a:\n    aws: {account: '123456789012', region: us-west-2}\n")); err != nil {
+		t.Errorf("toolkit file: %v", err)
+	}
+}
