@@ -126,6 +126,9 @@ func bedrockAgent(w io.Writer, i int, name string) {
 	p("guardrails: [gr%07dabc]", i)
 	p("s3: [{bucket: faq-extra-%03d, prefix: data/, access: read}]", i)
 	p("kms_keys: [%q]", key(2000+i))
+	p("collaborators: [\"arn:aws:bedrock:%s:%s:agent-alias/%s/ALIAS%05d\"]", fleetRegion, fleetAccount, bedrockID(i+1), i)
+	p("streaming: true")
+	p("kms_key: %q", key(3000+i))
 }
 
 // bedrockID is a ten-character Bedrock agent id.

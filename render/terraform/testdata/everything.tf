@@ -438,16 +438,22 @@ resource "aws_iam_role_policy" "faq_agent_service" {
       {
         Sid    = "InvokeModels"
         Effect = "Allow"
-        Action = "bedrock:InvokeModel"
+        Action = [
+          "bedrock:InvokeModel",
+          "bedrock:InvokeModelWithResponseStream",
+        ]
         Resource = [
           "arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude-3-haiku-20240307-v1:0",
           "arn:aws:bedrock:us-west-2:123456789012:inference-profile/us.amazon.nova-pro-v1:0",
         ]
       },
       {
-        Sid      = "InvokeModelsThroughInferenceProfiles"
-        Effect   = "Allow"
-        Action   = "bedrock:InvokeModel"
+        Sid    = "InvokeModelsThroughInferenceProfiles"
+        Effect = "Allow"
+        Action = [
+          "bedrock:InvokeModel",
+          "bedrock:InvokeModelWithResponseStream",
+        ]
         Resource = "arn:aws:bedrock:*::foundation-model/amazon.nova-pro-v1:0"
         Condition = {
           ArnEquals = {
@@ -482,6 +488,29 @@ resource "aws_iam_role_policy" "faq_agent_service" {
         ]
       },
       {
+        Sid    = "InvokeAgentCollaborators"
+        Effect = "Allow"
+        Action = [
+          "bedrock:GetAgentAlias",
+          "bedrock:InvokeAgent",
+        ]
+        Resource = "arn:aws:bedrock:us-west-2:123456789012:agent-alias/KLMNOPQRST/UVWXYZ0123"
+      },
+      {
+        Sid    = "UseAgentKey"
+        Effect = "Allow"
+        Action = [
+          "kms:GenerateDataKey",
+          "kms:Decrypt",
+        ]
+        Resource = "arn:aws:kms:us-west-2:123456789012:key/abcd1234-12ab-34cd-56ef-1234567890ab"
+        Condition = {
+          StringEquals = {
+            "kms:EncryptionContext:aws:bedrock:arn" = "arn:aws:bedrock:us-west-2:123456789012:agent/ABCDEFGHIJ"
+          }
+        }
+      },
+      {
         Sid      = "ReadS3Objects"
         Effect   = "Allow"
         Action   = "s3:GetObject"
@@ -505,12 +534,6 @@ resource "aws_iam_role_policy" "faq_agent_service" {
             "s3:prefix" = "data/*"
           }
         }
-      },
-      {
-        Sid      = "DecryptWithKMSKeys"
-        Effect   = "Allow"
-        Action   = "kms:Decrypt"
-        Resource = "arn:aws:kms:us-west-2:123456789012:key/abcd1234-12ab-34cd-56ef-1234567890ab"
       },
     ]
   })
@@ -1724,6 +1747,20 @@ resource "aws_iam_policy" "caller_web_app" {
         Effect   = "Allow"
         Action   = "bedrock:InvokeAgent"
         Resource = "arn:aws:bedrock:us-west-2:123456789012:agent-alias/ABCDEFGHIJ/*"
+      },
+      {
+        Sid    = "UseAgentKeyFaqAgent"
+        Effect = "Allow"
+        Action = [
+          "kms:GenerateDataKey",
+          "kms:Decrypt",
+        ]
+        Resource = "arn:aws:kms:us-west-2:123456789012:key/abcd1234-12ab-34cd-56ef-1234567890ab"
+        Condition = {
+          StringEquals = {
+            "kms:EncryptionContext:aws:bedrock:arn" = "arn:aws:bedrock:us-west-2:123456789012:agent/ABCDEFGHIJ"
+          }
+        }
       },
     ]
   })

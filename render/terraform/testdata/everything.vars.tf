@@ -456,16 +456,22 @@ resource "aws_iam_role_policy" "faq_agent_service" {
       {
         Sid    = "InvokeModels"
         Effect = "Allow"
-        Action = "bedrock:InvokeModel"
+        Action = [
+          "bedrock:InvokeModel",
+          "bedrock:InvokeModelWithResponseStream",
+        ]
         Resource = [
           "arn:${var.partition}:bedrock:${var.region}::foundation-model/anthropic.claude-3-haiku-20240307-v1:0",
           "arn:${var.partition}:bedrock:${var.region}:${var.account_id}:inference-profile/us.amazon.nova-pro-v1:0",
         ]
       },
       {
-        Sid      = "InvokeModelsThroughInferenceProfiles"
-        Effect   = "Allow"
-        Action   = "bedrock:InvokeModel"
+        Sid    = "InvokeModelsThroughInferenceProfiles"
+        Effect = "Allow"
+        Action = [
+          "bedrock:InvokeModel",
+          "bedrock:InvokeModelWithResponseStream",
+        ]
         Resource = "arn:${var.partition}:bedrock:*::foundation-model/amazon.nova-pro-v1:0"
         Condition = {
           ArnEquals = {
@@ -500,6 +506,29 @@ resource "aws_iam_role_policy" "faq_agent_service" {
         ]
       },
       {
+        Sid    = "InvokeAgentCollaborators"
+        Effect = "Allow"
+        Action = [
+          "bedrock:GetAgentAlias",
+          "bedrock:InvokeAgent",
+        ]
+        Resource = "arn:${var.partition}:bedrock:${var.region}:${var.account_id}:agent-alias/KLMNOPQRST/UVWXYZ0123"
+      },
+      {
+        Sid    = "UseAgentKey"
+        Effect = "Allow"
+        Action = [
+          "kms:GenerateDataKey",
+          "kms:Decrypt",
+        ]
+        Resource = "arn:${var.partition}:kms:${var.region}:${var.account_id}:key/abcd1234-12ab-34cd-56ef-1234567890ab"
+        Condition = {
+          StringEquals = {
+            "kms:EncryptionContext:aws:bedrock:arn" = "arn:${var.partition}:bedrock:${var.region}:${var.account_id}:agent/ABCDEFGHIJ"
+          }
+        }
+      },
+      {
         Sid      = "ReadS3Objects"
         Effect   = "Allow"
         Action   = "s3:GetObject"
@@ -523,12 +552,6 @@ resource "aws_iam_role_policy" "faq_agent_service" {
             "s3:prefix" = "data/*"
           }
         }
-      },
-      {
-        Sid      = "DecryptWithKMSKeys"
-        Effect   = "Allow"
-        Action   = "kms:Decrypt"
-        Resource = "arn:${var.partition}:kms:${var.region}:${var.account_id}:key/abcd1234-12ab-34cd-56ef-1234567890ab"
       },
     ]
   })
@@ -1742,6 +1765,20 @@ resource "aws_iam_policy" "caller_web_app" {
         Effect   = "Allow"
         Action   = "bedrock:InvokeAgent"
         Resource = "arn:${var.partition}:bedrock:${var.region}:${var.account_id}:agent-alias/ABCDEFGHIJ/*"
+      },
+      {
+        Sid    = "UseAgentKeyFaqAgent"
+        Effect = "Allow"
+        Action = [
+          "kms:GenerateDataKey",
+          "kms:Decrypt",
+        ]
+        Resource = "arn:${var.partition}:kms:${var.region}:${var.account_id}:key/abcd1234-12ab-34cd-56ef-1234567890ab"
+        Condition = {
+          StringEquals = {
+            "kms:EncryptionContext:aws:bedrock:arn" = "arn:${var.partition}:bedrock:${var.region}:${var.account_id}:agent/ABCDEFGHIJ"
+          }
+        }
       },
     ]
   })
