@@ -24,10 +24,16 @@ const defaultWidth = 100
 // terminal (a file, a pipe, a test) gets no colour and no width limit, so
 // it is deterministic.
 func detectTerminal(stdin io.Reader, stdout io.Writer) terminal {
-	t := terminal{stdin: isCharDevice(stdin), stdout: isCharDevice(stdout)}
+	return newTerminal(isCharDevice(stdin), isCharDevice(stdout), os.Getenv)
+}
+
+// newTerminal decides width and colour from which streams are terminals
+// and the environment.
+func newTerminal(stdinTTY, stdoutTTY bool, getenv func(string) string) terminal {
+	t := terminal{stdin: stdinTTY, stdout: stdoutTTY}
 	if t.stdout {
-		t.width = terminalWidth(os.Getenv("COLUMNS"))
-		t.colour = os.Getenv("NO_COLOR") == ""
+		t.width = terminalWidth(getenv("COLUMNS"))
+		t.colour = getenv("NO_COLOR") == ""
 	}
 	return t
 }
