@@ -49,11 +49,12 @@ func (l *loader) smithyTarget(it item) (SmithyTarget, bool) {
 		return SmithyTarget{}, false
 	}
 	var types []*catalog.ResourceType
-	if rf, ok := fs["resources"]; ok {
+	rf, hasResources := fs["resources"]
+	if hasResources {
 		t.Resources, types = l.smithyResources(svc, rf)
 	}
 	for i, a := range actions {
-		l.smithyActionResources(a, actionPos[i], types, len(t.Resources) > 0)
+		l.smithyActionResources(a, actionPos[i], types, hasResources)
 	}
 	return t, true
 }
@@ -134,9 +135,11 @@ func (l *loader) smithyActionResources(a *catalog.Action, p positioned, types []
 		}
 		names = append(names, r.Type.Name)
 	}
-	if !hasResources {
+	switch {
+	case !hasResources:
 		l.errorAt(p.pos, CodeMissingKey, "%s acts on %s: list the ARNs it may act on under resources of this smithy_targets entry", a.FullName(), strings.Join(names, ", "))
-		return
+	case len(types) > 0:
+		// Resources that are not of the service are reported already.
+		l.errorAt(p.pos, CodeInvalidValue, "%s acts on %s, and none of the resources of this smithy_targets entry is one", a.FullName(), strings.Join(names, ", "))
 	}
-	l.errorAt(p.pos, CodeInvalidValue, "%s acts on %s, and none of the resources of this smithy_targets entry is one", a.FullName(), strings.Join(names, ", "))
 }

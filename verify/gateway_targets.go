@@ -73,7 +73,7 @@ func (m *matrix) smithyTarget(t agentspec.SmithyTarget) {
 			}
 			m.need(req{src: SrcGatewayOutbound, why: "call its Smithy target " + t.Service + " on " + res, actions: acts(name), resource: fillWildcards(res), grant: grant(res)})
 			if foreign, ok := inAccount(res, m.b.foreign); ok {
-				m.forbid(req{why: "its Smithy target's resource in another account", actions: acts(name), resource: foreign})
+				m.forbid(req{why: "its Smithy target's resource in another account that allows everyone", actions: acts(name), resource: foreign, other: m.b.openPolicy})
 			}
 		}
 	}

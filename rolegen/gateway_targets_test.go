@@ -1,0 +1,70 @@
+package rolegen
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/agentiam/agentiam/policy"
+)
+
+// TestGatewayTargets: each gateway target, interceptor, key and policy
+// engine gives the gateway role exactly its grant; a gateway with only
+// these needs a role; the deployer uses the key, reads the engine and the
+// stage's export.
+func TestGatewayTargets(t *testing.T) {
+	const key = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	p := generate(t, header+`  a:
+    gateway:
+      name: tools
+      openapi_targets: [{schema: "s3://schemas/tools/openapi.json"}]
+      smithy_targets:
+        - {service: dynamodb, actions: [GetItem], resources: ["arn:aws:dynamodb:us-west-2:123456789012:table/orders"]}
+        - {service: ec2, actions: [DescribeInstances]}
+      api_gateway_targets: [{rest_api_id: a1b2c3d4e5, stage: prod}]
+      mcp_targets: [{agent: b}]
+      interceptors: ["arn:aws:lambda:us-west-2:123456789012:function:intercept"]
+      kms_key: "`+key+`"
+      policy_engine: {id: pe_one-AbCdEf1234}
+  b: {}
+callers:
+  ci: {agents: [a]}
+`)
+	var role *Role
+	for _, r := range p.Roles {
+		if r.Purpose == PurposeGateway {
+			role = r
+		}
+	}
+	if role == nil {
+		t.Fatal("no gateway role")
+	}
+	doc := string(policy.Format(role.InlinePolicies[0].Document))
+	tests := []struct{ name, want string }{
+		{"openapi schema", `"arn:aws:s3:::schemas/tools/openapi.json"`},
+		{"smithy action on its table", `"arn:aws:dynamodb:us-west-2:123456789012:table/orders"`},
+		{"smithy action without resource type", `"Sid": "CallSmithyTargetEc2WithoutResources"`},
+		{"rest api export", `"arn:aws:apigateway:us-west-2::/restapis/a1b2c3d4e5/stages/prod/exports/*"`},
+		{"rest api stage", `"arn:aws:execute-api:us-west-2:123456789012:a1b2c3d4e5/prod/*/*"`},
+		{"mcp runtime", `"arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/b-??????????"`},
+		{"mcp runtime endpoint", `"arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/b-??????????/runtime-endpoint/*"`},
+		{"interceptor", `"arn:aws:lambda:us-west-2:123456789012:function:intercept"`},
+		{"key through AgentCore", `"kms:ViaService": "bedrock-agentcore.us-west-2.amazonaws.com"`},
+		{"policy engine", `"arn:aws:bedrock-agentcore:us-west-2:123456789012:policy-engine/pe_one-AbCdEf1234"`},
+		{"authorize on the gateway", `"arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/tools-??????????"`},
+		{"authorize action", `"bedrock-agentcore:PartiallyAuthorizeActions"`},
+	}
+	for _, tt := range tests {
+		if !strings.Contains(doc, tt.want) {
+			t.Errorf("%s: gateway role lacks %s:\n%s", tt.name, tt.want, doc)
+		}
+	}
+	if strings.Count(doc, "dynamodb:GetItem") != 1 || strings.Count(doc, `"Resource": "*"`) != 1 {
+		t.Errorf("gateway role grants more than its targets:\n%s", doc)
+	}
+	caller := string(policy.Format(p.CallerPolicies[0].Document))
+	for _, want := range []string{`"Sid": "UseGatewayKeys"`, `"bedrock-agentcore:GetPolicyEngine"`, `/restapis/a1b2c3d4e5/stages/prod/exports/*"`} {
+		if !strings.Contains(caller, want) {
+			t.Errorf("caller policy lacks %s:\n%s", want, caller)
+		}
+	}
+}

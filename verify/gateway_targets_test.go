@@ -1,0 +1,75 @@
+package verify
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/agentiam/agentiam/policy"
+	"github.com/agentiam/agentiam/rolegen"
+)
+
+// TestGatewayTargetsVerify: the generated gateway role verifies; each
+// grant of a target widened or dropped fails verification on the request
+// that catches it.
+func TestGatewayTargetsVerify(t *testing.T) {
+	const spec = callerHeader + `  a:
+    gateway:
+      name: tools
+      openapi_targets: [{schema: "s3://schemas/tools/openapi.json"}]
+      smithy_targets: [{service: dynamodb, actions: [GetItem], resources: ["arn:aws:dynamodb:us-west-2:123456789012:table/orders"]}]
+      api_gateway_targets: [{rest_api_id: a1b2c3d4e5, stage: prod}]
+      mcp_targets: [{agent: b}]
+      interceptors: ["arn:aws:lambda:us-west-2:123456789012:function:intercept"]
+      kms_key: "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+      policy_engine: {id: pe_one-AbCdEf1234}
+  b: {}
+callers:
+  ci: {agents: [a]}
+`
+	widen := func(sid, resource string) func(t *testing.T, p *rolegen.Plan) {
+		return func(t *testing.T, p *rolegen.Plan) {
+			d, i := statement(t, p, "tools", sid)
+			d.Statements[i].Resource = policy.NewStringList(resource)
+		}
+	}
+	drop := func(sid string) func(t *testing.T, p *rolegen.Plan) {
+		return func(t *testing.T, p *rolegen.Plan) {
+			d, i := statement(t, p, "tools", sid)
+			d.Statements = slices.Delete(d.Statements, i, i+1)
+		}
+	}
+	tests := []struct {
+		name    string
+		breakIt func(t *testing.T, p *rolegen.Plan)
+		want    string // in a failed request
+	}{
+		{"schema bucket widened", widen("ReadOpenAPISchemas", "arn:aws:s3:::schemas/*"), "forbidden s3:GetObject on arn:aws:s3:::schemas/tools/openapi.json.bak"},
+		{"schema dropped", drop("ReadOpenAPISchemas"), "required s3:GetObject on arn:aws:s3:::schemas/tools/openapi.json"},
+		{"smithy table widened", widen("CallSmithyTargetDynamodb", "arn:aws:dynamodb:*:*:table/orders"), "forbidden dynamodb:GetItem on arn:aws:dynamodb:us-west-2:999988887777:table/orders"},
+		{"every stage", widen("InvokeAPIGatewayStages", "arn:aws:execute-api:us-west-2:123456789012:a1b2c3d4e5/*"), "forbidden execute-api:Invoke on arn:aws:execute-api:us-west-2:123456789012:a1b2c3d4e5/agentiam_other/GET/pets"},
+		{"export dropped", drop("ReadAPIGatewayExports"), "required apigateway:GET on arn:aws:apigateway:us-west-2::/restapis/a1b2c3d4e5/stages/prod/exports/oas30"},
+		{"runtime name prefix", widen("InvokeMCPServerRuntimes", "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/b*"), "forbidden bedrock-agentcore:InvokeAgentRuntime on arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/b_admin-AbCdEf1234"},
+		{"interceptor dropped", drop("InvokeInterceptors"), "required lambda:InvokeFunction on arn:aws:lambda:us-west-2:123456789012:function:intercept"},
+		{"key without AgentCore", func(t *testing.T, p *rolegen.Plan) {
+			d, i := statement(t, p, "tools", "UseGatewayKey")
+			dropCondition(d.Statements[i], "kms:ViaService")
+		}, "forbidden kms:Decrypt on arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"},
+		{"every policy engine", widen("AuthorizeToolCalls", "*"), "forbidden bedrock-agentcore:AuthorizeAction on arn:aws:bedrock-agentcore:us-west-2:123456789012:policy-engine/agentiam_other-AbCdEf1234"},
+		{"engine read dropped", drop("ReadPolicyEngine"), "required bedrock-agentcore:GetPolicyEngine on arn:aws:bedrock-agentcore:us-west-2:123456789012:policy-engine/pe_one-AbCdEf1234"},
+	}
+	s := parseSpec(t, spec)
+	if got := failedRequests(t, s, generate(t, s)); len(got) > 0 {
+		t.Fatalf("generated plan fails:\n%s", strings.Join(got, "\n"))
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := generate(t, s)
+			tt.breakIt(t, p)
+			got := failedRequests(t, s, p)
+			if !slices.ContainsFunc(got, func(f string) bool { return strings.Contains(f, tt.want) }) {
+				t.Errorf("failures:\n%s\nwant one with %q", strings.Join(got, "\n"), tt.want)
+			}
+		})
+	}
+}
