@@ -17,7 +17,7 @@ func newInitCmd(e *env) *cobra.Command {
 		Use:   "init",
 		Short: "Write a commented starter agentiam.yaml",
 		Long: `Write a starter agentiam.yaml that explains every key of the spec: one
-AgentCore agent calling one model, with every optional feature (memory,
+Amazon Bedrock AgentCore agent calling one model, with every optional feature (memory,
 identity providers, gateway, code interpreter, browser, data access, an
 existing role to keep) commented out, a commented Bedrock Agents example,
 and a deployer caller. Uncomment what your agents use: each feature adds
