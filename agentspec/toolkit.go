@@ -242,38 +242,7 @@ func (t *toolkitReader) agent(s *Spec, p field) *Agent {
 		}
 	}
 	if a.Deployment == Container {
-		a.ECRRepository = DefaultECRRepository(a.Name)
-		if v, pos, ok := t.optStr(aws, "ecr_repository"); ok {
-			a.ECRRepository = v
-			if m := ecrRepositoryURI.FindStringSubmatch(v); m != nil {
-				a.ECRRepository = m[3]
-				if m[1] != account || m[2] != region {
-					t.errorAt(pos, CodeInvalidValue, "ecr_repository %q is in account %s, region %s; the agent runs in account %s, region %s", v, m[1], m[2], account, region)
-				}
-			}
-			if !ecrRepositoryRE.MatchString(a.ECRRepository) {
-				t.errorAt(pos, CodeInvalidName, "ecr_repository %q is not a repository URI or name", v)
-			}
-		}
-		// The toolkit builds container images with CodeBuild unless told
-		// --local-build at launch, which its config does not record.
-		cb := t.lenient(fieldValue(fs, "codebuild"), "codebuild", "codebuild of agent "+p.key)
-		a.CodeBuild = &CodeBuild{Project: DefaultCodeBuildProject(a.Name), SourceBucket: DefaultSourceBucket(account, region)}
-		if v, pos, ok := t.optStr(cb, "project_name"); ok {
-			if !codeBuildNameRE.MatchString(v) {
-				t.errorAt(pos, CodeInvalidName, "codebuild.project_name %q is not a CodeBuild project name", v)
-			}
-			a.CodeBuild.Project = v
-		}
-		if v, pos, ok := t.optStr(cb, "source_bucket"); ok {
-			if !bucketRE.MatchString(v) {
-				t.errorAt(pos, CodeInvalidName, "codebuild.source_bucket %q is not a bucket name", v)
-			}
-			a.CodeBuild.SourceBucket = v
-		}
-		if v, pos, ok := t.optStr(cb, "execution_role"); ok {
-			a.CodeBuild.ExecutionRole = t.existingRole(a, v, pos, CodeBuildRoleName(region, a.Name), "CodeBuild")
-		}
+		t.container(a, fs, aws, account, region)
 	}
 	if v, pos, ok := t.optStr(aws, "execution_role"); ok {
 		a.ExecutionRole = t.existingRole(a, v, pos, RuntimeRoleName(region, a.Name), "execution")
@@ -292,25 +261,7 @@ func (t *toolkitReader) agent(s *Spec, p field) *Agent {
 		}
 	}
 
-	ident := t.lenient(fieldValue(fs, "identity"), "identity", "identity of agent "+p.key)
-	if f, ok := ident["credential_providers"]; ok {
-		for _, it := range t.list(f) {
-			cp := t.lenient(it.node, "credential_provider", "a credential provider")
-			if name, pos, ok := t.optStr(cp, "name"); ok {
-				if !providerNameRE.MatchString(name) {
-					t.errorAt(pos, CodeInvalidName, "credential provider name %q is not valid", name)
-				}
-				// Every provider type the toolkit configures is OAuth2.
-				a.Identity.OAuth2Providers = append(a.Identity.OAuth2Providers, name)
-			}
-		}
-	}
-	if name, pos, ok := t.optStr(fs, "api_key_credential_provider_name"); ok {
-		if !providerNameRE.MatchString(name) {
-			t.errorAt(pos, CodeInvalidName, "api_key_credential_provider_name %q is not valid", name)
-		}
-		a.Identity.APIKeyProviders = []string{name}
-	}
+	t.identity(a, fs)
 	jwt := t.lenient(fieldValue(fs, "aws_jwt"), "aws_jwt", "aws_jwt of agent "+p.key)
 	if f, ok := jwt["enabled"]; ok {
 		if on, _ := t.boolean(f); on {
@@ -334,6 +285,66 @@ func (t *toolkitReader) agent(s *Spec, p field) *Agent {
 	t.deployed(a, fs, aws, account)
 	t.warnAt(a.Pos, CodeNoModels, "%s does not record which models agent %s calls: list them under models in agentiam.yaml, or the role grants no model access", ToolkitFile, a.Name)
 	return a
+}
+
+// container reads the image repository and the CodeBuild project of a
+// container-deployed agent.
+func (t *toolkitReader) container(a *Agent, fs, aws map[string]field, account, region string) {
+	a.ECRRepository = DefaultECRRepository(a.Name)
+	if v, pos, ok := t.optStr(aws, "ecr_repository"); ok {
+		a.ECRRepository = v
+		if m := ecrRepositoryURI.FindStringSubmatch(v); m != nil {
+			a.ECRRepository = m[3]
+			if m[1] != account || m[2] != region {
+				t.errorAt(pos, CodeInvalidValue, "ecr_repository %q is in account %s, region %s; the agent runs in account %s, region %s", v, m[1], m[2], account, region)
+			}
+		}
+		if !ecrRepositoryRE.MatchString(a.ECRRepository) {
+			t.errorAt(pos, CodeInvalidName, "ecr_repository %q is not a repository URI or name", v)
+		}
+	}
+	// The toolkit builds container images with CodeBuild unless told
+	// --local-build at launch, which its config does not record.
+	cb := t.lenient(fieldValue(fs, "codebuild"), "codebuild", "codebuild of agent "+a.Name)
+	a.CodeBuild = &CodeBuild{Project: DefaultCodeBuildProject(a.Name), SourceBucket: DefaultSourceBucket(account, region)}
+	if v, pos, ok := t.optStr(cb, "project_name"); ok {
+		if !codeBuildNameRE.MatchString(v) {
+			t.errorAt(pos, CodeInvalidName, "codebuild.project_name %q is not a CodeBuild project name", v)
+		}
+		a.CodeBuild.Project = v
+	}
+	if v, pos, ok := t.optStr(cb, "source_bucket"); ok {
+		if !bucketRE.MatchString(v) {
+			t.errorAt(pos, CodeInvalidName, "codebuild.source_bucket %q is not a bucket name", v)
+		}
+		a.CodeBuild.SourceBucket = v
+	}
+	if v, pos, ok := t.optStr(cb, "execution_role"); ok {
+		a.CodeBuild.ExecutionRole = t.existingRole(a, v, pos, CodeBuildRoleName(region, a.Name), "CodeBuild")
+	}
+}
+
+// identity reads the agent's credential providers.
+func (t *toolkitReader) identity(a *Agent, fs map[string]field) {
+	ident := t.lenient(fieldValue(fs, "identity"), "identity", "identity of agent "+a.Name)
+	if f, ok := ident["credential_providers"]; ok {
+		for _, it := range t.list(f) {
+			cp := t.lenient(it.node, "credential_provider", "a credential provider")
+			if name, pos, ok := t.optStr(cp, "name"); ok {
+				if !providerNameRE.MatchString(name) {
+					t.errorAt(pos, CodeInvalidName, "credential provider name %q is not valid", name)
+				}
+				// Every provider type the toolkit configures is OAuth2.
+				a.Identity.OAuth2Providers = append(a.Identity.OAuth2Providers, name)
+			}
+		}
+	}
+	if name, pos, ok := t.optStr(fs, "api_key_credential_provider_name"); ok {
+		if !providerNameRE.MatchString(name) {
+			t.errorAt(pos, CodeInvalidName, "api_key_credential_provider_name %q is not valid", name)
+		}
+		a.Identity.APIKeyProviders = []string{name}
+	}
 }
 
 // deployed reads where direct code deployment uploads the agent's code

@@ -117,6 +117,12 @@ every --format, and the exit code is 2).`,
 	fl.StringVar(&f.config, "config", "", "configuration file (default: "+lint.ConfigFileName+" in the current directory or above)")
 	fl.BoolVar(&f.noConfig, "no-config", false, "ignore "+lint.ConfigFileName)
 	fl.BoolVar(&f.codes, "codes", false, "list every finding code with its severity and exit")
+	registerLintCompletions(cmd)
+	return cmd
+}
+
+// registerLintCompletions offers the values of lint's flags to shells.
+func registerLintCompletions(cmd *cobra.Command) {
 	_ = cmd.RegisterFlagCompletionFunc("type", cobra.FixedCompletions(lint.TypeNames(), cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "sarif"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"info", "warning", "error"}, cobra.ShellCompDirectiveNoFileComp))
@@ -127,7 +133,6 @@ every --format, and the exit code is 2).`,
 		}
 		return codes, cobra.ShellCompDirectiveNoFileComp
 	})
-	return cmd
 }
 
 func runLint(e *env, cmd *cobra.Command, f lintFlags, paths []string) error {
