@@ -99,7 +99,18 @@ func gateway(p func(string, ...any), i int, name string, n int) {
 // gatewayExtras are the gateway keys beyond Lambda targets and outbound
 // credentials.
 func gatewayExtras(i int, name string, n int) []string {
-	return nil
+	out := []string{
+		fmt.Sprintf("openapi_targets: [{schema: \"s3://tool-schemas-%03d/openapi.json\"}]", i),
+		fmt.Sprintf("smithy_targets: [{service: dynamodb, actions: [GetItem, Query], resources: [\"arn:aws:dynamodb:%s:%s:table/orders-%03d\"]}, {service: ec2, actions: [DescribeInstances]}]", fleetRegion, fleetAccount, i),
+		fmt.Sprintf("api_gateway_targets: [{rest_api_id: api%07d, stage: prod}]", i),
+		fmt.Sprintf("interceptors: [%q]", lambda(name+"-interceptor")),
+		fmt.Sprintf("kms_key: %q", key(3000+i)),
+		fmt.Sprintf("policy_engine: {id: engine_%03d-AbCdEf1234}", i),
+	}
+	if next := nextRuntime(i, n); next != "" {
+		out = append(out, fmt.Sprintf("mcp_targets: [{agent: %s}]", next))
+	}
+	return out
 }
 
 // nextRuntime is the AgentCore agent after agent i, if any.

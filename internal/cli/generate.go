@@ -136,6 +136,7 @@ invalid (every problem is printed as file:line:column) or output failed.`,
 }
 
 func runGenerate(e *env, cmd *cobra.Command, f generateFlags) error {
+	defer withGCPercent(planGCPercent)()
 	f.format = canonicalFormat(f.format)
 	if _, ok := outputFiles[f.format]; !ok {
 		return usageError(fmt.Errorf("--format must be json, terraform (tf) or cloudformation (cfn), not %q", f.format))
@@ -151,21 +152,26 @@ func runGenerate(e *env, cmd *cobra.Command, f generateFlags) error {
 	if err != nil {
 		return usageError(fmt.Errorf("generate: %w", err))
 	}
-	if err := verifyPlan(plan); err != nil {
-		return withCode(ExitFindings, fmt.Errorf("the generated plan failed verification, nothing written: %w", err))
+	// Rendering reads the plan as verification does; both run at once and
+	// nothing is written unless the plan verifies.
+	type rendered struct {
+		out []byte
+		err error
 	}
-	var out []byte
-	switch f.format {
-	case "json":
-		out, err = renderjson.Render(plan)
-	case "terraform":
-		out, err = terraform.Render(plan, terraform.Options{Variables: f.variables})
-	case "cloudformation":
-		out, err = cloudformation.Render(plan, cloudformation.Options{PseudoParameters: f.variables})
+	done := make(chan rendered, 1)
+	go func() {
+		out, err := renderPlan(plan, f)
+		done <- rendered{out, err}
+	}()
+	verr := verifyPlan(plan)
+	r := <-done
+	if verr != nil {
+		return withCode(ExitFindings, fmt.Errorf("the generated plan failed verification, nothing written: %w", verr))
 	}
-	if err != nil {
-		return usageError(err)
+	if r.err != nil {
+		return usageError(r.err)
 	}
+	out := r.out
 	for _, w := range plan.Warnings {
 		fmt.Fprintln(e.notes(), "agentiam: warning:", w)
 	}
@@ -188,6 +194,17 @@ func runGenerate(e *env, cmd *cobra.Command, f generateFlags) error {
 	fmt.Fprintf(e.notes(), "agentiam: wrote %s: %s, %s, %s\n", path, plural(len(plan.Roles), "role"),
 		plural(len(plan.ResourcePolicies), "resource policy", "resource policies"), plural(len(plan.CallerPolicies), "caller policy", "caller policies"))
 	return nil
+}
+
+// renderPlan renders the plan in the format f asks for.
+func renderPlan(plan *rolegen.Plan, f generateFlags) ([]byte, error) {
+	switch f.format {
+	case "terraform":
+		return terraform.Render(plan, terraform.Options{Variables: f.variables})
+	case "cloudformation":
+		return cloudformation.Render(plan, cloudformation.Options{PseudoParameters: f.variables})
+	}
+	return renderjson.Render(plan)
 }
 
 // loadSpec reads the spec (or imports the toolkit file) and prints its

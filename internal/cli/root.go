@@ -138,6 +138,22 @@ func setupCompletionCmd(root *cobra.Command) {
 // environment still decides.
 const gcPercent = 400
 
+// planGCPercent is the collector's target for generate and verify: they
+// build and drop far more than the catalog they keep, and a 400 target
+// makes the heap grow faster than it saves collections (200-agent fleet:
+// generate 0.95 -> 0.80 s, 270 -> 150 MB peak).
+const planGCPercent = 100
+
+// withGCPercent sets the collector's target for one command, unless GOGC
+// in the environment decides, and returns what restores the previous one.
+func withGCPercent(percent int) (restore func()) {
+	if os.Getenv("GOGC") != "" {
+		return func() {}
+	}
+	old := debug.SetGCPercent(percent)
+	return func() { debug.SetGCPercent(old) }
+}
+
 // Main runs the CLI and returns the process exit code.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if os.Getenv("GOGC") == "" {

@@ -109,6 +109,7 @@ input.`,
 }
 
 func runVerify(e *env, f verifyFlags) error {
+	defer withGCPercent(planGCPercent)()
 	if f.format != "text" && f.format != "json" {
 		return usageError(fmt.Errorf("--format must be text or json, not %q", f.format))
 	}
