@@ -128,11 +128,7 @@ func (l *loader) gatewayTargets(a *Agent, fs map[string]field) GatewayTargets {
 		}
 	}
 	if f, ok := fs["interceptors"]; ok {
-		for _, p := range l.strList(f) {
-			if l.checkARN(p, "interceptors", "lambda", "function") {
-				t.Interceptors = append(t.Interceptors, p.value)
-			}
-		}
+		t.Interceptors = l.arnList(f, "lambda", "function")
 	}
 	if f, ok := fs["kms_key"]; ok {
 		if v, ok := l.str(f); ok && l.checkARN(positioned{v, nodePos(f.value)}, "kms_key", "kms", "key") {
@@ -151,27 +147,46 @@ func (l *loader) gatewayTargets(a *Agent, fs map[string]field) GatewayTargets {
 // openAPITargets reads {schema: s3://bucket/key} entries.
 func (l *loader) openAPITargets(f field) []string {
 	var out []string
-	for _, it := range l.list(f) {
-		fs := l.fields(it.node, "an openapi_targets entry", "schema")
-		l.require(fs, it.pos, "an openapi_targets entry", "schema")
-		g, ok := fs["schema"]
-		if !ok {
-			continue
-		}
-		v, ok := l.str(g)
-		if !ok {
-			continue
-		}
+	for _, p := range l.entryValues(f, "openapi_targets", "schema") {
+		v := p.value
 		bucket, key, found := strings.Cut(strings.TrimPrefix(v, "s3://"), "/")
 		switch {
 		case !strings.HasPrefix(v, "s3://") || !found || key == "" || !bucketRE.MatchString(bucket):
-			l.errorAt(nodePos(g.value), CodeInvalidValue, "schema must be the S3 URI s3://bucket/key of an OpenAPI schema (inline schemas need no access: leave them out), found %q", v)
+			l.errorAt(p.pos, CodeInvalidValue, "schema must be the S3 URI s3://bucket/key of an OpenAPI schema (inline schemas need no access: leave them out), found %q", v)
 		case strings.ContainsAny(key, "*?"):
-			l.errorAt(nodePos(g.value), CodeInvalidValue, "schema %q names one object: no wildcards", v)
+			l.errorAt(p.pos, CodeInvalidValue, "schema %q names one object: no wildcards", v)
 		case slices.Contains(out, v):
-			l.errorAt(nodePos(g.value), CodeDuplicate, "schema %q is listed twice in openapi_targets", v)
+			l.errorAt(p.pos, CodeDuplicate, "schema %q is listed twice in openapi_targets", v)
 		default:
 			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// entryValues reads a list of one-key mappings ({key: VALUE}) and
+// returns each string value with its position.
+func (l *loader) entryValues(f field, list, key string) []positioned {
+	var out []positioned
+	what := "an " + list + " entry"
+	for _, it := range l.list(f) {
+		fs := l.fields(it.node, what, key)
+		l.require(fs, it.pos, what, key)
+		if g, ok := fs[key]; ok {
+			if v, ok := l.str(g); ok {
+				out = append(out, positioned{v, nodePos(g.value)})
+			}
+		}
+	}
+	return out
+}
+
+// arnList reads a list of ARNs of one resource type, named after its key.
+func (l *loader) arnList(f field, service, resourceType string) []string {
+	var out []string
+	for _, p := range l.strList(f) {
+		if l.checkARN(p, f.key, service, resourceType) {
+			out = append(out, p.value)
 		}
 	}
 	return out
@@ -216,22 +231,12 @@ func (l *loader) apiGatewayTargets(f field) []APIGatewayTarget {
 // the names once every agent is known.
 func (l *loader) mcpTargets(f field) []positioned {
 	var out []positioned
-	for _, it := range l.list(f) {
-		fs := l.fields(it.node, "an mcp_targets entry", "agent")
-		l.require(fs, it.pos, "an mcp_targets entry", "agent")
-		g, ok := fs["agent"]
-		if !ok {
+	for _, p := range l.entryValues(f, "mcp_targets", "agent") {
+		if slices.ContainsFunc(out, func(o positioned) bool { return o.value == p.value }) {
+			l.errorAt(p.pos, CodeDuplicate, "agent %q is listed twice in mcp_targets", p.value)
 			continue
 		}
-		v, ok := l.str(g)
-		if !ok {
-			continue
-		}
-		if slices.ContainsFunc(out, func(p positioned) bool { return p.value == v }) {
-			l.errorAt(nodePos(g.value), CodeDuplicate, "agent %q is listed twice in mcp_targets", v)
-			continue
-		}
-		out = append(out, positioned{v, nodePos(g.value)})
+		out = append(out, p)
 	}
 	return out
 }

@@ -466,11 +466,7 @@ func (l *loader) gateway(a *Agent, f field) *Gateway {
 		}
 	}
 	if t, ok := fs["lambda_targets"]; ok {
-		for _, p := range l.strList(t) {
-			if l.checkARN(p, "lambda_targets", "lambda", "function") {
-				g.LambdaTargets = append(g.LambdaTargets, p.value)
-			}
-		}
+		g.LambdaTargets = l.arnList(t, "lambda", "function")
 	}
 	if o, ok := fs["outbound"]; ok {
 		g.Outbound = l.identity(o, "outbound of gateway "+g.Name)
@@ -585,11 +581,7 @@ func (l *loader) dataGrants(a *Agent, fs map[string]field) {
 		}
 	}
 	if f, ok := fs["kms_keys"]; ok {
-		for _, p := range l.strList(f) {
-			if l.checkARN(p, "kms_keys", "kms", "key") {
-				a.KMSKeys = append(a.KMSKeys, p.value)
-			}
-		}
+		a.KMSKeys = l.arnList(f, "kms", "key")
 	}
 	if f, ok := fs["ssm_parameters"]; ok {
 		for _, p := range l.strList(f) {
