@@ -140,11 +140,11 @@ func (c *Confirmation) beforeOnly(m Message, pols Policies) error {
 	return nil
 }
 
-func orUnknown(t PolicyType) string {
-	if t == Unknown {
+func orUnknown(t policy.Kind) string {
+	if t == policy.KindUnknown {
 		return "policy the message does not name"
 	}
-	return string(t)
+	return t.AWSName()
 }
 
 func fixResource(f Fix) string {
@@ -172,14 +172,14 @@ func confirmSets(m Message, fix Fix, pols Policies) (before, after *eval.Set, er
 		return nil, nil, fmt.Errorf("compiling the role's policies: %w", err)
 	}
 	switch fix.PolicyType {
-	case PermissionsBound:
+	case policy.Boundary:
 		boundary := policy.NewDocument()
 		if pols.Boundary != nil {
 			boundary.Add(policycopy.Statements(pols.Boundary.Statements)...)
 		}
 		boundary.Add(policycopy.Statements(doc.Statements)...)
 		after, err = build(pols.Identity, boundary, nil, nil)
-	case ResourceBased:
+	case policy.Resource:
 		after, err = build(pols.Identity, pols.Boundary, doc, nil)
 	default:
 		after, err = build(append(append([]*policy.Document(nil), pols.Identity...), doc), pols.Boundary, nil, session)

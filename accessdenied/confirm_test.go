@@ -26,7 +26,7 @@ func TestCorpusFixesConfirm(t *testing.T) {
 		}
 		t.Run(c.Name, func(t *testing.T) {
 			pols := Policies{Source: "no policy"}
-			if fix.PolicyType == PermissionsBound {
+			if fix.PolicyType == policy.Boundary {
 				// The message says the identity policies allow the request.
 				pols.Identity = append(pols.Identity, fix.Document())
 				pols.Boundary = policy.NewDocument()
@@ -43,7 +43,7 @@ func TestCorpusFixesConfirm(t *testing.T) {
 }
 
 func message(principal, action, resource string) Message {
-	return Message{Principal: principal, Action: action, Resource: resource, PolicyType: IdentityBased}
+	return Message{Principal: principal, Action: action, Resource: resource, PolicyType: policy.Identity}
 }
 
 const session = "arn:aws:sts::123456789012:assumed-role/R/s"

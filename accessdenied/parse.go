@@ -9,27 +9,14 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/agentiam/agentiam/policy"
 )
 
 // ErrUnrecognized is wrapped when the text holds no AccessDenied message.
 var ErrUnrecognized = errors.New("not an AWS AccessDenied message")
 
-// PolicyType names the kind of policy that caused a denial, in the words
-// AWS uses in its messages.
-type PolicyType string
-
-const (
-	Unknown           PolicyType = ""
-	IdentityBased     PolicyType = "identity-based policy"
-	ResourceBased     PolicyType = "resource-based policy"
-	SCP               PolicyType = "service control policy"
-	RCP               PolicyType = "resource control policy"
-	PermissionsBound  PolicyType = "permissions boundary"
-	SessionPolicy     PolicyType = "session policy"
-	VPCEndpointPolicy PolicyType = "VPC endpoint policy"
-)
-
-var policyTypes = []PolicyType{IdentityBased, ResourceBased, SCP, RCP, PermissionsBound, SessionPolicy, VPCEndpointPolicy}
+var policyTypes = []policy.Kind{policy.Identity, policy.Resource, policy.SCP, policy.RCP, policy.Boundary, policy.Session, policy.VPCEndpoint}
 
 // Message is a parsed AccessDenied message.
 type Message struct {
@@ -37,7 +24,7 @@ type Message struct {
 	Action    string
 	Resource  string // "" when the message names none
 	// PolicyType is Unknown for the older form that gives no reason.
-	PolicyType PolicyType
+	PolicyType policy.Kind
 	// Explicit is true for "with an explicit deny in ...", false for
 	// "because no ... allows ...".
 	Explicit bool
@@ -123,21 +110,21 @@ func token(s string) (string, string) {
 	return w, s[end:]
 }
 
-func policyType(s string) PolicyType {
+func policyType(s string) policy.Kind {
 	s = strings.TrimSpace(s)
 	for _, t := range policyTypes {
-		if strings.EqualFold(s, string(t)) {
+		if strings.EqualFold(s, t.AWSName()) {
 			return t
 		}
 	}
 	// AWS has used "identity-based policies" and "a permissions boundary policy".
 	low := strings.ToLower(s)
 	for _, t := range policyTypes {
-		if strings.Contains(low, strings.ToLower(string(t))) {
+		if strings.Contains(low, strings.ToLower(t.AWSName())) {
 			return t
 		}
 	}
-	return PolicyType(s)
+	return policy.KindUnknown
 }
 
 // cloudTrailMessage returns the errorMessage of a CloudTrail event, or of

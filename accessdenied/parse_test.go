@@ -58,7 +58,7 @@ func TestCorpus(t *testing.T) {
 				t.Fatalf("Parse: %v", err)
 			}
 			if m.Principal != c.Principal || m.Action != c.Action || m.Resource != c.Resource ||
-				string(m.PolicyType) != c.PolicyType || m.Explicit != c.Explicit || m.PolicyARN != c.PolicyARN {
+				m.PolicyType.AWSName() != c.PolicyType || m.Explicit != c.Explicit || m.PolicyARN != c.PolicyARN {
 				t.Fatalf("Parse = %+v\nwant principal=%s action=%s resource=%s type=%q explicit=%v policyArn=%s",
 					m, c.Principal, c.Action, c.Resource, c.PolicyType, c.Explicit, c.PolicyARN)
 			}

@@ -13,7 +13,7 @@ import (
 // Fix is what to change so that the denied request is allowed.
 type Fix struct {
 	// PolicyType is the kind of policy to change.
-	PolicyType PolicyType
+	PolicyType policy.Kind
 	// Target is what carries that policy: a role ARN for an identity-based
 	// policy, the resource ARN for a resource-based policy.
 	Target string
@@ -58,15 +58,15 @@ func Propose(m Message, p Principal) Fix {
 		return explicitFix(m)
 	}
 	switch m.PolicyType {
-	case SCP, RCP, SessionPolicy, VPCEndpointPolicy:
+	case policy.SCP, policy.RCP, policy.Session, policy.VPCEndpoint:
 		return elsewhereFix(m)
-	case PermissionsBound:
+	case policy.Boundary:
 		return boundaryFix(m, p)
-	case ResourceBased:
+	case policy.Resource:
 		return resourceFix(m, p)
 	}
-	if m.Action == "sts:AssumeRole" && strings.Contains(m.Resource, ":role/") && m.PolicyType == Unknown {
-		return Fix{PolicyType: ResourceBased, Target: m.Resource, Advice: []string{fmt.Sprintf("Check the trust policy of %s: it must name %s (or its account) as principal, and any conditions must hold. For a role in another account, the caller's identity policy must also allow sts:AssumeRole on it.", m.Resource, orDash(p.RoleARN, p.ARN))}}
+	if m.Action == "sts:AssumeRole" && strings.Contains(m.Resource, ":role/") && m.PolicyType == policy.KindUnknown {
+		return Fix{PolicyType: policy.Resource, Target: m.Resource, Advice: []string{fmt.Sprintf("Check the trust policy of %s: it must name %s (or its account) as principal, and any conditions must hold. For a role in another account, the caller's identity policy must also allow sts:AssumeRole on it.", m.Resource, orDash(p.RoleARN, p.ARN))}}
 	}
 	// An identity-based policy (or, in the older message form, an unknown
 	// policy type, which is nearly always this) must allow the action.
@@ -76,12 +76,12 @@ func Propose(m Message, p Principal) Fix {
 // explicitFix: an explicit Deny, which no statement can override.
 func explicitFix(m Message) Fix {
 	f := Fix{PolicyType: m.PolicyType}
-	where := string(m.PolicyType)
+	where := m.PolicyType.AWSName()
 	if m.PolicyARN != "" {
 		where += " " + m.PolicyARN
 	}
 	f.Advice = append(f.Advice, fmt.Sprintf("An explicit Deny in the %s blocks %s; no Allow statement anywhere can override it. Find the Deny statement that matches this action and resource and narrow it, or make the request a different way.", where, m.Action))
-	if m.PolicyType == SCP || m.PolicyType == RCP {
+	if m.PolicyType == policy.SCP || m.PolicyType == policy.RCP {
 		f.Advice = append(f.Advice, "Service and resource control policies are managed in AWS Organizations by the management account; ask its administrators.")
 	}
 	return f
@@ -92,11 +92,11 @@ func elsewhereFix(m Message) Fix {
 	f := Fix{PolicyType: m.PolicyType}
 	var advice string
 	switch m.PolicyType {
-	case SCP:
+	case policy.SCP:
 		advice = "A service control policy at some level of the organization (root, an OU or the account) does not allow %s. Every level must allow it; the fix is in AWS Organizations, not in the role."
-	case RCP:
+	case policy.RCP:
 		advice = "A resource control policy does not allow %s on this resource. Every level must allow it; the fix is in AWS Organizations."
-	case SessionPolicy:
+	case policy.Session:
 		advice = "The session policy passed when the role was assumed does not allow %s. Change the Policy or PolicyArns given to AssumeRole (or the caller that sets them); the role's own policies are not the problem."
 	default:
 		advice = "The VPC endpoint policy of the endpoint the request went through does not allow %s. Add it to the endpoint policy."
@@ -106,7 +106,7 @@ func elsewhereFix(m Message) Fix {
 }
 
 func boundaryFix(m Message, p Principal) Fix {
-	f := Fix{PolicyType: PermissionsBound, Target: p.RoleARN, PermissionSet: p.PermissionSet, Statement: allowStatement(m, p.Account)}
+	f := Fix{PolicyType: policy.Boundary, Target: p.RoleARN, PermissionSet: p.PermissionSet, Statement: allowStatement(m, p.Account)}
 	f.Context = requestContext(&f, m, p)
 	of := "The role's permissions boundary"
 	if p.PermissionSet != "" {
@@ -117,7 +117,7 @@ func boundaryFix(m Message, p Principal) Fix {
 }
 
 func resourceFix(m Message, p Principal) Fix {
-	f := Fix{PolicyType: ResourceBased, Target: m.Resource, Statement: allowStatement(m, "")}
+	f := Fix{PolicyType: policy.Resource, Target: m.Resource, Statement: allowStatement(m, "")}
 	principal := orDash(p.RoleARN, p.ARN)
 	if p.RoleARNPattern != "" {
 		// An Identity Center role's ARN has a path the session ARN does
@@ -145,7 +145,7 @@ func resourceFix(m Message, p Principal) Fix {
 
 func identityFix(m Message, p Principal) Fix {
 	prefix, name, _ := strings.Cut(m.Action, ":")
-	f := Fix{PolicyType: IdentityBased, Statement: allowStatement(m, p.Account)}
+	f := Fix{PolicyType: policy.Identity, Statement: allowStatement(m, p.Account)}
 	switch {
 	case p.PermissionSet != "":
 		f.PermissionSet = p.PermissionSet

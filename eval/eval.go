@@ -14,6 +14,8 @@ package eval
 import (
 	"errors"
 	"fmt"
+
+	"github.com/agentiam/agentiam/policy"
 )
 
 // Decision is the outcome of an authorization request.
@@ -53,44 +55,20 @@ var (
 	ErrRequest = errors.New("invalid request")
 )
 
-// PolicyKind says which role a policy plays in a request.
-type PolicyKind uint8
-
-const (
-	IdentityPolicy PolicyKind = iota
-	ResourcePolicy
-	PermissionsBoundary
-	SessionPolicy
-	SCP
-	RCP
-)
-
-var kindNames = [...]string{"identity", "resource", "boundary", "session", "scp", "rcp"}
-
-func (k PolicyKind) String() string {
-	if int(k) < len(kindNames) {
-		return kindNames[k]
-	}
-	return fmt.Sprintf("PolicyKind(%d)", uint8(k))
-}
-
-// MarshalText renders the kind by name.
-func (k PolicyKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
-
 // title is the kind as people read it in explanations.
-func (k PolicyKind) title() string {
+func title(k policy.Kind) string {
 	switch k {
-	case IdentityPolicy:
+	case policy.Identity:
 		return "identity policy"
-	case ResourcePolicy:
+	case policy.Resource:
 		return "resource policy"
-	case PermissionsBoundary:
+	case policy.Boundary:
 		return "permissions boundary"
-	case SessionPolicy:
+	case policy.Session:
 		return "session policy"
-	case SCP:
+	case policy.SCP:
 		return "SCP"
-	case RCP:
+	case policy.RCP:
 		return "RCP"
 	}
 	return k.String()

@@ -106,8 +106,8 @@ type verdict struct {
 
 // evalPolicy evaluates one policy; with a trace it records every
 // statement, without it it stops as soon as the verdict is known.
-func (rs *reqState) evalPolicy(p *Policy, kind PolicyKind, boundary bool, pt *PolicyTrace) verdict {
-	withPrincipal := kind == ResourcePolicy || kind == RCP
+func (rs *reqState) evalPolicy(p *Policy, kind policy.Kind, boundary bool, pt *PolicyTrace) verdict {
+	withPrincipal := kind == policy.Resource || kind == policy.RCP
 	var v verdict
 	if pt != nil {
 		for _, s := range p.stmts {
@@ -307,7 +307,7 @@ func (s *Set) decide(rs *reqState, tr *Trace) Decision {
 
 	deniedAt := -1 // index in tr.Policies of the first denying policy
 	deniedKind := ""
-	record := func(kind PolicyKind, level, index int, pol *Policy, skip string) *PolicyTrace {
+	record := func(kind policy.Kind, level, index int, pol *Policy, skip string) *PolicyTrace {
 		if tr == nil {
 			return nil
 		}
@@ -321,7 +321,7 @@ func (s *Set) decide(rs *reqState, tr *Trace) Decision {
 	}
 	// run evaluates one policy; it reports false when the fast path can
 	// stop because of an explicit deny.
-	run := func(kind PolicyKind, level, index int, pol *Policy, skip string) (verdict, bool) {
+	run := func(kind policy.Kind, level, index int, pol *Policy, skip string) (verdict, bool) {
 		if pol == nil {
 			return verdict{}, true
 		}
@@ -335,7 +335,7 @@ func (s *Set) decide(rs *reqState, tr *Trace) Decision {
 				return v, false
 			}
 			if deniedAt < 0 {
-				deniedAt, deniedKind = len(tr.Policies)-1, kind.title()
+				deniedAt, deniedKind = len(tr.Policies)-1, title(kind)
 				if level > 0 {
 					deniedKind = fmt.Sprintf("%s (level %d)", deniedKind, level)
 				}
@@ -355,7 +355,7 @@ func (s *Set) decide(rs *reqState, tr *Trace) Decision {
 	}
 	identityAllow := false
 	for i, pol := range s.Identity {
-		v, goOn := run(IdentityPolicy, 0, i, pol, skipIdentity)
+		v, goOn := run(policy.Identity, 0, i, pol, skipIdentity)
 		if !goOn {
 			return ExplicitlyDenied
 		}
@@ -363,14 +363,14 @@ func (s *Set) decide(rs *reqState, tr *Trace) Decision {
 	}
 	boundaryOK, sessionOK := true, true
 	if s.Boundary != nil {
-		v, goOn := run(PermissionsBoundary, 0, 0, s.Boundary, skipIdentity)
+		v, goOn := run(policy.Boundary, 0, 0, s.Boundary, skipIdentity)
 		if !goOn {
 			return ExplicitlyDenied
 		}
 		boundaryOK = v.allow || !identityApplies
 	}
 	if s.Session != nil {
-		v, goOn := run(SessionPolicy, 0, 0, s.Session, skipIdentity)
+		v, goOn := run(policy.Session, 0, 0, s.Session, skipIdentity)
 		if !goOn {
 			return ExplicitlyDenied
 		}
@@ -385,7 +385,7 @@ func (s *Set) decide(rs *reqState, tr *Trace) Decision {
 	sessionGiven := s.Session != nil
 	var res verdict
 	if s.Resource != nil {
-		v, goOn := run(ResourcePolicy, 0, 0, s.Resource, "")
+		v, goOn := run(policy.Resource, 0, 0, s.Resource, "")
 		if !goOn {
 			return ExplicitlyDenied
 		}
@@ -394,9 +394,9 @@ func (s *Set) decide(rs *reqState, tr *Trace) Decision {
 	// AWS attaches RCPFullAWSAccess to every root, OU and account and it
 	// cannot be detached, so every RCP level allows implicitly and only
 	// Deny statements in RCPs matter (Organizations User Guide, RCPs).
-	orgLevels := func(kind PolicyKind, levels [][]*Policy, skip string) (failedLevel int, ok bool) {
+	orgLevels := func(kind policy.Kind, levels [][]*Policy, skip string) (failedLevel int, ok bool) {
 		for li, level := range levels {
-			allow := kind == RCP
+			allow := kind == policy.RCP
 			for pi, pol := range level {
 				v, goOn := run(kind, li+1, pi, pol, skip)
 				if !goOn {
@@ -422,7 +422,7 @@ func (s *Set) decide(rs *reqState, tr *Trace) Decision {
 	case !scpApplies:
 		scpSkip = "SCPs do not apply to principals of the management account"
 	}
-	scpFailed, goOn := orgLevels(SCP, s.SCPs, scpSkip)
+	scpFailed, goOn := orgLevels(policy.SCP, s.SCPs, scpSkip)
 	if !goOn {
 		return ExplicitlyDenied
 	}
@@ -440,7 +440,7 @@ func (s *Set) decide(rs *reqState, tr *Trace) Decision {
 			}
 		}
 	}
-	_, goOn = orgLevels(RCP, s.RCPs, rcpSkip)
+	_, goOn = orgLevels(policy.RCP, s.RCPs, rcpSkip)
 	if !goOn {
 		return ExplicitlyDenied
 	}

@@ -1,5 +1,7 @@
 package eval
 
+import "github.com/agentiam/agentiam/policy"
+
 // Trace explains a decision: every policy considered, in evaluation
 // order, and every statement in it.
 type Trace struct {
@@ -14,7 +16,7 @@ type Trace struct {
 
 // PolicyTrace is one policy's part in a decision.
 type PolicyTrace struct {
-	Kind PolicyKind `json:"kind"`
+	Kind policy.Kind `json:"kind"`
 	// Level is the organization level of an SCP or RCP (1 = root).
 	Level int `json:"level,omitempty"`
 	// Index is the policy's position among those of its kind (and level).

@@ -148,7 +148,7 @@ var modelScopeKeys = []string{"bedrock:InferenceProfileArn", "bedrock:ModelArn",
 // policy, such as an agent's execution role, unless a condition names
 // the models, profiles or routers it may reach.
 func checkModelScope(c *checker) {
-	if c.typ != Identity {
+	if c.typ != policy.Identity {
 		return
 	}
 	for i, st := range c.doc.Statements {

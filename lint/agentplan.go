@@ -10,6 +10,7 @@ import (
 
 	"github.com/agentiam/agentiam/diag"
 	"github.com/agentiam/agentiam/internal/jsontext"
+	"github.com/agentiam/agentiam/policy"
 )
 
 // ErrAgentPlan is wrapped by the error for an agentiam plan (the JSON
@@ -141,7 +142,7 @@ func extractAgentPlan(file string, src []byte) (targets []Target, ok bool, err e
 	case r.shapeErr != nil:
 		return nil, true, fmt.Errorf("%w: %s:%v", ErrAgentPlan, file, r.shapeErr)
 	}
-	add := func(address string, s *planSpan, typ PolicyType, size SizeClass) {
+	add := func(address string, s *planSpan, typ policy.Kind, size SizeClass) {
 		if s != nil {
 			targets = append(targets, Target{File: file, Address: address, Origin: s.start, End: s.end, InFile: true, Type: typ, Size: size, Src: src})
 		}
@@ -149,18 +150,18 @@ func extractAgentPlan(file string, src []byte) (targets []Target, ok bool, err e
 	roleLabels := labels(len(roles), func(i int) string { return roles[i].name })
 	for i, rl := range roles {
 		role := "roles" + roleLabels[i]
-		add(role+".trustPolicy", rl.trust, Trust, "")
-		addNamed(add, role+".inlinePolicies", rl.inline, Identity, Inline)
-		addNamed(add, role+".managedPolicies", rl.managed, Identity, Managed)
+		add(role+".trustPolicy", rl.trust, policy.Trust, "")
+		addNamed(add, role+".inlinePolicies", rl.inline, policy.Identity, Inline)
+		addNamed(add, role+".managedPolicies", rl.managed, policy.Identity, Managed)
 	}
-	addNamed(add, "resourcePolicies", resources, Resource, "")
-	addNamed(add, "callerPolicies", callers, Identity, Managed)
+	addNamed(add, "resourcePolicies", resources, policy.Resource, "")
+	addNamed(add, "callerPolicies", callers, policy.Identity, Managed)
 	// In the order of the file, like the findings within each document.
 	sort.SliceStable(targets, func(i, j int) bool { return targets[i].Origin.Offset < targets[j].Origin.Offset })
 	return targets, true, nil
 }
 
-func addNamed(add func(string, *planSpan, PolicyType, SizeClass), list string, docs []namedSpan, typ PolicyType, size SizeClass) {
+func addNamed(add func(string, *planSpan, policy.Kind, SizeClass), list string, docs []namedSpan, typ policy.Kind, size SizeClass) {
 	for i, l := range labels(len(docs), func(i int) string { return docs[i].name }) {
 		add(list+l, docs[i].doc, typ, size)
 	}

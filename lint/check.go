@@ -13,7 +13,7 @@ import (
 type checker struct {
 	doc  *policy.Document
 	src  []byte // nil when linting a parsed Document
-	typ  PolicyType
+	typ  policy.Kind
 	size SizeClass
 	out  diag.List
 	// parserDiags are the parser's grammar findings, so that checks do not
@@ -51,7 +51,7 @@ var checks = []check{
 
 func newChecker(doc *policy.Document, src []byte, opts Options, parserDiags diag.List) *checker {
 	c := &checker{doc: doc, src: src, typ: opts.Type, size: opts.Size, parserDiags: parserDiags}
-	if c.typ == "" {
+	if c.typ == policy.KindUnknown {
 		badPrincipal := false
 		for _, d := range parserDiags {
 			badPrincipal = badPrincipal || d.Code == policy.CodeInvalidPrincipal
@@ -198,7 +198,7 @@ func hasStarResource(st *policy.Statement) bool {
 // identity or a resource policy can grant, so broad Allow statements are
 // their normal shape (FullAWSAccess) and the grant checks skip them.
 func (c *checker) grants() bool {
-	return c.typ == Identity || c.typ == Resource || c.typ == Trust
+	return c.typ == policy.Identity || c.typ == policy.Resource || c.typ == policy.Trust
 }
 
 // wildcardFold matches an IAM action pattern against an action name.

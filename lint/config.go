@@ -12,6 +12,7 @@ import (
 	"github.com/agentiam/agentiam/diag"
 	"github.com/agentiam/agentiam/internal/suggest"
 	"github.com/agentiam/agentiam/internal/yamlguard"
+	"github.com/agentiam/agentiam/policy"
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/lexer"
@@ -52,7 +53,7 @@ type Config struct {
 // TypeRule gives files matching Paths a policy type and size class.
 type TypeRule struct {
 	Paths []string
-	Type  PolicyType
+	Type  policy.Kind
 	Size  SizeClass
 }
 
@@ -307,7 +308,7 @@ func (cfg *Config) optionsFor(file string, opts Options) Options {
 	if cfg == nil {
 		return opts
 	}
-	if opts.Type == "" {
+	if opts.Type == policy.KindUnknown {
 		rel := cfg.relPath(file)
 		for _, t := range cfg.Types {
 			if rel != "" && matchAny(t.Paths, rel) {

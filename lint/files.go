@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/agentiam/agentiam/diag"
+	"github.com/agentiam/agentiam/policy"
 )
 
 // MaxFileSize bounds what Files reads from one file. Policies are far
@@ -50,7 +51,7 @@ type Target struct {
 	End    int
 	// Type and Size come from the plan (the resource type says what the
 	// document is); empty means detect.
-	Type PolicyType
+	Type policy.Kind
 	Size SizeClass
 	Src  []byte
 	// Pending marks a document of a Terraform plan that is known only
@@ -69,7 +70,7 @@ type Result struct {
 	Target Target
 	// Type is the policy type the document was linted as; empty when it
 	// did not parse.
-	Type       PolicyType
+	Type       policy.Kind
 	Diags      diag.List
 	Suppressed []Suppressed
 }
@@ -102,7 +103,7 @@ func Run(t Target, cfg *Config, opts Options) Result {
 	if t.Pending {
 		return Result{Target: t}
 	}
-	if t.Type != "" && opts.Type == "" {
+	if t.Type != policy.KindUnknown && opts.Type == policy.KindUnknown {
 		opts.Type, opts.Size = t.Type, t.Size
 	}
 	opts = cfg.optionsFor(t.File, opts)

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/agentiam/agentiam/diag"
+	"github.com/agentiam/agentiam/policy"
 )
 
 func TestParseConfig(t *testing.T) {
@@ -39,13 +40,13 @@ lint:
 		len(cfg.Suppress) != 1 || cfg.Suppress[0].Reason == "" {
 		t.Fatalf("%+v", cfg)
 	}
-	if o := cfg.optionsFor("/p/trust/a.json", Options{}); o.Type != Trust {
+	if o := cfg.optionsFor("/p/trust/a.json", Options{}); o.Type != policy.Trust {
 		t.Errorf("trust/a.json: type %q", o.Type)
 	}
-	if o := cfg.optionsFor("/p/managed/x/y/z.json", Options{}); o.Type != Identity || o.Size != Managed {
+	if o := cfg.optionsFor("/p/managed/x/y/z.json", Options{}); o.Type != policy.Identity || o.Size != Managed {
 		t.Errorf("managed/x/y/z.json: %q %q", o.Type, o.Size)
 	}
-	if o := cfg.optionsFor("/p/other/a.json", Options{}); o.Type != "" {
+	if o := cfg.optionsFor("/p/other/a.json", Options{}); o.Type != policy.KindUnknown {
 		t.Errorf("other/a.json: type %q", o.Type)
 	}
 	if !cfg.excluded("/p/fixtures/a/b.json") || cfg.excluded("/p/src/fixtures.json") {

@@ -162,7 +162,7 @@ func skipSpace(s string, i int) int {
 
 // lintFragment lints a fragment wrapped in a policy, maps the positions
 // back to the original text and says once that it is not a policy.
-func lintFragment(name string, src, wrapped []byte, f fragment, opts Options) (diag.List, PolicyType) {
+func lintFragment(name string, src, wrapped []byte, f fragment, opts Options) (diag.List, policy.Kind) {
 	out, typ, _ := parseAndLint(name, wrapped, opts)
 	start := jsontext.NewDecoder(string(src)).PosAt(f.start)
 	for i := range out {

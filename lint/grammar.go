@@ -18,7 +18,7 @@ func checkGrammar(c *checker) {
 		c.report(CodeOldVersion, nil, doc.Version.Pos, policy.Version2012, "Version 2008-10-17 does not support policy variables; use 2012-10-17")
 	}
 	sids := map[string]bool{}
-	lambda := c.typ == Resource && c.lambdaPolicy()
+	lambda := c.typ == policy.Resource && c.lambdaPolicy()
 	for _, st := range c.statements() {
 		if c.parserReported(st, CodeEmptyStatement) {
 			continue
@@ -61,7 +61,7 @@ func (c *checker) checkElements(st *policy.Statement) {
 	if st.Action == nil && st.NotAction == nil {
 		c.report(CodeMissingAction, st, st.Pos, "", "the statement has neither Action nor NotAction, so it matches no request")
 	}
-	needsPrincipal := c.typ == Resource || c.typ == Trust || c.typ == RCP
+	needsPrincipal := c.typ == policy.Resource || c.typ == policy.Trust || c.typ == policy.RCP
 	hasPrincipal := st.Principal != nil || st.NotPrincipal != nil
 	switch {
 	case needsPrincipal && !hasPrincipal && !c.parserReported(st, policy.CodeInvalidPrincipal) && !c.parserReported(st, policy.CodeInvalidType):
@@ -75,13 +75,13 @@ func (c *checker) checkElements(st *policy.Statement) {
 	}
 	hasResource := st.Resource != nil || st.NotResource != nil
 	switch {
-	case c.typ == Trust && hasResource:
+	case c.typ == policy.Trust && hasResource:
 		l := st.Resource
 		if l == nil {
 			l = st.NotResource
 		}
 		c.report(CodeResourceInTrust, st, l.KeyPos, "", "a role trust policy applies to the role itself and cannot have a Resource element; IAM rejects it")
-	case c.typ != Trust && !hasResource:
+	case c.typ != policy.Trust && !hasResource:
 		c.report(CodeMissingResource, st, st.Pos, "", "the statement has neither Resource nor NotResource, which a %s policy requires", c.typ)
 	}
 }
@@ -98,9 +98,9 @@ const maxLambdaSid = 100
 func (c *checker) checkSid(st *policy.Statement, lambda bool) {
 	sid := st.Sid.Value
 	switch {
-	case c.typ != Resource:
+	case c.typ != policy.Resource:
 		if !alphanumeric(sid, false) {
-			c.report(CodeInvalidSid, st, st.Sid.Pos, sidSuggestion(sid, false), "IAM accepts only ASCII letters and digits in the Sid of %s policy, not %q", article(string(c.typ)), sid)
+			c.report(CodeInvalidSid, st, st.Sid.Pos, sidSuggestion(sid, false), "IAM accepts only ASCII letters and digits in the Sid of %s policy, not %q", article(c.typ.String()), sid)
 		}
 	case !lambda || sid == "":
 	case !alphanumeric(sid, true):

@@ -19,20 +19,6 @@ import (
 	"github.com/agentiam/agentiam/policy"
 )
 
-// PolicyType is the kind of policy a document is, which decides the
-// elements it must or must not have and which checks apply.
-type PolicyType string
-
-const (
-	Identity PolicyType = "identity" // attached to a user, group or role
-	Resource PolicyType = "resource" // attached to a resource (bucket, key, function ...)
-	Trust    PolicyType = "trust"    // a role's trust (assume-role) policy
-	SCP      PolicyType = "scp"      // service control policy
-	RCP      PolicyType = "rcp"      // resource control policy
-	Boundary PolicyType = "boundary" // permissions boundary
-	Session  PolicyType = "session"  // session policy passed to AssumeRole
-)
-
 // SizeClass selects the IAM size quota of an identity policy.
 type SizeClass string
 
@@ -55,34 +41,23 @@ func TypeNames() []string { return append([]string(nil), typeNames...) }
 
 // ParseType parses a --type value: a policy type, or "managed" /
 // "inline" for an identity policy with that size quota.
-func ParseType(s string) (PolicyType, SizeClass, error) {
-	switch strings.ToLower(s) {
-	case "identity":
-		return Identity, "", nil
+func ParseType(s string) (policy.Kind, SizeClass, error) {
+	switch k := strings.ToLower(s); k {
 	case "inline":
-		return Identity, Inline, nil
+		return policy.Identity, Inline, nil
 	case "managed":
-		return Identity, Managed, nil
-	case "resource":
-		return Resource, "", nil
-	case "trust":
-		return Trust, "", nil
-	case "scp":
-		return SCP, "", nil
-	case "rcp":
-		return RCP, "", nil
-	case "boundary":
-		return Boundary, "", nil
-	case "session":
-		return Session, "", nil
+		return policy.Identity, Managed, nil
+	case "identity", "resource", "trust", "scp", "rcp", "boundary", "session":
+		kind, err := policy.ParseKind(k)
+		return kind, "", err
 	}
-	return "", "", fmt.Errorf("%w %q (want one of %s)", ErrUnknownType, s, strings.Join(typeNames, ", "))
+	return policy.KindUnknown, "", fmt.Errorf("%w %q (want one of %s)", ErrUnknownType, s, strings.Join(typeNames, ", "))
 }
 
 // Options control one lint run.
 type Options struct {
-	// Type forces the policy type; empty detects it (see DetectType).
-	Type PolicyType
+	// Type forces the policy type; KindUnknown detects it (see DetectType).
+	Type policy.Kind
 	// Size selects the quota of an identity policy; empty means Inline.
 	Size SizeClass
 	// Ignore drops diagnostics with these codes.
@@ -101,7 +76,7 @@ func Source(name string, src []byte, opts Options) diag.List {
 // source also returns the policy type that was linted for, "" when the
 // document did not parse. A pasted statement, or several, is linted as
 // the policy it belongs in (see fragment).
-func source(name string, src []byte, opts Options) (diag.List, PolicyType) {
+func source(name string, src []byte, opts Options) (diag.List, policy.Kind) {
 	out, typ, doc := parseAndLint(name, src, opts)
 	if doc == nil || !doc.StatementPos.IsValid() {
 		if wrapped, f, ok := asFragment(src); ok {
@@ -113,7 +88,7 @@ func source(name string, src []byte, opts Options) (diag.List, PolicyType) {
 
 // parseAndLint parses and lints one document, returning the diagnostics
 // unsorted, the policy type and the document (nil when it did not parse).
-func parseAndLint(name string, src []byte, opts Options) (diag.List, PolicyType, *policy.Document) {
+func parseAndLint(name string, src []byte, opts Options) (diag.List, policy.Kind, *policy.Document) {
 	doc, err := policy.Parse(name, src)
 	var out diag.List
 	if err != nil {
@@ -125,7 +100,7 @@ func parseAndLint(name string, src []byte, opts Options) (diag.List, PolicyType,
 		}
 	}
 	if doc == nil {
-		return out, "", nil
+		return out, policy.KindUnknown, nil
 	}
 	c := newChecker(doc, src, opts, out)
 	c.run()
@@ -170,11 +145,11 @@ var trustActions = []string{"sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:Ass
 // Allow, means a resource control policy; any other Principal means a
 // resource policy. SCPs, boundaries and session policies look like
 // identity policies and must be named with --type.
-func DetectType(doc *policy.Document) PolicyType { return detectType(doc, false) }
+func DetectType(doc *policy.Document) policy.Kind { return detectType(doc, false) }
 
 // detectType is DetectType, told whether a Principal was present but
 // malformed (the parser dropped it from the document).
-func detectType(doc *policy.Document, hasPrincipal bool) PolicyType {
+func detectType(doc *policy.Document, hasPrincipal bool) policy.Kind {
 	onlyTrust, anyAction := true, false
 	for _, st := range doc.Statements {
 		if st.Principal != nil || st.NotPrincipal != nil {
@@ -195,13 +170,13 @@ func detectType(doc *policy.Document, hasPrincipal bool) PolicyType {
 	}
 	switch {
 	case !hasPrincipal:
-		return Identity
+		return policy.Identity
 	case anyAction && onlyTrust:
-		return Trust
+		return policy.Trust
 	case looksLikeRCP(doc):
-		return RCP
+		return policy.RCP
 	}
-	return Resource
+	return policy.Resource
 }
 
 // looksLikeRCP recognizes the shape AWS Organizations requires of

@@ -36,7 +36,7 @@ type codeCase struct {
 // codeExample is one bad policy and its nearest correct form.
 type codeExample struct {
 	name      string // "" for bad.json and good.json
-	typ       PolicyType
+	typ       policy.Kind
 	size      SizeClass
 	at        string
 	bad, good []byte
@@ -243,7 +243,7 @@ func TestChecksDoc(t *testing.T) {
 			}
 			fmt.Fprintf(&b, "\n### `%s`\n\n**%s** · %s\n\n%s\n\n**Why it matters.** %s\n\n**How to fix.** %s\n\n", r.Code, r.Severity, r.Category, c.meaning, c.why, c.fix)
 			typeFlag := ""
-			if c.typ != "" {
+			if c.typ != policy.KindUnknown {
 				typeFlag = fmt.Sprintf(" (linted with `--type %s`)", typeName(c.typ, c.size))
 			}
 			fmt.Fprintf(&b, "Flagged%s:\n\n```json\n%s```\n\n", typeFlag, c.bad)
@@ -277,26 +277,26 @@ func TestChecksDoc(t *testing.T) {
 	}
 }
 
-func typeName(t PolicyType, s SizeClass) string {
+func typeName(t policy.Kind, s SizeClass) string {
 	if s != "" {
 		return string(s)
 	}
-	return string(t)
+	return t.String()
 }
 
 func TestDetectType(t *testing.T) {
 	tests := []struct {
 		src  string
-		want PolicyType
+		want policy.Kind
 	}{
-		{`{"Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}`, Identity},
-		{`{"Statement":{"Effect":"Allow","Principal":{"Service":"bedrock.amazonaws.com"},"Action":"sts:AssumeRole"}}`, Trust},
-		{`{"Statement":{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":["sts:AssumeRoleWithWebIdentity","sts:TagSession"]}}`, Trust},
-		{`{"Statement":{"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"sts:*"}}`, Trust},
-		{`{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}`, Resource},
-		{`{"Statement":{"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":["sts:AssumeRole","s3:GetObject"],"Resource":"*"}}`, Resource},
-		{`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringNotEqualsIfExists":{"aws:SourceOrgID":"o-a1b2c3d4e5"},"Bool":{"aws:PrincipalIsAWSService":"false"}}}]}`, RCP},
-		{`{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::b/*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`, Resource},
+		{`{"Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}`, policy.Identity},
+		{`{"Statement":{"Effect":"Allow","Principal":{"Service":"bedrock.amazonaws.com"},"Action":"sts:AssumeRole"}}`, policy.Trust},
+		{`{"Statement":{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":["sts:AssumeRoleWithWebIdentity","sts:TagSession"]}}`, policy.Trust},
+		{`{"Statement":{"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"sts:*"}}`, policy.Trust},
+		{`{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}`, policy.Resource},
+		{`{"Statement":{"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":["sts:AssumeRole","s3:GetObject"],"Resource":"*"}}`, policy.Resource},
+		{`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringNotEqualsIfExists":{"aws:SourceOrgID":"o-a1b2c3d4e5"},"Bool":{"aws:PrincipalIsAWSService":"false"}}}]}`, policy.RCP},
+		{`{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::b/*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`, policy.Resource},
 	}
 	for _, tt := range tests {
 		doc, err := policy.Parse("p.json", []byte(tt.src))
@@ -314,7 +314,7 @@ func TestDetectType(t *testing.T) {
 // reported for their broad Allow statements, which are their normal shape.
 func TestOrganizationPolicies(t *testing.T) {
 	fullAccess := []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","NotAction":["iam:*","sts:*"],"Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":["us-west-2"]}}}]}`)
-	for _, typ := range []PolicyType{SCP, Boundary, Session} {
+	for _, typ := range []policy.Kind{policy.SCP, policy.Boundary, policy.Session} {
 		if l := Source("p.json", fullAccess, Options{Type: typ}); len(l) != 0 {
 			t.Errorf("%s: %v", typ, l)
 		}
@@ -334,7 +334,7 @@ func TestParseType(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	if typ, size, _ := ParseType("managed"); typ != Identity || size != Managed {
+	if typ, size, _ := ParseType("managed"); typ != policy.Identity || size != Managed {
 		t.Errorf("managed: %s %s", typ, size)
 	}
 	if _, _, err := ParseType("bucket"); err == nil {
@@ -345,10 +345,10 @@ func TestParseType(t *testing.T) {
 // TestQuotaBoundary checks the quota is exclusive: exactly at the limit is fine.
 func TestQuotaBoundary(t *testing.T) {
 	for _, tt := range []struct {
-		typ   PolicyType
+		typ   policy.Kind
 		size  SizeClass
 		limit int
-	}{{Identity, Inline, 10240}, {Identity, Managed, 6144}, {Trust, "", 2048}, {SCP, "", 5120}} {
+	}{{policy.Identity, Inline, 10240}, {policy.Identity, Managed, 6144}, {policy.Trust, "", 2048}, {policy.SCP, "", 5120}} {
 		for _, n := range []int{tt.limit, tt.limit + 1} {
 			src := sizedPolicy(n)
 			if got := policy.SizeOfJSON(src); got != n {
@@ -600,7 +600,7 @@ func TestOIDCTrust(t *testing.T) {
 		src += `}]}`
 		var got []string
 		first := -1
-		for _, d := range Source("p.json", []byte(src), Options{Type: Trust}) {
+		for _, d := range Source("p.json", []byte(src), Options{Type: policy.Trust}) {
 			if strings.HasPrefix(d.Code, "oidc-") {
 				got = append(got, d.Code)
 				if d.Code == CodeOIDCTrustMissingSub || first < 0 {
@@ -688,7 +688,7 @@ func FuzzSource(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
-		for _, typ := range []PolicyType{"", Trust, RCP} {
+		for _, typ := range []policy.Kind{policy.KindUnknown, policy.Trust, policy.RCP} {
 			for _, d := range Source("f.json", src, Options{Type: typ}) {
 				if d.Code == "" || d.Message == "" {
 					t.Fatalf("diagnostic without code or message: %#v", d)
@@ -780,22 +780,22 @@ func TestPerActionMismatch(t *testing.T) {
 // TestModelScope: which model grants are every model of every provider.
 func TestModelScope(t *testing.T) {
 	for _, tt := range []struct {
-		typ                         PolicyType
+		typ                         policy.Kind
 		action, resource, condition string
 		want                        bool
 	}{
-		{Identity, "bedrock:InvokeModel", "*", "", true},
-		{Identity, "bedrock:InvokeModel", "arn:aws:bedrock:us-east-1::foundation-model/*", "", true},
-		{Identity, "bedrock:InvokeModelWithResponseStream", "arn:aws:bedrock:*:*:*", "", true},
-		{Identity, "bedrock:Invoke*", "arn:*:bedrock:*::foundation-model/*", "", true},
-		{Identity, "bedrock:InvokeModel", "arn:aws:bedrock:*::*/*", "", true},
-		{Identity, "bedrock:InvokeModel", "arn:aws:bedrock:*::foundation-model/?*", "", false},
-		{Identity, "bedrock:InvokeModel", "arn:aws:bedrock:*::foundation-model/anthropic.*", "", false},
-		{Identity, "bedrock:InvokeModel", "arn:aws:bedrock:*::foundation-model/amazon.nova-pro-v1:0", "", false},
-		{Identity, "bedrock:InvokeModel", "arn:aws:bedrock:us-east-1:123456789012:inference-profile/*", "", false},
-		{Identity, "bedrock:InvokeModel", "arn:aws:bedrock:*::foundation-model/*", `"StringLike":{"bedrock:InferenceProfileArn":"arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.*"}`, false},
-		{Identity, "bedrock:GetFoundationModel", "arn:aws:bedrock:*::foundation-model/*", "", false},
-		{Boundary, "bedrock:InvokeModel", "*", "", false},
+		{policy.Identity, "bedrock:InvokeModel", "*", "", true},
+		{policy.Identity, "bedrock:InvokeModel", "arn:aws:bedrock:us-east-1::foundation-model/*", "", true},
+		{policy.Identity, "bedrock:InvokeModelWithResponseStream", "arn:aws:bedrock:*:*:*", "", true},
+		{policy.Identity, "bedrock:Invoke*", "arn:*:bedrock:*::foundation-model/*", "", true},
+		{policy.Identity, "bedrock:InvokeModel", "arn:aws:bedrock:*::*/*", "", true},
+		{policy.Identity, "bedrock:InvokeModel", "arn:aws:bedrock:*::foundation-model/?*", "", false},
+		{policy.Identity, "bedrock:InvokeModel", "arn:aws:bedrock:*::foundation-model/anthropic.*", "", false},
+		{policy.Identity, "bedrock:InvokeModel", "arn:aws:bedrock:*::foundation-model/amazon.nova-pro-v1:0", "", false},
+		{policy.Identity, "bedrock:InvokeModel", "arn:aws:bedrock:us-east-1:123456789012:inference-profile/*", "", false},
+		{policy.Identity, "bedrock:InvokeModel", "arn:aws:bedrock:*::foundation-model/*", `"StringLike":{"bedrock:InferenceProfileArn":"arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.*"}`, false},
+		{policy.Identity, "bedrock:GetFoundationModel", "arn:aws:bedrock:*::foundation-model/*", "", false},
+		{policy.Boundary, "bedrock:InvokeModel", "*", "", false},
 	} {
 		src := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"` + tt.action + `","Resource":"` + tt.resource + `"`
 		if tt.condition != "" {

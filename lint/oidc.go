@@ -59,7 +59,7 @@ const webIdentityAction = "sts:AssumeRoleWithWebIdentity"
 // the user's own repositories (oidc-trust-missing-sub) or their audience
 // (oidc-trust-missing-aud).
 func checkOIDCTrust(c *checker) {
-	if c.typ != Trust {
+	if c.typ != policy.Trust {
 		return
 	}
 	for _, st := range c.statements() {

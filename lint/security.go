@@ -67,7 +67,7 @@ func checkWildcards(c *checker) {
 		// In a resource policy (a key, queue or secret policy) "*" is the
 		// resource the policy is attached to, not every resource of the
 		// account, and key policies must say "*".
-		onResources := st.Resource != nil && c.typ != Resource && len(restrictingKeys(st)) == 0
+		onResources := st.Resource != nil && c.typ != policy.Resource && len(restrictingKeys(st)) == 0
 		refs := c.actions[i]
 		for j := range refs {
 			r := &refs[j]
@@ -255,7 +255,7 @@ func checkPrincipals(c *checker) {
 		if !allow(st) {
 			continue
 		}
-		if p := st.NotPrincipal; p != nil && !hasRestrictingKey(st, publicRestrictingKeys...) && c.typ != RCP {
+		if p := st.NotPrincipal; p != nil && !hasRestrictingKey(st, publicRestrictingKeys...) && c.typ != policy.RCP {
 			c.report(CodePublicPrincipal, st, p.KeyPos, "", "Allow with NotPrincipal grants everyone except the listed principals, anonymous users included; name the principals to allow")
 		}
 		p := st.Principal
@@ -263,7 +263,7 @@ func checkPrincipals(c *checker) {
 			continue
 		}
 		restricted := hasRestrictingKey(st, publicRestrictingKeys...)
-		if p.Wildcard && !restricted && c.typ != RCP {
+		if p.Wildcard && !restricted && c.typ != policy.RCP {
 			c.report(CodePublicPrincipal, st, p.Pos, "", "\"Principal\": \"*\" allows anyone, in any account or anonymous; add a condition such as aws:PrincipalOrgID or aws:SourceAccount, or name the principals")
 		}
 		deputy := hasRestrictingKey(st, confusedDeputyKeys...)
@@ -271,7 +271,7 @@ func checkPrincipals(c *checker) {
 			for _, v := range e.Values.Values {
 				switch e.Type.Value {
 				case policy.PrincipalAWS:
-					if v.Value == "*" && !restricted && c.typ != RCP {
+					if v.Value == "*" && !restricted && c.typ != policy.RCP {
 						c.report(CodePublicPrincipal, st, v.Pos, "", "{\"AWS\": \"*\"} allows every AWS account; add a condition such as aws:PrincipalOrgID or aws:PrincipalAccount, or name the principals")
 					}
 				case policy.PrincipalService:
@@ -288,10 +288,10 @@ func checkPrincipals(c *checker) {
 // condition at all gets both findings, since it needs both fixes.
 func (c *checker) checkServicePrincipal(st *policy.Statement, v policy.String, deputy bool) {
 	svc := strings.ToLower(v.Value)
-	if !deputy && !(c.typ == Trust && slices.Contains(computeRolePrincipals, svc)) {
+	if !deputy && !(c.typ == policy.Trust && slices.Contains(computeRolePrincipals, svc)) {
 		c.report(CodeMissingConfusedDeputy, st, v.Pos, "", "%s is trusted without aws:SourceAccount, aws:SourceArn or aws:SourceOrgID, so the service can be made to act for another account's resources (confused deputy); add a condition on aws:SourceAccount and aws:SourceArn", v.Value)
 	}
-	if c.typ == Trust && slices.Contains(agentServices, svc) && !hasRestrictingKey(st, "aws:SourceArn") {
+	if c.typ == policy.Trust && slices.Contains(agentServices, svc) && !hasRestrictingKey(st, "aws:SourceArn") {
 		c.report(CodeAgentTrustMissingSourceArn, st, v.Pos, "", "%s can assume this role for any of the account's resources; add ArnLike aws:SourceArn with the ARNs of the agent resources that use the role", v.Value)
 	}
 }
@@ -523,22 +523,22 @@ func conditionKey(cond *policy.Condition) string {
 
 // quota returns the size quota in characters for the policy type, 0 when
 // the quota depends on the service (resource policies).
-func quota(t PolicyType, size SizeClass) (int, string) {
+func quota(t policy.Kind, size SizeClass) (int, string) {
 	switch t {
-	case Identity:
+	case policy.Identity:
 		if size == Managed {
 			return 6144, "managed policy"
 		}
 		return 10240, "role inline policies"
-	case Boundary:
+	case policy.Boundary:
 		return 6144, "managed policy (permissions boundary)"
-	case Trust:
+	case policy.Trust:
 		return 2048, "role trust policy"
-	case Session:
+	case policy.Session:
 		return 2048, "session policy"
-	case SCP:
+	case policy.SCP:
 		return 5120, "service control policy"
-	case RCP:
+	case policy.RCP:
 		return 5120, "resource control policy"
 	}
 	return 0, ""

@@ -118,7 +118,7 @@ func TestSeeds(t *testing.T) {
 						}
 					}
 				}
-				if typ == Trust && st.Principal != nil {
+				if typ == policy.Trust && st.Principal != nil {
 					for _, e := range st.Principal.Entries {
 						if e.Type.Value != policy.PrincipalService {
 							continue

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/agentiam/agentiam/diag"
+	"github.com/agentiam/agentiam/policy"
 )
 
 // ErrPlan is wrapped by the error for a Terraform plan that cannot be read.
@@ -103,7 +104,7 @@ func pendingPolicies(file string, c tfChange) []Target {
 	}
 	sort.Strings(attrs)
 	var out []Target
-	pending := func(attr string, typ PolicyType, size SizeClass) {
+	pending := func(attr string, typ policy.Kind, size SizeClass) {
 		out = append(out, Target{File: file, Address: c.Address + "." + attr, Type: typ, Size: size, Pending: true})
 	}
 	for _, attr := range attrs {
@@ -114,7 +115,7 @@ func pendingPolicies(file string, c tfChange) []Target {
 			if c.Type == "aws_iam_role" && attr == "inline_policy" && json.Unmarshal(raw, &list) == nil {
 				for i, el := range list {
 					if string(el["policy"]) == "true" {
-						pending(fmt.Sprintf("inline_policy[%d].policy", i), Identity, Inline)
+						pending(fmt.Sprintf("inline_policy[%d].policy", i), policy.Identity, Inline)
 					}
 				}
 			}
@@ -124,23 +125,23 @@ func pendingPolicies(file string, c tfChange) []Target {
 		switch c.Type {
 		case "aws_iam_role":
 			if attr == "assume_role_policy" {
-				pending(attr, Trust, "")
+				pending(attr, policy.Trust, "")
 			}
 		case "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy":
 			if attr == "policy" {
-				pending(attr, Identity, Inline)
+				pending(attr, policy.Identity, Inline)
 			}
 		case "aws_iam_policy":
 			if attr == "policy" {
-				pending(attr, Identity, Managed)
+				pending(attr, policy.Identity, Managed)
 			}
 		case "aws_organizations_policy":
 			if attr == "content" {
-				pending(attr, SCP, "")
+				pending(attr, policy.SCP, "")
 			}
 		default:
 			if slices.Contains(policyAttributes, attr) {
-				pending(attr, Resource, "")
+				pending(attr, policy.Resource, "")
 			}
 		}
 	}
@@ -184,7 +185,7 @@ func resourcePolicies(file string, src []byte, r tfResource) []Target {
 		return nil // data sources render documents that resources use
 	}
 	var out []Target
-	add := func(attr string, raw json.RawMessage, typ PolicyType, size SizeClass) {
+	add := func(attr string, raw json.RawMessage, typ policy.Kind, size SizeClass) {
 		var s string
 		if json.Unmarshal(raw, &s) != nil || !isPolicyText(s) {
 			return
@@ -193,7 +194,7 @@ func resourcePolicies(file string, src []byte, r tfResource) []Target {
 	}
 	switch r.Type {
 	case "aws_iam_role":
-		add("assume_role_policy", r.Values["assume_role_policy"], Trust, "")
+		add("assume_role_policy", r.Values["assume_role_policy"], policy.Trust, "")
 		var inline []struct {
 			Name   string `json:"name"`
 			Policy string `json:"policy"`
@@ -201,21 +202,21 @@ func resourcePolicies(file string, src []byte, r tfResource) []Target {
 		if json.Unmarshal(r.Values["inline_policy"], &inline) == nil {
 			for i, p := range inline {
 				raw, _ := json.Marshal(p.Policy)
-				add(fmt.Sprintf("inline_policy[%d].policy", i), raw, Identity, Inline)
+				add(fmt.Sprintf("inline_policy[%d].policy", i), raw, policy.Identity, Inline)
 			}
 		}
 	case "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy":
-		add("policy", r.Values["policy"], Identity, Inline)
+		add("policy", r.Values["policy"], policy.Identity, Inline)
 	case "aws_iam_policy":
-		add("policy", r.Values["policy"], Identity, Managed)
+		add("policy", r.Values["policy"], policy.Identity, Managed)
 	case "aws_organizations_policy":
 		var kind string
 		_ = json.Unmarshal(r.Values["type"], &kind)
 		switch kind {
 		case "", "SERVICE_CONTROL_POLICY":
-			add("content", r.Values["content"], SCP, "")
+			add("content", r.Values["content"], policy.SCP, "")
 		case "RESOURCE_CONTROL_POLICY":
-			add("content", r.Values["content"], RCP, "")
+			add("content", r.Values["content"], policy.RCP, "")
 		}
 	default:
 		attrs := make([]string, 0, len(r.Values))
@@ -226,7 +227,7 @@ func resourcePolicies(file string, src []byte, r tfResource) []Target {
 		}
 		sort.Strings(attrs)
 		for _, k := range attrs {
-			add(k, r.Values[k], Resource, "")
+			add(k, r.Values[k], policy.Resource, "")
 		}
 	}
 	return out

@@ -79,7 +79,7 @@ func longNamesSpec() string {
 // generated is one generated policy with what it is.
 type generated struct {
 	name string
-	kind lint.PolicyType
+	kind policy.Kind
 	size lint.SizeClass
 	doc  *policy.Document
 }
@@ -87,19 +87,19 @@ type generated struct {
 func documents(p *Plan) []generated {
 	var out []generated
 	for _, r := range p.Roles {
-		out = append(out, generated{r.Name + " trust", lint.Trust, "", r.TrustPolicy})
+		out = append(out, generated{r.Name + " trust", policy.Trust, "", r.TrustPolicy})
 		for _, ip := range r.InlinePolicies {
-			out = append(out, generated{r.Name + " " + ip.Name, lint.Identity, lint.Inline, ip.Document})
+			out = append(out, generated{r.Name + " " + ip.Name, policy.Identity, lint.Inline, ip.Document})
 		}
 		for _, mp := range r.ManagedPolicies {
-			out = append(out, generated{mp.Name, lint.Identity, lint.Managed, mp.Document})
+			out = append(out, generated{mp.Name, policy.Identity, lint.Managed, mp.Document})
 		}
 	}
 	for _, rp := range p.ResourcePolicies {
-		out = append(out, generated{rp.ResourceARN + " " + rp.StatementID, lint.Resource, "", rp.Document})
+		out = append(out, generated{rp.ResourceARN + " " + rp.StatementID, policy.Resource, "", rp.Document})
 	}
 	for _, cp := range p.CallerPolicies {
-		out = append(out, generated{cp.Name, lint.Identity, lint.Managed, cp.Document})
+		out = append(out, generated{cp.Name, policy.Identity, lint.Managed, cp.Document})
 	}
 	return out
 }
@@ -139,7 +139,7 @@ func TestActionTable(t *testing.T) {
 func TestActionsApplyToResources(t *testing.T) {
 	for name, p := range plans(t) {
 		for _, d := range documents(p) {
-			if d.kind == lint.Trust {
+			if d.kind == policy.Trust {
 				continue
 			}
 			for _, st := range d.doc.Statements {

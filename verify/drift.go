@@ -79,7 +79,7 @@ func (v *verifier) drift(s *Subject, deployed, ref *Policies) (*Drift, error) {
 func (v *verifier) compare(s *Subject, from *Policies, to *compiledPolicies) ([]*StatementDrift, error) {
 	var out []*StatementDrift
 	pb := v.prober(s)
-	visit := func(policyName string, d *policy.Document, against Against) error {
+	visit := func(policyName string, d *policy.Document, against policy.Kind) error {
 		if d == nil {
 			return nil
 		}
@@ -93,7 +93,7 @@ func (v *verifier) compare(s *Subject, from *Policies, to *compiledPolicies) ([]
 			}
 			if st.NotAction != nil || st.NotResource != nil {
 				sd.Note = "NotAction or NotResource grants everything it does not list; it cannot be compared request by request"
-				if against == AgainstIdentity || st.NotAction != nil {
+				if against == policy.Identity || st.NotAction != nil {
 					out = append(out, sd)
 				}
 				continue
@@ -104,7 +104,7 @@ func (v *verifier) compare(s *Subject, from *Policies, to *compiledPolicies) ([]
 			}
 			for _, p := range pb.probes(st, against) {
 				c := Check{Against: against, Principal: p.Principal, Action: p.Action, Resource: p.Resource, Context: p.Context}
-				if against == AgainstIdentity {
+				if against == policy.Identity {
 					c.Other = pb.delegation
 				}
 				if dd, _, err := evaluateCheck(&c, alone, false); err != nil || dd != eval.Allowed {
@@ -129,20 +129,20 @@ func (v *verifier) compare(s *Subject, from *Policies, to *compiledPolicies) ([]
 		return nil
 	}
 	resName := resourcePolicyName(s.Kind)
-	if err := visit(resName, from.Trust, AgainstTrust); err != nil {
+	if err := visit(resName, from.Trust, policy.Trust); err != nil {
 		return nil, err
 	}
 	for _, n := range from.Identity {
-		if err := visit(n.Name, n.Document, AgainstIdentity); err != nil {
+		if err := visit(n.Name, n.Document, policy.Identity); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
 }
 
-func single(st *policy.Statement, against Against) *Policies {
+func single(st *policy.Statement, against policy.Kind) *Policies {
 	d := policy.NewDocument(policycopy.Statements([]*policy.Statement{st})...)
-	if against == AgainstIdentity {
+	if against == policy.Identity {
 		return &Policies{Identity: []Named{{Name: "statement", Document: d}}, IdentityGiven: true}
 	}
 	return &Policies{Trust: d}
@@ -174,9 +174,9 @@ func (v *verifier) prober(s *Subject) *prober {
 	}
 }
 
-func (pb *prober) probes(st *policy.Statement, against Against) []Probe {
+func (pb *prober) probes(st *policy.Statement, against policy.Kind) []Probe {
 	principals := []string{pb.session}
-	if against != AgainstIdentity {
+	if against != policy.Identity {
 		principals = pb.principals(st.Principal)
 	}
 	ctx := probeContext(st.Condition)

@@ -140,14 +140,14 @@ func (v *verifier) fixes(sr *SubjectReport, pols *Policies) ([]*Fix, error) {
 			}
 		case r.Expect == Required:
 			kind, where := FixAdd, addTarget(r.Against, pols, resName)
-			if r.Against == AgainstIdentity && boundaryBlocks(r.Trace) {
+			if r.Against == policy.Identity && boundaryBlocks(r.Trace) {
 				kind, where = FixBoundary, "permissions boundary"
 			}
 			f := fixFor(string(kind)+"\x00"+where, &adds, func() *Fix { return &Fix{Kind: kind, Policy: where} })
 			f.Checks = append(f.Checks, i)
 		default:
 			policyKind := "resource"
-			if r.Against == AgainstIdentity {
+			if r.Against == policy.Identity {
 				policyKind = "identity"
 			}
 			for _, ref := range appliedStatements(r.Trace, pols, "Allow", policyKind, resName) {
@@ -194,8 +194,8 @@ func isResourceSide(policyName string) bool {
 	return policyName == "trust policy" || policyName == "resource policy"
 }
 
-func addTarget(a Against, pols *Policies, resName string) string {
-	if a != AgainstIdentity {
+func addTarget(a policy.Kind, pols *Policies, resName string) string {
+	if a != policy.Identity {
 		return resName
 	}
 	if len(pols.Identity) > 0 {
@@ -213,9 +213,9 @@ func boundaryBlocks(tr *eval.Trace) bool {
 	identity, boundary := false, false
 	for _, p := range tr.Policies {
 		switch p.Kind {
-		case eval.IdentityPolicy:
+		case policy.Identity:
 			identity = identity || p.Result == "Allow"
-		case eval.PermissionsBoundary:
+		case policy.Boundary:
 			boundary = p.Result != "Allow"
 		}
 	}
@@ -234,11 +234,11 @@ func appliedStatements(tr *eval.Trace, pols *Policies, effect, kind, resName str
 		var d *policy.Document
 		var name string
 		switch {
-		case pt.Kind == eval.IdentityPolicy && kind != "resource" && pt.Index < len(pols.Identity):
+		case pt.Kind == policy.Identity && kind != "resource" && pt.Index < len(pols.Identity):
 			d, name = pols.Identity[pt.Index].Document, pols.Identity[pt.Index].Name
-		case pt.Kind == eval.ResourcePolicy && kind != "identity" && pols.Trust != nil:
+		case pt.Kind == policy.Resource && kind != "identity" && pols.Trust != nil:
 			d, name = pols.Trust, resName
-		case pt.Kind == eval.PermissionsBoundary && effect == "Deny" && pols.Boundary != nil:
+		case pt.Kind == policy.Boundary && effect == "Deny" && pols.Boundary != nil:
 			d, name = pols.Boundary, "permissions boundary"
 		default:
 			continue
@@ -270,7 +270,7 @@ func (v *verifier) narrow(f *Fix, sr *SubjectReport) {
 	if err == nil {
 		for i := range sr.Results {
 			r := &sr.Results[i]
-			if r.Expect != Required || !r.OK || (r.Against == AgainstIdentity) == trust {
+			if r.Expect != Required || !r.OK || (r.Against == policy.Identity) == trust {
 				continue
 			}
 			if d, _, err := evaluateCheck(&r.Check, cp, false); err == nil && d == eval.Allowed {
@@ -399,7 +399,7 @@ func describeChecks(sr *SubjectReport, checks []int) string {
 	for _, i := range checks {
 		c := &sr.Results[i].Check
 		s := c.Action + " on " + c.Resource
-		if c.Against != AgainstIdentity {
+		if c.Against != policy.Identity {
 			s = c.Action + " by " + c.Principal
 		}
 		s += " (" + c.Why + ")"

@@ -143,7 +143,7 @@ func (b *builder) role(purpose, agent, gateway string, w where) *matrix {
 		s.Name = fmt.Sprintf("(no %s role for %s in the plan)", purpose, owner)
 	}
 	b.subjects = append(b.subjects, s)
-	m := &matrix{b: b, s: s, w: w, against: AgainstIdentity}
+	m := &matrix{b: b, s: s, w: w, against: policy.Identity}
 	m.principal = "arn:" + w.partition + ":sts::" + w.account + ":assumed-role/" + s.Name + "/" + sessionName
 	return m
 }
@@ -154,7 +154,7 @@ type matrix struct {
 	s         *Subject
 	w         where
 	principal string
-	against   Against
+	against   policy.Kind
 }
 
 // req is one row of a matrix, for one or several actions.
@@ -165,10 +165,10 @@ type req struct {
 	ctx       map[string][]string
 	account   string // ResourceAccount, when the ARN does not say
 	other     *policy.Document
-	principal string   // overrides the matrix's principal
-	against   Against  // overrides the matrix's
-	grant     *Grant   // required rows: the spec-level statement
-	src       SourceID // required rows: the document that requires it
+	principal string      // overrides the matrix's principal
+	against   policy.Kind // overrides the matrix's
+	grant     *Grant      // required rows: the spec-level statement
+	src       SourceID    // required rows: the document that requires it
 }
 
 func (m *matrix) add(expect Expectation, r req) {
@@ -176,7 +176,7 @@ func (m *matrix) add(expect Expectation, r req) {
 	if r.principal != "" {
 		p = r.principal
 	}
-	if r.against != "" {
+	if r.against != policy.KindUnknown {
 		against = r.against
 	}
 	for _, a := range r.actions {
@@ -225,7 +225,7 @@ func (m *matrix) trust(service, sourceARN, sourcePattern, otherSource, foreignSo
 	if role == "" {
 		return
 	}
-	t := req{actions: acts("sts:AssumeRole"), resource: role, against: AgainstTrust}
+	t := req{actions: acts("sts:AssumeRole"), resource: role, against: policy.Trust}
 	r := t
 	r.why, r.src = "the service assumes the role for its own resource", trustSource(service)
 	r.principal, r.ctx = service, ctx("aws:SourceAccount", account, "aws:SourceArn", sourceARN)
@@ -255,7 +255,7 @@ func (m *matrix) forbidSource(service, why, sourceARN string) {
 	if m.s.ARN == "" {
 		return
 	}
-	m.forbid(req{why: why, actions: acts("sts:AssumeRole"), resource: m.s.ARN, against: AgainstTrust,
+	m.forbid(req{why: why, actions: acts("sts:AssumeRole"), resource: m.s.ARN, against: policy.Trust,
 		principal: service, ctx: ctx("aws:SourceAccount", m.w.account, "aws:SourceArn", sourceARN)})
 }
 
@@ -550,7 +550,7 @@ func (b *builder) lambdaPermissions() {
 		}
 		s.Agent = strings.Join(names, ", ")
 		b.subjects = append(b.subjects, s)
-		m := &matrix{b: b, s: s, w: u.w, against: AgainstResource, principal: principalBedrock}
+		m := &matrix{b: b, s: s, w: u.w, against: policy.Resource, principal: principalBedrock}
 		f, w := &b.f, u.w
 		invoke := acts("lambda:InvokeFunction")
 		for _, a := range u.agents {

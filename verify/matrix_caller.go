@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/agentiam/agentiam/agentspec"
+	"github.com/agentiam/agentiam/policy"
 	"github.com/agentiam/agentiam/rolegen"
 )
 
@@ -51,7 +52,7 @@ func (b *builder) caller(c *agentspec.Caller) {
 	b.subjects = append(b.subjects, s)
 	w := where{partition: b.spec.Partition, region: b.spec.Region, account: b.spec.Account}
 	iam := where{partition: w.partition, account: w.account}
-	m := &callerMatrix{matrix: &matrix{b: b, s: s, w: w, against: AgainstIdentity, principal: b.f.arn(iam, "iam", "user", c.Name)}, c: c, iam: iam}
+	m := &callerMatrix{matrix: &matrix{b: b, s: s, w: w, against: policy.Identity, principal: b.f.arn(iam, "iam", "user", c.Name)}, c: c, iam: iam}
 	runtimes := false
 	for _, a := range agents {
 		switch a.Type {

@@ -69,7 +69,7 @@ func (b *builder) invoker(inv *agentspec.Invoker) {
 	}
 	b.subjects = append(b.subjects, s)
 	w := where{partition: b.spec.Partition, region: b.spec.Region, account: b.spec.Account}
-	m := &matrix{b: b, s: s, w: w, against: AgainstIdentity, principal: sessionOf(inv.Principal, w.partition, w.account, inv.Name)}
+	m := &matrix{b: b, s: s, w: w, against: policy.Identity, principal: sessionOf(inv.Principal, w.partition, w.account, inv.Name)}
 	var far *policy.Document
 	if inv.CrossAccount(b.spec.Account) {
 		// The runtime's own policy is the far side; here it allows all,
@@ -235,7 +235,7 @@ func (b *builder) resourcePolicySubject(t rpTarget, foreign []*agentspec.Invoker
 	pattern, resource, outside, w := t.pattern, t.resource, t.outside, t.w
 	s := &Subject{Kind: KindResourcePolicy, Purpose: PurposeAgentCoreResourcePolicy, Name: pattern, ARN: pattern, Agent: t.owner, Gateway: t.gateway}
 	b.subjects = append(b.subjects, s)
-	m := &matrix{b: b, s: s, w: w, against: AgainstResource}
+	m := &matrix{b: b, s: s, w: w, against: policy.Resource}
 	// The caller's identity policy, in its own account, allows the call:
 	// the resource policy decides.
 	callerSide := doc(allowStatement(nil, "bedrock-agentcore:*", "*"))

@@ -364,7 +364,7 @@ func named(n Named) *policy.Document {
 // setFor returns the policies that decide a check.
 func (cp *compiledPolicies) setFor(c *Check) *eval.Set {
 	other := cp.other(c.Other)
-	if c.Against == AgainstIdentity {
+	if c.Against == policy.Identity {
 		return &eval.Set{Identity: cp.identity, Boundary: cp.boundary, Resource: other}
 	}
 	s := &eval.Set{Resource: cp.res}
@@ -398,7 +398,7 @@ func grantPolicies(s *Subject) *compiledPolicies {
 			continue
 		}
 		st := grantStatement(c.Action, c.Grant)
-		if c.Against == AgainstIdentity {
+		if c.Against == policy.Identity {
 			identity.Add(st)
 		} else {
 			res.Add(st)

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/agentiam/agentiam/agentspec"
+	"github.com/agentiam/agentiam/policy"
 	"github.com/agentiam/agentiam/rolegen"
 )
 
@@ -36,7 +37,7 @@ func (b *builder) toolRoles() {
 			f.arn(where{w.partition, w.region, b.foreign}, "bedrock-agentcore", k.resourceType, u.ID))
 		documented := strings.Replace(tool, ":"+k.resourceType+"/", ":"+k.arnPath+"/", 1)
 		m.need(req{src: k.src, why: "the service assumes the role for its tool, named as the guide shows it", actions: acts("sts:AssumeRole"), resource: m.s.ARN,
-			against: AgainstTrust, principal: principalAgentCore, ctx: ctx("aws:SourceAccount", w.account, "aws:SourceArn", documented),
+			against: policy.Trust, principal: principalAgentCore, ctx: ctx("aws:SourceAccount", w.account, "aws:SourceArn", documented),
 			grant: &Grant{Principal: principalAgentCore, Conditions: []Cond{cond("StringEquals", "aws:SourceAccount", w.account), cond("ArnLike", "aws:SourceArn", documented)}}})
 		group := "/aws/bedrock-agentcore/" + k.arnPath + "s/" + u.ID
 		m.need(req{src: SrcBrowserRecording, why: "create and read its log groups", actions: acts("logs:CreateLogGroup", "logs:DescribeLogStreams"),

@@ -41,21 +41,6 @@ const (
 	Forbidden Expectation = "forbidden"
 )
 
-// Against says which policies of the subject decide a check.
-type Against string
-
-const (
-	// AgainstIdentity: the role's identity policies (and boundary) decide,
-	// the principal being a session of the role.
-	AgainstIdentity Against = "identity"
-	// AgainstTrust: the role's trust policy decides whether a principal
-	// may assume it.
-	AgainstTrust Against = "trust"
-	// AgainstResource: the subject is a resource policy (a Lambda
-	// function's) that decides for the calling principal.
-	AgainstResource Against = "resource"
-)
-
 // Cond is one condition of a statement: operator, key and values.
 type Cond struct {
 	Op     string   `json:"op"`
@@ -78,11 +63,11 @@ type Grant struct {
 type Check struct {
 	Expect Expectation `json:"expect"`
 	// Why says what the request is for, or what it would abuse.
-	Why       string  `json:"why"`
-	Against   Against `json:"against"`
-	Principal string  `json:"principal"`
-	Action    string  `json:"action"`
-	Resource  string  `json:"resource"`
+	Why       string      `json:"why"`
+	Against   policy.Kind `json:"against"`
+	Principal string      `json:"principal"`
+	Action    string      `json:"action"`
+	Resource  string      `json:"resource"`
 	// ResourceAccount is set when the resource's ARN does not name the
 	// account that owns it (S3) and it is not the principal's.
 	ResourceAccount string              `json:"resourceAccount,omitempty"`

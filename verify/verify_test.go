@@ -620,7 +620,7 @@ func TestDeployedToolkitRole(t *testing.T) {
 // TestAWSOwnedResources: the built-in code interpreter (account "aws")
 // is authorized by the identity policy alone.
 func TestAWSOwnedResources(t *testing.T) {
-	c := Check{Against: AgainstIdentity, Principal: "arn:aws:sts::123456789012:assumed-role/r/s",
+	c := Check{Against: policy.Identity, Principal: "arn:aws:sts::123456789012:assumed-role/r/s",
 		Action: "bedrock-agentcore:StartCodeInterpreterSession", Resource: "arn:aws:bedrock-agentcore:us-west-2:aws:code-interpreter/aws.codeinterpreter.v1"}
 	doc, _ := ParsePolicy("p.json", []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"bedrock-agentcore:*","Resource":"*"}]}`))
 	cp, err := compilePolicies(&Policies{Identity: []Named{{"p", doc}}, IdentityGiven: true}, nil)

@@ -170,7 +170,7 @@ func explainDenied(e *env, m accessdenied.Message, f explainDeniedFlags) (*denie
 		}
 	}
 	alreadyAllowed := out.conf != nil && out.conf.Before != nil && out.conf.Before.Decision == eval.Allowed
-	if role != nil && out.fix.PolicyType == accessdenied.IdentityBased && !alreadyAllowed {
+	if role != nil && out.fix.PolicyType == policy.Identity && !alreadyAllowed {
 		out.spec = accessdenied.ProposeSpecChange(spec, role, m)
 		if out.spec == nil {
 			out.notes = append(out.notes, fmt.Sprintf("no key of %s grants %s on this resource: add the statement to the role outside agentiam, or ask for the feature", f.spec, m.Action))
@@ -193,10 +193,10 @@ func writeDeniedText(w io.Writer, x *deniedExplanation, explain bool) {
 	}
 	b.WriteByte('\n')
 	blocked := "not stated (older message form)"
-	if m.PolicyType != accessdenied.Unknown {
-		how := "no " + string(m.PolicyType) + " allows it (implicit deny)"
+	if m.PolicyType != policy.KindUnknown {
+		how := "no " + m.PolicyType.AWSName() + " allows it (implicit deny)"
 		if m.Explicit {
-			how = "explicit deny in a " + string(m.PolicyType)
+			how = "explicit deny in a " + m.PolicyType.AWSName()
 		}
 		blocked = how
 	}
@@ -210,9 +210,9 @@ func writeDeniedText(w io.Writer, x *deniedExplanation, explain bool) {
 		b.WriteString("\n")
 	}
 	if doc := fix.Document(); doc != nil {
-		where := string(fix.PolicyType)
+		where := fix.PolicyType.AWSName()
 		switch {
-		case fix.PermissionSet != "" && fix.PolicyType == accessdenied.PermissionsBound:
+		case fix.PermissionSet != "" && fix.PolicyType == policy.Boundary:
 			where = "permissions boundary of the IAM Identity Center permission set " + fix.PermissionSet
 		case fix.PermissionSet != "":
 			where = "inline policy of the IAM Identity Center permission set " + fix.PermissionSet
@@ -278,11 +278,11 @@ func writeDeniedJSON(w io.Writer, x *deniedExplanation) error {
 		"person":        p.Person,
 		"action":        m.Action,
 		"resource":      m.Resource,
-		"policyType":    m.PolicyType,
+		"policyType":    m.PolicyType.AWSName(),
 		"explicit":      m.Explicit,
 		"policyArn":     m.PolicyARN,
 		"fix": map[string]any{
-			"policyType":    fix.PolicyType,
+			"policyType":    fix.PolicyType.AWSName(),
 			"target":        fix.Target,
 			"permissionSet": fix.PermissionSet,
 			"advice":        fix.Advice,

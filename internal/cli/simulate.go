@@ -313,9 +313,9 @@ func writeTrace(w io.Writer, tr *eval.Trace, details bool) {
 	for _, p := range tr.Policies {
 		name := p.Kind.String()
 		switch p.Kind {
-		case eval.SCP, eval.RCP:
+		case policy.SCP, policy.RCP:
 			name = fmt.Sprintf("%s level %d #%d", strings.ToUpper(name), p.Level, p.Index+1)
-		case eval.IdentityPolicy:
+		case policy.Identity:
 			name = fmt.Sprintf("identity policy #%d", p.Index+1)
 		default:
 			name += " policy"

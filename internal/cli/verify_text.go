@@ -267,7 +267,7 @@ func writeVerifyFailures(b *strings.Builder, sr *verify.SubjectReport, explain b
 			what = "allowed"
 		}
 		fmt.Fprintf(b, "\n  ✗ %s request %s: %s on %s", r.Expect, what, r.Action, r.Resource)
-		if r.Against != verify.AgainstIdentity {
+		if r.Against != policy.Identity {
 			fmt.Fprintf(b, " by %s", r.Principal)
 		}
 		fmt.Fprintf(b, " (%s)\n", r.Why)
@@ -390,7 +390,7 @@ func verifyDecisionWord(d eval.Decision) string {
 
 func verifyWhoAndContext(c *verify.Check) string {
 	var parts []string
-	if c.Against != verify.AgainstIdentity {
+	if c.Against != policy.Identity {
 		parts = append(parts, c.Principal)
 	}
 	if len(c.Context) > 0 {

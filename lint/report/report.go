@@ -348,9 +348,9 @@ func toJSON(r lint.Result, d diag.Diagnostic) jsonDiagnostic {
 func JSON(w io.Writer, results []lint.Result) error {
 	rep := jsonReport{Version: JSONVersion, Documents: []jsonDocument{}, Diagnostics: []jsonDiagnostic{}, Summary: Count(results)}
 	for _, r := range results {
-		doc := jsonDocument{File: displayName(r.Target.File), Address: r.Target.Address, Type: string(r.Type), Pending: r.Target.Pending}
+		doc := jsonDocument{File: displayName(r.Target.File), Address: r.Target.Address, Type: r.Type.String(), Pending: r.Target.Pending}
 		if r.Target.Pending {
-			doc.Type = string(r.Target.Type)
+			doc.Type = r.Target.Type.String()
 		}
 		rep.Documents = append(rep.Documents, doc)
 		for _, d := range r.Diags {
