@@ -6,7 +6,6 @@ import (
 
 	"github.com/agentiam/agentiam/arn"
 	"github.com/agentiam/agentiam/eval"
-	"github.com/agentiam/agentiam/internal/policycopy"
 	"github.com/agentiam/agentiam/policy"
 )
 
@@ -175,9 +174,9 @@ func confirmSets(m Message, fix Fix, pols Policies) (before, after *eval.Set, er
 	case policy.Boundary:
 		boundary := policy.NewDocument()
 		if pols.Boundary != nil {
-			boundary.Add(policycopy.Statements(pols.Boundary.Statements)...)
+			boundary.Add(policy.CloneStatements(pols.Boundary.Statements)...)
 		}
-		boundary.Add(policycopy.Statements(doc.Statements)...)
+		boundary.Add(policy.CloneStatements(doc.Statements)...)
 		after, err = build(pols.Identity, boundary, nil, nil)
 	case policy.Resource:
 		after, err = build(pols.Identity, pols.Boundary, doc, nil)

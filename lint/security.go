@@ -524,22 +524,23 @@ func conditionKey(cond *policy.Condition) string {
 // quota returns the size quota in characters for the policy type, 0 when
 // the quota depends on the service (resource policies).
 func quota(t policy.Kind, size SizeClass) (int, string) {
+	limit := t.Quota(size == Managed)
 	switch t {
 	case policy.Identity:
 		if size == Managed {
-			return 6144, "managed policy"
+			return limit, "managed policy"
 		}
-		return 10240, "role inline policies"
+		return limit, "role inline policies"
 	case policy.Boundary:
-		return 6144, "managed policy (permissions boundary)"
+		return limit, "managed policy (permissions boundary)"
 	case policy.Trust:
-		return 2048, "role trust policy"
+		return limit, "role trust policy"
 	case policy.Session:
-		return 2048, "session policy"
+		return limit, "session policy"
 	case policy.SCP:
-		return 5120, "service control policy"
+		return limit, "service control policy"
 	case policy.RCP:
-		return 5120, "resource control policy"
+		return limit, "resource control policy"
 	}
 	return 0, ""
 }

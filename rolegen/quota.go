@@ -10,12 +10,12 @@ import (
 // IAM quotas ("IAM and AWS STS quotas" in the IAM user guide). IAM
 // counts policy sizes without whitespace, as policy.Size does.
 const (
-	maxNameLength        = 64    // role names
-	maxPolicyNameLength  = 128   // inline and managed policy names
-	maxStatementIDLength = 100   // Lambda AddPermission StatementId
-	maxTrustPolicySize   = 2048  // default quota, raisable to 4,096
-	maxInlinePolicySize  = 10240 // all inline policies of a role together
-	maxManagedPolicySize = 6144
+	maxNameLength        = 64                   // role names
+	maxPolicyNameLength  = 128                  // inline and managed policy names
+	maxStatementIDLength = 100                  // Lambda AddPermission StatementId
+	maxTrustPolicySize   = policy.MaxTrustSize  // default quota, raisable to 4,096
+	maxInlinePolicySize  = policy.MaxInlineSize // all inline policies of a role together
+	maxManagedPolicySize = policy.MaxManagedSize
 	maxManagedPerRole    = 10 // default quota, raisable to 20
 	maxDescriptionLength = 1000
 )

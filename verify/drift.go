@@ -9,7 +9,6 @@ import (
 	"github.com/agentiam/agentiam/agentspec"
 	"github.com/agentiam/agentiam/catalog"
 	"github.com/agentiam/agentiam/eval"
-	"github.com/agentiam/agentiam/internal/policycopy"
 	"github.com/agentiam/agentiam/policy"
 	"github.com/agentiam/agentiam/rolegen"
 )
@@ -141,7 +140,7 @@ func (v *verifier) compare(s *Subject, from *Policies, to *compiledPolicies) ([]
 }
 
 func single(st *policy.Statement, against policy.Kind) *Policies {
-	d := policy.NewDocument(policycopy.Statements([]*policy.Statement{st})...)
+	d := policy.NewDocument(policy.CloneStatements([]*policy.Statement{st})...)
 	if against == policy.Identity {
 		return &Policies{Identity: []Named{{Name: "statement", Document: d}}, IdentityGiven: true}
 	}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/agentiam/agentiam/arn"
 	"github.com/agentiam/agentiam/eval"
-	"github.com/agentiam/agentiam/internal/policycopy"
 	"github.com/agentiam/agentiam/policy"
 )
 
@@ -94,18 +93,17 @@ func (f *Fix) MarshalJSON() ([]byte, error) {
 
 // StatementJSON prints one statement as canonical, compact policy JSON.
 func StatementJSON(st *policy.Statement) json.RawMessage {
-	d := &policy.Document{Statements: []*policy.Statement{st}, StatementSingle: true}
-	var wrapper struct{ Statement json.RawMessage }
-	if err := json.Unmarshal(policy.Format(d), &wrapper); err != nil {
+	b, err := json.Marshal(st)
+	if err != nil {
 		return json.RawMessage("null")
 	}
-	return wrapper.Statement
+	return b
 }
 
 // Document wraps the fix's statements in a policy document, as they are
 // printed for people.
 func (f *Fix) Document() *policy.Document {
-	return policy.NewDocument(policycopy.Statements(f.Statements)...)
+	return policy.NewDocument(policy.CloneStatements(f.Statements)...)
 }
 
 // fixes computes the fixes of a failed subject.
@@ -257,7 +255,7 @@ func appliedStatements(tr *eval.Trace, pols *Policies, effect, kind, resName str
 // requests: the grants of the required checks it covers on its own.
 func (v *verifier) narrow(f *Fix, sr *SubjectReport) {
 	st := f.Statement.Statement
-	alone := policy.NewDocument(policycopy.Statements([]*policy.Statement{st})...)
+	alone := policy.NewDocument(policy.CloneStatements([]*policy.Statement{st})...)
 	single := &Policies{IdentityGiven: true}
 	trust := isResourceSide(f.Statement.Policy)
 	if trust {
@@ -514,19 +512,19 @@ func apply(f *Fix, pols *Policies) *Policies {
 	withStatements := func(d *policy.Document, extra []*policy.Statement) *policy.Document {
 		nd := policy.NewDocument()
 		if d != nil {
-			nd.Add(policycopy.Statements(d.Statements)...)
+			nd.Add(policy.CloneStatements(d.Statements)...)
 		}
-		nd.Add(policycopy.Statements(extra)...)
+		nd.Add(policy.CloneStatements(extra)...)
 		return nd
 	}
 	replaced := func(d *policy.Document, index int, repl []*policy.Statement) *policy.Document {
 		nd := policy.NewDocument()
 		for i, st := range d.Statements {
 			if i == index {
-				nd.Add(policycopy.Statements(repl)...)
+				nd.Add(policy.CloneStatements(repl)...)
 				continue
 			}
-			nd.Add(policycopy.Statements([]*policy.Statement{st})...)
+			nd.Add(policy.CloneStatements([]*policy.Statement{st})...)
 		}
 		return nd
 	}

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/agentiam/agentiam/internal/policycopy"
 	"github.com/agentiam/agentiam/policy"
 	"github.com/agentiam/agentiam/rolegen"
 )
@@ -330,7 +329,7 @@ func generated(plan *rolegen.Plan, s *Subject) *Policies {
 				if merged == nil {
 					merged = policy.NewDocument()
 				}
-				merged.Add(policycopy.Statements(rp.Document.Statements)...)
+				merged.Add(policy.CloneStatements(rp.Document.Statements)...)
 			}
 		}
 		if merged != nil {

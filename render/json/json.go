@@ -1,4 +1,4 @@
-// Package json renders a plan as one JSON document (agentiam generate's
+// Package json renders a plan as one JSON *policy.Document (agentiam generate's
 // default format). The keys the issue tracker fixed come first in every
 // object; the rest add detail. Policy documents are embedded as the
 // canonical printer writes them.
@@ -26,7 +26,7 @@ type role struct {
 	Name              string            `json:"name"`
 	Purpose           string            `json:"purpose"`
 	Agent             string            `json:"agent"`
-	TrustPolicy       document          `json:"trustPolicy"`
+	TrustPolicy       *policy.Document  `json:"trustPolicy"`
 	InlinePolicies    []namedPolicy     `json:"inlinePolicies"`
 	ManagedPolicyARNs []string          `json:"managedPolicyArns"`
 	Tags              map[string]string `json:"tags"`
@@ -38,21 +38,21 @@ type role struct {
 }
 
 type namedPolicy struct {
-	Name        string   `json:"name"`
-	Document    document `json:"document"`
-	Caller      string   `json:"caller,omitempty"`
-	Description string   `json:"description,omitempty"`
+	Name        string           `json:"name"`
+	Document    *policy.Document `json:"document"`
+	Caller      string           `json:"caller,omitempty"`
+	Description string           `json:"description,omitempty"`
 }
 
 type resourcePolicy struct {
-	ResourceARN  string   `json:"resourceArn"`
-	Kind         string   `json:"kind"`
-	ResourceType string   `json:"resourceType,omitempty"` // of an AgentCore resource policy
-	StatementID  string   `json:"statementId,omitempty"`
-	Principal    string   `json:"principal,omitempty"`
-	Document     document `json:"document"`
-	Agent        string   `json:"agent"`
-	Gateway      string   `json:"gateway,omitempty"` // of a gateway's AgentCore resource policy
+	ResourceARN  string           `json:"resourceArn"`
+	Kind         string           `json:"kind"`
+	ResourceType string           `json:"resourceType,omitempty"` // of an AgentCore resource policy
+	StatementID  string           `json:"statementId,omitempty"`
+	Principal    string           `json:"principal,omitempty"`
+	Document     *policy.Document `json:"document"`
+	Agent        string           `json:"agent"`
+	Gateway      string           `json:"gateway,omitempty"` // of a gateway's AgentCore resource policy
 }
 
 type existingRole struct {
@@ -60,11 +60,6 @@ type existingRole struct {
 	ARN     string `json:"arn"`
 	Purpose string `json:"purpose"`
 }
-
-// document embeds a policy as the canonical printer writes it.
-type document struct{ d *policy.Document }
-
-func (d document) MarshalJSON() ([]byte, error) { return policy.Format(d.d), nil }
 
 // Render writes the plan with two-space indentation and a final newline.
 // The output depends only on the plan, so it is byte-identical across runs.
@@ -82,7 +77,7 @@ func Render(p *rolegen.Plan) ([]byte, error) {
 			Name:              r.Name,
 			Purpose:           r.Purpose,
 			Agent:             r.Agent,
-			TrustPolicy:       document{r.TrustPolicy},
+			TrustPolicy:       r.TrustPolicy,
 			InlinePolicies:    named(r.InlinePolicies),
 			ManagedPolicyARNs: append([]string{}, r.ManagedPolicyARNs...),
 			Tags:              map[string]string{},
@@ -100,11 +95,11 @@ func Render(p *rolegen.Plan) ([]byte, error) {
 	for _, rp := range p.ResourcePolicies {
 		out.ResourcePolicies = append(out.ResourcePolicies, resourcePolicy{
 			ResourceARN: rp.ResourceARN, Kind: rp.Kind, ResourceType: rp.ResourceType, StatementID: rp.StatementID,
-			Principal: rp.Principal, Document: document{rp.Document}, Agent: rp.Agent, Gateway: rp.Gateway,
+			Principal: rp.Principal, Document: rp.Document, Agent: rp.Agent, Gateway: rp.Gateway,
 		})
 	}
 	for _, c := range p.CallerPolicies {
-		out.CallerPolicies = append(out.CallerPolicies, namedPolicy{Name: c.Name, Document: document{c.Document}, Caller: c.Caller, Description: c.Description})
+		out.CallerPolicies = append(out.CallerPolicies, namedPolicy{Name: c.Name, Document: c.Document, Caller: c.Caller, Description: c.Description})
 	}
 	for _, e := range p.ExistingRoles {
 		out.ExistingRoles = append(out.ExistingRoles, existingRole{Agent: e.Agent, ARN: e.ARN, Purpose: e.Purpose})
@@ -122,7 +117,7 @@ func Render(p *rolegen.Plan) ([]byte, error) {
 func named(ps []*rolegen.NamedPolicy) []namedPolicy {
 	out := []namedPolicy{}
 	for _, p := range ps {
-		out = append(out, namedPolicy{Name: p.Name, Document: document{p.Document}})
+		out = append(out, namedPolicy{Name: p.Name, Document: p.Document})
 	}
 	return out
 }
