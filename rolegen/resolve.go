@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/agentiam/agentiam/catalog"
-	"github.com/agentiam/agentiam/internal/arntemplate"
 	"github.com/agentiam/agentiam/policy"
 )
 
@@ -16,7 +15,7 @@ import (
 type resolver struct {
 	err     error
 	actions map[feature][]string
-	arns    arntemplate.Filler
+	arns    catalog.Filler
 	keys    map[string]string
 }
 

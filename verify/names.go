@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/agentiam/agentiam/agentspec"
-	"github.com/agentiam/agentiam/internal/arntemplate"
+	"github.com/agentiam/agentiam/catalog"
 )
 
 // Made-up parts of concrete requests. AWS appends generated suffixes to
@@ -101,7 +101,7 @@ type where struct{ partition, region, account string }
 
 // formatter fills catalog ARN templates; the first failure is kept.
 type formatter struct {
-	arns arntemplate.Filler
+	arns catalog.Filler
 	err  error
 }
 

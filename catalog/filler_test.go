@@ -1,8 +1,8 @@
-package arntemplate
+package catalog
 
 import "testing"
 
-func TestARN(t *testing.T) {
+func TestFillerARN(t *testing.T) {
 	var f Filler
 	tests := []struct {
 		service, resourceType string

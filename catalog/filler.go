@@ -1,15 +1,16 @@
-// Package arntemplate writes ARNs from the AWS service catalog's ARN
-// templates, so that the generator and the verifier never type an ARN
-// format by hand.
-package arntemplate
+package catalog
 
 import (
+	"errors"
 	"fmt"
-
-	"github.com/agentiam/agentiam/catalog"
 )
 
-// Filler fills the ARN templates of catalog resource types, remembering
+// ErrUnknownResourceType is wrapped when a service has no resource type of
+// the name asked for.
+var ErrUnknownResourceType = errors.New("unknown resource type")
+
+// Filler writes ARNs from the catalog's ARN templates, so that the
+// generator and the verifier never type an ARN format by hand. It fills the ARN templates of catalog resource types, remembering
 // the types it has looked up. It is not safe for concurrent use.
 type Filler struct {
 	types map[string]*template
@@ -18,7 +19,7 @@ type Filler struct {
 // template is a catalog resource type and the names of its variables
 // other than Partition, Region and Account, in order.
 type template struct {
-	rt  *catalog.ResourceType
+	rt  *ResourceType
 	ids []string
 }
 
@@ -46,13 +47,13 @@ func (f *Filler) template(service, resourceType string) (*template, error) {
 	if t, ok := f.types[key]; ok {
 		return t, nil
 	}
-	svc, ok := catalog.Lookup(service)
+	svc, ok := Lookup(service)
 	if !ok {
-		return nil, fmt.Errorf("unknown service %q", service)
+		return nil, fmt.Errorf("%w %q", ErrUnknownService, service)
 	}
 	rt, ok := svc.ResourceType(resourceType)
 	if !ok {
-		return nil, fmt.Errorf("service %s has no resource type %q", service, resourceType)
+		return nil, fmt.Errorf("%w: service %s has no resource type %q", ErrUnknownResourceType, service, resourceType)
 	}
 	t := &template{rt: rt}
 	for _, v := range rt.Variables() {
