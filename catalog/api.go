@@ -9,11 +9,10 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/agentiam/agentiam/arn"
 	"github.com/agentiam/agentiam/internal/suggest"
+	"golang.org/x/sync/errgroup"
 )
 
 // ErrUnknownService and ErrUnknownAction are wrapped by lookup errors.
@@ -202,20 +201,15 @@ func (idx *index) decodeParallel(services []int) {
 	if workers < 2 {
 		return
 	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for {
-				k := int(next.Add(1)) - 1
-				if k >= len(services) {
-					return
-				}
-				idx.service(services[k])
-			}
+	var g errgroup.Group
+	g.SetLimit(workers)
+	for _, k := range services {
+		g.Go(func() error {
+			idx.service(k)
+			return nil
 		})
 	}
-	wg.Wait()
+	_ = g.Wait() // a service that fails to decode is reported again when it is looked up
 }
 
 func hasWildcard(s string) bool { return strings.ContainsAny(s, "*?") }

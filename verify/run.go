@@ -1,7 +1,6 @@
 package verify
 
 import (
-	"errors"
 	"fmt"
 	"runtime"
 	"slices"
@@ -12,6 +11,7 @@ import (
 	"github.com/agentiam/agentiam/eval"
 	"github.com/agentiam/agentiam/policy"
 	"github.com/agentiam/agentiam/rolegen"
+	"golang.org/x/sync/errgroup"
 )
 
 // Options tune Verify.
@@ -138,27 +138,25 @@ func Verify(spec *agentspec.Spec, plan *rolegen.Plan, opts Options) (*Report, er
 	return rep, nil
 }
 
-// parallel runs f(0..n-1) on every core and returns the first error.
+// parallel runs f(0..n-1) on every core and returns the first error;
+// once one call fails, the calls not yet started are skipped.
 func parallel(n int, f func(i int) error) error {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	var next atomic.Int64
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= n || errs[w] != nil {
-					return
-				}
-				errs[w] = f(i)
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	var failed atomic.Bool
+	for i := range n {
+		g.Go(func() error {
+			if failed.Load() {
+				return nil
 			}
-		}()
+			err := f(i)
+			if err != nil {
+				failed.Store(true)
+			}
+			return err
+		})
 	}
-	wg.Wait()
-	return errors.Join(errs...)
+	return g.Wait()
 }
 
 func (s *Summary) add(sr *SubjectReport) {

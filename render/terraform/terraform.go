@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
-	"sync"
 
 	"github.com/agentiam/agentiam/policy"
 	"github.com/agentiam/agentiam/render/internal/doctree"
@@ -18,6 +17,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/zclconf/go-cty/cty"
+	"golang.org/x/sync/errgroup"
 )
 
 // Options tune the output.
@@ -148,22 +148,17 @@ func (r *renderer) render() []byte {
 // formats the tokens as terraform fmt does.
 func format(blocks []block) [][]byte {
 	out := make([][]byte, len(blocks))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for i := range next {
-				f := hclwrite.NewEmptyFile()
-				blocks[i](f.Body())
-				out[i] = f.Bytes()
-			}
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i := range blocks {
+		g.Go(func() error {
+			f := hclwrite.NewEmptyFile()
+			blocks[i](f.Body())
+			out[i] = f.Bytes()
+			return nil
 		})
 	}
-	for i := range blocks {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	_ = g.Wait() // the blocks return no errors
 	return out
 }
 
