@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"flag"
 	"os"
 	"testing"
 
@@ -14,11 +15,17 @@ func TestMain(m *testing.M) {
 	})
 }
 
+// updateScripts rewrites the files that a script's cmp compares stdout or
+// stderr against: go test ./internal/cli -run TestScripts -update.
+var updateScripts = flag.Bool("update", false, "rewrite the expected files in testdata/script/*.txtar from the actual output")
+
 // TestScripts runs every testdata/script/*.txtar. Each command has its own
-// script file; see testscript's documentation for the syntax.
+// script file; see testscript's documentation for the syntax. With
+// -update, "cmp stdout want.txt" rewrites want.txt in the archive.
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
+		UpdateScripts:       *updateScripts,
 	})
 }
