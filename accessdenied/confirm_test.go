@@ -141,6 +141,10 @@ func TestSpecChanges(t *testing.T) {
 		{runtime, "bedrock-agentcore:StartBrowserSession", acct + "browser-custom/my_browser-AbCdEf1234", "set agents.support_bot.browser: {id: my_browser-AbCdEf1234}", true},
 		{roleOf(rolegen.PurposeGateway, "support-tools"), "lambda:InvokeFunction", "arn:aws:lambda:us-west-2:123456789012:function:refunds", "add arn:aws:lambda:us-west-2:123456789012:function:refunds to agents.support_bot.gateway.lambda_targets", true},
 		{roleOf(rolegen.PurposeBedrockAgent, "faq_agent"), "bedrock:Retrieve", "arn:aws:bedrock:us-west-2:123456789012:knowledge-base/KBID654321", "add KBID654321 to agents.faq_agent.knowledge_bases", true},
+		{runtime, "s3:ListBucket", "arn:aws:s3:::reports", "add {bucket: reports, access: read} to agents.support_bot.s3", true},
+		{runtime, "kms:Decrypt", "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab", "add arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab to agents.support_bot.kms_keys", true},
+		{runtime, "ecr:BatchGetImage", "arn:aws:ecr:us-west-2:123456789012:repository/support-bot", "set agents.support_bot.ecr_repository: support-bot", true},
+		{runtime, "bedrock-agentcore:InvokeGateway", acct + "gateway/support-tools-AbCdEf1234", "set agents.support_bot.gateway.name: support-tools", true},
 		{runtime, "sqs:SendMessage", "arn:aws:sqs:us-west-2:123456789012:queue", "", false},
 	}
 	for _, tc := range tests {

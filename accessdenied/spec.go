@@ -118,132 +118,210 @@ func isWrite(action string) bool {
 	return slices.ContainsFunc(writeActions, func(w string) bool { return strings.EqualFold(w, action) })
 }
 
+// changeCtx is what the spec change for one denied resource depends on.
+type changeCtx struct {
+	a           *agentspec.Agent
+	m           Message
+	res         arn.ARN
+	kind        string // the catalog resource type of the denied ARN
+	id          string // the resource part after the type
+	access      agentspec.Access
+	gatewayRole bool
+}
+
+// key names a field of the agent in the spec.
+func (c *changeCtx) key(k string) string { return "agents." + c.a.Name + "." + k }
+
+// add is a change that appends one value to a list of the agent's.
+func (c *changeCtx) add(value, field string, apply func(a *agentspec.Agent)) *SpecChange {
+	return &SpecChange{Text: fmt.Sprintf("add %s to %s", value, c.key(field)), apply: apply}
+}
+
+// specChanges maps "service resource-type" of the denied resource to the
+// spec change that grants it.
+var specChanges = map[string]func(c *changeCtx) *SpecChange{
+	"bedrock foundation-model":                   modelChange,
+	"bedrock inference-profile":                  modelChange,
+	"bedrock knowledge-base":                     knowledgeBaseChange,
+	"bedrock-agentcore memory":                   memoryChange,
+	"bedrock-agentcore oauth2credentialprovider": credentialChange,
+	"bedrock-agentcore apikeycredentialprovider": credentialChange,
+	"bedrock-agentcore runtime":                  runtimeChange,
+	"bedrock-agentcore gateway":                  gatewayChange,
+	"bedrock-agentcore code-interpreter":         codeInterpreterChange,
+	"bedrock-agentcore code-interpreter-custom":  codeInterpreterChange,
+	"bedrock-agentcore browser":                  browserChange,
+	"bedrock-agentcore browser-custom":           browserChange,
+	"ecr repository":                             ecrChange,
+	"s3 object":                                  s3ObjectChange,
+	"s3 bucket":                                  s3BucketChange,
+	"dynamodb table":                             tableChange,
+	"secretsmanager Secret":                      secretChange,
+	"kms key":                                    kmsChange,
+	"ssm parameter":                              parameterChange,
+	"lambda function":                            lambdaChange,
+}
+
 func specChange(a *agentspec.Agent, role *rolegen.Role, m Message) *SpecChange {
 	res, err := arn.Parse(m.Resource)
 	if err != nil {
 		return nil
 	}
-	kind := ""
+	c := &changeCtx{a: a, m: m, res: res, access: agentspec.Read, gatewayRole: role.Purpose == rolegen.PurposeGateway}
 	for _, rt := range catalog.ClassifyARN(m.Resource) {
 		if rt.Service.Prefix == res.Service {
-			kind = rt.Name
+			c.kind = rt.Name
 			break
 		}
 	}
-	access := agentspec.Read
 	if isWrite(m.Action) {
-		access = agentspec.ReadWrite
+		c.access = agentspec.ReadWrite
 	}
-	key := func(k string) string { return "agents." + a.Name + "." + k }
-	id := res.Resource[strings.IndexAny(res.Resource, "/:")+1:]
-	gatewayRole := role.Purpose == rolegen.PurposeGateway
-	switch res.Service + " " + kind {
-	case "bedrock foundation-model", "bedrock inference-profile":
-		// The spec is read back from text, which classifies the id; a
-		// model newer than agentiam's table is given by its ARN instead.
-		addModel := func(id string) *SpecChange {
-			return &SpecChange{Text: fmt.Sprintf("add %s to %s", id, key("models")), apply: func(a *agentspec.Agent) {
-				a.Models = append(slices.Clone(a.Models), agentspec.Model{ID: id})
-			}}
-		}
-		c := addModel(id)
-		c.fallback = addModel(m.Resource)
-		return c
-	case "bedrock knowledge-base":
-		return &SpecChange{Text: fmt.Sprintf("add %s to %s", id, key("knowledge_bases")), apply: func(a *agentspec.Agent) { a.KnowledgeBases = append(slices.Clone(a.KnowledgeBases), id) }}
-	case "bedrock-agentcore memory":
-		for i, mem := range a.Memory {
-			if mem.ID == id {
-				return &SpecChange{Text: fmt.Sprintf("set access: %s on memory %s in %s", access, id, key("memory")), apply: func(a *agentspec.Agent) {
-					a.Memory = slices.Clone(a.Memory)
-					a.Memory[i].Access = access
-				}}
-			}
-		}
-		return &SpecChange{Text: fmt.Sprintf("add {id: %s, access: %s} to %s", id, access, key("memory")),
-			apply: func(a *agentspec.Agent) {
-				a.Memory = append(slices.Clone(a.Memory), agentspec.MemoryGrant{ID: id, Access: access})
-			}}
-	case "bedrock-agentcore oauth2credentialprovider", "bedrock-agentcore apikeycredentialprovider":
-		name := id[strings.LastIndexByte(id, '/')+1:]
-		field, oauth := "api_key_providers", kind == "oauth2credentialprovider"
-		if oauth {
-			field = "oauth2_providers"
-		}
-		section := "identity"
-		if gatewayRole {
-			section = "gateway.outbound"
-		}
-		return &SpecChange{Text: fmt.Sprintf("add %s to %s", name, key(section+"."+field)), apply: func(a *agentspec.Agent) {
-			id := &a.Identity
-			if gatewayRole {
-				gw := *a.Gateway
-				a.Gateway, id = &gw, &gw.Outbound
-			}
-			if oauth {
-				id.OAuth2Providers = append(slices.Clone(id.OAuth2Providers), name)
-			} else {
-				id.APIKeyProviders = append(slices.Clone(id.APIKeyProviders), name)
-			}
-		}}
-	case "bedrock-agentcore runtime":
-		target := strings.SplitN(id, "-", 2)[0]
-		return &SpecChange{Text: fmt.Sprintf("add %s to %s", target, key("invokes")), apply: func(a *agentspec.Agent) { a.Invokes = append(slices.Clone(a.Invokes), target) }}
-	case "bedrock-agentcore gateway":
-		name := id
-		if i := strings.LastIndexByte(id, '-'); i > 0 {
-			name = id[:i]
-		}
-		return &SpecChange{Text: fmt.Sprintf("set %s: %s", key("gateway.name"), name), apply: func(a *agentspec.Agent) {
-			gw := agentspec.Gateway{}
-			if a.Gateway != nil {
-				gw = *a.Gateway
-			}
-			gw.Name = name
-			a.Gateway = &gw
-		}}
-	case "bedrock-agentcore code-interpreter", "bedrock-agentcore code-interpreter-custom":
-		return toolChange(key("code_interpreter"), kind == "code-interpreter-custom", id, func(a *agentspec.Agent, t *agentspec.Tool) { a.CodeInterpreter = t })
-	case "bedrock-agentcore browser", "bedrock-agentcore browser-custom":
-		return toolChange(key("browser"), kind == "browser-custom", id, func(a *agentspec.Agent, t *agentspec.Tool) { a.Browser = t })
-	case "ecr repository":
-		return &SpecChange{Text: fmt.Sprintf("set %s: %s", key("ecr_repository"), id), apply: func(a *agentspec.Agent) { a.ECRRepository = id }}
-	case "s3 object":
-		bucket, obj, _ := strings.Cut(res.Resource, "/")
-		prefix := ""
-		if i := strings.LastIndexByte(obj, '/'); i >= 0 {
-			prefix = obj[:i+1]
-		}
-		return s3Change(key("s3"), bucket, prefix, access)
-	case "s3 bucket":
-		return s3Change(key("s3"), res.Resource, "", access)
-	case "dynamodb table":
-		table := strings.SplitN(id, "/", 2)[0]
-		return &SpecChange{Text: fmt.Sprintf("add {table: %s, access: %s} to %s", table, access, key("dynamodb")),
-			apply: func(a *agentspec.Agent) {
-				a.DynamoDB = append(slices.Clone(a.DynamoDB), agentspec.TableGrant{Table: table, Access: access})
-			}}
-	case "secretsmanager Secret":
-		name := id
-		if i := strings.LastIndexByte(id, '-'); i > 0 && len(id)-i == 7 {
-			name = id[:i] // the random suffix Secrets Manager appends
-		}
-		return &SpecChange{Text: fmt.Sprintf("add %s to %s", name, key("secrets")), apply: func(a *agentspec.Agent) { a.Secrets = append(slices.Clone(a.Secrets), name) }}
-	case "kms key":
-		return &SpecChange{Text: fmt.Sprintf("add %s to %s", m.Resource, key("kms_keys")), apply: func(a *agentspec.Agent) { a.KMSKeys = append(slices.Clone(a.KMSKeys), m.Resource) }}
-	case "ssm parameter":
-		name := "/" + id
-		return &SpecChange{Text: fmt.Sprintf("add %s to %s", name, key("ssm_parameters")), apply: func(a *agentspec.Agent) { a.SSMParameters = append(slices.Clone(a.SSMParameters), name) }}
-	case "lambda function":
-		if gatewayRole {
-			return &SpecChange{Text: fmt.Sprintf("add %s to %s", m.Resource, key("gateway.lambda_targets")), apply: func(a *agentspec.Agent) {
-				gw := *a.Gateway
-				gw.LambdaTargets = append(slices.Clone(gw.LambdaTargets), m.Resource)
-				a.Gateway = &gw
-			}}
-		}
+	c.id = res.Resource[strings.IndexAny(res.Resource, "/:")+1:]
+	if f := specChanges[res.Service+" "+c.kind]; f != nil {
+		return f(c)
 	}
 	return nil
+}
+
+// modelChange: the spec is read back from text, which classifies the id;
+// a model newer than agentiam's table is given by its ARN instead.
+func modelChange(c *changeCtx) *SpecChange {
+	addModel := func(id string) *SpecChange {
+		return c.add(id, "models", func(a *agentspec.Agent) {
+			a.Models = append(slices.Clone(a.Models), agentspec.Model{ID: id})
+		})
+	}
+	ch := addModel(c.id)
+	ch.fallback = addModel(c.m.Resource)
+	return ch
+}
+
+func knowledgeBaseChange(c *changeCtx) *SpecChange {
+	id := c.id
+	return c.add(id, "knowledge_bases", func(a *agentspec.Agent) { a.KnowledgeBases = append(slices.Clone(a.KnowledgeBases), id) })
+}
+
+func memoryChange(c *changeCtx) *SpecChange {
+	id, access := c.id, c.access
+	for i, mem := range c.a.Memory {
+		if mem.ID == id {
+			return &SpecChange{Text: fmt.Sprintf("set access: %s on memory %s in %s", access, id, c.key("memory")), apply: func(a *agentspec.Agent) {
+				a.Memory = slices.Clone(a.Memory)
+				a.Memory[i].Access = access
+			}}
+		}
+	}
+	return c.add(fmt.Sprintf("{id: %s, access: %s}", id, access), "memory", func(a *agentspec.Agent) {
+		a.Memory = append(slices.Clone(a.Memory), agentspec.MemoryGrant{ID: id, Access: access})
+	})
+}
+
+func credentialChange(c *changeCtx) *SpecChange {
+	name := c.id[strings.LastIndexByte(c.id, '/')+1:]
+	field, oauth := "api_key_providers", c.kind == "oauth2credentialprovider"
+	if oauth {
+		field = "oauth2_providers"
+	}
+	section, gatewayRole := "identity", c.gatewayRole
+	if gatewayRole {
+		section = "gateway.outbound"
+	}
+	return c.add(name, section+"."+field, func(a *agentspec.Agent) {
+		id := &a.Identity
+		if gatewayRole {
+			gw := *a.Gateway
+			a.Gateway, id = &gw, &gw.Outbound
+		}
+		if oauth {
+			id.OAuth2Providers = append(slices.Clone(id.OAuth2Providers), name)
+		} else {
+			id.APIKeyProviders = append(slices.Clone(id.APIKeyProviders), name)
+		}
+	})
+}
+
+func runtimeChange(c *changeCtx) *SpecChange {
+	target := strings.SplitN(c.id, "-", 2)[0]
+	return c.add(target, "invokes", func(a *agentspec.Agent) { a.Invokes = append(slices.Clone(a.Invokes), target) })
+}
+
+func gatewayChange(c *changeCtx) *SpecChange {
+	name := c.id
+	if i := strings.LastIndexByte(name, '-'); i > 0 {
+		name = name[:i]
+	}
+	return &SpecChange{Text: fmt.Sprintf("set %s: %s", c.key("gateway.name"), name), apply: func(a *agentspec.Agent) {
+		gw := agentspec.Gateway{}
+		if a.Gateway != nil {
+			gw = *a.Gateway
+		}
+		gw.Name = name
+		a.Gateway = &gw
+	}}
+}
+
+func codeInterpreterChange(c *changeCtx) *SpecChange {
+	return toolChange(c.key("code_interpreter"), c.kind == "code-interpreter-custom", c.id, func(a *agentspec.Agent, t *agentspec.Tool) { a.CodeInterpreter = t })
+}
+
+func browserChange(c *changeCtx) *SpecChange {
+	return toolChange(c.key("browser"), c.kind == "browser-custom", c.id, func(a *agentspec.Agent, t *agentspec.Tool) { a.Browser = t })
+}
+
+func ecrChange(c *changeCtx) *SpecChange {
+	id := c.id
+	return &SpecChange{Text: fmt.Sprintf("set %s: %s", c.key("ecr_repository"), id), apply: func(a *agentspec.Agent) { a.ECRRepository = id }}
+}
+
+func s3ObjectChange(c *changeCtx) *SpecChange {
+	bucket, obj, _ := strings.Cut(c.res.Resource, "/")
+	prefix := ""
+	if i := strings.LastIndexByte(obj, '/'); i >= 0 {
+		prefix = obj[:i+1]
+	}
+	return s3Change(c.key("s3"), bucket, prefix, c.access)
+}
+
+func s3BucketChange(c *changeCtx) *SpecChange {
+	return s3Change(c.key("s3"), c.res.Resource, "", c.access)
+}
+
+func tableChange(c *changeCtx) *SpecChange {
+	table, access := strings.SplitN(c.id, "/", 2)[0], c.access
+	return c.add(fmt.Sprintf("{table: %s, access: %s}", table, access), "dynamodb", func(a *agentspec.Agent) {
+		a.DynamoDB = append(slices.Clone(a.DynamoDB), agentspec.TableGrant{Table: table, Access: access})
+	})
+}
+
+func secretChange(c *changeCtx) *SpecChange {
+	name := c.id
+	if i := strings.LastIndexByte(name, '-'); i > 0 && len(name)-i == 7 {
+		name = name[:i] // the random suffix Secrets Manager appends
+	}
+	return c.add(name, "secrets", func(a *agentspec.Agent) { a.Secrets = append(slices.Clone(a.Secrets), name) })
+}
+
+func kmsChange(c *changeCtx) *SpecChange {
+	key := c.m.Resource
+	return c.add(key, "kms_keys", func(a *agentspec.Agent) { a.KMSKeys = append(slices.Clone(a.KMSKeys), key) })
+}
+
+func parameterChange(c *changeCtx) *SpecChange {
+	name := "/" + c.id
+	return c.add(name, "ssm_parameters", func(a *agentspec.Agent) { a.SSMParameters = append(slices.Clone(a.SSMParameters), name) })
+}
+
+func lambdaChange(c *changeCtx) *SpecChange {
+	if !c.gatewayRole {
+		return nil
+	}
+	fn := c.m.Resource
+	return c.add(fn, "gateway.lambda_targets", func(a *agentspec.Agent) {
+		gw := *a.Gateway
+		gw.LambdaTargets = append(slices.Clone(gw.LambdaTargets), fn)
+		a.Gateway = &gw
+	})
 }
 
 // toolChange turns on a built-in tool: the AWS-owned one, or a custom
