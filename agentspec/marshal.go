@@ -42,76 +42,91 @@ func marshalAgent(b *bytes.Buffer, s *Spec, a *Agent) {
 	kv(b, in, "execution_role", a.ExecutionRole)
 	kv(b, in, "role_name", a.RoleName)
 	if a.Type == AgentCore {
-		if a.Deployment != Container {
-			kv(b, in, "deployment", string(a.Deployment))
-		}
-		kv(b, in, "code_bucket", codeBucketValue(s, a))
-		if a.Code != nil {
-			kv(b, in, "code_bucket_kms_key", a.Code.KMSKey)
-		}
-		if a.Deployment == Container && a.ECRRepository != DefaultECRRepository(a.Name) {
-			kv(b, in, "ecr_repository", a.ECRRepository)
-		}
-		if cb := a.CodeBuild; cb != nil {
-			b.WriteString(in + "build: codebuild\n")
-			custom := cb.Project != DefaultCodeBuildProject(a.Name) || cb.SourceBucket != DefaultSourceBucket(s.Account, a.Region) || cb.ExecutionRole != ""
-			if custom {
-				b.WriteString(in + "codebuild:\n")
-				if cb.Project != DefaultCodeBuildProject(a.Name) {
-					kv(b, in+"  ", "project", cb.Project)
-				}
-				if cb.SourceBucket != DefaultSourceBucket(s.Account, a.Region) {
-					kv(b, in+"  ", "source_bucket", cb.SourceBucket)
-				}
-				kv(b, in+"  ", "execution_role", cb.ExecutionRole)
-			}
-		}
-		if len(a.Memory) > 0 {
-			b.WriteString(in + "memory:\n")
-			for _, m := range a.Memory {
-				fmt.Fprintf(b, "%s  - {id: %s, access: %s%s}\n", in, flowScalar(m.ID), m.Access, strategyModelsFlow(m))
-			}
-		}
-		if !a.Identity.Empty() {
-			b.WriteString(in + "identity:\n")
-			providers(b, in+"  ", a.Identity)
-		}
-		if g := a.Gateway; g != nil {
-			b.WriteString(in + "gateway:\n")
-			kv(b, in+"  ", "name", g.Name)
-			list(b, in+"  ", "lambda_targets", g.LambdaTargets)
-			if !g.Outbound.Empty() {
-				b.WriteString(in + "  outbound:\n")
-				providers(b, in+"    ", g.Outbound)
-			}
-			marshalGatewayTargets(b, in+"  ", g.GatewayTargets)
-		}
-		tool(b, in, "code_interpreter", a.CodeInterpreter)
-		tool(b, in, "browser", a.Browser)
-		if a.VPC {
-			b.WriteString(in + "vpc: true\n")
-		}
-		if !a.Observability {
-			b.WriteString(in + "observability: false\n")
-		}
-		marshalRuntimeOptions(b, in, a, s.Account)
-		marshalInvokes(b, in, a)
+		marshalAgentCore(b, in, s, a)
 	} else {
-		kv(b, in, "agent_id", a.AgentID)
-		if len(a.ActionGroups) > 0 {
-			b.WriteString(in + "action_groups:\n")
-			for _, ag := range a.ActionGroups {
-				fmt.Fprintf(b, "%s  - lambda: %s\n", in, scalar(ag.Lambda))
-				kv(b, in+"    ", "schema", ag.Schema)
-			}
-		}
-		list(b, in, "knowledge_bases", a.KnowledgeBases)
-		list(b, in, "collaborators", a.Collaborators)
-		if a.Streaming {
-			b.WriteString(in + "streaming: true\n")
-		}
-		kv(b, in, "kms_key", a.KMSKey)
+		marshalBedrockAgent(b, in, a)
 	}
+	marshalDataGrants(b, in, a)
+}
+
+// marshalAgentCore writes the keys only AgentCore agents have.
+func marshalAgentCore(b *bytes.Buffer, in string, s *Spec, a *Agent) {
+	if a.Deployment != Container {
+		kv(b, in, "deployment", string(a.Deployment))
+	}
+	kv(b, in, "code_bucket", codeBucketValue(s, a))
+	if a.Code != nil {
+		kv(b, in, "code_bucket_kms_key", a.Code.KMSKey)
+	}
+	if a.Deployment == Container && a.ECRRepository != DefaultECRRepository(a.Name) {
+		kv(b, in, "ecr_repository", a.ECRRepository)
+	}
+	if cb := a.CodeBuild; cb != nil {
+		b.WriteString(in + "build: codebuild\n")
+		custom := cb.Project != DefaultCodeBuildProject(a.Name) || cb.SourceBucket != DefaultSourceBucket(s.Account, a.Region) || cb.ExecutionRole != ""
+		if custom {
+			b.WriteString(in + "codebuild:\n")
+			if cb.Project != DefaultCodeBuildProject(a.Name) {
+				kv(b, in+"  ", "project", cb.Project)
+			}
+			if cb.SourceBucket != DefaultSourceBucket(s.Account, a.Region) {
+				kv(b, in+"  ", "source_bucket", cb.SourceBucket)
+			}
+			kv(b, in+"  ", "execution_role", cb.ExecutionRole)
+		}
+	}
+	if len(a.Memory) > 0 {
+		b.WriteString(in + "memory:\n")
+		for _, m := range a.Memory {
+			fmt.Fprintf(b, "%s  - {id: %s, access: %s%s}\n", in, flowScalar(m.ID), m.Access, strategyModelsFlow(m))
+		}
+	}
+	if !a.Identity.Empty() {
+		b.WriteString(in + "identity:\n")
+		providers(b, in+"  ", a.Identity)
+	}
+	if g := a.Gateway; g != nil {
+		b.WriteString(in + "gateway:\n")
+		kv(b, in+"  ", "name", g.Name)
+		list(b, in+"  ", "lambda_targets", g.LambdaTargets)
+		if !g.Outbound.Empty() {
+			b.WriteString(in + "  outbound:\n")
+			providers(b, in+"    ", g.Outbound)
+		}
+		marshalGatewayTargets(b, in+"  ", g.GatewayTargets)
+	}
+	tool(b, in, "code_interpreter", a.CodeInterpreter)
+	tool(b, in, "browser", a.Browser)
+	if a.VPC {
+		b.WriteString(in + "vpc: true\n")
+	}
+	if !a.Observability {
+		b.WriteString(in + "observability: false\n")
+	}
+	marshalRuntimeOptions(b, in, a, s.Account)
+	marshalInvokes(b, in, a)
+}
+
+// marshalBedrockAgent writes the keys only Bedrock Agents have.
+func marshalBedrockAgent(b *bytes.Buffer, in string, a *Agent) {
+	kv(b, in, "agent_id", a.AgentID)
+	if len(a.ActionGroups) > 0 {
+		b.WriteString(in + "action_groups:\n")
+		for _, ag := range a.ActionGroups {
+			fmt.Fprintf(b, "%s  - lambda: %s\n", in, scalar(ag.Lambda))
+			kv(b, in+"    ", "schema", ag.Schema)
+		}
+	}
+	list(b, in, "knowledge_bases", a.KnowledgeBases)
+	list(b, in, "collaborators", a.Collaborators)
+	if a.Streaming {
+		b.WriteString(in + "streaming: true\n")
+	}
+	kv(b, in, "kms_key", a.KMSKey)
+}
+
+// marshalDataGrants writes the data stores and keys both kinds of agent use.
+func marshalDataGrants(b *bytes.Buffer, in string, a *Agent) {
 	if len(a.S3) > 0 {
 		b.WriteString(in + "s3:\n")
 		for _, g := range a.S3 {
