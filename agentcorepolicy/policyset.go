@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 
 	"github.com/agentiam/agentiam/diag"
@@ -79,7 +80,9 @@ func (s *PolicySet) AddFile(file string, src []byte) error {
 		}
 		added = append(added, pol)
 	}
-	// cedar-go yields policies in file order; each one's text runs to the next.
+	// cedar-go's set is a map: order the policies as in the file; each
+	// one's text runs to the next.
+	slices.SortFunc(added, func(a, b *Policy) int { return a.Pos.Offset - b.Pos.Offset })
 	for i, p := range added {
 		end := len(src)
 		if i+1 < len(added) {
