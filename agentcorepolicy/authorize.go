@@ -89,9 +89,9 @@ func (v *Validator) entities(req cedar.Request, r Request, tool *Tool) types.Ent
 		principal.Tags = types.NewRecord(tags)
 	}
 	return types.EntityMap{
-		req.Principal: principal,
-		req.Resource:  {UID: req.Resource},
-		req.Action:    {UID: req.Action, Parents: types.NewEntityUIDSet(action(ActionCall), action(tool.Target))},
+		req.Principal:       principal,
+		req.Resource:        {UID: req.Resource},
+		req.Action:          {UID: req.Action, Parents: types.NewEntityUIDSet(action(ActionCall), action(tool.Target))},
 		action(ActionCall):  {UID: action(ActionCall), Parents: types.NewEntityUIDSet(action(ActionMcp))},
 		action(tool.Target): {UID: action(tool.Target), Parents: types.NewEntityUIDSet(action(ActionMcp))},
 		action(ActionMcp):   {UID: action(ActionMcp)},

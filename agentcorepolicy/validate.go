@@ -280,4 +280,3 @@ func (c *checker) permissive() {
 		c.report(diag.Warning, CodeOverlyPermissive, "", "", "the policy permits every tool of the gateway to every caller")
 	}
 }
-
