@@ -1,0 +1,115 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/agentiam/agentiam/agentcorepolicy"
+	"github.com/agentiam/agentiam/diag"
+	"github.com/agentiam/agentiam/lint"
+	"github.com/agentiam/agentiam/lint/report"
+	"github.com/spf13/cobra"
+)
+
+func newCedarValidateCmd(e *env) *cobra.Command {
+	var g gatewayFlags
+	var format string
+	cmd := &cobra.Command{
+		Use:   "validate --gateway ARN --target NAME=TOOLS.json... FILE.cedar...",
+		Short: "Check Cedar policies against a gateway's schema and AgentCore's rules",
+		Long: `Check Cedar policies the way CreatePolicy would, offline: Cedar's strict
+validation against the gateway's schema, and AgentCore's own rules — entity
+types only in the AgentCore namespace, no context but context.input, no
+principal attributes but id (OAuth claims are tags; IAM callers have none),
+no wildcards in action names, specific actions only with resource ==
+the gateway's ARN, never a bare resource. An optional input read without a
+has test is an error, as strict validation says. Unknown tools and input
+fields come with "did you mean".
+
+Each finding is file:line:column: severity code: message. Exit 0 when the
+policies are valid, 1 with findings, 2 when a file does not parse.`,
+		Example: `  agentiam cedar validate --gateway $GW --target RefundTool=refund_tools.json refund.cedar
+  agentiam cedar validate --format json --auth iam --gateway $GW --target RefundTool=tools.json policies/*.cedar`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, files []string) error {
+			if err := checkFormat(format, "text", "json"); err != nil {
+				return err
+			}
+			gw, err := g.gateway()
+			if err != nil {
+				return usageError(err)
+			}
+			v, err := agentcorepolicy.NewValidator(gw)
+			if err != nil {
+				return usageError(err)
+			}
+			results, err := validateCedarFiles(v, files)
+			if err != nil {
+				return usageError(err)
+			}
+			return writeCedarFindings(e, format, results)
+		},
+	}
+	g.register(cmd)
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+// validateCedarFiles validates each file on its own, as lint results so
+// that lint's renderers print them. A file that does not parse gives its
+// syntax-error finding.
+func validateCedarFiles(v *agentcorepolicy.Validator, files []string) ([]lint.Result, error) {
+	results := make([]lint.Result, 0, len(files))
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		r := lint.Result{Target: lint.Target{File: f, Src: src}}
+		ps := agentcorepolicy.NewPolicySet()
+		var d diag.Diagnostic
+		switch err := ps.AddFile(f, src); {
+		case errors.As(err, &d):
+			r.Diags = diag.List{d}
+		case err != nil:
+			return nil, err
+		default:
+			r.Diags = v.Validate(ps)
+		}
+		results = append(results, r)
+	}
+	return results, nil
+}
+
+func writeCedarFindings(e *env, format string, results []lint.Result) error {
+	var err error
+	if format == "json" {
+		err = report.JSON(e.stdout, results)
+	} else {
+		err = report.Text(e.stdout, results)
+	}
+	if err != nil {
+		return err
+	}
+	c := report.Count(results)
+	if format == "text" && !e.quiet && c.Errors+c.Warnings+c.Info == 0 {
+		fmt.Fprintf(e.stdout, "no findings in %s\n", plural(c.Documents, "file"))
+	}
+	var broken []string
+	for _, r := range results {
+		for _, d := range r.Diags {
+			if d.Code == agentcorepolicy.CodeSyntaxError {
+				broken = append(broken, r.Target.File)
+			}
+		}
+	}
+	switch {
+	case len(broken) > 0:
+		return usageError(fmt.Errorf("%s: not valid Cedar (see its syntax-error)", broken[0]))
+	case c.Errors+c.Warnings > 0:
+		return withCode(ExitFindings, nil)
+	}
+	return nil
+}
