@@ -115,6 +115,12 @@ func (t *template) expand(rs *reqState) (string, bool) {
 	return b.String(), true
 }
 
+// value is the template as written and as resolved for the request.
+func (t *template) value(rs *reqState) Value {
+	v, ok := t.expand(rs)
+	return Value{Written: t.raw, Resolved: v, Vars: t.hasVars(), Missing: !ok}
+}
+
 // equals compares s with the expanded template without building it; a
 // variable with no value makes it false.
 func (t *template) equals(rs *reqState, s string, fold bool) bool {
