@@ -301,15 +301,15 @@ func (c *condition) matchOne(rs *reqState, pv *condValue, v string) bool {
 			return arn.Wildcard(pv.text, v)
 		}
 		var buf [128]byte
-		p, ok := pv.tmpl.globPattern(rs, buf[:0])
-		return ok && likeMatch(p, v)
+		p, ok := pv.tmpl.glob(rs, buf[:0])
+		return ok && p.Match(v)
 	case opArnLike:
 		if !pv.tmpl.hasVars() {
 			return arn.MatchComponents(pv.text, v)
 		}
 		var buf [256]byte
-		p, ok := pv.tmpl.globPattern(rs, buf[:0])
-		return ok && likeMatchComponents(p, v)
+		p, ok := pv.tmpl.glob(rs, buf[:0])
+		return ok && p.MatchComponents(v)
 	case opBool:
 		if !pv.tmpl.hasVars() {
 			return strings.EqualFold(pv.text, v)
