@@ -6,6 +6,7 @@ import (
 
 	"github.com/agentiam/agentiam/arn"
 	"github.com/agentiam/agentiam/eval"
+	"github.com/agentiam/agentiam/eval/explain"
 	"github.com/agentiam/agentiam/policy"
 )
 
@@ -35,9 +36,9 @@ func (p Probe) Broadened() bool { return p.After == eval.Allowed && p.Before != 
 // Confirmation is the denied request evaluated against the role's
 // policies before and after the fix.
 type Confirmation struct {
-	Source string      `json:"source"`
-	Before *eval.Trace `json:"before"`
-	After  *eval.Trace `json:"after"`
+	Source string         `json:"source"`
+	Before *explain.Trace `json:"before"`
+	After  *explain.Trace `json:"after"`
 	// Probes are the same action on a sibling resource and on the same
 	// resource in another account.
 	Probes []Probe `json:"probes,omitempty"`
@@ -73,10 +74,10 @@ func Confirm(m Message, fix Fix, pols Policies) (*Confirmation, error) {
 		c.Notes = append(c.Notes, fmt.Sprintf("%s on %s also needs the resource's own policy (key policy or trust policy) to allow the account; the check assumes it does", m.Action, resource))
 	}
 	req := eval.Request{Principal: m.Principal, Action: m.Action, Resource: resource, Context: eval.ContextOf(fix.Context)}
-	if c.Before, err = before.Explain(&req); err != nil {
+	if c.Before, err = explain.Explain(before, &req); err != nil {
 		return nil, fmt.Errorf("evaluating the denied request: %w", err)
 	}
-	if c.After, err = after.Explain(&req); err != nil {
+	if c.After, err = explain.Explain(after, &req); err != nil {
 		return nil, err
 	}
 	if c.Before.Decision == eval.Allowed {
@@ -128,7 +129,7 @@ func (c *Confirmation) beforeOnly(m Message, pols Policies) error {
 		resource = "*"
 	}
 	req := eval.Request{Principal: m.Principal, Action: m.Action, Resource: resource}
-	if c.Before, err = set.Explain(&req); err != nil {
+	if c.Before, err = explain.Explain(set, &req); err != nil {
 		return fmt.Errorf("evaluating the denied request: %w", err)
 	}
 	if c.Before.Decision == eval.Allowed {

@@ -180,15 +180,81 @@ func MatchComponents(pattern, value string) bool {
 // of characters (including none) and '?' exactly one character (one
 // UTF-8 encoded rune, so "?" matches "é"). Case-sensitive.
 func Wildcard(pattern, s string) bool {
-	return wildcard(pattern, s, false)
+	return wildcard(pattern, s, false, false)
 }
 
 // WildcardFold is Wildcard ignoring ASCII case, as action names are matched.
 func WildcardFold(pattern, s string) bool {
-	return wildcard(pattern, s, true)
+	return wildcard(pattern, s, true, false)
 }
 
-func wildcard(p, s string, fold bool) bool {
+// A Glob is a wildcard pattern assembled from pieces of two kinds:
+// pattern text, in which '*' and '?' are wildcards, and literal text,
+// which matches only itself (the value of a policy variable, the
+// escapes ${*}, ${?} and ${$}). Build one with AppendPattern and
+// AppendLiteral; the zero value is the empty pattern.
+//
+// Literal bytes are marked in place: a NUL byte makes the byte after it
+// literal, and a NUL in either kind of text is written marked.
+type Glob []byte
+
+// AppendPattern appends text whose '*' and '?' are wildcards.
+func (g Glob) AppendPattern(text string) Glob { return g.append(text, false) }
+
+// AppendLiteral appends text that matches only itself.
+func (g Glob) AppendLiteral(text string) Glob { return g.append(text, true) }
+
+func (g Glob) append(s string, literal bool) Glob {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == 0 || (literal && (c == '*' || c == '?')) {
+			g = append(g, 0)
+		}
+		g = append(g, c)
+	}
+	return g
+}
+
+// Match reports whether s matches the pattern, as Wildcard does.
+func (g Glob) Match(s string) bool { return wildcard(g, s, false, true) }
+
+// MatchComponents reports whether the ARN value v matches the pattern
+// component by component, as the package-level MatchComponents does. A
+// colon separates components wherever it comes from: AppendLiteral does
+// not mark colons, so a variable's value is split at its colons like
+// any ARN text.
+func (g Glob) MatchComponents(v string) bool {
+	if len(g) == 1 && g[0] == '*' {
+		return true
+	}
+	p := g
+	for range 5 {
+		pi := p.colon()
+		vi := strings.IndexByte(v, ':')
+		if pi < 0 || vi < 0 || !p[:pi].Match(v[:vi]) {
+			return false
+		}
+		p, v = p[pi+1:], v[vi+1:]
+	}
+	return p.Match(v)
+}
+
+// colon is the index of the first ':' that is not a marked byte, or -1.
+func (g Glob) colon() int {
+	for i := 0; i < len(g); i++ {
+		switch g[i] {
+		case 0:
+			i++ // skip the marked byte
+		case ':':
+			return i
+		}
+	}
+	return -1
+}
+
+// wildcard is the one glob matcher: '*' any run, '?' one rune; with
+// marked, a NUL makes the next pattern byte literal (see Glob).
+func wildcard[P string | Glob](p P, s string, fold, marked bool) bool {
 	// Iterative glob with single-star backtracking: O(len(p)*len(s)) worst
 	// case, no recursion, no allocation. Remembering only the last star is
 	// enough because every star here matches the same set of strings.
@@ -198,6 +264,12 @@ func wildcard(p, s string, fold bool) bool {
 		if pi < len(p) {
 			c := p[pi]
 			switch {
+			case marked && c == 0 && pi+1 < len(p):
+				if p[pi+1] == s[si] {
+					pi += 2
+					si++
+					continue
+				}
 			case c == '*':
 				star, mark = pi, si
 				pi++

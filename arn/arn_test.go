@@ -252,3 +252,44 @@ func BenchmarkParse(b *testing.B) {
 		_, _ = Parse("arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude-3-haiku-20240307-v1:0")
 	}
 }
+
+func TestGlob(t *testing.T) {
+	type piece struct {
+		text    string
+		literal bool
+	}
+	tests := []struct {
+		pieces     []piece
+		value      string
+		match      bool
+		components bool
+	}{
+		{[]piece{{"bkt/", false}, {"*", true}, {"x", false}}, "bkt/*x", true, false},
+		{[]piece{{"bkt/", false}, {"*", true}, {"x", false}}, "bkt/abcx", false, false},
+		{[]piece{{"bkt/", false}, {"a*", true}, {"/*", false}}, "bkt/a*/k", true, false},
+		{[]piece{{"bkt/", false}, {"a*", true}, {"/*", false}}, "bkt/ab/k", false, false},
+		{[]piece{{"a?", true}, {"?", false}}, "a?é", true, false},
+		{[]piece{{"a\x00b", true}}, "a\x00b", true, false},
+		{[]piece{{"*", false}}, "anything", true, true},
+		{[]piece{{"arn:aws:s3:::", false}, {"*", true}}, "arn:aws:s3:::*", true, true},
+		{[]piece{{"arn:aws:s3:::", false}, {"*", true}}, "arn:aws:s3:::k", false, false},
+		{[]piece{{"arn:aws:", false}, {"s3:", true}, {"*:*:*", false}}, "arn:aws:s3:us-east-1:1:k", true, true},
+		{[]piece{{"arn:aws:*", false}, {":x", true}}, "arn:aws:s3:::x", true, false},
+	}
+	for _, tt := range tests {
+		var g Glob
+		for _, p := range tt.pieces {
+			if p.literal {
+				g = g.AppendLiteral(p.text)
+			} else {
+				g = g.AppendPattern(p.text)
+			}
+		}
+		if got := g.Match(tt.value); got != tt.match {
+			t.Errorf("%q.Match(%q) = %v, want %v", g, tt.value, got, tt.match)
+		}
+		if got := g.MatchComponents(tt.value); got != tt.components {
+			t.Errorf("%q.MatchComponents(%q) = %v, want %v", g, tt.value, got, tt.components)
+		}
+	}
+}

@@ -447,3 +447,16 @@ func RCPSupported(prefix string) bool {
 	i, ok := idx.byPrefix[lowerASCII(prefix)]
 	return ok && idx.rcp[i]
 }
+
+// RCPServices returns the (lowercase) prefixes of the services that
+// resource control policies apply to, as a new set.
+func RCPServices() map[string]bool {
+	idx := loadIndex()
+	out := make(map[string]bool, len(idx.rcp))
+	for i, ok := range idx.rcp {
+		if ok {
+			out[idx.prefixes[i]] = true
+		}
+	}
+	return out
+}

@@ -1,20 +1,19 @@
-package eval
+package eval_test
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 
-	"github.com/agentiam/agentiam/internal/jsontext"
+	"github.com/agentiam/agentiam/eval"
+	"github.com/agentiam/agentiam/eval/explain"
 	"github.com/agentiam/agentiam/policy"
 )
 
 // benchPolicySet builds a realistic 50-statement policy set: three
 // identity policies (20, 15 and 10 statements) with wildcards, conditions
 // and a variable, a boundary of 3 statements and an SCP of 2.
-func benchPolicySet(tb testing.TB) *Set {
+func benchPolicySet(tb testing.TB) *eval.Set {
 	tb.Helper()
 	services := []string{"s3", "dynamodb", "sqs", "logs", "bedrock", "bedrock-agentcore", "kms", "secretsmanager", "lambda", "ec2"}
 	identity := func(n, seed int) string {
@@ -48,7 +47,7 @@ func benchPolicySet(tb testing.TB) *Set {
 		}
 		return doc
 	}
-	set, err := NewSet(Documents{
+	set, err := eval.NewSet(eval.Documents{
 		Identity: []*policy.Document{parse(identity(20, 0)), parse(identity(15, 3)), parse(identity(10, 7))},
 		Boundary: parse(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:*","dynamodb:*","sqs:*","logs:*","bedrock:*"],"Resource":"*"},{"Effect":"Allow","Action":"bedrock-agentcore:*","Resource":"*"},{"Effect":"Deny","Action":"iam:*","Resource":"*"}]}`),
 		SCPs:     [][]*policy.Document{{parse(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","NotAction":["iam:*","sts:*"],"Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":["us-east-1","us-west-2"]}}}]}`)}},
@@ -58,17 +57,17 @@ func benchPolicySet(tb testing.TB) *Set {
 	}
 	n := 0
 	for _, p := range set.Identity {
-		n += len(p.stmts)
+		n += len(p.Document().Statements)
 	}
-	n += len(set.Boundary.stmts) + len(set.SCPs[0][0].stmts)
+	n += len(set.Boundary.Document().Statements) + len(set.SCPs[0][0].Document().Statements)
 	if n != 50 {
 		tb.Fatalf("benchmark set has %d statements, want 50", n)
 	}
 	return set
 }
 
-func benchRequest() *Request {
-	req := &Request{
+func benchRequest() *eval.Request {
+	req := &eval.Request{
 		Principal: "arn:aws:sts::111122223333:assumed-role/app/session-1",
 		Action:    "dynamodb:PutItem",
 		Resource:  "arn:aws:dynamodb:us-east-1:111122223333:table/orders",
@@ -84,7 +83,7 @@ func benchRequest() *Request {
 func BenchmarkEvaluate(b *testing.B) {
 	set := benchPolicySet(b)
 	req := benchRequest()
-	if d, err := set.Evaluate(req); err != nil || d != Allowed {
+	if d, err := set.Evaluate(req); err != nil || d != eval.Allowed {
 		b.Fatalf("Evaluate = %v, %v; want Allowed", d, err)
 	}
 	b.ReportAllocs()
@@ -98,7 +97,7 @@ func BenchmarkEvaluate(b *testing.B) {
 func BenchmarkEvaluateMixed(b *testing.B) {
 	set := benchPolicySet(b)
 	base := benchRequest()
-	reqs := make([]*Request, 0, 8)
+	reqs := make([]*eval.Request, 0, 8)
 	for _, a := range []string{"s3:PutObject", "dynamodb:GetItem", "sqs:DeleteMessage", "bedrock:InvokeModel", "logs:DescribeLogGroups", "iam:CreateUser", "kms:Decrypt", "bedrock-agentcore:UpdateGateway"} {
 		r := *base
 		r.Action = a
@@ -117,7 +116,7 @@ func BenchmarkExplain(b *testing.B) {
 	req := benchRequest()
 	b.ReportAllocs()
 	for b.Loop() {
-		_, _ = set.Explain(req)
+		_, _ = explain.Explain(set, req)
 	}
 }
 
@@ -128,149 +127,6 @@ func BenchmarkCompile(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		_, _ = Compile(doc)
+		_, _ = eval.Compile(doc)
 	}
-}
-
-// benchLines is a handful of distinct batch lines shaped like loadgen's.
-func benchLines(n int) []string {
-	lines := make([]string, n)
-	for i := range lines {
-		lines[i] = fmt.Sprintf(`{"id":"r%d","principal":"arn:aws:sts::111122223333:assumed-role/app-%d/s","action":"s3:GetObject","resource":"arn:aws:s3:::bucket-%d/key","context":{"aws:SourceIp":"10.0.0.1","aws:TagKeys":["a","b"],"aws:PrincipalTag/team":"blue"},"identityPolicies":[{"Version":"2012-10-17","Statement":[{"Sid":"S%d","Effect":"Allow","Action":["s3:Get*","s3:List*"],"Resource":["arn:aws:s3:::bucket-%d","arn:aws:s3:::bucket-%d/${aws:PrincipalTag/team}/*"],"Condition":{"StringEquals":{"aws:RequestedRegion":["us-east-1","us-west-2"]},"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}},{"Effect":"Deny","Action":"s3:Delete*","Resource":"*"},{"Effect":"Allow","Action":"dynamodb:*","Resource":"arn:aws:dynamodb:*:111122223333:table/t%d"}]}],"resourcePolicy":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/app-%d"},"Action":"s3:GetObject","Resource":"*"}]},"scps":[[{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}]]}`, i, i, i, i, i, i, i, i)
-	}
-	return lines
-}
-
-// BenchmarkBatchDecode decodes and compiles lines whose policies are all
-// distinct (no cache hits), per line.
-func BenchmarkBatchDecode(b *testing.B) {
-	lines := benchLines(256)
-	w := NewBatchWorker(false)
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		if i%len(lines) == 0 {
-			clear(w.cache)
-		}
-		if _, err := w.Decode(lines[i%len(lines)]); err != nil {
-			b.Fatal(err)
-		}
-		i++
-	}
-}
-
-// BenchmarkBatchDecodeEncodingJSON is the reference point for
-// BatchDecode: encoding/json into typed structs, which neither validates
-// the policies, keeps positions nor compiles anything.
-func BenchmarkBatchDecodeEncodingJSON(b *testing.B) {
-	type stmt struct {
-		Sid, Effect                              string
-		Principal, NotPrincipal                  any
-		Action, NotAction, Resource, NotResource any
-		Condition                                map[string]map[string]any
-	}
-	type doc struct {
-		Version   string
-		Statement []stmt
-	}
-	type line struct {
-		ID               string         `json:"id"`
-		Principal        string         `json:"principal"`
-		Action           string         `json:"action"`
-		Resource         string         `json:"resource"`
-		Context          map[string]any `json:"context"`
-		IdentityPolicies []doc          `json:"identityPolicies"`
-		ResourcePolicy   *doc           `json:"resourcePolicy"`
-		SCPs             [][]doc        `json:"scps"`
-	}
-	lines := benchLines(256)
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		var l line
-		if err := json.Unmarshal([]byte(lines[i%len(lines)]), &l); err != nil {
-			b.Fatal(err)
-		}
-		i++
-	}
-}
-
-// benchPolicyText is the identity policy of benchLines(1)[0].
-func benchPolicyText() string {
-	line := benchLines(1)[0]
-	return line[strings.Index(line, `{"Version"`):strings.Index(line, `],"resourcePolicy"`)]
-}
-
-// BenchmarkPolicyDecode measures the positioned policy decoder the batch
-// mode uses (internal/jsontext + policy.Decode) on one policy ...
-func BenchmarkPolicyDecode(b *testing.B) {
-	src := benchPolicyText()
-	dec := jsontext.NewDecoder("")
-	b.ReportAllocs()
-	for b.Loop() {
-		dec.Reset(src)
-		if _, err := policy.Decode(dec, "p.json"); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// ... and BenchmarkPolicyDecodeEncodingJSON encoding/json on the same text.
-func BenchmarkPolicyDecodeEncodingJSON(b *testing.B) {
-	type stmt struct {
-		Sid, Effect                              string
-		Principal, NotPrincipal                  any
-		Action, NotAction, Resource, NotResource any
-		Condition                                map[string]map[string]any
-	}
-	type doc struct {
-		Version   string
-		Statement []stmt
-	}
-	src := []byte(benchPolicyText())
-	b.ReportAllocs()
-	for b.Loop() {
-		var d doc
-		if err := json.Unmarshal(src, &d); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// BenchmarkBatchUniqueLine decodes and compiles the lines of
-// testdata/bench/unique.jsonl (written by `loadgen -unique`: 3-11 KB
-// each, about 50 statements, no policy shared with another line) with
-// an empty cache every time, as a unique-policy load sees them; MB/s is
-// the per-core decode+compile throughput. The 150 MB/s aim is issue 12's.
-func BenchmarkBatchUniqueLine(b *testing.B) {
-	lines := uniqueLines(b)
-	total := 0
-	for _, l := range lines {
-		total += len(l)
-	}
-	w := NewBatchWorker(false)
-	b.SetBytes(int64(total / len(lines)))
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		clear(w.cache)
-		clear(w.seen)
-		if _, err := w.Decode(lines[i%len(lines)]); err != nil {
-			b.Fatal(err)
-		}
-		i++
-	}
-}
-
-func uniqueLines(tb testing.TB) []string {
-	tb.Helper()
-	data, err := os.ReadFile("testdata/bench/unique.jsonl")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
-	if len(lines) < 4 {
-		tb.Fatalf("testdata/bench/unique.jsonl has %d lines", len(lines))
-	}
-	return lines
 }

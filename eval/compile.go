@@ -301,7 +301,7 @@ func compileResource(raw string, vars bool) resourcePattern {
 
 // match matches the request's resource. With variables, the resource
 // part is a glob in which ${*}, ${?}, ${$} and every substituted value
-// are literal text (see template.globPattern); the prefix keeps the
+// are literal text (see template.glob); the prefix keeps the
 // Resource element's segment rules. A prefix with wildcards may end at
 // any colon of the value from its fifth on (a '*' ending a segment can
 // span colons), so each such split is tried.
@@ -310,20 +310,20 @@ func (r *resourcePattern) match(rs *reqState) bool {
 		return r.fixed.Match(rs.resource)
 	}
 	var buf [256]byte
-	glob, ok := r.rest.globPattern(rs, buf[:0])
+	glob, ok := r.rest.glob(rs, buf[:0])
 	if !ok {
 		return false
 	}
 	v := rs.resource
 	if r.prefix != "" {
-		return strings.HasPrefix(v, r.prefix) && likeMatch(glob, v[len(r.prefix):])
+		return strings.HasPrefix(v, r.prefix) && glob.Match(v[len(r.prefix):])
 	}
 	colons := 0
 	for i := 0; i < len(v); i++ {
 		if v[i] != ':' {
 			continue
 		}
-		if colons++; colons >= 5 && r.fixed.Match(v[:i+1]) && likeMatch(glob, v[i+1:]) {
+		if colons++; colons >= 5 && r.fixed.Match(v[:i+1]) && glob.Match(v[i+1:]) {
 			return true
 		}
 	}

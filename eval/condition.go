@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -300,15 +301,15 @@ func (c *condition) matchOne(rs *reqState, pv *condValue, v string) bool {
 			return arn.Wildcard(pv.text, v)
 		}
 		var buf [128]byte
-		p, ok := pv.tmpl.globPattern(rs, buf[:0])
-		return ok && likeMatch(p, v)
+		p, ok := pv.tmpl.glob(rs, buf[:0])
+		return ok && p.Match(v)
 	case opArnLike:
 		if !pv.tmpl.hasVars() {
 			return arn.MatchComponents(pv.text, v)
 		}
 		var buf [256]byte
-		p, ok := pv.tmpl.globPattern(rs, buf[:0])
-		return ok && likeMatchComponents(p, v)
+		p, ok := pv.tmpl.glob(rs, buf[:0])
+		return ok && p.MatchComponents(v)
 	case opBool:
 		if !pv.tmpl.hasVars() {
 			return strings.EqualFold(pv.text, v)
@@ -355,42 +356,21 @@ func compare[T int64 | float64](rel opKind, a, b T) bool {
 	return a >= b
 }
 
-// explain describes why the condition failed, for traces.
-func (c *condition) explain(rs *reqState) string {
+// failure gathers what a trace shows of a condition that did not hold.
+func (c *condition) failure(rs *reqState) *ConditionFailure {
 	vals, present := rs.lookup(c.key)
-	patterns := make([]string, len(c.values))
+	f := &ConditionFailure{
+		Key: c.keyName, Operator: c.name,
+		Null:        c.op == opNull,
+		Absent:      !present || len(vals) == 0,
+		ForAnyValue: c.set == setForAnyValue,
+		Values:      slices.Clone(vals),
+		Patterns:    make([]Value, len(c.values)),
+	}
+	f.EmptyStrings = f.ForAnyValue && !f.Absent && allEmpty(vals)
 	for i := range c.values {
-		if s, ok := c.values[i].tmpl.expand(rs); ok && c.values[i].tmpl.hasVars() {
-			patterns[i] = strconv.Quote(s)
-		} else if !ok {
-			patterns[i] = strconv.Quote(c.values[i].text) + " (variable has no value)"
-		} else {
-			patterns[i] = strconv.Quote(c.values[i].text)
-		}
+		f.Patterns[i] = c.values[i].tmpl.value(rs)
+		f.Patterns[i].Written = c.values[i].text
 	}
-	policyVals := strings.Join(patterns, ", ")
-	if c.op == opNull {
-		return fmt.Sprintf("condition %s Null failed: key is %s, policy wants Null = %s", c.keyName, presence(present && len(vals) > 0), policyVals)
-	}
-	if !present || len(vals) == 0 {
-		if c.set == setForAnyValue {
-			return fmt.Sprintf("condition %s %s failed: key is absent from the request (ForAnyValue needs at least one value)", c.keyName, c.name)
-		}
-		return fmt.Sprintf("condition %s %s failed: key is absent from the request (use %sIfExists to accept absence)", c.keyName, c.name, c.name)
-	}
-	if c.set == setForAnyValue && allEmpty(vals) {
-		return fmt.Sprintf("condition %s %s failed: the key's values are empty strings, a null data set (ForAnyValue needs at least one value)", c.keyName, c.name)
-	}
-	quoted := make([]string, len(vals))
-	for i, v := range vals {
-		quoted[i] = strconv.Quote(v)
-	}
-	return fmt.Sprintf("condition %s %s failed: value %s vs pattern %s", c.keyName, c.name, strings.Join(quoted, ", "), policyVals)
-}
-
-func presence(present bool) string {
-	if present {
-		return "present"
-	}
-	return "absent"
+	return f
 }

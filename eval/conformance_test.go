@@ -1,4 +1,4 @@
-package eval
+package eval_test
 
 import (
 	"encoding/json"
@@ -10,6 +10,10 @@ import (
 	"testing"
 
 	"github.com/goccy/go-yaml"
+
+	"github.com/agentiam/agentiam/eval"
+	"github.com/agentiam/agentiam/eval/explain"
+	"github.com/agentiam/agentiam/internal/batch"
 )
 
 // The conformance corpus: testdata/conformance/*.yaml. Each file is a
@@ -123,17 +127,17 @@ func TestConformance(t *testing.T) {
 	if len(cases) < 250 {
 		t.Errorf("the corpus has %d cases, want at least 250", len(cases))
 	}
-	w := NewBatchWorker(false)
+	w := batch.NewWorker(false)
 	var export []byte
 	for _, c := range cases {
 		got := "Error"
 		bc, err := w.Decode(string(c.line))
 		if err == nil {
-			var d Decision
+			var d eval.Decision
 			d, err = bc.Set.Evaluate(&bc.Request)
 			if err == nil {
 				got = d.String()
-				tr, err := bc.Set.Explain(&bc.Request)
+				tr, err := explain.Explain(bc.Set, &bc.Request)
 				if err != nil || tr.Decision != d {
 					t.Errorf("%s: Explain = %v, %v; Evaluate = %v", c.id, tr, err, d)
 				} else if tr.Reason == "" {

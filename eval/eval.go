@@ -14,8 +14,6 @@ package eval
 import (
 	"errors"
 	"fmt"
-
-	"github.com/agentiam/agentiam/policy"
 )
 
 // Decision is the outcome of an authorization request.
@@ -54,22 +52,3 @@ var (
 	// principal that is neither an ARN, an account id nor a service principal).
 	ErrRequest = errors.New("invalid request")
 )
-
-// title is the kind as people read it in explanations.
-func title(k policy.Kind) string {
-	switch k {
-	case policy.Identity:
-		return "identity policy"
-	case policy.Resource:
-		return "resource policy"
-	case policy.Boundary:
-		return "permissions boundary"
-	case policy.Session:
-		return "session policy"
-	case policy.SCP:
-		return "SCP"
-	case policy.RCP:
-		return "RCP"
-	}
-	return k.String()
-}

@@ -1,7 +1,6 @@
 package eval
 
 import (
-	"encoding/json"
 	"errors"
 	"testing"
 
@@ -9,7 +8,7 @@ import (
 )
 
 // FuzzEvaluate evaluates fuzzed policies and requests: evaluation never
-// panics, Explain agrees with Evaluate, and adding a Deny statement never
+// panics, Trace agrees with Evaluate, and adding a Deny statement never
 // turns a denied request into an allowed one.
 func FuzzEvaluate(f *testing.F) {
 	f.Add(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::b/${aws:username}/*"}]}`,
@@ -40,9 +39,10 @@ func FuzzEvaluate(f *testing.F) {
 			if err != nil {
 				return
 			}
-			tr, err := set.Explain(req)
-			if err != nil || tr.Decision != before {
-				t.Fatalf("Explain = %v, %v; Evaluate = %v", tr, err, before)
+			var ev events
+			traced, err := set.Trace(req, &ev)
+			if err != nil || traced != before || ev.decision != before || ev.why.Code == ReasonNone {
+				t.Fatalf("Trace = %v, %v (event %v, %+v); Evaluate = %v", traced, err, ev.decision, ev.why, before)
 			}
 			denyDoc := policy.NewDocument(newDenyStatement(denyAction))
 			deny, err := Compile(denyDoc)
@@ -89,32 +89,4 @@ func newDenyStatement(action string) *policy.Statement {
 	st.Resource = policy.NewStringList("*")
 	st.Principal = policy.WildcardPrincipal()
 	return st
-}
-
-// FuzzBatchLine feeds arbitrary lines to the batch decoder: it never
-// panics, accepts only valid JSON and always answers with one JSON object
-// line.
-func FuzzBatchLine(f *testing.F) {
-	f.Add(`{"id":"a","principal":"arn:aws:iam::111122223333:role/app","action":"s3:GetObject","resource":"arn:aws:s3:::b/k","context":{"k":["v"]},"identityPolicies":[{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}],"scps":[[{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}]]}`)
-	f.Add(`{"id":"b","principal":"sns.amazonaws.com","action":"sqs:SendMessage","resource":"arn:aws:sqs:us-east-1:1:q","resourcePolicy":null}`)
-	f.Add(`{"id":1}`)
-	w := NewBatchWorker(false)
-	ew := NewBatchWorker(true)
-	f.Fuzz(func(t *testing.T, line string) {
-		// The scanner skips policies it has seen, but never accepts what
-		// is not JSON.
-		if _, err := w.Decode(line); err == nil && !json.Valid([]byte(line)) {
-			t.Fatalf("Decode accepted invalid JSON %q", line)
-		}
-		for _, worker := range []*BatchWorker{w, ew} {
-			out := worker.AppendLine(nil, line)
-			if len(out) == 0 || out[len(out)-1] != '\n' {
-				t.Fatalf("output %q is not one line", out)
-			}
-			var m map[string]any
-			if err := json.Unmarshal(out, &m); err != nil {
-				t.Fatalf("output %q is not JSON: %v", out, err)
-			}
-		}
-	})
 }

@@ -139,25 +139,25 @@ func isAccountID(s string) bool {
 	return true
 }
 
-// grant says how a resource policy statement named the principal that
+// Grant says how a resource policy statement named the principal that
 // it allowed; the same-account rules for boundaries and session policies
 // depend on it. Higher values are limited by fewer policy types.
-type grant uint8
+type Grant uint8
 
 const (
-	grantNone      grant = iota
-	grantAccount         // the account (id or root ARN): delegation to the account's IAM policies
-	grantRole            // the role ARN: limited by the role's boundary and session policy
-	grantUser            // the IAM user ARN: not limited by the user's policies or boundary
-	grantWildcard        // "*" / {"AWS": "*"}: limited by nothing but explicit denies
-	grantService         // a service principal
-	grantFederated       // a Federated provider
-	grantSession         // the assumed-role or federated-user session ARN itself
+	GrantNone      Grant = iota
+	GrantAccount         // the account (id or root ARN): delegation to the account's IAM policies
+	GrantRole            // the role ARN: limited by the role's boundary and session policy
+	GrantUser            // the IAM user ARN: not limited by the user's policies or boundary
+	GrantWildcard        // "*" / {"AWS": "*"}: limited by nothing but explicit denies
+	GrantService         // a service principal
+	GrantFederated       // a Federated provider
+	GrantSession         // the assumed-role or federated-user session ARN itself
 )
 
-var grantNames = [...]string{"none", "account", "role ARN", "user ARN", "wildcard", "service principal", "federated principal", "session ARN"}
+var GrantNames = [...]string{"none", "account", "role ARN", "user ARN", "wildcard", "service principal", "federated principal", "session ARN"}
 
-func (g grant) String() string { return grantNames[g] }
+func (g Grant) String() string { return GrantNames[g] }
 
 // awsPrincipal is one compiled value of an "AWS" principal entry.
 type awsPrincipal struct {
@@ -194,30 +194,30 @@ func compileAWSPrincipal(s string) awsPrincipal {
 	return e
 }
 
-// match reports how the set names the request principal (grantNone when
+// match reports how the set names the request principal (GrantNone when
 // it does not). Principal ARNs admit no wildcards but "*" itself.
-func (ps *principalSet) match(p *principal) grant {
+func (ps *principalSet) match(p *principal) Grant {
 	if ps.any {
-		return grantWildcard
+		return GrantWildcard
 	}
-	best := grantNone
+	best := GrantNone
 	if p.kind == principalService || p.kind == principalWebIdentity {
 		// Some identity providers are AWS host names too
 		// (cognito-identity.amazonaws.com): check both element types.
 		for _, s := range ps.service {
 			if strings.EqualFold(s, p.raw) {
-				return grantService
+				return GrantService
 			}
 		}
 		for _, s := range ps.federated {
 			if s == p.raw {
-				return grantFederated
+				return GrantFederated
 			}
 		}
 	}
 	for _, s := range ps.canonical {
 		if s == p.raw {
-			return grantSession
+			return GrantSession
 		}
 	}
 	for i := range ps.aws {
@@ -228,41 +228,41 @@ func (ps *principalSet) match(p *principal) grant {
 	return best
 }
 
-func (e *awsPrincipal) match(p *principal) grant {
+func (e *awsPrincipal) match(p *principal) Grant {
 	if e.kind == 0 {
 		if e.raw == p.raw {
-			return grantSession
+			return GrantSession
 		}
-		return grantNone
+		return GrantNone
 	}
 	if !p.isIAM() || e.account != p.account || (e.partition != "" && e.partition != p.partition) {
-		return grantNone
+		return GrantNone
 	}
 	switch e.kind {
 	case principalRoot:
 		if p.kind == principalRoot {
-			return grantSession // the root user named directly
+			return GrantSession // the root user named directly
 		}
-		return grantAccount
+		return GrantAccount
 	case principalUser:
 		if p.kind == principalUser && e.name == p.name {
-			return grantUser
+			return GrantUser
 		}
 	case principalRole:
 		// A role ARN names every session of the role.
 		if (p.kind == principalRole || p.kind == principalSession) && e.name == p.name {
-			return grantRole
+			return GrantRole
 		}
 	case principalSession:
 		if p.kind == principalSession && e.name == p.name && e.session == p.session {
-			return grantSession
+			return GrantSession
 		}
 	case principalFederatedUser:
 		if p.kind == principalFederatedUser && e.name == p.name {
-			return grantSession
+			return GrantSession
 		}
 	}
-	return grantNone
+	return GrantNone
 }
 
 // excludes reports whether a NotPrincipal element lists the request
@@ -275,19 +275,19 @@ func (ps *principalSet) excludes(p *principal) bool {
 		return true
 	}
 	if p.kind == principalService || p.kind == principalWebIdentity {
-		return ps.match(p) != grantNone
+		return ps.match(p) != GrantNone
 	}
 	var account, user, role, session bool
 	for i := range ps.aws {
 		e := &ps.aws[i]
 		switch e.match(p) {
-		case grantAccount:
+		case GrantAccount:
 			account = true
-		case grantUser:
+		case GrantUser:
 			user = true
-		case grantRole:
+		case GrantRole:
 			role = true
-		case grantSession:
+		case GrantSession:
 			if e.kind == principalRoot {
 				account = true
 			} else {

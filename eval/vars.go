@@ -2,6 +2,8 @@ package eval
 
 import (
 	"strings"
+
+	"github.com/agentiam/agentiam/arn"
 )
 
 // template is a policy string with its ${...} variables parsed out once
@@ -115,6 +117,12 @@ func (t *template) expand(rs *reqState) (string, bool) {
 	return b.String(), true
 }
 
+// value is the template as written and as resolved for the request.
+func (t *template) value(rs *reqState) Value {
+	v, ok := t.expand(rs)
+	return Value{Written: t.raw, Resolved: v, Vars: t.hasVars(), Missing: !ok}
+}
+
 // equals compares s with the expanded template without building it; a
 // variable with no value makes it false.
 func (t *template) equals(rs *reqState, s string, fold bool) bool {
@@ -149,124 +157,23 @@ func (t *template) equals(rs *reqState, s string, fold bool) bool {
 	return s == ""
 }
 
-// globPattern renders the template as a glob pattern for likeMatch:
-// escaped characters and variable values are marked literal with a NUL
-// prefix (a NUL in the policy text is itself written as two NULs).
-func (t *template) globPattern(rs *reqState, buf []byte) ([]byte, bool) {
+// glob renders the template as a wildcard pattern in which escaped
+// characters and variable values are literal text.
+func (t *template) glob(rs *reqState, buf arn.Glob) (arn.Glob, bool) {
 	for i := range t.parts {
 		p := &t.parts[i]
 		switch p.kind {
 		case partText:
-			buf = appendGlobText(buf, p.text, false)
+			buf = buf.AppendPattern(p.text)
 		case partEscaped:
-			buf = appendGlobText(buf, p.text, true)
+			buf = buf.AppendLiteral(p.text)
 		case partVar:
 			v, ok := rs.resolveVar(p)
 			if !ok {
 				return buf, false
 			}
-			buf = appendGlobText(buf, v, true)
+			buf = buf.AppendLiteral(v)
 		}
 	}
 	return buf, true
-}
-
-func appendGlobText(buf []byte, s string, literal bool) []byte {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == 0 || (literal && (c == '*' || c == '?')) {
-			buf = append(buf, 0)
-		}
-		buf = append(buf, c)
-	}
-	return buf
-}
-
-// likeMatch is StringLike matching against a pattern built by
-// globPattern: '*' any run, '?' one character, NUL-prefixed bytes literal.
-func likeMatch(p []byte, s string) bool {
-	pi, si := 0, 0
-	star, mark := -1, 0
-	for si < len(s) {
-		if pi < len(p) {
-			c := p[pi]
-			switch {
-			case c == 0 && pi+1 < len(p):
-				if p[pi+1] == s[si] {
-					pi += 2
-					si++
-					continue
-				}
-			case c == '*':
-				star, mark = pi, si
-				pi++
-				continue
-			case c == '?':
-				pi++
-				si += runeLen(s[si:])
-				continue
-			case c == s[si]:
-				pi++
-				si++
-				continue
-			}
-		}
-		if star < 0 {
-			return false
-		}
-		pi = star + 1
-		mark += runeLen(s[mark:])
-		si = mark
-	}
-	for pi < len(p) && p[pi] == '*' {
-		pi++
-	}
-	return pi == len(p)
-}
-
-func runeLen(s string) int {
-	if s[0] < 0x80 {
-		return 1
-	}
-	for n := 1; n < len(s) && n < 4; n++ {
-		if s[n]&0xC0 != 0x80 {
-			return n
-		}
-	}
-	return min(len(s), 4)
-}
-
-// likeMatchComponents is ArnLike matching against a pattern built by
-// globPattern: pattern and value are split into their six
-// colon-delimited components, compared separately with likeMatch, so no
-// wildcard crosses one of the first five colons (arn.MatchComponents
-// with literal marks). A pattern that is a lone unmarked '*' matches
-// anything.
-func likeMatchComponents(p []byte, v string) bool {
-	if len(p) == 1 && p[0] == '*' {
-		return true
-	}
-	for range 5 {
-		pi := globColon(p)
-		vi := strings.IndexByte(v, ':')
-		if pi < 0 || vi < 0 || !likeMatch(p[:pi], v[:vi]) {
-			return false
-		}
-		p, v = p[pi+1:], v[vi+1:]
-	}
-	return likeMatch(p, v)
-}
-
-// globColon is the index of the first ':' of a globPattern pattern that
-// is not the second byte of a NUL-marked literal, or -1.
-func globColon(p []byte) int {
-	for i := 0; i < len(p); i++ {
-		switch p[i] {
-		case 0:
-			i++ // skip the marked byte
-		case ':':
-			return i
-		}
-	}
-	return -1
 }

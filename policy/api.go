@@ -10,7 +10,7 @@ import (
 	"github.com/agentiam/agentiam/internal/jsontext"
 )
 
-// ParseError lists every diagnostic of a failed Parse or Decode, sorted by
+// ParseError lists every diagnostic of a failed Parse, sorted by
 // position. It unwraps to ErrSyntax or ErrGrammar.
 type ParseError struct {
 	Diags diag.List
@@ -41,8 +41,30 @@ func Parse(filename string, src []byte) (*Document, error) {
 			Message: "the file is UTF-16 text (it starts with a UTF-16 byte order mark); JSON policies must be UTF-8, so convert it (PowerShell: Out-File -Encoding utf8)",
 		}}}
 	}
-	dec := jsontext.NewDecoder(string(src))
-	doc, err := Decode(dec, filename)
+	var r Reader
+	return r.Parse(filename, string(src))
+}
+
+// A Reader parses policy documents one after another, reusing its
+// buffers. The zero value is ready to use; a Reader is not safe for
+// concurrent use. It is the seam for callers that frame documents
+// themselves (the batch protocol finds each policy in a JSON line): no
+// type of the tokenizer underneath is part of the API.
+type Reader struct {
+	dec *jsontext.Decoder
+}
+
+// Parse parses src as one policy document with the validation and
+// errors of the package-level Parse, but without its checks of size and
+// encoding. Strings in the document share memory with src.
+func (r *Reader) Parse(filename, src string) (*Document, error) {
+	if r.dec == nil {
+		r.dec = jsontext.NewDecoder(src)
+	} else {
+		r.dec.Reset(src)
+	}
+	dec := r.dec
+	doc, err := decode(dec, filename)
 	if err == io.EOF {
 		return nil, syntaxError(filename, &jsontext.SyntaxError{Pos: dec.PosAt(len(src)), Msg: "empty input; expected a policy document (a JSON object)"})
 	}
@@ -56,13 +78,11 @@ func Parse(filename string, src []byte) (*Document, error) {
 	return doc, err
 }
 
-// Decode reads the next JSON value from dec as a policy document, with the
-// same validation and errors as Parse; positions are those of the stream.
-// It returns io.EOF when the stream holds no further value. After a
-// grammar error the decoder stands after the document, so a caller can go
-// on with the stream; after a syntax error the decoder is unusable.
-// Strings in the document share memory with the decoder's source.
-func Decode(dec *jsontext.Decoder, filename string) (*Document, error) {
+// decode reads the next JSON value from dec as a policy document; positions
+// are those of the stream. It returns io.EOF when the stream holds no
+// further value. After a grammar error the decoder stands after the
+// document; after a syntax error it is unusable.
+func decode(dec *jsontext.Decoder, filename string) (*Document, error) {
 	p := parser{dec: dec, file: filename, stmt: -1}
 	doc, err := p.document()
 	if err != nil {

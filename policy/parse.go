@@ -11,7 +11,7 @@ import (
 	"github.com/agentiam/agentiam/internal/suggest"
 )
 
-// Diagnostic codes reported by Parse and Decode.
+// Diagnostic codes reported by Parse and Reader.Parse.
 const (
 	CodeSyntaxError         = "syntax-error"
 	CodeDuplicateKey        = "duplicate-key"

@@ -334,7 +334,7 @@ func TestDecodeStream(t *testing.T) {
 				}
 				continue
 			}
-			doc, err := Decode(dec, "requests.jsonl")
+			doc, err := decode(dec, "requests.jsonl")
 			switch {
 			case errors.Is(err, ErrGrammar):
 				got = append(got, err.Error())
@@ -356,8 +356,8 @@ func TestDecodeStream(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if _, err := Decode(dec, "requests.jsonl"); err != io.EOF {
-		t.Errorf("Decode at the end of the stream = %v, want io.EOF", err)
+	if _, err := decode(dec, "requests.jsonl"); err != io.EOF {
+		t.Errorf("decode at the end of the stream = %v, want io.EOF", err)
 	}
 }
 
@@ -370,6 +370,36 @@ func TestClosestName(t *testing.T) {
 	for _, tt := range tests {
 		if got := closestName(tt.in, statementKeys); got != tt.want {
 			t.Errorf("closestName(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestReaderParse(t *testing.T) {
+	var r Reader
+	docs := []string{
+		`{"Statement": {"Effect": "Allow", "Action": "s3:*"}}`,
+		`{"Statement": {"Effect": "Alow", "Action": "s3:*"}}`,
+		`{"Statement": {"Effect": "Deny", "Action": "s3:*"}} x`,
+		``,
+		`{"Statement": {"Effect": "Deny", "Action": "s3:*"}}`,
+	}
+	want := []string{
+		"effect Allow at 1:26",
+		`p.json:1:26: Effect must be "Allow" or "Deny", found "Alow"`,
+		"p.json:1:53: unexpected 'x' after the end of the top-level value",
+		"p.json:1:1: empty input; expected a policy document (a JSON object)",
+		"effect Deny at 1:26",
+	}
+	for i, src := range docs {
+		doc, err := r.Parse("p.json", src)
+		got := ""
+		if err != nil {
+			got = err.Error()
+		} else {
+			got = fmt.Sprintf("effect %s at %s", doc.Statements[0].Effect.Value, doc.Statements[0].Effect.Pos)
+		}
+		if got != want[i] {
+			t.Errorf("Parse(%q) = %s, want %s", src, got, want[i])
 		}
 	}
 }

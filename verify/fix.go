@@ -8,6 +8,7 @@ import (
 
 	"github.com/agentiam/agentiam/arn"
 	"github.com/agentiam/agentiam/eval"
+	"github.com/agentiam/agentiam/eval/explain"
 	"github.com/agentiam/agentiam/policy"
 )
 
@@ -132,7 +133,7 @@ func (v *verifier) fixes(sr *SubjectReport, pols *Policies) ([]*Fix, error) {
 		switch {
 		case r.OK:
 		case r.Expect == Required && r.Decision == eval.ExplicitlyDenied:
-			for _, ref := range appliedStatements(r.Trace, pols, "Deny", "", resName) {
+			for _, ref := range appliedStatements(r.Trace, pols, eval.EffectDeny, "", resName) {
 				f := statementFix(FixDeny, ref)
 				f.Checks = append(f.Checks, i)
 			}
@@ -148,7 +149,7 @@ func (v *verifier) fixes(sr *SubjectReport, pols *Policies) ([]*Fix, error) {
 			if r.Against == policy.Identity {
 				policyKind = "identity"
 			}
-			for _, ref := range appliedStatements(r.Trace, pols, "Allow", policyKind, resName) {
+			for _, ref := range appliedStatements(r.Trace, pols, eval.EffectAllow, policyKind, resName) {
 				f := statementFix(FixNarrow, ref)
 				f.Checks = append(f.Checks, i)
 			}
@@ -204,7 +205,7 @@ func addTarget(a policy.Kind, pols *Policies, resName string) string {
 
 // boundaryBlocks reports whether an identity policy allowed the request
 // and the permissions boundary did not.
-func boundaryBlocks(tr *eval.Trace) bool {
+func boundaryBlocks(tr *explain.Trace) bool {
 	if tr == nil {
 		return false
 	}
@@ -212,9 +213,9 @@ func boundaryBlocks(tr *eval.Trace) bool {
 	for _, p := range tr.Policies {
 		switch p.Kind {
 		case policy.Identity:
-			identity = identity || p.Result == "Allow"
+			identity = identity || p.Result == eval.ResultAllow
 		case policy.Boundary:
-			boundary = p.Result != "Allow"
+			boundary = p.Result != eval.ResultAllow
 		}
 	}
 	return identity && boundary
@@ -223,7 +224,7 @@ func boundaryBlocks(tr *eval.Trace) bool {
 // appliedStatements returns the statements of the subject's own policies
 // with the given effect that applied in a trace. kind "identity" or
 // "resource" restricts the policies looked at; "" takes both.
-func appliedStatements(tr *eval.Trace, pols *Policies, effect, kind, resName string) []*StatementRef {
+func appliedStatements(tr *explain.Trace, pols *Policies, effect eval.Effect, kind, resName string) []*StatementRef {
 	if tr == nil {
 		return nil
 	}
@@ -236,7 +237,7 @@ func appliedStatements(tr *eval.Trace, pols *Policies, effect, kind, resName str
 			d, name = pols.Identity[pt.Index].Document, pols.Identity[pt.Index].Name
 		case pt.Kind == policy.Resource && kind != "identity" && pols.Trust != nil:
 			d, name = pols.Trust, resName
-		case pt.Kind == policy.Boundary && effect == "Deny" && pols.Boundary != nil:
+		case pt.Kind == policy.Boundary && effect == eval.EffectDeny && pols.Boundary != nil:
 			d, name = pols.Boundary, "permissions boundary"
 		default:
 			continue

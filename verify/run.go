@@ -9,6 +9,7 @@ import (
 
 	"github.com/agentiam/agentiam/agentspec"
 	"github.com/agentiam/agentiam/eval"
+	"github.com/agentiam/agentiam/eval/explain"
 	"github.com/agentiam/agentiam/policy"
 	"github.com/agentiam/agentiam/rolegen"
 	"golang.org/x/sync/errgroup"
@@ -90,7 +91,7 @@ type Result struct {
 	Decision eval.Decision `json:"decision"`
 	OK       bool          `json:"ok"`
 	// Trace is set for failures, and for every result with Options.Explain.
-	Trace *eval.Trace `json:"trace,omitempty"`
+	Trace *explain.Trace `json:"trace,omitempty"`
 }
 
 // Failures counts the failed results.
@@ -303,9 +304,9 @@ func (v *verifier) subject(s *Subject, dep *Policies) (*SubjectReport, error) {
 	return sr, nil
 }
 
-func explainCheck(c *Check, cp *compiledPolicies) (*eval.Trace, eval.Decision, error) {
+func explainCheck(c *Check, cp *compiledPolicies) (*explain.Trace, eval.Decision, error) {
 	req := c.request()
-	tr, err := cp.setFor(c).Explain(&req)
+	tr, err := explain.Explain(cp.setFor(c), &req)
 	if err != nil {
 		return nil, eval.ImplicitlyDenied, err
 	}

@@ -20,6 +20,7 @@ import (
 	"fmt"
 
 	"github.com/agentiam/agentiam/eval"
+	"github.com/agentiam/agentiam/eval/explain"
 	"github.com/agentiam/agentiam/policy"
 	"github.com/agentiam/agentiam/rolegen"
 )
@@ -146,12 +147,12 @@ func (s *Subject) Label() string {
 }
 
 // evaluateCheck decides one check against a subject's compiled policies,
-// with the evaluator's trace when explain is set.
-func evaluateCheck(c *Check, ps *compiledPolicies, explain bool) (eval.Decision, *eval.Trace, error) {
+// with the evaluator's trace when withTrace is set.
+func evaluateCheck(c *Check, ps *compiledPolicies, withTrace bool) (eval.Decision, *explain.Trace, error) {
 	set := ps.setFor(c)
 	req := c.request()
-	if explain {
-		tr, err := set.Explain(&req)
+	if withTrace {
+		tr, err := explain.Explain(set, &req)
 		if err != nil {
 			return eval.ImplicitlyDenied, nil, err
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/agentiam/agentiam/catalog"
 	"github.com/agentiam/agentiam/eval"
+	"github.com/agentiam/agentiam/eval/explain"
 	"github.com/agentiam/agentiam/policy"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -196,6 +197,7 @@ func runSingle(e *env, f *simulateFlags) error {
 		return out
 	}
 	docs.SCPs, docs.RCPs = levels(f.scps), levels(f.rcps)
+	docs.RCPServices = catalog.RCPServices()
 	if err != nil {
 		return usageError(err)
 	}
@@ -203,7 +205,7 @@ func runSingle(e *env, f *simulateFlags) error {
 	if err != nil {
 		return usageError(err)
 	}
-	tr, err := set.Explain(&req)
+	tr, err := explain.Explain(set, &req)
 	if err != nil {
 		return usageError(err)
 	}
@@ -297,7 +299,7 @@ func parseContextFlags(flags []string, ctx *eval.Context) error {
 
 // writeTrace prints the decision, its reason and, with details, every
 // policy and statement considered.
-func writeTrace(w io.Writer, tr *eval.Trace, details bool) {
+func writeTrace(w io.Writer, tr *explain.Trace, details bool) {
 	fmt.Fprintf(w, "%s\n  %s\n", tr.Decision, tr.Reason)
 	if !details {
 		return
@@ -323,7 +325,7 @@ func writeTrace(w io.Writer, tr *eval.Trace, details bool) {
 		if p.Source != "" {
 			name += " (" + p.Source + ")"
 		}
-		if p.Result == "Skipped" {
+		if p.Result == eval.ResultSkipped {
 			fmt.Fprintf(w, "\n%s: skipped: %s\n", name, p.Skipped)
 			continue
 		}
@@ -339,8 +341,8 @@ func writeTrace(w io.Writer, tr *eval.Trace, details bool) {
 			}
 			if st.Applied {
 				grant := ""
-				if st.Grant != "" {
-					grant = ", principal matched as " + st.Grant
+				if st.Grant != eval.GrantNone {
+					grant = ", principal matched as " + st.Grant.String()
 				}
 				fmt.Fprintf(w, "  statement %s (%s%s): applies%s\n", label, st.Effect, where, grant)
 			} else {

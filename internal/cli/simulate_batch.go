@@ -11,7 +11,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/agentiam/agentiam/eval"
+	"github.com/agentiam/agentiam/internal/batch"
 )
 
 // Batch pipeline: a reader cuts the input into chunks of whole lines, a
@@ -72,7 +72,7 @@ func runBatch(e *env, file string, explain bool, workers int) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := eval.NewBatchWorker(explain)
+			w := batch.NewWorker(explain)
 			for c := range chunks {
 				results <- batchResult{seq: c.seq, out: evaluateChunk(w, c.data)}
 			}
@@ -145,7 +145,7 @@ func readChunks(in io.Reader, chunks chan<- batchChunk, tokens chan<- struct{}) 
 }
 
 // evaluateChunk answers every non-blank line of a chunk.
-func evaluateChunk(w *eval.BatchWorker, data []byte) []byte {
+func evaluateChunk(w *batch.Worker, data []byte) []byte {
 	src := string(data)
 	out := make([]byte, 0, len(src)/64+256)
 	for len(src) > 0 {

@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/agentiam/agentiam/eval"
+	"github.com/agentiam/agentiam/eval/explain"
 	"github.com/agentiam/agentiam/policy"
 	"github.com/agentiam/agentiam/verify"
 )
@@ -346,7 +347,7 @@ func writeVerifyDrift(b *strings.Builder, d *verify.Drift) {
 // writeTraceText prints the evaluator's trace: the reason, and for each
 // policy the statements that came closest (the action matched) or, with
 // full, every statement.
-func writeVerifyTrace(b *strings.Builder, tr *eval.Trace, full bool, pad string) {
+func writeVerifyTrace(b *strings.Builder, tr *explain.Trace, full bool, pad string) {
 	if tr == nil {
 		return
 	}
@@ -356,13 +357,13 @@ func writeVerifyTrace(b *strings.Builder, tr *eval.Trace, full bool, pad string)
 		if p.Source != "" {
 			name += " " + p.Source
 		}
-		if p.Result == "Skipped" {
+		if p.Result == eval.ResultSkipped {
 			fmt.Fprintf(b, "%s  %s: skipped (%s)\n", pad, name, p.Skipped)
 			continue
 		}
 		fmt.Fprintf(b, "%s  %s: %s\n", pad, name, p.Result)
 		for _, st := range p.Statements {
-			if !full && !st.Applied && st.FailedElement == "Action" {
+			if !full && !st.Applied && st.FailedElement == eval.ElementAction {
 				continue
 			}
 			label := fmt.Sprintf("#%d", st.Index)

@@ -1,4 +1,8 @@
-package eval
+// Package batch reads and answers the JSON Lines protocol of
+// `simulate --batch`: one request per line, with its policies inline,
+// one decision per output line. It caches compiled policies by their
+// text across lines.
+package batch
 
 import (
 	"encoding/json"
@@ -7,14 +11,18 @@ import (
 	"hash/maphash"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
+	"github.com/agentiam/agentiam/catalog"
 	"github.com/agentiam/agentiam/diag"
+	"github.com/agentiam/agentiam/eval"
+	"github.com/agentiam/agentiam/eval/explain"
 	"github.com/agentiam/agentiam/internal/jsontext"
 	"github.com/agentiam/agentiam/policy"
 )
 
-// BatchWorker evaluates JSON Lines requests, one line at a time. Each
+// Worker evaluates JSON Lines requests, one line at a time. Each
 // line is an object:
 //
 //	{"id":"c1","principal":"...","action":"...","resource":"...",
@@ -29,10 +37,10 @@ import (
 // a policy is cached the second time it is seen, so that a load in which
 // no policy repeats does not fill the cache with ones never asked for
 // again). A worker is not safe for concurrent use: run one per goroutine.
-type BatchWorker struct {
+type Worker struct {
 	dec         *jsontext.Decoder
-	sub         *jsontext.Decoder
-	cache       map[string]*Policy
+	policies    policy.Reader
+	cache       map[string]*eval.Policy
 	cachedBytes int
 	seen        map[uint64]struct{} // hashes of policy texts seen once
 	seed        maphash.Seed
@@ -49,24 +57,23 @@ const (
 	maxSeenPolicies   = 1 << 16
 )
 
-// NewBatchWorker returns a worker; with explain set every output line
+// NewWorker returns a worker; with explain set every output line
 // carries the decision's trace.
-func NewBatchWorker(explain bool) *BatchWorker {
-	return &BatchWorker{
+func NewWorker(explain bool) *Worker {
+	return &Worker{
 		dec:     jsontext.NewDecoder(""),
-		sub:     jsontext.NewDecoder(""),
-		cache:   map[string]*Policy{},
+		cache:   map[string]*eval.Policy{},
 		seen:    map[uint64]struct{}{},
 		seed:    maphash.MakeSeed(),
 		Explain: explain,
 	}
 }
 
-// BatchCase is one decoded line.
-type BatchCase struct {
+// Case is one decoded line.
+type Case struct {
 	ID      string
-	Request Request
-	Set     *Set
+	Request eval.Request
+	Set     *eval.Set
 }
 
 // AppendLine evaluates one input line (without its newline) and appends
@@ -74,7 +81,7 @@ type BatchCase struct {
 //
 //	{"id":"c1","decision":"Allowed"}
 //	{"id":"c2","decision":"Error","error":"..."}
-func (w *BatchWorker) AppendLine(dst []byte, line string) []byte {
+func (w *Worker) AppendLine(dst []byte, line string) []byte {
 	start := len(dst)
 	c, err := w.Decode(line)
 	if err != nil {
@@ -91,7 +98,7 @@ func (w *BatchWorker) AppendLine(dst []byte, line string) []byte {
 		dst = append(dst, d.String()...)
 		return append(dst, "\"}\n"...)
 	}
-	tr, err := c.Set.Explain(&c.Request)
+	tr, err := explain.Explain(c.Set, &c.Request)
 	if err != nil {
 		return appendError(dst, c.ID, err)
 	}
@@ -101,7 +108,7 @@ func (w *BatchWorker) AppendLine(dst []byte, line string) []byte {
 	dst = append(dst, tr.Decision.String()...)
 	dst = append(dst, `","explain":`...)
 	js, err := json.Marshal(tr)
-	if err != nil { // a Trace holds only strings and numbers
+	if err != nil { // a Trace holds only strings, numbers and names
 		return appendError(dst[:start], c.ID, err)
 	}
 	dst = append(dst, js...)
@@ -124,10 +131,10 @@ func appendError(dst []byte, id string, err error) []byte {
 // pass over its bytes. Everything else, and every policy not in the cache,
 // is decoded and validated strictly (internal/jsontext, policy.Decode);
 // a cached policy's text is byte-identical to one validated before.
-func (w *BatchWorker) Decode(line string) (BatchCase, error) {
-	var c BatchCase
+func (w *Worker) Decode(line string) (Case, error) {
+	var c Case
 	sc := lineScanner{s: line}
-	set := &Set{}
+	set := &eval.Set{RCPServices: rcpServices()}
 	var policyErr error
 	fail := func(err error) {
 		if policyErr == nil {
@@ -190,6 +197,9 @@ func (w *BatchWorker) Decode(line string) (BatchCase, error) {
 	c.Set = set
 	return c, nil
 }
+
+// rcpServices is the catalog's list of the services RCPs apply to.
+var rcpServices = sync.OnceValue(catalog.RCPServices)
 
 var fieldBits = map[string]int{
 	"id": 1 << 0, "principal": 1 << 1, "action": 1 << 2, "resource": 1 << 3,
@@ -414,7 +424,7 @@ func decodeString(raw string, at int) (string, error) {
 	return tok.Text, nil
 }
 
-func (w *BatchWorker) readString(raw string, at int, field string) (string, error) {
+func (w *Worker) readString(raw string, at int, field string) (string, error) {
 	if raw[0] != '"' {
 		return "", fmt.Errorf("1:%d: %q must be a string", at+1, field)
 	}
@@ -433,7 +443,7 @@ func shiftError(err error, at int) error {
 	return err
 }
 
-func (w *BatchWorker) readContext(raw string, at int, ctx *Context) error {
+func (w *Worker) readContext(raw string, at int, ctx *eval.Context) error {
 	if raw == "null" {
 		return nil
 	}
@@ -489,7 +499,7 @@ func (w *BatchWorker) readContext(raw string, at int, ctx *Context) error {
 // readPolicy compiles one policy value found at offset at (null gives
 // nil). Errors in the policy go to fail, so that the rest of the line is
 // still checked.
-func (w *BatchWorker) readPolicy(raw string, at int, field string, fail func(error)) *Policy {
+func (w *Worker) readPolicy(raw string, at int, field string, fail func(error)) *eval.Policy {
 	if raw == "null" {
 		return nil
 	}
@@ -511,16 +521,12 @@ func (w *BatchWorker) readPolicy(raw string, at int, field string, fail func(err
 	if again {
 		src = strings.Clone(raw)
 	}
-	w.sub.Reset(src)
-	doc, err := policy.Decode(w.sub, field)
-	if err == nil {
-		err = w.sub.Finish()
-	}
+	doc, err := w.policies.Parse(field, src)
 	if err != nil {
 		fail(atLineColumn(err, at))
 		return nil
 	}
-	p, err := Compile(doc)
+	p, err := eval.Compile(doc)
 	if err != nil {
 		fail(err)
 		return nil
@@ -559,8 +565,8 @@ func atLineColumn(err error, start int) error {
 	return moved
 }
 
-func (w *BatchWorker) readPolicyList(sc *lineScanner, start, end int, field string, fail func(error)) ([]*Policy, error) {
-	var out []*Policy
+func (w *Worker) readPolicyList(sc *lineScanner, start, end int, field string, fail func(error)) ([]*eval.Policy, error) {
+	var out []*eval.Policy
 	err := sc.array(start, end, field, func(i, es, ee int) error {
 		if p := w.readPolicy(sc.s[es:ee], es, field+"["+strconv.Itoa(i)+"]", fail); p != nil {
 			out = append(out, p)
@@ -570,8 +576,8 @@ func (w *BatchWorker) readPolicyList(sc *lineScanner, start, end int, field stri
 	return out, err
 }
 
-func (w *BatchWorker) readLevels(sc *lineScanner, start, end int, field string, fail func(error)) ([][]*Policy, error) {
-	var out [][]*Policy
+func (w *Worker) readLevels(sc *lineScanner, start, end int, field string, fail func(error)) ([][]*eval.Policy, error) {
+	var out [][]*eval.Policy
 	err := sc.array(start, end, field, func(i, es, ee int) error {
 		level, err := w.readPolicyList(sc, es, ee, field+"["+strconv.Itoa(i)+"]", fail)
 		out = append(out, level)

@@ -1,0 +1,238 @@
+package eval
+
+import (
+	"strings"
+
+	"github.com/agentiam/agentiam/policy"
+)
+
+// decider runs the policies of a Set against one request. With a tracer,
+// every policy is evaluated in full (the trace shows all of them) and
+// the first denying policy is remembered; without one, the first
+// explicit deny ends the decision.
+type decider struct {
+	s        *Set
+	rs       *reqState
+	t        Tracer // nil: no tracing
+	boundary bool   // a permissions boundary governs the principal
+	denied   bool
+	deniedBy PolicyRef
+}
+
+// run evaluates one policy; it reports false when the decision can stop
+// at an explicit deny.
+func (d *decider) run(ref PolicyRef, pol *Policy, skip Skip) (verdict, bool) {
+	if pol == nil {
+		return verdict{}, true
+	}
+	if skip != SkipNone {
+		if d.t != nil {
+			d.t.Policy(PolicyEvent{Ref: ref, Source: pol.doc.Source, Result: ResultSkipped, Skip: skip})
+		}
+		return verdict{}, true
+	}
+	v := d.rs.evalPolicy(pol, ref, d.boundary, d.t)
+	if v.deny && !d.denied {
+		d.denied, d.deniedBy = true, ref
+	}
+	return v, !v.deny || d.t != nil
+}
+
+// orgLevels evaluates the SCPs or RCPs level by level and returns the
+// first level that allows nothing (0 when every level allows). AWS
+// attaches RCPFullAWSAccess to every root, OU and account and it cannot
+// be detached, so every RCP level allows implicitly and only Deny
+// statements in RCPs matter (Organizations User Guide, RCPs).
+func (d *decider) orgLevels(kind policy.Kind, levels [][]*Policy, skip Skip) (failedLevel int, goOn bool) {
+	for li, level := range levels {
+		allow := kind == policy.RCP
+		for pi, pol := range level {
+			v, goOn := d.run(PolicyRef{Kind: kind, Level: li + 1, Index: pi}, pol, skip)
+			if !goOn {
+				return 0, false
+			}
+			allow = allow || v.allow
+		}
+		if !allow && failedLevel == 0 && skip == SkipNone {
+			failedLevel = li + 1
+		}
+	}
+	return failedLevel, true
+}
+
+// policies is what the policies of a Set said about a request.
+type policies struct {
+	identityAllow bool
+	boundaryOK    bool
+	sessionOK     bool
+	sessionGiven  bool
+	res           verdict
+	scpFailed     int // the first SCP level that allows nothing
+}
+
+// decide applies the evaluation logic and says why.
+func (s *Set) decide(rs *reqState, t Tracer) (Decision, Reason) {
+	p := &rs.p
+	if p.isIAM() && rs.actionSvcLower == "sts" && strings.EqualFold(rs.actionName, "GetCallerIdentity") {
+		// "No permissions are required to perform this operation. If an
+		// administrator attaches a policy to your identity that explicitly
+		// denies access to the sts:GetCallerIdentity action, you can still
+		// perform this operation." (STS API Reference, GetCallerIdentity)
+		return Allowed, Reason{Code: ReasonCallerIdentity}
+	}
+	identityApplies := p.isIAM() && p.kind != principalRoot
+	d := decider{s: s, rs: rs, t: t, boundary: s.Boundary != nil && identityApplies}
+	ps, goOn := d.evalAll(identityApplies)
+	if !goOn {
+		return ExplicitlyDenied, Reason{Code: ReasonExplicitDeny}
+	}
+	if d.denied {
+		return ExplicitlyDenied, Reason{Code: ReasonExplicitDeny, Policy: d.deniedBy}
+	}
+	if ps.scpFailed > 0 {
+		return ImplicitlyDenied, Reason{Code: ReasonNoSCPAllows, Level: ps.scpFailed}
+	}
+	return s.combine(rs, &ps)
+}
+
+// evalAll evaluates every policy of the set in AWS's order: identity
+// policies, boundary, session policy, resource policy, SCPs, RCPs.
+func (d *decider) evalAll(identityApplies bool) (policies, bool) {
+	s, rs, p := d.s, d.rs, &d.rs.p
+	ps := policies{boundaryOK: true, sessionOK: true, sessionGiven: s.Session != nil}
+	skipIdentity := SkipNone
+	if !identityApplies {
+		skipIdentity = SkipIdentityNotIAM
+	}
+	for i, pol := range s.Identity {
+		v, goOn := d.run(PolicyRef{Kind: policy.Identity, Index: i}, pol, skipIdentity)
+		if !goOn {
+			return ps, false
+		}
+		ps.identityAllow = ps.identityAllow || v.allow
+	}
+	if s.Boundary != nil {
+		v, goOn := d.run(PolicyRef{Kind: policy.Boundary}, s.Boundary, skipIdentity)
+		if !goOn {
+			return ps, false
+		}
+		ps.boundaryOK = v.allow || !identityApplies
+	}
+	if s.Session != nil {
+		v, goOn := d.run(PolicyRef{Kind: policy.Session}, s.Session, skipIdentity)
+		if !goOn {
+			return ps, false
+		}
+		ps.sessionOK = v.allow || !identityApplies
+	} else if p.kind == principalFederatedUser {
+		// A federated user session (GetFederationToken) without a session
+		// policy has no identity-based permissions; only a resource policy
+		// naming the session grants it anything (IAM User Guide, policy
+		// evaluation logic, session policies step).
+		ps.sessionOK = false
+	}
+	if s.Resource != nil {
+		v, goOn := d.run(PolicyRef{Kind: policy.Resource}, s.Resource, SkipNone)
+		if !goOn {
+			return ps, false
+		}
+		ps.res = v
+	}
+	var goOn bool
+	if ps.scpFailed, goOn = d.orgLevels(policy.SCP, s.SCPs, s.scpSkip(rs)); !goOn {
+		return ps, false
+	}
+	_, goOn = d.orgLevels(policy.RCP, s.RCPs, s.rcpSkip(rs))
+	return ps, goOn
+}
+
+// scpSkip says why SCPs do not apply to the request, if they do not.
+func (s *Set) scpSkip(rs *reqState) Skip {
+	p, mgmt := &rs.p, rs.req.ManagementAccount
+	switch {
+	case !p.isIAM():
+		return SkipSCPNotIAM
+	case p.serviceLinked():
+		return SkipSCPServiceLinked
+	case mgmt != "" && p.account == mgmt:
+		return SkipSCPManagementAccount
+	}
+	return SkipNone
+}
+
+// rcpSkip says why RCPs do not apply to the request, if they do not.
+func (s *Set) rcpSkip(rs *reqState) Skip {
+	mgmt := rs.req.ManagementAccount
+	switch {
+	case len(s.RCPs) == 0:
+		return SkipNone
+	case rs.p.serviceLinked():
+		return SkipRCPServiceLinked
+	case mgmt != "" && rs.resourceAccount == mgmt:
+		return SkipRCPManagementAccount
+	case s.RCPServices != nil && !s.RCPServices[rs.actionSvcLower]:
+		return SkipRCPUnsupported
+	}
+	return SkipNone
+}
+
+// combine decides a request that no policy denied explicitly, from what
+// the identity side and the resource policy said.
+func (s *Set) combine(rs *reqState, ps *policies) (Decision, Reason) {
+	p := &rs.p
+	res := ps.res
+	mustGrant := rs.resourcePolicyRequired()
+	sameAccount := p.account != "" && p.account == rs.resourceAccount
+	sides := Sides{Identity: ps.identityAllow, Boundary: ps.boundaryOK, Session: ps.sessionOK, SessionGiven: ps.sessionGiven}
+	why := func(code ReasonCode) Reason { return Reason{Code: code, Grant: res.Grant, Sides: sides} }
+	switch {
+	case !p.isIAM():
+		if res.allow {
+			return Allowed, why(ReasonResourceGrantsNonIAM)
+		}
+		return ImplicitlyDenied, why(ReasonNonIAMNeedsResource)
+	case p.kind == principalRoot:
+		switch {
+		case sameAccount && !mustGrant:
+			return Allowed, why(ReasonRootOwnAccount)
+		case res.allow:
+			return Allowed, why(ReasonRootResourceGrant)
+		}
+		return ImplicitlyDenied, why(ReasonRootDenied)
+	}
+	identitySide := ps.identityAllow && ps.boundaryOK && ps.sessionOK
+	if !sameAccount {
+		switch {
+		case identitySide && res.allow:
+			return Allowed, why(ReasonCrossAccountAllowed)
+		case !res.allow:
+			return ImplicitlyDenied, why(ReasonCrossAccountNoResource)
+		}
+		return ImplicitlyDenied, why(ReasonCrossAccountNoIdentity)
+	}
+	if res.allow && res.Grant != GrantAccount {
+		switch {
+		case res.Grant == GrantWildcard:
+			return Allowed, why(ReasonResourceWildcard)
+		case res.Grant >= GrantWildcard:
+			return Allowed, why(ReasonResourceSession)
+		case res.Grant == GrantUser && ps.sessionOK:
+			return Allowed, why(ReasonResourceUser)
+		case res.Grant == GrantRole && ps.boundaryOK && ps.sessionOK:
+			return Allowed, why(ReasonResourceRole)
+		}
+	}
+	switch {
+	case mustGrant && !res.allow && s.Resource == nil:
+		return ImplicitlyDenied, why(ReasonResourcePolicyMissing)
+	case mustGrant && !res.allow:
+		return ImplicitlyDenied, why(ReasonResourcePolicyDenies)
+	case identitySide && res.allow && res.Grant == GrantAccount:
+		return Allowed, why(ReasonAccountDelegation)
+	case identitySide:
+		return Allowed, why(ReasonIdentityAllows)
+	case res.allow && res.Grant != GrantAccount:
+		return ImplicitlyDenied, why(ReasonResourceGrantLimited)
+	}
+	return ImplicitlyDenied, why(ReasonIdentityGap)
+}

@@ -1,0 +1,62 @@
+package batch
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestBatchWorker(t *testing.T) {
+	w := NewWorker(false)
+	tests := []struct{ in, want string }{
+		{`{"id":"a","principal":"arn:aws:iam::111122223333:role/app","action":"s3:GetObject","resource":"arn:aws:s3:::b/k","identityPolicies":[{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}]}`, `{"id":"a","decision":"Allowed"}`},
+		{`{"id":"b","principal":"arn:aws:iam::111122223333:role/app","action":"s3:GetObject","resource":"arn:aws:s3:::b/k","context":{"aws:TagKeys":["x"],"n":1}}`, `{"id":"b","decision":"ImplicitlyDenied"}`},
+		{`{"id":"c","principal":"arn:aws:iam::111122223333:role/app","action":"s3:GetObject","resource":"arn:aws:s3:::b/k","identityPolicies":[{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*",}]}]}`, `{"id":"c","decision":"Error","error":"identityPolicies[0]:1:197: unexpected '}' after ','; trailing commas`},
+		{`{"id":"c2","principal":"arn:aws:iam::111122223333:role/app","action":"s3:GetObject","resource":"arn:aws:s3:::b/k","identityPolicies":[{"Statement":[{"Effect":"Permit","Action":"s3:*","Resource":"*"}]}]}`, `{"id":"c2","decision":"Error","error":"identityPolicies[0]:1:159: `},
+		{`{"id":"d","principal":"arn:aws:iam::111122223333:role/app"}`, `{"id":"d","decision":"Error","error":"missing field \"action\""}`},
+		{`{"id":"e","bogus":1}`, `{"id":"e","decision":"Error","error":"1:11: unknown field \"bogus\""}`},
+		{`[1]`, `{"id":"","decision":"Error","error":"1:1: a request is a JSON object, not '['"}`},
+		{` { "id" : "sp\u0061ce" , "princ\u0069pal":"arn:aws:iam::111122223333:root", "action":"s3:GetObject" ,"resource":"*", "context": {"k": "v\"q"}, "scps": null } `, `{"id":"space","decision":"Allowed"}`},
+		{`{"id":"x","principal":"arn:aws:iam::111122223333:root","action":"s3:GetObject","resource":"*"} trailing`, `{"id":"x","decision":"Error","error":"1:96: unexpected 't' after the request object"}`},
+		{`{"id":"x" "principal":"p"}`, `{"id":"x","decision":"Error","error":"1:11: unexpected '\"', expected ',' or '}'"}`},
+		{`{"id":"x","action":"a:b","principal":"p","resource":"*","context":{"k":`, `{"id":"x","decision":"Error","error":"1:67: '{' is not closed"}`},
+		{`{"id":"x","principal":"arn:aws:iam::111122223333:root","action":"s3:GetObject","resource":"*","scps":[[{"Statement":[]}] [] ]}`, `{"id":"x","decision":"Error","error":"1:122: unexpected '[' in \"scps\", expected ',' or ']'"}`},
+		{`{"id":"x","principal":"arn:aws:iam::111122223333:root","action":"s3:GetObject","resource":"*","context":{"k":{}}}`, `{"id":"x","decision":"Error","error":"1:110: context key \"k\": a value is a string or a list of strings, not object"}`},
+		{`{"id":7}`, `{"id":"","decision":"Error","error":"1:7: \"id\" must be a string"}`},
+		{``, `{"id":"","decision":"Error","error":"empty line"}`},
+		{`{"id":"q\"\n","principal":"p","action":"a:b","resource":"*"}`, `{"id":"q\"\n","decision":"Error","error":"invalid request: principal \"p\" is neither`},
+	}
+	for _, tt := range tests {
+		got := string(w.AppendLine(nil, tt.in))
+		if !strings.HasPrefix(got, tt.want) || !strings.HasSuffix(got, "}\n") {
+			t.Errorf("AppendLine(%s)\n got %s\nwant prefix %s", tt.in, got, tt.want)
+		}
+		var m map[string]any
+		if err := json.Unmarshal([]byte(got), &m); err != nil {
+			t.Errorf("output %q is not JSON: %v", got, err)
+		}
+	}
+	// The compiled-policy cache admits a policy text the second time it
+	// is seen and then returns the same policy for it.
+	line := strings.Replace(tests[0].in, `"Resource":"*"`, `"Resource":"*","Sid":"Fresh"`, 1)
+	if line == tests[0].in {
+		t.Fatal("test line has no Resource \"*\" to make fresh")
+	}
+	c1, err1 := w.Decode(line)
+	c2, err2 := w.Decode(line)
+	c3, err3 := w.Decode(line)
+	switch {
+	case err1 != nil || err2 != nil || err3 != nil:
+		t.Errorf("Decode: %v %v %v", err1, err2, err3)
+	case c1.Set.Identity[0] == c2.Set.Identity[0]:
+		t.Errorf("a policy seen once was cached")
+	case c2.Set.Identity[0] != c3.Set.Identity[0]:
+		t.Errorf("cache miss for a policy text seen twice before")
+	}
+	line = tests[0].in
+	ew := NewWorker(true)
+	out := string(ew.AppendLine(nil, line))
+	if !strings.Contains(out, `"explain":{"decision":"Allowed"`) {
+		t.Errorf("explain output = %s", out)
+	}
+}
