@@ -402,7 +402,7 @@ func TestDocumentAPI(t *testing.T) {
 		return st
 	}())
 	l := Document(doc, Options{})
-	if len(l) != 1 || l[0].Code != CodeUnknownAction || l[0].Sid != "Invoke" || l[0].Statement != 0 {
+	if len(l) != 1 || l[0].Code != CodeUnknownAction || l[0].Sid != "Invoke" || l[0].Statement == nil || *l[0].Statement != 0 {
 		t.Fatalf("got %v", l)
 	}
 }
