@@ -96,7 +96,7 @@ func parseAndLint(name string, src []byte, opts Options) (diag.List, policy.Kind
 		if errors.As(err, &pe) {
 			out = append(out, pe.Diags...)
 		} else {
-			out = append(out, diag.Diagnostic{File: name, Severity: diag.Error, Code: CodeSyntaxError, Message: err.Error()})
+			out = append(out, diag.Diagnostic{File: name, Severity: diag.Error, Code: policy.CodeSyntaxError, Message: err.Error()})
 		}
 	}
 	if doc == nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/agentiam/agentiam/diag"
 	"github.com/agentiam/agentiam/lint"
 	"github.com/agentiam/agentiam/lint/report"
+	"github.com/agentiam/agentiam/policy"
 	"github.com/spf13/cobra"
 )
 
@@ -205,7 +206,7 @@ func lintExit(results []lint.Result, failOn diag.Severity) error {
 	found := false
 	for _, r := range results {
 		for _, d := range r.Diags {
-			if d.Code == lint.CodeSyntaxError && !slices.Contains(broken, r.Target.File) {
+			if d.Code == policy.CodeSyntaxError && !slices.Contains(broken, r.Target.File) {
 				broken = append(broken, r.Target.File)
 			}
 			found = found || d.Severity >= failOn
