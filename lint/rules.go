@@ -1,9 +1,14 @@
 package lint
 
 import (
+	"errors"
+	"fmt"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/agentiam/agentiam/diag"
+	"github.com/agentiam/agentiam/internal/suggest"
 	"github.com/agentiam/agentiam/policy"
 )
 
@@ -155,4 +160,31 @@ func LookupRule(code string) (Rule, bool) {
 		return Rule{}, false
 	}
 	return *r, true
+}
+
+// CheckCode reports whether code is a registered code, with a "did you
+// mean" in the error when it is not (for --ignore and the configuration).
+func CheckCode(code string) error {
+	if _, ok := LookupRule(code); ok {
+		return nil
+	}
+	msg := fmt.Sprintf("unknown code %q", code)
+	codes := make([]string, len(rules))
+	for i, r := range rules {
+		codes[i] = r.Code
+	}
+	s := ""
+	for _, c := range codes {
+		if code != "" && strings.Contains(c, code) && (s == "" || len(c) < len(s)) {
+			s = c
+		}
+	}
+	if s == "" {
+		slices.Sort(codes) // the first of equally close codes, alphabetically
+		s, _ = suggest.Within(codes, code, 4)
+	}
+	if s != "" {
+		msg += fmt.Sprintf(" (did you mean %s?)", s)
+	}
+	return errors.New(msg)
 }

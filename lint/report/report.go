@@ -160,7 +160,7 @@ func JSON(w io.Writer, results []lint.Result) error {
 	for _, r := range results {
 		doc := jsonDocument{File: displayName(r.Target.File), Address: r.Target.Address, Type: r.Type.String(), Pending: r.Target.Pending}
 		if r.Target.Pending {
-			doc.Type = r.Target.Type.String()
+			doc.Type = r.Target.Kind.String()
 		}
 		rep.Documents = append(rep.Documents, doc)
 		for _, d := range r.Diags {

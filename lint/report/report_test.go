@@ -9,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/agentiam/agentiam/inputs"
 	"github.com/agentiam/agentiam/lint"
+	"github.com/agentiam/agentiam/lint/driver"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -22,11 +24,11 @@ func results(t *testing.T) []lint.Result {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := lint.ParseConfig("testdata/agentiam.yaml", src)
+	cfg, err := driver.ParseConfig("testdata/agentiam.yaml", src)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, _, err := lint.Files([]string{"testdata/in"}, nil, cfg, lint.Options{})
+	res, _, err := driver.Files([]string{"testdata/in"}, nil, cfg, lint.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +146,7 @@ func TestSARIFShape(t *testing.T) {
 
 func TestExcerptWindow(t *testing.T) {
 	src := []byte(`{"Statement":[` + strings.Repeat(`{"Effect":"Deny","Action":"s3:GetObject","Resource":"*"},`, 20) + `{"Effect":"Allow","Action":"*","Resource":"*"}]}`)
-	res := lint.Result{Target: lint.Target{File: "long.json", Src: src}, Diags: lint.Source("long.json", src, lint.Options{})}
+	res := lint.Result{Target: inputs.Document{File: "long.json", Src: src}, Diags: lint.Source("long.json", src, lint.Options{})}
 	var b bytes.Buffer
 	if err := Text(&b, []lint.Result{res}); err != nil {
 		t.Fatal(err)
