@@ -73,7 +73,7 @@ func (r *reader) parseYAML(src []byte) (ast.Node, error) {
 	}
 	f, err := parser.Parse(tokens, 0)
 	if err != nil {
-		d := diag.Diagnostic{File: r.file, Severity: diag.Error, Code: CodeYAMLSyntax, Message: err.Error(), Statement: -1}
+		d := diag.Diagnostic{File: r.file, Severity: diag.Error, Code: CodeYAMLSyntax, Message: err.Error()}
 		var ye yaml.Error
 		if errors.As(err, &ye) {
 			d.Message = ye.GetMessage()
@@ -195,7 +195,6 @@ func (r *reader) add(d diag.Diagnostic) {
 		return
 	}
 	d.File = r.file
-	d.Statement = -1
 	if d.Pos.IsValid() && !d.End.IsValid() {
 		d.End = tokenEnd(r.src, d.Pos)
 	}

@@ -1,6 +1,6 @@
 // Package diag defines positioned diagnostics shared by the parser, the
-// linter and the spec loader. Diagnostics are values; only internal/cli
-// renders them for people.
+// linter and the spec loader. Diagnostics are values; Text renders them
+// for people (internal/cli chooses where).
 package diag
 
 import (
@@ -67,9 +67,23 @@ type Diagnostic struct {
 	Message string
 	// Suggestion is a replacement the user probably meant, if any.
 	Suggestion string
-	// Statement is the 0-based statement index, or -1 when not in a statement.
-	Statement int
+	// Statement is the 0-based index of the statement the diagnostic is
+	// about, nil when it is about the document, a file or no statement
+	// (see StatementAt).
+	Statement *int
 	Sid       string
+}
+
+// StatementAt returns a Statement reference to the 0-based index i.
+func StatementAt(i int) *int { return &i }
+
+// StatementIndex returns the 0-based statement index and whether the
+// diagnostic is about one statement.
+func (d Diagnostic) StatementIndex() (int, bool) {
+	if d.Statement == nil {
+		return 0, false
+	}
+	return *d.Statement, true
 }
 
 // Error formats the diagnostic like a compiler: file:line:column: message.

@@ -1,10 +1,13 @@
-package lint
+package lint_test
 
 import (
 	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/agentiam/agentiam/lint"
+	"github.com/agentiam/agentiam/lint/driver"
 )
 
 // benchPolicy is a 5 KB agent execution policy (18 statements) like
@@ -23,7 +26,7 @@ func BenchmarkSource(b *testing.B) {
 	b.SetBytes(int64(len(src)))
 	b.ReportAllocs()
 	for b.Loop() {
-		Source("p.json", src, Options{})
+		lint.Source("p.json", src, lint.Options{})
 	}
 }
 
@@ -40,7 +43,7 @@ func BenchmarkFiles(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, _, err := Files([]string{dir}, nil, nil, Options{}); err != nil {
+		if _, _, err := driver.Files([]string{dir}, nil, nil, lint.Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}

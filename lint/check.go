@@ -98,10 +98,9 @@ func (c *checker) report(code string, st *policy.Statement, pos diag.Pos, sugges
 		Code:       code,
 		Message:    fmt.Sprintf(format, args...),
 		Suggestion: suggestion,
-		Statement:  -1,
 	}
 	if st != nil {
-		d.Statement = st.Index
+		d.Statement = diag.StatementAt(st.Index)
 		if st.Sid != nil {
 			d.Sid = st.Sid.Value
 		}
@@ -149,7 +148,7 @@ func jsonTokenEnd(src []byte, pos diag.Pos) diag.Pos {
 // JSON object ([], null, a string ...).
 func (c *checker) notAnObject() bool {
 	for _, d := range c.parserDiags {
-		if d.Code == policy.CodeInvalidType && d.Statement < 0 && d.Pos == c.doc.Pos {
+		if d.Code == policy.CodeInvalidType && d.Statement == nil && d.Pos == c.doc.Pos {
 			return true
 		}
 	}
@@ -159,7 +158,7 @@ func (c *checker) notAnObject() bool {
 // parserReported reports whether the parser already flagged this statement with code.
 func (c *checker) parserReported(st *policy.Statement, code string) bool {
 	for _, d := range c.parserDiags {
-		if d.Code == code && d.Statement == st.Index {
+		if i, ok := d.StatementIndex(); ok && d.Code == code && i == st.Index {
 			return true
 		}
 	}

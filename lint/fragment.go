@@ -181,7 +181,7 @@ func lintFragment(name string, src, wrapped []byte, f fragment, opts Options) (d
 	end := start
 	end.Column, end.Offset = end.Column+1, end.Offset+1
 	out = append(out, diag.Diagnostic{File: name, Pos: start, End: end, Severity: rulesByCode[CodeStatementNotInPolicy].Severity,
-		Code: CodeStatementNotInPolicy, Message: what, Statement: -1})
+		Code: CodeStatementNotInPolicy, Message: what})
 	return out, typ
 }
 

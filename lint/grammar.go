@@ -20,7 +20,7 @@ func checkGrammar(c *checker) {
 	sids := map[string]bool{}
 	lambda := c.typ == policy.Resource && c.lambdaPolicy()
 	for _, st := range c.statements() {
-		if c.parserReported(st, CodeEmptyStatement) {
+		if c.parserReported(st, policy.CodeEmptyStatement) {
 			continue
 		}
 		c.checkElements(st)

@@ -3,10 +3,9 @@
 // positioned diagnostics with stable codes (see Rules and docs/checks.md).
 //
 // Source lints one document from its text; Document lints an already
-// parsed one (the role generator uses it to prove its output clean).
-// Files lints files and directories in parallel, with the project
-// configuration (.agentiam.yaml, see ParseConfig); Extract finds the
-// policies of a Terraform plan, and Run lints one of them.
+// parsed one (the role generator uses it to prove its output clean); Run
+// lints one document of an input file read by package inputs. Walking
+// files and directories and the project configuration are lint/driver's.
 package lint
 
 import (
@@ -96,7 +95,7 @@ func parseAndLint(name string, src []byte, opts Options) (diag.List, policy.Kind
 		if errors.As(err, &pe) {
 			out = append(out, pe.Diags...)
 		} else {
-			out = append(out, diag.Diagnostic{File: name, Severity: diag.Error, Code: CodeSyntaxError, Message: err.Error(), Statement: -1})
+			out = append(out, diag.Diagnostic{File: name, Severity: diag.Error, Code: policy.CodeSyntaxError, Message: err.Error()})
 		}
 	}
 	if doc == nil {

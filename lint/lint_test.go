@@ -402,7 +402,7 @@ func TestDocumentAPI(t *testing.T) {
 		return st
 	}())
 	l := Document(doc, Options{})
-	if len(l) != 1 || l[0].Code != CodeUnknownAction || l[0].Sid != "Invoke" || l[0].Statement != 0 {
+	if len(l) != 1 || l[0].Code != CodeUnknownAction || l[0].Sid != "Invoke" || l[0].Statement == nil || *l[0].Statement != 0 {
 		t.Fatalf("got %v", l)
 	}
 }
@@ -486,7 +486,7 @@ func TestHostileInput(t *testing.T) {
 	deep := []byte(strings.Repeat("[", 10000) + strings.Repeat("]", 10000))
 	for name, src := range map[string][]byte{"1MB": big, "deep": deep} {
 		l := Source(name, src, Options{})
-		if len(l) != 1 || l[0].Code != CodeSyntaxError || l[0].Severity != diag.Error || l[0].Message == "" {
+		if len(l) != 1 || l[0].Code != policy.CodeSyntaxError || l[0].Severity != diag.Error || l[0].Message == "" {
 			t.Errorf("%s: %v", name, l)
 		}
 		t.Logf("%s: %v", name, l)

@@ -1,9 +1,15 @@
 package lint
 
 import (
+	"errors"
+	"fmt"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/agentiam/agentiam/diag"
+	"github.com/agentiam/agentiam/internal/suggest"
+	"github.com/agentiam/agentiam/policy"
 )
 
 // Category groups rules in documentation and in SARIF.
@@ -26,21 +32,9 @@ type Rule struct {
 	Summary string
 }
 
-// Codes. The parser reports the grammar codes marked (parser); the
-// linter reports the rest.
+// Codes. The parser (package policy) reports the grammar codes of
+// policy.Code*; the linter reports these.
 const (
-	CodeSyntaxError         = "syntax-error"         // (parser)
-	CodeDuplicateKey        = "duplicate-key"        // (parser)
-	CodeUnknownElement      = "unknown-element"      // (parser)
-	CodeInvalidEffect       = "invalid-effect"       // (parser)
-	CodeMissingEffect       = "missing-effect"       // (parser)
-	CodeInvalidVersion      = "invalid-version"      // (parser)
-	CodeEmptyStatement      = "empty-statement"      // (parser)
-	CodeConflictingElements = "conflicting-elements" // (parser)
-	CodeInvalidType         = "invalid-type"         // (parser)
-	CodeInvalidPrincipal    = "invalid-principal"    // (parser)
-	CodeEmptyValue          = "empty-value"          // (parser)
-
 	CodeStatementNotInPolicy = "statement-not-in-policy"
 
 	CodeMissingAction             = "missing-action"
@@ -87,17 +81,17 @@ const (
 )
 
 var rules = []Rule{
-	{CodeSyntaxError, diag.Error, Grammar, "The document is not valid JSON, or is too large or too deeply nested to be a policy."},
-	{CodeDuplicateKey, diag.Error, Grammar, "An object repeats a key; AWS keeps only one of them."},
-	{CodeUnknownElement, diag.Error, Grammar, "An element that the IAM policy grammar does not define."},
-	{CodeInvalidEffect, diag.Error, Grammar, "Effect is neither Allow nor Deny."},
-	{CodeMissingEffect, diag.Error, Grammar, "A statement has no Effect."},
-	{CodeInvalidVersion, diag.Error, Grammar, "Version is neither 2012-10-17 nor 2008-10-17."},
-	{CodeEmptyStatement, diag.Error, Grammar, "The policy has no statement, or a statement is empty."},
-	{CodeConflictingElements, diag.Error, Grammar, "A statement has both an element and its Not form (Action and NotAction, ...)."},
-	{CodeInvalidType, diag.Error, Grammar, "An element has the wrong JSON type (a number where a string is required, ...)."},
-	{CodeInvalidPrincipal, diag.Error, Grammar, "A Principal is malformed (unknown principal type, bad shape)."},
-	{CodeEmptyValue, diag.Error, Grammar, "An element is an empty string, array or object."},
+	{policy.CodeSyntaxError, diag.Error, Grammar, "The document is not valid JSON, or is too large or too deeply nested to be a policy."},
+	{policy.CodeDuplicateKey, diag.Error, Grammar, "An object repeats a key; AWS keeps only one of them."},
+	{policy.CodeUnknownElement, diag.Error, Grammar, "An element that the IAM policy grammar does not define."},
+	{policy.CodeInvalidEffect, diag.Error, Grammar, "Effect is neither Allow nor Deny."},
+	{policy.CodeMissingEffect, diag.Error, Grammar, "A statement has no Effect."},
+	{policy.CodeInvalidVersion, diag.Error, Grammar, "Version is neither 2012-10-17 nor 2008-10-17."},
+	{policy.CodeEmptyStatement, diag.Error, Grammar, "The policy has no statement, or a statement is empty."},
+	{policy.CodeConflictingElements, diag.Error, Grammar, "A statement has both an element and its Not form (Action and NotAction, ...)."},
+	{policy.CodeInvalidType, diag.Error, Grammar, "An element has the wrong JSON type (a number where a string is required, ...)."},
+	{policy.CodeInvalidPrincipal, diag.Error, Grammar, "A Principal is malformed (unknown principal type, bad shape)."},
+	{policy.CodeEmptyValue, diag.Error, Grammar, "An element is an empty string, array or object."},
 	{CodeStatementNotInPolicy, diag.Error, Grammar, "The text is a statement, statements separated by commas or an array of statements, pasted without the policy around them."},
 	{CodeMissingAction, diag.Error, Grammar, "A statement has neither Action nor NotAction."},
 	{CodeMissingResource, diag.Error, Grammar, "A statement has neither Resource nor NotResource where the policy type requires one."},
@@ -166,4 +160,31 @@ func LookupRule(code string) (Rule, bool) {
 		return Rule{}, false
 	}
 	return *r, true
+}
+
+// CheckCode reports whether code is a registered code, with a "did you
+// mean" in the error when it is not (for --ignore and the configuration).
+func CheckCode(code string) error {
+	if _, ok := LookupRule(code); ok {
+		return nil
+	}
+	msg := fmt.Sprintf("unknown code %q", code)
+	codes := make([]string, len(rules))
+	for i, r := range rules {
+		codes[i] = r.Code
+	}
+	s := ""
+	for _, c := range codes {
+		if code != "" && strings.Contains(c, code) && (s == "" || len(c) < len(s)) {
+			s = c
+		}
+	}
+	if s == "" {
+		slices.Sort(codes) // the first of equally close codes, alphabetically
+		s, _ = suggest.Within(codes, code, 4)
+	}
+	if s != "" {
+		msg += fmt.Sprintf(" (did you mean %s?)", s)
+	}
+	return errors.New(msg)
 }

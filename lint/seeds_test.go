@@ -65,7 +65,7 @@ func TestSeeds(t *testing.T) {
 				if m == nil {
 					t.Fatalf("%s does not parse, and has no trailing comma: %v", name, err)
 				}
-				expect(CodeSyntaxError, m[2])
+				expect(policy.CodeSyntaxError, m[2])
 				syntax++
 				return
 			}
@@ -183,7 +183,7 @@ func TestSeedFragments(t *testing.T) {
 			t.Errorf("%s: want one %s; got %v", name, at, got)
 		}
 		wrapped := Source(name, []byte(b.Text), Options{})
-		if len(wrapped) > 0 && wrapped[0].Code == CodeSyntaxError {
+		if len(wrapped) > 0 && wrapped[0].Code == policy.CodeSyntaxError {
 			continue // a trailing comma, which the bare text may have
 		}
 		for _, d := range wrapped {

@@ -30,14 +30,14 @@ func (e *ParseError) Unwrap() error { return e.Err }
 func Parse(filename string, src []byte) (*Document, error) {
 	if len(src) > MaxSize {
 		return nil, &ParseError{Err: ErrSyntax, Diags: diag.List{{
-			File: filename, Pos: diag.Pos{Line: 1, Column: 1}, Severity: diag.Error, Code: CodeSyntaxError, Statement: -1,
+			File: filename, Pos: diag.Pos{Line: 1, Column: 1}, Severity: diag.Error, Code: CodeSyntaxError,
 			Message: fmt.Sprintf("input is %d bytes, over the %d KiB limit for a policy document", len(src), MaxSize>>10),
 		}}}
 	}
 	if bytes.HasPrefix(src, []byte{0xff, 0xfe}) || bytes.HasPrefix(src, []byte{0xfe, 0xff}) {
 		// What PowerShell's > writes; JSON must be UTF-8.
 		return nil, &ParseError{Err: ErrSyntax, Diags: diag.List{{
-			File: filename, Pos: diag.Pos{Line: 1, Column: 1}, Severity: diag.Error, Code: CodeSyntaxError, Statement: -1,
+			File: filename, Pos: diag.Pos{Line: 1, Column: 1}, Severity: diag.Error, Code: CodeSyntaxError,
 			Message: "the file is UTF-16 text (it starts with a UTF-16 byte order mark); JSON policies must be UTF-8, so convert it (PowerShell: Out-File -Encoding utf8)",
 		}}}
 	}

@@ -49,7 +49,7 @@ type parser struct {
 
 // syntaxError turns a decoder error into a ParseError.
 func syntaxError(file string, err error) error {
-	d := diag.Diagnostic{File: file, Severity: diag.Error, Code: CodeSyntaxError, Statement: -1, Message: err.Error()}
+	d := diag.Diagnostic{File: file, Severity: diag.Error, Code: CodeSyntaxError, Message: err.Error()}
 	var se *jsontext.SyntaxError
 	if errors.As(err, &se) {
 		d.Pos = se.Pos
@@ -61,10 +61,14 @@ func syntaxError(file string, err error) error {
 
 // report records a grammar error at tok.
 func (p *parser) report(tok jsontext.Token, code, suggestion, format string, args ...any) {
-	p.diags = append(p.diags, diag.Diagnostic{
+	d := diag.Diagnostic{
 		File: p.file, Pos: tok.Pos, End: tok.EndPos(), Severity: diag.Error, Code: code,
-		Message: fmt.Sprintf(format, args...), Suggestion: suggestion, Statement: p.stmt,
-	})
+		Message: fmt.Sprintf(format, args...), Suggestion: suggestion,
+	}
+	if p.stmt >= 0 {
+		d.Statement = diag.StatementAt(p.stmt)
+	}
+	p.diags = append(p.diags, d)
 }
 
 // skipRest finishes skipping a value whose first token was tok.

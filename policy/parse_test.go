@@ -147,7 +147,11 @@ func TestParseElements(t *testing.T) {
 
 // diagLine renders the parts of a diagnostic the tables pin down.
 func diagLine(d diag.Diagnostic) string {
-	s := fmt.Sprintf("%s %s stmt=%d", d.Pos, d.Code, d.Statement)
+	stmt := -1 // the tables' spelling of "no statement"
+	if i, ok := d.StatementIndex(); ok {
+		stmt = i
+	}
+	s := fmt.Sprintf("%s %s stmt=%d", d.Pos, d.Code, stmt)
 	if d.Sid != "" {
 		s += " sid=" + d.Sid
 	}

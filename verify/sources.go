@@ -1,13 +1,11 @@
 package verify
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 
+	"github.com/agentiam/agentiam/inputs"
 	"github.com/agentiam/agentiam/policy"
 	"github.com/agentiam/agentiam/rolegen"
 )
@@ -141,101 +139,39 @@ func roleName(roleARN string) string {
 	return res[strings.LastIndexByte(res, '/')+1:]
 }
 
-// authorizationDetails is the part of `aws iam
-// get-account-authorization-details` output the verifier reads.
-type authorizationDetails struct {
-	RoleDetailList []struct {
-		RoleName                 string
-		Arn                      string
-		AssumeRolePolicyDocument json.RawMessage
-		RolePolicyList           []struct {
-			PolicyName     string
-			PolicyDocument json.RawMessage
-		}
-		AttachedManagedPolicies []struct {
-			PolicyName string
-			PolicyArn  string
-		}
-		PermissionsBoundary *struct {
-			PermissionsBoundaryArn string
-		}
-	}
-	Policies []struct {
-		PolicyName        string
-		Arn               string
-		PolicyVersionList []struct {
-			Document         json.RawMessage
-			VersionId        string
-			IsDefaultVersion bool
-		}
-	}
-}
-
 // ParseAuthorizationDetails reads the JSON output of `aws iam
-// get-account-authorization-details` into the deployed policies of every
-// role it lists: trust policy, inline policies, attached managed policies
-// (their default version, from the file's Policies list) and permissions
-// boundary. Documents may be objects (as the AWS CLI prints them) or
-// URL-encoded JSON strings (as the API returns them).
+// get-account-authorization-details` (see inputs.AuthorizationDetails)
+// into the deployed policies of every role it lists: trust policy,
+// inline policies, attached managed policies (their default version,
+// from the file's Policies list) and permissions boundary.
 func ParseAuthorizationDetails(filename string, src []byte) (*Deployed, error) {
-	var ad authorizationDetails
-	dec := json.NewDecoder(bytes.NewReader(src))
-	if err := dec.Decode(&ad); err != nil {
-		return nil, fmt.Errorf("%w: %s: not the JSON of `aws iam get-account-authorization-details`: %v", ErrInput, filename, err)
-	}
-	if ad.RoleDetailList == nil {
-		return nil, fmt.Errorf("%w: %s has no RoleDetailList: expected the JSON of `aws iam get-account-authorization-details` (run it with --filter Role LocalManagedPolicy AWSManagedPolicy)", ErrInput, filename)
-	}
-	parse := func(source string, raw json.RawMessage) (*policy.Document, error) {
-		return parseDocument(source, raw, src)
-	}
-	managed := map[string]*policy.Document{}
-	for _, p := range ad.Policies {
-		for _, v := range p.PolicyVersionList {
-			if !v.IsDefaultVersion {
-				continue
-			}
-			d, err := parse(fmt.Sprintf("%s: managed policy %s %s", filename, p.PolicyName, v.VersionId), v.Document)
-			if err != nil {
-				return nil, err
-			}
-			managed[p.Arn] = d
-		}
+	ad, err := inputs.AuthorizationDetails(filename, src)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInput, err)
 	}
 	d := NewDeployed()
-	for _, r := range ad.RoleDetailList {
-		if r.Arn == "" || r.RoleName == "" {
-			return nil, fmt.Errorf("%w: %s: a role in RoleDetailList has no RoleName or Arn", ErrInput, filename)
-		}
-		p := d.entry(r.Arn, filename)
+	for _, r := range ad.Roles {
+		p := d.entry(r.ARN, filename)
 		p.IdentityGiven = true
-		if len(r.AssumeRolePolicyDocument) > 0 {
-			t, err := parse(fmt.Sprintf("%s: role %s trust policy", filename, r.RoleName), r.AssumeRolePolicyDocument)
-			if err != nil {
-				return nil, err
-			}
-			p.Trust = t
+		if r.Trust != nil {
+			p.Trust = r.Trust
 		}
-		for _, ip := range r.RolePolicyList {
-			doc, err := parse(fmt.Sprintf("%s: role %s inline policy %s", filename, r.RoleName, ip.PolicyName), ip.PolicyDocument)
-			if err != nil {
-				return nil, err
-			}
-			p.Identity = append(p.Identity, Named{Name: ip.PolicyName, Document: doc})
+		for _, ip := range r.Inline {
+			p.Identity = append(p.Identity, Named{Name: ip.Name, Document: ip.Document})
 		}
-		for _, mp := range r.AttachedManagedPolicies {
-			doc, ok := managed[mp.PolicyArn]
+		for _, mp := range r.Attached {
+			doc, ok := ad.Managed[mp.ARN]
 			if !ok {
-				p.Warnings = append(p.Warnings, fmt.Sprintf("managed policy %s is attached but its document is not in %s: its permissions are unknown and were not evaluated (export with --filter LocalManagedPolicy AWSManagedPolicy too)", mp.PolicyArn, filename))
+				p.Warnings = append(p.Warnings, fmt.Sprintf("managed policy %s is attached but its document is not in %s: its permissions are unknown and were not evaluated (export with --filter LocalManagedPolicy AWSManagedPolicy too)", mp.ARN, filename))
 				p.Incomplete = true
 				continue
 			}
-			p.Identity = append(p.Identity, Named{Name: mp.PolicyName, Document: doc})
+			p.Identity = append(p.Identity, Named{Name: mp.Name, Document: doc})
 		}
-		if b := r.PermissionsBoundary; b != nil && b.PermissionsBoundaryArn != "" {
-			doc, ok := managed[b.PermissionsBoundaryArn]
+		if r.BoundaryARN != "" {
+			doc, ok := ad.Managed[r.BoundaryARN]
 			if !ok {
-				p.Warnings = append(p.Warnings, fmt.Sprintf("permissions boundary %s is not in %s: evaluated without it", b.PermissionsBoundaryArn, filename))
+				p.Warnings = append(p.Warnings, fmt.Sprintf("permissions boundary %s is not in %s: evaluated without it", r.BoundaryARN, filename))
 				p.Incomplete = true
 			} else {
 				p.Boundary = doc
@@ -243,58 +179,6 @@ func ParseAuthorizationDetails(filename string, src []byte) (*Deployed, error) {
 		}
 	}
 	return d, nil
-}
-
-// parseDocument reads a policy document given as a JSON object or as a
-// (URL-encoded) JSON string. An object keeps its positions in file (the
-// document is found in it and padded to its place); a string's document
-// has no positions that mean anything in the file, so they are dropped.
-func parseDocument(source string, raw json.RawMessage, file []byte) (*policy.Document, error) {
-	text := bytes.TrimSpace(raw)
-	if len(text) == 0 || text[0] != '"' {
-		d, err := policy.Parse(source, placed(text, file))
-		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrInput, err)
-		}
-		return d, nil
-	}
-	var s string
-	if err := json.Unmarshal(text, &s); err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrInput, source, err)
-	}
-	s = strings.TrimSpace(s)
-	if !strings.HasPrefix(s, "{") {
-		// IAM URL-encodes documents (RFC 3986, so '+' is a plus sign).
-		u, err := url.PathUnescape(s)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %s: the document is neither JSON nor URL-encoded JSON: %v", ErrInput, source, err)
-		}
-		s = u
-	}
-	d, err := policy.Parse(source+" (decoded)", []byte(s))
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInput, err)
-	}
-	for _, st := range d.Statements {
-		st.Pos = policy.Pos{}
-	}
-	return d, nil
-}
-
-// placed returns text preceded by the whitespace that puts it at the
-// line and column where it occurs in file, so that parse positions are
-// positions in file. JSON ignores the padding.
-func placed(text, file []byte) []byte {
-	i := bytes.Index(file, text)
-	if i < 0 {
-		return text
-	}
-	line := bytes.Count(file[:i], []byte("\n"))
-	col := i - (bytes.LastIndexByte(file[:i], '\n') + 1)
-	out := make([]byte, 0, line+col+len(text))
-	out = append(out, bytes.Repeat([]byte("\n"), line)...)
-	out = append(out, bytes.Repeat([]byte(" "), col)...)
-	return append(out, text...)
 }
 
 // ParsePolicy reads one policy document file, for --policy and the like.

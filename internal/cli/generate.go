@@ -9,8 +9,6 @@ import (
 
 	"github.com/agentiam/agentiam/agentspec"
 	"github.com/agentiam/agentiam/diag"
-	"github.com/agentiam/agentiam/lint"
-	"github.com/agentiam/agentiam/lint/report"
 	"github.com/agentiam/agentiam/render/cloudformation"
 	renderjson "github.com/agentiam/agentiam/render/json"
 	"github.com/agentiam/agentiam/render/terraform"
@@ -259,7 +257,8 @@ func printDiagnostics(w io.Writer, name string, src []byte, diags diag.List) {
 	if len(diags) == 0 {
 		return
 	}
-	_ = report.Text(w, []lint.Result{{Target: lint.Target{File: name, Src: src}, Diags: diags}})
+	_ = diag.Text(w, name, src, diags)
+	fmt.Fprintf(w, "%s in 1 document\n", diags.Count())
 }
 
 // writeFileAtomic replaces path with data: it writes a temporary file in

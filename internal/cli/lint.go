@@ -12,7 +12,9 @@ import (
 
 	"github.com/agentiam/agentiam/diag"
 	"github.com/agentiam/agentiam/lint"
+	"github.com/agentiam/agentiam/lint/driver"
 	"github.com/agentiam/agentiam/lint/report"
+	"github.com/agentiam/agentiam/policy"
 	"github.com/spf13/cobra"
 )
 
@@ -114,8 +116,8 @@ every --format, and the exit code is 2).`,
 	fl.StringVar(&f.format, "format", "text", "output format: text, json or sarif")
 	fl.StringVar(&f.failOn, "fail-on", "warning", "exit 1 when a finding has this severity or higher: info, warning or error")
 	fl.StringSliceVar(&f.ignore, "ignore", nil, "drop findings with this code (repeatable, or comma-separated)")
-	fl.StringVar(&f.config, "config", "", "configuration file (default: "+lint.ConfigFileName+" in the current directory or above)")
-	fl.BoolVar(&f.noConfig, "no-config", false, "ignore "+lint.ConfigFileName)
+	fl.StringVar(&f.config, "config", "", "configuration file (default: "+driver.ConfigFileName+" in the current directory or above)")
+	fl.BoolVar(&f.noConfig, "no-config", false, "ignore "+driver.ConfigFileName)
 	fl.BoolVar(&f.codes, "codes", false, "list every finding code with its severity and exit")
 	registerLintCompletions(cmd)
 	return cmd
@@ -167,7 +169,7 @@ func runLint(e *env, cmd *cobra.Command, f lintFlags, paths []string) error {
 	if slices.Contains(paths, "-") {
 		e.stdinHint("the policy")
 	}
-	results, skipped, err := lint.Files(paths, e.stdin, cfg, opts)
+	results, skipped, err := driver.Files(paths, e.stdin, cfg, opts)
 	if err != nil {
 		return usageError(err)
 	}
@@ -205,7 +207,7 @@ func lintExit(results []lint.Result, failOn diag.Severity) error {
 	found := false
 	for _, r := range results {
 		for _, d := range r.Diags {
-			if d.Code == lint.CodeSyntaxError && !slices.Contains(broken, r.Target.File) {
+			if d.Code == policy.CodeSyntaxError && !slices.Contains(broken, r.Target.File) {
 				broken = append(broken, r.Target.File)
 			}
 			found = found || d.Severity >= failOn
@@ -223,7 +225,7 @@ func lintExit(results []lint.Result, failOn diag.Severity) error {
 // loadLintConfig reads --config, or the nearest .agentiam.yaml from the
 // current directory up to the repository root (a directory with .git)
 // or the file system root.
-func loadLintConfig(f lintFlags) (*lint.Config, error) {
+func loadLintConfig(f lintFlags) (*driver.Config, error) {
 	if f.noConfig {
 		return nil, nil
 	}
@@ -234,7 +236,7 @@ func loadLintConfig(f lintFlags) (*lint.Config, error) {
 			return nil, err
 		}
 		for {
-			candidate := filepath.Join(dir, lint.ConfigFileName)
+			candidate := filepath.Join(dir, driver.ConfigFileName)
 			if _, err := os.Stat(candidate); err == nil {
 				file = candidate
 				break
@@ -253,7 +255,7 @@ func loadLintConfig(f lintFlags) (*lint.Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	return lint.ParseConfig(file, src)
+	return driver.ParseConfig(file, src)
 }
 
 func writeCodes(w io.Writer) error {

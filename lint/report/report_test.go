@@ -6,12 +6,12 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
-	"github.com/agentiam/agentiam/diag"
+	"github.com/agentiam/agentiam/inputs"
 	"github.com/agentiam/agentiam/lint"
+	"github.com/agentiam/agentiam/lint/driver"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -24,11 +24,11 @@ func results(t *testing.T) []lint.Result {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := lint.ParseConfig("testdata/agentiam.yaml", src)
+	cfg, err := driver.ParseConfig("testdata/agentiam.yaml", src)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, _, err := lint.Files([]string{"testdata/in"}, nil, cfg, lint.Options{})
+	res, _, err := driver.Files([]string{"testdata/in"}, nil, cfg, lint.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +146,7 @@ func TestSARIFShape(t *testing.T) {
 
 func TestExcerptWindow(t *testing.T) {
 	src := []byte(`{"Statement":[` + strings.Repeat(`{"Effect":"Deny","Action":"s3:GetObject","Resource":"*"},`, 20) + `{"Effect":"Allow","Action":"*","Resource":"*"}]}`)
-	res := lint.Result{Target: lint.Target{File: "long.json", Src: src}, Diags: lint.Source("long.json", src, lint.Options{})}
+	res := lint.Result{Target: inputs.Document{File: "long.json", Src: src}, Diags: lint.Source("long.json", src, lint.Options{})}
 	var b bytes.Buffer
 	if err := Text(&b, []lint.Result{res}); err != nil {
 		t.Fatal(err)
@@ -185,89 +185,6 @@ func TestArtifactURI(t *testing.T) {
 	for v, want := range map[string]string{"v1.2.0": "1.2.0", "1.2.0": "1.2.0", "devel+abc": "devel+abc", "v": "v"} {
 		if got := sarifVersion(v); got != want {
 			t.Errorf("sarifVersion(%q) = %q, want %q", v, got, want)
-		}
-	}
-}
-
-// TestExcerptCells checks that the caret stays under the token when the
-// line holds what terminals draw wider or narrower than one column per
-// byte: a byte order mark, tabs, accented letters, CJK, emoji, control
-// characters.
-func TestExcerptCells(t *testing.T) {
-	for _, tt := range []struct {
-		name, src string
-		col, end  int // byte columns of the token on line 1 (end exclusive)
-		want      string
-	}{
-		{"byte order mark", "\ufeff{\"Action\":\"s3:x\"}", 11, 17,
-			"    1 | {\"Action\":\"s3:x\"}\n      |           ^~~~~~\n"},
-		{"tabs", "\t\t\"s3:x\"", 3, 9,
-			"    1 |         \"s3:x\"\n      |         ^~~~~~\n"},
-		{"CJK", "{\"a\":\"日本\",\"b\":\"x\"}", 19, 22,
-			"    1 | {\"a\":\"日本\",\"b\":\"x\"}\n      |                 ^~~\n"},
-		{"accents and emoji", "{\"é🚑\":\"x\"}", 11, 14,
-			"    1 | {\"é🚑\":\"x\"}\n      |        ^~~\n"},
-		{"combining mark", "{\"e\u0301\":1}", 8, 9,
-			"    1 | {\"e\u0301\":1}\n      |      ^\n"},
-		{"control characters", "\x01\x02{", 3, 4,
-			"    1 | \\x01\\x02{\n      |         ^\n"},
-		{"escape sequence and DEL", "\x1b[31m\x7f\"s3:x\"", 7, 13,
-			"    1 | \\x1b[31m\\x7f\"s3:x\"\n      |             ^~~~~~\n"},
-		{"C1 control", "\u0085{", 3, 4,
-			"    1 | \ufffd{\n      |  ^\n"},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			var b bytes.Buffer
-			d := diag.Diagnostic{Pos: diag.Pos{Line: 1, Column: tt.col}, End: diag.Pos{Line: 1, Column: tt.end}}
-			excerpt(&b, []byte(tt.src), d)
-			if b.String() != tt.want {
-				t.Errorf("got\n%s\nwant\n%s", b.String(), tt.want)
-			}
-		})
-	}
-}
-
-// TestExcerptLongLineCost: a minified policy with thousands of findings on
-// its only line renders in time linear in the findings, because only the
-// window around each token is measured.
-func TestExcerptLongLineCost(t *testing.T) {
-	src := []byte(strings.Repeat(`"s3:GetObjekt",`, 20000)) // 300 KB on one line
-	var b bytes.Buffer
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	for i := range 100 {
-		col := 1 + i*15*200
-		excerpt(&b, src, diag.Diagnostic{Pos: diag.Pos{Line: 1, Column: col}, End: diag.Pos{Line: 1, Column: col + 14}})
-	}
-	runtime.ReadMemStats(&after)
-	if n := strings.Count(b.String(), "\n"); n != 200 {
-		t.Fatalf("%d lines for 100 excerpts", n)
-	}
-	if b.Len() > 100*2*(maxSourceWidth+20) {
-		t.Errorf("%d bytes for 100 excerpts", b.Len())
-	}
-	// Measuring the whole line would allocate well over its 300 KB per excerpt.
-	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 100*10<<10 {
-		t.Errorf("%d bytes allocated for 100 excerpts", alloc)
-	}
-}
-
-func TestLineAt(t *testing.T) {
-	src := []byte("\ufeffa\r\nbb\nccc")
-	for _, tt := range []struct {
-		pos  diag.Pos
-		want string
-		ok   bool
-	}{
-		{diag.Pos{Line: 1, Column: 1, Offset: 3}, "a", true},
-		{diag.Pos{Line: 2, Column: 2, Offset: 7}, "bb", true},
-		{diag.Pos{Line: 3, Column: 2, Offset: 10}, "ccc", true},
-		{diag.Pos{Line: 3, Column: 2}, "ccc", true}, // no offset: found by line number
-		{diag.Pos{Line: 4, Column: 1, Offset: 12}, "", false},
-	} {
-		got, ok := lineAt(src, tt.pos)
-		if string(got) != tt.want || ok != tt.ok {
-			t.Errorf("lineAt(%+v) = %q, %v; want %q, %v", tt.pos, got, ok, tt.want, tt.ok)
 		}
 	}
 }

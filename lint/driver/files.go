@@ -1,4 +1,8 @@
-package lint
+// Package driver runs the linter over what a command line names: it
+// walks files and directories, reads each file with package inputs,
+// applies the project configuration (.agentiam.yaml, see ParseConfig)
+// and lints the documents in parallel with lint.Run.
+package driver
 
 import (
 	"errors"
@@ -12,8 +16,8 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/agentiam/agentiam/diag"
-	"github.com/agentiam/agentiam/policy"
+	"github.com/agentiam/agentiam/inputs"
+	"github.com/agentiam/agentiam/lint"
 )
 
 // MaxFileSize bounds what Files reads from one file. Policies are far
@@ -27,123 +31,6 @@ var ErrFileTooLarge = errors.New("file too large")
 // ErrNoFiles is wrapped by the error for a directory without a file to
 // lint: a wrong path in CI must not pass silently.
 var ErrNoFiles = errors.New("no *.json file to lint")
-
-// Target is one policy document to lint: a file, or a document embedded
-// in a Terraform plan or an agentiam plan.
-type Target struct {
-	// File is the path as given ("-" for standard input).
-	File string
-	// Address locates a document inside a plan: a Terraform address such
-	// as "aws_iam_role.agent.assume_role_policy", or an agentiam plan path
-	// such as "roles[NAME].inlinePolicies[POLICY]"; empty for a plain file.
-	// Positions of its diagnostics are within the embedded document
-	// unless InFile is set.
-	Address string
-	// Origin is where the embedded document starts in the file, when
-	// known: the string holding it in a Terraform plan, the object itself
-	// in an agentiam plan.
-	Origin diag.Pos
-	// InFile marks a document written verbatim in the file, as the JSON
-	// objects of an agentiam plan are: Src is then the whole file, the
-	// document is Src[Origin.Offset:End], and positions of its
-	// diagnostics are positions in the file.
-	InFile bool
-	End    int
-	// Type and Size come from the plan (the resource type says what the
-	// document is); empty means detect.
-	Type policy.Kind
-	Size SizeClass
-	Src  []byte
-	// Pending marks a document of a Terraform plan that is known only
-	// after apply: it has no Src and is not linted.
-	Pending bool
-}
-
-// Suppressed is a diagnostic silenced by the configuration.
-type Suppressed struct {
-	diag.Diagnostic
-	Reason string
-}
-
-// Result is the outcome of linting one Target.
-type Result struct {
-	Target Target
-	// Type is the policy type the document was linted as; empty when it
-	// did not parse.
-	Type       policy.Kind
-	Diags      diag.List
-	Suppressed []Suppressed
-}
-
-// Extract returns the policy documents of one file: the file itself, or
-// every policy in it when it is a Terraform plan or state in JSON
-// (terraform show -json) or an agentiam plan (agentiam generate). An
-// error means a plan that cannot be read; it wraps ErrPlan or ErrAgentPlan.
-func Extract(file string, src []byte) ([]Target, error) {
-	for _, plan := range []struct {
-		looksLike func([]byte) bool
-		extract   func(string, []byte) ([]Target, bool, error)
-	}{{looksLikePlan, extractPlan}, {looksLikeAgentPlan, extractAgentPlan}} {
-		if !plan.looksLike(src) {
-			continue
-		}
-		targets, ok, err := plan.extract(file, src)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			return targets, nil
-		}
-	}
-	return []Target{{File: file, Src: src}}, nil
-}
-
-// Run lints one target under the configuration (which may be nil).
-func Run(t Target, cfg *Config, opts Options) Result {
-	if t.Pending {
-		return Result{Target: t}
-	}
-	if t.Type != policy.KindUnknown && opts.Type == policy.KindUnknown {
-		opts.Type, opts.Size = t.Type, t.Size
-	}
-	opts = cfg.optionsFor(t.File, opts)
-	src := t.Src
-	if t.InFile {
-		if t.Origin.Offset < 0 || t.Origin.Offset > t.End || t.End > len(t.Src) {
-			return Result{Target: t} // not a span of the file: nothing to lint
-		}
-		src = t.Src[t.Origin.Offset:t.End]
-	}
-	diags, typ := source(t.File, src, opts)
-	if t.InFile {
-		for i := range diags {
-			diags[i].Pos, diags[i].End = t.filePos(diags[i].Pos), t.filePos(diags[i].End)
-		}
-	}
-	res := Result{Target: t, Type: typ}
-	for _, d := range diags {
-		if reason, ok := cfg.suppression(t.File, t.Address, d); ok {
-			res.Suppressed = append(res.Suppressed, Suppressed{d, reason})
-			continue
-		}
-		res.Diags = append(res.Diags, d)
-	}
-	return res
-}
-
-// filePos turns a position in a document written verbatim in the file
-// (InFile) into a position in the file.
-func (t Target) filePos(p diag.Pos) diag.Pos {
-	if !p.IsValid() {
-		return p
-	}
-	if p.Line == 1 {
-		p.Column += t.Origin.Column - 1
-	}
-	p.Line += t.Origin.Line - 1
-	p.Offset += t.Origin.Offset
-	return p
-}
 
 // Skipped counts, by extension ("" for none), the files of walked
 // directories that Files did not lint because their name does not end
@@ -196,12 +83,12 @@ func (s Skipped) String() string {
 // plan. Skipped counts the other files found in directories. The error
 // is an I/O error, a directory without a file to lint (ErrNoFiles) or an
 // unreadable Terraform or agentiam plan.
-func Files(paths []string, stdin io.Reader, cfg *Config, opts Options) ([]Result, Skipped, error) {
+func Files(paths []string, stdin io.Reader, cfg *Config, opts lint.Options) ([]lint.Result, Skipped, error) {
 	files, skipped, err := expand(paths, cfg)
 	if err != nil {
 		return nil, nil, err
 	}
-	perFile := make([][]Result, len(files))
+	perFile := make([][]lint.Result, len(files))
 	errs := make([]error, len(files))
 	var stdinData []byte
 	for _, f := range files {
@@ -228,7 +115,7 @@ func Files(paths []string, stdin io.Reader, cfg *Config, opts Options) ([]Result
 	}
 	close(jobs)
 	wg.Wait()
-	var out []Result
+	var out []lint.Result
 	for i := range files {
 		if errs[i] != nil {
 			return nil, nil, errs[i]
@@ -238,7 +125,7 @@ func Files(paths []string, stdin io.Reader, cfg *Config, opts Options) ([]Result
 	return out, skipped, nil
 }
 
-func lintFile(file string, stdinData []byte, cfg *Config, opts Options) ([]Result, error) {
+func lintFile(file string, stdinData []byte, cfg *Config, opts lint.Options) ([]lint.Result, error) {
 	src := stdinData
 	if file != "-" {
 		f, err := os.Open(file)
@@ -251,15 +138,31 @@ func lintFile(file string, stdinData []byte, cfg *Config, opts Options) ([]Resul
 			return nil, err
 		}
 	}
-	targets, err := Extract(file, src)
+	docs, err := inputs.Read(file, src)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Result, len(targets))
-	for i, t := range targets {
-		out[i] = Run(t, cfg, opts)
+	out := make([]lint.Result, len(docs))
+	for i, d := range docs {
+		out[i] = Run(d, cfg, opts)
 	}
 	return out, nil
+}
+
+// Run lints one document under the configuration (which may be nil):
+// its type rules, ignores and severities, then its suppressions.
+func Run(d inputs.Document, cfg *Config, opts lint.Options) lint.Result {
+	res := lint.Run(d, cfg.optionsFor(d.File, opts.For(d)))
+	diags := res.Diags
+	res.Diags = nil
+	for _, dg := range diags {
+		if reason, ok := cfg.suppression(d.File, d.Address, dg); ok {
+			res.Suppressed = append(res.Suppressed, lint.Suppressed{Diagnostic: dg, Reason: reason})
+			continue
+		}
+		res.Diags = append(res.Diags, dg)
+	}
+	return res
 }
 
 func readLimited(r io.Reader, name string) ([]byte, error) {

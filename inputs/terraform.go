@@ -1,4 +1,4 @@
-package lint
+package inputs
 
 import (
 	"bytes"
@@ -61,7 +61,7 @@ func looksLikePlan(src []byte) bool {
 
 // extractPlan returns the policy documents of a plan or state; ok is
 // false when src is not one after all.
-func extractPlan(file string, src []byte) (targets []Target, ok bool, err error) {
+func extractPlan(file string, src []byte) (targets []Document, ok bool, err error) {
 	var plan tfPlan
 	if err := json.Unmarshal(src, &plan); err != nil {
 		return nil, false, fmt.Errorf("%w: %s%s: %v", ErrPlan, file, planErrorPos(src, err), err)
@@ -94,7 +94,7 @@ func extractPlan(file string, src []byte) (targets []Target, ok bool, err error)
 // resource the same plan creates. They cannot be linted; they are
 // returned as Pending targets so that the report says so instead of
 // passing over them in silence.
-func pendingPolicies(file string, c tfChange) []Target {
+func pendingPolicies(file string, c tfChange) []Document {
 	if c.Mode != "" && c.Mode != "managed" || slices.Equal(c.Change.Actions, []string{"delete"}) {
 		return nil
 	}
@@ -103,9 +103,9 @@ func pendingPolicies(file string, c tfChange) []Target {
 		attrs = append(attrs, attr)
 	}
 	sort.Strings(attrs)
-	var out []Target
-	pending := func(attr string, typ policy.Kind, size SizeClass) {
-		out = append(out, Target{File: file, Address: c.Address + "." + attr, Type: typ, Size: size, Pending: true})
+	var out []Document
+	pending := func(attr string, typ policy.Kind, managed bool) {
+		out = append(out, Document{File: file, Address: c.Address + "." + attr, Kind: typ, Managed: managed, Pending: true})
 	}
 	for _, attr := range attrs {
 		raw := c.Change.AfterUnknown[attr]
@@ -115,7 +115,7 @@ func pendingPolicies(file string, c tfChange) []Target {
 			if c.Type == "aws_iam_role" && attr == "inline_policy" && json.Unmarshal(raw, &list) == nil {
 				for i, el := range list {
 					if string(el["policy"]) == "true" {
-						pending(fmt.Sprintf("inline_policy[%d].policy", i), policy.Identity, Inline)
+						pending(fmt.Sprintf("inline_policy[%d].policy", i), policy.Identity, false)
 					}
 				}
 			}
@@ -125,23 +125,23 @@ func pendingPolicies(file string, c tfChange) []Target {
 		switch c.Type {
 		case "aws_iam_role":
 			if attr == "assume_role_policy" {
-				pending(attr, policy.Trust, "")
+				pending(attr, policy.Trust, false)
 			}
 		case "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy":
 			if attr == "policy" {
-				pending(attr, policy.Identity, Inline)
+				pending(attr, policy.Identity, false)
 			}
 		case "aws_iam_policy":
 			if attr == "policy" {
-				pending(attr, policy.Identity, Managed)
+				pending(attr, policy.Identity, true)
 			}
 		case "aws_organizations_policy":
 			if attr == "content" {
-				pending(attr, policy.SCP, "")
+				pending(attr, policy.SCP, false)
 			}
 		default:
 			if slices.Contains(policyAttributes, attr) {
-				pending(attr, policy.Resource, "")
+				pending(attr, policy.Resource, false)
 			}
 		}
 	}
@@ -180,21 +180,21 @@ var policyAttributes = []string{"policy", "access_policy", "access_policies", "p
 
 // resourcePolicies extracts the documents of one resource, typed by
 // what the resource is.
-func resourcePolicies(file string, src []byte, r tfResource) []Target {
+func resourcePolicies(file string, src []byte, r tfResource) []Document {
 	if r.Mode != "" && r.Mode != "managed" {
 		return nil // data sources render documents that resources use
 	}
-	var out []Target
-	add := func(attr string, raw json.RawMessage, typ policy.Kind, size SizeClass) {
+	var out []Document
+	add := func(attr string, raw json.RawMessage, typ policy.Kind, managed bool) {
 		var s string
 		if json.Unmarshal(raw, &s) != nil || !isPolicyText(s) {
 			return
 		}
-		out = append(out, Target{File: file, Address: r.Address + "." + attr, Origin: origin(src, r.Address, s), Type: typ, Size: size, Src: []byte(s)})
+		out = append(out, Document{File: file, Address: r.Address + "." + attr, Origin: origin(src, r.Address, s), Kind: typ, Managed: managed, Src: []byte(s)})
 	}
 	switch r.Type {
 	case "aws_iam_role":
-		add("assume_role_policy", r.Values["assume_role_policy"], policy.Trust, "")
+		add("assume_role_policy", r.Values["assume_role_policy"], policy.Trust, false)
 		var inline []struct {
 			Name   string `json:"name"`
 			Policy string `json:"policy"`
@@ -202,21 +202,21 @@ func resourcePolicies(file string, src []byte, r tfResource) []Target {
 		if json.Unmarshal(r.Values["inline_policy"], &inline) == nil {
 			for i, p := range inline {
 				raw, _ := json.Marshal(p.Policy)
-				add(fmt.Sprintf("inline_policy[%d].policy", i), raw, policy.Identity, Inline)
+				add(fmt.Sprintf("inline_policy[%d].policy", i), raw, policy.Identity, false)
 			}
 		}
 	case "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy":
-		add("policy", r.Values["policy"], policy.Identity, Inline)
+		add("policy", r.Values["policy"], policy.Identity, false)
 	case "aws_iam_policy":
-		add("policy", r.Values["policy"], policy.Identity, Managed)
+		add("policy", r.Values["policy"], policy.Identity, true)
 	case "aws_organizations_policy":
 		var kind string
 		_ = json.Unmarshal(r.Values["type"], &kind)
 		switch kind {
 		case "", "SERVICE_CONTROL_POLICY":
-			add("content", r.Values["content"], policy.SCP, "")
+			add("content", r.Values["content"], policy.SCP, false)
 		case "RESOURCE_CONTROL_POLICY":
-			add("content", r.Values["content"], policy.RCP, "")
+			add("content", r.Values["content"], policy.RCP, false)
 		}
 	default:
 		attrs := make([]string, 0, len(r.Values))
@@ -227,7 +227,7 @@ func resourcePolicies(file string, src []byte, r tfResource) []Target {
 		}
 		sort.Strings(attrs)
 		for _, k := range attrs {
-			add(k, r.Values[k], policy.Resource, "")
+			add(k, r.Values[k], policy.Resource, false)
 		}
 	}
 	return out

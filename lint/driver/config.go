@@ -1,17 +1,16 @@
-package lint
+package driver
 
 import (
 	"errors"
 	"fmt"
 	"path"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strings"
 
 	"github.com/agentiam/agentiam/diag"
-	"github.com/agentiam/agentiam/internal/suggest"
 	"github.com/agentiam/agentiam/internal/yamlguard"
+	"github.com/agentiam/agentiam/lint"
 	"github.com/agentiam/agentiam/policy"
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
@@ -54,7 +53,7 @@ type Config struct {
 type TypeRule struct {
 	Paths []string
 	Type  policy.Kind
-	Size  SizeClass
+	Size  lint.SizeClass
 }
 
 // Suppression silences one code in matching files (all files when Paths
@@ -131,7 +130,7 @@ func ParseConfig(file string, src []byte) (*Config, error) {
 		cfg.FailOn = &s
 	}
 	for i, code := range y.Ignore {
-		if err := knownCode(code); err != nil {
+		if err := lint.CheckCode(code); err != nil {
 			return nil, at(fmt.Sprintf("$.lint.ignore[%d]", i), "ignore: %v", err)
 		}
 	}
@@ -143,7 +142,7 @@ func ParseConfig(file string, src []byte) (*Config, error) {
 	sort.Strings(codes)
 	for _, code := range codes {
 		sev := y.Severity[code]
-		if err := knownCode(code); err != nil {
+		if err := lint.CheckCode(code); err != nil {
 			return nil, at("$.lint.severity", "severity: %v", err)
 		}
 		s, err := diag.ParseSeverity(sev)
@@ -156,7 +155,7 @@ func ParseConfig(file string, src []byte) (*Config, error) {
 		cfg.Severity[code] = s
 	}
 	for i, t := range y.Types {
-		typ, size, err := ParseType(t.Type)
+		typ, size, err := lint.ParseType(t.Type)
 		if err != nil {
 			return nil, at(fmt.Sprintf("$.lint.types[%d].type", i), "%v", err)
 		}
@@ -170,7 +169,7 @@ func ParseConfig(file string, src []byte) (*Config, error) {
 	}
 	for i, s := range y.Suppress {
 		where := fmt.Sprintf("$.lint.suppress[%d]", i)
-		if err := knownCode(s.Code); err != nil {
+		if err := lint.CheckCode(s.Code); err != nil {
 			return nil, at(where+".code", "suppress: %v", err)
 		}
 		if strings.TrimSpace(s.Reason) == "" {
@@ -213,36 +212,6 @@ func configError(file string, err error) error {
 	}
 	return fmt.Errorf("%w: %s: %v", ErrConfig, file, err)
 }
-
-// knownCode checks a code against the registry, suggesting the closest.
-func knownCode(code string) error {
-	if _, ok := LookupRule(code); ok {
-		return nil
-	}
-	msg := fmt.Sprintf("unknown code %q", code)
-	codes := make([]string, len(rules))
-	for i, r := range rules {
-		codes[i] = r.Code
-	}
-	s := ""
-	for _, c := range codes {
-		if code != "" && strings.Contains(c, code) && (s == "" || len(c) < len(s)) {
-			s = c
-		}
-	}
-	if s == "" {
-		slices.Sort(codes) // the first of equally close codes, alphabetically
-		s, _ = suggest.Within(codes, code, 4)
-	}
-	if s != "" {
-		msg += fmt.Sprintf(" (did you mean %s?)", s)
-	}
-	return errors.New(msg)
-}
-
-// CheckCode reports whether code is a registered code, with a "did you
-// mean" in the error when it is not; the CLI uses it for --ignore.
-func CheckCode(code string) error { return knownCode(code) }
 
 func checkGlobs(globs []string) error {
 	for _, g := range globs {
@@ -304,7 +273,7 @@ func globMatch(pat, name []string) bool {
 
 // optionsFor returns the options for one file: the caller's, with the
 // file's type rule and the configured ignores and severities.
-func (cfg *Config) optionsFor(file string, opts Options) Options {
+func (cfg *Config) optionsFor(file string, opts lint.Options) lint.Options {
 	if cfg == nil {
 		return opts
 	}

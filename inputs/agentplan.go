@@ -1,4 +1,4 @@
-package lint
+package inputs
 
 import (
 	"bytes"
@@ -65,7 +65,7 @@ type planReader struct {
 // extractAgentPlan returns the policy documents of an agentiam plan,
 // each a Target whose Src is the whole file and whose positions are in
 // the file; ok is false when src is not a plan after all.
-func extractAgentPlan(file string, src []byte) (targets []Target, ok bool, err error) {
+func extractAgentPlan(file string, src []byte) (targets []Document, ok bool, err error) {
 	r := &planReader{dec: jsontext.NewDecoder(string(src))}
 	syntax := func(err error) error {
 		var se *jsontext.SyntaxError
@@ -142,28 +142,28 @@ func extractAgentPlan(file string, src []byte) (targets []Target, ok bool, err e
 	case r.shapeErr != nil:
 		return nil, true, fmt.Errorf("%w: %s:%v", ErrAgentPlan, file, r.shapeErr)
 	}
-	add := func(address string, s *planSpan, typ policy.Kind, size SizeClass) {
+	add := func(address string, s *planSpan, typ policy.Kind, managed bool) {
 		if s != nil {
-			targets = append(targets, Target{File: file, Address: address, Origin: s.start, End: s.end, InFile: true, Type: typ, Size: size, Src: src})
+			targets = append(targets, Document{File: file, Address: address, Origin: s.start, End: s.end, InFile: true, Kind: typ, Managed: managed, Src: src})
 		}
 	}
 	roleLabels := labels(len(roles), func(i int) string { return roles[i].name })
 	for i, rl := range roles {
 		role := "roles" + roleLabels[i]
-		add(role+".trustPolicy", rl.trust, policy.Trust, "")
-		addNamed(add, role+".inlinePolicies", rl.inline, policy.Identity, Inline)
-		addNamed(add, role+".managedPolicies", rl.managed, policy.Identity, Managed)
+		add(role+".trustPolicy", rl.trust, policy.Trust, false)
+		addNamed(add, role+".inlinePolicies", rl.inline, policy.Identity, false)
+		addNamed(add, role+".managedPolicies", rl.managed, policy.Identity, true)
 	}
-	addNamed(add, "resourcePolicies", resources, policy.Resource, "")
-	addNamed(add, "callerPolicies", callers, policy.Identity, Managed)
+	addNamed(add, "resourcePolicies", resources, policy.Resource, false)
+	addNamed(add, "callerPolicies", callers, policy.Identity, true)
 	// In the order of the file, like the findings within each document.
 	sort.SliceStable(targets, func(i, j int) bool { return targets[i].Origin.Offset < targets[j].Origin.Offset })
 	return targets, true, nil
 }
 
-func addNamed(add func(string, *planSpan, policy.Kind, SizeClass), list string, docs []namedSpan, typ policy.Kind, size SizeClass) {
+func addNamed(add func(string, *planSpan, policy.Kind, bool), list string, docs []namedSpan, typ policy.Kind, managed bool) {
 	for i, l := range labels(len(docs), func(i int) string { return docs[i].name }) {
-		add(list+l, docs[i].doc, typ, size)
+		add(list+l, docs[i].doc, typ, managed)
 	}
 }
 
@@ -227,7 +227,7 @@ func (r *planReader) value() (jsontext.Token, int, error) {
 // wrongType records a value of the wrong JSON type.
 func (r *planReader) wrongType(tok jsontext.Token, what, want string) {
 	if r.shapeErr == nil {
-		r.shapeErr = fmt.Errorf("%d:%d: %s is %s, not %s", tok.Pos.Line, tok.Pos.Column, what, article(tok.Kind.String()), want)
+		r.shapeErr = fmt.Errorf("%d:%d: %s is %s, not %s", tok.Pos.Line, tok.Pos.Column, what, valuePhrase(tok.Kind), want)
 	}
 }
 
@@ -298,4 +298,13 @@ func (r *planReader) namedDocuments(what, nameKey string, dst *[]namedSpan) erro
 			return err
 		})
 	})
+}
+
+// valuePhrase names a JSON value by its kind: "an object", "a string".
+func valuePhrase(k jsontext.Kind) string {
+	switch k {
+	case jsontext.ObjectStart, jsontext.ArrayStart:
+		return "an " + k.String()
+	}
+	return "a " + k.String()
 }
