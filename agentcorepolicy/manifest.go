@@ -68,7 +68,7 @@ func ReadManifest(file, target string, src []byte) ([]Tool, error) {
 		if !pos.IsValid() {
 			pos = diag.Pos{Line: 1, Column: 1}
 		}
-		d := diag.Diagnostic{File: file, Pos: pos, Severity: diag.Error, Code: CodeManifest, Message: fmt.Sprintf(format, args...), Statement: -1}
+		d := diag.Diagnostic{File: file, Pos: pos, Severity: diag.Error, Code: CodeManifest, Message: fmt.Sprintf(format, args...)}
 		return fmt.Errorf("%w: %w", ErrManifest, d)
 	}
 	if err := checkTargetName(target); err != nil {

@@ -59,7 +59,7 @@ var parseErrorRE = regexp.MustCompile(`at [^ ]*?:(\d+):(\d+)`)
 func (s *PolicySet) AddFile(file string, src []byte) error {
 	ps, err := cedar.NewPolicySetFromBytes(file, src)
 	if err != nil {
-		d := diag.Diagnostic{File: file, Pos: diag.Pos{Line: 1, Column: 1}, Severity: diag.Error, Code: CodeSyntaxError, Message: err.Error(), Statement: -1}
+		d := diag.Diagnostic{File: file, Pos: diag.Pos{Line: 1, Column: 1}, Severity: diag.Error, Code: CodeSyntaxError, Message: err.Error()}
 		if m := parseErrorRE.FindStringSubmatch(err.Error()); m != nil {
 			line, _ := strconv.Atoi(m[1])
 			col, _ := strconv.Atoi(m[2])

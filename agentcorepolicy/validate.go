@@ -104,7 +104,7 @@ type checker struct {
 func (c *checker) report(sev diag.Severity, code, token, suggestion, format string, args ...any) {
 	c.diags = append(c.diags, diag.Diagnostic{
 		File: c.p.File, Pos: c.p.locate(token), Severity: sev, Code: code,
-		Message: fmt.Sprintf(format, args...), Suggestion: suggestion, Statement: -1, Sid: c.p.Name,
+		Message: fmt.Sprintf(format, args...), Suggestion: suggestion, Sid: c.p.Name,
 	})
 }
 

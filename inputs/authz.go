@@ -169,13 +169,14 @@ func detailsDocuments(filename string, src []byte, ad *authorizationDetails) (ma
 		}
 	}
 	docs := map[string]*policy.Document{}
-	dec := jsontext.NewDecoder(string(src))
+	text := string(src)
+	dec := jsontext.NewDecoder(text)
 	err := walkJSON(dec, nil, func(p []string) (bool, error) {
 		name, ok := names[strings.Join(p, "/")]
 		if !ok {
 			return false, nil
 		}
-		d, err := streamDocument(dec, name)
+		d, err := streamDocument(dec, text, name)
 		docs[strings.Join(p, "/")] = d
 		return true, err
 	})
@@ -193,9 +194,14 @@ func detailsDocuments(filename string, src []byte, ad *authorizationDetails) (ma
 // streamDocument reads the document at the decoder: an object is decoded
 // in place, so its positions are those of the file; a string is a
 // (URL-encoded) JSON text whose statements have no position in the file.
-func streamDocument(dec *jsontext.Decoder, name string) (*policy.Document, error) {
+func streamDocument(dec *jsontext.Decoder, src, name string) (*policy.Document, error) {
 	if dec.PeekKind() == jsontext.ObjectStart {
-		return policy.Decode(dec, name)
+		var r policy.Reader
+		doc, _, err := r.ParseAt(name, src, dec.Offset())
+		if serr := dec.SkipValue(); serr != nil && err == nil {
+			err = serr
+		}
+		return doc, err
 	}
 	tok, err := dec.ReadToken()
 	if err != nil {

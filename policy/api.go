@@ -78,6 +78,22 @@ func (r *Reader) Parse(filename, src string) (*Document, error) {
 	return doc, err
 }
 
+// ParseAt parses the JSON value that starts at byte offset in src (a whole
+// file, say) as one policy document, with the validation and errors of
+// Parse; positions are those of src, and end is the offset just after the
+// value. Text after the value is not looked at.
+func (r *Reader) ParseAt(filename, src string, offset int) (doc *Document, end int, err error) {
+	if r.dec == nil {
+		r.dec = jsontext.NewDecoder("")
+	}
+	r.dec.ResetAt(src, offset)
+	doc, err = decode(r.dec, filename)
+	if err == io.EOF {
+		return nil, offset, syntaxError(filename, &jsontext.SyntaxError{Pos: r.dec.PosAt(len(src)), Msg: "empty input; expected a policy document (a JSON object)"})
+	}
+	return doc, r.dec.Offset(), err
+}
+
 // decode reads the next JSON value from dec as a policy document; positions
 // are those of the stream. It returns io.EOF when the stream holds no
 // further value. After a grammar error the decoder stands after the

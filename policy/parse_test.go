@@ -407,3 +407,31 @@ func TestReaderParse(t *testing.T) {
 		}
 	}
 }
+
+// TestReaderParseAt: a document inside a larger file is parsed in place,
+// with the file's positions, and the text after it is left alone.
+func TestReaderParseAt(t *testing.T) {
+	src := "{\"Roles\": [\n  {\"Doc\": {\"Statement\": [\n    {\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]}}, 42]}"
+	off := strings.Index(src, `{"Statement"`)
+	var r Reader
+	doc, end, err := r.ParseAt("f.json", src, off)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := doc.Statements[0].Pos; got.Line != 3 || got.Column != 5 {
+		t.Errorf("statement at %d:%d, want 3:5", got.Line, got.Column)
+	}
+	if src[end-1] != '}' || !strings.HasPrefix(src[end:], "}, 42]}") {
+		t.Errorf("end %d stands at %q", end, src[end:])
+	}
+	_, _, err = r.ParseAt("f.json", src, strings.Index(src, "42"))
+	if err == nil {
+		t.Error("a number is not a policy document")
+	}
+	bad := "[\n {\"Statement\": {\"Effect\": \"Alow\", \"Action\": \"*\", \"Resource\": \"*\"}}]"
+	_, _, err = r.ParseAt("f.json", bad, 3)
+	var pe *ParseError
+	if !errors.As(err, &pe) || pe.Diags[0].Pos.Line != 2 {
+		t.Errorf("grammar error %v, want one on line 2", err)
+	}
+}

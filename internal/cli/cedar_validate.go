@@ -7,6 +7,7 @@ import (
 
 	"github.com/agentiam/agentiam/agentcorepolicy"
 	"github.com/agentiam/agentiam/diag"
+	"github.com/agentiam/agentiam/inputs"
 	"github.com/agentiam/agentiam/lint"
 	"github.com/agentiam/agentiam/lint/report"
 	"github.com/spf13/cobra"
@@ -67,7 +68,7 @@ func validateCedarFiles(v *agentcorepolicy.Validator, files []string) ([]lint.Re
 		if err != nil {
 			return nil, err
 		}
-		r := lint.Result{Target: lint.Target{File: f, Src: src}}
+		r := lint.Result{Target: inputs.Document{File: f, Src: src}}
 		ps := agentcorepolicy.NewPolicySet()
 		var d diag.Diagnostic
 		switch err := ps.AddFile(f, src); {

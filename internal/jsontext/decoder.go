@@ -154,6 +154,20 @@ func (d *Decoder) Reset(src string) {
 	d.lineStart = d.pos
 }
 
+// ResetAt makes the decoder read one value of src that starts at byte
+// offset (as ReadValue or Offset found it in another decoder over the same
+// text); positions are those of src.
+func (d *Decoder) ResetAt(src string, offset int) {
+	d.Reset(src)
+	offset = min(max(offset, d.pos), len(src))
+	p := d.PosAt(offset)
+	d.pos, d.line, d.lineStart = offset, p.Line, offset-(p.Column-1)
+}
+
+// Offset returns the byte offset the decoder stands at; after PeekKind it
+// is the start of the next token.
+func (d *Decoder) Offset() int { return d.pos }
+
 // bomLen returns the length of the UTF-8 byte order mark src starts with.
 func bomLen(src string) int {
 	if len(src) >= 3 && src[:3] == "\xef\xbb\xbf" {
