@@ -206,15 +206,19 @@ func (r *planReader) members(member func(key string) error) error {
 
 // value reads one value and returns its first token and the offset
 // just past its last.
-func (r *planReader) value() (jsontext.Token, int, error) {
-	first, err := r.dec.ReadToken()
+func (r *planReader) value() (jsontext.Token, int, error) { return valueSpan(r.dec) }
+
+// valueSpan reads one value and returns its first token and the offset
+// just past its last.
+func valueSpan(dec *jsontext.Decoder) (jsontext.Token, int, error) {
+	first, err := dec.ReadToken()
 	if err != nil {
 		return first, 0, err
 	}
 	end := first.End
 	if first.Kind == jsontext.ObjectStart || first.Kind == jsontext.ArrayStart {
-		for depth := r.dec.Depth(); r.dec.Depth() >= depth; {
-			tok, err := r.dec.ReadToken()
+		for depth := dec.Depth(); dec.Depth() >= depth; {
+			tok, err := dec.ReadToken()
 			if err != nil {
 				return first, 0, err
 			}

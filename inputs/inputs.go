@@ -1,7 +1,8 @@
 // Package inputs reads the files people hold policies in, one reader per
 // format shared by every command: a policy document, Terraform plans and
 // state (terraform show -json), agentiam plans (agentiam generate) and
-// the output of `aws iam get-account-authorization-details`. Each reader
+// the output of `aws iam get-account-authorization-details`, get-role,
+// get-role-policy and get-policy-version. Each reader
 // returns the documents of a file with where they are in it (an address
 // and a position in the original file) and the policy kind the file
 // says they are.
@@ -75,13 +76,15 @@ func (d Document) FilePos(p diag.Pos) diag.Pos {
 
 // Read returns the policy documents of one file: the file itself, or
 // every policy in it when it is a Terraform plan or state in JSON
-// (terraform show -json) or an agentiam plan (agentiam generate). An
-// error means a plan that cannot be read; it wraps ErrPlan or ErrAgentPlan.
+// (terraform show -json), an agentiam plan (agentiam generate) or the
+// output of aws iam get-role-policy, get-policy-version or get-role. An
+// error means such a file that cannot be read; it wraps ErrPlan,
+// ErrAgentPlan or ErrCLIResponse.
 func Read(file string, src []byte) ([]Document, error) {
 	for _, plan := range []struct {
 		looksLike func([]byte) bool
 		extract   func(string, []byte) ([]Document, bool, error)
-	}{{looksLikePlan, extractPlan}, {looksLikeAgentPlan, extractAgentPlan}} {
+	}{{looksLikePlan, extractPlan}, {looksLikeAgentPlan, extractAgentPlan}, {looksLikeCLIResponse, extractCLIResponse}} {
 		if !plan.looksLike(src) {
 			continue
 		}

@@ -198,7 +198,7 @@ func FuzzExtract(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src []byte) {
 		targets, err := inputs.Read("plan.json", src)
 		if err != nil {
-			if !errors.Is(err, inputs.ErrPlan) && !errors.Is(err, inputs.ErrAgentPlan) {
+			if !errors.Is(err, inputs.ErrPlan) && !errors.Is(err, inputs.ErrAgentPlan) && !errors.Is(err, inputs.ErrCLIResponse) {
 				t.Fatalf("error %v wraps neither inputs.ErrPlan nor inputs.ErrAgentPlan", err)
 			}
 			return

@@ -16,6 +16,10 @@ import (
 // ErrPlan is wrapped by the error for a Terraform plan that cannot be read.
 var ErrPlan = errors.New("invalid Terraform plan JSON")
 
+// ErrNoPlanValues is wrapped (with ErrPlan) by the error for Terraform
+// JSON without planned_values or values.
+var ErrNoPlanValues = fmt.Errorf("%w: no planned_values or values", ErrPlan)
+
 // tfModule is a module in the JSON of `terraform show -json`.
 type tfModule struct {
 	Resources    []tfResource `json:"resources"`
@@ -70,8 +74,14 @@ func extractPlan(file string, src []byte) (targets []Document, ok bool, err erro
 	if values == nil {
 		values = plan.Values
 	}
-	if plan.FormatVersion == "" || values == nil {
+	switch {
+	case plan.FormatVersion == "":
 		return nil, false, nil
+	case values == nil:
+		// terraform show -json of a saved plan or state always has one of
+		// them; without both there is nothing to read policies from, and
+		// the file is no policy either.
+		return nil, true, fmt.Errorf("%w: %s is Terraform JSON (format_version %s) but neither a plan nor a state: it holds no policy to lint; write a plan with `terraform plan -out=tfplan && terraform show -json tfplan > plan.json`, or the state with `terraform show -json > state.json`", ErrNoPlanValues, file, plan.FormatVersion)
 	}
 	var walk func(m tfModule)
 	walk = func(m tfModule) {
