@@ -40,17 +40,53 @@ type Document struct {
 	// managed policy (6,144 characters) rather than an inline one.
 	Managed bool
 	Src     []byte
-	// Pending marks a document of a Terraform plan that is known only
-	// after apply: it has no Src and cannot be linted.
-	Pending bool
+	// Pending marks a document known only when it is applied or
+	// deployed: it cannot be linted (Text has nothing to read).
+	Pending Pending
+	// NotLinted lists the statements the linter is not given because a
+	// value in them is known only at deploy time (a CloudFormation
+	// intrinsic function such as !GetAtt); the rest of the document is
+	// linted.
+	NotLinted []NotLinted
+
+	// written is the JSON a reader wrote for a document that is not JSON
+	// in the file (YAML); lines maps each of its lines to the file.
+	written []byte
+	lines   []tokenSpan
+}
+
+// Pending says why a document is not known yet.
+type Pending uint8
+
+const (
+	Known Pending = iota
+	// AfterApply: a document of a Terraform plan known only after apply.
+	AfterApply
+	// AtDeploy: a document of a CloudFormation template made by an
+	// intrinsic function (!Sub with parameters, !If, !GetAtt ...).
+	AtDeploy
+)
+
+// NotLinted is a value known only at deploy time.
+type NotLinted struct {
+	// Pos is where the value is in the file.
+	Pos diag.Pos
+	// Function is the intrinsic function, as the template spells it
+	// ("!GetAtt", "Fn::Join"), or "alias" for a YAML alias.
+	Function string
+	// Statement is the 0-based index of the statement left out, in the
+	// document as the file writes it.
+	Statement int
 }
 
 // Text returns the document's own text and whether it is one: false for
 // a pending document, or a span that is not within the file.
 func (d Document) Text() ([]byte, bool) {
 	switch {
-	case d.Pending:
+	case d.Pending != Known:
 		return nil, false
+	case d.written != nil:
+		return d.written, true
 	case !d.InFile:
 		return d.Src, true
 	case d.Origin.Offset < 0 || d.Origin.Offset > d.End || d.End > len(d.Src):
@@ -59,10 +95,24 @@ func (d Document) Text() ([]byte, bool) {
 	return d.Src[d.Origin.Offset:d.End], true
 }
 
+// FileRange turns the range of a finding in the document's text (see
+// Text) into a range in the file, for a document written verbatim in the
+// file (InFile) or written as JSON by its reader from YAML; other
+// positions are returned as they are.
+func (d Document) FileRange(pos, end diag.Pos) (diag.Pos, diag.Pos) {
+	if d.lines != nil {
+		return mapPos(d.lines, pos, false), mapPos(d.lines, end, true)
+	}
+	return d.FilePos(pos), d.FilePos(end)
+}
+
 // FilePos turns a position in the document's text (see Text) into a
 // position in the file, for a document written verbatim in the file
 // (InFile); other positions are returned as they are.
 func (d Document) FilePos(p diag.Pos) diag.Pos {
+	if d.lines != nil {
+		return mapPos(d.lines, p, false)
+	}
 	if !d.InFile || !p.IsValid() {
 		return p
 	}
@@ -84,7 +134,7 @@ func Read(file string, src []byte) ([]Document, error) {
 	for _, plan := range []struct {
 		looksLike func([]byte) bool
 		extract   func(string, []byte) ([]Document, bool, error)
-	}{{looksLikePlan, extractPlan}, {looksLikeAgentPlan, extractAgentPlan}, {looksLikeCLIResponse, extractCLIResponse}} {
+	}{{looksLikePlan, extractPlan}, {looksLikeAgentPlan, extractAgentPlan}, {looksLikeCLIResponse, extractCLIResponse}, {looksLikeTemplate, extractTemplate}} {
 		if !plan.looksLike(src) {
 			continue
 		}

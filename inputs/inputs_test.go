@@ -39,7 +39,7 @@ func TestExtractPlan(t *testing.T) {
 	var got []string
 	for _, tg := range targets {
 		line := fmt.Sprintf("%s %s/%s", tg.Address, tg.Kind, sizeOf(tg))
-		if tg.Pending {
+		if tg.Pending != inputs.Known {
 			line += " (pending)"
 		}
 		got = append(got, line)
@@ -56,7 +56,7 @@ func TestExtractPlan(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	for _, tg := range targets {
-		if tg.Pending {
+		if tg.Pending != inputs.Known {
 			continue // no document, so no origin
 		}
 		// Origin is the plan's encoded string of the document.

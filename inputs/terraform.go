@@ -115,7 +115,7 @@ func pendingPolicies(file string, c tfChange) []Document {
 	sort.Strings(attrs)
 	var out []Document
 	pending := func(attr string, typ policy.Kind, managed bool) {
-		out = append(out, Document{File: file, Address: c.Address + "." + attr, Kind: typ, Managed: managed, Pending: true})
+		out = append(out, Document{File: file, Address: c.Address + "." + attr, Kind: typ, Managed: managed, Pending: AfterApply})
 	}
 	for _, attr := range attrs {
 		raw := c.Change.AfterUnknown[attr]

@@ -45,10 +45,8 @@ func Run(d inputs.Document, opts Options) Result {
 		return Result{Target: d}
 	}
 	diags, typ := source(d.File, src, opts.For(d))
-	if d.InFile {
-		for i := range diags {
-			diags[i].Pos, diags[i].End = d.FilePos(diags[i].Pos), d.FilePos(diags[i].End)
-		}
+	for i := range diags {
+		diags[i].Pos, diags[i].End = d.FileRange(diags[i].Pos, diags[i].End)
 	}
 	return Result{Target: d, Type: typ, Diags: diags}
 }

@@ -51,7 +51,14 @@ So is the plan "agentiam generate" writes (agentiam-plan.json): each
 trust policy, inline and managed policy, resource policy and caller
 policy is checked as what it is, and findings name its place in the
 plan, such as roles[NAME].inlinePolicies[POLICY], with their line and
-column in the plan file.
+column in the plan file. A CloudFormation template (YAML or JSON, named
+on the command line) is read for the policies of its IAM roles and
+policies, Lambda permissions, bucket, key, queue and topic policies and
+AgentCore resource policies; findings name the logical id and their line
+in the template, and statements with values known only at deploy
+(!GetAtt, !Ref of a parameter ...) are listed as not linted. The output
+of "aws iam get-role", "get-role-policy" and "get-policy-version" is read
+for the policy it holds.
 
 The policy type decides what a document must contain; it is detected
 (no Principal: identity; a Principal and only sts:AssumeRole*: trust;

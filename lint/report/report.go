@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/agentiam/agentiam/diag"
+	"github.com/agentiam/agentiam/inputs"
 	"github.com/agentiam/agentiam/lint"
 )
 
@@ -31,7 +32,7 @@ func Count(results []lint.Result) Counts {
 	c := Counts{Documents: len(results)}
 	var sev diag.Counts
 	for _, r := range results {
-		if r.Target.Pending {
+		if r.Target.Pending != inputs.Known {
 			c.Pending++
 		}
 		c.Suppressed += len(r.Suppressed)
@@ -66,9 +67,7 @@ func targetName(r lint.Result) string {
 func Text(w io.Writer, results []lint.Result) error {
 	var b bytes.Buffer
 	for _, r := range results {
-		if r.Target.Pending {
-			fmt.Fprintf(&b, "%s: note: Terraform knows this policy only after apply, so it was not linted; lint the state after apply (terraform show -json > state.json)\n", targetName(r))
-		}
+		writeNotes(&b, r)
 		_ = diag.Text(&b, targetName(r), r.Target.Src, r.Diags) // a bytes.Buffer does not fail
 	}
 	c := Count(results)
@@ -79,8 +78,11 @@ func Text(w io.Writer, results []lint.Result) error {
 		if c.Suppressed > 0 {
 			notes = append(notes, fmt.Sprintf("%d suppressed by configuration", c.Suppressed))
 		}
-		if c.Pending > 0 {
-			notes = append(notes, fmt.Sprintf("%d known only after apply, not linted", c.Pending))
+		if n := pending(results, inputs.AfterApply); n > 0 {
+			notes = append(notes, fmt.Sprintf("%d known only after apply, not linted", n))
+		}
+		if n := pending(results, inputs.AtDeploy); n > 0 {
+			notes = append(notes, fmt.Sprintf("%d known only at deploy, not linted", n))
 		}
 		if len(notes) > 0 {
 			fmt.Fprintf(&b, " (%s)", strings.Join(notes, "; "))
@@ -89,6 +91,30 @@ func Text(w io.Writer, results []lint.Result) error {
 	}
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// writeNotes says what of a document was not linted, and why.
+func writeNotes(b *bytes.Buffer, r lint.Result) {
+	switch r.Target.Pending {
+	case inputs.AfterApply:
+		fmt.Fprintf(b, "%s: note: Terraform knows this policy only after apply, so it was not linted; lint the state after apply (terraform show -json > state.json)\n", targetName(r))
+	case inputs.AtDeploy:
+		fmt.Fprintf(b, "%s: note: CloudFormation makes this policy with an intrinsic function when it deploys the stack, so it was not linted\n", targetName(r))
+	}
+	for _, n := range r.Target.NotLinted {
+		fmt.Fprintf(b, "%s: note: statement %d uses %s, known only at deploy, so it was not linted\n", diag.Location(targetName(r), n.Pos), n.Statement, n.Function)
+	}
+}
+
+// pending counts the documents not linted for one reason.
+func pending(results []lint.Result, why inputs.Pending) int {
+	n := 0
+	for _, r := range results {
+		if r.Target.Pending == why {
+			n++
+		}
+	}
+	return n
 }
 
 // jsonDiagnostic is the stable JSON schema of one finding.
@@ -158,8 +184,8 @@ func toJSON(r lint.Result, d diag.Diagnostic) jsonDiagnostic {
 func JSON(w io.Writer, results []lint.Result) error {
 	rep := jsonReport{Version: JSONVersion, Documents: []jsonDocument{}, Diagnostics: []jsonDiagnostic{}, Summary: Count(results)}
 	for _, r := range results {
-		doc := jsonDocument{File: displayName(r.Target.File), Address: r.Target.Address, Type: r.Type.String(), Pending: r.Target.Pending}
-		if r.Target.Pending {
+		doc := jsonDocument{File: displayName(r.Target.File), Address: r.Target.Address, Type: r.Type.String(), Pending: r.Target.Pending != inputs.Known}
+		if r.Target.Pending != inputs.Known {
 			doc.Type = r.Target.Kind.String()
 		}
 		rep.Documents = append(rep.Documents, doc)
