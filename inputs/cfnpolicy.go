@@ -47,7 +47,7 @@ func (w *policyWriter) statements(n ast.Node) {
 	seq, isSeq := n.(*ast.SequenceNode)
 	if !isSeq {
 		if fn, at := w.unknown(n); fn != "" {
-			w.skipped = append(w.skipped, NotLinted{Pos: at, Function: fn})
+			w.skipped = append(w.skipped, NotLinted{Pos: at, Function: fn, When: AtDeploy})
 			w.token("[]", w.ix.nodeSpan(n))
 			return
 		}
@@ -59,7 +59,7 @@ func (w *policyWriter) statements(n ast.Node) {
 	first := true
 	for i, st := range seq.Values {
 		if fn, at := w.unknown(st); fn != "" {
-			w.skipped = append(w.skipped, NotLinted{Pos: at, Function: fn, Statement: i})
+			w.skipped = append(w.skipped, NotLinted{Pos: at, Function: fn, Statement: i, When: AtDeploy})
 			continue
 		}
 		if !first {
@@ -193,7 +193,7 @@ func (r *templateReader) lambdaPermission(id string, res, props ast.Node) {
 		if v := member(props, p); v != nil {
 			if fn, at := w.unknown(v); fn != "" {
 				d.Pending = AtDeploy
-				d.NotLinted = []NotLinted{{Pos: at, Function: fn}}
+				d.NotLinted = []NotLinted{{Pos: at, Function: fn, Statement: -1, When: AtDeploy}}
 				d.Src = nil
 				r.docs = append(r.docs, d)
 				return

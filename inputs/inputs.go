@@ -67,7 +67,8 @@ const (
 	AtDeploy
 )
 
-// NotLinted is a value known only at deploy time.
+// NotLinted is a value known only when the configuration is applied or
+// deployed.
 type NotLinted struct {
 	// Pos is where the value is in the file.
 	Pos diag.Pos
@@ -75,8 +76,12 @@ type NotLinted struct {
 	// ("!GetAtt", "Fn::Join"), or "alias" for a YAML alias.
 	Function string
 	// Statement is the 0-based index of the statement left out, in the
-	// document as the file writes it.
+	// document as the file writes it; -1 for a value outside statements
+	// (written as null).
 	Statement int
+	// When the value is known: AfterApply (Terraform) or AtDeploy
+	// (CloudFormation).
+	When Pending
 }
 
 // Text returns the document's own text and whether it is one: false for
@@ -127,10 +132,14 @@ func (d Document) FilePos(p diag.Pos) diag.Pos {
 // Read returns the policy documents of one file: the file itself, or
 // every policy in it when it is a Terraform plan or state in JSON
 // (terraform show -json), an agentiam plan (agentiam generate) or the
-// output of aws iam get-role-policy, get-policy-version or get-role. An
-// error means such a file that cannot be read; it wraps ErrPlan,
-// ErrAgentPlan or ErrCLIResponse.
+// output of aws iam get-role-policy, get-policy-version or get-role, a
+// CloudFormation template, or a Terraform configuration (*.tf). An error
+// means such a file that cannot be read; it wraps ErrPlan, ErrAgentPlan,
+// ErrCLIResponse or ErrTerraformConfig.
 func Read(file string, src []byte) ([]Document, error) {
+	if isTerraformConfig(file) {
+		return TerraformConfig(file, src)
+	}
 	for _, plan := range []struct {
 		looksLike func([]byte) bool
 		extract   func(string, []byte) ([]Document, bool, error)

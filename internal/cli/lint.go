@@ -58,7 +58,12 @@ AgentCore resource policies; findings name the logical id and their line
 in the template, and statements with values known only at deploy
 (!GetAtt, !Ref of a parameter ...) are listed as not linted. The output
 of "aws iam get-role", "get-role-policy" and "get-policy-version" is read
-for the policy it holds.
+for the policy it holds. A Terraform configuration (*.tf, named on the
+command line) is read for jsonencode({...}) and heredoc policies of AWS
+resources, aws_lambda_permission and data "aws_iam_policy_document"
+blocks; findings name the resource address and their line in the file,
+and values known only after apply (references, functions) are listed as
+not linted.
 
 The policy type decides what a document must contain; it is detected
 (no Principal: identity; a Principal and only sts:AssumeRole*: trust;

@@ -102,7 +102,15 @@ func writeNotes(b *bytes.Buffer, r lint.Result) {
 		fmt.Fprintf(b, "%s: note: CloudFormation makes this policy with an intrinsic function when it deploys the stack, so it was not linted\n", targetName(r))
 	}
 	for _, n := range r.Target.NotLinted {
-		fmt.Fprintf(b, "%s: note: statement %d uses %s, known only at deploy, so it was not linted\n", diag.Location(targetName(r), n.Pos), n.Statement, n.Function)
+		when := "at deploy"
+		if n.When == inputs.AfterApply {
+			when = "after apply"
+		}
+		what := fmt.Sprintf("statement %d", n.Statement)
+		if n.Statement < 0 {
+			what = "the document"
+		}
+		fmt.Fprintf(b, "%s: note: %s uses %s, known only %s, so it was not linted\n", diag.Location(targetName(r), n.Pos), what, n.Function, when)
 	}
 }
 
