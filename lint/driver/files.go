@@ -14,10 +14,10 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/agentiam/agentiam/inputs"
 	"github.com/agentiam/agentiam/lint"
+	"golang.org/x/sync/errgroup"
 )
 
 // MaxFileSize bounds what Files reads from one file. Policies are far
@@ -99,22 +99,15 @@ func Files(paths []string, stdin io.Reader, cfg *Config, opts lint.Options) ([]l
 			break
 		}
 	}
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(files)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				perFile[i], errs[i] = lintFile(files[i], stdinData, cfg, opts)
-			}
-		}()
-	}
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i := range files {
-		jobs <- i
+		g.Go(func() error {
+			perFile[i], errs[i] = lintFile(files[i], stdinData, cfg, opts)
+			return nil // kept by file, so that the first in path order is returned
+		})
 	}
-	close(jobs)
-	wg.Wait()
+	_ = g.Wait()
 	var out []lint.Result
 	for i := range files {
 		if errs[i] != nil {
