@@ -2,11 +2,9 @@ package accessdenied
 
 import (
 	"errors"
-	"os"
 	"strings"
 	"testing"
 
-	"github.com/agentiam/agentiam/agentspec"
 	"github.com/agentiam/agentiam/eval"
 	"github.com/agentiam/agentiam/policy"
 )
@@ -15,14 +13,7 @@ import (
 // against the spec's role or the given policies, and proposes the spec
 // change, noting what it could not check.
 func TestExplain(t *testing.T) {
-	src, err := os.ReadFile("testdata/spec.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	spec, err := agentspec.Parse("spec.yaml", src)
-	if err != nil {
-		t.Fatal(err)
-	}
+	spec := testSpec(t)
 	denied := func(principal, action, resource, why string) string {
 		return "User: " + principal + " is not authorized to perform: " + action + " on resource: " + resource + " because no " + why + " allows the " + action + " action"
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/agentiam/agentiam/agentspec"
 	"github.com/agentiam/agentiam/catalog"
 	"github.com/agentiam/agentiam/eval"
+	"github.com/agentiam/agentiam/fixcore"
 	"github.com/agentiam/agentiam/policy"
 	"github.com/agentiam/agentiam/rolegen"
 )
@@ -167,7 +168,7 @@ func (v *verifier) prober(s *Subject) *prober {
 		foreignReg = "ap-south-1"
 	}
 	return &prober{
-		w: w, foreign: foreignAccount(w.account), foreignReg: foreignReg, roleARN: s.ARN,
+		w: w, foreign: fixcore.ForeignAccount(w.account), foreignReg: foreignReg, roleARN: s.ARN,
 		session:    "arn:" + w.partition + ":sts::" + w.account + ":assumed-role/" + s.Name + "/" + sessionName,
 		delegation: v.delegation,
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/agentiam/agentiam/arn"
 	"github.com/agentiam/agentiam/eval"
 	"github.com/agentiam/agentiam/eval/explain"
+	"github.com/agentiam/agentiam/fixcore"
 	"github.com/agentiam/agentiam/policy"
 )
 
@@ -509,51 +510,27 @@ func alnum(s string) string {
 
 // apply returns the subject's policies with the fix applied.
 func apply(f *Fix, pols *Policies) *Policies {
-	out := *pols
-	withStatements := func(d *policy.Document, extra []*policy.Statement) *policy.Document {
-		nd := policy.NewDocument()
-		if d != nil {
-			nd.Add(policy.CloneStatements(d.Statements)...)
-		}
-		nd.Add(policy.CloneStatements(extra)...)
-		return nd
-	}
-	replaced := func(d *policy.Document, index int, repl []*policy.Statement) *policy.Document {
-		nd := policy.NewDocument()
-		for i, st := range d.Statements {
-			if i == index {
-				nd.Add(policy.CloneStatements(repl)...)
-				continue
-			}
-			nd.Add(policy.CloneStatements([]*policy.Statement{st})...)
-		}
-		return nd
-	}
+	change := fixcore.Change{Kind: fixcore.Add, Policy: policy.Identity, Name: f.Policy + " (fix)", Statements: f.Statements}
 	switch f.Kind {
 	case FixAdd:
 		if isResourceSide(f.Policy) {
-			out.Trust = withStatements(pols.Trust, f.Statements)
-		} else {
-			out.Identity = append(slices.Clone(pols.Identity), Named{Name: f.Policy + " (fix)", Document: withStatements(nil, f.Statements)})
+			change.Policy, change.Name = policy.Resource, ""
 		}
 	case FixBoundary:
-		out.Boundary = withStatements(pols.Boundary, f.Statements)
+		change.Policy, change.Name = policy.Boundary, ""
 	case FixNarrow, FixDeny:
 		ref := f.Statement
+		change = fixcore.Change{Kind: fixcore.Replace, Policy: policy.Identity, Name: ref.Policy, Index: ref.Index, Statements: f.Statements}
 		switch {
 		case isResourceSide(ref.Policy):
-			out.Trust = replaced(pols.Trust, ref.Index, f.Statements)
+			change.Policy = policy.Resource
 		case ref.Policy == "permissions boundary":
-			out.Boundary = replaced(pols.Boundary, ref.Index, f.Statements)
-		default:
-			out.Identity = slices.Clone(pols.Identity)
-			for i, n := range out.Identity {
-				if n.Name == ref.Policy {
-					out.Identity[i] = Named{Name: n.Name, Document: replaced(n.Document, ref.Index, f.Statements)}
-				}
-			}
+			change.Policy = policy.Boundary
 		}
 	}
+	b := pols.bundle().Apply(change)
+	out := *pols
+	out.Identity, out.Boundary, out.Trust = b.Identity, b.Boundary, b.Resource
 	return &out
 }
 
@@ -567,21 +544,16 @@ func (v *verifier) confirm(f *Fix, sr *SubjectReport, pols *Policies) error {
 	for _, i := range f.Checks {
 		target[i] = true
 	}
-	f.StillFailing, f.Regressions = nil, nil
+	var verdict fixcore.Verdict
 	for i := range sr.Results {
 		r := &sr.Results[i]
 		d, _, err := evaluateCheck(&r.Check, cp, false)
 		if err != nil {
 			return err
 		}
-		ok := r.Check.passes(d)
-		switch {
-		case target[i] && !ok:
-			f.StillFailing = append(f.StillFailing, i)
-		case !target[i] && r.OK && !ok:
-			f.Regressions = append(f.Regressions, i)
-		}
+		verdict.Record(i, target[i], r.OK, r.Check.passes(d))
 	}
-	f.Confirmed = len(f.StillFailing) == 0 && len(f.Regressions) == 0
+	f.StillFailing, f.Regressions = verdict.StillFailing, verdict.Regressions
+	f.Confirmed = verdict.Confirmed()
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/agentiam/agentiam/agentspec"
 	"github.com/agentiam/agentiam/eval"
+	"github.com/agentiam/agentiam/fixcore"
 	"github.com/agentiam/agentiam/policy"
 	"github.com/agentiam/agentiam/rolegen"
 )
@@ -69,27 +70,16 @@ type builder struct {
 }
 
 func newBuilder(spec *agentspec.Spec, plan *rolegen.Plan) *builder {
-	b := &builder{spec: spec, plan: plan, foreign: foreignAccount(spec.Account)}
+	b := &builder{spec: spec, plan: plan, foreign: fixcore.ForeignAccount(spec.Account)}
 	b.outsider = uniqueName(outsiderName, func(n string) bool { _, ok := spec.Agent(n); return ok })
-	root := "arn:" + spec.Partition + ":iam::" + spec.Account + ":root"
-	b.keyPolicy = doc(allowStatement(policy.NewPrincipal(policy.PrincipalAWS, root), "kms:*", "*"))
-	b.openPolicy = doc(allowStatement(policy.WildcardPrincipal(), "*", "*"))
-	b.trustsAccount = doc(allowStatement(policy.NewPrincipal(policy.PrincipalAWS, root), "sts:AssumeRole", ""))
-	b.assumeAny = doc(allowStatement(nil, "sts:AssumeRole", "*"))
+	b.keyPolicy = fixcore.AccountPolicy(spec.Partition, spec.Account, "kms:*", "*")
+	b.openPolicy = fixcore.OpenPolicy()
+	b.trustsAccount = fixcore.AccountPolicy(spec.Partition, spec.Account, "sts:AssumeRole", "")
+	b.assumeAny = doc(fixcore.AllowStatement(nil, "sts:AssumeRole", "*"))
 	return b
 }
 
 func doc(statements ...*policy.Statement) *policy.Document { return policy.NewDocument(statements...) }
-
-func allowStatement(p *policy.Principal, action, resource string) *policy.Statement {
-	st := policy.NewStatement("", policy.EffectAllow)
-	st.Principal = p
-	st.Action = policy.NewStringList(action)
-	if resource != "" {
-		st.Resource = policy.NewStringList(resource)
-	}
-	return st
-}
 
 func (b *builder) where(a *agentspec.Agent) where {
 	return where{partition: a.Partition, region: a.Region, account: b.spec.Account}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/agentiam/agentiam/agentspec"
 	"github.com/agentiam/agentiam/arn"
+	"github.com/agentiam/agentiam/fixcore"
 	"github.com/agentiam/agentiam/policy"
 )
 
@@ -238,7 +239,7 @@ func (b *builder) resourcePolicySubject(t rpTarget, foreign []*agentspec.Invoker
 	m := &matrix{b: b, s: s, w: w, against: policy.Resource}
 	// The caller's identity policy, in its own account, allows the call:
 	// the resource policy decides.
-	callerSide := doc(allowStatement(nil, "bedrock-agentcore:*", "*"))
+	callerSide := doc(fixcore.AllowStatement(nil, "bedrock-agentcore:*", "*"))
 	accounts := []string{b.spec.Account}
 	for _, inv := range foreign {
 		accounts = append(accounts, inv.Account())

@@ -124,14 +124,6 @@ func fillWildcards(s string) string {
 	return strings.NewReplacer("*", exampleFill, "?", "x").Replace(s)
 }
 
-// foreignAccount is an account that is not the spec's.
-func foreignAccount(account string) string {
-	if account == "999988887777" {
-		return "111122223333"
-	}
-	return "999988887777"
-}
-
 // uniqueName returns base, or base with digits appended, so that it is
 // not one of taken.
 func uniqueName(base string, taken func(string) bool) string {

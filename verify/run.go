@@ -10,6 +10,7 @@ import (
 	"github.com/agentiam/agentiam/agentspec"
 	"github.com/agentiam/agentiam/eval"
 	"github.com/agentiam/agentiam/eval/explain"
+	"github.com/agentiam/agentiam/fixcore"
 	"github.com/agentiam/agentiam/policy"
 	"github.com/agentiam/agentiam/rolegen"
 	"golang.org/x/sync/errgroup"
@@ -215,9 +216,8 @@ type verifier struct {
 }
 
 func newVerifier(spec *agentspec.Spec, plan *rolegen.Plan, opts Options, subjects []*Subject) *verifier {
-	root := "arn:" + spec.Partition + ":iam::" + spec.Account + ":root"
 	v := &verifier{spec: spec, plan: plan, opts: opts, others: map[*policy.Document]*eval.Policy{},
-		delegation: doc(allowStatement(policy.NewPrincipal(policy.PrincipalAWS, root), "*", "*"))}
+		delegation: fixcore.AccountPolicy(spec.Partition, spec.Account, "*", "*")}
 	add := func(d *policy.Document) {
 		if _, ok := v.others[d]; d != nil && !ok {
 			if p, err := eval.Compile(d); err == nil {
@@ -313,13 +313,11 @@ func explainCheck(c *Check, cp *compiledPolicies) (*explain.Trace, eval.Decision
 	return tr, tr.Decision, nil
 }
 
-// compiledPolicies are a subject's policies, compiled once.
+// compiledPolicies are a subject's policies, compiled once, with the
+// far-side policies of its checks.
 type compiledPolicies struct {
-	src      *Policies
-	identity []*eval.Policy
-	boundary *eval.Policy
-	res      *eval.Policy // trust policy, or a function's resource policy
-	others   map[*policy.Document]*eval.Policy
+	*fixcore.Compiled
+	others map[*policy.Document]*eval.Policy
 }
 
 func (v *verifier) compile(p *Policies) (*compiledPolicies, error) {
@@ -327,50 +325,24 @@ func (v *verifier) compile(p *Policies) (*compiledPolicies, error) {
 }
 
 func compilePolicies(p *Policies, others map[*policy.Document]*eval.Policy) (*compiledPolicies, error) {
-	cp := &compiledPolicies{src: p, others: others}
-	for _, n := range p.Identity {
-		c, err := eval.Compile(named(n))
-		if err != nil {
-			return nil, fmt.Errorf("policy %s: %w", n.Name, err)
-		}
-		cp.identity = append(cp.identity, c)
+	c, err := fixcore.Compile(p.bundle(), "trust policy")
+	if err != nil {
+		return nil, err
 	}
-	var err error
-	if p.Boundary != nil {
-		if cp.boundary, err = eval.Compile(p.Boundary); err != nil {
-			return nil, fmt.Errorf("permissions boundary: %w", err)
-		}
-	}
-	if p.Trust != nil {
-		if cp.res, err = eval.Compile(p.Trust); err != nil {
-			return nil, fmt.Errorf("trust policy: %w", err)
-		}
-	}
-	return cp, nil
+	return &compiledPolicies{Compiled: c, others: others}, nil
 }
 
-// named returns the document with its name as Source, for traces; the
-// plan's document itself is left untouched.
-func named(n Named) *policy.Document {
-	if n.Document.Source == n.Name {
-		return n.Document
-	}
-	d := *n.Document
-	d.Source = n.Name
-	return &d
+// bundle returns the policies as the fix core takes them.
+func (p *Policies) bundle() *fixcore.Policies {
+	return &fixcore.Policies{Identity: p.Identity, Boundary: p.Boundary, Resource: p.Trust}
 }
 
 // setFor returns the policies that decide a check.
 func (cp *compiledPolicies) setFor(c *Check) *eval.Set {
-	other := cp.other(c.Other)
 	if c.Against == policy.Identity {
-		return &eval.Set{Identity: cp.identity, Boundary: cp.boundary, Resource: other}
+		return cp.Set(cp.other(c.Other))
 	}
-	s := &eval.Set{Resource: cp.res}
-	if other != nil {
-		s.Identity = []*eval.Policy{other}
-	}
-	return s
+	return cp.ResourceSet(cp.other(c.Other))
 }
 
 // other returns the far side's policy of a check, compiled in advance
@@ -403,15 +375,15 @@ func grantPolicies(s *Subject) *compiledPolicies {
 			res.Add(st)
 		}
 	}
-	cp := &compiledPolicies{}
+	cp := &compiledPolicies{Compiled: &fixcore.Compiled{}}
 	if len(identity.Statements) > 0 {
 		if p, err := eval.Compile(identity); err == nil {
-			cp.identity = []*eval.Policy{p}
+			cp.Identity = []*eval.Policy{p}
 		}
 	}
 	if len(res.Statements) > 0 {
 		if p, err := eval.Compile(res); err == nil {
-			cp.res = p
+			cp.Resource = p
 		}
 	}
 	return cp

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/agentiam/agentiam/fixcore"
 	"github.com/agentiam/agentiam/inputs"
 	"github.com/agentiam/agentiam/policy"
 	"github.com/agentiam/agentiam/rolegen"
@@ -12,10 +13,7 @@ import (
 
 // Named is a policy document with the name it has in IAM (or the file it
 // was read from).
-type Named struct {
-	Name     string
-	Document *policy.Document
-}
+type Named = fixcore.Named
 
 // Policies are the policies of one subject: for a role its trust policy,
 // identity policies (inline and managed) and permissions boundary; for a

@@ -623,7 +623,7 @@ func TestAWSOwnedResources(t *testing.T) {
 	c := Check{Against: policy.Identity, Principal: "arn:aws:sts::123456789012:assumed-role/r/s",
 		Action: "bedrock-agentcore:StartCodeInterpreterSession", Resource: "arn:aws:bedrock-agentcore:us-west-2:aws:code-interpreter/aws.codeinterpreter.v1"}
 	doc, _ := ParsePolicy("p.json", []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"bedrock-agentcore:*","Resource":"*"}]}`))
-	cp, err := compilePolicies(&Policies{Identity: []Named{{"p", doc}}, IdentityGiven: true}, nil)
+	cp, err := compilePolicies(&Policies{Identity: []Named{{Name: "p", Document: doc}}, IdentityGiven: true}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
