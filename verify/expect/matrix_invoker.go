@@ -1,4 +1,4 @@
-package verify
+package expect
 
 import (
 	"slices"
@@ -62,11 +62,8 @@ func sessionOf(principal, partition, account, name string) string {
 // only when for_user is set, and nothing else.
 func (b *builder) invoker(inv *agentspec.Invoker) {
 	s := &Subject{Kind: KindCallerPolicy, Purpose: PurposeInvoker, Caller: inv.Name, Name: "agentiam-" + inv.Name}
-	for _, p := range b.plan.CallerPolicies {
-		if p.Caller == inv.Name {
-			s.Name = p.Name
-			break
-		}
+	if name, ok := b.roles.CallerPolicy(inv.Name); ok {
+		s.Name = name
 	}
 	b.subjects = append(b.subjects, s)
 	w := where{partition: b.spec.Partition, region: b.spec.Region, account: b.spec.Account}
