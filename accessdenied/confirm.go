@@ -7,6 +7,7 @@ import (
 	"github.com/agentiam/agentiam/arn"
 	"github.com/agentiam/agentiam/eval"
 	"github.com/agentiam/agentiam/eval/explain"
+	"github.com/agentiam/agentiam/fixcore"
 	"github.com/agentiam/agentiam/policy"
 )
 
@@ -22,11 +23,9 @@ type Policies struct {
 // Probe is a request next to the denied one, evaluated before and after
 // the fix to check that the fix does not grant more than the request.
 type Probe struct {
-	Why             string        `json:"why"`
-	Resource        string        `json:"resource"`
-	ResourceAccount string        `json:"resourceAccount,omitempty"`
-	Before          eval.Decision `json:"before"`
-	After           eval.Decision `json:"after"`
+	fixcore.Neighbour
+	Before eval.Decision `json:"before"`
+	After  eval.Decision `json:"after"`
 }
 
 // Broadened reports whether the fix allows the probe and nothing allowed
@@ -48,9 +47,6 @@ type Confirmation struct {
 	Notes []string `json:"notes,omitempty"`
 }
 
-// probeFill names the sibling resource of a probe.
-const probeFill = "agentiam-sibling"
-
 // Confirm evaluates the denied request against the role's policies
 // before and after the fix. It needs a fix with a statement for an
 // identity-based policy, a permissions boundary or a resource policy; for
@@ -70,14 +66,13 @@ func Confirm(m Message, fix Fix, pols Policies) (*Confirmation, error) {
 	}
 	assumed := assumedResourcePolicy(m.Action, resource, m.Principal)
 	if assumed != nil {
-		before.Resource, after.Resource = orPolicy(before.Resource, assumed), orPolicy(after.Resource, assumed)
 		c.Notes = append(c.Notes, fmt.Sprintf("%s on %s also needs the resource's own policy (key policy or trust policy) to allow the account; the check assumes it does", m.Action, resource))
 	}
 	req := eval.Request{Principal: m.Principal, Action: m.Action, Resource: resource, Context: eval.ContextOf(fix.Context)}
-	if c.Before, err = explain.Explain(before, &req); err != nil {
+	if c.Before, err = explain.Explain(before.Set(orPolicy(before.Resource, assumed)), &req); err != nil {
 		return nil, fmt.Errorf("evaluating the denied request: %w", err)
 	}
-	if c.After, err = explain.Explain(after, &req); err != nil {
+	if c.After, err = explain.Explain(after.Set(orPolicy(after.Resource, assumed)), &req); err != nil {
 		return nil, err
 	}
 	if c.Before.Decision == eval.Allowed {
@@ -88,42 +83,62 @@ func Confirm(m Message, fix Fix, pols Policies) (*Confirmation, error) {
 	}
 	if resource == "*" {
 		c.Notes = append(c.Notes, m.Action+" supports no resource-level permissions: Resource \"*\" is as narrow as it gets")
-	} else {
-		for _, p := range probes(resource, m.Principal) {
-			pr := eval.Request{Principal: m.Principal, Action: m.Action, Resource: p.Resource, ResourceAccount: p.ResourceAccount, Context: req.Context}
-			b, a := *before, *after
-			if p.ResourceAccount != "" || foreignARN(p.Resource, m.Principal) {
-				// A resource in another account that allows everyone: only
-				// the role's own policies stand between it and the request.
-				b.Resource, a.Resource = openPolicy, openPolicy
-			}
-			if p.Before, err = b.Evaluate(&pr); err != nil {
-				return nil, err
-			}
-			if p.After, err = a.Evaluate(&pr); err != nil {
-				return nil, err
-			}
-			c.Probes = append(c.Probes, p)
-		}
+	} else if c.Probes, err = probes(m, req, before, after, assumed); err != nil {
+		return nil, err
 	}
-	c.Confirmed = c.Before.Decision != eval.Allowed && c.After.Decision == eval.Allowed
-	for _, p := range c.Probes {
-		if p.Broadened() {
-			c.Confirmed = false
-			c.Notes = append(c.Notes, fmt.Sprintf("the fix also allows %s on %s (%s): narrow it", m.Action, p.Resource, p.Why))
-		}
-	}
+	c.judge(m)
 	return c, nil
+}
+
+// probes evaluates the requests next to the denied one before and after
+// the fix.
+func probes(m Message, req eval.Request, before, after *fixcore.Compiled, assumed *eval.Policy) ([]Probe, error) {
+	var out []Probe
+	for _, n := range fixcore.Neighbours(req.Resource, m.Principal) {
+		p := Probe{Neighbour: n}
+		pr := eval.Request{Principal: m.Principal, Action: m.Action, Resource: n.Resource, ResourceAccount: n.ResourceAccount, Context: req.Context}
+		b, a := before.Set(orPolicy(before.Resource, assumed)), after.Set(orPolicy(after.Resource, assumed))
+		if n.Foreign(m.Principal) {
+			// A resource in another account that allows everyone: only
+			// the role's own policies stand between it and the request.
+			b.Resource, a.Resource = openPolicy, openPolicy
+		}
+		var err error
+		if p.Before, err = b.Evaluate(&pr); err != nil {
+			return nil, err
+		}
+		if p.After, err = a.Evaluate(&pr); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// judge confirms the fix: the denied request (the target) denied before
+// and allowed after, and no probe (which must stay denied) broadened.
+func (c *Confirmation) judge(m Message) {
+	var v fixcore.Verdict
+	v.Record(0, true, c.Before.Decision == eval.Allowed, c.After.Decision == eval.Allowed)
+	for i, p := range c.Probes {
+		v.Record(i+1, false, p.Before != eval.Allowed, p.After != eval.Allowed)
+	}
+	c.Confirmed = v.Confirmed()
+	for _, i := range v.Regressions {
+		p := c.Probes[i-1]
+		c.Notes = append(c.Notes, fmt.Sprintf("the fix also allows %s on %s (%s): narrow it", m.Action, p.Resource, p.Why))
+	}
 }
 
 // beforeOnly evaluates the request against the role's policies when the
 // fix is not a statement (an SCP, a session or VPC endpoint policy): it
 // tells whether the role itself would allow it.
 func (c *Confirmation) beforeOnly(m Message, pols Policies) error {
-	set, err := eval.NewSet(eval.Documents{Identity: pols.Identity, Boundary: pols.Boundary})
+	compiled, err := fixcore.Compile(pols.bundle(), resourcePolicyName)
 	if err != nil {
 		return fmt.Errorf("compiling the role's policies: %w", err)
 	}
+	set := compiled.Set(nil)
 	resource := m.Resource
 	if resource == "" {
 		resource = "*"
@@ -154,48 +169,50 @@ func fixResource(f Fix) string {
 	return f.Statement.Resource.Values[0].Value
 }
 
+// resourcePolicyName names the resource side of a role's policies in errors.
+const resourcePolicyName = "resource policy"
+
+// bundle returns the policies as the fix core takes them.
+func (p Policies) bundle() *fixcore.Policies {
+	b := &fixcore.Policies{Boundary: p.Boundary}
+	for _, d := range p.Identity {
+		b.Identity = append(b.Identity, fixcore.Named{Name: d.Source, Document: d})
+	}
+	return b
+}
+
 // confirmSets compiles the policies before and after the fix.
-func confirmSets(m Message, fix Fix, pols Policies) (before, after *eval.Set, err error) {
-	doc := fix.Document()
-	doc.Source = "the fix"
-	// A federated user session (GetFederationToken) has the permissions
-	// that both its IAM user's policies and its session policy grant: the
-	// fix goes into both.
-	var session *policy.Document
-	if ClassifyPrincipal(m.Principal, nil).Kind == KindFederatedUser {
-		session = doc
-	}
-	build := func(identity []*policy.Document, boundary, resource, session *policy.Document) (*eval.Set, error) {
-		return eval.NewSet(eval.Documents{Identity: identity, Boundary: boundary, Resource: resource, Session: session})
-	}
-	if before, err = build(pols.Identity, pols.Boundary, nil, nil); err != nil {
+func confirmSets(m Message, fix Fix, pols Policies) (before, after *fixcore.Compiled, err error) {
+	bundle := pols.bundle()
+	if before, err = fixcore.Compile(bundle, resourcePolicyName); err != nil {
 		return nil, nil, fmt.Errorf("compiling the role's policies: %w", err)
 	}
+	change := fixcore.Change{Kind: fixcore.Add, Policy: fix.PolicyType, Name: "the fix", Statements: fix.Document().Statements}
+	changes := []fixcore.Change{change}
 	switch fix.PolicyType {
 	case policy.Boundary:
-		boundary := policy.NewDocument()
-		if pols.Boundary != nil {
-			boundary.Add(policy.CloneStatements(pols.Boundary.Statements)...)
-		}
-		boundary.Add(policy.CloneStatements(doc.Statements)...)
-		after, err = build(pols.Identity, boundary, nil, nil)
+		changes[0].Name = ""
 	case policy.Resource:
-		after, err = build(pols.Identity, pols.Boundary, doc, nil)
 	default:
-		after, err = build(append(append([]*policy.Document(nil), pols.Identity...), doc), pols.Boundary, nil, session)
+		changes[0].Policy = policy.Identity
+		// A federated user session (GetFederationToken) has the
+		// permissions that both its IAM user's policies and its session
+		// policy grant: the fix goes into both.
+		if ClassifyPrincipal(m.Principal, nil).Kind == KindFederatedUser {
+			change.Policy = policy.Session
+			changes = append(changes, change)
+		}
 	}
+	after, err = fixcore.Compile(bundle.Apply(changes...), resourcePolicyName)
 	return before, after, err
 }
 
 // openPolicy is the policy of a resource in another account that allows
 // everyone everything.
-var openPolicy = mustCompile(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}`)
+var openPolicy = builtIn(fixcore.OpenPolicy())
 
-func mustCompile(src string) *eval.Policy {
-	d, err := policy.Parse("built-in", []byte(src))
-	if err != nil {
-		return nil
-	}
+func builtIn(d *policy.Document) *eval.Policy {
+	d.Source = "built-in"
 	p, _ := eval.Compile(d)
 	return p
 }
@@ -221,48 +238,5 @@ func assumedResourcePolicy(action, resource, principal string) *eval.Policy {
 	if err != nil || a.Account == "" {
 		return nil
 	}
-	return mustCompile(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:` + a.Partition + `:iam::` + a.Account + `:root"},"Action":"*","Resource":"*"}]}`)
-}
-
-// probes are the requests next to the denied one: a sibling resource
-// (another id of the same kind) and the same resource in another account.
-func probes(resource, principal string) []Probe {
-	a, err := arn.Parse(resource)
-	if err != nil {
-		return nil
-	}
-	sibling := a
-	if i := strings.LastIndexByte(a.Resource, '/'); i >= 0 {
-		sibling.Resource = a.Resource[:i+1] + probeFill
-	} else {
-		sibling.Resource = a.Resource + "-" + probeFill
-	}
-	out := []Probe{{Why: "a sibling resource", Resource: sibling.String()}}
-	p, _ := arn.Parse(principal)
-	foreign := "999988887777"
-	if p.Account == foreign {
-		foreign = "111122223333"
-	}
-	switch a.Account {
-	case "":
-		if a.Service == "s3" {
-			// Bucket names are global: the same bucket name may belong to
-			// another account.
-			out = append(out, Probe{Why: "the same bucket name owned by another account", Resource: resource, ResourceAccount: foreign})
-		}
-	case "aws":
-		// AWS-owned resources belong to no customer account.
-	default:
-		other := a
-		other.Account = foreign
-		out = append(out, Probe{Why: "the same resource in another account", Resource: other.String()})
-	}
-	return out
-}
-
-// foreignARN reports whether the resource's account is not the principal's.
-func foreignARN(resource, principal string) bool {
-	r, err1 := arn.Parse(resource)
-	p, err2 := arn.Parse(principal)
-	return err1 == nil && err2 == nil && r.Account != "" && r.Account != "aws" && r.Account != p.Account
+	return builtIn(fixcore.AccountPolicy(a.Partition, a.Account, "*", "*"))
 }

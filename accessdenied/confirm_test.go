@@ -98,14 +98,7 @@ func TestConfirmAlreadyAllowed(t *testing.T) {
 // TestSpecChanges: the fix of a generated role as a change of the spec,
 // confirmed by generating again.
 func TestSpecChanges(t *testing.T) {
-	src, err := os.ReadFile("testdata/spec.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	spec, err := agentspec.Parse("spec.yaml", src)
-	if err != nil {
-		t.Fatal(err)
-	}
+	spec := testSpec(t)
 	plan, err := rolegen.Generate(spec)
 	if err != nil {
 		t.Fatal(err)
@@ -169,6 +162,20 @@ func TestSpecChanges(t *testing.T) {
 			}
 		})
 	}
+}
+
+// testSpec reads the spec the tests generate roles from.
+func testSpec(t *testing.T) *agentspec.Spec {
+	t.Helper()
+	src, err := os.ReadFile("testdata/spec.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := agentspec.Parse("spec.yaml", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return spec
 }
 
 // TestPlanRoleKinds: roles named by the spec are classified by purpose.

@@ -29,16 +29,16 @@ var (
 	ErrConflict = errors.New("name conflict")
 )
 
-// Role purposes.
+// Role purposes (see agentspec, which holds the vocabulary).
 const (
-	PurposeRuntime      = "runtime-execution"     // AgentCore runtime execution role
-	PurposeImageBuild   = "image-build"           // CodeBuild role building the agent image
-	PurposeGateway      = "gateway-execution"     // AgentCore gateway role
-	PurposeBedrockAgent = "bedrock-agent-service" // Bedrock Agents service role
-	PurposeMemory       = "memory-execution"      // AgentCore memory execution role (strategy models)
+	PurposeRuntime      = agentspec.PurposeRuntime
+	PurposeImageBuild   = agentspec.PurposeImageBuild
+	PurposeGateway      = agentspec.PurposeGateway
+	PurposeBedrockAgent = agentspec.PurposeBedrockAgent
+	PurposeMemory       = agentspec.PurposeMemory
 	// Custom tools' execution roles.
-	PurposeCodeInterpreter = "code-interpreter-execution"
-	PurposeBrowser         = "browser-execution"
+	PurposeCodeInterpreter = agentspec.PurposeCodeInterpreter
+	PurposeBrowser         = agentspec.PurposeBrowser
 )
 
 // Plan is everything generated for one spec, in a deterministic order.
@@ -95,11 +95,11 @@ type Tag struct{ Key, Value string }
 const (
 	// KindLambdaPermission: one statement of a Lambda function's policy
 	// (lambda add-permission).
-	KindLambdaPermission = "lambda-permission"
+	KindLambdaPermission = agentspec.PurposeLambdaPermission
 	// KindAgentCoreResourcePolicy: the whole resource-based policy of an
 	// AgentCore runtime, runtime endpoint or gateway, as PutResourcePolicy
 	// takes it: the principals of other accounts that invoke it.
-	KindAgentCoreResourcePolicy = "agentcore-resource-policy"
+	KindAgentCoreResourcePolicy = agentspec.PurposeAgentCoreResourcePolicy
 )
 
 // ResourcePolicy is a statement to add to a resource's own policy, such

@@ -28,6 +28,9 @@ callers:
 // TestBedrockAgentFeaturesVerify: the generated plan of collaborators,
 // streaming and kms_key verifies, and each way of breaking it fails on
 // the request that guards it.
+// encryptionContextAgent is the condition key of the agent in a Bedrock agent's KMS encryption context.
+const encryptionContextAgent = "kms:EncryptionContext:aws:bedrock:arn"
+
 func TestBedrockAgentFeaturesVerify(t *testing.T) {
 	spec := parseSpec(t, bedrockFeaturesSpec)
 	if got := failedRequests(t, spec, generate(t, spec)); len(got) > 0 {

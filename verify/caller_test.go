@@ -8,6 +8,7 @@ import (
 	"github.com/agentiam/agentiam/agentspec"
 	"github.com/agentiam/agentiam/policy"
 	"github.com/agentiam/agentiam/rolegen"
+	"github.com/agentiam/agentiam/verify/expect"
 )
 
 const callerHeader = "version: 1\naccount: \"123456789012\"\nregion: us-west-2\nagents:\n"
@@ -105,7 +106,7 @@ callers:
 				d, i := callerStatement(t, p, "ci", "CreateAgentCoreRuntimeIdentityRole")
 				d.Statements = slices.Delete(d.Statements, i, i+1)
 			},
-			want: []wantFailure{{"caller ci", Required, "iam:CreateServiceLinkedRole", "runtime-identity.bedrock-agentcore.amazonaws.com/AWSServiceRoleForBedrockAgentCoreRuntimeIdentity", "runtime-identity"}},
+			want: []wantFailure{{"caller ci", expect.Required, "iam:CreateServiceLinkedRole", "runtime-identity.bedrock-agentcore.amazonaws.com/AWSServiceRoleForBedrockAgentCoreRuntimeIdentity", "runtime-identity"}},
 		},
 		{
 			name: "service-linked role without iam:AWSServiceName",
@@ -114,7 +115,7 @@ callers:
 				d, i := callerStatement(t, p, "ci", "CreateAgentCoreRuntimeIdentityRole")
 				d.Statements[i].Condition = nil
 			},
-			want: []wantFailure{{"caller ci", Forbidden, "iam:CreateServiceLinkedRole", "AWSServiceRoleForBedrockAgentCoreRuntimeIdentity", "for another service"}},
+			want: []wantFailure{{"caller ci", expect.Forbidden, "iam:CreateServiceLinkedRole", "AWSServiceRoleForBedrockAgentCoreRuntimeIdentity", "for another service"}},
 		},
 		{
 			name: "any service-linked role of any service",
@@ -124,8 +125,8 @@ callers:
 				d.Statements[i].Resource = policy.NewStringList("arn:aws:iam::123456789012:role/aws-service-role/*")
 				d.Statements[i].Condition = nil
 			},
-			want: []wantFailure{{"caller ci", Forbidden, "iam:CreateServiceLinkedRole", "AWSServiceRoleForBedrockAgentCoreGatewayNetwork", "another AgentCore service-linked role"},
-				{"caller ci", Forbidden, "iam:CreateServiceLinkedRole", "AWSServiceRoleForElasticBeanstalk", "another service's"}},
+			want: []wantFailure{{"caller ci", expect.Forbidden, "iam:CreateServiceLinkedRole", "AWSServiceRoleForBedrockAgentCoreGatewayNetwork", "another AgentCore service-linked role"},
+				{"caller ci", expect.Forbidden, "iam:CreateServiceLinkedRole", "AWSServiceRoleForElasticBeanstalk", "another service's"}},
 		},
 		{
 			name: "no S3 statement for direct code deploy (the upload and CreateAgentRuntime fail)",
@@ -135,8 +136,8 @@ callers:
 				d.Statements = slices.Delete(d.Statements, i, i+1)
 			},
 			want: []wantFailure{
-				{"caller ci", Required, "s3:PutObject", "bedrock-agentcore-codebuild-sources-123456789012-us-west-2/bot/deployment.zip", "upload the code zip"},
-				{"caller ci", Required, "s3:GetObject", "team-code/agents/kms_bot/deployment.zip", "CreateAgentRuntime reads"},
+				{"caller ci", expect.Required, "s3:PutObject", "bedrock-agentcore-codebuild-sources-123456789012-us-west-2/bot/deployment.zip", "upload the code zip"},
+				{"caller ci", expect.Required, "s3:GetObject", "team-code/agents/kms_bot/deployment.zip", "CreateAgentRuntime reads"},
 			},
 		},
 		{
@@ -146,7 +147,7 @@ callers:
 				d, i := callerStatement(t, p, "ci", "ListAgentCodeBuckets")
 				d.Statements = slices.Delete(d.Statements, i, i+1)
 			},
-			want: []wantFailure{{"caller ci", Required, "s3:ListBucket", "bedrock-agentcore-codebuild-sources-123456789012-us-west-2", "HeadBucket"}},
+			want: []wantFailure{{"caller ci", expect.Required, "s3:ListBucket", "bedrock-agentcore-codebuild-sources-123456789012-us-west-2", "HeadBucket"}},
 		},
 		{
 			name: "whole code bucket",
@@ -157,8 +158,8 @@ callers:
 				d.Statements[i].Condition = nil
 			},
 			want: []wantFailure{
-				{"caller ci", Forbidden, "s3:PutObject", "/agentiam_outsider/deployment.zip", "another agent's code zip"},
-				{"caller ci", Forbidden, "s3:PutObject", "bot/deployment.zip", "another account"},
+				{"caller ci", expect.Forbidden, "s3:PutObject", "/agentiam_outsider/deployment.zip", "another agent's code zip"},
+				{"caller ci", expect.Forbidden, "s3:PutObject", "bot/deployment.zip", "another account"},
 			},
 		},
 		{
@@ -168,7 +169,7 @@ callers:
 				d, i := callerStatement(t, p, "ci", "UseAgentCodeKey")
 				d.Statements = slices.Delete(d.Statements, i, i+1)
 			},
-			want: []wantFailure{{"caller ci", Required, "kms:Decrypt", "key/1234abcd", "under the bucket's key"}},
+			want: []wantFailure{{"caller ci", expect.Required, "kms:Decrypt", "key/1234abcd", "under the bucket's key"}},
 		},
 		{
 			name: "code key outside S3",
@@ -177,7 +178,7 @@ callers:
 				d, i := callerStatement(t, p, "ci", "UseAgentCodeKey")
 				d.Statements[i].Condition = nil
 			},
-			want: []wantFailure{{"caller ci", Forbidden, "kms:Decrypt", "key/1234abcd", "outside S3"}},
+			want: []wantFailure{{"caller ci", expect.Forbidden, "kms:Decrypt", "key/1234abcd", "outside S3"}},
 		},
 		{
 			name: "invoker without its runtime's endpoint",
@@ -186,7 +187,7 @@ callers:
 				d, i := callerStatement(t, p, "web", "InvokeAgentRuntimes")
 				d.Statements[i].Resource = policy.NewStringList("arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/bot-??????????")
 			},
-			want: []wantFailure{{"caller policy agentiam-web", Required, "bedrock-agentcore:InvokeAgentRuntime", "runtime/bot-AbCdEf1234/runtime-endpoint/DEFAULT", "DEFAULT endpoint"}},
+			want: []wantFailure{{"caller policy agentiam-web", expect.Required, "bedrock-agentcore:InvokeAgentRuntime", "runtime/bot-AbCdEf1234/runtime-endpoint/DEFAULT", "DEFAULT endpoint"}},
 		},
 		{
 			name: "invoker of every runtime",
@@ -197,9 +198,9 @@ callers:
 				d.Statements[i].Action = policy.NewStringList("bedrock-agentcore:InvokeAgentRuntime*")
 			},
 			want: []wantFailure{
-				{"caller policy agentiam-web", Forbidden, "bedrock-agentcore:InvokeAgentRuntime", "runtime/helper-AbCdEf1234", "does not call (helper)"},
-				{"caller policy agentiam-web", Forbidden, "bedrock-agentcore:InvokeAgentRuntime", "runtime/bot_v2-AbCdEf1234", "extends bot"},
-				{"caller policy agentiam-web", Forbidden, "bedrock-agentcore:InvokeAgentRuntimeForUser", "runtime/bot-AbCdEf1234", "for_user is not set"},
+				{"caller policy agentiam-web", expect.Forbidden, "bedrock-agentcore:InvokeAgentRuntime", "runtime/helper-AbCdEf1234", "does not call (helper)"},
+				{"caller policy agentiam-web", expect.Forbidden, "bedrock-agentcore:InvokeAgentRuntime", "runtime/bot_v2-AbCdEf1234", "extends bot"},
+				{"caller policy agentiam-web", expect.Forbidden, "bedrock-agentcore:InvokeAgentRuntimeForUser", "runtime/bot-AbCdEf1234", "for_user is not set"},
 			},
 		},
 		{
@@ -209,7 +210,7 @@ callers:
 				d, i := callerStatement(t, p, "web", "InvokeBedrockAgents")
 				d.Statements = slices.Delete(d.Statements, i, i+1)
 			},
-			want: []wantFailure{{"caller policy agentiam-web", Required, "bedrock:InvokeAgent", "agent-alias/ABCDEFGHIJ/TSTALIASID", "invoke Bedrock agent faq"}},
+			want: []wantFailure{{"caller policy agentiam-web", expect.Required, "bedrock:InvokeAgent", "agent-alias/ABCDEFGHIJ/TSTALIASID", "invoke Bedrock agent faq"}},
 		},
 		{
 			name: "no resource policy on the runtime for the other account",
@@ -218,7 +219,7 @@ callers:
 				d := resourcePolicy(t, p, "runtime/bot-??????????")
 				d.Statements[0].Principal = policy.NewPrincipal(policy.PrincipalAWS, "arn:aws:iam::999988887777:role/SomeoneElse")
 			},
-			want: []wantFailure{{"resource-based policy on", Required, "bedrock-agentcore:InvokeAgentRuntime", "runtime/bot-AbCdEf1234", "invoker partner (account 999988887777)"}},
+			want: []wantFailure{{"resource-based policy on", expect.Required, "bedrock-agentcore:InvokeAgentRuntime", "runtime/bot-AbCdEf1234", "invoker partner (account 999988887777)"}},
 		},
 		{
 			name: "runtime open to every account",
@@ -229,8 +230,8 @@ callers:
 				d.Statements[0].Action = policy.NewStringList("bedrock-agentcore:*")
 			},
 			want: []wantFailure{
-				{"resource-based policy on", Forbidden, "bedrock-agentcore:InvokeAgentRuntime", "runtime/bot-AbCdEf1234/runtime-endpoint/DEFAULT", "a principal of another account"},
-				{"resource-based policy on", Forbidden, "bedrock-agentcore:PutResourcePolicy", "runtime/bot-AbCdEf1234/runtime-endpoint/DEFAULT", "managing the resource"},
+				{"resource-based policy on", expect.Forbidden, "bedrock-agentcore:InvokeAgentRuntime", "runtime/bot-AbCdEf1234/runtime-endpoint/DEFAULT", "a principal of another account"},
+				{"resource-based policy on", expect.Forbidden, "bedrock-agentcore:PutResourcePolicy", "runtime/bot-AbCdEf1234/runtime-endpoint/DEFAULT", "managing the resource"},
 			},
 		},
 		{
@@ -241,9 +242,9 @@ callers:
 				d.Statements = slices.Delete(d.Statements, i, i+1)
 			},
 			want: []wantFailure{
-				{"caller cli", Required, "iam:GetRole", "AmazonBedrockAgentCoreSDKRuntime-us-west-2-", "find the runtime role of bot"},
-				{"caller cli", Required, "iam:GetRole", "AmazonBedrockAgentCoreSDKCodeBuild-us-west-2-", "find the CodeBuild role of bot"},
-				{"caller cli", Required, "iam:GetRole", "AWSServiceRoleForBedrockAgentCoreRuntimeIdentity", "runtime-identity"},
+				{"caller cli", expect.Required, "iam:GetRole", "AmazonBedrockAgentCoreSDKRuntime-us-west-2-", "find the runtime role of bot"},
+				{"caller cli", expect.Required, "iam:GetRole", "AmazonBedrockAgentCoreSDKCodeBuild-us-west-2-", "find the CodeBuild role of bot"},
+				{"caller cli", expect.Required, "iam:GetRole", "AWSServiceRoleForBedrockAgentCoreRuntimeIdentity", "runtime-identity"},
 			},
 		},
 		{
@@ -253,7 +254,7 @@ callers:
 				d, i := callerStatement(t, p, "cli", "ToolkitConfigureSourceBuckets")
 				d.Statements = slices.Delete(d.Statements, i, i+1)
 			},
-			want: []wantFailure{{"caller cli", Required, "s3:PutLifecycleConfiguration", "bedrock-agentcore-codebuild-sources-123456789012-us-west-2", "source bucket of bot"}},
+			want: []wantFailure{{"caller cli", expect.Required, "s3:PutLifecycleConfiguration", "bedrock-agentcore-codebuild-sources-123456789012-us-west-2", "source bucket of bot"}},
 		},
 		{
 			name: "toolkit with every delivery source and the account's trace settings",
@@ -264,8 +265,8 @@ callers:
 				d.Statements[i].Action = policy.NewStringList("logs:PutDeliverySource", "xray:UpdateTraceSegmentDestination")
 			},
 			want: []wantFailure{
-				{"caller cli", Forbidden, "logs:PutDeliverySource", "delivery-source:agentiam_outsider-", "another runtime's traces"},
-				{"caller cli", Forbidden, "xray:UpdateTraceSegmentDestination", "*", "Transaction Search"},
+				{"caller cli", expect.Forbidden, "logs:PutDeliverySource", "delivery-source:agentiam_outsider-", "another runtime's traces"},
+				{"caller cli", expect.Forbidden, "xray:UpdateTraceSegmentDestination", "*", "Transaction Search"},
 			},
 		},
 		{
@@ -275,7 +276,7 @@ callers:
 				d, i := callerStatement(t, p, "cli", "ToolkitReadAgentRoles")
 				d.Statements[i].Action = policy.NewStringList("iam:GetRole", "iam:CreateRole", "iam:PutRolePolicy")
 			},
-			want: []wantFailure{{"caller cli", Forbidden, "iam:PutRolePolicy", "AmazonBedrockAgentCoreSDKRuntime-us-west-2-", "agentiam creates it"}},
+			want: []wantFailure{{"caller cli", expect.Forbidden, "iam:PutRolePolicy", "AmazonBedrockAgentCoreSDKRuntime-us-west-2-", "agentiam creates it"}},
 		},
 		{
 			name: "gateway invoker with every gateway of the name",
@@ -284,7 +285,7 @@ callers:
 				d, i := callerStatement(t, p, "partner", "InvokeGateways")
 				d.Statements[i].Resource = policy.NewStringList("arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/support-tools-*")
 			},
-			want: []wantFailure{{"caller policy agentiam-partner", Forbidden, "bedrock-agentcore:InvokeGateway", "gateway/support-tools-admin-", "(support-tools-admin)"}},
+			want: []wantFailure{{"caller policy agentiam-partner", expect.Forbidden, "bedrock-agentcore:InvokeGateway", "gateway/support-tools-admin-", "(support-tools-admin)"}},
 		},
 		{
 			name: "gateway policy for another principal",
@@ -294,8 +295,8 @@ callers:
 				d.Statements[0].Principal = policy.NewPrincipal(policy.PrincipalAWS, "arn:aws:iam::111122223333:root")
 			},
 			want: []wantFailure{
-				{"resource-based policy on", Required, "bedrock-agentcore:InvokeGateway", "gateway/support-tools-a1b2c3d4e5", "invoker partner (account 999988887777)"},
-				{"resource-based policy on", Forbidden, "bedrock-agentcore:InvokeGateway", "gateway/support-tools-a1b2c3d4e5", "a principal of another account (111122223333)"},
+				{"resource-based policy on", expect.Required, "bedrock-agentcore:InvokeGateway", "gateway/support-tools-a1b2c3d4e5", "invoker partner (account 999988887777)"},
+				{"resource-based policy on", expect.Forbidden, "bedrock-agentcore:InvokeGateway", "gateway/support-tools-a1b2c3d4e5", "a principal of another account (111122223333)"},
 			},
 		},
 	}

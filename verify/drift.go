@@ -9,8 +9,10 @@ import (
 	"github.com/agentiam/agentiam/agentspec"
 	"github.com/agentiam/agentiam/catalog"
 	"github.com/agentiam/agentiam/eval"
+	"github.com/agentiam/agentiam/fixcore"
 	"github.com/agentiam/agentiam/policy"
 	"github.com/agentiam/agentiam/rolegen"
+	"github.com/agentiam/agentiam/verify/expect"
 )
 
 // Drift compares a deployed role with the role agentiam generates for
@@ -54,7 +56,7 @@ const maxExamples = 3
 // probeFill replaces wildcards in the resource part of probes.
 const probeFill = "agentiam-probe"
 
-func (v *verifier) drift(s *Subject, deployed, ref *Policies) (*Drift, error) {
+func (v *verifier) drift(s *expect.Subject, deployed, ref *Policies) (*Drift, error) {
 	d := &Drift{Reference: ref.Source}
 	cpDeployed, err := v.compile(deployed)
 	if err != nil {
@@ -75,7 +77,7 @@ func (v *verifier) drift(s *Subject, deployed, ref *Policies) (*Drift, error) {
 
 // compare probes every Allow statement of from against the policies of
 // to and returns the statements with probes that to denies.
-func (v *verifier) compare(s *Subject, from *Policies, to *compiledPolicies) ([]*StatementDrift, error) {
+func (v *verifier) compare(s *expect.Subject, from *Policies, to *compiledPolicies) ([]*StatementDrift, error) {
 	var out []*StatementDrift
 	pb := v.prober(s)
 	visit := func(policyName string, d *policy.Document, against policy.Kind) error {
@@ -102,7 +104,7 @@ func (v *verifier) compare(s *Subject, from *Policies, to *compiledPolicies) ([]
 				return err
 			}
 			for _, p := range pb.probes(st, against) {
-				c := Check{Against: against, Principal: p.Principal, Action: p.Action, Resource: p.Resource, Context: p.Context}
+				c := expect.Check{Against: against, Principal: p.Principal, Action: p.Action, Resource: p.Resource, Context: p.Context}
 				if against == policy.Identity {
 					c.Other = pb.delegation
 				}
@@ -147,9 +149,12 @@ func single(st *policy.Statement, against policy.Kind) *Policies {
 	return &Policies{Trust: d}
 }
 
+// location is the partition, region and account of probes.
+type location struct{ partition, region, account string }
+
 // prober builds probe requests for one subject.
 type prober struct {
-	w          where
+	w          location
 	foreign    string
 	foreignReg string
 	session    string
@@ -157,18 +162,18 @@ type prober struct {
 	delegation *policy.Document
 }
 
-func (v *verifier) prober(s *Subject) *prober {
-	w := where{partition: v.spec.Partition, region: v.spec.Region, account: v.spec.Account}
+func (v *verifier) prober(s *expect.Subject) *prober {
+	w := location{partition: v.spec.Partition, region: v.spec.Region, account: v.spec.Account}
 	if a, ok := v.spec.Agent(s.Agent); ok {
-		w = where{partition: a.Partition, region: a.Region, account: v.spec.Account}
+		w = location{partition: a.Partition, region: a.Region, account: v.spec.Account}
 	}
 	foreignReg := "eu-central-1"
 	if w.region == foreignReg {
 		foreignReg = "ap-south-1"
 	}
 	return &prober{
-		w: w, foreign: foreignAccount(w.account), foreignReg: foreignReg, roleARN: s.ARN,
-		session:    "arn:" + w.partition + ":sts::" + w.account + ":assumed-role/" + s.Name + "/" + sessionName,
+		w: w, foreign: fixcore.ForeignAccount(w.account), foreignReg: foreignReg, roleARN: s.ARN,
+		session:    expect.RoleSession(w.partition, w.account, s.Name),
 		delegation: v.delegation,
 	}
 }
@@ -256,7 +261,7 @@ func (pb *prober) resources(l *policy.StringList, action string) []string {
 func (pb *prober) witnesses(action string) []string {
 	a, err := catalog.LookupAction(action)
 	if err != nil || len(a.Resources) == 0 {
-		return []string{untypedResource(action, pb.w)}
+		return []string{expect.UntypedResource(action, pb.w.partition, pb.w.region, pb.w.account)}
 	}
 	var out []string
 	for _, r := range a.Resources {
@@ -355,7 +360,7 @@ func probeContext(c *policy.Condition) map[string][]string {
 
 // alternateRole generates, for a role the spec keeps, the role agentiam
 // would generate in its place: the reference for its drift.
-func (v *verifier) alternateRole(s *Subject) *Policies {
+func (v *verifier) alternateRole(s *expect.Subject) *Policies {
 	v.alternateOnce.Do(func() {
 		alt := *v.spec
 		alt.Agents = make([]*agentspec.Agent, len(v.spec.Agents))
@@ -378,7 +383,7 @@ func (v *verifier) alternateRole(s *Subject) *Policies {
 	}
 	for _, r := range v.alternate.Roles {
 		if r.Purpose == s.Purpose && r.Agent == s.Agent && r.Gateway == s.Gateway {
-			p := generated(v.alternate, &Subject{Kind: KindRole, Name: r.Name, Purpose: r.Purpose})
+			p := generated(v.alternate, &expect.Subject{Kind: expect.KindRole, Name: r.Name, Purpose: r.Purpose})
 			if p != nil {
 				p.Source = fmt.Sprintf("the role agentiam generates for %s (%s)", s.Agent, s.Purpose)
 			}
@@ -386,4 +391,14 @@ func (v *verifier) alternateRole(s *Subject) *Policies {
 		}
 	}
 	return nil
+}
+
+// appendNew appends the values that list does not hold yet.
+func appendNew(list []string, values ...string) []string {
+	for _, v := range values {
+		if !slices.Contains(list, v) {
+			list = append(list, v)
+		}
+	}
+	return list
 }

@@ -9,7 +9,9 @@ import (
 	"github.com/agentiam/agentiam/arn"
 	"github.com/agentiam/agentiam/eval"
 	"github.com/agentiam/agentiam/eval/explain"
+	"github.com/agentiam/agentiam/fixcore"
 	"github.com/agentiam/agentiam/policy"
+	"github.com/agentiam/agentiam/verify/expect"
 )
 
 // FixKind says what a fix changes.
@@ -132,12 +134,12 @@ func (v *verifier) fixes(sr *SubjectReport, pols *Policies) ([]*Fix, error) {
 		r := &sr.Results[i]
 		switch {
 		case r.OK:
-		case r.Expect == Required && r.Decision == eval.ExplicitlyDenied:
+		case r.Expect == expect.Required && r.Decision == eval.ExplicitlyDenied:
 			for _, ref := range appliedStatements(r.Trace, pols, eval.EffectDeny, "", resName) {
 				f := statementFix(FixDeny, ref)
 				f.Checks = append(f.Checks, i)
 			}
-		case r.Expect == Required:
+		case r.Expect == expect.Required:
 			kind, where := FixAdd, addTarget(r.Against, pols, resName)
 			if r.Against == policy.Identity && boundaryBlocks(r.Trace) {
 				kind, where = FixBoundary, "permissions boundary"
@@ -156,11 +158,11 @@ func (v *verifier) fixes(sr *SubjectReport, pols *Policies) ([]*Fix, error) {
 		}
 	}
 	for _, f := range adds {
-		var checks []*Check
+		var checks []*expect.Check
 		for _, i := range f.Checks {
 			checks = append(checks, &sr.Results[i].Check)
 		}
-		f.Statements = groupStatements(checks, "")
+		f.Statements = expect.Statements(checks, "")
 		f.Advice = addAdvice(f, sr)
 	}
 	for _, f := range changes {
@@ -182,8 +184,8 @@ func (v *verifier) fixes(sr *SubjectReport, pols *Policies) ([]*Fix, error) {
 }
 
 // resourcePolicyName is what the subject's resource-side policy is called.
-func resourcePolicyName(k SubjectKind) string {
-	if k == KindResourcePolicy {
+func resourcePolicyName(k expect.SubjectKind) string {
+	if k == expect.KindResourcePolicy {
 		return "resource policy"
 	}
 	return "trust policy"
@@ -265,11 +267,11 @@ func (v *verifier) narrow(f *Fix, sr *SubjectReport) {
 		single.Identity = []Named{{Name: f.Policy, Document: alone}}
 	}
 	cp, err := compilePolicies(single, v.others)
-	var covered []*Check
+	var covered []*expect.Check
 	if err == nil {
 		for i := range sr.Results {
 			r := &sr.Results[i]
-			if r.Expect != Required || !r.OK || (r.Against == policy.Identity) == trust {
+			if r.Expect != expect.Required || !r.OK || (r.Against == policy.Identity) == trust {
 				continue
 			}
 			if d, _, err := evaluateCheck(&r.Check, cp, false); err == nil && d == eval.Allowed {
@@ -281,7 +283,7 @@ func (v *verifier) narrow(f *Fix, sr *SubjectReport) {
 	if st.Sid != nil {
 		sid = st.Sid.Value
 	}
-	f.Statements = groupStatements(covered, sid)
+	f.Statements = expect.Statements(covered, sid)
 	keepConditions(f.Statements, st)
 	f.Statement.Matches = matches(st, sr, f.Checks)
 	why := strings.Join(f.Statement.Matches, "; ")
@@ -425,135 +427,29 @@ func addAdvice(f *Fix, sr *SubjectReport) string {
 	return fmt.Sprintf("Denied: %s. Add these statements to %s.", describeChecks(sr, f.Checks), where)
 }
 
-// groupStatements turns the grants of checks into as few statements as
-// keep them exact: actions that share resource and conditions are
-// merged, then resources that share actions and conditions.
-func groupStatements(checks []*Check, sid string) []*policy.Statement {
-	type group struct {
-		principal string
-		actions   []string
-		resources []string
-		conds     []Cond
-	}
-	var byRes []*group
-	index := map[string]*group{}
-	for _, c := range checks {
-		g := c.Grant
-		if g == nil {
-			g = &Grant{Resource: c.Resource}
-		}
-		key := g.Principal + "\x00" + g.Resource + "\x00" + condKey(g.Conditions)
-		gr, ok := index[key]
-		if !ok {
-			gr = &group{principal: g.Principal, resources: []string{g.Resource}, conds: g.Conditions}
-			index[key] = gr
-			byRes = append(byRes, gr)
-		}
-		if !slices.Contains(gr.actions, c.Action) {
-			gr.actions = append(gr.actions, c.Action)
-		}
-	}
-	var merged []*group
-	index = map[string]*group{}
-	for _, gr := range byRes {
-		key := gr.principal + "\x00" + strings.Join(gr.actions, ",") + "\x00" + condKey(gr.conds)
-		if m, ok := index[key]; ok {
-			m.resources = appendNew(m.resources, gr.resources...)
-			continue
-		}
-		index[key] = gr
-		merged = append(merged, gr)
-	}
-	used := map[string]bool{}
-	out := make([]*policy.Statement, 0, len(merged))
-	for _, gr := range merged {
-		base := sid
-		if base == "" {
-			base = "Allow" + alnum(gr.actions[0][strings.IndexByte(gr.actions[0], ':')+1:])
-		}
-		name := uniqueName(base, func(n string) bool { return used[n] })
-		used[name] = true
-		st := policy.NewStatement(name, policy.EffectAllow)
-		if gr.principal != "" {
-			st.Principal = grantPrincipal(gr.principal)
-		}
-		st.Action = policy.NewStringList(gr.actions...)
-		if len(gr.resources) > 0 && gr.resources[0] != "" {
-			st.Resource = policy.NewStringList(gr.resources...)
-		}
-		for _, c := range gr.conds {
-			st.AddCondition(c.Op, c.Key, c.Values...)
-		}
-		out = append(out, st)
-	}
-	return out
-}
-
-func condKey(conds []Cond) string {
-	parts := make([]string, len(conds))
-	for i, c := range conds {
-		parts[i] = c.Op + "|" + c.Key + "|" + strings.Join(c.Values, ",")
-	}
-	slices.Sort(parts)
-	return strings.Join(parts, ";")
-}
-
-func alnum(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
-			return r
-		}
-		return -1
-	}, s)
-}
-
 // apply returns the subject's policies with the fix applied.
 func apply(f *Fix, pols *Policies) *Policies {
-	out := *pols
-	withStatements := func(d *policy.Document, extra []*policy.Statement) *policy.Document {
-		nd := policy.NewDocument()
-		if d != nil {
-			nd.Add(policy.CloneStatements(d.Statements)...)
-		}
-		nd.Add(policy.CloneStatements(extra)...)
-		return nd
-	}
-	replaced := func(d *policy.Document, index int, repl []*policy.Statement) *policy.Document {
-		nd := policy.NewDocument()
-		for i, st := range d.Statements {
-			if i == index {
-				nd.Add(policy.CloneStatements(repl)...)
-				continue
-			}
-			nd.Add(policy.CloneStatements([]*policy.Statement{st})...)
-		}
-		return nd
-	}
+	change := fixcore.Change{Kind: fixcore.Add, Policy: policy.Identity, Name: f.Policy + " (fix)", Statements: f.Statements}
 	switch f.Kind {
 	case FixAdd:
 		if isResourceSide(f.Policy) {
-			out.Trust = withStatements(pols.Trust, f.Statements)
-		} else {
-			out.Identity = append(slices.Clone(pols.Identity), Named{Name: f.Policy + " (fix)", Document: withStatements(nil, f.Statements)})
+			change.Policy, change.Name = policy.Resource, ""
 		}
 	case FixBoundary:
-		out.Boundary = withStatements(pols.Boundary, f.Statements)
+		change.Policy, change.Name = policy.Boundary, ""
 	case FixNarrow, FixDeny:
 		ref := f.Statement
+		change = fixcore.Change{Kind: fixcore.Replace, Policy: policy.Identity, Name: ref.Policy, Index: ref.Index, Statements: f.Statements}
 		switch {
 		case isResourceSide(ref.Policy):
-			out.Trust = replaced(pols.Trust, ref.Index, f.Statements)
+			change.Policy = policy.Resource
 		case ref.Policy == "permissions boundary":
-			out.Boundary = replaced(pols.Boundary, ref.Index, f.Statements)
-		default:
-			out.Identity = slices.Clone(pols.Identity)
-			for i, n := range out.Identity {
-				if n.Name == ref.Policy {
-					out.Identity[i] = Named{Name: n.Name, Document: replaced(n.Document, ref.Index, f.Statements)}
-				}
-			}
+			change.Policy = policy.Boundary
 		}
 	}
+	b := pols.bundle().Apply(change)
+	out := *pols
+	out.Identity, out.Boundary, out.Trust = b.Identity, b.Boundary, b.Resource
 	return &out
 }
 
@@ -567,21 +463,16 @@ func (v *verifier) confirm(f *Fix, sr *SubjectReport, pols *Policies) error {
 	for _, i := range f.Checks {
 		target[i] = true
 	}
-	f.StillFailing, f.Regressions = nil, nil
+	var verdict fixcore.Verdict
 	for i := range sr.Results {
 		r := &sr.Results[i]
 		d, _, err := evaluateCheck(&r.Check, cp, false)
 		if err != nil {
 			return err
 		}
-		ok := r.Check.passes(d)
-		switch {
-		case target[i] && !ok:
-			f.StillFailing = append(f.StillFailing, i)
-		case !target[i] && r.OK && !ok:
-			f.Regressions = append(f.Regressions, i)
-		}
+		verdict.Record(i, target[i], r.OK, r.Check.Passes(d))
 	}
-	f.Confirmed = len(f.StillFailing) == 0 && len(f.Regressions) == 0
+	f.StillFailing, f.Regressions = verdict.StillFailing, verdict.Regressions
+	f.Confirmed = verdict.Confirmed()
 	return nil
 }

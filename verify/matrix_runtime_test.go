@@ -160,7 +160,7 @@ agents:
 	widenIDs(plan)
 	got := strings.Join(failedRequests(t, spec, plan), "\n")
 	for _, want := range []string{
-		"forbidden bedrock-agentcore:InvokeGateway on arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/support-tools-admin-" + gatewaySuffix,
+		"forbidden bedrock-agentcore:InvokeGateway on arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/support-tools-admin-" + "a1b2c3d4e5",
 		"forbidden sts:AssumeRole on arn:aws:iam::123456789012:role/AgentCoreGatewayExecutionRole-us-west-2-",
 	} {
 		if !strings.Contains(got, want) {

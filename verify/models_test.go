@@ -8,6 +8,7 @@ import (
 	"github.com/agentiam/agentiam/agentspec"
 	"github.com/agentiam/agentiam/internal/bedrockmodels"
 	"github.com/agentiam/agentiam/policy"
+	"github.com/agentiam/agentiam/verify/expect"
 )
 
 // TestEveryProfileGeography: for every inference-profile prefix the
@@ -44,7 +45,7 @@ func TestEveryProfileGeography(t *testing.T) {
 					if !r.OK {
 						t.Errorf("%s: %s %s on %s (%s): %s", sr.Label(), r.Expect, r.Action, r.Resource, r.Why, r.Decision)
 					}
-					if r.Expect == Required && r.Action == "bedrock:InvokeModel" && r.Context["bedrock:InferenceProfileArn"] != nil {
+					if r.Expect == expect.Required && r.Action == "bedrock:InvokeModel" && r.Context["bedrock:InferenceProfileArn"] != nil {
 						reached[r.Resource] = true
 					}
 				}

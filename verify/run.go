@@ -10,8 +10,10 @@ import (
 	"github.com/agentiam/agentiam/agentspec"
 	"github.com/agentiam/agentiam/eval"
 	"github.com/agentiam/agentiam/eval/explain"
+	"github.com/agentiam/agentiam/fixcore"
 	"github.com/agentiam/agentiam/policy"
 	"github.com/agentiam/agentiam/rolegen"
+	"github.com/agentiam/agentiam/verify/expect"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -72,7 +74,7 @@ func (r *Report) Passed() bool {
 
 // SubjectReport is the verification of one subject.
 type SubjectReport struct {
-	Subject
+	expect.Subject
 	Source   string   `json:"source,omitempty"`
 	Status   Status   `json:"status"`
 	Note     string   `json:"note,omitempty"`
@@ -87,7 +89,7 @@ type SubjectReport struct {
 
 // Result is one evaluated check.
 type Result struct {
-	Check
+	expect.Check
 	Decision eval.Decision `json:"decision"`
 	OK       bool          `json:"ok"`
 	// Trace is set for failures, and for every result with Options.Explain.
@@ -114,7 +116,7 @@ func Verify(spec *agentspec.Spec, plan *rolegen.Plan, opts Options) (*Report, er
 		return nil, err
 	}
 	if opts.GeneratedOnly {
-		subjects = slices.DeleteFunc(subjects, func(s *Subject) bool { return s.Existing })
+		subjects = slices.DeleteFunc(subjects, func(s *expect.Subject) bool { return s.Existing })
 	}
 	v := newVerifier(spec, plan, opts, subjects)
 	// Looking deployed policies up marks them used: done here, in order.
@@ -174,9 +176,9 @@ func (s *Summary) add(sr *SubjectReport) {
 		r := &sr.Results[i]
 		s.Requests++
 		switch {
-		case r.Expect == Required && r.OK:
+		case r.Expect == expect.Required && r.OK:
 			s.RequiredAllowed++
-		case r.Expect == Required:
+		case r.Expect == expect.Required:
 			s.RequiredDenied++
 		case r.OK:
 			s.ForbiddenDenied++
@@ -187,10 +189,10 @@ func (s *Summary) add(sr *SubjectReport) {
 }
 
 // unexpectedRoles lists plan roles no subject accounts for.
-func unexpectedRoles(plan *rolegen.Plan, subjects []*Subject) []string {
+func unexpectedRoles(plan *rolegen.Plan, subjects []*expect.Subject) []string {
 	var out []string
 	for _, r := range plan.Roles {
-		found := slices.ContainsFunc(subjects, func(s *Subject) bool { return s.Kind == KindRole && s.Name == r.Name })
+		found := slices.ContainsFunc(subjects, func(s *expect.Subject) bool { return s.Kind == expect.KindRole && s.Name == r.Name })
 		if !found {
 			out = append(out, fmt.Sprintf("the plan has role %s (%s) that the spec does not call for; it was not verified", r.Name, r.Purpose))
 		}
@@ -214,10 +216,9 @@ type verifier struct {
 	alternate     *rolegen.Plan
 }
 
-func newVerifier(spec *agentspec.Spec, plan *rolegen.Plan, opts Options, subjects []*Subject) *verifier {
-	root := "arn:" + spec.Partition + ":iam::" + spec.Account + ":root"
+func newVerifier(spec *agentspec.Spec, plan *rolegen.Plan, opts Options, subjects []*expect.Subject) *verifier {
 	v := &verifier{spec: spec, plan: plan, opts: opts, others: map[*policy.Document]*eval.Policy{},
-		delegation: doc(allowStatement(policy.NewPrincipal(policy.PrincipalAWS, root), "*", "*"))}
+		delegation: fixcore.AccountPolicy(spec.Partition, spec.Account, "*", "*")}
 	add := func(d *policy.Document) {
 		if _, ok := v.others[d]; d != nil && !ok {
 			if p, err := eval.Compile(d); err == nil {
@@ -235,7 +236,7 @@ func newVerifier(spec *agentspec.Spec, plan *rolegen.Plan, opts Options, subject
 }
 
 // subject verifies one subject; dep are its deployed policies, if given.
-func (v *verifier) subject(s *Subject, dep *Policies) (*SubjectReport, error) {
+func (v *verifier) subject(s *expect.Subject, dep *Policies) (*SubjectReport, error) {
 	sr := &SubjectReport{Subject: *s}
 	gen := generated(v.plan, s)
 	pols := gen
@@ -266,7 +267,7 @@ func (v *verifier) subject(s *Subject, dep *Policies) (*SubjectReport, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %s on %s: %w", s.Label(), c.Action, c.Resource, err)
 		}
-		r := Result{Check: *c, Decision: d, OK: c.passes(d), Trace: tr}
+		r := Result{Check: *c, Decision: d, OK: c.Passes(d), Trace: tr}
 		if !r.OK && tr == nil {
 			if r.Trace, _, err = explainCheck(c, cp); err != nil {
 				return nil, err
@@ -288,7 +289,7 @@ func (v *verifier) subject(s *Subject, dep *Policies) (*SubjectReport, error) {
 		}
 		sr.Fixes = fixes
 	}
-	if deployed && s.Kind == KindRole {
+	if deployed && s.Kind == expect.KindRole {
 		ref := gen
 		if ref == nil && s.Existing {
 			ref = v.alternateRole(s)
@@ -304,8 +305,8 @@ func (v *verifier) subject(s *Subject, dep *Policies) (*SubjectReport, error) {
 	return sr, nil
 }
 
-func explainCheck(c *Check, cp *compiledPolicies) (*explain.Trace, eval.Decision, error) {
-	req := c.request()
+func explainCheck(c *expect.Check, cp *compiledPolicies) (*explain.Trace, eval.Decision, error) {
+	req := c.Request()
 	tr, err := explain.Explain(cp.setFor(c), &req)
 	if err != nil {
 		return nil, eval.ImplicitlyDenied, err
@@ -313,13 +314,11 @@ func explainCheck(c *Check, cp *compiledPolicies) (*explain.Trace, eval.Decision
 	return tr, tr.Decision, nil
 }
 
-// compiledPolicies are a subject's policies, compiled once.
+// compiledPolicies are a subject's policies, compiled once, with the
+// far-side policies of its checks.
 type compiledPolicies struct {
-	src      *Policies
-	identity []*eval.Policy
-	boundary *eval.Policy
-	res      *eval.Policy // trust policy, or a function's resource policy
-	others   map[*policy.Document]*eval.Policy
+	*fixcore.Compiled
+	others map[*policy.Document]*eval.Policy
 }
 
 func (v *verifier) compile(p *Policies) (*compiledPolicies, error) {
@@ -327,50 +326,21 @@ func (v *verifier) compile(p *Policies) (*compiledPolicies, error) {
 }
 
 func compilePolicies(p *Policies, others map[*policy.Document]*eval.Policy) (*compiledPolicies, error) {
-	cp := &compiledPolicies{src: p, others: others}
-	for _, n := range p.Identity {
-		c, err := eval.Compile(named(n))
-		if err != nil {
-			return nil, fmt.Errorf("policy %s: %w", n.Name, err)
-		}
-		cp.identity = append(cp.identity, c)
+	c, err := fixcore.Compile(p.bundle(), "trust policy")
+	if err != nil {
+		return nil, err
 	}
-	var err error
-	if p.Boundary != nil {
-		if cp.boundary, err = eval.Compile(p.Boundary); err != nil {
-			return nil, fmt.Errorf("permissions boundary: %w", err)
-		}
-	}
-	if p.Trust != nil {
-		if cp.res, err = eval.Compile(p.Trust); err != nil {
-			return nil, fmt.Errorf("trust policy: %w", err)
-		}
-	}
-	return cp, nil
+	return &compiledPolicies{Compiled: c, others: others}, nil
 }
 
-// named returns the document with its name as Source, for traces; the
-// plan's document itself is left untouched.
-func named(n Named) *policy.Document {
-	if n.Document.Source == n.Name {
-		return n.Document
-	}
-	d := *n.Document
-	d.Source = n.Name
-	return &d
+// bundle returns the policies as the fix core takes them.
+func (p *Policies) bundle() *fixcore.Policies {
+	return &fixcore.Policies{Identity: p.Identity, Boundary: p.Boundary, Resource: p.Trust}
 }
 
 // setFor returns the policies that decide a check.
-func (cp *compiledPolicies) setFor(c *Check) *eval.Set {
-	other := cp.other(c.Other)
-	if c.Against == policy.Identity {
-		return &eval.Set{Identity: cp.identity, Boundary: cp.boundary, Resource: other}
-	}
-	s := &eval.Set{Resource: cp.res}
-	if other != nil {
-		s.Identity = []*eval.Policy{other}
-	}
-	return s
+func (cp *compiledPolicies) setFor(c *expect.Check) *eval.Set {
+	return c.Set(cp.Compiled, cp.other(c.Other))
 }
 
 // other returns the far side's policy of a check, compiled in advance
@@ -387,48 +357,18 @@ func (cp *compiledPolicies) other(d *policy.Document) *eval.Policy {
 	return p
 }
 
-// grantPolicies compiles the spec-level grants of a subject's required
-// checks into its reference policies.
-func grantPolicies(s *Subject) *compiledPolicies {
-	identity, res := policy.NewDocument(), policy.NewDocument()
-	for i := range s.Checks {
-		c := &s.Checks[i]
-		if c.Expect != Required {
-			continue
-		}
-		st := grantStatement(c.Action, c.Grant)
-		if c.Against == policy.Identity {
-			identity.Add(st)
-		} else {
-			res.Add(st)
-		}
+// Matrices derives the access matrix of every subject the spec calls
+// for (see expect.Matrices), with its roles bound to the plan's, and
+// drops the forbidden checks the spec grants, subject by subject in
+// parallel.
+func Matrices(spec *agentspec.Spec, plan *rolegen.Plan) ([]*expect.Subject, error) {
+	subjects, err := expect.Matrices(spec, planRoles{plan})
+	if err != nil {
+		return nil, err
 	}
-	cp := &compiledPolicies{}
-	if len(identity.Statements) > 0 {
-		if p, err := eval.Compile(identity); err == nil {
-			cp.identity = []*eval.Policy{p}
-		}
+	err = parallel(len(subjects), func(i int) error { return subjects[i].DropGranted() })
+	if err != nil {
+		return nil, err
 	}
-	if len(res.Statements) > 0 {
-		if p, err := eval.Compile(res); err == nil {
-			cp.res = p
-		}
-	}
-	return cp
-}
-
-// grantStatement is the statement a grant stands for, for one action.
-func grantStatement(action string, g *Grant) *policy.Statement {
-	st := policy.NewStatement("", policy.EffectAllow)
-	if g.Principal != "" {
-		st.Principal = grantPrincipal(g.Principal)
-	}
-	st.Action = policy.NewStringList(action)
-	if g.Resource != "" {
-		st.Resource = policy.NewStringList(g.Resource)
-	}
-	for _, c := range g.Conditions {
-		st.AddCondition(c.Op, c.Key, c.Values...)
-	}
-	return st
+	return subjects, nil
 }

@@ -5,17 +5,16 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/agentiam/agentiam/fixcore"
 	"github.com/agentiam/agentiam/inputs"
 	"github.com/agentiam/agentiam/policy"
 	"github.com/agentiam/agentiam/rolegen"
+	"github.com/agentiam/agentiam/verify/expect"
 )
 
 // Named is a policy document with the name it has in IAM (or the file it
 // was read from).
-type Named struct {
-	Name     string
-	Document *policy.Document
-}
+type Named = fixcore.Named
 
 // Policies are the policies of one subject: for a role its trust policy,
 // identity policies (inline and managed) and permissions boundary; for a
@@ -103,7 +102,7 @@ func (d *Deployed) lookup(nameOrARN string) (*Policies, bool) {
 }
 
 // For returns the deployed policies of a subject, by ARN or name.
-func (d *Deployed) For(s *Subject) (*Policies, bool) {
+func (d *Deployed) For(s *expect.Subject) (*Policies, bool) {
 	if d == nil {
 		return nil, false
 	}
@@ -192,9 +191,9 @@ func ParsePolicy(filename string, src []byte) (*policy.Document, error) {
 
 // generated returns the plan's policies for a subject, or nil when the
 // plan has none (a kept role, or a role the generator failed to produce).
-func generated(plan *rolegen.Plan, s *Subject) *Policies {
+func generated(plan *rolegen.Plan, s *expect.Subject) *Policies {
 	switch s.Kind {
-	case KindRole:
+	case expect.KindRole:
 		for _, r := range plan.Roles {
 			if r.Name == s.Name && r.Purpose == s.Purpose {
 				p := &Policies{Source: "generated", Trust: r.TrustPolicy, IdentityGiven: true}
@@ -204,7 +203,7 @@ func generated(plan *rolegen.Plan, s *Subject) *Policies {
 				return p
 			}
 		}
-	case KindResourcePolicy:
+	case expect.KindResourcePolicy:
 		// A function has one resource policy; the plan gives its
 		// statements one by one, as `aws lambda add-permission` takes them.
 		var merged *policy.Document
@@ -219,7 +218,7 @@ func generated(plan *rolegen.Plan, s *Subject) *Policies {
 		if merged != nil {
 			return &Policies{Source: "generated", Trust: merged}
 		}
-	case KindCallerPolicy:
+	case expect.KindCallerPolicy:
 		p := &Policies{Source: "generated", IdentityGiven: true}
 		for _, cp := range plan.CallerPolicies {
 			if cp.Caller == s.Caller {

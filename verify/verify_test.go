@@ -13,6 +13,7 @@ import (
 	"github.com/agentiam/agentiam/eval"
 	"github.com/agentiam/agentiam/policy"
 	"github.com/agentiam/agentiam/rolegen"
+	"github.com/agentiam/agentiam/verify/expect"
 )
 
 func loadSpec(t testing.TB, path string) *agentspec.Spec {
@@ -94,17 +95,17 @@ func TestMatrixGrants(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kinds := map[SubjectKind]bool{}
+	kinds := map[expect.SubjectKind]bool{}
 	for _, s := range subjects {
 		kinds[s.Kind] = true
-		grants := grantPolicies(s)
+		grants := &compiledPolicies{Compiled: s.Grants()}
 		for i := range s.Checks {
 			c := &s.Checks[i]
 			d, _, err := evaluateCheck(c, grants, false)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if c.passes(d) != true {
+			if c.Passes(d) != true {
 				t.Errorf("%s: the grants give %s for %s %s on %s (%s)", s.Label(), d, c.Expect, c.Action, c.Resource, c.Why)
 			}
 		}
@@ -116,7 +117,7 @@ func TestMatrixGrants(t *testing.T) {
 
 type wantFailure struct {
 	subject  string // substring of the subject's label
-	expect   Expectation
+	expect   expect.Expectation
 	action   string
 	resource string // substring
 	why      string // substring
@@ -186,8 +187,8 @@ func TestBrokenRoles(t *testing.T) {
 				d.Statements = slices.Delete(d.Statements, i, i+1)
 			},
 			want: []wantFailure{
-				{"runtime-execution of agent support_bot", Required, "ecr:BatchGetImage", repo, "pull its image"},
-				{"runtime-execution of agent support_bot", Required, "ecr:GetDownloadUrlForLayer", repo, "pull its image"},
+				{"runtime-execution of agent support_bot", expect.Required, "ecr:BatchGetImage", repo, "pull its image"},
+				{"runtime-execution of agent support_bot", expect.Required, "ecr:GetDownloadUrlForLayer", repo, "pull its image"},
 			},
 			fix: FixAdd, fixMatch: repo,
 		},
@@ -199,8 +200,8 @@ func TestBrokenRoles(t *testing.T) {
 				d.Statements[i].Resource = policy.NewStringList("*")
 			},
 			want: []wantFailure{
-				{"support_bot", Forbidden, "s3:GetObject", "support-kb-docs/agentiam-other/", "outside faq/"},
-				{"support_bot", Forbidden, "s3:GetObject", "agentiam-other-bucket", "a bucket outside the spec"},
+				{"support_bot", expect.Forbidden, "s3:GetObject", "support-kb-docs/agentiam-other/", "outside faq/"},
+				{"support_bot", expect.Forbidden, "s3:GetObject", "agentiam-other-bucket", "a bucket outside the spec"},
 			},
 			fix: FixNarrow, fixMatch: "arn:aws:s3:::support-kb-docs/faq/*",
 		},
@@ -212,9 +213,9 @@ func TestBrokenRoles(t *testing.T) {
 				d.Statements[i].Resource = policy.NewStringList("*")
 			},
 			want: []wantFailure{
-				{"support_bot", Forbidden, "bedrock:InvokeModel", "foundation-model/amazon.nova-premier-v1:0", "a model outside the spec"},
-				{"support_bot", Forbidden, "bedrock:InvokeModel", "inference-profile/us.amazon.nova-premier-v1:0", "an inference profile outside the spec"},
-				{"support_bot", Forbidden, "bedrock:InvokeModel", "us-west-2::foundation-model/anthropic.claude-sonnet-4", "without its inference profile"},
+				{"support_bot", expect.Forbidden, "bedrock:InvokeModel", "foundation-model/amazon.nova-premier-v1:0", "a model outside the spec"},
+				{"support_bot", expect.Forbidden, "bedrock:InvokeModel", "inference-profile/us.amazon.nova-premier-v1:0", "an inference profile outside the spec"},
+				{"support_bot", expect.Forbidden, "bedrock:InvokeModel", "us-west-2::foundation-model/anthropic.claude-sonnet-4", "without its inference profile"},
 			},
 			fix: FixNarrow, fixMatch: "foundation-model/anthropic.claude-3-5-haiku-20241022-v1:0",
 		},
@@ -226,7 +227,7 @@ func TestBrokenRoles(t *testing.T) {
 				dropCondition(d.Statements[i], "aws:SourceArn")
 			},
 			want: []wantFailure{
-				{"runtime-execution of agent support_bot", Forbidden, "sts:AssumeRole", "AmazonBedrockAgentCoreSDKRuntime-us-west-2-bfae032411", "another resource of the account"},
+				{"runtime-execution of agent support_bot", expect.Forbidden, "sts:AssumeRole", "AmazonBedrockAgentCoreSDKRuntime-us-west-2-bfae032411", "another resource of the account"},
 			},
 			fix: FixNarrow, fixMatch: "aws:SourceArn",
 		},
@@ -238,8 +239,8 @@ func TestBrokenRoles(t *testing.T) {
 				d.Statements[i].Condition = nil
 			},
 			want: []wantFailure{
-				{"billing_bot", Forbidden, "sts:AssumeRole", "role/", "confused deputy"},
-				{"billing_bot", Forbidden, "sts:AssumeRole", "role/", "another resource of the account"},
+				{"billing_bot", expect.Forbidden, "sts:AssumeRole", "role/", "confused deputy"},
+				{"billing_bot", expect.Forbidden, "sts:AssumeRole", "role/", "another resource of the account"},
 			},
 			fix: FixNarrow, fixMatch: "aws:SourceAccount",
 		},
@@ -251,7 +252,7 @@ func TestBrokenRoles(t *testing.T) {
 				d.Statements[i].Action = policy.NewStringList("bedrock-agentcore:*")
 			},
 			want: []wantFailure{
-				{"support_bot", Forbidden, "bedrock-agentcore:DeleteMemory", "memory/support_bot_mem-AbCdEf1234", "control-plane deletion"},
+				{"support_bot", expect.Forbidden, "bedrock-agentcore:DeleteMemory", "memory/support_bot_mem-AbCdEf1234", "control-plane deletion"},
 			},
 			fix: FixNarrow, fixMatch: "bedrock-agentcore:CreateEvent",
 		},
@@ -263,7 +264,7 @@ func TestBrokenRoles(t *testing.T) {
 				d.Statements[i].Resource = policy.NewStringList("arn:aws:ecr:us-west-2:123456789012:repository/*")
 			},
 			want: []wantFailure{
-				{"image-build of agent support_bot", Forbidden, "ecr:PutImage", "bedrock-agentcore-agentiam_outsider", "another agent's repository"},
+				{"image-build of agent support_bot", expect.Forbidden, "ecr:PutImage", "bedrock-agentcore-agentiam_outsider", "another agent's repository"},
 			},
 			fix: FixNarrow, fixMatch: repo,
 		},
@@ -275,7 +276,7 @@ func TestBrokenRoles(t *testing.T) {
 				d.Statements = slices.Delete(d.Statements, i, i+1)
 			},
 			want: []wantFailure{
-				{"gateway support-tools", Required, "lambda:InvokeFunction", "function:orders-lookup", "Lambda target"},
+				{"gateway support-tools", expect.Required, "lambda:InvokeFunction", "function:orders-lookup", "Lambda target"},
 			},
 			fix: FixAdd, fixMatch: "function:orders-lookup",
 		},
@@ -290,9 +291,9 @@ func TestBrokenRoles(t *testing.T) {
 				}
 			},
 			want: []wantFailure{
-				{"caller deployer", Forbidden, "iam:PassRole", "AmazonBedrockAgentCoreSDKRuntime-us-west-2-bfae032411", "another service"},
-				{"caller deployer", Forbidden, "iam:PassRole", "AgentCoreGatewayExecutionRole", "another service"},
-				{"caller deployer", Forbidden, "iam:PassRole", "AmazonBedrockAgentCoreSDKRuntime-us-west-2-33e40e36ff", "another service"},
+				{"caller deployer", expect.Forbidden, "iam:PassRole", "AmazonBedrockAgentCoreSDKRuntime-us-west-2-bfae032411", "another service"},
+				{"caller deployer", expect.Forbidden, "iam:PassRole", "AgentCoreGatewayExecutionRole", "another service"},
+				{"caller deployer", expect.Forbidden, "iam:PassRole", "AmazonBedrockAgentCoreSDKRuntime-us-west-2-33e40e36ff", "another service"},
 			},
 			fix: FixNarrow, fixMatch: "iam:PassedToService",
 		},
@@ -307,7 +308,7 @@ func TestBrokenRoles(t *testing.T) {
 				}
 			},
 			want: []wantFailure{
-				{"function:faq-actions", Forbidden, "lambda:InvokeFunction", "function:faq-actions", "another agent of the account"},
+				{"function:faq-actions", expect.Forbidden, "lambda:InvokeFunction", "function:faq-actions", "another agent of the account"},
 			},
 			fix: FixNarrow, fixMatch: "agent/ABCDEFGHIJ",
 		},
@@ -322,8 +323,8 @@ func TestBrokenRoles(t *testing.T) {
 				d.Add(deny)
 			},
 			want: []wantFailure{
-				{"billing_bot", Required, "bedrock:InvokeModel", "us-west-2::foundation-model/anthropic.claude-sonnet-4-5", "through profile"},
-				{"billing_bot", Required, "bedrock:InvokeModel", ":::foundation-model/anthropic.claude-sonnet-4-5", "through profile"},
+				{"billing_bot", expect.Required, "bedrock:InvokeModel", "us-west-2::foundation-model/anthropic.claude-sonnet-4-5", "through profile"},
+				{"billing_bot", expect.Required, "bedrock:InvokeModel", ":::foundation-model/anthropic.claude-sonnet-4-5", "through profile"},
 			},
 			fix: FixDeny, fixMatch: "NoModels",
 		},
@@ -620,10 +621,10 @@ func TestDeployedToolkitRole(t *testing.T) {
 // TestAWSOwnedResources: the built-in code interpreter (account "aws")
 // is authorized by the identity policy alone.
 func TestAWSOwnedResources(t *testing.T) {
-	c := Check{Against: policy.Identity, Principal: "arn:aws:sts::123456789012:assumed-role/r/s",
+	c := expect.Check{Against: policy.Identity, Principal: "arn:aws:sts::123456789012:assumed-role/r/s",
 		Action: "bedrock-agentcore:StartCodeInterpreterSession", Resource: "arn:aws:bedrock-agentcore:us-west-2:aws:code-interpreter/aws.codeinterpreter.v1"}
 	doc, _ := ParsePolicy("p.json", []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"bedrock-agentcore:*","Resource":"*"}]}`))
-	cp, err := compilePolicies(&Policies{Identity: []Named{{"p", doc}}, IdentityGiven: true}, nil)
+	cp, err := compilePolicies(&Policies{Identity: []Named{{Name: "p", Document: doc}}, IdentityGiven: true}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,10 +8,7 @@ import (
 	"strings"
 
 	"github.com/agentiam/agentiam/accessdenied"
-	"github.com/agentiam/agentiam/agentspec"
-	"github.com/agentiam/agentiam/eval"
 	"github.com/agentiam/agentiam/policy"
-	"github.com/agentiam/agentiam/rolegen"
 	"github.com/spf13/cobra"
 )
 
@@ -73,11 +70,7 @@ AccessDenied message or an input file is unusable.`,
 				}
 				text = string(b)
 			}
-			m, err := accessdenied.Parse(text)
-			if err != nil {
-				return usageError(err)
-			}
-			out, err := explainDenied(e, m, f)
+			out, err := explainDenied(e, text, f)
 			if err != nil {
 				return err
 			}
@@ -97,54 +90,16 @@ AccessDenied message or an input file is unusable.`,
 	return cmd
 }
 
-// deniedExplanation is everything explain-denied prints.
-type deniedExplanation struct {
-	m     accessdenied.Message
-	p     accessdenied.Principal
-	fix   accessdenied.Fix
-	notes []string
-	conf  *accessdenied.Confirmation
-	spec  *accessdenied.SpecChange
-}
-
-// explainDenied classifies and fixes the message and, with --spec or
-// --policy, confirms the fix with the evaluator.
-func explainDenied(e *env, m accessdenied.Message, f explainDeniedFlags) (*deniedExplanation, error) {
-	out := &deniedExplanation{m: m}
-	var spec *agentspec.Spec
-	var plan *rolegen.Plan
+// explainDenied reads the spec and policy files the flags name and
+// explains the message with them.
+func explainDenied(e *env, text string, f explainDeniedFlags) (*accessdenied.Explanation, error) {
+	opts := accessdenied.Options{SpecName: f.spec}
 	if f.spec != "" {
-		var err error
-		if spec, err = loadSpec(e, generateFlags{file: f.spec}); err != nil {
+		spec, err := loadSpec(e, generateFlags{file: f.spec})
+		if err != nil {
 			return nil, err
 		}
-		if plan, err = rolegen.Generate(spec); err != nil {
-			return nil, usageError(fmt.Errorf("generating the roles of %s: %w", f.spec, err))
-		}
-	}
-	var kinds map[string]accessdenied.PrincipalKind
-	if plan != nil {
-		kinds = accessdenied.PlanRoleKinds(plan)
-	}
-	out.p = accessdenied.ClassifyPrincipal(m.Principal, kinds)
-	out.fix = accessdenied.Propose(m, out.p)
-
-	var pols *accessdenied.Policies
-	var role *rolegen.Role
-	if plan != nil {
-		var kept *rolegen.ExistingRole
-		role, kept = accessdenied.FindRole(plan, out.p)
-		switch {
-		case role != nil:
-			p := accessdenied.PlanPolicies(role, "the role generated from "+f.spec)
-			pols = &p
-		case kept != nil:
-			out.notes = append(out.notes, fmt.Sprintf("%s keeps %s instead of generating it: give its policies with --policy to confirm the fix", f.spec, kept.ARN))
-		case out.p.RoleName != "":
-			out.notes = append(out.notes, fmt.Sprintf("role %s is not one of the roles %s generates", out.p.RoleName, f.spec))
-		default:
-			out.notes = append(out.notes, fmt.Sprintf("the denied principal is not a role, so it is none of the roles %s generates", f.spec))
-		}
+		opts.Spec = spec
 	}
 	if len(f.policies) > 0 {
 		p := accessdenied.Policies{Source: strings.Join(f.policies, ", ")}
@@ -159,28 +114,17 @@ func explainDenied(e *env, m accessdenied.Message, f explainDeniedFlags) (*denie
 			}
 			p.Identity = append(p.Identity, doc)
 		}
-		pols = &p
+		opts.Policies = &p
 	}
-	if pols != nil {
-		conf, err := accessdenied.Confirm(m, out.fix, *pols)
-		if err != nil {
-			out.notes = append(out.notes, "the fix could not be checked: "+err.Error())
-		} else {
-			out.conf = conf
-		}
+	x, err := accessdenied.Explain(text, opts)
+	if err != nil {
+		return nil, usageError(err)
 	}
-	alreadyAllowed := out.conf != nil && out.conf.Before != nil && out.conf.Before.Decision == eval.Allowed
-	if role != nil && out.fix.PolicyType == policy.Identity && !alreadyAllowed {
-		out.spec = accessdenied.ProposeSpecChange(spec, role, m)
-		if out.spec == nil {
-			out.notes = append(out.notes, fmt.Sprintf("no key of %s grants %s on this resource: add the statement to the role outside agentiam, or ask for the feature", f.spec, m.Action))
-		}
-	}
-	return out, nil
+	return x, nil
 }
 
-func writeDeniedText(w io.Writer, x *deniedExplanation, explain bool) {
-	m, p, fix := x.m, x.p, x.fix
+func writeDeniedText(w io.Writer, x *accessdenied.Explanation, explain bool) {
+	m, p, fix := x.Message, x.Principal, x.Fix
 	var b strings.Builder
 	fmt.Fprintf(&b, "Denied:     %s\n", m.Action)
 	if m.Resource != "" {
@@ -221,7 +165,7 @@ func writeDeniedText(w io.Writer, x *deniedExplanation, explain bool) {
 		}
 		fmt.Fprintf(&b, "\nAdd to the %s:\n\n%s", where, policy.Format(doc))
 	}
-	if c := x.conf; c != nil {
+	if c := x.Confirmation; c != nil {
 		fmt.Fprintf(&b, "\nChecked with the evaluator against %s:\n", c.Source)
 		if c.Before != nil {
 			label := "before the fix:"
@@ -255,7 +199,7 @@ func writeDeniedText(w io.Writer, x *deniedExplanation, explain bool) {
 			b.WriteString("  NOT confirmed (see the notes).\n")
 		}
 	}
-	if s := x.spec; s != nil {
+	if s := x.SpecChange; s != nil {
 		fmt.Fprintf(&b, "\nAs a spec change: %s", s.Text)
 		if s.Confirmed {
 			b.WriteString(" (confirmed: the role generated from the changed spec allows the request)\n")
@@ -263,14 +207,14 @@ func writeDeniedText(w io.Writer, x *deniedExplanation, explain bool) {
 			fmt.Fprintf(&b, " (not confirmed: %s)\n", s.Note)
 		}
 	}
-	for _, n := range x.notes {
+	for _, n := range x.Notes {
 		fmt.Fprintf(&b, "\nNote: %s\n", n)
 	}
 	io.WriteString(w, b.String())
 }
 
-func writeDeniedJSON(w io.Writer, x *deniedExplanation) error {
-	m, p, fix := x.m, x.p, x.fix
+func writeDeniedJSON(w io.Writer, x *accessdenied.Explanation) error {
+	m, p, fix := x.Message, x.Principal, x.Fix
 	out := map[string]any{
 		"principal":     m.Principal,
 		"principalKind": p.Kind,
@@ -289,14 +233,14 @@ func writeDeniedJSON(w io.Writer, x *deniedExplanation) error {
 			"document":      rawDocument(fix.Document()),
 		},
 	}
-	if x.conf != nil {
-		out["confirmation"] = x.conf
+	if x.Confirmation != nil {
+		out["confirmation"] = x.Confirmation
 	}
-	if x.spec != nil {
-		out["specChange"] = x.spec
+	if x.SpecChange != nil {
+		out["specChange"] = x.SpecChange
 	}
-	if len(x.notes) > 0 {
-		out["notes"] = x.notes
+	if len(x.Notes) > 0 {
+		out["notes"] = x.Notes
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/agentiam/agentiam/verify"
+	"github.com/agentiam/agentiam/verify/expect"
 )
 
 // TestTerminal: colour and a width limit only on a terminal; NO_COLOR
@@ -116,7 +117,7 @@ func TestFitWidth(t *testing.T) {
 // is not cut when there is no terminal.
 func TestVerifyCompactWidth(t *testing.T) {
 	rep := &verify.Report{Subjects: []*verify.SubjectReport{{
-		Subject: verify.Subject{Kind: verify.KindRole, Name: "AmazonBedrockAgentCoreSDKRuntime-us-west-2-bfae032411", Purpose: "runtime-execution", Agent: "support_bot_with_a_long_name", Existing: true},
+		Subject: expect.Subject{Kind: expect.KindRole, Name: "AmazonBedrockAgentCoreSDKRuntime-us-west-2-bfae032411", Purpose: "runtime-execution", Agent: "support_bot_with_a_long_name", Existing: true},
 		Status:  verify.Unverified,
 		Note:    "the spec keeps arn:aws:iam::123456789012:role/AmazonBedrockAgentCoreSDKRuntime-us-west-2-bfae032411: give its deployed policies with --authorization-details",
 	}}}

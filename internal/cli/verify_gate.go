@@ -6,6 +6,7 @@ import (
 
 	"github.com/agentiam/agentiam/rolegen"
 	"github.com/agentiam/agentiam/verify"
+	"github.com/agentiam/agentiam/verify/expect"
 )
 
 // The generation gate: `agentiam generate` runs the same verification as
@@ -34,7 +35,7 @@ func verifyGeneratedPlan(plan *rolegen.Plan) error {
 				continue
 			}
 			what := "denied"
-			if r.Expect == verify.Forbidden {
+			if r.Expect == expect.Forbidden {
 				what = "allowed"
 			}
 			lines = append(lines, fmt.Sprintf("%s: %s request %s: %s on %s (%s)", sr.Label(), r.Expect, what, r.Action, r.Resource, r.Why))

@@ -11,6 +11,7 @@ import (
 	"github.com/agentiam/agentiam/eval/explain"
 	"github.com/agentiam/agentiam/policy"
 	"github.com/agentiam/agentiam/verify"
+	"github.com/agentiam/agentiam/verify/expect"
 )
 
 // writeVerifyText prints the report: by default a line per subject, the
@@ -68,7 +69,7 @@ type verifyView struct {
 // writeVerifySources lists the documents the report's required requests
 // come from.
 func writeVerifySources(b *strings.Builder, rep *verify.Report) {
-	used := map[verify.SourceID]*verify.Source{}
+	used := map[expect.SourceID]*expect.Source{}
 	for _, sr := range rep.Subjects {
 		for i := range sr.Results {
 			if src := sr.Results[i].Source; src != nil {
@@ -80,7 +81,7 @@ func writeVerifySources(b *strings.Builder, rep *verify.Report) {
 		return
 	}
 	b.WriteString("Sources of the required requests:\n")
-	for _, src := range verify.Sources() {
+	for _, src := range expect.Sources() {
 		if _, ok := used[src.ID]; !ok {
 			continue
 		}
@@ -108,12 +109,12 @@ func verifyStatusWord(st verify.Status, t terminal) string {
 }
 
 // verifySubjectKind names what a subject is, before its name.
-func verifySubjectKind(s *verify.Subject) string {
+func verifySubjectKind(s *expect.Subject) string {
 	switch s.Kind {
-	case verify.KindCallerPolicy:
+	case expect.KindCallerPolicy:
 		return "caller policy"
-	case verify.KindResourcePolicy:
-		if s.Purpose == verify.PurposeAgentCoreResourcePolicy {
+	case expect.KindResourcePolicy:
+		if s.Purpose == expect.PurposeAgentCoreResourcePolicy {
 			return "resource policy"
 		}
 		return "Lambda permission"
@@ -122,13 +123,13 @@ func verifySubjectKind(s *verify.Subject) string {
 }
 
 // verifyPurpose is the subject's purpose and whose it is.
-func verifyPurpose(s *verify.Subject) string {
+func verifyPurpose(s *expect.Subject) string {
 	switch {
 	case s.Agent != "":
 		return s.Purpose + " of agent " + s.Agent
 	case s.Gateway != "":
 		return s.Purpose + " of gateway " + s.Gateway
-	case s.Caller != "" && s.Purpose == verify.PurposeCaller:
+	case s.Caller != "" && s.Purpose == expect.PurposeCaller:
 		return "caller " + s.Caller
 	case s.Caller != "":
 		return s.Purpose + " of caller " + s.Caller
@@ -146,7 +147,7 @@ func countVerify(sr *verify.SubjectReport) verifyCounts {
 	var c verifyCounts
 	for i := range sr.Results {
 		r := &sr.Results[i]
-		if r.Expect == verify.Forbidden {
+		if r.Expect == expect.Forbidden {
 			c.forb++
 			if r.OK {
 				c.forbOK++
@@ -264,7 +265,7 @@ func writeVerifyFailures(b *strings.Builder, sr *verify.SubjectReport, explain b
 			continue
 		}
 		what := "denied"
-		if r.Expect == verify.Forbidden {
+		if r.Expect == expect.Forbidden {
 			what = "allowed"
 		}
 		fmt.Fprintf(b, "\n  ✗ %s request %s: %s on %s", r.Expect, what, r.Action, r.Resource)
@@ -389,7 +390,7 @@ func verifyDecisionWord(d eval.Decision) string {
 	return "denied"
 }
 
-func verifyWhoAndContext(c *verify.Check) string {
+func verifyWhoAndContext(c *expect.Check) string {
 	var parts []string
 	if c.Against != policy.Identity {
 		parts = append(parts, c.Principal)

@@ -1,8 +1,7 @@
-package verify
+package expect
 
 import (
 	"github.com/agentiam/agentiam/agentspec"
-	"github.com/agentiam/agentiam/rolegen"
 )
 
 // toolkitLaunch: a caller with tool: agentcore-cli also makes the calls
@@ -45,13 +44,13 @@ func (m *callerMatrix) toolkitLaunch(agents []*agentspec.Agent) {
 func (m *callerMatrix) toolkitAgent(a *agentspec.Agent) {
 	b, f, w := m.b, &m.b.f, m.b.where(a)
 	getRole := acts("iam:GetRole")
-	if role := b.roleARN(rolegen.PurposeRuntime, a.Name); role != "" {
+	if role := b.roleARN(agentspec.PurposeRuntime, a.Name); role != "" {
 		m.need(req{src: SrcToolkitRoles, why: "find the runtime role of " + a.Name, actions: getRole, resource: role})
 		m.forbid(req{why: "rewrite the runtime role of " + a.Name + " (agentiam creates it)", actions: acts("iam:CreateRole", "iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy"), resource: role})
 	}
 	var buckets []string
 	if cb := a.CodeBuild; cb != nil {
-		if role := b.roleARN(rolegen.PurposeImageBuild, a.Name); role != "" {
+		if role := b.roleARN(agentspec.PurposeImageBuild, a.Name); role != "" {
 			m.need(req{src: SrcToolkitRoles, why: "find the CodeBuild role of " + a.Name, actions: getRole, resource: role})
 		}
 		buckets = append(buckets, cb.SourceBucket)

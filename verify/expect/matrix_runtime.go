@@ -1,18 +1,17 @@
-package verify
+package expect
 
 import (
 	"slices"
 	"strings"
 
 	"github.com/agentiam/agentiam/agentspec"
-	"github.com/agentiam/agentiam/rolegen"
 )
 
 // runtime adds the matrix of an AgentCore runtime's execution role.
 func (b *builder) runtime(i int, a *agentspec.Agent) {
 	w := b.where(a)
 	f := &b.f
-	m := b.role(rolegen.PurposeRuntime, a.Name, "", w)
+	m := b.role(agentspec.PurposeRuntime, a.Name, "", w)
 	runtimeID := runtimeIDOf(a)
 	// Runtime names hold no '-' (they match [a-zA-Z][a-zA-Z0-9_]{0,47}),
 	// so no other runtime's id extends this one's name.

@@ -1,4 +1,4 @@
-package verify
+package expect
 
 import "github.com/agentiam/agentiam/agentspec"
 

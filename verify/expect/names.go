@@ -1,4 +1,4 @@
-package verify
+package expect
 
 import (
 	"fmt"
@@ -124,14 +124,6 @@ func fillWildcards(s string) string {
 	return strings.NewReplacer("*", exampleFill, "?", "x").Replace(s)
 }
 
-// foreignAccount is an account that is not the spec's.
-func foreignAccount(account string) string {
-	if account == "999988887777" {
-		return "111122223333"
-	}
-	return "999988887777"
-}
-
 // uniqueName returns base, or base with digits appended, so that it is
 // not one of taken.
 func uniqueName(base string, taken func(string) bool) string {
@@ -142,13 +134,24 @@ func uniqueName(base string, taken func(string) bool) string {
 	return name
 }
 
-// untypedResource is the resource AWS authorizes an action that has no
+// UntypedResource is the resource AWS authorizes an action that has no
 // resource type on: "*", except where a service uses its own ARN (it
 // shows in AccessDenied messages), as CloudWatch Logs does for
 // DescribeLogGroups.
-func untypedResource(action string, w where) string {
+func UntypedResource(action, partition, region, account string) string {
 	if strings.EqualFold(action, "logs:DescribeLogGroups") {
-		return "arn:" + w.partition + ":logs:" + w.region + ":" + w.account + ":log-group::log-stream:"
+		return "arn:" + partition + ":logs:" + region + ":" + account + ":log-group::log-stream:"
 	}
 	return "*"
+}
+
+// untypedResource is UntypedResource in w.
+func untypedResource(action string, w where) string {
+	return UntypedResource(action, w.partition, w.region, w.account)
+}
+
+// RoleSession is the principal of the requests a role makes in a
+// matrix: a session of it.
+func RoleSession(partition, account, role string) string {
+	return "arn:" + partition + ":sts::" + account + ":assumed-role/" + role + "/" + sessionName
 }

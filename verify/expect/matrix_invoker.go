@@ -1,4 +1,4 @@
-package verify
+package expect
 
 import (
 	"slices"
@@ -6,6 +6,7 @@ import (
 
 	"github.com/agentiam/agentiam/agentspec"
 	"github.com/agentiam/agentiam/arn"
+	"github.com/agentiam/agentiam/fixcore"
 	"github.com/agentiam/agentiam/policy"
 )
 
@@ -61,11 +62,8 @@ func sessionOf(principal, partition, account, name string) string {
 // only when for_user is set, and nothing else.
 func (b *builder) invoker(inv *agentspec.Invoker) {
 	s := &Subject{Kind: KindCallerPolicy, Purpose: PurposeInvoker, Caller: inv.Name, Name: "agentiam-" + inv.Name}
-	for _, p := range b.plan.CallerPolicies {
-		if p.Caller == inv.Name {
-			s.Name = p.Name
-			break
-		}
+	if name, ok := b.roles.CallerPolicy(inv.Name); ok {
+		s.Name = name
 	}
 	b.subjects = append(b.subjects, s)
 	w := where{partition: b.spec.Partition, region: b.spec.Region, account: b.spec.Account}
@@ -238,7 +236,7 @@ func (b *builder) resourcePolicySubject(t rpTarget, foreign []*agentspec.Invoker
 	m := &matrix{b: b, s: s, w: w, against: policy.Resource}
 	// The caller's identity policy, in its own account, allows the call:
 	// the resource policy decides.
-	callerSide := doc(allowStatement(nil, "bedrock-agentcore:*", "*"))
+	callerSide := doc(fixcore.AllowStatement(nil, "bedrock-agentcore:*", "*"))
 	accounts := []string{b.spec.Account}
 	for _, inv := range foreign {
 		accounts = append(accounts, inv.Account())

@@ -1,11 +1,10 @@
-package verify
+package expect
 
 import (
 	"slices"
 
 	"github.com/agentiam/agentiam/agentspec"
 	"github.com/agentiam/agentiam/policy"
-	"github.com/agentiam/agentiam/rolegen"
 )
 
 // AgentCore's service-linked roles (AWS guide: Using service-linked roles
@@ -43,11 +42,8 @@ func (b *builder) caller(c *agentspec.Caller) {
 		return
 	}
 	s := &Subject{Kind: KindCallerPolicy, Purpose: PurposeCaller, Caller: c.Name, Name: "agentiam-" + c.Name}
-	for _, p := range b.plan.CallerPolicies {
-		if p.Caller == c.Name {
-			s.Name = p.Name
-			break
-		}
+	if name, ok := b.roles.CallerPolicy(c.Name); ok {
+		s.Name = name
 	}
 	b.subjects = append(b.subjects, s)
 	w := where{partition: b.spec.Partition, region: b.spec.Region, account: b.spec.Account}
@@ -73,20 +69,15 @@ func (b *builder) caller(c *agentspec.Caller) {
 	dedupeChecks(s)
 }
 
-// roleARN is the plan's role (generated or kept) of a purpose for an
-// agent or gateway.
+// roleARN is the role (generated or kept) of a purpose for an agent or,
+// for the gateway purpose, a gateway.
 func (b *builder) roleARN(purpose, owner string) string {
-	for _, r := range b.plan.Roles {
-		if r.Purpose == purpose && (r.Agent == owner || r.Gateway == owner) {
-			return r.ARN
-		}
+	k := RoleKey{Purpose: purpose, Agent: owner}
+	if purpose == agentspec.PurposeGateway {
+		k = RoleKey{Purpose: purpose, Gateway: owner}
 	}
-	for _, e := range b.plan.ExistingRoles {
-		if e.Purpose == purpose && e.Agent == owner {
-			return e.ARN
-		}
-	}
-	return ""
+	r, _ := b.roles.Role(k)
+	return r.ARN
 }
 
 // pass requires passing a role to its service, and forbids passing it
@@ -115,13 +106,13 @@ func (m *callerMatrix) deployRuntime(a *agentspec.Agent) {
 		del.why, del.grant = "control-plane deletion: runtime "+a.Name+" (delete is not set)", nil
 		m.forbid(del)
 	}
-	m.pass("pass the runtime role of "+a.Name+" to AgentCore", b.roleARN(rolegen.PurposeRuntime, a.Name), principalAgentCore)
+	m.pass("pass the runtime role of "+a.Name+" to AgentCore", b.roleARN(agentspec.PurposeRuntime, a.Name), principalAgentCore)
 	if cb := a.CodeBuild; cb != nil {
 		project := f.arn(aw, "codebuild", "project", cb.Project)
 		m.need(req{src: SrcToolkitLaunch, why: "build the image of " + a.Name, actions: acts("codebuild:CreateProject", "codebuild:UpdateProject", "codebuild:StartBuild", "codebuild:BatchGetBuilds"), resource: project})
 		m.need(req{src: SrcToolkitLaunch, why: "upload the build source of " + a.Name, actions: acts("s3:PutObject"), resource: f.arn(aw, "s3", "object", cb.SourceBucket, a.Name+"/source.zip"),
 			grant: grant(f.arn(aw, "s3", "object", cb.SourceBucket, a.Name+"/*"), cond("StringEquals", "aws:ResourceAccount", m.w.account))})
-		m.pass("pass the image-build role of "+a.Name+" to CodeBuild", b.roleARN(rolegen.PurposeImageBuild, a.Name), principalCodeBuild)
+		m.pass("pass the image-build role of "+a.Name+" to CodeBuild", b.roleARN(agentspec.PurposeImageBuild, a.Name), principalCodeBuild)
 	} else if a.Deployment == agentspec.Container {
 		m.need(req{src: SrcRuntimeCaller, why: "log in to ECR", actions: acts("ecr:GetAuthorizationToken"), resource: "*"})
 		m.need(req{src: SrcRuntimeCaller, why: "push the image of " + a.Name, actions: acts("ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage"),
@@ -135,7 +126,7 @@ func (m *callerMatrix) deployRuntime(a *agentspec.Agent) {
 		m.need(req{src: SrcGateway, why: "create gateways", actions: acts("bedrock-agentcore:CreateGateway"), resource: "*"})
 		m.need(req{src: SrcGateway, why: "update gateway " + gw.Name, actions: acts("bedrock-agentcore:UpdateGateway", "bedrock-agentcore:CreateGatewayTarget"), resource: gateway,
 			grant: grant(f.arn(aw, "bedrock-agentcore", "gateway", idPattern(gw.Name)))})
-		m.pass("pass the role of gateway "+gw.Name+" to AgentCore", b.roleARN(rolegen.PurposeGateway, gw.Name), principalAgentCore)
+		m.pass("pass the role of gateway "+gw.Name+" to AgentCore", b.roleARN(agentspec.PurposeGateway, gw.Name), principalAgentCore)
 		m.deployGatewayTargets(a)
 	}
 	for _, mem := range a.Memory {
@@ -207,7 +198,7 @@ func (m *callerMatrix) deployBedrockAgent(a *agentspec.Agent) {
 	for _, kb := range a.KnowledgeBases {
 		m.need(req{src: SrcAgentsCaller, why: "associate knowledge base " + kb, actions: acts("bedrock:AssociateAgentKnowledgeBase"), resource: f.arn(aw, "bedrock", "knowledge-base", kb)})
 	}
-	m.pass("pass the service role of "+a.Name+" to Bedrock", m.b.roleARN(rolegen.PurposeBedrockAgent, a.Name), principalBedrock)
+	m.pass("pass the service role of "+a.Name+" to Bedrock", m.b.roleARN(agentspec.PurposeBedrockAgent, a.Name), principalBedrock)
 	if !m.c.Delete && a.AgentID != "" {
 		m.forbid(req{why: "control-plane deletion: agent " + a.Name + " (delete is not set)", actions: acts("bedrock:DeleteAgent"), resource: agent})
 	}

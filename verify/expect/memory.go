@@ -1,21 +1,18 @@
-package verify
+package expect
 
 import (
 	"github.com/agentiam/agentiam/agentspec"
-	"github.com/agentiam/agentiam/rolegen"
 )
 
 // resourceRole starts the matrix of the role a resource (a memory, a
-// custom tool) has in the plan, found by purpose and resource id.
+// custom tool) has, found by purpose and resource id.
 func (b *builder) resourceRole(purpose, id, label string, w where) *matrix {
 	m := b.role(purpose, "", "", w)
 	m.s.Name, m.s.ARN, m.s.Resource = "(no "+purpose+" role for "+label+" in the plan)", "", label
-	for _, r := range b.plan.Roles {
-		if r.Purpose == purpose && r.Resource == id {
-			m.s.Name, m.s.ARN = r.Name, r.ARN
-		}
+	if r, ok := b.roles.Role(RoleKey{Purpose: purpose, Resource: id}); ok {
+		m.s.Name, m.s.ARN = r.Name, r.ARN
 	}
-	m.principal = "arn:" + w.partition + ":sts::" + w.account + ":assumed-role/" + m.s.Name + "/" + sessionName
+	m.principal = RoleSession(w.partition, w.account, m.s.Name)
 	return m
 }
 
@@ -25,7 +22,7 @@ func (b *builder) resourceRole(purpose, id, label string, w where) *matrix {
 func (b *builder) memoryRoles() {
 	for _, u := range b.spec.Memories() {
 		w, f := where{partition: u.Partition, region: u.Region, account: b.spec.Account}, &b.f
-		m := b.resourceRole(rolegen.PurposeMemory, u.ID, "memory "+u.ID, w)
+		m := b.resourceRole(agentspec.PurposeMemory, u.ID, "memory "+u.ID, w)
 		memory := f.arn(w, "bedrock-agentcore", "memory", u.ID)
 		m.trust(principalAgentCore, memory, memory,
 			f.arn(w, "bedrock-agentcore", "memory", other+"_mem-"+runtimeSuffix),
@@ -49,10 +46,8 @@ func (m *callerMatrix) deployMemories(a *agentspec.Agent) {
 		m.need(req{src: SrcMemoryRole, why: "create memories", actions: acts("bedrock-agentcore:CreateMemory"), resource: "*"})
 		m.need(req{src: SrcMemoryRole, why: "update memory " + mem.ID, actions: acts("bedrock-agentcore:GetMemory", "bedrock-agentcore:UpdateMemory"),
 			resource: f.arn(aw, "bedrock-agentcore", "memory", mem.ID)})
-		for _, r := range m.b.plan.Roles {
-			if r.Purpose == rolegen.PurposeMemory && r.Resource == mem.ID && r.Region == a.Region {
-				m.pass("pass the execution role of memory "+mem.ID+" to AgentCore", r.ARN, principalAgentCore)
-			}
+		if r, ok := m.b.roles.Role(RoleKey{Purpose: agentspec.PurposeMemory, Resource: mem.ID, Region: a.Region}); ok {
+			m.pass("pass the execution role of memory "+mem.ID+" to AgentCore", r.ARN, principalAgentCore)
 		}
 	}
 }

@@ -1,11 +1,10 @@
-package verify
+package expect
 
 import (
 	"strings"
 
 	"github.com/agentiam/agentiam/agentspec"
 	"github.com/agentiam/agentiam/policy"
-	"github.com/agentiam/agentiam/rolegen"
 )
 
 // toolKind is what differs between custom tools with an execution role.
@@ -16,9 +15,9 @@ type toolKind struct {
 }
 
 var toolKinds = map[string]toolKind{
-	"code_interpreter": {rolegen.PurposeCodeInterpreter, "code interpreter", "code-interpreter-custom", "code-interpreter", SrcCodeInterpreter,
+	"code_interpreter": {agentspec.PurposeCodeInterpreter, "code interpreter", "code-interpreter-custom", "code-interpreter", SrcCodeInterpreter,
 		"bedrock-agentcore:CreateCodeInterpreter", "bedrock-agentcore:GetCodeInterpreter"},
-	"browser": {rolegen.PurposeBrowser, "browser", "browser-custom", "browser", SrcBrowser,
+	"browser": {agentspec.PurposeBrowser, "browser", "browser-custom", "browser", SrcBrowser,
 		"bedrock-agentcore:CreateBrowser", "bedrock-agentcore:GetBrowser"},
 }
 
@@ -80,10 +79,8 @@ func (m *callerMatrix) deployTools(a *agentspec.Agent) {
 		w := m.b.where(a)
 		m.need(req{src: k.src, why: "create " + k.label + "s", actions: acts(k.create), resource: "*"})
 		m.need(req{src: k.src, why: "read " + k.label + " " + u.ID, actions: acts(k.read), resource: m.b.f.arn(w, "bedrock-agentcore", k.resourceType, u.ID)})
-		for _, r := range m.b.plan.Roles {
-			if r.Purpose == k.purpose && r.Resource == u.ID && r.Region == u.Region {
-				m.pass("pass the execution role of "+k.label+" "+u.ID+" to AgentCore", r.ARN, principalAgentCore)
-			}
+		if r, ok := m.b.roles.Role(RoleKey{Purpose: k.purpose, Resource: u.ID, Region: u.Region}); ok {
+			m.pass("pass the execution role of "+k.label+" "+u.ID+" to AgentCore", r.ARN, principalAgentCore)
 		}
 	}
 }

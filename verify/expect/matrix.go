@@ -1,4 +1,4 @@
-package verify
+package expect
 
 import (
 	"fmt"
@@ -7,8 +7,8 @@ import (
 
 	"github.com/agentiam/agentiam/agentspec"
 	"github.com/agentiam/agentiam/eval"
+	"github.com/agentiam/agentiam/fixcore"
 	"github.com/agentiam/agentiam/policy"
-	"github.com/agentiam/agentiam/rolegen"
 )
 
 // neighbours is how many other agents of the spec each agent's forbidden
@@ -19,11 +19,12 @@ import (
 const neighbours = 2
 
 // Matrices derives the access matrix of every role, Lambda permission and
-// caller policy that the spec calls for. Roles are identified in the plan
-// by purpose and agent (or gateway); a role the spec needs but the plan
-// lacks is still returned, with an empty ARN, so that Verify reports it.
-func Matrices(spec *agentspec.Spec, plan *rolegen.Plan) ([]*Subject, error) {
-	b := newBuilder(spec, plan)
+// caller policy that the spec calls for. Roles are looked up in roles by
+// purpose and agent (or gateway, or resource); a role the spec needs and
+// roles lacks is still returned, with an empty ARN, so that the engine
+// reports it.
+func Matrices(spec *agentspec.Spec, roles Roles) ([]*Subject, error) {
+	b := newBuilder(spec, roles)
 	for i, a := range spec.Agents {
 		switch a.Type {
 		case agentspec.AgentCore:
@@ -46,16 +47,12 @@ func Matrices(spec *agentspec.Spec, plan *rolegen.Plan) ([]*Subject, error) {
 	if b.f.err != nil {
 		return nil, b.f.err
 	}
-	err := parallel(len(b.subjects), func(i int) error { return dropGranted(b.subjects[i]) })
-	if err != nil {
-		return nil, err
-	}
 	return b.subjects, nil
 }
 
 type builder struct {
 	spec     *agentspec.Spec
-	plan     *rolegen.Plan
+	roles    Roles
 	f        formatter
 	foreign  string
 	outsider string
@@ -68,28 +65,17 @@ type builder struct {
 	assumeAny     *policy.Document // a user allowed sts:AssumeRole on every role
 }
 
-func newBuilder(spec *agentspec.Spec, plan *rolegen.Plan) *builder {
-	b := &builder{spec: spec, plan: plan, foreign: foreignAccount(spec.Account)}
+func newBuilder(spec *agentspec.Spec, roles Roles) *builder {
+	b := &builder{spec: spec, roles: roles, foreign: fixcore.ForeignAccount(spec.Account)}
 	b.outsider = uniqueName(outsiderName, func(n string) bool { _, ok := spec.Agent(n); return ok })
-	root := "arn:" + spec.Partition + ":iam::" + spec.Account + ":root"
-	b.keyPolicy = doc(allowStatement(policy.NewPrincipal(policy.PrincipalAWS, root), "kms:*", "*"))
-	b.openPolicy = doc(allowStatement(policy.WildcardPrincipal(), "*", "*"))
-	b.trustsAccount = doc(allowStatement(policy.NewPrincipal(policy.PrincipalAWS, root), "sts:AssumeRole", ""))
-	b.assumeAny = doc(allowStatement(nil, "sts:AssumeRole", "*"))
+	b.keyPolicy = fixcore.AccountPolicy(spec.Partition, spec.Account, "kms:*", "*")
+	b.openPolicy = fixcore.OpenPolicy()
+	b.trustsAccount = fixcore.AccountPolicy(spec.Partition, spec.Account, "sts:AssumeRole", "")
+	b.assumeAny = doc(fixcore.AllowStatement(nil, "sts:AssumeRole", "*"))
 	return b
 }
 
 func doc(statements ...*policy.Statement) *policy.Document { return policy.NewDocument(statements...) }
-
-func allowStatement(p *policy.Principal, action, resource string) *policy.Statement {
-	st := policy.NewStatement("", policy.EffectAllow)
-	st.Principal = p
-	st.Action = policy.NewStringList(action)
-	if resource != "" {
-		st.Resource = policy.NewStringList(resource)
-	}
-	return st
-}
 
 func (b *builder) where(a *agentspec.Agent) where {
 	return where{partition: a.Partition, region: a.Region, account: b.spec.Account}
@@ -120,31 +106,23 @@ func (b *builder) outsiderLike(a *agentspec.Agent) *agentspec.Agent {
 	return o
 }
 
-// role finds the plan's role of a purpose for an agent or gateway, or the
-// role the spec keeps, and starts its subject.
+// role finds the role of a purpose for an agent or gateway, generated or
+// kept, and starts its subject.
 func (b *builder) role(purpose, agent, gateway string, w where) *matrix {
 	s := &Subject{Kind: KindRole, Purpose: purpose, Agent: agent, Gateway: gateway}
-	for _, r := range b.plan.Roles {
-		if r.Purpose == purpose && r.Agent == agent && r.Gateway == gateway {
-			s.Name, s.ARN = r.Name, r.ARN
-		}
+	if r, ok := b.roles.Role(RoleKey{Purpose: purpose, Agent: agent, Gateway: gateway}); ok {
+		s.Name, s.ARN, s.Existing = r.Name, r.ARN, r.Existing
 	}
 	owner := agent
 	if gateway != "" {
 		owner = gateway
-	}
-	for _, e := range b.plan.ExistingRoles {
-		if e.Purpose == purpose && e.Agent == owner {
-			s.ARN, s.Existing = e.ARN, true
-			s.Name = e.ARN[strings.LastIndexByte(e.ARN, '/')+1:]
-		}
 	}
 	if s.Name == "" {
 		s.Name = fmt.Sprintf("(no %s role for %s in the plan)", purpose, owner)
 	}
 	b.subjects = append(b.subjects, s)
 	m := &matrix{b: b, s: s, w: w, against: policy.Identity}
-	m.principal = "arn:" + w.partition + ":sts::" + w.account + ":assumed-role/" + s.Name + "/" + sessionName
+	m.principal = RoleSession(w.partition, w.account, s.Name)
 	return m
 }
 
@@ -396,7 +374,7 @@ func (m *matrix) secret(s string) (instance, pattern string) {
 
 func (b *builder) imageBuild(i int, a *agentspec.Agent) {
 	w, f, cb := b.where(a), &b.f, a.CodeBuild
-	m := b.role(rolegen.PurposeImageBuild, a.Name, "", w)
+	m := b.role(agentspec.PurposeImageBuild, a.Name, "", w)
 	m.trust(principalCodeBuild,
 		f.arn(w, "codebuild", "project", cb.Project),
 		f.arn(w, "codebuild", "project", cb.Project),
@@ -432,16 +410,6 @@ func (b *builder) imageBuild(i int, a *agentspec.Agent) {
 	m.escalation()
 }
 
-// appendNew appends the values that list does not hold yet.
-func appendNew(list []string, values ...string) []string {
-	for _, v := range values {
-		if !slices.Contains(list, v) {
-			list = append(list, v)
-		}
-	}
-	return list
-}
-
 func (b *builder) gateways() {
 	for _, u := range b.spec.Gateways() {
 		if u.NeedsRole() {
@@ -452,7 +420,7 @@ func (b *builder) gateways() {
 
 func (b *builder) gateway(u *agentspec.GatewayUse) {
 	w, f := where{partition: u.Partition, region: u.Region, account: b.spec.Account}, &b.f
-	m := b.role(rolegen.PurposeGateway, "", u.Name, w)
+	m := b.role(agentspec.PurposeGateway, "", u.Name, w)
 	id := u.Name + "-" + gatewaySuffix
 	m.trust(principalAgentCore,
 		f.arn(w, "bedrock-agentcore", "gateway", id),
@@ -486,7 +454,7 @@ func (b *builder) bedrockAgent(i int, a *agentspec.Agent) {
 		agentID, idPattern = "A1B2C3D4E5", "*"
 	}
 	agent := f.arn(w, "bedrock", "agent", agentID)
-	m := b.role(rolegen.PurposeBedrockAgent, a.Name, "", w)
+	m := b.role(agentspec.PurposeBedrockAgent, a.Name, "", w)
 	otherAgent := f.arn(w, "bedrock", "agent", "ZZZZZZZZZZ")
 	if a.AgentID == "" {
 		// Without an agent id every agent of the account is in the spec:
@@ -593,19 +561,26 @@ func dedupeChecks(s *Subject) {
 	s.Checks = out
 }
 
-// dropGranted removes forbidden checks that the spec itself grants: a
+// DropGranted removes forbidden checks that the spec itself grants: a
 // memory two agents share is not "another agent's memory", a model an
 // inference profile routes to may also be listed directly. The spec's
 // grants are the required checks' Grants, evaluated as statements.
-func dropGranted(s *Subject) error {
+// Matrices leaves them for the caller to drop, subject by subject (in
+// parallel: it is most of the work).
+func (s *Subject) DropGranted() error {
 	if len(s.Checks) == 0 {
 		return nil
 	}
-	grants := grantPolicies(s)
+	grants := s.Grants()
 	out := s.Checks[:0]
 	for _, c := range s.Checks {
 		if c.Expect == Forbidden {
-			d, _, err := evaluateCheck(&c, grants, false)
+			req := c.Request()
+			var other *eval.Policy
+			if c.Other != nil {
+				other, _ = eval.Compile(c.Other)
+			}
+			d, err := c.Set(grants, other).Evaluate(&req)
 			if err != nil {
 				return fmt.Errorf("%s: %s on %s: %w", s.Label(), c.Action, c.Resource, err)
 			}
@@ -617,4 +592,50 @@ func dropGranted(s *Subject) error {
 	}
 	s.Checks = out
 	return nil
+}
+
+// Grants compiles the spec-level grants of the subject's required checks
+// into its reference policies.
+func (s *Subject) Grants() *fixcore.Compiled {
+	identity, res := policy.NewDocument(), policy.NewDocument()
+	for i := range s.Checks {
+		c := &s.Checks[i]
+		if c.Expect != Required {
+			continue
+		}
+		st := grantStatement(c.Action, c.Grant)
+		if c.Against == policy.Identity {
+			identity.Add(st)
+		} else {
+			res.Add(st)
+		}
+	}
+	cp := &fixcore.Compiled{}
+	if len(identity.Statements) > 0 {
+		if p, err := eval.Compile(identity); err == nil {
+			cp.Identity = []*eval.Policy{p}
+		}
+	}
+	if len(res.Statements) > 0 {
+		if p, err := eval.Compile(res); err == nil {
+			cp.Resource = p
+		}
+	}
+	return cp
+}
+
+// grantStatement is the statement a grant stands for, for one action.
+func grantStatement(action string, g *Grant) *policy.Statement {
+	st := policy.NewStatement("", policy.EffectAllow)
+	if g.Principal != "" {
+		st.Principal = grantPrincipal(g.Principal)
+	}
+	st.Action = policy.NewStringList(action)
+	if g.Resource != "" {
+		st.Resource = policy.NewStringList(g.Resource)
+	}
+	for _, c := range g.Conditions {
+		st.AddCondition(c.Op, c.Key, c.Values...)
+	}
+	return st
 }
