@@ -39,11 +39,15 @@ func (a *Automaton) Literal(s string, fold bool) {
 }
 
 // One appends an element that matches any one rune (but ':' when noColon).
-func (a *Automaton) One(noColon bool) { a.elems = append(a.elems, elem{kind: elemOne, noColon: noColon}) }
+func (a *Automaton) One(noColon bool) {
+	a.elems = append(a.elems, elem{kind: elemOne, noColon: noColon})
+}
 
 // Run appends an element that matches any run of runes, even none (no
 // ':' when noColon).
-func (a *Automaton) Run(noColon bool) { a.elems = append(a.elems, elem{kind: elemRun, noColon: noColon}) }
+func (a *Automaton) Run(noColon bool) {
+	a.elems = append(a.elems, elem{kind: elemRun, noColon: noColon})
+}
 
 // Never makes the automaton match nothing.
 func (a *Automaton) Never() { a.never = true }
