@@ -1,0 +1,66 @@
+package prove
+
+import (
+	"fmt"
+
+	"github.com/agentiam/agentiam/eval"
+	"github.com/agentiam/agentiam/policy"
+)
+
+// grants names, for each counterexample, the statements of NEW that
+// allow it: each Allow statement is decided alone, in NEW's place. For an
+// RCP, which allows implicitly, it names the Deny statements of OLD
+// that refuse it instead.
+func (p *prover) grants() []Reason {
+	var out []Reason
+	for i := range p.res.Counterexamples {
+		r := &p.res.Counterexamples[i]
+		found := false
+		for _, s := range p.stmts {
+			want := s.side == New && !s.deny
+			if p.opts.Kind == eval.RCP {
+				want = s.side == Old && s.deny
+			}
+			if !want || !p.alone(s, r) {
+				continue
+			}
+			found = true
+			ref := s.ref()
+			out = append(out, Reason{Kind: Grants, Statement: &ref, Counterexample: i, Description: grantText(p.opts.Kind, ref, r)})
+		}
+		if !found {
+			out = append(out, Reason{Kind: Grants, Counterexample: i, Description: fmt.Sprintf("new policy allows %s on %s only through several statements together", r.Action, r.Resource)})
+		}
+	}
+	return out
+}
+
+func grantText(kind eval.PolicyKind, ref StatementRef, r *Request) string {
+	if kind == eval.RCP {
+		return fmt.Sprintf("old policy statement %d%s denies %s on %s; the new policy does not", ref.StatementIndex, sidText(ref.Sid), r.Action, r.Resource)
+	}
+	return fmt.Sprintf("new policy statement %d%s allows %s on %s; the old policy does not", ref.StatementIndex, sidText(ref.Sid), r.Action, r.Resource)
+}
+
+// alone decides the request with the statement as its policy's only one:
+// an Allow applies when the one-statement policy allows; for an RCP a
+// Deny applies when the one-statement policy does not.
+func (p *prover) alone(s *stmt, r *Request) bool {
+	h := p.new
+	if s.side == Old {
+		h = p.old
+	}
+	doc := &policy.Document{Version: h.doc.Version, Statements: []*policy.Statement{s.src}, Source: h.doc.Source}
+	one, err := newHarness(p.opts.Kind, doc)
+	if err != nil {
+		return false
+	}
+	ok, err := one.allows(r)
+	if err != nil {
+		return false
+	}
+	if s.deny {
+		return !ok
+	}
+	return ok
+}

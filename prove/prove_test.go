@@ -1,0 +1,162 @@
+package prove
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/agentiam/agentiam/eval"
+	"github.com/agentiam/agentiam/policy"
+)
+
+func doc(t testing.TB, name, stmts string) *policy.Document {
+	t.Helper()
+	d, err := policy.Parse(name, []byte(`{"Version":"2012-10-17","Statement":[`+stmts+`]}`))
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return d
+}
+
+const (
+	allowS3Get = `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`
+)
+
+type proveCase struct {
+	name     string
+	kind     eval.PolicyKind
+	old, new string
+	want     Verdict
+	// wantAction, when set, is the action of the first counterexample.
+	wantAction string
+	// wantResource, when set, must be a substring of its resource.
+	wantResource string
+}
+
+var proveCases = []proveCase{
+	{name: "same policy", old: allowS3Get, new: allowS3Get, want: Pass},
+	{name: "Pass* equals PassRole", old: `{"Effect":"Allow","Action":"iam:PassRole","Resource":"*"}`, new: `{"Effect":"Allow","Action":"iam:Pass*","Resource":"*"}`, want: Pass},
+	{name: "action wildcard widens", old: allowS3Get, new: `{"Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::b/*"}`, want: Fail},
+	{name: "action case-insensitive", old: allowS3Get, new: `{"Effect":"Allow","Action":"S3:getobject","Resource":"arn:aws:s3:::b/*"}`, want: Pass},
+	{name: "narrower resource", old: allowS3Get, new: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/x/*"}`, want: Pass},
+	{name: "wider resource", old: allowS3Get, new: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b*"}`, want: Fail, wantAction: "s3:GetObject"},
+	{name: "object ARN always has a slash", old: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`, new: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b*/*"}`, want: Fail},
+	{name: "bucket star covers objects of b only via slash", old: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`, new: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b?*"}`, want: Fail},
+	{name: "star resource vs all object ARNs", old: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}`, new: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:*:s3:::*/*"}`, want: Pass},
+	{name: "star resource covers access point objects too", old: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:*:s3:::*/*"}`, new: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}`, want: Fail, wantResource: ":accesspoint/"},
+	{name: "NotAction widens", old: allowS3Get, new: `{"Effect":"Allow","NotAction":"s3:PutObject","Resource":"arn:aws:s3:::b/*"}`, want: Fail},
+	{name: "NotResource", old: `{"Effect":"Allow","Action":"s3:GetObject","NotResource":"arn:aws:s3:::b/secret/*"}`, new: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/public/*"}`, want: Pass},
+	{name: "NotResource widened", old: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/public/*"}`, new: `{"Effect":"Allow","Action":"s3:GetObject","NotResource":"arn:aws:s3:::b/secret/*"}`, want: Fail},
+	{name: "explicit deny removes widening", old: allowS3Get, new: `{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/*"},{"Effect":"Deny","NotAction":"s3:GetObject","Resource":"*"}`, want: Pass},
+	{name: "deny removed", old: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},{"Effect":"Deny","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/secret/*"}`, new: allowS3Get, want: Fail, wantResource: "b/secret/"},
+	{name: "StringEquals added is narrower", old: allowS3Get, new: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"a"}}}`, want: Pass},
+	{name: "StringEquals dropped", old: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"a"}}}`, new: allowS3Get, want: Fail},
+	{name: "StringLike covers StringEquals", old: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringLike":{"aws:PrincipalTag/team":"a*"}}}`, new: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"ab"}}}`, want: Pass},
+	{name: "StringEquals is case-sensitive", old: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"ab"}}}`, new: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringEqualsIgnoreCase":{"aws:PrincipalTag/team":"ab"}}}`, want: Fail},
+	{name: "IfExists widens to absence", old: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"a"}}}`, new: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringEqualsIfExists":{"aws:PrincipalTag/team":"a"}}}`, want: Fail},
+	{name: "negated operator holds on absence", old: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"Null":{"aws:PrincipalTag/team":"false"},"StringNotEquals":{"aws:PrincipalTag/team":"x"}}}`, new: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringNotEquals":{"aws:PrincipalTag/team":"x"}}}`, want: Fail},
+	{name: "Numeric interval narrower", old: `{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b","Condition":{"NumericLessThanEquals":{"s3:max-keys":"100"}}}`, new: `{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b","Condition":{"NumericLessThan":{"s3:max-keys":"100"}}}`, want: Pass},
+	{name: "Numeric interval wider by one point", old: `{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b","Condition":{"NumericLessThan":{"s3:max-keys":"100"}}}`, new: `{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b","Condition":{"NumericLessThanEquals":{"s3:max-keys":"100"}}}`, want: Fail},
+	{name: "Date window wider", old: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"DateLessThan":{"aws:CurrentTime":"2030-01-01T00:00:00Z"}}}`, new: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"DateLessThan":{"aws:CurrentTime":"2031-01-01T00:00:00Z"}}}`, want: Fail},
+	{name: "Date window narrower", old: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"DateLessThan":{"aws:CurrentTime":"2031-01-01T00:00:00Z"}}}`, new: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"DateLessThan":{"aws:CurrentTime":"2030-01-01"}}}`, want: Pass},
+	{name: "IpAddress subnet", old: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}`, new: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"IpAddress":{"aws:SourceIp":["10.1.0.0/16","10.2.3.4"]}}}`, want: Pass},
+	{name: "IpAddress wider", old: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"IpAddress":{"aws:SourceIp":"10.1.0.0/16"}}}`, new: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/15"}}}`, want: Fail},
+	{name: "NotIpAddress", old: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"NotIpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}`, new: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"NotIpAddress":{"aws:SourceIp":"10.0.0.0/7"}}}`, want: Pass},
+	{name: "Bool dropped", old: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"Bool":{"aws:SecureTransport":"true"}}}`, new: allowS3Get, want: Fail},
+	{name: "Bool case", old: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"Bool":{"aws:SecureTransport":"true"}}}`, new: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"Bool":{"aws:SecureTransport":"TRUE"}}}`, want: Pass},
+	{name: "Null true vs absent key", old: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"Null":{"aws:PrincipalTag/x":"true"}}}`, new: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringEqualsIfExists":{"aws:PrincipalTag/x":"q"}}}`, want: Fail},
+	{name: "ForAllValues vs ForAnyValue", old: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"ForAnyValue:StringEquals":{"aws:TagKeys":["a","b"]}}}`, new: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"ForAllValues:StringEquals":{"aws:TagKeys":["a","b"]}}}`, want: Fail},
+	{name: "ForAnyValue narrower", old: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"ForAnyValue:StringLike":{"aws:TagKeys":["a*"]}}}`, new: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"ForAnyValue:StringEquals":{"aws:TagKeys":["ab"]}}}`, want: Pass},
+	{name: "ArnLike", old: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:lambda:*:111122223333:function:*"}}}`, new: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:lambda:us-east-1:111122223333:function:f"}}}`, want: Pass},
+	{name: "variable: same use in both", old: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:username}/*"}`, new: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:username}/*"}`, want: Unknown},
+	{name: "variable: literal widened", old: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:username}/*"}`, new: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`, want: Fail},
+	{name: "resource policy: principal widened", kind: eval.ResourcePolicy,
+		old: `{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/a"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`,
+		new: `{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`, want: Fail},
+	{name: "resource policy: principal narrowed", kind: eval.ResourcePolicy,
+		old: `{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`,
+		new: `{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/a"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`, want: Pass},
+	{name: "resource policy: service principal", kind: eval.ResourcePolicy,
+		old: `{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`,
+		new: `{"Effect":"Allow","Principal":{"Service":["lambda.amazonaws.com","bedrock.amazonaws.com"]},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`, want: Fail},
+	{name: "resource policy: NotPrincipal deny", kind: eval.ResourcePolicy,
+		old: `{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},{"Effect":"Deny","NotPrincipal":{"AWS":"111122223333"},"Action":"*","Resource":"*"}`,
+		new: `{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`, want: Fail},
+	{name: "trust policy", kind: eval.ResourcePolicy,
+		old: `{"Effect":"Allow","Principal":{"Service":"bedrock-agentcore.amazonaws.com"},"Action":"sts:AssumeRole"}`,
+		new: `{"Effect":"Allow","Principal":{"Service":"bedrock-agentcore.amazonaws.com"},"Action":["sts:AssumeRole","sts:TagSession"]}`, want: Fail, wantAction: "sts:TagSession"},
+	{name: "scp deny removed", kind: eval.SCP,
+		old: `{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"iam:*","Resource":"*"}`,
+		new: `{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"iam:Create*","Resource":"*"}`, want: Fail},
+	{name: "boundary narrower", kind: eval.PermissionsBoundary,
+		old: `{"Effect":"Allow","Action":["s3:*","dynamodb:*"],"Resource":"*"}`,
+		new: `{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}`, want: Pass},
+}
+
+func TestProve(t *testing.T) {
+	for _, tc := range proveCases {
+		t.Run(tc.name, func(t *testing.T) {
+			old, new := doc(t, "old.json", tc.old), doc(t, "new.json", tc.new)
+			res, err := Prove(old, new, Options{Kind: tc.kind})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Verdict != tc.want {
+				t.Fatalf("verdict %s, want %s; counterexamples %+v; reasons %+v", res.Verdict, tc.want, res.Counterexamples, res.Reasons)
+			}
+			for _, r := range res.Counterexamples {
+				confirm(t, tc.kind, old, new, &r)
+			}
+			if tc.want == Fail {
+				r := res.Counterexamples[0]
+				if tc.wantAction != "" && !strings.EqualFold(r.Action, tc.wantAction) {
+					t.Errorf("counterexample action %s, want %s", r.Action, tc.wantAction)
+				}
+				if !strings.Contains(r.Resource, tc.wantResource) {
+					t.Errorf("counterexample resource %s, want it to contain %s", r.Resource, tc.wantResource)
+				}
+			}
+		})
+	}
+}
+
+// confirm re-decides a counterexample with eval, independently of the
+// engine's harness code: NEW must allow it and OLD must not.
+func confirm(t *testing.T, kind eval.PolicyKind, old, new *policy.Document, r *Request) {
+	t.Helper()
+	decide := func(d *policy.Document) eval.Decision {
+		acct := r.identityAccount()
+		if !isAccount(acct) {
+			acct = defaultAccount
+		}
+		docs := eval.Documents{Identity: []*policy.Document{allowAll}, Resource: delegate(acct)}
+		switch kind {
+		case eval.IdentityPolicy:
+			docs.Identity = []*policy.Document{d}
+		case eval.ResourcePolicy:
+			docs.Resource, docs.Session = d, allowAll
+		case eval.SCP:
+			docs.SCPs = [][]*policy.Document{{d}}
+		case eval.RCP:
+			docs.RCPs = [][]*policy.Document{{d}}
+		case eval.PermissionsBoundary:
+			docs.Boundary = d
+		case eval.SessionPolicy:
+			docs.Session = d
+		}
+		s, err := eval.NewSet(docs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dec, err := s.Evaluate(r.Eval())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return dec
+	}
+	if d := decide(new); d != eval.Allowed {
+		t.Errorf("counterexample %+v: NEW decides %s", r, d)
+	}
+	if d := decide(old); d == eval.Allowed {
+		t.Errorf("counterexample %+v: OLD allows it", r)
+	}
+}
