@@ -90,8 +90,12 @@ func (p *prover) filter(in []*stmt, keep func(*stmt) bool) []*stmt {
 // mayDiffer reports whether the statements leave room for NEW to allow
 // what OLD does not: NEW must have an Allow that may apply (RCPs allow
 // implicitly, so there OLD must have a Deny that may apply).
+//
+// Nor is there room when both sides hold the same statements: a request's
+// decision turns only on the statements whose Action (and Resource)
+// elements let it through.
 func (p *prover) mayDiffer(stmts []*stmt) bool {
-	return slices.ContainsFunc(stmts, p.differs)
+	return slices.ContainsFunc(stmts, p.differs) && !sameOnBothSides(stmts)
 }
 
 // differs reports whether the statement can be what makes NEW allow a

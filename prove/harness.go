@@ -125,3 +125,14 @@ func isAccount(s string) bool {
 	_, err := strconv.ParseUint(s, 10, 64)
 	return err == nil
 }
+
+// HarnessSet returns the compiled policies that decide a request for a
+// policy of the kind in its place (see harness): what Prove evaluates,
+// for explaining a counterexample with eval's trace.
+func HarnessSet(kind eval.PolicyKind, doc *policy.Document, r *Request) (*eval.Set, error) {
+	h, err := newHarness(kind, doc)
+	if err != nil {
+		return nil, err
+	}
+	return h.set(r.identityAccount())
+}

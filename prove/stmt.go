@@ -39,6 +39,9 @@ type stmt struct {
 	notResource bool
 	anyResource bool
 	principal   *policy.Principal // Principal or NotPrincipal
+	// key is the statement's canonical text without its Sid: statements
+	// with equal keys decide every request alike.
+	key string
 }
 
 func statements(side Side, doc *policy.Document) []*stmt {
@@ -58,6 +61,9 @@ func statements(side Side, doc *policy.Document) []*stmt {
 		default:
 			s.anyResource = true
 		}
+		c := *st
+		c.Sid = nil
+		s.key = string(policy.Format(&policy.Document{Version: doc.Version, Statements: []*policy.Statement{&c}}))
 		s.principal = st.Principal
 		if s.principal == nil {
 			s.principal = st.NotPrincipal
@@ -134,4 +140,24 @@ func (s *stmt) ref() StatementRef {
 		r.Sid = s.src.Sid.Value
 	}
 	return r
+}
+
+// sameOnBothSides reports whether OLD's and NEW's statements are the same
+// multiset (ignoring Sids and order): then both policies decide every
+// request these statements are all that matter for alike.
+func sameOnBothSides(stmts []*stmt) bool {
+	count := map[string]int{}
+	for _, s := range stmts {
+		if s.side == Old {
+			count[s.key]++
+		} else {
+			count[s.key]--
+		}
+	}
+	for _, n := range count {
+		if n != 0 {
+			return false
+		}
+	}
+	return true
 }

@@ -1,0 +1,308 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/agentiam/agentiam/eval"
+	"github.com/agentiam/agentiam/policy"
+	"github.com/agentiam/agentiam/prove"
+	"github.com/spf13/cobra"
+)
+
+// ExitUnknown is prove's exit code when part of the policies could not
+// be decided exactly and no counterexample was found.
+const ExitUnknown = 3
+
+func init() { register("prove", newProveCmd) }
+
+type proveFlags struct {
+	kind       string
+	format     string
+	max        int
+	equivalent bool
+	notGranted string
+	resource   string
+}
+
+func newProveCmd(e *env) *cobra.Command {
+	var f proveFlags
+	cmd := &cobra.Command{
+		Use:   "prove OLD NEW",
+		Short: "Prove, offline and exactly, that NEW grants no access OLD does not (with a counterexample for every \"no\")",
+		Long: `Decide whether policy NEW allows any request that policy OLD does not,
+exactly: every action of the embedded catalog that the policies' action
+patterns reach, every region that their Resource patterns cut the
+action's ARNs into, every region of their condition values (strings,
+numbers, dates, IP ranges, presence) and, for resource policies, every
+kind of principal they name, is decided by the evaluator for both
+policies. Nothing is sampled.
+
+Each policy is decided in its place, everything else allowing: an
+identity policy as the principal's only one, a boundary, session policy,
+SCP or RCP with full-access identity policies, a resource policy (a
+trust policy is one) for a cross-account caller whose own policies allow
+everything, so the resource policy alone decides. The kind is detected
+as lint detects it; name it with --type (SCPs, RCPs, boundaries and
+session policies look like identity policies).
+
+A counterexample is a request in the simulate --batch schema, with every
+context key the decisions depend on set explicitly: NEW allows it, OLD
+does not. At most one is shown per action class and resource region.
+
+--equivalent A B proves both directions. --not-granted ACTIONS POLICY
+proves that POLICY allows none of the actions (on --resource, if given).
+
+Exit status: 0 PASS (no new access), 1 FAIL (new access, with
+counterexamples), 2 input error, 3 UNKNOWN (no counterexample found, but
+a fragment, such as a policy variable, could not be decided exactly; the
+reasons say which).`,
+		Example: `  # Does the deployed role grant more than the generated one?
+  agentiam prove generated.json deployed.json
+
+  # The same, for a CI gate that reads JSON
+  agentiam prove --format json --max-counterexamples 20 main/role.json pr/role.json
+
+  # Trust policies are resource policies
+  agentiam prove --type trust trust-old.json trust-new.json
+
+  # Are two policies the same access?
+  agentiam prove --equivalent a.json b.json
+
+  # Does the role allow no IAM write and no S3 delete on the bucket?
+  agentiam prove --not-granted iam:Create*,iam:Put*,s3:DeleteObject \
+    --resource 'arn:aws:s3:::agent-data/*' role.json`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			want := 2
+			if f.notGranted != "" {
+				want = 1
+			}
+			if len(args) != want {
+				return usageError(fmt.Errorf("prove takes %d policy files, got %d (see agentiam prove --help)", want, len(args)))
+			}
+			return nil
+		},
+		RunE: func(_ *cobra.Command, args []string) error { return runProve(e, &f, args) },
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.kind, "type", "", "policy kind: "+strings.Join(prove.KindNames, ", ")+" (default: detected)")
+	fl.StringVar(&f.format, "format", "text", "output: text or json")
+	fl.IntVar(&f.max, "max-counterexamples", 5, "stop after this many counterexamples")
+	fl.BoolVar(&f.equivalent, "equivalent", false, "prove both directions: A and B grant the same access")
+	fl.StringVar(&f.notGranted, "not-granted", "", "prove that POLICY allows none of these actions (comma-separated patterns)")
+	fl.StringVar(&f.resource, "resource", "", "with --not-granted: only requests on this resource (ARN pattern)")
+	_ = cmd.RegisterFlagCompletionFunc("type", cobra.FixedCompletions(prove.KindNames, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+func runProve(e *env, f *proveFlags, args []string) error {
+	if f.format != "text" && f.format != "json" {
+		return usageError(fmt.Errorf("--format must be text or json, not %q", f.format))
+	}
+	if f.max <= 0 {
+		return usageError(fmt.Errorf("--max-counterexamples must be at least 1, not %d", f.max))
+	}
+	if f.equivalent && f.notGranted != "" {
+		return usageError(errors.New("--equivalent and --not-granted do not combine"))
+	}
+	if f.resource != "" && f.notGranted == "" {
+		return usageError(errors.New("--resource goes with --not-granted"))
+	}
+	docs := make([]*policy.Document, len(args))
+	for i, file := range args {
+		d, err := loadPolicyFile(file)
+		if err != nil {
+			return usageError(err)
+		}
+		docs[i] = d
+	}
+	opts := prove.Options{MaxCounterexamples: f.max}
+	var err error
+	switch {
+	case f.kind != "":
+		opts.Kind, err = prove.ParseKind(f.kind)
+	case len(docs) == 2:
+		opts.Kind, err = prove.DetectKind(docs[0], docs[1])
+	default:
+		opts.Kind, err = prove.DetectKind(docs[0], docs[0])
+	}
+	if err != nil {
+		return usageError(err)
+	}
+	runs, err := proveRuns(f, docs, opts)
+	if err != nil {
+		return usageError(err)
+	}
+	if f.format == "json" {
+		err = writeProveJSON(e.stdout, runs)
+	} else {
+		writeProveText(e.stdout, runs)
+	}
+	if err != nil {
+		return err
+	}
+	switch combinedVerdict(runs) {
+	case prove.Fail:
+		return withCode(ExitFindings, nil)
+	case prove.Unknown:
+		return withCode(ExitUnknown, nil)
+	}
+	return nil
+}
+
+// proveRun is one direction of a proof.
+type proveRun struct {
+	old, new *policy.Document
+	res      *prove.Result
+}
+
+func proveRuns(f *proveFlags, docs []*policy.Document, opts prove.Options) ([]proveRun, error) {
+	if f.notGranted != "" {
+		actions := strings.Split(f.notGranted, ",")
+		res, err := prove.NotGranted(docs[0], actions, f.resource, opts)
+		if err != nil {
+			return nil, err
+		}
+		return []proveRun{{old: &policy.Document{Source: "(nothing)"}, new: docs[0], res: res}}, nil
+	}
+	pairs := [][2]*policy.Document{{docs[0], docs[1]}}
+	if f.equivalent {
+		pairs = append(pairs, [2]*policy.Document{docs[1], docs[0]})
+	}
+	var runs []proveRun
+	for _, p := range pairs {
+		res, err := prove.Prove(p[0], p[1], opts)
+		if err != nil {
+			return nil, err
+		}
+		runs = append(runs, proveRun{old: p[0], new: p[1], res: res})
+	}
+	return runs, nil
+}
+
+func combinedVerdict(runs []proveRun) prove.Verdict {
+	v := prove.Pass
+	for _, r := range runs {
+		switch {
+		case r.res.Verdict == prove.Fail:
+			return prove.Fail
+		case r.res.Verdict == prove.Unknown:
+			v = prove.Unknown
+		}
+	}
+	return v
+}
+
+// jsonReason is a reason in prove's JSON output.
+type jsonReason struct {
+	Policy         string `json:"policy,omitempty"`
+	StatementIndex int    `json:"statementIndex"`
+	Sid            string `json:"sid"`
+	Counterexample *int   `json:"counterexample,omitempty"`
+	Description    string `json:"description"`
+}
+
+func writeProveJSON(w io.Writer, runs []proveRun) error {
+	out := struct {
+		Result          string          `json:"result"`
+		Type            eval.PolicyKind `json:"type"`
+		Counterexamples []prove.Request `json:"counterexamples"`
+		Reasons         []jsonReason    `json:"reasons"`
+	}{Result: combinedVerdict(runs).String(), Type: runs[0].res.Kind, Counterexamples: []prove.Request{}, Reasons: []jsonReason{}}
+	for _, run := range runs {
+		base := len(out.Counterexamples)
+		out.Counterexamples = append(out.Counterexamples, run.res.Counterexamples...)
+		for _, r := range run.res.Reasons {
+			jr := jsonReason{StatementIndex: -1, Description: r.Description}
+			if len(runs) > 1 {
+				jr.Description = fmt.Sprintf("%s over %s: %s", run.new.Source, run.old.Source, r.Description)
+			}
+			if r.Statement != nil {
+				jr.Policy, jr.StatementIndex, jr.Sid = r.Statement.Policy.String(), r.Statement.StatementIndex, r.Statement.Sid
+			}
+			if r.Kind == prove.Grants {
+				i := base + r.Counterexample
+				jr.Counterexample = &i
+			}
+			out.Reasons = append(out.Reasons, jr)
+		}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+func writeProveText(w io.Writer, runs []proveRun) {
+	fmt.Fprintln(w, combinedVerdict(runs))
+	for _, run := range runs {
+		res := run.res
+		switch res.Verdict {
+		case prove.Pass:
+			fmt.Fprintf(w, "  %s grants nothing that %s does not (%s policies; %d requests decided, every region)\n", run.new.Source, run.old.Source, res.Kind, res.Cells)
+			continue
+		case prove.Unknown:
+			fmt.Fprintf(w, "  no request found that %s allows and %s does not, but not every fragment was decided exactly:\n", run.new.Source, run.old.Source)
+		case prove.Fail:
+			fmt.Fprintf(w, "  %s allows requests that %s does not (%s policies):\n", run.new.Source, run.old.Source, res.Kind)
+		}
+		for i := range res.Counterexamples {
+			writeCounterexample(w, run, i)
+		}
+		for _, r := range res.Reasons {
+			if r.Kind == prove.Inexact {
+				fmt.Fprintf(w, "  - %s\n", r.Description)
+			}
+		}
+	}
+}
+
+func writeCounterexample(w io.Writer, run proveRun, i int) {
+	r := &run.res.Counterexamples[i]
+	fmt.Fprintf(w, "\ncounterexample %d:\n  principal: %s\n  action:    %s\n  resource:  %s\n", i+1, r.Principal, r.Action, r.Resource)
+	if r.ResourceAccount != "" {
+		fmt.Fprintf(w, "  resource account: %s\n", r.ResourceAccount)
+	}
+	for _, k := range r.ContextKeys() {
+		js, _ := json.Marshal(r.Context[k])
+		fmt.Fprintf(w, "  context:   %s = %s\n", k, js)
+	}
+	for _, reason := range run.res.Reasons {
+		if reason.Kind == prove.Grants && reason.Counterexample == i {
+			fmt.Fprintf(w, "  why:       %s\n", reason.Description)
+		}
+	}
+	set, err := prove.HarnessSet(run.res.Kind, run.old, r)
+	if err != nil {
+		return
+	}
+	if tr, err := set.Explain(r.Eval()); err == nil {
+		writeOldTrace(w, tr, run.res.Kind, run.old.Source)
+	}
+}
+
+// writeOldTrace renders, from eval's trace, why OLD does not allow the
+// request: its verdict and each of its statements that did not apply.
+// It is the only place prove's output reads the trace.
+func writeOldTrace(w io.Writer, tr *eval.Trace, kind eval.PolicyKind, source string) {
+	fmt.Fprintf(w, "  %s: %s (%s)\n", source, tr.Decision, tr.Reason)
+	for _, p := range tr.Policies {
+		if p.Kind != kind || p.Source != source {
+			continue
+		}
+		for _, st := range p.Statements {
+			label := fmt.Sprintf("statement %d", st.Index)
+			if st.Sid != "" {
+				label += fmt.Sprintf(" %q", st.Sid)
+			}
+			if st.Applied {
+				fmt.Fprintf(w, "    %s (%s) applies\n", label, st.Effect)
+			} else {
+				fmt.Fprintf(w, "    %s (%s): %s: %s\n", label, st.Effect, st.FailedElement, st.Reason)
+			}
+		}
+	}
+}
