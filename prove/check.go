@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/agentiam/agentiam/eval"
 	"github.com/agentiam/agentiam/policy"
 )
 
@@ -101,7 +100,7 @@ func (p *prover) mayDiffer(stmts []*stmt) bool {
 // differs reports whether the statement can be what makes NEW allow a
 // request that OLD does not.
 func (p *prover) differs(s *stmt) bool {
-	if p.opts.Kind == eval.RCP {
+	if p.opts.Kind == policy.RCP {
 		return s.side == Old && s.deny
 	}
 	return s.side == New && !s.deny
@@ -110,7 +109,7 @@ func (p *prover) differs(s *stmt) bool {
 // cells decides every request of one (action, resource) region.
 func (p *prover) cells(action, resource string, stmts []*stmt) error {
 	principals := []string{""}
-	if p.opts.Kind == eval.ResourcePolicy {
+	if p.opts.Kind.ResourceBased() {
 		principals = principalWitnesses(stmts)
 	}
 	dims := keyDims(stmts, &p.rs)
@@ -162,7 +161,7 @@ func next(idx []int, dims []keyDim) bool {
 
 func (p *prover) request(action, resource, principal string, dims []keyDim, idx []int) *Request {
 	r := &Request{Action: action, Resource: resource, Context: map[string][]string{}}
-	if p.opts.Kind == eval.ResourcePolicy {
+	if p.opts.Kind.ResourceBased() {
 		r.Principal = principal
 		r.ResourceAccount = "999988887777"
 		if r.identityAccount() == r.ResourceAccount {

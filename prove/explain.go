@@ -3,7 +3,6 @@ package prove
 import (
 	"fmt"
 
-	"github.com/agentiam/agentiam/eval"
 	"github.com/agentiam/agentiam/policy"
 )
 
@@ -18,7 +17,7 @@ func (p *prover) grants() []Reason {
 		found := false
 		for _, s := range p.stmts {
 			want := s.side == New && !s.deny
-			if p.opts.Kind == eval.RCP {
+			if p.opts.Kind == policy.RCP {
 				want = s.side == Old && s.deny
 			}
 			if !want || !p.alone(s, r) {
@@ -35,8 +34,8 @@ func (p *prover) grants() []Reason {
 	return out
 }
 
-func grantText(kind eval.PolicyKind, ref StatementRef, r *Request) string {
-	if kind == eval.RCP {
+func grantText(kind policy.Kind, ref StatementRef, r *Request) string {
+	if kind == policy.RCP {
 		return fmt.Sprintf("old policy statement %d%s denies %s on %s; the new policy does not", ref.StatementIndex, sidText(ref.Sid), r.Action, r.Resource)
 	}
 	return fmt.Sprintf("new policy statement %d%s allows %s on %s; the old policy does not", ref.StatementIndex, sidText(ref.Sid), r.Action, r.Resource)

@@ -27,7 +27,7 @@ import (
 // Identity-side requests come from the role arn:aws:iam::ACCOUNT:role/
 // agentiam-prove in the resource's account.
 type harness struct {
-	kind eval.PolicyKind
+	kind policy.Kind
 	doc  *policy.Document
 	sets map[string]*eval.Set // by principal account
 }
@@ -51,7 +51,7 @@ func delegate(account string) *policy.Document {
 	return mustParse(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + account + `"},"Action":"*","Resource":"*"}]}`)
 }
 
-func newHarness(kind eval.PolicyKind, doc *policy.Document) (*harness, error) {
+func newHarness(kind policy.Kind, doc *policy.Document) (*harness, error) {
 	h := &harness{kind: kind, doc: doc, sets: map[string]*eval.Set{}}
 	if _, err := eval.Compile(doc); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInput, err)
@@ -71,17 +71,17 @@ func (h *harness) set(account string) (*eval.Set, error) {
 	}
 	d := eval.Documents{Identity: []*policy.Document{allowAll}, Resource: delegate(delegated)}
 	switch h.kind {
-	case eval.IdentityPolicy:
+	case policy.Identity:
 		d.Identity = []*policy.Document{h.doc}
-	case eval.PermissionsBoundary:
+	case policy.Boundary:
 		d.Boundary = h.doc
-	case eval.SessionPolicy:
+	case policy.Session:
 		d.Session = h.doc
-	case eval.SCP:
+	case policy.SCP:
 		d.SCPs = [][]*policy.Document{{h.doc}}
-	case eval.RCP:
+	case policy.RCP:
 		d.RCPs = [][]*policy.Document{{h.doc}}
-	case eval.ResourcePolicy:
+	case policy.Resource, policy.Trust:
 		d.Resource, d.Session = h.doc, allowAll
 	}
 	s, err := eval.NewSet(d)
@@ -129,7 +129,7 @@ func isAccount(s string) bool {
 // HarnessSet returns the compiled policies that decide a request for a
 // policy of the kind in its place (see harness): what Prove evaluates,
 // for explaining a counterexample with eval's trace.
-func HarnessSet(kind eval.PolicyKind, doc *policy.Document, r *Request) (*eval.Set, error) {
+func HarnessSet(kind policy.Kind, doc *policy.Document, r *Request) (*eval.Set, error) {
 	h, err := newHarness(kind, doc)
 	if err != nil {
 		return nil, err

@@ -24,7 +24,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/agentiam/agentiam/eval"
 	"github.com/agentiam/agentiam/policy"
 )
 
@@ -88,7 +87,7 @@ type Reason struct {
 // Result is the answer with its evidence.
 type Result struct {
 	Verdict         Verdict
-	Kind            eval.PolicyKind
+	Kind            policy.Kind
 	Counterexamples []Request
 	Reasons         []Reason
 	// Cells is the number of requests decided for both policies.
@@ -97,8 +96,8 @@ type Result struct {
 
 // Options tune a proof.
 type Options struct {
-	// Kind is the policies' kind (see DetectKind).
-	Kind eval.PolicyKind
+	// Kind is the policies' kind; KindUnknown detects it (see DetectKind).
+	Kind policy.Kind
 	// MaxCounterexamples bounds the counterexamples returned (default 5);
 	// the search stops when it has them.
 	MaxCounterexamples int
@@ -113,6 +112,13 @@ func Prove(old, new *policy.Document, opts Options) (*Result, error) {
 	if opts.MaxCounterexamples <= 0 {
 		opts.MaxCounterexamples = 5
 	}
+	if opts.Kind == policy.KindUnknown {
+		k, err := DetectKind(old, new)
+		if err != nil {
+			return nil, err
+		}
+		opts.Kind = k
+	}
 	p, err := newProver(old, new, opts)
 	if err != nil {
 		return nil, err
@@ -125,6 +131,9 @@ func Prove(old, new *policy.Document, opts Options) (*Result, error) {
 // as "doc grants no more than a policy that grants nothing".
 func NotGranted(doc *policy.Document, actions []string, resource string, opts Options) (*Result, error) {
 	empty := &policy.Document{Version: doc.Version, Source: "(nothing)"}
+	if opts.Kind == policy.KindUnknown {
+		opts.Kind, _ = DetectKind(doc, doc)
+	}
 	opts.Actions, opts.Resource = actions, resource
 	return Prove(empty, doc, opts)
 }

@@ -23,7 +23,7 @@ const (
 
 type proveCase struct {
 	name     string
-	kind     eval.PolicyKind
+	kind     policy.Kind
 	old, new string
 	want     Verdict
 	// wantAction, when set, is the action of the first counterexample.
@@ -69,25 +69,25 @@ var proveCases = []proveCase{
 	{name: "ArnLike", old: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:lambda:*:111122223333:function:*"}}}`, new: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:lambda:us-east-1:111122223333:function:f"}}}`, want: Pass},
 	{name: "variable: same use in both", old: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:username}/*"}`, new: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:username}/*"}`, want: Unknown},
 	{name: "variable: literal widened", old: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:username}/*"}`, new: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`, want: Fail},
-	{name: "resource policy: principal widened", kind: eval.ResourcePolicy,
+	{name: "resource policy: principal widened", kind: policy.Resource,
 		old: `{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/a"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`,
 		new: `{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`, want: Fail},
-	{name: "resource policy: principal narrowed", kind: eval.ResourcePolicy,
+	{name: "resource policy: principal narrowed", kind: policy.Resource,
 		old: `{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`,
 		new: `{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/a"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`, want: Pass},
-	{name: "resource policy: service principal", kind: eval.ResourcePolicy,
+	{name: "resource policy: service principal", kind: policy.Resource,
 		old: `{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`,
 		new: `{"Effect":"Allow","Principal":{"Service":["lambda.amazonaws.com","bedrock.amazonaws.com"]},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`, want: Fail},
-	{name: "resource policy: NotPrincipal deny", kind: eval.ResourcePolicy,
+	{name: "resource policy: NotPrincipal deny", kind: policy.Resource,
 		old: `{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},{"Effect":"Deny","NotPrincipal":{"AWS":"111122223333"},"Action":"*","Resource":"*"}`,
 		new: `{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`, want: Fail},
-	{name: "trust policy", kind: eval.ResourcePolicy,
+	{name: "trust policy", kind: policy.Resource,
 		old: `{"Effect":"Allow","Principal":{"Service":"bedrock-agentcore.amazonaws.com"},"Action":"sts:AssumeRole"}`,
 		new: `{"Effect":"Allow","Principal":{"Service":"bedrock-agentcore.amazonaws.com"},"Action":["sts:AssumeRole","sts:TagSession"]}`, want: Fail, wantAction: "sts:TagSession"},
-	{name: "scp deny removed", kind: eval.SCP,
+	{name: "scp deny removed", kind: policy.SCP,
 		old: `{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"iam:*","Resource":"*"}`,
 		new: `{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"iam:Create*","Resource":"*"}`, want: Fail},
-	{name: "boundary narrower", kind: eval.PermissionsBoundary,
+	{name: "boundary narrower", kind: policy.Boundary,
 		old: `{"Effect":"Allow","Action":["s3:*","dynamodb:*"],"Resource":"*"}`,
 		new: `{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}`, want: Pass},
 }
@@ -104,7 +104,7 @@ func TestProve(t *testing.T) {
 				t.Fatalf("verdict %s, want %s; counterexamples %+v; reasons %+v", res.Verdict, tc.want, res.Counterexamples, res.Reasons)
 			}
 			for _, r := range res.Counterexamples {
-				confirm(t, tc.kind, old, new, &r)
+				confirm(t, res.Kind, old, new, &r)
 			}
 			if tc.want == Fail {
 				r := res.Counterexamples[0]
@@ -121,7 +121,7 @@ func TestProve(t *testing.T) {
 
 // confirm re-decides a counterexample with eval, independently of the
 // engine's harness code: NEW must allow it and OLD must not.
-func confirm(t *testing.T, kind eval.PolicyKind, old, new *policy.Document, r *Request) {
+func confirm(t *testing.T, kind policy.Kind, old, new *policy.Document, r *Request) {
 	t.Helper()
 	decide := func(d *policy.Document) eval.Decision {
 		acct := r.identityAccount()
@@ -130,17 +130,17 @@ func confirm(t *testing.T, kind eval.PolicyKind, old, new *policy.Document, r *R
 		}
 		docs := eval.Documents{Identity: []*policy.Document{allowAll}, Resource: delegate(acct)}
 		switch kind {
-		case eval.IdentityPolicy:
+		case policy.Identity:
 			docs.Identity = []*policy.Document{d}
-		case eval.ResourcePolicy:
+		case policy.Resource, policy.Trust:
 			docs.Resource, docs.Session = d, allowAll
-		case eval.SCP:
+		case policy.SCP:
 			docs.SCPs = [][]*policy.Document{{d}}
-		case eval.RCP:
+		case policy.RCP:
 			docs.RCPs = [][]*policy.Document{{d}}
-		case eval.PermissionsBoundary:
+		case policy.Boundary:
 			docs.Boundary = d
-		case eval.SessionPolicy:
+		case policy.Session:
 			docs.Session = d
 		}
 		s, err := eval.NewSet(docs)

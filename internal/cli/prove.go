@@ -209,7 +209,7 @@ type jsonReason struct {
 func writeProveJSON(w io.Writer, runs []proveRun) error {
 	out := struct {
 		Result          string          `json:"result"`
-		Type            eval.PolicyKind `json:"type"`
+		Type            policy.Kind `json:"type"`
 		Counterexamples []prove.Request `json:"counterexamples"`
 		Reasons         []jsonReason    `json:"reasons"`
 	}{Result: combinedVerdict(runs).String(), Type: runs[0].res.Kind, Counterexamples: []prove.Request{}, Reasons: []jsonReason{}}
@@ -287,7 +287,7 @@ func writeCounterexample(w io.Writer, run proveRun, i int) {
 // writeOldTrace renders, from eval's trace, why OLD does not allow the
 // request: its verdict and each of its statements that did not apply.
 // It is the only place prove's output reads the trace.
-func writeOldTrace(w io.Writer, tr *eval.Trace, kind eval.PolicyKind, source string) {
+func writeOldTrace(w io.Writer, tr *eval.Trace, kind policy.Kind, source string) {
 	fmt.Fprintf(w, "  %s: %s (%s)\n", source, tr.Decision, tr.Reason)
 	for _, p := range tr.Policies {
 		if p.Kind != kind || p.Source != source {
