@@ -21,7 +21,7 @@ type prover struct {
 	witnessCache map[string][]string
 }
 
-func newProver(old, new *policy.Document, opts Options) (*prover, error) {
+func newProver(old, new []*policy.Document, opts Options) (*prover, error) {
 	ho, err := newHarness(opts.Kind, old)
 	if err != nil {
 		return nil, err
@@ -32,7 +32,12 @@ func newProver(old, new *policy.Document, opts Options) (*prover, error) {
 	}
 	p := &prover{opts: opts, old: ho, new: hn, witnessCache: map[string][]string{}}
 	p.res.Kind = opts.Kind
-	p.stmts = append(statements(Old, old), statements(New, new)...)
+	for _, d := range old {
+		p.stmts = append(p.stmts, statements(Old, d)...)
+	}
+	for _, d := range new {
+		p.stmts = append(p.stmts, statements(New, d)...)
+	}
 	return p, nil
 }
 

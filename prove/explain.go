@@ -36,21 +36,17 @@ func (p *prover) grants() []Reason {
 
 func grantText(kind policy.Kind, ref StatementRef, r *Request) string {
 	if kind == policy.RCP {
-		return fmt.Sprintf("old policy statement %d%s denies %s on %s; the new policy does not", ref.StatementIndex, sidText(ref.Sid), r.Action, r.Resource)
+		return fmt.Sprintf("%s statement %d%s denies %s on %s; the new policy does not", ref.Source, ref.StatementIndex, sidText(ref.Sid), r.Action, r.Resource)
 	}
-	return fmt.Sprintf("new policy statement %d%s allows %s on %s; the old policy does not", ref.StatementIndex, sidText(ref.Sid), r.Action, r.Resource)
+	return fmt.Sprintf("%s statement %d%s allows %s on %s; the old policy does not", ref.Source, ref.StatementIndex, sidText(ref.Sid), r.Action, r.Resource)
 }
 
 // alone decides the request with the statement as its policy's only one:
 // an Allow applies when the one-statement policy allows; for an RCP a
 // Deny applies when the one-statement policy does not.
 func (p *prover) alone(s *stmt, r *Request) bool {
-	h := p.new
-	if s.side == Old {
-		h = p.old
-	}
-	doc := &policy.Document{Version: h.doc.Version, Statements: []*policy.Statement{s.src}, Source: h.doc.Source}
-	one, err := newHarness(p.opts.Kind, doc)
+	doc := &policy.Document{Version: s.doc.Version, Statements: []*policy.Statement{s.src}, Source: s.doc.Source}
+	one, err := newHarness(p.opts.Kind, []*policy.Document{doc})
 	if err != nil {
 		return false
 	}

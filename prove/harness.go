@@ -28,7 +28,7 @@ import (
 // agentiam-prove in the resource's account.
 type harness struct {
 	kind policy.Kind
-	doc  *policy.Document
+	docs []*policy.Document
 	sets map[string]*eval.Set // by principal account
 }
 
@@ -51,10 +51,20 @@ func delegate(account string) *policy.Document {
 	return mustParse(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + account + `"},"Action":"*","Resource":"*"}]}`)
 }
 
-func newHarness(kind policy.Kind, doc *policy.Document) (*harness, error) {
-	h := &harness{kind: kind, doc: doc, sets: map[string]*eval.Set{}}
-	if _, err := eval.Compile(doc); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInput, err)
+// newHarness places the documents: several only where AWS combines
+// several of the kind (identity policies; SCPs or RCPs of one level).
+func newHarness(kind policy.Kind, docs []*policy.Document) (*harness, error) {
+	if len(docs) == 0 {
+		return nil, fmt.Errorf("%w: no policy", ErrInput)
+	}
+	if len(docs) > 1 && kind != policy.Identity && kind != policy.SCP && kind != policy.RCP {
+		return nil, fmt.Errorf("%w: a principal or resource has one %s policy; %d were given", ErrInput, kind, len(docs))
+	}
+	h := &harness{kind: kind, docs: docs, sets: map[string]*eval.Set{}}
+	for _, doc := range docs {
+		if _, err := eval.Compile(doc); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrInput, err)
+		}
 	}
 	return h, nil
 }
@@ -72,17 +82,17 @@ func (h *harness) set(account string) (*eval.Set, error) {
 	d := eval.Documents{Identity: []*policy.Document{allowAll}, Resource: delegate(delegated)}
 	switch h.kind {
 	case policy.Identity:
-		d.Identity = []*policy.Document{h.doc}
+		d.Identity = h.docs
 	case policy.Boundary:
-		d.Boundary = h.doc
+		d.Boundary = h.docs[0]
 	case policy.Session:
-		d.Session = h.doc
+		d.Session = h.docs[0]
 	case policy.SCP:
-		d.SCPs = [][]*policy.Document{{h.doc}}
+		d.SCPs = [][]*policy.Document{h.docs}
 	case policy.RCP:
-		d.RCPs = [][]*policy.Document{{h.doc}}
+		d.RCPs = [][]*policy.Document{h.docs}
 	case policy.Resource, policy.Trust:
-		d.Resource, d.Session = h.doc, allowAll
+		d.Resource, d.Session = h.docs[0], allowAll
 	}
 	s, err := eval.NewSet(d)
 	if err != nil {
@@ -129,8 +139,8 @@ func isAccount(s string) bool {
 // HarnessSet returns the compiled policies that decide a request for a
 // policy of the kind in its place (see harness): what Prove evaluates,
 // for explaining a counterexample with eval's trace.
-func HarnessSet(kind policy.Kind, doc *policy.Document, r *Request) (*eval.Set, error) {
-	h, err := newHarness(kind, doc)
+func HarnessSet(kind policy.Kind, docs []*policy.Document, r *Request) (*eval.Set, error) {
+	h, err := newHarness(kind, docs)
 	if err != nil {
 		return nil, err
 	}

@@ -30,5 +30,19 @@ func DetectKind(old, new *policy.Document) (policy.Kind, error) {
 	if ko == kn || (ko.ResourceBased() && kn.ResourceBased()) {
 		return kn, nil
 	}
-	return 0, fmt.Errorf("%w: %s reads as a %s policy and %s as a %s policy; give --type", ErrInput, old.Source, ko, new.Source, kn)
+	return 0, fmt.Errorf("%w: %s is detected as a policy of kind %s and %s as one of kind %s; give --type", ErrInput, old.Source, ko, new.Source, kn)
+}
+
+// detectAll is DetectKind over every document of both sides.
+func detectAll(old, new []*policy.Document) (policy.Kind, error) {
+	all := append(append([]*policy.Document(nil), old...), new...)
+	k := policy.KindUnknown
+	for _, d := range all {
+		kd, err := DetectKind(all[0], d)
+		if err != nil {
+			return 0, err
+		}
+		k = kd
+	}
+	return k, nil
 }

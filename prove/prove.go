@@ -59,6 +59,7 @@ func (v Verdict) MarshalText() ([]byte, error) { return []byte(v.String()), nil 
 // StatementRef names a statement of one of the two policies.
 type StatementRef struct {
 	Policy         Side   `json:"policy"`
+	Source         string `json:"source,omitempty"`
 	StatementIndex int    `json:"statementIndex"`
 	Sid            string `json:"sid"`
 }
@@ -109,11 +110,17 @@ type Options struct {
 
 // Prove decides whether new allows any request that old does not.
 func Prove(old, new *policy.Document, opts Options) (*Result, error) {
+	return ProveAll([]*policy.Document{old}, []*policy.Document{new}, opts)
+}
+
+// ProveAll is Prove for several policies on each side, which AWS
+// combines: a role's identity policies, or the SCPs (RCPs) of one level.
+func ProveAll(old, new []*policy.Document, opts Options) (*Result, error) {
 	if opts.MaxCounterexamples <= 0 {
 		opts.MaxCounterexamples = 5
 	}
 	if opts.Kind == policy.KindUnknown {
-		k, err := DetectKind(old, new)
+		k, err := detectAll(old, new)
 		if err != nil {
 			return nil, err
 		}
@@ -126,16 +133,23 @@ func Prove(old, new *policy.Document, opts Options) (*Result, error) {
 	return p.run()
 }
 
-// NotGranted decides whether doc allows no request for the actions (on
+// NotGranted decides whether docs allow no request for the actions (on
 // resource, when given): IAM Access Analyzer's CheckAccessNotGranted,
-// as "doc grants no more than a policy that grants nothing".
-func NotGranted(doc *policy.Document, actions []string, resource string, opts Options) (*Result, error) {
-	empty := &policy.Document{Version: doc.Version, Source: "(nothing)"}
+// as "docs grant no more than a policy that grants nothing".
+func NotGranted(docs []*policy.Document, actions []string, resource string, opts Options) (*Result, error) {
+	if len(docs) == 0 {
+		return nil, fmt.Errorf("%w: no policy", ErrInput)
+	}
+	empty := &policy.Document{Version: docs[0].Version, Source: "(nothing)"}
 	if opts.Kind == policy.KindUnknown {
-		opts.Kind, _ = DetectKind(doc, doc)
+		k, err := detectAll(docs, docs)
+		if err != nil {
+			return nil, err
+		}
+		opts.Kind = k
 	}
 	opts.Actions, opts.Resource = actions, resource
-	return Prove(empty, doc, opts)
+	return ProveAll([]*policy.Document{empty}, docs, opts)
 }
 
 // reasons collects Inexact reasons once each.
@@ -152,7 +166,7 @@ func (rs *reasons) add(s *stmt, desc string) {
 	if s != nil {
 		r := s.ref()
 		ref = &r
-		desc = fmt.Sprintf("%s policy, statement %d%s: %s", s.side, r.StatementIndex, sidText(r.Sid), desc)
+		desc = fmt.Sprintf("%s statement %d%s: %s", r.Source, r.StatementIndex, sidText(r.Sid), desc)
 	}
 	if rs.seen[desc] {
 		return

@@ -30,6 +30,7 @@ func (s Side) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 // decides nothing (eval does); it only says what can matter.
 type stmt struct {
 	side        Side
+	doc         *policy.Document
 	src         *policy.Statement
 	vars        bool // policy variables are substituted (Version 2012-10-17)
 	deny        bool
@@ -47,7 +48,7 @@ type stmt struct {
 func statements(side Side, doc *policy.Document) []*stmt {
 	out := make([]*stmt, 0, len(doc.Statements))
 	for _, st := range doc.Statements {
-		s := &stmt{side: side, src: st, vars: doc.VariablesEnabled(), deny: st.Effect.Value == policy.EffectDeny}
+		s := &stmt{side: side, doc: doc, src: st, vars: doc.VariablesEnabled(), deny: st.Effect.Value == policy.EffectDeny}
 		if st.Action != nil {
 			s.actions = st.Action.Strings()
 		} else {
@@ -135,7 +136,7 @@ func variables(text string) []string {
 
 // ref describes the statement for reasons.
 func (s *stmt) ref() StatementRef {
-	r := StatementRef{Policy: s.side, StatementIndex: s.src.Index}
+	r := StatementRef{Policy: s.side, Source: s.doc.Source, StatementIndex: s.src.Index}
 	if s.src.Sid != nil {
 		r.Sid = s.src.Sid.Value
 	}

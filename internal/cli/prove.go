@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/agentiam/agentiam/eval"
@@ -112,26 +113,23 @@ func runProve(e *env, f *proveFlags, args []string) error {
 	if f.resource != "" && f.notGranted == "" {
 		return usageError(errors.New("--resource goes with --not-granted"))
 	}
-	docs := make([]*policy.Document, len(args))
-	for i, file := range args {
-		d, err := loadPolicyFile(file)
+	docs := make([][]*policy.Document, len(args))
+	for i, list := range args {
+		for _, file := range strings.Split(list, ",") {
+			d, err := loadPolicyFile(file)
+			if err != nil {
+				return usageError(err)
+			}
+			docs[i] = append(docs[i], d)
+		}
+	}
+	opts := prove.Options{MaxCounterexamples: f.max}
+	if f.kind != "" {
+		k, err := prove.ParseKind(f.kind)
 		if err != nil {
 			return usageError(err)
 		}
-		docs[i] = d
-	}
-	opts := prove.Options{MaxCounterexamples: f.max}
-	var err error
-	switch {
-	case f.kind != "":
-		opts.Kind, err = prove.ParseKind(f.kind)
-	case len(docs) == 2:
-		opts.Kind, err = prove.DetectKind(docs[0], docs[1])
-	default:
-		opts.Kind, err = prove.DetectKind(docs[0], docs[0])
-	}
-	if err != nil {
-		return usageError(err)
+		opts.Kind = k
 	}
 	runs, err := proveRuns(f, docs, opts)
 	if err != nil {
@@ -156,32 +154,41 @@ func runProve(e *env, f *proveFlags, args []string) error {
 
 // proveRun is one direction of a proof.
 type proveRun struct {
-	old, new *policy.Document
+	old, new []*policy.Document
 	res      *prove.Result
 }
 
-func proveRuns(f *proveFlags, docs []*policy.Document, opts prove.Options) ([]proveRun, error) {
+func proveRuns(f *proveFlags, docs [][]*policy.Document, opts prove.Options) ([]proveRun, error) {
 	if f.notGranted != "" {
 		actions := strings.Split(f.notGranted, ",")
 		res, err := prove.NotGranted(docs[0], actions, f.resource, opts)
 		if err != nil {
 			return nil, err
 		}
-		return []proveRun{{old: &policy.Document{Source: "(nothing)"}, new: docs[0], res: res}}, nil
+		return []proveRun{{old: []*policy.Document{{Source: "(nothing)"}}, new: docs[0], res: res}}, nil
 	}
-	pairs := [][2]*policy.Document{{docs[0], docs[1]}}
+	pairs := [][2][]*policy.Document{{docs[0], docs[1]}}
 	if f.equivalent {
-		pairs = append(pairs, [2]*policy.Document{docs[1], docs[0]})
+		pairs = append(pairs, [2][]*policy.Document{docs[1], docs[0]})
 	}
 	var runs []proveRun
 	for _, p := range pairs {
-		res, err := prove.Prove(p[0], p[1], opts)
+		res, err := prove.ProveAll(p[0], p[1], opts)
 		if err != nil {
 			return nil, err
 		}
 		runs = append(runs, proveRun{old: p[0], new: p[1], res: res})
 	}
 	return runs, nil
+}
+
+// sources names the files of one side.
+func sources(docs []*policy.Document) string {
+	names := make([]string, len(docs))
+	for i, d := range docs {
+		names[i] = d.Source
+	}
+	return strings.Join(names, ", ")
 }
 
 func combinedVerdict(runs []proveRun) prove.Verdict {
@@ -219,7 +226,7 @@ func writeProveJSON(w io.Writer, runs []proveRun) error {
 		for _, r := range run.res.Reasons {
 			jr := jsonReason{StatementIndex: -1, Description: r.Description}
 			if len(runs) > 1 {
-				jr.Description = fmt.Sprintf("%s over %s: %s", run.new.Source, run.old.Source, r.Description)
+				jr.Description = fmt.Sprintf("%s over %s: %s", sources(run.new), sources(run.old), r.Description)
 			}
 			if r.Statement != nil {
 				jr.Policy, jr.StatementIndex, jr.Sid = r.Statement.Policy.String(), r.Statement.StatementIndex, r.Statement.Sid
@@ -242,12 +249,12 @@ func writeProveText(w io.Writer, runs []proveRun) {
 		res := run.res
 		switch res.Verdict {
 		case prove.Pass:
-			fmt.Fprintf(w, "  %s grants nothing that %s does not (%s policies; %d requests decided, every region)\n", run.new.Source, run.old.Source, res.Kind, res.Cells)
+			fmt.Fprintf(w, "  %s grants nothing that %s does not (%s policies; %d requests decided, every region)\n", sources(run.new), sources(run.old), res.Kind, res.Cells)
 			continue
 		case prove.Unknown:
-			fmt.Fprintf(w, "  no request found that %s allows and %s does not, but not every fragment was decided exactly:\n", run.new.Source, run.old.Source)
+			fmt.Fprintf(w, "  no request found that %s allows and %s does not, but not every fragment was decided exactly:\n", sources(run.new), sources(run.old))
 		case prove.Fail:
-			fmt.Fprintf(w, "  %s allows requests that %s does not (%s policies):\n", run.new.Source, run.old.Source, res.Kind)
+			fmt.Fprintf(w, "  %s allows requests that %s does not (%s policies):\n", sources(run.new), sources(run.old), res.Kind)
 		}
 		for i := range res.Counterexamples {
 			writeCounterexample(w, run, i)
@@ -280,18 +287,24 @@ func writeCounterexample(w io.Writer, run proveRun, i int) {
 		return
 	}
 	if tr, err := set.Explain(r.Eval()); err == nil {
-		writeOldTrace(w, tr, run.res.Kind, run.old.Source)
+		writeOldTrace(w, tr, run.res.Kind, run.old)
 	}
 }
 
 // writeOldTrace renders, from eval's trace, why OLD does not allow the
 // request: its verdict and each of its statements that did not apply.
 // It is the only place prove's output reads the trace.
-func writeOldTrace(w io.Writer, tr *eval.Trace, kind policy.Kind, source string) {
-	fmt.Fprintf(w, "  %s: %s (%s)\n", source, tr.Decision, tr.Reason)
+func writeOldTrace(w io.Writer, tr *eval.Trace, kind policy.Kind, old []*policy.Document) {
+	fmt.Fprintf(w, "  %s: %s (%s)\n", sources(old), tr.Decision, tr.Reason)
+	if kind == policy.Trust {
+		kind = policy.Resource // the evaluator's slot for it
+	}
 	for _, p := range tr.Policies {
-		if p.Kind != kind || p.Source != source {
+		if p.Kind != kind || !slices.ContainsFunc(old, func(d *policy.Document) bool { return d.Source == p.Source }) {
 			continue
+		}
+		if len(old) > 1 {
+			fmt.Fprintf(w, "    %s:\n", p.Source)
 		}
 		for _, st := range p.Statements {
 			label := fmt.Sprintf("statement %d", st.Index)
