@@ -216,7 +216,7 @@ type jsonReason struct {
 func writeProveJSON(w io.Writer, runs []proveRun) error {
 	out := struct {
 		Result          string          `json:"result"`
-		Type            policy.Kind `json:"type"`
+		Type            policy.Kind     `json:"type"`
 		Counterexamples []prove.Request `json:"counterexamples"`
 		Reasons         []jsonReason    `json:"reasons"`
 	}{Result: combinedVerdict(runs).String(), Type: runs[0].res.Kind, Counterexamples: []prove.Request{}, Reasons: []jsonReason{}}
