@@ -63,7 +63,7 @@ func (p *prover) run() (*Result, error) {
 }
 
 func (p *prover) search() error {
-	for _, c := range actionClasses(p.stmts, p.opts.Actions) {
+	for _, c := range actionClasses(p.stmts, p.opts.Actions, p.unnamedMatter()) {
 		byAction := p.filter(p.stmts, func(s *stmt) bool { return s.matchAction(c.name) })
 		if !p.mayDiffer(byAction) {
 			continue
@@ -197,4 +197,17 @@ func (p *prover) decide(r *Request) (bool, error) {
 	}
 	p.res.Counterexamples = append(p.res.Counterexamples, *r)
 	return true, nil
+}
+
+// unnamedMatter reports whether actions of services that no pattern
+// names can be decided differently: only statements with "*" or
+// NotAction reach them (a NotAction lists only named services).
+func (p *prover) unnamedMatter() bool {
+	var reach []*stmt
+	for _, s := range p.stmts {
+		if s.notAction || slices.Contains(s.actions, "*") {
+			reach = append(reach, s)
+		}
+	}
+	return p.mayDiffer(reach)
 }
