@@ -15,6 +15,8 @@ import (
 type actionClass struct {
 	name  string                  // the representative, "svc:Name"
 	types []*catalog.ResourceType // nil: the action takes Resource "*"
+	// anyARN: beyond the catalog, the resource is any ARN or "*".
+	anyARN bool
 }
 
 // actionClasses splits the catalog actions that the patterns can reach

@@ -63,7 +63,11 @@ func (p *prover) run() (*Result, error) {
 }
 
 func (p *prover) search() error {
-	for _, c := range actionClasses(p.stmts, p.opts.Actions, p.unnamedMatter()) {
+	classes := actionClasses
+	if p.opts.BeyondCatalog {
+		classes = beyondClasses
+	}
+	for _, c := range classes(p.stmts, p.opts.Actions, p.unnamedMatter()) {
 		byAction := p.filter(p.stmts, func(s *stmt) bool { return s.matchAction(c.name) })
 		if !p.mayDiffer(byAction) {
 			continue
@@ -117,7 +121,7 @@ func (p *prover) cells(action, resource string, stmts []*stmt) error {
 	if p.opts.Kind.ResourceBased() {
 		principals = principalWitnesses(stmts)
 	}
-	dims := keyDims(stmts, &p.rs)
+	dims := keyDims(stmts, &p.rs, !p.opts.Kind.ResourceBased())
 	total := 1
 	for _, d := range dims {
 		total *= len(d.values)

@@ -90,9 +90,20 @@ type keyUses struct {
 	fresh    bool // a policy variable reads the key: a value no pattern names
 }
 
+// alwaysPresent are the keys AWS sets on every request of an IAM role
+// (IAM User Guide, AWS global condition context keys: "This key is always
+// included in the request context"); for the identity-side kinds, whose
+// requests come from a role, they are never absent, and a counterexample
+// states their values.
+var alwaysPresent = map[string]bool{
+	"aws:principalarn": true, "aws:principalaccount": true, "aws:principaltype": true,
+	"aws:principalisawsservice": true, "aws:resourceaccount": true,
+}
+
 // keyDims builds the context dimensions of the statements, with reasons
-// for what it cannot decide exactly.
-func keyDims(stmts []*stmt, rs *reasons) []keyDim {
+// for what it cannot decide exactly. With present, the alwaysPresent
+// keys take a value in every request.
+func keyDims(stmts []*stmt, rs *reasons, present bool) []keyDim {
 	uses := map[string]*keyUses{}
 	use := func(name string) *keyUses {
 		k := strings.ToLower(name)
@@ -145,7 +156,11 @@ func keyDims(stmts []*stmt, rs *reasons) []keyDim {
 	slices.Sort(keys)
 	out := make([]keyDim, 0, len(keys))
 	for _, k := range keys {
-		out = append(out, uses[k].dim(rs))
+		d := uses[k].dim(rs)
+		if present && alwaysPresent[k] {
+			d.values = d.values[1:] // drop absence
+		}
+		out = append(out, d)
 	}
 	return out
 }

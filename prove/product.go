@@ -94,7 +94,9 @@ func alphabetOf(autos []arn.Automaton) []rune {
 	for r := range set {
 		out = append(out, r)
 	}
-	slices.Sort(out)
+	// Lowercase letters first, then the rest in order: witnesses read
+	// "iam:Passx", not "iam:PASS".
+	slices.SortFunc(out, func(a, b rune) int { return runeRank(a) - runeRank(b) })
 	// The fresh rune comes first: witnesses read "bucket/x", not "bucket//".
 	for _, r := range "xzqkjw0123456789-_." {
 		if !set[r] {
@@ -126,4 +128,11 @@ func boolKey(v []bool) string {
 		}
 	}
 	return string(b)
+}
+
+func runeRank(r rune) int {
+	if 'a' <= r && r <= 'z' {
+		return int(r) - 0x200000
+	}
+	return int(r)
 }

@@ -106,6 +106,10 @@ type Options struct {
 	// one of these patterns; Resource, when not empty, to that resource.
 	Actions  []string
 	Resource string
+	// BeyondCatalog reasons on the patterns alone, not on the catalog's
+	// actions and ARN templates, so that the answer also holds for
+	// actions and resource types AWS adds later.
+	BeyondCatalog bool
 }
 
 // Prove decides whether new allows any request that old does not.

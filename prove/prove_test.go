@@ -26,6 +26,7 @@ type proveCase struct {
 	kind     policy.Kind
 	old, new string
 	want     Verdict
+	beyond   bool
 	// wantAction, when set, is the action of the first counterexample.
 	wantAction string
 	// wantResource, when set, must be a substring of its resource.
@@ -88,6 +89,11 @@ var proveCases = []proveCase{
 	{name: "scp deny removed", kind: policy.SCP,
 		old: `{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"iam:*","Resource":"*"}`,
 		new: `{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"iam:Create*","Resource":"*"}`, want: Fail},
+	{name: "always-present key is stated", old: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringEquals":{"aws:PrincipalAccount":"111122223333"}}}`, new: allowS3Get, want: Fail},
+	{name: "beyond catalog: Pass* is not PassRole", beyond: true, old: `{"Effect":"Allow","Action":"iam:PassRole","Resource":"*"}`, new: `{"Effect":"Allow","Action":"iam:Pass*","Resource":"*"}`, want: Fail},
+	{name: "beyond catalog: same patterns", beyond: true, old: `{"Effect":"Allow","Action":["iam:Pass*","s3:Get*"],"Resource":"*"}`, new: `{"Effect":"Allow","Action":"s3:GetObject*","Resource":"arn:aws:s3:::b/*"}`, want: Pass},
+	{name: "beyond catalog: any ARN", beyond: true, old: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`, new: `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b*"}`, want: Fail},
+	{name: "beyond catalog: NotAction reaches new services", beyond: true, old: `{"Effect":"Allow","Action":["s3:*","iam:*"],"Resource":"*"}`, new: `{"Effect":"Allow","NotAction":"ec2:*","Resource":"*"}`, want: Fail},
 	{name: "boundary narrower", kind: policy.Boundary,
 		old: `{"Effect":"Allow","Action":["s3:*","dynamodb:*"],"Resource":"*"}`,
 		new: `{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}`, want: Pass},
@@ -97,7 +103,7 @@ func TestProve(t *testing.T) {
 	for _, tc := range proveCases {
 		t.Run(tc.name, func(t *testing.T) {
 			old, new := doc(t, "old.json", tc.old), doc(t, "new.json", tc.new)
-			res, err := Prove(old, new, Options{Kind: tc.kind})
+			res, err := Prove(old, new, Options{Kind: tc.kind, BeyondCatalog: tc.beyond})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -18,7 +18,7 @@ import (
 // so nothing that could differ is lost. Regions are cached by template
 // and patterns, which many actions share.
 func (p *prover) resourceWitnesses(c actionClass, stmts []*stmt) []string {
-	if len(c.types) == 0 {
+	if len(c.types) == 0 && !c.anyARN {
 		return []string{"*"}
 	}
 	scope := p.opts.Resource
@@ -40,14 +40,22 @@ func (p *prover) resourceWitnesses(c actionClass, stmts []*stmt) []string {
 		autos[i] = arn.ResourceAutomaton(p)
 	}
 	var out []string
+	musts := make([]func() arn.Automaton, 0, len(c.types)+1)
+	keys := make([]string, 0, len(c.types)+1)
+	if c.anyARN {
+		out = append(out, "*")
+		musts, keys = append(musts, anyARN), append(keys, "(any ARN)")
+	}
 	for _, t := range c.types {
-		if !p.typeMayDiffer(t, stmts) {
-			continue
+		if p.typeMayDiffer(t, stmts) {
+			musts, keys = append(musts, t.Automaton), append(keys, t.ARN)
 		}
-		key := t.ARN + "\x00" + strings.Join(patterns, "\x00")
+	}
+	for i, mk := range musts {
+		key := keys[i] + "\x00" + strings.Join(patterns, "\x00")
 		ws, ok := p.witnessCache[key]
 		if !ok {
-			must := t.Automaton()
+			must := mk()
 			regs, err := regions(autos, &must)
 			if err != nil {
 				p.rs.add(nil, "the resource patterns for "+c.name+" have too many combinations to enumerate")

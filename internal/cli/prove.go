@@ -27,6 +27,7 @@ type proveFlags struct {
 	equivalent bool
 	notGranted string
 	resource   string
+	beyond     bool
 }
 
 func newProveCmd(e *env) *cobra.Command {
@@ -54,6 +55,14 @@ A counterexample is a request in the simulate --batch schema, with every
 context key the decisions depend on set explicitly: NEW allows it, OLD
 does not. At most one is shown per action class and resource region.
 
+--beyond-catalog reasons on the patterns alone: an action pattern then
+means every name it matches, not only the catalog's actions (iam:Pass*
+is wider than iam:PassRole), and a Resource pattern every ARN, so the
+answer also holds for actions AWS adds later.
+
+OLD and NEW may each be several files, comma-separated: a role's identity
+policies (or the SCPs of one level), which AWS combines.
+
 --equivalent A B proves both directions. --not-granted ACTIONS POLICY
 proves that POLICY allows none of the actions (on --resource, if given).
 
@@ -69,6 +78,9 @@ reasons say which).`,
 
   # Trust policies are resource policies
   agentiam prove --type trust trust-old.json trust-new.json
+
+  # A role's three policies against its generated plan, for actions AWS adds later too
+  agentiam prove --beyond-catalog plan.json inline.json,managed-a.json,managed-b.json
 
   # Are two policies the same access?
   agentiam prove --equivalent a.json b.json
@@ -95,6 +107,7 @@ reasons say which).`,
 	fl.BoolVar(&f.equivalent, "equivalent", false, "prove both directions: A and B grant the same access")
 	fl.StringVar(&f.notGranted, "not-granted", "", "prove that POLICY allows none of these actions (comma-separated patterns)")
 	fl.StringVar(&f.resource, "resource", "", "with --not-granted: only requests on this resource (ARN pattern)")
+	fl.BoolVar(&f.beyond, "beyond-catalog", false, "reason on the patterns alone, so the answer holds for actions and resource types AWS adds later")
 	_ = cmd.RegisterFlagCompletionFunc("type", cobra.FixedCompletions(prove.KindNames, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -123,7 +136,7 @@ func runProve(e *env, f *proveFlags, args []string) error {
 			docs[i] = append(docs[i], d)
 		}
 	}
-	opts := prove.Options{MaxCounterexamples: f.max}
+	opts := prove.Options{MaxCounterexamples: f.max, BeyondCatalog: f.beyond}
 	if f.kind != "" {
 		k, err := prove.ParseKind(f.kind)
 		if err != nil {
@@ -249,7 +262,7 @@ func writeProveText(w io.Writer, runs []proveRun) {
 		res := run.res
 		switch res.Verdict {
 		case prove.Pass:
-			fmt.Fprintf(w, "  %s grants nothing that %s does not (%s policies; %d requests decided, every region)\n", sources(run.new), sources(run.old), res.Kind, res.Cells)
+			fmt.Fprintf(w, "  %s grants nothing that %s does not (%s policies; every region decided: %s)\n", sources(run.new), sources(run.old), res.Kind, plural(res.Cells, "request"))
 			continue
 		case prove.Unknown:
 			fmt.Fprintf(w, "  no request found that %s allows and %s does not, but not every fragment was decided exactly:\n", sources(run.new), sources(run.old))
