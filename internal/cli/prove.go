@@ -8,7 +8,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/agentiam/agentiam/eval"
+	"github.com/agentiam/agentiam/eval/explain"
 	"github.com/agentiam/agentiam/policy"
 	"github.com/agentiam/agentiam/prove"
 	"github.com/spf13/cobra"
@@ -299,7 +299,7 @@ func writeCounterexample(w io.Writer, run proveRun, i int) {
 	if err != nil {
 		return
 	}
-	if tr, err := set.Explain(r.Eval()); err == nil {
+	if tr, err := explain.Explain(set, r.Eval()); err == nil {
 		writeOldTrace(w, tr, run.res.Kind, run.old)
 	}
 }
@@ -307,7 +307,7 @@ func writeCounterexample(w io.Writer, run proveRun, i int) {
 // writeOldTrace renders, from eval's trace, why OLD does not allow the
 // request: its verdict and each of its statements that did not apply.
 // It is the only place prove's output reads the trace.
-func writeOldTrace(w io.Writer, tr *eval.Trace, kind policy.Kind, old []*policy.Document) {
+func writeOldTrace(w io.Writer, tr *explain.Trace, kind policy.Kind, old []*policy.Document) {
 	fmt.Fprintf(w, "  %s: %s (%s)\n", sources(old), tr.Decision, tr.Reason)
 	if kind == policy.Trust {
 		kind = policy.Resource // the evaluator's slot for it
