@@ -28,12 +28,13 @@ type proveFlags struct {
 	notGranted string
 	resource   string
 	beyond     bool
+	baseline   string
 }
 
 func newProveCmd(e *env) *cobra.Command {
 	var f proveFlags
 	cmd := &cobra.Command{
-		Use:   "prove OLD NEW",
+		Use:   "prove OLD NEW | --equivalent A B | --not-granted ACTIONS POLICY | --baseline REF FILE...",
 		Short: "Prove, offline and exactly, that NEW grants no access OLD does not (with a counterexample for every \"no\")",
 		Long: `Decide whether policy NEW allows any request that policy OLD does not,
 exactly: every action of the embedded catalog that the policies' action
@@ -63,6 +64,11 @@ answer also holds for actions AWS adds later.
 OLD and NEW may each be several files, comma-separated: a role's identity
 policies (or the SCPs of one level), which AWS combines.
 
+--baseline REF FILE... is a CI gate: each FILE is proved against its
+version at git ref REF (git show REF:./FILE), or in directory REF; a file
+the baseline lacks is all new access. A pull request that widens a role
+fails with the requests it newly allows.
+
 --equivalent A B proves both directions. --not-granted ACTIONS POLICY
 proves that POLICY allows none of the actions (on --resource, if given).
 
@@ -82,6 +88,9 @@ reasons say which).`,
   # A role's three policies against its generated plan, for actions AWS adds later too
   agentiam prove --beyond-catalog plan.json inline.json,managed-a.json,managed-b.json
 
+  # CI: fail a pull request whose policies grant more than on main
+  agentiam prove --baseline origin/main policies/*.json
+
   # Are two policies the same access?
   agentiam prove --equivalent a.json b.json
 
@@ -90,7 +99,13 @@ reasons say which).`,
     --resource 'arn:aws:s3:::agent-data/*' role.json`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			want := 2
-			if f.notGranted != "" {
+			switch {
+			case f.baseline != "":
+				if len(args) == 0 {
+					return usageError(errors.New("--baseline needs the policy files to compare with their baseline"))
+				}
+				return nil
+			case f.notGranted != "":
 				want = 1
 			}
 			if len(args) != want {
@@ -107,6 +122,7 @@ reasons say which).`,
 	fl.BoolVar(&f.equivalent, "equivalent", false, "prove both directions: A and B grant the same access")
 	fl.StringVar(&f.notGranted, "not-granted", "", "prove that POLICY allows none of these actions (comma-separated patterns)")
 	fl.StringVar(&f.resource, "resource", "", "with --not-granted: only requests on this resource (ARN pattern)")
+	fl.StringVar(&f.baseline, "baseline", "", "compare each FILE with its version at this git ref (or in this directory) and fail on new access")
 	fl.BoolVar(&f.beyond, "beyond-catalog", false, "reason on the patterns alone, so the answer holds for actions and resource types AWS adds later")
 	_ = cmd.RegisterFlagCompletionFunc("type", cobra.FixedCompletions(prove.KindNames, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
@@ -120,11 +136,14 @@ func runProve(e *env, f *proveFlags, args []string) error {
 	if f.max <= 0 {
 		return usageError(fmt.Errorf("--max-counterexamples must be at least 1, not %d", f.max))
 	}
-	if f.equivalent && f.notGranted != "" {
-		return usageError(errors.New("--equivalent and --not-granted do not combine"))
+	if (f.equivalent && f.notGranted != "") || (f.baseline != "" && (f.equivalent || f.notGranted != "")) {
+		return usageError(errors.New("--baseline, --equivalent and --not-granted do not combine"))
 	}
 	if f.resource != "" && f.notGranted == "" {
 		return usageError(errors.New("--resource goes with --not-granted"))
+	}
+	if f.baseline != "" {
+		return runBaseline(e, f, args)
 	}
 	docs := make([][]*policy.Document, len(args))
 	for i, list := range args {
@@ -136,26 +155,40 @@ func runProve(e *env, f *proveFlags, args []string) error {
 			docs[i] = append(docs[i], d)
 		}
 	}
-	opts := prove.Options{MaxCounterexamples: f.max, BeyondCatalog: f.beyond}
-	if f.kind != "" {
-		k, err := prove.ParseKind(f.kind)
-		if err != nil {
-			return usageError(err)
-		}
-		opts.Kind = k
+	opts, err := proveOptions(f)
+	if err != nil {
+		return err
 	}
 	runs, err := proveRuns(f, docs, opts)
 	if err != nil {
 		return usageError(err)
 	}
 	if f.format == "json" {
-		err = writeProveJSON(e.stdout, runs)
+		err = writeJSON(e.stdout, proveJSON(runs))
 	} else {
 		writeProveText(e.stdout, runs)
 	}
 	if err != nil {
 		return err
 	}
+	return proveExit(runs)
+}
+
+func proveOptions(f *proveFlags) (prove.Options, error) {
+	opts := prove.Options{MaxCounterexamples: f.max, BeyondCatalog: f.beyond}
+	if f.kind != "" {
+		k, err := prove.ParseKind(f.kind)
+		if err != nil {
+			return opts, usageError(err)
+		}
+		opts.Kind = k
+	}
+	return opts, nil
+}
+
+// proveExit is the exit status of the runs: 1 for new access, 3 when
+// something was not decided exactly, else 0.
+func proveExit(runs []proveRun) error {
 	switch combinedVerdict(runs) {
 	case prove.Fail:
 		return withCode(ExitFindings, nil)
@@ -226,13 +259,18 @@ type jsonReason struct {
 	Description    string `json:"description"`
 }
 
-func writeProveJSON(w io.Writer, runs []proveRun) error {
-	out := struct {
-		Result          string          `json:"result"`
-		Type            policy.Kind     `json:"type"`
-		Counterexamples []prove.Request `json:"counterexamples"`
-		Reasons         []jsonReason    `json:"reasons"`
-	}{Result: combinedVerdict(runs).String(), Type: runs[0].res.Kind, Counterexamples: []prove.Request{}, Reasons: []jsonReason{}}
+// proveOutput is prove's JSON output.
+type proveOutput struct {
+	// File is set by --baseline: the policy file compared.
+	File            string          `json:"file,omitempty"`
+	Result          string          `json:"result"`
+	Type            policy.Kind     `json:"type"`
+	Counterexamples []prove.Request `json:"counterexamples"`
+	Reasons         []jsonReason    `json:"reasons"`
+}
+
+func proveJSON(runs []proveRun) *proveOutput {
+	out := &proveOutput{Result: combinedVerdict(runs).String(), Type: runs[0].res.Kind, Counterexamples: []prove.Request{}, Reasons: []jsonReason{}}
 	for _, run := range runs {
 		base := len(out.Counterexamples)
 		out.Counterexamples = append(out.Counterexamples, run.res.Counterexamples...)
@@ -251,9 +289,13 @@ func writeProveJSON(w io.Writer, runs []proveRun) error {
 			out.Reasons = append(out.Reasons, jr)
 		}
 	}
+	return out
+}
+
+func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return enc.Encode(v)
 }
 
 func writeProveText(w io.Writer, runs []proveRun) {
