@@ -97,7 +97,8 @@ type Result struct {
 
 // Options tune a proof.
 type Options struct {
-	// Kind is the policies' kind; KindUnknown detects it (see DetectKind).
+	// Kind is the policies' kind (lint.DetectType detects it from a
+	// document); trust policies are resource-based.
 	Kind policy.Kind
 	// MaxCounterexamples bounds the counterexamples returned (default 5);
 	// the search stops when it has them.
@@ -123,12 +124,8 @@ func ProveAll(old, new []*policy.Document, opts Options) (*Result, error) {
 	if opts.MaxCounterexamples <= 0 {
 		opts.MaxCounterexamples = 5
 	}
-	if opts.Kind == policy.KindUnknown {
-		k, err := detectAll(old, new)
-		if err != nil {
-			return nil, err
-		}
-		opts.Kind = k
+	if err := checkKind(opts.Kind); err != nil {
+		return nil, err
 	}
 	p, err := newProver(old, new, opts)
 	if err != nil {
@@ -145,13 +142,6 @@ func NotGranted(docs []*policy.Document, actions []string, resource string, opts
 		return nil, fmt.Errorf("%w: no policy", ErrInput)
 	}
 	empty := &policy.Document{Version: docs[0].Version, Source: "(nothing)"}
-	if opts.Kind == policy.KindUnknown {
-		k, err := detectAll(docs, docs)
-		if err != nil {
-			return nil, err
-		}
-		opts.Kind = k
-	}
 	opts.Actions, opts.Resource = actions, resource
 	return ProveAll([]*policy.Document{empty}, docs, opts)
 }

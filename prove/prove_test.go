@@ -130,7 +130,11 @@ func TestProve(t *testing.T) {
 	for _, tc := range proveCases {
 		t.Run(tc.name, func(t *testing.T) {
 			old, new := doc(t, "old.json", tc.old), doc(t, "new.json", tc.new)
-			res, err := Prove(old, new, Options{Kind: tc.kind, BeyondCatalog: tc.beyond})
+			kind := tc.kind
+			if kind == policy.KindUnknown {
+				kind = policy.Identity
+			}
+			res, err := Prove(old, new, Options{Kind: kind, BeyondCatalog: tc.beyond})
 			if err != nil {
 				t.Fatal(err)
 			}

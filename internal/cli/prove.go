@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/agentiam/agentiam/eval/explain"
+	"github.com/agentiam/agentiam/lint"
 	"github.com/agentiam/agentiam/policy"
 	"github.com/agentiam/agentiam/prove"
 	"github.com/spf13/cobra"
@@ -159,6 +160,11 @@ func runProve(e *env, f *proveFlags, args []string) error {
 	if err != nil {
 		return err
 	}
+	if opts.Kind == policy.KindUnknown {
+		if opts.Kind, err = detectKind(slices.Concat(docs...)); err != nil {
+			return usageError(err)
+		}
+	}
 	runs, err := proveRuns(f, docs, opts)
 	if err != nil {
 		return usageError(err)
@@ -184,6 +190,19 @@ func proveOptions(f *proveFlags) (prove.Options, error) {
 		opts.Kind = k
 	}
 	return opts, nil
+}
+
+// detectKind is the kind lint detects for every document (a trust and
+// a resource policy go together); documents of different kinds need --type.
+func detectKind(docs []*policy.Document) (policy.Kind, error) {
+	k := lint.DetectType(docs[0])
+	for _, d := range docs[1:] {
+		kd := lint.DetectType(d)
+		if kd != k && !(kd.ResourceBased() && k.ResourceBased()) {
+			return 0, fmt.Errorf("%s is detected as a policy of kind %s and %s as one of kind %s; give --type", docs[0].Source, k, d.Source, kd)
+		}
+	}
+	return k, nil
 }
 
 // proveExit is the exit status of the runs: 1 for new access, 3 when

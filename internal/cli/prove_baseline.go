@@ -34,7 +34,7 @@ func runBaseline(e *env, f *proveFlags, files []string) error {
 		}
 		o := opts
 		if o.Kind == policy.KindUnknown {
-			if o.Kind, err = prove.DetectKind(cur, cur); err != nil {
+			if o.Kind, err = detectKind([]*policy.Document{cur}); err != nil {
 				return usageError(err)
 			}
 		}
