@@ -1,6 +1,9 @@
 package arn
 
-import "unicode/utf8"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Automaton is an IAM wildcard pattern as a nondeterministic automaton
 // over runes: a sequence of elements (a literal rune, any one rune, any
@@ -26,8 +29,9 @@ const (
 type elem struct {
 	kind    elemKind
 	r       rune
-	fold    bool // literal compared ignoring ASCII case
-	noColon bool // elemOne / elemRun may not consume ':'
+	fold    bool   // literal compared ignoring ASCII case
+	noColon bool   // elemOne / elemRun may not consume ':'
+	not     string // further runes elemOne / elemRun may not consume
 }
 
 // Literal appends runes that must appear as written (ignoring ASCII case
@@ -49,6 +53,17 @@ func (a *Automaton) Run(noColon bool) {
 	a.elems = append(a.elems, elem{kind: elemRun, noColon: noColon})
 }
 
+// OneNot appends an element that matches any one rune but those in not.
+func (a *Automaton) OneNot(not string) {
+	a.elems = append(a.elems, elem{kind: elemOne, not: not})
+}
+
+// RunNot appends an element that matches any run of runes, even none,
+// without those in not.
+func (a *Automaton) RunNot(not string) {
+	a.elems = append(a.elems, elem{kind: elemRun, not: not})
+}
+
 // Never makes the automaton match nothing.
 func (a *Automaton) Never() { a.never = true }
 
@@ -59,6 +74,7 @@ func (a *Automaton) Runes() []rune {
 	var out []rune
 	for _, e := range a.elems {
 		if e.kind != elemLiteral {
+			out = append(out, []rune(e.not)...)
 			continue
 		}
 		out = append(out, e.r)
@@ -193,17 +209,21 @@ func (a *Automaton) Step(s States, r rune) States {
 				next.set(i + 1)
 			}
 		case elemOne:
-			if r != ':' || !e.noColon {
+			if e.admits(r) {
 				next.set(i + 1)
 			}
 		case elemRun:
-			if r != ':' || !e.noColon {
+			if e.admits(r) {
 				next.set(i)
 			}
 		}
 	}
 	a.closure(next)
 	return next
+}
+
+func (e *elem) admits(r rune) bool {
+	return (r != ':' || !e.noColon) && (e.not == "" || !strings.ContainsRune(e.not, r))
 }
 
 // Accepts reports whether s holds the final position.

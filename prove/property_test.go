@@ -1,7 +1,10 @@
 package prove
 
 import (
+	"encoding/json"
 	"flag"
+	"fmt"
+	"os"
 	"testing"
 
 	"github.com/agentiam/agentiam/eval"
@@ -9,6 +12,7 @@ import (
 )
 
 var (
+	propertyExport = flag.String("prove.export", "", "write every counterexample of TestSoundness, with NEW and with OLD in place, as simulate --batch lines with the expected decision (\"want\") to this file, for scripts/differential/prove.sh")
 	propertyPairs   = flag.Int("prove.pairs", 40, "random policy pairs in TestSoundness")
 	propertySamples = flag.Int("prove.samples", 5000, "random requests per PASS pair in TestSoundness")
 )
@@ -20,6 +24,7 @@ var (
 // allows and OLD does not.
 func TestSoundness(t *testing.T) {
 	g := newGen(7)
+	var export []byte
 	counts := map[Verdict]int{}
 	samples := 0
 	for i := range *propertyPairs {
@@ -29,8 +34,11 @@ func TestSoundness(t *testing.T) {
 			t.Fatalf("pair %d: %v", i, err)
 		}
 		counts[res.Verdict]++
-		for _, r := range res.Counterexamples {
+		for j, r := range res.Counterexamples {
 			confirm(t, policy.Identity, old, new, &r)
+			if *propertyExport != "" {
+				export = appendBatchLines(t, export, fmt.Sprintf("pair%d-cex%d", i, j), old, new, &r)
+			}
 		}
 		if res.Verdict != Pass {
 			continue
@@ -54,7 +62,44 @@ func TestSoundness(t *testing.T) {
 		}
 	}
 	t.Logf("verdicts %v; %d random requests checked against PASS answers", counts, samples)
+	if *propertyExport != "" {
+		if err := os.WriteFile(*propertyExport, export, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if counts[Pass] == 0 || counts[Fail] == 0 {
 		t.Errorf("the generator should give both PASS and FAIL answers: %v", counts)
 	}
+}
+
+// appendBatchLines appends the counterexample twice in the simulate
+// --batch schema, with NEW and with OLD as the identity policy (and the
+// delegating resource policy of the harness), each with the decision eval
+// gives it as "want".
+func appendBatchLines(t *testing.T, dst []byte, id string, old, new *policy.Document, r *Request) []byte {
+	t.Helper()
+	for _, side := range []struct {
+		name string
+		doc  *policy.Document
+	}{{"new", new}, {"old", old}} {
+		set, err := eval.NewSet(eval.Documents{Identity: []*policy.Document{side.doc}, Resource: delegate(r.identityAccount())})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := set.Evaluate(r.Eval())
+		if err != nil {
+			t.Fatal(err)
+		}
+		line, err := json.Marshal(map[string]any{
+			"id": id + "-" + side.name, "principal": r.Principal, "action": r.Action, "resource": r.Resource,
+			"context": r.Context, "want": d.String(),
+			"identityPolicies": []json.RawMessage{policy.Format(side.doc)},
+			"resourcePolicy":   json.RawMessage(policy.Format(delegate(r.identityAccount()))),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dst = append(append(dst, line...), '\n')
+	}
+	return dst
 }
