@@ -12,7 +12,7 @@ import (
 )
 
 var (
-	propertyExport = flag.String("prove.export", "", "write every counterexample of TestSoundness, with NEW and with OLD in place, as simulate --batch lines with the expected decision (\"want\") to this file, for scripts/differential/prove.sh")
+	propertyExport  = flag.String("prove.export", "", "write every counterexample of TestSoundness, with NEW and with OLD in place, as simulate --batch lines with the expected decision (\"want\") to this file, for scripts/differential/prove.sh")
 	propertyPairs   = flag.Int("prove.pairs", 40, "random policy pairs in TestSoundness")
 	propertySamples = flag.Int("prove.samples", 5000, "random requests per PASS pair in TestSoundness")
 )
