@@ -62,6 +62,8 @@ type StatementRef struct {
 	Source         string `json:"source,omitempty"`
 	StatementIndex int    `json:"statementIndex"`
 	Sid            string `json:"sid"`
+	// Pos is where the statement starts in its file (zero when unknown).
+	Pos policy.Pos `json:"-"`
 }
 
 // ReasonKind says what a reason explains.

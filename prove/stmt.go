@@ -136,7 +136,7 @@ func variables(text string) []string {
 
 // ref describes the statement for reasons.
 func (s *stmt) ref() StatementRef {
-	r := StatementRef{Policy: s.side, Source: s.doc.Source, StatementIndex: s.src.Index}
+	r := StatementRef{Policy: s.side, Source: s.doc.Source, StatementIndex: s.src.Index, Pos: s.src.Pos}
 	if s.src.Sid != nil {
 		r.Sid = s.src.Sid.Value
 	}

@@ -90,7 +90,7 @@ reasons say which).`,
   agentiam prove --beyond-catalog plan.json inline.json,managed-a.json,managed-b.json
 
   # CI: fail a pull request whose policies grant more than on main
-  agentiam prove --baseline origin/main policies/*.json
+  agentiam prove --baseline origin/main --format sarif policies/*.json > prove.sarif
 
   # Are two policies the same access?
   agentiam prove --equivalent a.json b.json
@@ -118,7 +118,7 @@ reasons say which).`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.kind, "type", "", "policy kind: "+strings.Join(prove.KindNames, ", ")+" (default: detected)")
-	fl.StringVar(&f.format, "format", "text", "output: text or json")
+	fl.StringVar(&f.format, "format", "text", "output: text, json or sarif (code scanning: a result per counterexample at the statement that grants it)")
 	fl.IntVar(&f.max, "max-counterexamples", 5, "stop after this many counterexamples")
 	fl.BoolVar(&f.equivalent, "equivalent", false, "prove both directions: A and B grant the same access")
 	fl.StringVar(&f.notGranted, "not-granted", "", "prove that POLICY allows none of these actions (comma-separated patterns)")
@@ -126,13 +126,13 @@ reasons say which).`,
 	fl.StringVar(&f.baseline, "baseline", "", "compare each FILE with its version at this git ref (or in this directory) and fail on new access")
 	fl.BoolVar(&f.beyond, "beyond-catalog", false, "reason on the patterns alone, so the answer holds for actions and resource types AWS adds later")
 	_ = cmd.RegisterFlagCompletionFunc("type", cobra.FixedCompletions(prove.KindNames, cobra.ShellCompDirectiveNoFileComp))
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "sarif"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
 func runProve(e *env, f *proveFlags, args []string) error {
-	if f.format != "text" && f.format != "json" {
-		return usageError(fmt.Errorf("--format must be text or json, not %q", f.format))
+	if f.format != "text" && f.format != "json" && f.format != "sarif" {
+		return usageError(fmt.Errorf("--format must be text, json or sarif, not %q", f.format))
 	}
 	if f.max <= 0 {
 		return usageError(fmt.Errorf("--max-counterexamples must be at least 1, not %d", f.max))
@@ -169,9 +169,12 @@ func runProve(e *env, f *proveFlags, args []string) error {
 	if err != nil {
 		return usageError(err)
 	}
-	if f.format == "json" {
+	switch f.format {
+	case "json":
 		err = writeJSON(e.stdout, proveJSON(runs))
-	} else {
+	case "sarif":
+		err = writeProveSARIF(e.stdout, runs)
+	default:
 		writeProveText(e.stdout, runs)
 	}
 	if err != nil {

@@ -48,11 +48,16 @@ func runBaseline(e *env, f *proveFlags, files []string) error {
 		out.File = file
 		outs = append(outs, out)
 	}
-	if f.format == "json" {
+	switch f.format {
+	case "json":
 		if err := writeJSON(e.stdout, outs); err != nil {
 			return err
 		}
-	} else {
+	case "sarif":
+		if err := writeProveSARIF(e.stdout, all); err != nil {
+			return err
+		}
+	default:
 		writeProveText(e.stdout, all)
 	}
 	return proveExit(all)
