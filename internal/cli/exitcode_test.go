@@ -27,6 +27,9 @@ func TestExitCodes(t *testing.T) {
 	unparsable := write("unparsable.yaml", "version: 1\nagents: [\n")
 	badToolkit := write("toolkit.yaml", "agents:\n  a: {aws: [\n")
 	badConfig := write("config.yaml", "lint: [\n")
+	wider := write("wider.json", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::b/*"}]}`)
+	perUser := write("per-user.json", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:username}/*"}]}`)
+	perUserNarrow := write("per-user-narrow.json", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:username}/x*"}]}`)
 	spec := filepath.Join("..", "..", "examples", "agentiam.yaml")
 	denied := "User: arn:aws:iam::123456789012:user/u is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k because no identity-based policy allows the s3:GetObject action"
 	sim := func(extra ...string) []string {
@@ -70,6 +73,15 @@ func TestExitCodes(t *testing.T) {
 		{"verify", []string{"verify", "-f", spec, "--summary"}, ExitOK},
 		{"explain-denied", []string{"explain-denied", denied}, ExitOK},
 		{"explain-denied unparseable", []string{"explain-denied", "Access Denied"}, ExitUsage},
+		{"prove pass", []string{"prove", wider, allow}, ExitOK},
+		{"prove fail", []string{"prove", allow, wider}, ExitFindings},
+		{"prove unknown", []string{"prove", perUser, perUserNarrow}, ExitUnknown},
+		{"prove unparsable policy", []string{"prove", allow, broken}, ExitUsage},
+		{"prove bad type", []string{"prove", "--type", "vpc-endpoint", allow, wider}, ExitUsage},
+		{"prove one file", []string{"prove", allow}, ExitUsage},
+		{"prove not granted", []string{"prove", "--not-granted", "s3:PutObject", allow}, ExitOK},
+		{"prove granted", []string{"prove", "--not-granted", "s3:GetObject", allow}, ExitFindings},
+		{"prove equivalent", []string{"prove", "--equivalent", allow, wider}, ExitFindings},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer

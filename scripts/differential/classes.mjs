@@ -48,6 +48,15 @@ function parsesFor(base, v) {
   return true
 }
 
+// crossingStar reports whether a Resource pattern has a '*' ending one of
+// the first five segments and the resource has more colons than the
+// pattern: the star must span a colon to match.
+function crossingStar(pattern, resource) {
+  const segs = pattern.split(':')
+  const colons = (s) => s.split(':').length - 1
+  return segs.slice(0, 5).some((s) => s.endsWith('*')) && colons(resource) > colons(pattern)
+}
+
 const isRole = (arn) => /^arn:[^:]+:iam::\d{12}:role\//.test(arn)
 
 export const classes = [
@@ -110,6 +119,12 @@ export const classes = [
     rule: "decision: a default value may follow the comma with or without a space (${key,'default'}); the documentation writes a comma and a space.",
     url: IAM + 'reference_policies_variables.html#policy-vars-default-values',
     match: (c) => /\$\{[^}]*(,'|\s,)/.test(JSON.stringify(policies(c))),
+  },
+  {
+    name: 'segment-ending-star-crosses-colons',
+    rule: 'If the * wildcard is the last character of a resource ARN segment, it can expand to match beyond the colon boundaries (so arn:aws:bedrock:*::foundation-model/m also covers arn:aws:bedrock:us-east-1:111122223333:async-invoke/::foundation-model/m); iam-simulate keeps every wildcard inside its segment.',
+    url: IAM + 'reference_policies_elements_resource.html#reference_policies_elements_resource_wildcards',
+    match: (c, ours) => ours === 'Allowed' && statements(c).some((s) => list(s.Resource).some((p) => crossingStar(p, c.resource))),
   },
   {
     name: 'assume-role-without-trust-policy',

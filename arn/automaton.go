@@ -1,0 +1,242 @@
+package arn
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Automaton is an IAM wildcard pattern as a nondeterministic automaton
+// over runes: a sequence of elements (a literal rune, any one rune, any
+// run of runes), each optionally barred from matching ':'. It accepts
+// exactly the strings the matching function of the same semantics
+// accepts (Match, Wildcard, WildcardFold, MatchComponents; the tests hold
+// them equal), and exists so that tools can explore the language of
+// several patterns at once (package prove builds product automata from
+// it) without a second reading of the wildcard rules.
+type Automaton struct {
+	elems []elem
+	never bool // matches nothing
+}
+
+type elemKind uint8
+
+const (
+	elemLiteral elemKind = iota
+	elemOne              // any one rune
+	elemRun              // any run of runes, even none
+)
+
+type elem struct {
+	kind    elemKind
+	r       rune
+	fold    bool   // literal compared ignoring ASCII case
+	noColon bool   // elemOne / elemRun may not consume ':'
+	not     string // further runes elemOne / elemRun may not consume
+}
+
+// Literal appends runes that must appear as written (ignoring ASCII case
+// when fold is set); wildcards in s are literal.
+func (a *Automaton) Literal(s string, fold bool) {
+	for _, r := range s {
+		a.elems = append(a.elems, elem{kind: elemLiteral, r: r, fold: fold})
+	}
+}
+
+// One appends an element that matches any one rune (but ':' when noColon).
+func (a *Automaton) One(noColon bool) {
+	a.elems = append(a.elems, elem{kind: elemOne, noColon: noColon})
+}
+
+// Run appends an element that matches any run of runes, even none (no
+// ':' when noColon).
+func (a *Automaton) Run(noColon bool) {
+	a.elems = append(a.elems, elem{kind: elemRun, noColon: noColon})
+}
+
+// OneNot appends an element that matches any one rune but those in not.
+func (a *Automaton) OneNot(not string) {
+	a.elems = append(a.elems, elem{kind: elemOne, not: not})
+}
+
+// RunNot appends an element that matches any run of runes, even none,
+// without those in not.
+func (a *Automaton) RunNot(not string) {
+	a.elems = append(a.elems, elem{kind: elemRun, not: not})
+}
+
+// Never makes the automaton match nothing.
+func (a *Automaton) Never() { a.never = true }
+
+// Runes returns the literal runes the automaton compares against (both
+// cases of a folded letter), so an explorer knows which runes behave
+// differently from a fresh one.
+func (a *Automaton) Runes() []rune {
+	var out []rune
+	for _, e := range a.elems {
+		if e.kind != elemLiteral {
+			out = append(out, []rune(e.not)...)
+			continue
+		}
+		out = append(out, e.r)
+		if e.fold && e.r < utf8.RuneSelf {
+			out = append(out, rune(upper(byte(e.r))), rune(lower(byte(e.r))))
+		}
+	}
+	return out
+}
+
+func upper(c byte) byte {
+	if 'a' <= c && c <= 'z' {
+		return c - 'a' + 'A'
+	}
+	return c
+}
+
+// ResourceAutomaton is the automaton of a Resource / NotResource pattern
+// under Match: in the first five colon-separated segments '?' never
+// matches ':' and a '*' may cross colons only when it ends its segment.
+func ResourceAutomaton(pattern string) Automaton {
+	var a Automaton
+	seg := segmentStarts(pattern)
+	for i, r := range pattern {
+		inResource := i >= seg
+		switch r {
+		case '*':
+			a.Run(!inResource && !crossingStar(pattern, i))
+		case '?':
+			a.One(!inResource)
+		default:
+			a.elems = append(a.elems, elem{kind: elemLiteral, r: r})
+		}
+	}
+	return a
+}
+
+// WildcardAutomaton is the automaton of pattern under Wildcard (or
+// WildcardFold when fold is set): '*' any run, '?' any one rune.
+func WildcardAutomaton(pattern string, fold bool) Automaton {
+	var a Automaton
+	for _, r := range pattern {
+		switch r {
+		case '*':
+			a.Run(false)
+		case '?':
+			a.One(false)
+		default:
+			a.elems = append(a.elems, elem{kind: elemLiteral, r: r, fold: fold})
+		}
+	}
+	return a
+}
+
+// ComponentsAutomaton is the automaton of an ArnLike / ArnEquals pattern
+// under MatchComponents: no wildcard crosses one of the first five
+// colons, and a pattern with fewer than six components matches nothing
+// unless it is "*".
+func ComponentsAutomaton(pattern string) Automaton {
+	if pattern == "*" {
+		var a Automaton
+		a.Run(false)
+		return a
+	}
+	var a Automaton
+	colons := 0
+	for _, r := range pattern {
+		last := colons >= 5
+		switch r {
+		case ':':
+			colons++
+			a.elems = append(a.elems, elem{kind: elemLiteral, r: r})
+		case '*':
+			a.Run(!last)
+		case '?':
+			a.One(!last)
+		default:
+			a.elems = append(a.elems, elem{kind: elemLiteral, r: r})
+		}
+	}
+	if colons < 5 {
+		a.Never()
+	}
+	return a
+}
+
+// States is a set of positions in an automaton.
+type States []uint64
+
+// Start returns the states before any input.
+func (a *Automaton) Start() States {
+	s := make(States, (len(a.elems)+1+63)/64)
+	if a.never {
+		return s
+	}
+	s.set(0)
+	a.closure(s)
+	return s
+}
+
+func (s States) set(i int)      { s[i>>6] |= 1 << (i & 63) }
+func (s States) has(i int) bool { return s[i>>6]&(1<<(i&63)) != 0 }
+
+// Empty reports whether no position is live: no continuation can match.
+func (s States) Empty() bool {
+	for _, w := range s {
+		if w != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func (a *Automaton) closure(s States) {
+	for i, e := range a.elems {
+		if e.kind == elemRun && s.has(i) {
+			s.set(i + 1)
+		}
+	}
+}
+
+// Step returns the states after reading r from s; s is not changed.
+func (a *Automaton) Step(s States, r rune) States {
+	next := make(States, len(s))
+	for i, e := range a.elems {
+		if !s.has(i) {
+			continue
+		}
+		switch e.kind {
+		case elemLiteral:
+			if e.r == r || (e.fold && r < utf8.RuneSelf && e.r < utf8.RuneSelf && lower(byte(e.r)) == lower(byte(r))) {
+				next.set(i + 1)
+			}
+		case elemOne:
+			if e.admits(r) {
+				next.set(i + 1)
+			}
+		case elemRun:
+			if e.admits(r) {
+				next.set(i)
+			}
+		}
+	}
+	a.closure(next)
+	return next
+}
+
+func (e *elem) admits(r rune) bool {
+	return (r != ':' || !e.noColon) && (e.not == "" || !strings.ContainsRune(e.not, r))
+}
+
+// Accepts reports whether s holds the final position.
+func (a *Automaton) Accepts(s States) bool { return s.has(len(a.elems)) }
+
+// MatchString runs the automaton over v.
+func (a *Automaton) MatchString(v string) bool {
+	s := a.Start()
+	for _, r := range v {
+		if s.Empty() {
+			return false
+		}
+		s = a.Step(s, r)
+	}
+	return a.Accepts(s)
+}

@@ -1,0 +1,398 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/agentiam/agentiam/eval/explain"
+	"github.com/agentiam/agentiam/lint"
+	"github.com/agentiam/agentiam/policy"
+	"github.com/agentiam/agentiam/prove"
+	"github.com/spf13/cobra"
+)
+
+// ExitUnknown is prove's exit code when part of the policies could not
+// be decided exactly and no counterexample was found.
+const ExitUnknown = 3
+
+func init() { register("prove", newProveCmd) }
+
+type proveFlags struct {
+	kind       string
+	format     string
+	max        int
+	equivalent bool
+	notGranted string
+	resource   string
+	beyond     bool
+	baseline   string
+}
+
+func newProveCmd(e *env) *cobra.Command {
+	var f proveFlags
+	cmd := &cobra.Command{
+		Use:   "prove OLD NEW | --equivalent A B | --not-granted ACTIONS POLICY | --baseline REF FILE...",
+		Short: "Prove, offline and exactly, that NEW grants no access OLD does not (with a counterexample for every \"no\")",
+		Long: `Decide whether policy NEW allows any request that policy OLD does not,
+exactly: every action of the embedded catalog that the policies' action
+patterns reach, every region that their Resource patterns cut the
+action's ARNs into, every region of their condition values (strings,
+numbers, dates, IP ranges, presence) and, for resource policies, every
+kind of principal they name, is decided by the evaluator for both
+policies. Nothing is sampled.
+
+Each policy is decided in its place, everything else allowing: an
+identity policy as the principal's only one, a boundary, session policy,
+SCP or RCP with full-access identity policies, a resource policy (a
+trust policy is one) for a cross-account caller whose own policies allow
+everything, so the resource policy alone decides. The kind is detected
+as lint detects it; name it with --type (SCPs, RCPs, boundaries and
+session policies look like identity policies).
+
+A counterexample is a request in the simulate --batch schema, with every
+context key the decisions depend on set explicitly: NEW allows it, OLD
+does not. At most one is shown per action class and resource region.
+
+--beyond-catalog reasons on the patterns alone: an action pattern then
+means every name it matches, not only the catalog's actions (iam:Pass*
+is wider than iam:PassRole), and a Resource pattern every ARN, so the
+answer also holds for actions AWS adds later.
+
+OLD and NEW may each be several files, comma-separated: a role's identity
+policies (or the SCPs of one level), which AWS combines.
+
+--baseline REF FILE... is a CI gate: each FILE is proved against its
+version at git ref REF (git show REF:./FILE), or in directory REF; a file
+the baseline lacks is all new access. A pull request that widens a role
+fails with the requests it newly allows.
+
+--equivalent A B proves both directions. --not-granted ACTIONS POLICY
+proves that POLICY allows none of the actions (on --resource, if given).
+
+Exit status: 0 PASS (no new access), 1 FAIL (new access, with
+counterexamples), 2 input error, 3 UNKNOWN (no counterexample found, but
+a fragment, such as a policy variable, could not be decided exactly; the
+reasons say which).`,
+		Example: `  # Does the deployed role grant more than the generated one?
+  agentiam prove generated.json deployed.json
+
+  # The same, for a CI gate that reads JSON
+  agentiam prove --format json --max-counterexamples 20 main/role.json pr/role.json
+
+  # Trust policies are resource policies
+  agentiam prove --type trust trust-old.json trust-new.json
+
+  # A role's three policies against its generated plan, for actions AWS adds later too
+  agentiam prove --beyond-catalog plan.json inline.json,managed-a.json,managed-b.json
+
+  # CI: fail a pull request whose policies grant more than on main
+  agentiam prove --baseline origin/main --format sarif policies/*.json > prove.sarif
+
+  # Are two policies the same access?
+  agentiam prove --equivalent a.json b.json
+
+  # Does the role allow no IAM write and no S3 delete on the bucket?
+  agentiam prove --not-granted iam:Create*,iam:Put*,s3:DeleteObject \
+    --resource 'arn:aws:s3:::agent-data/*' role.json`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			want := 2
+			switch {
+			case f.baseline != "":
+				if len(args) == 0 {
+					return usageError(errors.New("--baseline needs the policy files to compare with their baseline"))
+				}
+				return nil
+			case f.notGranted != "":
+				want = 1
+			}
+			if len(args) != want {
+				return usageError(fmt.Errorf("prove takes %d policy files, got %d (see agentiam prove --help)", want, len(args)))
+			}
+			return nil
+		},
+		RunE: func(_ *cobra.Command, args []string) error { return runProve(e, &f, args) },
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.kind, "type", "", "policy kind: "+strings.Join(prove.KindNames, ", ")+" (default: detected)")
+	fl.StringVar(&f.format, "format", "text", "output: text, json or sarif (code scanning: a result per counterexample at the statement that grants it)")
+	fl.IntVar(&f.max, "max-counterexamples", 5, "stop after this many counterexamples")
+	fl.BoolVar(&f.equivalent, "equivalent", false, "prove both directions: A and B grant the same access")
+	fl.StringVar(&f.notGranted, "not-granted", "", "prove that POLICY allows none of these actions (comma-separated patterns)")
+	fl.StringVar(&f.resource, "resource", "", "with --not-granted: only requests on this resource (ARN pattern)")
+	fl.StringVar(&f.baseline, "baseline", "", "compare each FILE with its version at this git ref (or in this directory) and fail on new access")
+	fl.BoolVar(&f.beyond, "beyond-catalog", false, "reason on the patterns alone, so the answer holds for actions and resource types AWS adds later")
+	_ = cmd.RegisterFlagCompletionFunc("type", cobra.FixedCompletions(prove.KindNames, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "sarif"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+func runProve(e *env, f *proveFlags, args []string) error {
+	if f.format != "text" && f.format != "json" && f.format != "sarif" {
+		return usageError(fmt.Errorf("--format must be text, json or sarif, not %q", f.format))
+	}
+	if f.max <= 0 {
+		return usageError(fmt.Errorf("--max-counterexamples must be at least 1, not %d", f.max))
+	}
+	if (f.equivalent && f.notGranted != "") || (f.baseline != "" && (f.equivalent || f.notGranted != "")) {
+		return usageError(errors.New("--baseline, --equivalent and --not-granted do not combine"))
+	}
+	if f.resource != "" && f.notGranted == "" {
+		return usageError(errors.New("--resource goes with --not-granted"))
+	}
+	if f.baseline != "" {
+		return runBaseline(e, f, args)
+	}
+	docs := make([][]*policy.Document, len(args))
+	for i, list := range args {
+		for _, file := range strings.Split(list, ",") {
+			d, err := loadPolicyFile(file)
+			if err != nil {
+				return usageError(err)
+			}
+			docs[i] = append(docs[i], d)
+		}
+	}
+	opts, err := proveOptions(f)
+	if err != nil {
+		return err
+	}
+	if opts.Kind == policy.KindUnknown {
+		if opts.Kind, err = detectKind(slices.Concat(docs...)); err != nil {
+			return usageError(err)
+		}
+	}
+	runs, err := proveRuns(f, docs, opts)
+	if err != nil {
+		return usageError(err)
+	}
+	switch f.format {
+	case "json":
+		err = writeJSON(e.stdout, proveJSON(runs))
+	case "sarif":
+		err = writeProveSARIF(e.stdout, runs)
+	default:
+		writeProveText(e.stdout, runs)
+	}
+	if err != nil {
+		return err
+	}
+	return proveExit(runs)
+}
+
+func proveOptions(f *proveFlags) (prove.Options, error) {
+	opts := prove.Options{MaxCounterexamples: f.max, BeyondCatalog: f.beyond}
+	if f.kind != "" {
+		k, err := prove.ParseKind(f.kind)
+		if err != nil {
+			return opts, usageError(err)
+		}
+		opts.Kind = k
+	}
+	return opts, nil
+}
+
+// detectKind is the kind lint detects for every document (a trust and
+// a resource policy go together); documents of different kinds need --type.
+func detectKind(docs []*policy.Document) (policy.Kind, error) {
+	k := lint.DetectType(docs[0])
+	for _, d := range docs[1:] {
+		kd := lint.DetectType(d)
+		if kd != k && !(kd.ResourceBased() && k.ResourceBased()) {
+			return 0, fmt.Errorf("%s is detected as a policy of kind %s and %s as one of kind %s; give --type", docs[0].Source, k, d.Source, kd)
+		}
+	}
+	return k, nil
+}
+
+// proveExit is the exit status of the runs: 1 for new access, 3 when
+// something was not decided exactly, else 0.
+func proveExit(runs []proveRun) error {
+	switch combinedVerdict(runs) {
+	case prove.Fail:
+		return withCode(ExitFindings, nil)
+	case prove.Unknown:
+		return withCode(ExitUnknown, nil)
+	}
+	return nil
+}
+
+// proveRun is one direction of a proof.
+type proveRun struct {
+	old, new []*policy.Document
+	res      *prove.Result
+}
+
+func proveRuns(f *proveFlags, docs [][]*policy.Document, opts prove.Options) ([]proveRun, error) {
+	if f.notGranted != "" {
+		actions := strings.Split(f.notGranted, ",")
+		res, err := prove.NotGranted(docs[0], actions, f.resource, opts)
+		if err != nil {
+			return nil, err
+		}
+		return []proveRun{{old: []*policy.Document{{Source: "(nothing)"}}, new: docs[0], res: res}}, nil
+	}
+	pairs := [][2][]*policy.Document{{docs[0], docs[1]}}
+	if f.equivalent {
+		pairs = append(pairs, [2][]*policy.Document{docs[1], docs[0]})
+	}
+	var runs []proveRun
+	for _, p := range pairs {
+		res, err := prove.ProveAll(p[0], p[1], opts)
+		if err != nil {
+			return nil, err
+		}
+		runs = append(runs, proveRun{old: p[0], new: p[1], res: res})
+	}
+	return runs, nil
+}
+
+// sources names the files of one side.
+func sources(docs []*policy.Document) string {
+	names := make([]string, len(docs))
+	for i, d := range docs {
+		names[i] = d.Source
+	}
+	return strings.Join(names, ", ")
+}
+
+func combinedVerdict(runs []proveRun) prove.Verdict {
+	v := prove.Pass
+	for _, r := range runs {
+		switch {
+		case r.res.Verdict == prove.Fail:
+			return prove.Fail
+		case r.res.Verdict == prove.Unknown:
+			v = prove.Unknown
+		}
+	}
+	return v
+}
+
+// jsonReason is a reason in prove's JSON output.
+type jsonReason struct {
+	Policy         string `json:"policy,omitempty"`
+	StatementIndex int    `json:"statementIndex"`
+	Sid            string `json:"sid"`
+	Counterexample *int   `json:"counterexample,omitempty"`
+	Description    string `json:"description"`
+}
+
+// proveOutput is prove's JSON output.
+type proveOutput struct {
+	// File is set by --baseline: the policy file compared.
+	File            string          `json:"file,omitempty"`
+	Result          string          `json:"result"`
+	Type            policy.Kind     `json:"type"`
+	Counterexamples []prove.Request `json:"counterexamples"`
+	Reasons         []jsonReason    `json:"reasons"`
+}
+
+func proveJSON(runs []proveRun) *proveOutput {
+	out := &proveOutput{Result: combinedVerdict(runs).String(), Type: runs[0].res.Kind, Counterexamples: []prove.Request{}, Reasons: []jsonReason{}}
+	for _, run := range runs {
+		base := len(out.Counterexamples)
+		out.Counterexamples = append(out.Counterexamples, run.res.Counterexamples...)
+		for _, r := range run.res.Reasons {
+			jr := jsonReason{StatementIndex: -1, Description: r.Description}
+			if len(runs) > 1 {
+				jr.Description = fmt.Sprintf("%s over %s: %s", sources(run.new), sources(run.old), r.Description)
+			}
+			if r.Statement != nil {
+				jr.Policy, jr.StatementIndex, jr.Sid = r.Statement.Policy.String(), r.Statement.StatementIndex, r.Statement.Sid
+			}
+			if r.Kind == prove.Grants {
+				i := base + r.Counterexample
+				jr.Counterexample = &i
+			}
+			out.Reasons = append(out.Reasons, jr)
+		}
+	}
+	return out
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func writeProveText(w io.Writer, runs []proveRun) {
+	fmt.Fprintln(w, combinedVerdict(runs))
+	for _, run := range runs {
+		res := run.res
+		switch res.Verdict {
+		case prove.Pass:
+			fmt.Fprintf(w, "  %s grants nothing that %s does not (%s policies; every region decided: %s)\n", sources(run.new), sources(run.old), res.Kind, plural(res.Cells, "request"))
+			continue
+		case prove.Unknown:
+			fmt.Fprintf(w, "  no request found that %s allows and %s does not, but not every fragment was decided exactly:\n", sources(run.new), sources(run.old))
+		case prove.Fail:
+			fmt.Fprintf(w, "  %s allows requests that %s does not (%s policies):\n", sources(run.new), sources(run.old), res.Kind)
+		}
+		for i := range res.Counterexamples {
+			writeCounterexample(w, run, i)
+		}
+		for _, r := range res.Reasons {
+			if r.Kind == prove.Inexact {
+				fmt.Fprintf(w, "  - %s\n", r.Description)
+			}
+		}
+	}
+}
+
+func writeCounterexample(w io.Writer, run proveRun, i int) {
+	r := &run.res.Counterexamples[i]
+	fmt.Fprintf(w, "\ncounterexample %d:\n  principal: %s\n  action:    %s\n  resource:  %s\n", i+1, r.Principal, r.Action, r.Resource)
+	if r.ResourceAccount != "" {
+		fmt.Fprintf(w, "  resource account: %s\n", r.ResourceAccount)
+	}
+	for _, k := range r.ContextKeys() {
+		js, _ := json.Marshal(r.Context[k])
+		fmt.Fprintf(w, "  context:   %s = %s\n", k, js)
+	}
+	for _, reason := range run.res.Reasons {
+		if reason.Kind == prove.Grants && reason.Counterexample == i {
+			fmt.Fprintf(w, "  why:       %s\n", reason.Description)
+		}
+	}
+	set, err := prove.HarnessSet(run.res.Kind, run.old, r)
+	if err != nil {
+		return
+	}
+	if tr, err := explain.Explain(set, r.Eval()); err == nil {
+		writeOldTrace(w, tr, run.res.Kind, run.old)
+	}
+}
+
+// writeOldTrace renders, from eval's trace, why OLD does not allow the
+// request: its verdict and each of its statements that did not apply.
+// It is the only place prove's output reads the trace.
+func writeOldTrace(w io.Writer, tr *explain.Trace, kind policy.Kind, old []*policy.Document) {
+	fmt.Fprintf(w, "  %s: %s (%s)\n", sources(old), tr.Decision, tr.Reason)
+	if kind == policy.Trust {
+		kind = policy.Resource // the evaluator's slot for it
+	}
+	for _, p := range tr.Policies {
+		if p.Kind != kind || !slices.ContainsFunc(old, func(d *policy.Document) bool { return d.Source == p.Source }) {
+			continue
+		}
+		if len(old) > 1 {
+			fmt.Fprintf(w, "    %s:\n", p.Source)
+		}
+		for _, st := range p.Statements {
+			label := fmt.Sprintf("statement %d", st.Index)
+			if st.Sid != "" {
+				label += fmt.Sprintf(" %q", st.Sid)
+			}
+			if st.Applied {
+				fmt.Fprintf(w, "    %s (%s) applies\n", label, st.Effect)
+			} else {
+				fmt.Fprintf(w, "    %s (%s): %s: %s\n", label, st.Effect, st.FailedElement, st.Reason)
+			}
+		}
+	}
+}

@@ -1,0 +1,217 @@
+package prove
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/agentiam/agentiam/policy"
+)
+
+// maxCells bounds the requests decided in one proof; past it the answer
+// is UNKNOWN unless a counterexample was already found.
+const maxCells = 2_000_000
+
+type prover struct {
+	opts     Options
+	old, new *harness
+	stmts    []*stmt
+	rs       reasons
+	res      Result
+	// witnessCache holds resource witnesses by template and patterns.
+	witnessCache map[string][]string
+}
+
+func newProver(old, new []*policy.Document, opts Options) (*prover, error) {
+	ho, err := newHarness(opts.Kind, old)
+	if err != nil {
+		return nil, err
+	}
+	hn, err := newHarness(opts.Kind, new)
+	if err != nil {
+		return nil, err
+	}
+	p := &prover{opts: opts, old: ho, new: hn, witnessCache: map[string][]string{}}
+	p.res.Kind = opts.Kind
+	for _, d := range old {
+		p.stmts = append(p.stmts, statements(Old, d)...)
+	}
+	for _, d := range new {
+		p.stmts = append(p.stmts, statements(New, d)...)
+	}
+	return p, nil
+}
+
+// errEnough stops the search once enough counterexamples are found.
+var errEnough = fmt.Errorf("enough counterexamples")
+
+func (p *prover) run() (*Result, error) {
+	err := p.search()
+	if err != nil && err != errEnough {
+		return nil, err
+	}
+	switch {
+	case len(p.res.Counterexamples) > 0:
+		p.res.Verdict = Fail
+		p.res.Reasons = append(p.grants(), p.rs.list...)
+	case len(p.rs.list) > 0:
+		p.res.Verdict = Unknown
+		p.res.Reasons = p.rs.list
+	default:
+		p.res.Verdict = Pass
+	}
+	return &p.res, nil
+}
+
+func (p *prover) search() error {
+	classes := actionClasses
+	if p.opts.BeyondCatalog {
+		classes = beyondClasses
+	}
+	for _, c := range classes(p.stmts, p.opts.Actions, p.unnamedMatter()) {
+		byAction := p.filter(p.stmts, func(s *stmt) bool { return s.matchAction(c.name) })
+		if !p.mayDiffer(byAction) {
+			continue
+		}
+		for _, res := range p.resourceWitnesses(c, byAction) {
+			relevant := p.filter(byAction, func(s *stmt) bool { return s.mayMatchResource(res) })
+			if !p.mayDiffer(relevant) {
+				continue
+			}
+			if err := p.cells(c.name, res, relevant); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (p *prover) filter(in []*stmt, keep func(*stmt) bool) []*stmt {
+	var out []*stmt
+	for _, s := range in {
+		if keep(s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// mayDiffer reports whether the statements leave room for NEW to allow
+// what OLD does not: NEW must have an Allow that may apply (RCPs allow
+// implicitly, so there OLD must have a Deny that may apply).
+//
+// Nor is there room when both sides hold the same statements: a request's
+// decision turns only on the statements whose Action (and Resource)
+// elements let it through.
+func (p *prover) mayDiffer(stmts []*stmt) bool {
+	return slices.ContainsFunc(stmts, p.differs) && !sameOnBothSides(stmts)
+}
+
+// differs reports whether the statement can be what makes NEW allow a
+// request that OLD does not.
+func (p *prover) differs(s *stmt) bool {
+	if p.opts.Kind == policy.RCP {
+		return s.side == Old && s.deny
+	}
+	return s.side == New && !s.deny
+}
+
+// cells decides every request of one (action, resource) region.
+func (p *prover) cells(action, resource string, stmts []*stmt) error {
+	principals := []string{""}
+	if p.opts.Kind.ResourceBased() {
+		principals = principalWitnesses(stmts)
+	}
+	dims := keyDims(stmts, &p.rs, !p.opts.Kind.ResourceBased())
+	total := 1
+	for _, d := range dims {
+		total *= len(d.values)
+		if total > maxCells {
+			break
+		}
+	}
+	if total*len(principals) > maxCells-p.res.Cells {
+		p.rs.add(nil, fmt.Sprintf("%s on %s: %d condition combinations exceed the %d requests one proof decides", action, resource, total*len(principals), maxCells))
+		return nil
+	}
+	idx := make([]int, len(dims))
+	for _, pr := range principals {
+		clear(idx)
+		for {
+			req := p.request(action, resource, pr, dims, idx)
+			found, err := p.decide(req)
+			if err != nil {
+				return err
+			}
+			if found {
+				if len(p.res.Counterexamples) >= p.opts.MaxCounterexamples {
+					return errEnough
+				}
+				return nil // one per (action class, resource) region
+			}
+			if !next(idx, dims) {
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// next advances the mixed-radix counter; false when it wrapped.
+func next(idx []int, dims []keyDim) bool {
+	for i := range idx {
+		idx[i]++
+		if idx[i] < len(dims[i].values) {
+			return true
+		}
+		idx[i] = 0
+	}
+	return false
+}
+
+func (p *prover) request(action, resource, principal string, dims []keyDim, idx []int) *Request {
+	r := &Request{Action: action, Resource: resource, Context: map[string][]string{}}
+	if p.opts.Kind.ResourceBased() {
+		r.Principal = principal
+		r.ResourceAccount = "999988887777"
+		if r.identityAccount() == r.ResourceAccount {
+			r.ResourceAccount = "999988887776"
+		}
+	} else {
+		r.Principal = identityPrincipal(arnAccount(resource))
+	}
+	for i, d := range dims {
+		if v := d.values[idx[i]]; v != nil {
+			r.Context[d.name] = v
+		}
+	}
+	return r
+}
+
+// decide evaluates one cell for both policies and keeps it when NEW
+// allows it and OLD does not.
+func (p *prover) decide(r *Request) (bool, error) {
+	p.res.Cells++
+	ok, err := p.new.allows(r)
+	if err != nil || !ok {
+		return false, err
+	}
+	ok, err = p.old.allows(r)
+	if err != nil || ok {
+		return false, err
+	}
+	p.res.Counterexamples = append(p.res.Counterexamples, *r)
+	return true, nil
+}
+
+// unnamedMatter reports whether actions of services that no pattern
+// names can be decided differently: only statements with "*" or
+// NotAction reach them (a NotAction lists only named services).
+func (p *prover) unnamedMatter() bool {
+	var reach []*stmt
+	for _, s := range p.stmts {
+		if s.notAction || slices.Contains(s.actions, "*") {
+			reach = append(reach, s)
+		}
+	}
+	return p.mayDiffer(reach)
+}

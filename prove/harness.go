@@ -1,0 +1,148 @@
+package prove
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/agentiam/agentiam/eval"
+	"github.com/agentiam/agentiam/policy"
+)
+
+// A harness places one policy where its kind acts and fills every other
+// place with full access, so that eval's decision is the policy's own
+// answer:
+//
+//   - identity: the policy is the principal's only identity policy; the
+//     resource carries a policy that delegates to the principal's account
+//     (so that role trust and KMS key checks, which need the resource's
+//     own policy, still turn on the identity policy alone).
+//   - boundary, session, scp, rcp: an identity policy and the delegating
+//     resource policy allow everything; the policy is the boundary, the
+//     session policy or the only SCP / RCP of a one-level organization.
+//   - resource: the principal's identity and session policies allow
+//     everything and the request is cross-account (resourceAccount is
+//     set to an account other than the principal's), so the resource
+//     policy alone decides.
+//
+// Identity-side requests come from the role arn:aws:iam::ACCOUNT:role/
+// agentiam-prove in the resource's account.
+type harness struct {
+	kind policy.Kind
+	docs []*policy.Document
+	sets map[string]*eval.Set // by principal account
+}
+
+const (
+	defaultAccount  = "111122223333"
+	harnessRoleName = "agentiam-prove"
+)
+
+var allowAll = mustParse(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)
+
+func mustParse(src string) *policy.Document {
+	d, err := policy.Parse("harness", []byte(src))
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+func delegate(account string) *policy.Document {
+	return mustParse(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + account + `"},"Action":"*","Resource":"*"}]}`)
+}
+
+// newHarness places the documents: several only where AWS combines
+// several of the kind (identity policies; SCPs or RCPs of one level).
+func newHarness(kind policy.Kind, docs []*policy.Document) (*harness, error) {
+	if len(docs) == 0 {
+		return nil, fmt.Errorf("%w: no policy", ErrInput)
+	}
+	if len(docs) > 1 && kind != policy.Identity && kind != policy.SCP && kind != policy.RCP {
+		return nil, fmt.Errorf("%w: a principal or resource has one %s policy; %d were given", ErrInput, kind, len(docs))
+	}
+	h := &harness{kind: kind, docs: docs, sets: map[string]*eval.Set{}}
+	for _, doc := range docs {
+		if _, err := eval.Compile(doc); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrInput, err)
+		}
+	}
+	return h, nil
+}
+
+// set returns the compiled harness for requests whose identity side lives
+// in account.
+func (h *harness) set(account string) (*eval.Set, error) {
+	if s, ok := h.sets[account]; ok {
+		return s, nil
+	}
+	delegated := account
+	if !isAccount(delegated) {
+		delegated = defaultAccount
+	}
+	d := eval.Documents{Identity: []*policy.Document{allowAll}, Resource: delegate(delegated)}
+	switch h.kind {
+	case policy.Identity:
+		d.Identity = h.docs
+	case policy.Boundary:
+		d.Boundary = h.docs[0]
+	case policy.Session:
+		d.Session = h.docs[0]
+	case policy.SCP:
+		d.SCPs = [][]*policy.Document{h.docs}
+	case policy.RCP:
+		d.RCPs = [][]*policy.Document{h.docs}
+	case policy.Resource, policy.Trust:
+		d.Resource, d.Session = h.docs[0], allowAll
+	}
+	s, err := eval.NewSet(d)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInput, err)
+	}
+	h.sets[account] = s
+	return s, nil
+}
+
+// allows reports whether the harnessed policy allows the request.
+func (h *harness) allows(r *Request) (bool, error) {
+	s, err := h.set(r.identityAccount())
+	if err != nil {
+		return false, err
+	}
+	d, err := s.Evaluate(r.Eval())
+	if err != nil {
+		return false, err
+	}
+	return d == eval.Allowed, nil
+}
+
+// Set returns the compiled policies the request is decided against (for
+// explanations: the trace of the policy's verdict).
+func (h *harness) Set(r *Request) (*eval.Set, error) { return h.set(r.identityAccount()) }
+
+// identityPrincipal is the harness principal of identity-side kinds for
+// a resource: the role in the resource's account.
+func identityPrincipal(resourceAccount string) string {
+	if !isAccount(resourceAccount) {
+		resourceAccount = defaultAccount
+	}
+	return "arn:aws:iam::" + resourceAccount + ":role/" + harnessRoleName
+}
+
+func isAccount(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	_, err := strconv.ParseUint(s, 10, 64)
+	return err == nil
+}
+
+// HarnessSet returns the compiled policies that decide a request for a
+// policy of the kind in its place (see harness): what Prove evaluates,
+// for explaining a counterexample with eval's trace.
+func HarnessSet(kind policy.Kind, docs []*policy.Document, r *Request) (*eval.Set, error) {
+	h, err := newHarness(kind, docs)
+	if err != nil {
+		return nil, err
+	}
+	return h.set(r.identityAccount())
+}

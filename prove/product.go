@@ -1,0 +1,138 @@
+package prove
+
+import (
+	"errors"
+	"slices"
+	"strings"
+
+	"github.com/agentiam/agentiam/arn"
+)
+
+// errTooLarge is returned when a product automaton outgrows maxStates;
+// the caller turns it into an UNKNOWN reason.
+var errTooLarge = errors.New("product automaton too large")
+
+// maxStates bounds the states explored in one product automaton.
+const maxStates = 50000
+
+// region is one realizable combination of pattern answers: accept[i]
+// says whether the witness matches automaton i.
+type region struct {
+	witness string
+	accept  []bool
+}
+
+// regions explores the product of the automata (and of must, when not
+// nil: only strings it accepts count) breadth first and returns one
+// witness per realizable vector of answers, shortest first. The alphabet
+// is every literal rune of the automata, ':' and '/', and one rune that
+// none of them names: wildcards treat every unnamed rune alike, so this
+// alphabet reaches every vector that any string reaches.
+func regions(autos []arn.Automaton, must *arn.Automaton) ([]region, error) {
+	all := autos
+	if must != nil {
+		all = append(slices.Clip(autos), *must)
+	}
+	alphabet := alphabetOf(all)
+	type node struct {
+		states []arn.States
+		word   []rune
+	}
+	start := node{states: make([]arn.States, len(all))}
+	for i := range all {
+		start.states[i] = all[i].Start()
+	}
+	seen := map[string]bool{stateKey(start.states): true}
+	found := map[string]bool{}
+	var out []region
+	queue := []node{start}
+	for len(queue) > 0 {
+		n := queue[0]
+		queue = queue[1:]
+		if must == nil || must.Accepts(n.states[len(autos)]) {
+			acc := make([]bool, len(autos))
+			for i := range autos {
+				acc[i] = autos[i].Accepts(n.states[i])
+			}
+			if k := boolKey(acc); !found[k] {
+				found[k] = true
+				out = append(out, region{witness: string(n.word), accept: acc})
+			}
+		}
+		for _, r := range alphabet {
+			next := node{states: make([]arn.States, len(all)), word: append(slices.Clip(n.word), r)}
+			for i := range all {
+				next.states[i] = all[i].Step(n.states[i], r)
+			}
+			if must != nil && next.states[len(autos)].Empty() {
+				continue
+			}
+			k := stateKey(next.states)
+			if seen[k] {
+				continue
+			}
+			if len(seen) >= maxStates {
+				return out, errTooLarge
+			}
+			seen[k] = true
+			queue = append(queue, next)
+		}
+	}
+	return out, nil
+}
+
+// alphabetOf returns the runes the automata name, ':' and '/', and one
+// fresh rune (first), the rest sorted: exploration is deterministic.
+func alphabetOf(autos []arn.Automaton) []rune {
+	set := map[rune]bool{':': true, '/': true}
+	for i := range autos {
+		for _, r := range autos[i].Runes() {
+			set[r] = true
+		}
+	}
+	out := make([]rune, 0, len(set)+1)
+	for r := range set {
+		out = append(out, r)
+	}
+	// Lowercase letters first, then the rest in order: witnesses read
+	// "iam:Passx", not "iam:PASS".
+	slices.SortFunc(out, func(a, b rune) int { return runeRank(a) - runeRank(b) })
+	// The fresh rune comes first: witnesses read "bucket/x", not "bucket//".
+	for _, r := range "xzqkjw0123456789-_." {
+		if !set[r] {
+			return append([]rune{r}, out...)
+		}
+	}
+	return out
+}
+
+func stateKey(states []arn.States) string {
+	var b strings.Builder
+	for _, s := range states {
+		for _, w := range s {
+			for k := 0; k < 64; k += 8 {
+				b.WriteByte(byte(w >> k))
+			}
+		}
+		b.WriteByte('|')
+	}
+	return b.String()
+}
+
+func boolKey(v []bool) string {
+	b := make([]byte, len(v))
+	for i, x := range v {
+		b[i] = '0'
+		if x {
+			b[i] = '1'
+		}
+	}
+	return string(b)
+}
+
+func runeRank(r rune) int {
+	if 'a' <= r && r <= 'z' {
+		return int(r) - 0x200000
+	}
+	return int(r)
+}
