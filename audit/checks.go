@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/agentiam/agentiam/eval"
+	"github.com/agentiam/agentiam/eval/explain"
 	"github.com/agentiam/agentiam/policy"
 )
 
@@ -115,11 +116,11 @@ func (w *work) all(probes []probe) (*hit, error) {
 // report adds a finding proven by h.
 func (w *work) report(code Code, h *hit, ctx map[string][]string, target, msg string) error {
 	r := ruleOf(code)
-	f := &Finding{Code: code, Severity: r.Severity, Category: r.Category, Principal: w.s.arn, Account: w.st.acct.ID,
+	f := &Finding{Code: code, Severity: r.Severity, Category: r.Category, Principal: w.s.arn, Account: w.st.acct.ID, File: w.st.acct.Source,
 		Message: msg, Target: target}
 	f.Example = h.sc.example(string(code)+" "+w.s.arn, h.rq, ctx)
 	f.Example.SCPs, f.Example.RCPs = documents(w.st.scps), documents(w.st.rcps)
-	tr, err := h.sc.set.Explain(h.rq)
+	tr, err := explain.Explain(h.sc.set, h.rq)
 	if err != nil {
 		return err
 	}

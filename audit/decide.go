@@ -2,6 +2,7 @@ package audit
 
 import (
 	"github.com/agentiam/agentiam/eval"
+	"github.com/agentiam/agentiam/eval/explain"
 	"github.com/agentiam/agentiam/policy"
 )
 
@@ -53,7 +54,7 @@ func (sc *scene) decide(req *eval.Request) (outcome, error) {
 	if ld, err := loose.Evaluate(req); err != nil || ld != eval.Allowed {
 		return outcome{}, err
 	}
-	tr, err := sc.set.Explain(req)
+	tr, err := explain.Explain(sc.set, req)
 	if err != nil {
 		return outcome{}, err
 	}
@@ -85,23 +86,20 @@ func (sc *scene) loose() (*eval.Set, error) {
 }
 
 // defeat says what denied a request that the loose policies allow,
-// from the trace's typed results.
-func defeat(tr *eval.Trace) string {
-	if tr.Decision == eval.ExplicitlyDenied {
-		return byExplicitDeny
-	}
-	scpLevels := map[int]bool{}
-	for _, p := range tr.Policies {
-		switch {
-		case p.Kind == policy.Boundary && p.Result != "Allow" && p.Skipped == "":
-			return byBoundary
-		case p.Kind == policy.SCP && p.Skipped == "":
-			scpLevels[p.Level] = scpLevels[p.Level] || p.Result == "Allow"
-		}
-	}
-	for _, ok := range scpLevels {
-		if !ok {
+// from the decision's typed reason.
+func defeat(tr *explain.Trace) string {
+	why := tr.Why
+	switch why.Code {
+	case eval.ReasonExplicitDeny:
+		if why.Policy.Kind == policy.SCP || why.Policy.Kind == policy.RCP {
 			return byOrganization
+		}
+		return byExplicitDeny
+	case eval.ReasonNoSCPAllows:
+		return byOrganization
+	case eval.ReasonIdentityGap, eval.ReasonResourceGrantLimited, eval.ReasonCrossAccountNoIdentity:
+		if why.Sides.Identity && !why.Sides.Boundary {
+			return byBoundary
 		}
 	}
 	return byCondition
@@ -109,7 +107,7 @@ func defeat(tr *eval.Trace) string {
 
 // allowingStatements lists the Allow statements that applied to the
 // decision, in the policies of the scene.
-func (sc *scene) allowingStatements(tr *eval.Trace) []StatementRef {
+func (sc *scene) allowingStatements(tr *explain.Trace) []StatementRef {
 	var out []StatementRef
 	for _, p := range tr.Policies {
 		var c *compiled
@@ -123,7 +121,7 @@ func (sc *scene) allowingStatements(tr *eval.Trace) []StatementRef {
 			continue
 		}
 		for _, st := range p.Statements {
-			if st.Applied && st.Effect == "Allow" {
+			if st.Applied && st.Effect == eval.EffectAllow {
 				out = append(out, StatementRef{Policy: c.name, Kind: c.kind, Index: st.Index, Sid: st.Sid, Line: st.Line})
 			}
 		}

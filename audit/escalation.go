@@ -139,6 +139,10 @@ func (w *work) changeAgentRoles() error {
 	if len(w.st.agents) == 0 || !mayAllow(w.s, risk.RolePolicyWrites...) {
 		return nil
 	}
+	mine, err := w.st.powersOf(w.s)
+	if err != nil {
+		return err
+	}
 	for _, r := range w.st.agents {
 		if r == w.s {
 			continue
@@ -155,6 +159,9 @@ func (w *work) changeAgentRoles() error {
 			continue
 		}
 		w.res.edges = append(w.res.edges, Edge{From: w.s.arn, To: r.arn, Kind: EdgeChange})
+		if mine.admin {
+			continue // an administrator gains nothing; it has its own finding where it matters
+		}
 		if err := w.report(CodeChangeAgentRole, h, nil, r.arn, fmt.Sprintf("%s can %s on agent role %s: it can give the agent, and whoever controls the agent, any permission; scope IAM writes away from agent roles", w.s.name, h.p.action, r.name)); err != nil {
 			return err
 		}

@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/agentiam/agentiam/eval"
+	"github.com/agentiam/agentiam/eval/explain"
 	"github.com/agentiam/agentiam/policy"
 )
 
@@ -121,12 +121,14 @@ type Finding struct {
 	// Principal is the ARN of the role, user or group the finding is about.
 	Principal string `json:"principal"`
 	Account   string `json:"account"`
-	Message   string `json:"message"`
+	// File is the input the account was read from.
+	File    string `json:"file,omitempty"`
+	Message string `json:"message"`
 	// Example is a request the principal's effective permissions allow,
 	// in the schema of `agentiam simulate --batch`.
 	Example *Example `json:"example"`
 	// Trace is the evaluator's explanation of the example's decision.
-	Trace *eval.Trace `json:"trace,omitempty"`
+	Trace *explain.Trace `json:"trace,omitempty"`
 	// Statements are the statements that allow the example: remove or
 	// narrow them to fix the finding.
 	Statements []StatementRef `json:"statements,omitempty"`
