@@ -96,6 +96,7 @@ func (a *Auditor) prepare(acct *Account) (*accountState, error) {
 	if st.outsider, err = compile("outsider's identity policy", policy.Identity, policy.NewDocument(assume)); err != nil {
 		return nil, err
 	}
+	st.keyPolicy.synthetic, st.outsider.synthetic = true, true
 	if err := a.buildSubjects(st); err != nil {
 		return nil, err
 	}

@@ -109,4 +109,3 @@ func TestExamplesReplay(t *testing.T) {
 		}
 	}
 }
-

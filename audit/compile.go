@@ -16,6 +16,10 @@ type compiled struct {
 	kind policy.Kind
 	doc  *policy.Document
 	pol  *eval.Policy
+	// synthetic: a policy the audit supplies for the other side of a
+	// request (a key policy, an outsider's identity policy), not one of
+	// the account's, so never named as granting a finding.
+	synthetic bool
 
 	once  sync.Once
 	loose *eval.Policy

@@ -117,7 +117,7 @@ func (sc *scene) allowingStatements(tr *explain.Trace) []StatementRef {
 		case p.Kind == policy.Resource:
 			c = sc.resource
 		}
-		if c == nil {
+		if c == nil || c.synthetic {
 			continue
 		}
 		for _, st := range p.Statements {
