@@ -269,12 +269,13 @@ func detailsDocuments(filename string, src []byte, ad *authorizationDetails) (ma
 	docs := map[string]*policy.Document{}
 	text := string(src)
 	dec := jsontext.NewDecoder(text)
+	var r policy.Reader // one for the file: it counts lines on from the last document
 	err := walkJSON(dec, nil, func(p []string) (bool, error) {
 		name, ok := names[strings.Join(p, "/")]
 		if !ok {
 			return false, nil
 		}
-		d, err := streamDocument(dec, text, name)
+		d, err := streamDocument(dec, &r, text, name)
 		docs[strings.Join(p, "/")] = d
 		return true, err
 	})
@@ -292,9 +293,8 @@ func detailsDocuments(filename string, src []byte, ad *authorizationDetails) (ma
 // streamDocument reads the document at the decoder: an object is decoded
 // in place, so its positions are those of the file; a string is a
 // (URL-encoded) JSON text whose statements have no position in the file.
-func streamDocument(dec *jsontext.Decoder, src, name string) (*policy.Document, error) {
+func streamDocument(dec *jsontext.Decoder, r *policy.Reader, src, name string) (*policy.Document, error) {
 	if dec.PeekKind() == jsontext.ObjectStart {
-		var r policy.Reader
 		doc, _, err := r.ParseAt(name, src, dec.Offset())
 		if serr := dec.SkipValue(); serr != nil && err == nil {
 			err = serr

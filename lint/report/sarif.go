@@ -47,15 +47,15 @@ func SARIF(w io.Writer, results []lint.Result, toolVersion string) error {
 	for i, r := range rules {
 		index[r.Code] = i
 		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarif.Rule{
-			ID: r.Code, ShortDescription: sarif.Text{r.Summary}, HelpURI: ChecksURL + "#" + r.Code,
-			DefaultConfiguration: sarif.Config{sarifLevel(r.Severity)},
+			ID: r.Code, ShortDescription: sarif.Text{Text: r.Summary}, HelpURI: ChecksURL + "#" + r.Code,
+			DefaultConfiguration: sarif.Config{Level: sarifLevel(r.Severity)},
 			Properties:           map[string]string{"category": string(r.Category)},
 		})
 	}
 	add := func(r lint.Result, d diag.Diagnostic, reason string, suppressed bool) {
 		res := sarif.Result{
 			RuleID: d.Code, RuleIndex: index[d.Code], Level: sarifLevel(d.Severity),
-			Message:   sarif.Text{sarifMessage(r, d)},
+			Message:   sarif.Text{Text: sarifMessage(r, d)},
 			Locations: []sarif.Location{sarifLocate(r, d)},
 		}
 		if suppressed {
