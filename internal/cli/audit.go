@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -172,6 +173,13 @@ func auditAll(e *env, f auditFlags, in *audit.Inputs, out io.Writer) (*audit.Rep
 			r.Findings, r.Reach = nil, nil
 		}
 		total.Merge(r)
+		if len(in.Files) > 1 {
+			// The account just audited is garbage now: collect it before
+			// reading the next, so that the peak is one account's, not
+			// one account's plus the garbage of the last.
+			acct, r = nil, nil
+			debug.FreeOSMemory()
+		}
 	}
 	if len(in.Files) > 1 && progress && !e.quiet {
 		fmt.Fprint(e.stderr, "\r\x1b[K")
