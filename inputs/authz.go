@@ -28,12 +28,32 @@ func detailsErrorf(format string, args ...any) error {
 }
 
 // Details is what `aws iam get-account-authorization-details` says of
-// the roles of an account.
+// the roles, users and groups of an account.
 type Details struct {
-	Roles []RoleDetails
+	Roles  []RoleDetails
+	Users  []UserDetails
+	Groups []GroupDetails
 	// Managed holds the default version of each managed policy of the
-	// file's Policies list, by ARN.
-	Managed map[string]*policy.Document
+	// file's Policies list, by ARN; Versions the id of that version.
+	Managed  map[string]*policy.Document
+	Versions map[string]string
+}
+
+// UserDetails is one user of UserDetailList.
+type UserDetails struct {
+	Name, ARN   string
+	Inline      []NamedDocument
+	Attached    []AttachedPolicy
+	BoundaryARN string
+	// Groups names the groups the user is in.
+	Groups []string
+}
+
+// GroupDetails is one group of GroupDetailList.
+type GroupDetails struct {
+	Name, ARN string
+	Inline    []NamedDocument
+	Attached  []AttachedPolicy
 }
 
 // RoleDetails is one role of RoleDetailList.
@@ -59,6 +79,32 @@ type AttachedPolicy struct{ Name, ARN string }
 // authorizationDetails is the part of the output the reader decodes for
 // names and ARNs; the documents are read with positions by detailsSpans.
 type authorizationDetails struct {
+	UserDetailList []struct {
+		UserName       string
+		Arn            string
+		UserPolicyList []struct {
+			PolicyName string
+		}
+		GroupList               []string
+		AttachedManagedPolicies []struct {
+			PolicyName string
+			PolicyArn  string
+		}
+		PermissionsBoundary *struct {
+			PermissionsBoundaryArn string
+		}
+	}
+	GroupDetailList []struct {
+		GroupName       string
+		Arn             string
+		GroupPolicyList []struct {
+			PolicyName string
+		}
+		AttachedManagedPolicies []struct {
+			PolicyName string
+			PolicyArn  string
+		}
+	}
 	RoleDetailList []struct {
 		RoleName       string
 		Arn            string
@@ -107,13 +153,17 @@ func AuthorizationDetails(filename string, src []byte) (*Details, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &Details{Managed: map[string]*policy.Document{}}
+	out := &Details{Managed: map[string]*policy.Document{}, Versions: map[string]string{}}
 	for i, p := range ad.Policies {
 		for j, v := range p.PolicyVersionList {
 			if d := docs[path("Policies", i, "PolicyVersionList", j, "Document")]; v.IsDefaultVersion && d != nil {
 				out.Managed[p.Arn] = d
+				out.Versions[p.Arn] = v.VersionId
 			}
 		}
+	}
+	if err := detailsPrincipals(filename, &ad, docs, out); err != nil {
+		return nil, err
 	}
 	for i, r := range ad.RoleDetailList {
 		if r.Arn == "" || r.RoleName == "" {
@@ -132,6 +182,40 @@ func AuthorizationDetails(filename string, src []byte) (*Details, error) {
 		out.Roles = append(out.Roles, rd)
 	}
 	return out, nil
+}
+
+// detailsPrincipals fills the users and groups of out.
+func detailsPrincipals(filename string, ad *authorizationDetails, docs map[string]*policy.Document, out *Details) error {
+	for i, u := range ad.UserDetailList {
+		if u.Arn == "" || u.UserName == "" {
+			return detailsErrorf("%s: a user in UserDetailList has no UserName or Arn", filename)
+		}
+		ud := UserDetails{Name: u.UserName, ARN: u.Arn, Groups: u.GroupList}
+		for j, ip := range u.UserPolicyList {
+			ud.Inline = append(ud.Inline, NamedDocument{Name: ip.PolicyName, Document: docs[path("UserDetailList", i, "UserPolicyList", j, "PolicyDocument")]})
+		}
+		for _, mp := range u.AttachedManagedPolicies {
+			ud.Attached = append(ud.Attached, AttachedPolicy{Name: mp.PolicyName, ARN: mp.PolicyArn})
+		}
+		if b := u.PermissionsBoundary; b != nil {
+			ud.BoundaryARN = b.PermissionsBoundaryArn
+		}
+		out.Users = append(out.Users, ud)
+	}
+	for i, g := range ad.GroupDetailList {
+		if g.Arn == "" || g.GroupName == "" {
+			return detailsErrorf("%s: a group in GroupDetailList has no GroupName or Arn", filename)
+		}
+		gd := GroupDetails{Name: g.GroupName, ARN: g.Arn}
+		for j, ip := range g.GroupPolicyList {
+			gd.Inline = append(gd.Inline, NamedDocument{Name: ip.PolicyName, Document: docs[path("GroupDetailList", i, "GroupPolicyList", j, "PolicyDocument")]})
+		}
+		for _, mp := range g.AttachedManagedPolicies {
+			gd.Attached = append(gd.Attached, AttachedPolicy{Name: mp.PolicyName, ARN: mp.PolicyArn})
+		}
+		out.Groups = append(out.Groups, gd)
+	}
+	return nil
 }
 
 // path joins the keys and indexes of a JSON path with '/'.
@@ -160,6 +244,20 @@ func detailsDocuments(filename string, src []byte, ad *authorizationDetails) (ma
 			}
 		}
 	}
+	for i, u := range ad.UserDetailList {
+		for j, ip := range u.UserPolicyList {
+			key := path("UserDetailList", i, "UserPolicyList", j, "PolicyDocument")
+			names[key] = fmt.Sprintf("%s: user %s inline policy %s", filename, u.UserName, ip.PolicyName)
+			required = append(required, key)
+		}
+	}
+	for i, g := range ad.GroupDetailList {
+		for j, ip := range g.GroupPolicyList {
+			key := path("GroupDetailList", i, "GroupPolicyList", j, "PolicyDocument")
+			names[key] = fmt.Sprintf("%s: group %s inline policy %s", filename, g.GroupName, ip.PolicyName)
+			required = append(required, key)
+		}
+	}
 	for i, r := range ad.RoleDetailList {
 		names[path("RoleDetailList", i, "AssumeRolePolicyDocument")] = fmt.Sprintf("%s: role %s trust policy", filename, r.RoleName)
 		for j, ip := range r.RolePolicyList {
@@ -171,12 +269,13 @@ func detailsDocuments(filename string, src []byte, ad *authorizationDetails) (ma
 	docs := map[string]*policy.Document{}
 	text := string(src)
 	dec := jsontext.NewDecoder(text)
+	var r policy.Reader // one for the file: it counts lines on from the last document
 	err := walkJSON(dec, nil, func(p []string) (bool, error) {
 		name, ok := names[strings.Join(p, "/")]
 		if !ok {
 			return false, nil
 		}
-		d, err := streamDocument(dec, text, name)
+		d, err := streamDocument(dec, &r, text, name)
 		docs[strings.Join(p, "/")] = d
 		return true, err
 	})
@@ -194,9 +293,8 @@ func detailsDocuments(filename string, src []byte, ad *authorizationDetails) (ma
 // streamDocument reads the document at the decoder: an object is decoded
 // in place, so its positions are those of the file; a string is a
 // (URL-encoded) JSON text whose statements have no position in the file.
-func streamDocument(dec *jsontext.Decoder, src, name string) (*policy.Document, error) {
+func streamDocument(dec *jsontext.Decoder, r *policy.Reader, src, name string) (*policy.Document, error) {
 	if dec.PeekKind() == jsontext.ObjectStart {
-		var r policy.Reader
 		doc, _, err := r.ParseAt(name, src, dec.Offset())
 		if serr := dec.SkipValue(); serr != nil && err == nil {
 			err = serr

@@ -10,15 +10,11 @@ import (
 	"github.com/agentiam/agentiam/arn"
 	"github.com/agentiam/agentiam/catalog"
 	"github.com/agentiam/agentiam/policy"
+	"github.com/agentiam/agentiam/risk"
 )
 
 // dataActions read data: S3 objects, secrets, parameters, decrypted keys.
-var dataActions = []string{
-	"s3:GetObject", "s3:GetObjectVersion",
-	"secretsmanager:GetSecretValue",
-	"ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory",
-	"kms:Decrypt",
-}
+var dataActions = risk.DataActions
 
 // accountScopedActions act on the account rather than on a resource,
 // although the catalog lists an optional resource type for them:
@@ -46,7 +42,7 @@ func actionIn(a *catalog.Action, names []string) bool {
 	return false
 }
 
-var passRole = []string{"iam:PassRole"}
+var passRole = []string{risk.PassRole}
 
 // checkWildcards reports broad Allow grants: every action, every action
 // of a service, NotAction, and sensitive or data actions on all
@@ -227,7 +223,7 @@ func checkPassRole(c *checker) {
 
 // confusedDeputyKeys restrict a service principal to requests made on
 // behalf of a given account, resource or organization.
-var confusedDeputyKeys = []string{"aws:SourceAccount", "aws:SourceArn", "aws:SourceOrgID", "aws:SourceOrgPaths"}
+var confusedDeputyKeys = risk.ConfusedDeputyKeys
 
 // publicRestrictingKeys narrow Principal "*" to known callers or networks.
 // lambda:FunctionUrlAuthType is not one: with NONE the function URL is
@@ -243,10 +239,10 @@ var publicRestrictingKeys = []string{
 // computeRolePrincipals assume roles for compute they run, with no
 // source resource to bind: AWS sends no aws:SourceArn / aws:SourceAccount
 // when they assume an instance or function role.
-var computeRolePrincipals = []string{"ec2.amazonaws.com", "lambda.amazonaws.com", "edgelambda.amazonaws.com"}
+var computeRolePrincipals = risk.ComputeRolePrincipals
 
 // agentServices are the Bedrock services that assume agent roles.
-var agentServices = []string{"bedrock-agentcore.amazonaws.com", "bedrock.amazonaws.com"}
+var agentServices = risk.AgentServices
 
 // checkPrincipals reports public principals and service principals
 // open to the confused-deputy problem.
@@ -298,29 +294,11 @@ func (c *checker) checkServicePrincipal(st *policy.Statement, v policy.String, d
 
 // escalationActions let the holder grant itself more permissions when
 // allowed on broad resources.
-var escalationActions = []string{
-	"iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion",
-	"iam:AttachRolePolicy", "iam:AttachUserPolicy", "iam:AttachGroupPolicy",
-	"iam:PutRolePolicy", "iam:PutUserPolicy", "iam:PutGroupPolicy",
-	"iam:UpdateAssumeRolePolicy", "iam:AddUserToGroup",
-	"iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile",
-	"iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary",
-	"iam:PutRolePermissionsBoundary", "iam:PutUserPermissionsBoundary",
-	"lambda:UpdateFunctionCode", "glue:UpdateDevEndpoint",
-}
+var escalationActions = risk.EscalationActions
 
 // computeActions create or change compute that runs with a passed role;
 // with iam:PassRole on broad resources they run code as any role.
-var computeActions = []string{
-	"ec2:RunInstances", "lambda:CreateFunction", "lambda:UpdateFunctionConfiguration",
-	"glue:CreateDevEndpoint", "glue:CreateJob", "cloudformation:CreateStack", "cloudformation:UpdateStack",
-	"datapipeline:CreatePipeline", "ecs:RunTask", "ecs:RegisterTaskDefinition",
-	"sagemaker:CreateNotebookInstance", "sagemaker:CreateTrainingJob", "sagemaker:CreateProcessingJob",
-	"codebuild:CreateProject", "codebuild:UpdateProject", "states:CreateStateMachine",
-	"bedrock-agentcore:CreateAgentRuntime", "bedrock-agentcore:UpdateAgentRuntime",
-	"bedrock-agentcore:CreateCodeInterpreter", "bedrock-agentcore:CreateBrowser",
-	"bedrock-agentcore:CreateGateway", "bedrock:CreateAgent", "bedrock:UpdateAgent",
-}
+var computeActions = risk.ComputeActions
 
 // broadResource reports "*" or an ARN that covers every resource of its
 // type ("arn:aws:iam::123456789012:role/*", "...:function:*").

@@ -156,9 +156,16 @@ func (d *Decoder) Reset(src string) {
 
 // ResetAt makes the decoder read one value of src that starts at byte
 // offset (as ReadValue or Offset found it in another decoder over the same
-// text); positions are those of src.
+// text); positions are those of src. Reset at a later value of the same
+// text, it counts lines from where it stood rather than from the start,
+// so that reading the values of a file in order is linear, not quadratic.
 func (d *Decoder) ResetAt(src string, offset int) {
+	line, lineStart := d.line, d.lineStart
+	same := len(d.src) == len(src) && d.src == src && offset >= lineStart
 	d.Reset(src)
+	if same {
+		d.line, d.lineStart = line, lineStart
+	}
 	offset = min(max(offset, d.pos), len(src))
 	p := d.PosAt(offset)
 	d.pos, d.line, d.lineStart = offset, p.Line, offset-(p.Column-1)

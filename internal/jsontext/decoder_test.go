@@ -445,3 +445,27 @@ func TestPlainRun(t *testing.T) {
 		}
 	}
 }
+
+// TestResetAtInOrder: resetting at later values of the same text, as a
+// reader of a whole file does, gives the positions a fresh decoder gives.
+func TestResetAtInOrder(t *testing.T) {
+	src := "{\n \"a\": {\"x\": 1},\n\n  \"b\": [\n {\"y\": 2}]\n, \"c\": {}}\n"
+	offsets := []int{}
+	for i := range len(src) {
+		if src[i] == '{' && i > 0 {
+			offsets = append(offsets, i)
+		}
+	}
+	reused := NewDecoder("")
+	for _, off := range offsets {
+		fresh := NewDecoder("")
+		fresh.ResetAt(src, off)
+		reused.ResetAt(src, off)
+		if got, want := reused.PosAt(reused.Offset()), fresh.PosAt(fresh.Offset()); got != want {
+			t.Errorf("offset %d: reused decoder at %+v, fresh at %+v", off, got, want)
+		}
+		if _, err := reused.ReadValue(); err != nil { // moves its line on
+			t.Fatal(err)
+		}
+	}
+}

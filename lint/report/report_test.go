@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/agentiam/agentiam/inputs"
+	"github.com/agentiam/agentiam/internal/sarif"
 	"github.com/agentiam/agentiam/lint"
 	"github.com/agentiam/agentiam/lint/driver"
 )
@@ -178,12 +179,12 @@ func TestArtifactURI(t *testing.T) {
 		{"/abs/100% sure.json", "file:///abs/100%25%20sure.json"},
 		{"-", "stdin"},
 	} {
-		if got := artifactURI(tt.file); got != tt.want {
+		if got := sarif.ArtifactURI(tt.file); got != tt.want {
 			t.Errorf("artifactURI(%q) = %q, want %q", tt.file, got, tt.want)
 		}
 	}
 	for v, want := range map[string]string{"v1.2.0": "1.2.0", "1.2.0": "1.2.0", "devel+abc": "devel+abc", "v": "v"} {
-		if got := sarifVersion(v); got != want {
+		if got := sarif.Version(v); got != want {
 			t.Errorf("sarifVersion(%q) = %q, want %q", v, got, want)
 		}
 	}

@@ -1,100 +1,18 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
-	"net/url"
-	"path/filepath"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/agentiam/agentiam/diag"
+	"github.com/agentiam/agentiam/internal/sarif"
 	"github.com/agentiam/agentiam/lint"
 )
 
 // ChecksURL is where each code is documented; SARIF rules link to
 // ChecksURL + "#" + code.
 const ChecksURL = "https://github.com/agentiam/agentiam/blob/main/docs/checks.md"
-
-type sarifLog struct {
-	Schema  string     `json:"$schema"`
-	Version string     `json:"version"`
-	Runs    []sarifRun `json:"runs"`
-}
-
-type sarifRun struct {
-	Tool       sarifTool     `json:"tool"`
-	ColumnKind string        `json:"columnKind"`
-	Results    []sarifResult `json:"results"`
-}
-
-type sarifTool struct {
-	Driver sarifDriver `json:"driver"`
-}
-
-type sarifDriver struct {
-	Name           string      `json:"name"`
-	Version        string      `json:"version,omitempty"`
-	InformationURI string      `json:"informationUri"`
-	Rules          []sarifRule `json:"rules"`
-}
-
-type sarifText struct {
-	Text string `json:"text"`
-}
-
-type sarifRule struct {
-	ID                   string            `json:"id"`
-	ShortDescription     sarifText         `json:"shortDescription"`
-	HelpURI              string            `json:"helpUri"`
-	DefaultConfiguration sarifConfig       `json:"defaultConfiguration"`
-	Properties           map[string]string `json:"properties"`
-}
-
-type sarifConfig struct {
-	Level string `json:"level"`
-}
-
-type sarifResult struct {
-	RuleID       string             `json:"ruleId"`
-	RuleIndex    int                `json:"ruleIndex"`
-	Level        string             `json:"level"`
-	Message      sarifText          `json:"message"`
-	Locations    []sarifLocation    `json:"locations"`
-	Suppressions []sarifSuppression `json:"suppressions,omitempty"`
-}
-
-type sarifLocation struct {
-	PhysicalLocation sarifPhysical  `json:"physicalLocation"`
-	LogicalLocations []sarifLogical `json:"logicalLocations,omitempty"`
-}
-
-type sarifPhysical struct {
-	ArtifactLocation sarifArtifact `json:"artifactLocation"`
-	Region           *sarifRegion  `json:"region,omitempty"`
-}
-
-type sarifArtifact struct {
-	URI string `json:"uri"`
-}
-
-type sarifRegion struct {
-	StartLine   int `json:"startLine"`
-	StartColumn int `json:"startColumn"`
-	EndLine     int `json:"endLine,omitempty"`
-	EndColumn   int `json:"endColumn,omitempty"`
-}
-
-type sarifLogical struct {
-	FullyQualifiedName string `json:"fullyQualifiedName"`
-	Kind               string `json:"kind"`
-}
-
-type sarifSuppression struct {
-	Kind          string `json:"kind"`
-	Justification string `json:"justification"`
-}
 
 func sarifLevel(s diag.Severity) string {
 	switch s {
@@ -119,29 +37,29 @@ func sarifLevel(s diag.Severity) string {
 func SARIF(w io.Writer, results []lint.Result, toolVersion string) error {
 	rules := lint.Rules()
 	index := make(map[string]int, len(rules))
-	run := sarifRun{
-		Tool: sarifTool{Driver: sarifDriver{
-			Name: "agentiam", Version: sarifVersion(toolVersion), InformationURI: "https://github.com/agentiam/agentiam",
+	run := sarif.Run{
+		Tool: sarif.Tool{Driver: sarif.Driver{
+			Name: "agentiam", Version: sarif.Version(toolVersion), InformationURI: "https://github.com/agentiam/agentiam",
 		}},
 		ColumnKind: "unicodeCodePoints",
-		Results:    []sarifResult{},
+		Results:    []sarif.Result{},
 	}
 	for i, r := range rules {
 		index[r.Code] = i
-		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule{
-			ID: r.Code, ShortDescription: sarifText{r.Summary}, HelpURI: ChecksURL + "#" + r.Code,
-			DefaultConfiguration: sarifConfig{sarifLevel(r.Severity)},
+		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarif.Rule{
+			ID: r.Code, ShortDescription: sarif.Text{Text: r.Summary}, HelpURI: ChecksURL + "#" + r.Code,
+			DefaultConfiguration: sarif.Config{Level: sarifLevel(r.Severity)},
 			Properties:           map[string]string{"category": string(r.Category)},
 		})
 	}
 	add := func(r lint.Result, d diag.Diagnostic, reason string, suppressed bool) {
-		res := sarifResult{
+		res := sarif.Result{
 			RuleID: d.Code, RuleIndex: index[d.Code], Level: sarifLevel(d.Severity),
-			Message:   sarifText{sarifMessage(r, d)},
-			Locations: []sarifLocation{sarifLocate(r, d)},
+			Message:   sarif.Text{Text: sarifMessage(r, d)},
+			Locations: []sarif.Location{sarifLocate(r, d)},
 		}
 		if suppressed {
-			res.Suppressions = []sarifSuppression{{Kind: "external", Justification: reason}}
+			res.Suppressions = []sarif.Suppression{{Kind: "external", Justification: reason}}
 		}
 		run.Results = append(run.Results, res)
 	}
@@ -153,11 +71,7 @@ func SARIF(w io.Writer, results []lint.Result, toolVersion string) error {
 			add(r, s.Diagnostic, s.Reason, true)
 		}
 	}
-	log := sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{run}}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(log)
+	return sarif.Encode(w, sarif.Log{Schema: sarif.Schema, Version: sarif.SARIFVersion, Runs: []sarif.Run{run}})
 }
 
 func sarifMessage(r lint.Result, d diag.Diagnostic) string {
@@ -175,14 +89,14 @@ func sarifMessage(r lint.Result, d diag.Diagnostic) string {
 	return msg
 }
 
-func sarifLocate(r lint.Result, d diag.Diagnostic) sarifLocation {
-	loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: artifactURI(r.Target.File)}}}
+func sarifLocate(r lint.Result, d diag.Diagnostic) sarif.Location {
+	loc := sarif.Location{PhysicalLocation: sarif.Physical{ArtifactLocation: sarif.Artifact{URI: sarif.ArtifactURI(r.Target.File)}}}
 	// Code-scanning services want a region on every result; a finding
 	// without a known position is placed at the start of its file.
-	reg := &sarifRegion{StartLine: 1, StartColumn: 1}
+	reg := &sarif.Region{StartLine: 1, StartColumn: 1}
 	loc.PhysicalLocation.Region = reg
 	if r.Target.Address != "" {
-		loc.LogicalLocations = []sarifLogical{{FullyQualifiedName: r.Target.Address, Kind: "resource"}}
+		loc.LogicalLocations = []sarif.Logical{{FullyQualifiedName: r.Target.Address, Kind: "resource"}}
 	}
 	if r.Target.Address != "" && !r.Target.InFile {
 		if o := r.Target.Origin; o.IsValid() {
@@ -199,32 +113,6 @@ func sarifLocate(r lint.Result, d diag.Diagnostic) sarifLocation {
 		}
 	}
 	return loc
-}
-
-// artifactURI turns a file path into a SARIF artifact URI: relative
-// paths stay relative (code-scanning services resolve them against the
-// repository), absolute ones become file: URIs, both percent-encoded.
-func artifactURI(file string) string {
-	if file == "-" {
-		return "stdin" // a relative reference; "<stdin>" is not a valid one
-	}
-	p := filepath.ToSlash(file)
-	if !filepath.IsAbs(file) {
-		return (&url.URL{Path: p}).String()
-	}
-	if !strings.HasPrefix(p, "/") {
-		p = "/" + p // a Windows drive: file:///C:/...
-	}
-	return (&url.URL{Scheme: "file", Path: p}).String()
-}
-
-// sarifVersion is the tool version as SARIF prefers it, starting with a
-// digit: "v1.2.0" becomes "1.2.0"; development builds keep their name.
-func sarifVersion(v string) string {
-	if len(v) > 1 && v[0] == 'v' && '0' <= v[1] && v[1] <= '9' {
-		return v[1:]
-	}
-	return v
 }
 
 // runeColumn converts a byte column to a 1-based code point column.

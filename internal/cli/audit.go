@@ -1,0 +1,221 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"slices"
+	"strings"
+
+	"github.com/agentiam/agentiam/audit"
+	"github.com/agentiam/agentiam/audit/report"
+	"github.com/spf13/cobra"
+)
+
+func init() { register("audit", newAuditCmd) }
+
+type auditFlags struct {
+	format, failOn, output, region, profile string
+	live, printPolicy, noTrace              bool
+}
+
+var auditFormats = []string{"text", "json", "jsonl", "sarif", "html"}
+
+func newAuditCmd(e *env) *cobra.Command {
+	var f auditFlags
+	cmd := &cobra.Command{
+		Use:   "audit [flags] FILE|DIR...",
+		Short: "Find every agent-related IAM risk of an account or organization, each proven by the evaluator",
+		Long: `Audit an AWS account for what is dangerous for, or because of, AI agents
+on Amazon Bedrock AgentCore and Bedrock Agents:
+
+  confused-deputy        a role that bedrock-agentcore.amazonaws.com or
+                         bedrock.amazonaws.com can assume for another
+                         account's runtime or agent (no aws:SourceAccount /
+                         aws:SourceArn binding)
+  over-privileged-agent  an agent role that is administrator-equivalent,
+                         manages Bedrock or AgentCore (bedrock:*,
+                         bedrock-agentcore:*), invokes every model, writes
+                         IAM, reads other agents' memories, logs or images,
+                         or gets tokens for any user
+  privilege-escalation   a principal that can pass an agent role to
+                         AgentCore or Bedrock and create or update a code
+                         interpreter, runtime, browser, gateway or agent
+                         with it (gaining what the role can do), or that
+                         can change an agent role's policies
+  data-exfiltration, credential-exposure
+                         an agent role that reads every object, key,
+                         secret, parameter or credential provider
+  public-access          a role any AWS account can assume
+
+An agent role is one whose trust policy names an agent service. Every
+finding is decided by agentiam's evaluator on the principal's effective
+permissions (identity policies, group policies, permissions boundary,
+SCPs and RCPs, explicit denies and conditions all applied), and carries
+the request that proves it, in the schema of "simulate --batch", with
+the statements that grant it. A candidate that a deny, a boundary, an
+organization policy or a condition defeats is not reported; the summary
+counts them.
+
+FILE is the output of
+  aws iam get-account-authorization-details --output json > account.json
+A DIR holds one such file per account (*.json), read one account at a
+time, and optionally an "organization" folder: one subfolder per level
+of the hierarchy, root first in name order ("1-root", "2-ou-prod"), each
+with SCP files (*.json) and RCP files (rcp*.json), applied to every
+account of the directory.
+
+Formats: text (grouped by principal, worst first), json
+({"findings": [...], "summary": {...}, "reach": [...]}), jsonl (one
+line per account, then a roll-up summary line), sarif, and html (one
+self-contained page; with -o FILE).
+
+Exit codes: 0 when no finding is at or above --fail-on, 1 when one is,
+2 for usage and input errors.`,
+		Example: `  aws iam get-account-authorization-details --output json > account.json
+  agentiam audit account.json
+  agentiam audit --format json account.json > findings.json
+  agentiam audit --format sarif accounts/ > audit.sarif        # a directory of accounts
+  agentiam audit --format html -o report.html account.json
+  agentiam audit --fail-on critical account.json               # CI gate on the worst only
+  agentiam audit --print-policy                                # the read-only policy --live needs`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runAudit(e, f, args)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.format, "format", "text", "output format: "+strings.Join(auditFormats, ", "))
+	fl.StringVarP(&f.output, "output", "o", "-", "write the report to this file (- for standard output)")
+	fl.StringVar(&f.failOn, "fail-on", "high", "exit 1 when a finding has this severity or higher: critical, high, medium, low or info")
+	fl.StringVar(&f.region, "region", "", "region of the requests that probe a principal whose policies name no region (default us-east-1)")
+	fl.BoolVar(&f.noTrace, "no-trace", false, "leave the evaluator's trace out of JSON and HTML findings")
+	fl.BoolVar(&f.printPolicy, "print-policy", false, "print the read-only IAM policy that --live needs, and exit")
+	fl.BoolVar(&f.live, "live", false, "read the account with the AWS SDK (standard credential chain) instead of files")
+	fl.StringVar(&f.profile, "profile", "", "with --live: the AWS profile to use")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(auditFormats, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"critical", "high", "medium", "low", "info"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+func runAudit(e *env, f auditFlags, args []string) error {
+	if f.printPolicy {
+		_, err := e.stdout.Write(audit.ReadOnlyPolicy())
+		return err
+	}
+	if !slices.Contains(auditFormats, f.format) {
+		return usageError(fmt.Errorf("--format must be one of %s, not %q", strings.Join(auditFormats, ", "), f.format))
+	}
+	failOn, err := audit.ParseSeverity(f.failOn)
+	if err != nil {
+		return usageError(fmt.Errorf("--fail-on: %w", err))
+	}
+	if f.live {
+		return usageError(errors.New("--live is not available in this build yet; export the account with aws iam get-account-authorization-details --output json and audit the file"))
+	}
+	if len(args) == 0 {
+		return usageError(errors.New("audit needs FILE or DIR (the output of aws iam get-account-authorization-details), or --live"))
+	}
+	in, err := audit.FindInputs(args)
+	if err != nil {
+		return usageError(err)
+	}
+	out, closeOut, err := openOutput(e, f.output)
+	if err != nil {
+		return usageError(err)
+	}
+	r, err := auditAll(e, f, in, out)
+	if cerr := closeOut(err == nil); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	for _, fd := range r.Findings {
+		if fd.Severity >= failOn {
+			return withCode(ExitFindings, nil)
+		}
+	}
+	if f.format == "jsonl" && r.Summary.BySeverity != nil {
+		for name, n := range r.Summary.BySeverity {
+			if s, _ := audit.ParseSeverity(name); n > 0 && s >= failOn {
+				return withCode(ExitFindings, nil)
+			}
+		}
+	}
+	return nil
+}
+
+// auditAll audits the accounts one at a time; with jsonl each account's
+// line is written as soon as it is done and its findings dropped.
+func auditAll(e *env, f auditFlags, in *audit.Inputs, out io.Writer) (*audit.Report, error) {
+	a := audit.New(audit.Options{Region: f.region, NoTrace: f.noTrace})
+	total := &audit.Report{Findings: []*audit.Finding{}}
+	progress := isCharDevice(e.stderr)
+	for i, file := range in.Files {
+		if len(in.Files) > 1 && progress && !e.quiet {
+			fmt.Fprintf(e.stderr, "\raudit: account %d/%d %s\x1b[K", i+1, len(in.Files), file)
+		}
+		acct, err := audit.ReadAccountFile(file, in.Org)
+		if err != nil {
+			return nil, usageError(err)
+		}
+		r, err := a.Audit(acct)
+		if err != nil {
+			return nil, usageError(fmt.Errorf("%s: %w", file, err))
+		}
+		if f.format == "jsonl" {
+			if err := report.JSONLine(out, r); err != nil {
+				return nil, err
+			}
+			r.Findings, r.Reach = nil, nil
+		}
+		total.Merge(r)
+		if len(in.Files) > 1 {
+			// The account just audited is garbage now: collect it before
+			// reading the next, so that the peak is one account's, not
+			// one account's plus the garbage of the last.
+			acct, r = nil, nil
+			debug.FreeOSMemory()
+		}
+	}
+	if len(in.Files) > 1 && progress && !e.quiet {
+		fmt.Fprint(e.stderr, "\r\x1b[K")
+	}
+	return total, writeAudit(f, total, out)
+}
+
+func writeAudit(f auditFlags, r *audit.Report, out io.Writer) error {
+	switch f.format {
+	case "json":
+		return report.JSON(out, r)
+	case "jsonl":
+		return report.JSONLine(out, &audit.Report{Findings: []*audit.Finding{}, Summary: r.Summary})
+	case "sarif":
+		return report.SARIF(out, r, version())
+	case "html":
+		return report.HTML(out, r, version())
+	}
+	return report.Text(out, r)
+}
+
+// openOutput opens -o: standard output for "-", else a temporary file
+// renamed into place on success, so that nothing is half-written.
+func openOutput(e *env, path string) (io.Writer, func(ok bool) error, error) {
+	if path == "-" || path == "" {
+		return e.stdout, func(bool) error { return nil }, nil
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".agentiam-audit-*")
+	if err != nil {
+		return nil, nil, err
+	}
+	return tmp, func(ok bool) error {
+		if cerr := tmp.Close(); cerr != nil || !ok {
+			os.Remove(tmp.Name())
+			return cerr
+		}
+		return os.Rename(tmp.Name(), path)
+	}, nil
+}
