@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/agentiam/agentiam/agentspec"
 	"github.com/agentiam/agentiam/diag"
+	"github.com/agentiam/agentiam/internal/atomicfile"
 	"github.com/agentiam/agentiam/render"
 	"github.com/agentiam/agentiam/rolegen"
 	"github.com/spf13/cobra"
@@ -166,7 +166,7 @@ func runGenerate(e *env, cmd *cobra.Command, f generateFlags) error {
 			return usageError(err)
 		}
 	}
-	if err := writeFileAtomic(path, out); err != nil {
+	if err := atomicfile.Write(path, out); err != nil {
 		return usageError(err)
 	}
 	fmt.Fprintf(e.notes(), "agentiam: wrote %s: %s, %s, %s\n", path, plural(len(plan.Roles), "role"),
@@ -228,29 +228,4 @@ func printDiagnostics(w io.Writer, name string, src []byte, diags diag.List) {
 	}
 	_ = diag.Text(w, name, src, diags)
 	fmt.Fprintf(w, "%s in 1 document\n", diags.Count())
-}
-
-// writeFileAtomic replaces path with data: it writes a temporary file in
-// the same directory and renames it, so readers never see a partial file.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // a no-op once renamed
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
