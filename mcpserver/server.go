@@ -1,0 +1,77 @@
+// Package mcpserver is agentiam as a Model Context Protocol server: it
+// builds an *mcp.Server (github.com/modelcontextprotocol/go-sdk) whose
+// tools are thin, typed calls into the library functions the CLI uses:
+// generate, lint, simulate, verify and lookup_actions. It never calls
+// AWS and writes a file only where a tool's output_dir argument asks.
+// internal/cli runs it over stdio or streamable HTTP (`agentiam mcp`).
+package mcpserver
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+
+	"github.com/agentiam/agentiam/eval"
+	"github.com/agentiam/agentiam/policy"
+	"github.com/agentiam/agentiam/verify"
+	"github.com/google/jsonschema-go/jsonschema"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// Options configure the server.
+type Options struct {
+	// Version is reported to clients as the server's version.
+	Version string
+}
+
+// instructions tell the client's model what the server is for.
+const instructions = `agentiam answers IAM questions about AI agents on AWS (Amazon Bedrock AgentCore, Bedrock Agents) offline, from the embedded AWS service authorization catalog; it never calls AWS. ` +
+	`Use generate for the roles an agentiam.yaml needs (returned only once verified), lint to check a policy before proposing it, ` +
+	`simulate to decide a request against policies, verify to prove a spec's roles, and lookup_actions for exact action names, resource types and condition keys instead of guessing them.`
+
+// New returns the server with every tool registered.
+func New(opts Options) *mcp.Server {
+	s := mcp.NewServer(&mcp.Implementation{Name: "agentiam", Title: "agentiam", Version: opts.Version},
+		&mcp.ServerOptions{Instructions: instructions})
+	addTool(s, generateTool, runGenerate)
+	addTool(s, lintTool, runLint)
+	addTool(s, simulateTool, runSimulate)
+	addTool(s, verifyTool, runVerify)
+	addTool(s, lookupActionsTool, runLookupActions)
+	return s
+}
+
+// addTool registers a typed tool with schemas derived from In and Out.
+// Every tool is read-only unless its output_dir argument is given, never
+// destructive, and closed-world: it reads only the embedded catalog and
+// the files it is pointed at.
+func addTool[In, Out any](s *mcp.Server, t mcp.Tool, h mcp.ToolHandlerFor[In, Out]) {
+	t.InputSchema = schemaFor[In]()
+	t.OutputSchema = schemaFor[Out]()
+	if t.Annotations == nil {
+		t.Annotations = &mcp.ToolAnnotations{ReadOnlyHint: true, OpenWorldHint: new(bool)}
+	}
+	mcp.AddTool(s, &t, h)
+}
+
+// typeSchemas are the schemas of types whose JSON is not their Go
+// structure: they marshal themselves (a decision or a policy kind as its
+// name, a policy document as the canonical printer writes it).
+var typeSchemas = map[reflect.Type]*jsonschema.Schema{
+	reflect.TypeFor[json.RawMessage]():  {},
+	reflect.TypeFor[eval.Decision]():    {Type: "string", Enum: []any{"Allowed", "ImplicitlyDenied", "ExplicitlyDenied"}},
+	reflect.TypeFor[policy.Kind]():      {Type: "string"},
+	reflect.TypeFor[policy.Document]():  {Type: "object"},
+	reflect.TypeFor[policy.Statement](): {Type: "object"},
+	reflect.TypeFor[verify.Fix]():       {Type: "object"},
+}
+
+// schemaFor derives the JSON schema of T; the types are fixed at compile
+// time, so a failure is a programming error caught by every test.
+func schemaFor[T any]() *jsonschema.Schema {
+	s, err := jsonschema.For[T](&jsonschema.ForOptions{TypeSchemas: typeSchemas})
+	if err != nil {
+		panic(fmt.Sprintf("mcpserver: schema of %T: %v", *new(T), err))
+	}
+	return s
+}
