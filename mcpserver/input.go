@@ -8,8 +8,7 @@ import (
 
 	"github.com/agentiam/agentiam/agentspec"
 	"github.com/agentiam/agentiam/diag"
-	"github.com/agentiam/agentiam/lint"
-	"github.com/agentiam/agentiam/lint/report"
+	"github.com/agentiam/agentiam/lint/driver"
 )
 
 // ErrInput is wrapped by the errors of arguments that name no input, or
@@ -17,7 +16,7 @@ import (
 var ErrInput = errors.New("invalid arguments")
 
 // maxInputSize bounds a file a tool reads, as lint bounds a policy file.
-const maxInputSize = lint.MaxFileSize
+const maxInputSize = driver.MaxFileSize
 
 // source reads a tool's input: the text given inline, named textName in
 // positions, or the file at path; exactly one of them.
@@ -35,7 +34,7 @@ func source(what, text, textName, path string) (name string, src []byte, err err
 		return "", nil, err
 	}
 	if fi.Size() > maxInputSize {
-		return "", nil, fmt.Errorf("%s: %w (%d bytes, at most %d)", path, lint.ErrFileTooLarge, fi.Size(), maxInputSize)
+		return "", nil, fmt.Errorf("%s: %w (%d bytes, at most %d)", path, driver.ErrFileTooLarge, fi.Size(), maxInputSize)
 	}
 	src, err = os.ReadFile(path)
 	return path, src, err
@@ -67,6 +66,7 @@ func readSpec(text, path string) (*agentspec.Spec, error) {
 // them.
 func diagnostics(name string, src []byte, diags diag.List) string {
 	var b bytes.Buffer
-	_ = report.Text(&b, []lint.Result{{Target: lint.Target{File: name, Src: src}, Diags: diags}})
+	_ = diag.Text(&b, name, src, diags)
+	fmt.Fprintf(&b, "%s in 1 document\n", diags.Count())
 	return b.String()
 }

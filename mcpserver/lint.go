@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/agentiam/agentiam/inputs"
 	"github.com/agentiam/agentiam/lint"
+	"github.com/agentiam/agentiam/lint/driver"
 	"github.com/agentiam/agentiam/lint/report"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
@@ -47,12 +49,12 @@ func runLint(_ context.Context, _ *mcp.CallToolRequest, in LintInput) (*mcp.Call
 	case in.Policy != "" && len(in.Paths) > 0:
 		return nil, report.Report{}, fmt.Errorf("%w: give the policy as text or as paths, not both", ErrInput)
 	case in.Policy != "":
-		r := lint.Run(lint.Target{File: policyName, Src: []byte(in.Policy)}, nil, opts)
+		r := driver.Run(inputs.Document{File: policyName, Src: []byte(in.Policy)}, nil, opts)
 		return nil, report.Build([]lint.Result{r}), nil
 	case len(in.Paths) == 0:
 		return nil, report.Report{}, fmt.Errorf("%w: the policy is missing: give its text as policy or its files as paths", ErrInput)
 	}
-	results, _, err := lint.Files(in.Paths, nil, nil, opts)
+	results, _, err := driver.Files(in.Paths, nil, nil, opts)
 	if err != nil {
 		return nil, report.Report{}, err
 	}

@@ -7,13 +7,11 @@
 package mcpserver
 
 import (
+	"encoding"
 	"encoding/json"
 	"fmt"
 	"reflect"
 
-	"github.com/agentiam/agentiam/eval"
-	"github.com/agentiam/agentiam/policy"
-	"github.com/agentiam/agentiam/verify"
 	"github.com/google/jsonschema-go/jsonschema"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
@@ -54,24 +52,54 @@ func addTool[In, Out any](s *mcp.Server, t mcp.Tool, h mcp.ToolHandlerFor[In, Ou
 	mcp.AddTool(s, &t, h)
 }
 
-// typeSchemas are the schemas of types whose JSON is not their Go
-// structure: they marshal themselves (a decision or a policy kind as its
-// name, a policy document as the canonical printer writes it).
-var typeSchemas = map[reflect.Type]*jsonschema.Schema{
-	reflect.TypeFor[json.RawMessage]():  {},
-	reflect.TypeFor[eval.Decision]():    {Type: "string", Enum: []any{"Allowed", "ImplicitlyDenied", "ExplicitlyDenied"}},
-	reflect.TypeFor[policy.Kind]():      {Type: "string"},
-	reflect.TypeFor[policy.Document]():  {Type: "object"},
-	reflect.TypeFor[policy.Statement](): {Type: "object"},
-	reflect.TypeFor[verify.Fix]():       {Type: "object"},
-}
-
-// schemaFor derives the JSON schema of T; the types are fixed at compile
-// time, so a failure is a programming error caught by every test.
+// schemaFor derives the JSON schema of T from its Go structure, except
+// for the types that marshal themselves, whose JSON is not their Go
+// structure: one that marshals to text (a decision, a policy kind, a
+// trace's result) is a string; one with its own MarshalJSON (a policy
+// document as the canonical printer writes it, a raw message) is any
+// JSON value. The types are fixed at compile time, so a failure is a
+// programming error that every test catches.
 func schemaFor[T any]() *jsonschema.Schema {
-	s, err := jsonschema.For[T](&jsonschema.ForOptions{TypeSchemas: typeSchemas})
+	overrides := map[reflect.Type]*jsonschema.Schema{}
+	selfMarshalling(reflect.TypeFor[T](), overrides, map[reflect.Type]bool{})
+	s, err := jsonschema.For[T](&jsonschema.ForOptions{TypeSchemas: overrides})
 	if err != nil {
 		panic(fmt.Sprintf("mcpserver: schema of %T: %v", *new(T), err))
 	}
 	return s
+}
+
+var (
+	jsonMarshaler = reflect.TypeFor[json.Marshaler]()
+	textMarshaler = reflect.TypeFor[encoding.TextMarshaler]()
+)
+
+// selfMarshalling adds to out the types reachable from t that marshal
+// themselves, with their schema.
+func selfMarshalling(t reflect.Type, out map[reflect.Type]*jsonschema.Schema, seen map[reflect.Type]bool) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if seen[t] {
+		return
+	}
+	seen[t] = true
+	switch pt := reflect.PointerTo(t); {
+	case t.Implements(jsonMarshaler) || pt.Implements(jsonMarshaler):
+		out[t] = &jsonschema.Schema{}
+		return
+	case t.Implements(textMarshaler) || pt.Implements(textMarshaler):
+		out[t] = &jsonschema.Schema{Type: "string"}
+		return
+	}
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array, reflect.Map:
+		selfMarshalling(t.Elem(), out, seen)
+	case reflect.Struct:
+		for _, f := range reflect.VisibleFields(t) {
+			if f.IsExported() && f.Tag.Get("json") != "-" {
+				selfMarshalling(f.Type, out, seen)
+			}
+		}
+	}
 }

@@ -6,12 +6,13 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/agentiam/agentiam/eval"
+	"github.com/agentiam/agentiam/eval/explain"
+	"github.com/agentiam/agentiam/internal/batch"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
 // SimulateRequest is one request as a line of `simulate --batch` writes
-// it (see eval.BatchWorker): the request and the policies in force.
+// it (see internal/batch): the request and the policies in force.
 type SimulateRequest struct {
 	ID                 string              `json:"id,omitempty" jsonschema:"echoed in the answer (default: the request's position, from 1)"`
 	Principal          string              `json:"principal,omitempty" jsonschema:"who calls: role, user, assumed-role session or root ARN, account id, or service principal"`
@@ -47,7 +48,7 @@ type SimulateResult struct {
 	Decision string      `json:"decision" jsonschema:"Allowed, ImplicitlyDenied, ExplicitlyDenied, or Error"`
 	Reason   string      `json:"reason,omitempty"`
 	Error    string      `json:"error,omitempty"`
-	Explain  *eval.Trace `json:"explain,omitempty"`
+	Explain  *explain.Trace `json:"explain,omitempty"`
 }
 
 var simulateTool = mcp.Tool{
@@ -70,7 +71,7 @@ func runSimulate(_ context.Context, _ *mcp.CallToolRequest, in SimulateInput) (*
 	if len(reqs) == 0 {
 		return nil, out, fmt.Errorf("%w: no request: give principal, action and resource, or requests", ErrInput)
 	}
-	w := eval.NewBatchWorker(in.Explain)
+	w := batch.NewWorker(in.Explain)
 	for i, r := range reqs {
 		if r.ID == "" {
 			r.ID = strconv.Itoa(i + 1)
@@ -86,7 +87,7 @@ func runSimulate(_ context.Context, _ *mcp.CallToolRequest, in SimulateInput) (*
 
 // simulateOne decodes the request as `simulate --batch` decodes a line
 // and evaluates it.
-func simulateOne(w *eval.BatchWorker, r *SimulateRequest, explain bool) SimulateResult {
+func simulateOne(w *batch.Worker, r *SimulateRequest, withTrace bool) SimulateResult {
 	res := SimulateResult{ID: r.ID, Decision: "Error"}
 	line, err := json.Marshal(r)
 	if err != nil {
@@ -98,13 +99,13 @@ func simulateOne(w *eval.BatchWorker, r *SimulateRequest, explain bool) Simulate
 		res.Error = err.Error()
 		return res
 	}
-	tr, err := c.Set.Explain(&c.Request)
+	tr, err := explain.Explain(c.Set, &c.Request)
 	if err != nil {
 		res.Error = err.Error()
 		return res
 	}
 	res.Decision, res.Reason = tr.Decision.String(), tr.Reason
-	if explain {
+	if withTrace {
 		res.Explain = tr
 	}
 	return res
