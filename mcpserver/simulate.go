@@ -44,10 +44,10 @@ type SimulateOutput struct {
 // SimulateResult is the decision on one request, or why it could not be
 // evaluated (decision Error), as in `simulate --batch`.
 type SimulateResult struct {
-	ID       string      `json:"id"`
-	Decision string      `json:"decision" jsonschema:"Allowed, ImplicitlyDenied, ExplicitlyDenied, or Error"`
-	Reason   string      `json:"reason,omitempty"`
-	Error    string      `json:"error,omitempty"`
+	ID       string         `json:"id"`
+	Decision string         `json:"decision" jsonschema:"Allowed, ImplicitlyDenied, ExplicitlyDenied, or Error"`
+	Reason   string         `json:"reason,omitempty"`
+	Error    string         `json:"error,omitempty"`
 	Explain  *explain.Trace `json:"explain,omitempty"`
 }
 
