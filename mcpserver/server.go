@@ -7,10 +7,12 @@
 package mcpserver
 
 import (
+	"context"
 	"encoding"
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"sync"
 
 	"github.com/google/jsonschema-go/jsonschema"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -39,17 +41,74 @@ func New(opts Options) *mcp.Server {
 	return s
 }
 
-// addTool registers a typed tool with schemas derived from In and Out.
+// addTool registers a typed tool: its input and output schemas are
+// derived from In and Out (jsonschema-go, the SDK's schema library,
+// reading the jsonschema tags), its arguments are validated against the
+// input schema and decoded into In, and Out is returned as structured
+// content and as its JSON text. An error is a tool error (IsError) with
+// the error's text, such as the CLI's file:line:column messages.
+//
+// mcp.AddTool does the same, but resolves every schema when the tool is
+// added: 10 ms of CPU for these tools, a third of the time from start
+// to first answer. Here the input schema is resolved at the tool's first
+// call, and output schemas are checked by the tests rather than on
+// every call.
+//
 // Every tool is read-only unless its output_dir argument is given, never
 // destructive, and closed-world: it reads only the embedded catalog and
 // the files it is pointed at.
 func addTool[In, Out any](s *mcp.Server, t mcp.Tool, h mcp.ToolHandlerFor[In, Out]) {
-	t.InputSchema = schemaFor[In]()
-	t.OutputSchema = schemaFor[Out]()
+	in := schemaFor[In]()
+	t.InputSchema, t.OutputSchema = in, schemaFor[Out]()
 	if t.Annotations == nil {
 		t.Annotations = &mcp.ToolAnnotations{ReadOnlyHint: true, OpenWorldHint: new(bool)}
 	}
-	mcp.AddTool(s, &t, h)
+	resolved := sync.OnceValues(func() (*jsonschema.Resolved, error) { return in.Resolve(nil) })
+	s.AddTool(&t, func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		args, err := decodeArgs[In](req.Params.Arguments, resolved)
+		if err != nil {
+			return toolError(err), nil
+		}
+		_, out, err := h(ctx, req, args)
+		if err != nil {
+			return toolError(err), nil
+		}
+		js, err := json.Marshal(out)
+		if err != nil {
+			return nil, fmt.Errorf("%s: marshalling the result: %w", t.Name, err)
+		}
+		return &mcp.CallToolResult{StructuredContent: json.RawMessage(js), Content: []mcp.Content{&mcp.TextContent{Text: string(js)}}}, nil
+	})
+}
+
+// decodeArgs validates the arguments against the input schema and
+// decodes them.
+func decodeArgs[In any](raw json.RawMessage, resolved func() (*jsonschema.Resolved, error)) (In, error) {
+	var in In
+	if len(raw) == 0 || string(raw) == "null" {
+		raw = json.RawMessage("{}")
+	}
+	rs, err := resolved()
+	if err != nil {
+		return in, err
+	}
+	var instance any
+	if err := json.Unmarshal(raw, &instance); err != nil {
+		return in, fmt.Errorf("arguments: %w", err)
+	}
+	if err := rs.Validate(instance); err != nil {
+		return in, fmt.Errorf("arguments: %w", err)
+	}
+	if err := json.Unmarshal(raw, &in); err != nil {
+		return in, fmt.Errorf("arguments: %w", err)
+	}
+	return in, nil
+}
+
+func toolError(err error) *mcp.CallToolResult {
+	var res mcp.CallToolResult
+	res.SetError(err)
+	return &res
 }
 
 // schemaFor derives the JSON schema of T from its Go structure, except

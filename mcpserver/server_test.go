@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/agentiam/agentiam/lint/report"
+	"github.com/google/jsonschema-go/jsonschema"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -52,10 +53,68 @@ func call(t *testing.T, cs *mcp.ClientSession, name string, args any, out any) (
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkOutputSchema(t, cs, name, js)
 	if err := json.Unmarshal(js, out); err != nil {
 		t.Fatalf("%s: structured content %s: %v", name, js, err)
 	}
 	return text.String(), false
+}
+
+// checkOutputSchema validates a tool's structured result against the
+// output schema the server publishes for it.
+func checkOutputSchema(t *testing.T, cs *mcp.ClientSession, name string, result []byte) {
+	t.Helper()
+	tools, err := cs.ListTools(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tool := range tools.Tools {
+		if tool.Name != name {
+			continue
+		}
+		js, err := json.Marshal(tool.OutputSchema)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var schema jsonschema.Schema
+		if err := json.Unmarshal(js, &schema); err != nil {
+			t.Fatal(err)
+		}
+		rs, err := schema.Resolve(nil)
+		if err != nil {
+			t.Fatalf("%s: output schema: %v", name, err)
+		}
+		var instance any
+		if err := json.Unmarshal(result, &instance); err != nil {
+			t.Fatal(err)
+		}
+		if err := rs.Validate(instance); err != nil {
+			t.Errorf("%s: the result does not match the output schema: %v", name, err)
+		}
+		return
+	}
+	t.Fatalf("no tool %s", name)
+}
+
+// TestArguments: arguments are checked against the input schema before
+// the tool runs.
+func TestArguments(t *testing.T) {
+	cs := connect(t)
+	for _, tt := range []struct {
+		tool string
+		args map[string]any
+		want string
+	}{
+		{"lint", map[string]any{"polcy": "{}"}, "polcy"},
+		{"lint", map[string]any{"paths": "p.json"}, "paths"},
+		{"lookup_actions", map[string]any{}, "pattern"},
+		{"simulate", map[string]any{"explain": "yes"}, "explain"},
+	} {
+		text, isErr := call(t, cs, tt.tool, tt.args, new(any))
+		if !isErr || !strings.Contains(text, "arguments") || !strings.Contains(text, tt.want) {
+			t.Errorf("%s %v: %v %q, want an arguments error naming %s", tt.tool, tt.args, isErr, text, tt.want)
+		}
+	}
 }
 
 func TestListTools(t *testing.T) {
@@ -154,5 +213,25 @@ func TestLintErrors(t *testing.T) {
 	}
 	if len(rep.Diagnostics) != 1 || rep.Diagnostics[0].Code != "syntax-error" || rep.Diagnostics[0].Line == 0 {
 		t.Errorf("unparsable policy: %+v, want one positioned syntax-error", rep.Diagnostics)
+	}
+}
+
+// BenchmarkNew is the server's share of start-up: every tool's schemas
+// derived and resolved.
+func BenchmarkNew(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		New(Options{})
+	}
+}
+
+// BenchmarkFirstAnswer is start-up to the first answer in-process: the
+// server built, a session connected over the in-memory transport and
+// initialized (the client's Connect waits for the answer to initialize).
+func BenchmarkFirstAnswer(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		cs := connect(b)
+		cs.Close()
 	}
 }
