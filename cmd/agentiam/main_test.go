@@ -6,13 +6,14 @@ import (
 	"testing"
 )
 
-// buildBinary compiles agentiam once per benchmark run: cold-start
-// figures must be measured on the real executable, not in-process.
-func buildBinary(b *testing.B) string {
-	b.Helper()
-	bin := filepath.Join(b.TempDir(), "agentiam")
+// buildBinary compiles agentiam once per test or benchmark run:
+// cold-start figures and the MCP end-to-end test need the real
+// executable, not the CLI in-process.
+func buildBinary(tb testing.TB) string {
+	tb.Helper()
+	bin := filepath.Join(tb.TempDir(), "agentiam")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		b.Fatalf("go build: %v\n%s", err, out)
+		tb.Fatalf("go build: %v\n%s", err, out)
 	}
 	return bin
 }

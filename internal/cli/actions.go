@@ -2,7 +2,6 @@ package cli
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -35,7 +34,7 @@ the command exits 1.`,
 			if format != "text" && format != "json" {
 				return usageError(fmt.Errorf("--format must be text or json, not %q", format))
 			}
-			res, err := lookupActions(args)
+			res, err := catalog.Find(args)
 			if err != nil {
 				return usageError(err)
 			}
@@ -47,7 +46,7 @@ the command exits 1.`,
 			if err != nil {
 				return err
 			}
-			if len(res.unknown) > 0 {
+			if len(res.Unknown) > 0 {
 				return withCode(ExitFindings, nil)
 			}
 			return nil
@@ -59,74 +58,9 @@ the command exits 1.`,
 	return cmd
 }
 
-type unknownPattern struct {
-	Pattern    string `json:"pattern"`
-	Message    string `json:"message"`
-	Suggestion string `json:"suggestion,omitempty"`
-}
-
-type actionsResult struct {
-	actions []*catalog.Action
-	unknown []unknownPattern
-}
-
-var errBadPattern = errors.New("an action pattern is service:Action")
-
-func lookupActions(patterns []string) (actionsResult, error) {
-	var res actionsResult
-	seen := map[*catalog.Action]bool{}
-	for _, p := range patterns {
-		prefix, name, ok := strings.Cut(p, ":")
-		if p != "*" && (!ok || prefix == "" || name == "") {
-			return res, fmt.Errorf("%w (for example s3:GetObject), not %q", errBadPattern, p)
-		}
-		found := catalog.ExpandActions(p)
-		if len(found) == 0 {
-			res.unknown = append(res.unknown, describeUnknown(p, prefix))
-			continue
-		}
-		for _, a := range found {
-			if !seen[a] {
-				seen[a] = true
-				res.actions = append(res.actions, a)
-			}
-		}
-	}
-	return res, nil
-}
-
-func describeUnknown(pattern, prefix string) unknownPattern {
-	u := unknownPattern{Pattern: pattern}
-	if !strings.ContainsAny(prefix, "*?") {
-		if _, ok := catalog.Lookup(prefix); !ok {
-			u.Message = fmt.Sprintf("unknown service prefix %q in %s", prefix, pattern)
-			if s, ok := catalog.SuggestService(prefix); ok {
-				// The whole pattern with the service corrected, and the
-				// action too when it names one: lamda:InvokeFunctoin ->
-				// lambda:InvokeFunction.
-				_, name, _ := strings.Cut(pattern, ":")
-				u.Suggestion = s + ":" + name
-				if a, ok := catalog.SuggestAction(pattern); ok && !strings.ContainsAny(name, "*?") {
-					u.Suggestion = a
-				}
-			}
-			return u
-		}
-	}
-	if strings.ContainsAny(pattern, "*?") {
-		u.Message = fmt.Sprintf("pattern %s matches no action", pattern)
-		return u
-	}
-	u.Message = "unknown action " + pattern
-	if s, ok := catalog.SuggestAction(pattern); ok {
-		u.Suggestion = s
-	}
-	return u
-}
-
-func writeActionsText(stdout, stderr io.Writer, res actionsResult) error {
+func writeActionsText(stdout, stderr io.Writer, res catalog.Found) error {
 	var b strings.Builder
-	for i, a := range res.actions {
+	for i, a := range res.Actions {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
@@ -154,7 +88,7 @@ func writeActionsText(stdout, stderr io.Writer, res actionsResult) error {
 	if _, err := io.WriteString(stdout, b.String()); err != nil {
 		return err
 	}
-	for _, u := range res.unknown {
+	for _, u := range res.Unknown {
 		msg := u.Message
 		if u.Suggestion != "" {
 			msg += "; did you mean " + u.Suggestion + "?"
@@ -164,57 +98,21 @@ func writeActionsText(stdout, stderr io.Writer, res actionsResult) error {
 	return nil
 }
 
-type actionJSON struct {
-	Action           string         `json:"action"`
-	Service          string         `json:"service"`
-	AccessLevel      string         `json:"accessLevel"`
-	ResourceTypes    []resourceJSON `json:"resourceTypes"`
-	ConditionKeys    []string       `json:"conditionKeys"`
-	DependentActions []string       `json:"dependentActions"`
-}
-
-type resourceJSON struct {
-	Name          string   `json:"name"`
-	Required      bool     `json:"required"`
-	ARN           string   `json:"arn"`
-	ConditionKeys []string `json:"conditionKeys"`
-}
-
-func writeActionsJSON(w io.Writer, res actionsResult) error {
+func writeActionsJSON(w io.Writer, res catalog.Found) error {
 	out := struct {
-		Actions []actionJSON     `json:"actions"`
-		Unknown []unknownPattern `json:"unknown"`
-	}{Actions: []actionJSON{}, Unknown: res.unknown}
+		Actions []catalog.ActionInfo `json:"actions"`
+		Unknown []catalog.Unknown    `json:"unknown"`
+	}{Actions: []catalog.ActionInfo{}, Unknown: res.Unknown}
 	if out.Unknown == nil {
-		out.Unknown = []unknownPattern{}
+		out.Unknown = []catalog.Unknown{}
 	}
-	for _, a := range res.actions {
-		aj := actionJSON{
-			Action:           a.FullName(),
-			Service:          a.Service.Name,
-			AccessLevel:      string(a.Access),
-			ResourceTypes:    []resourceJSON{},
-			ConditionKeys:    nonNil(a.ConditionKeys),
-			DependentActions: nonNil(a.DependentActions),
-		}
-		for _, r := range a.Resources {
-			aj.ResourceTypes = append(aj.ResourceTypes, resourceJSON{
-				Name: r.Type.Name, Required: r.Required, ARN: r.Type.ARN, ConditionKeys: nonNil(r.ConditionKeys),
-			})
-		}
-		out.Actions = append(out.Actions, aj)
+	for _, a := range res.Actions {
+		out.Actions = append(out.Actions, a.Info())
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(out)
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
 }
 
 // completeActions completes an action name from the embedded catalog:

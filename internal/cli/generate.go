@@ -5,13 +5,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/agentiam/agentiam/agentspec"
 	"github.com/agentiam/agentiam/diag"
-	"github.com/agentiam/agentiam/render/cloudformation"
-	renderjson "github.com/agentiam/agentiam/render/json"
-	"github.com/agentiam/agentiam/render/terraform"
+	"github.com/agentiam/agentiam/internal/atomicfile"
+	"github.com/agentiam/agentiam/render"
 	"github.com/agentiam/agentiam/rolegen"
 	"github.com/spf13/cobra"
 )
@@ -23,16 +21,6 @@ func init() { register("generate", newGenerateCmd) }
 // can make it reject a good plan.
 var verifyPlan = verifyGeneratedPlan
 
-// outputFiles names the file -o DIR receives, per format.
-var outputFiles = map[string]string{
-	"json":           "agentiam-plan.json",
-	"terraform":      "agentiam.tf",
-	"cloudformation": "agentiam.cfn.yaml",
-}
-
-// formatAliases are the short names --format also accepts.
-var formatAliases = map[string]string{"tf": "terraform", "cfn": "cloudformation"}
-
 // generateFormats are the --format values of generate, with a
 // description for shell completion.
 var generateFormats = []string{
@@ -41,14 +29,6 @@ var generateFormats = []string{
 	"tf\tsame as terraform",
 	"cloudformation\ta CloudFormation YAML template",
 	"cfn\tsame as cloudformation",
-}
-
-// canonicalFormat resolves the tf and cfn aliases.
-func canonicalFormat(f string) string {
-	if c, ok := formatAliases[f]; ok {
-		return c
-	}
-	return f
 }
 
 type generateFlags struct {
@@ -135,11 +115,11 @@ invalid (every problem is printed as file:line:column) or output failed.`,
 
 func runGenerate(e *env, cmd *cobra.Command, f generateFlags) error {
 	defer withGCPercent(planGCPercent)()
-	f.format = canonicalFormat(f.format)
-	if _, ok := outputFiles[f.format]; !ok {
+	format, err := render.ParseFormat(f.format)
+	if err != nil {
 		return usageError(fmt.Errorf("--format must be json, terraform (tf) or cloudformation (cfn), not %q", f.format))
 	}
-	if f.variables && f.format == "json" {
+	if f.variables && format == render.JSON {
 		return usageError(errors.New("--variables applies to --format terraform and cloudformation"))
 	}
 	spec, err := loadSpec(e, f)
@@ -158,7 +138,7 @@ func runGenerate(e *env, cmd *cobra.Command, f generateFlags) error {
 	}
 	done := make(chan rendered, 1)
 	go func() {
-		out, err := renderPlan(plan, f)
+		out, err := render.Plan(plan, format, render.Options{Variables: f.variables})
 		done <- rendered{out, err}
 	}()
 	verr := verifyPlan(plan)
@@ -176,7 +156,7 @@ func runGenerate(e *env, cmd *cobra.Command, f generateFlags) error {
 	for _, r := range plan.ExistingRoles {
 		fmt.Fprintf(e.notes(), "agentiam: note: agent %s keeps its %s role %s; it is not generated: prove it with `agentiam verify --authorization-details FILE`\n", r.Agent, r.Purpose, r.ARN)
 	}
-	path, dir := outputPath(f.outDir, outputFiles[f.format])
+	path, dir := outputPath(f.outDir, format.FileName())
 	if path == "" {
 		_, err := e.stdout.Write(out)
 		return err
@@ -186,23 +166,12 @@ func runGenerate(e *env, cmd *cobra.Command, f generateFlags) error {
 			return usageError(err)
 		}
 	}
-	if err := writeFileAtomic(path, out); err != nil {
+	if err := atomicfile.Write(path, out); err != nil {
 		return usageError(err)
 	}
 	fmt.Fprintf(e.notes(), "agentiam: wrote %s: %s, %s, %s\n", path, plural(len(plan.Roles), "role"),
 		plural(len(plan.ResourcePolicies), "resource policy", "resource policies"), plural(len(plan.CallerPolicies), "caller policy", "caller policies"))
 	return nil
-}
-
-// renderPlan renders the plan in the format f asks for.
-func renderPlan(plan *rolegen.Plan, f generateFlags) ([]byte, error) {
-	switch f.format {
-	case "terraform":
-		return terraform.Render(plan, terraform.Options{Variables: f.variables})
-	case "cloudformation":
-		return cloudformation.Render(plan, cloudformation.Options{PseudoParameters: f.variables})
-	}
-	return renderjson.Render(plan)
 }
 
 // loadSpec reads the spec (or imports the toolkit file) and prints its
@@ -259,29 +228,4 @@ func printDiagnostics(w io.Writer, name string, src []byte, diags diag.List) {
 	}
 	_ = diag.Text(w, name, src, diags)
 	fmt.Fprintf(w, "%s in 1 document\n", diags.Count())
-}
-
-// writeFileAtomic replaces path with data: it writes a temporary file in
-// the same directory and renames it, so readers never see a partial file.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // a no-op once renamed
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

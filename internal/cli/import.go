@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/agentiam/agentiam/agentspec"
+	"github.com/agentiam/agentiam/internal/atomicfile"
 	"github.com/spf13/cobra"
 )
 
@@ -87,7 +88,7 @@ func writeSpec(e *env, out string, force bool, text []byte, what string) error {
 	if _, err := os.Stat(path); err == nil && !force {
 		return usageError(fmt.Errorf("%s exists; --force replaces it, -o names another file", path))
 	}
-	if err := writeFileAtomic(path, text); err != nil {
+	if err := atomicfile.Write(path, text); err != nil {
 		return usageError(err)
 	}
 	fmt.Fprintf(e.notes(), "agentiam: %s into %s; next: review it, then `agentiam generate -f %s`\n", what, path, path)

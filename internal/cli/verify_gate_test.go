@@ -11,6 +11,7 @@ import (
 
 	"github.com/agentiam/agentiam/agentspec"
 	"github.com/agentiam/agentiam/policy"
+	"github.com/agentiam/agentiam/render"
 	"github.com/agentiam/agentiam/rolegen"
 )
 
@@ -59,7 +60,7 @@ func TestGenerateRefusesRejectedPlan(t *testing.T) {
 	verifyPlan = func(*rolegen.Plan) error { return errors.New("1 failures") }
 
 	dir := t.TempDir()
-	old := filepath.Join(dir, outputFiles["json"])
+	old := filepath.Join(dir, render.JSON.FileName())
 	if err := os.WriteFile(old, []byte("previous plan\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -125,8 +125,9 @@ func pending(results []lint.Result, why inputs.Pending) int {
 	return n
 }
 
-// jsonDiagnostic is the stable JSON schema of one finding.
-type jsonDiagnostic struct {
+// Finding is one diagnostic in the stable JSON schema of
+// `lint --format json`.
+type Finding struct {
 	File       string `json:"file"`
 	Address    string `json:"address,omitempty"`
 	Line       int    `json:"line,omitempty"`
@@ -142,7 +143,8 @@ type jsonDiagnostic struct {
 	Suppressed string `json:"suppressed,omitempty"`
 }
 
-type jsonDocument struct {
+// Document is one linted document in the JSON schema.
+type Document struct {
 	File    string `json:"file"`
 	Address string `json:"address,omitempty"`
 	Type    string `json:"type,omitempty"`
@@ -150,20 +152,21 @@ type jsonDocument struct {
 	Pending bool `json:"pending,omitempty"`
 }
 
-type jsonReport struct {
-	Version     int              `json:"version"`
-	Documents   []jsonDocument   `json:"documents"`
-	Diagnostics []jsonDiagnostic `json:"diagnostics"`
-	Suppressed  []jsonDiagnostic `json:"suppressed,omitempty"`
-	Summary     Counts           `json:"summary"`
+// Report is the JSON output of `lint --format json`, as one value.
+type Report struct {
+	Version     int        `json:"version"`
+	Documents   []Document `json:"documents"`
+	Diagnostics []Finding  `json:"diagnostics"`
+	Suppressed  []Finding  `json:"suppressed,omitempty"`
+	Summary     Counts     `json:"summary"`
 }
 
 // JSONVersion is the schema version of the JSON output; it changes only
 // when a field changes meaning or disappears.
 const JSONVersion = 1
 
-func toJSON(r lint.Result, d diag.Diagnostic) jsonDiagnostic {
-	j := jsonDiagnostic{
+func toJSON(r lint.Result, d diag.Diagnostic) Finding {
+	j := Finding{
 		File: displayName(r.Target.File), Address: r.Target.Address, Line: d.Pos.Line, Column: d.Pos.Column,
 		Severity: d.Severity.String(), Code: d.Code, Message: d.Message, Sid: d.Sid, Suggestion: d.Suggestion,
 	}
@@ -176,23 +179,11 @@ func toJSON(r lint.Result, d diag.Diagnostic) jsonDiagnostic {
 	return j
 }
 
-// JSON writes the results as one JSON object:
-//
-//	{"version": 1, "documents": [{file, address, type, pending}],
-//	 "diagnostics": [{file, address, line, column, endLine, endColumn,
-//	   severity, code, message, statement, sid, suggestion}],
-//	 "suppressed": [... with "suppressed": reason],
-//	 "summary": {documents, errors, warnings, info, suppressed, pending}}
-//
-// Lines and columns are 1-based; columns count bytes; statement is the
-// 0-based statement index, absent for document-level findings. For a
-// document of a Terraform plan (an address such as aws_iam_role.x.policy),
-// lines and columns are within the policy string; for one of an agentiam
-// plan (roles[NAME].trustPolicy ...), they are in the plan file.
-func JSON(w io.Writer, results []lint.Result) error {
-	rep := jsonReport{Version: JSONVersion, Documents: []jsonDocument{}, Diagnostics: []jsonDiagnostic{}, Summary: Count(results)}
+// Build collects the results in the JSON schema JSON writes.
+func Build(results []lint.Result) Report {
+	rep := Report{Version: JSONVersion, Documents: []Document{}, Diagnostics: []Finding{}, Summary: Count(results)}
 	for _, r := range results {
-		doc := jsonDocument{File: displayName(r.Target.File), Address: r.Target.Address, Type: r.Type.String(), Pending: r.Target.Pending != inputs.Known}
+		doc := Document{File: displayName(r.Target.File), Address: r.Target.Address, Type: r.Type.String(), Pending: r.Target.Pending != inputs.Known}
 		if r.Target.Pending != inputs.Known {
 			doc.Type = r.Target.Kind.String()
 		}
@@ -206,6 +197,24 @@ func JSON(w io.Writer, results []lint.Result) error {
 			rep.Suppressed = append(rep.Suppressed, j)
 		}
 	}
+	return rep
+}
+
+// JSON writes the results as one JSON object (see Build):
+//
+//	{"version": 1, "documents": [{file, address, type, pending}],
+//	 "diagnostics": [{file, address, line, column, endLine, endColumn,
+//	   severity, code, message, statement, sid, suggestion}],
+//	 "suppressed": [... with "suppressed": reason],
+//	 "summary": {documents, errors, warnings, info, suppressed, pending}}
+//
+// Lines and columns are 1-based; columns count bytes; statement is the
+// 0-based statement index, absent for document-level findings. For a
+// document of a Terraform plan (an address such as aws_iam_role.x.policy),
+// lines and columns are within the policy string; for one of an agentiam
+// plan (roles[NAME].trustPolicy ...), they are in the plan file.
+func JSON(w io.Writer, results []lint.Result) error {
+	rep := Build(results)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)

@@ -1,0 +1,226 @@
+package mcpserver
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/agentiam/agentiam/render"
+	"github.com/agentiam/agentiam/verify"
+)
+
+func TestLookupActions(t *testing.T) {
+	cs := connect(t)
+	tests := []struct {
+		pattern  string
+		limit    int
+		want     string // an action that must be listed
+		unknown  string // a did-you-mean that must be offered
+		maxCount int
+	}{
+		{"s3:GetObject", 0, "s3:GetObject", "", 1},
+		{"bedrock-agentcore:*Memory* s3:getobject", 0, "bedrock-agentcore:CreateMemory", "", 0},
+		{"agentcore create memory", 0, "bedrock-agentcore:CreateMemory", "", 0},
+		{"bedrock-agentcore:InvokeAgent", 0, "", "bedrock-agentcore:InvokeAgentRuntime", 0},
+		{"s3:Get*", 3, "", "", 3},
+	}
+	for _, tt := range tests {
+		var out LookupActionsOutput
+		if text, isErr := call(t, cs, "lookup_actions", map[string]any{"pattern": tt.pattern, "limit": tt.limit}, &out); isErr {
+			t.Fatalf("%q: tool error %s", tt.pattern, text)
+		}
+		if tt.maxCount > 0 && len(out.Actions) != tt.maxCount {
+			t.Errorf("%q: %d actions, want %d", tt.pattern, len(out.Actions), tt.maxCount)
+		}
+		if tt.maxCount > 0 && out.Matched < tt.maxCount {
+			t.Errorf("%q: matched %d", tt.pattern, out.Matched)
+		}
+		if tt.want != "" {
+			found := false
+			for _, a := range out.Actions {
+				if a.Action == tt.want {
+					found = true
+					if a.AccessLevel == "" || a.ResourceTypes == nil || len(a.ConditionKeys) == 0 {
+						t.Errorf("%q: %s without access level, resource types or condition keys: %+v", tt.pattern, a.Action, a)
+					}
+				}
+			}
+			if !found {
+				t.Errorf("%q: %s not listed in %d actions", tt.pattern, tt.want, len(out.Actions))
+			}
+		}
+		if tt.unknown != "" && (len(out.Unknown) != 1 || out.Unknown[0].Suggestion != tt.unknown) {
+			t.Errorf("%q: unknown %+v, want did you mean %s", tt.pattern, out.Unknown, tt.unknown)
+		}
+	}
+	var out LookupActionsOutput
+	if text, isErr := call(t, cs, "lookup_actions", map[string]any{"pattern": "s3:"}, &out); !isErr || !strings.Contains(text, "service:Action") {
+		t.Errorf("pattern s3: = %v %q, want a tool error", isErr, text)
+	}
+}
+
+const allowGet = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}]}`
+
+func TestSimulate(t *testing.T) {
+	cs := connect(t)
+	one := map[string]any{
+		"principal": "arn:aws:iam::111122223333:role/app", "action": "s3:GetObject", "resource": "arn:aws:s3:::bucket/key",
+		"identityPolicies": []json.RawMessage{json.RawMessage(allowGet)}, "explain": true,
+	}
+	var out simulateOutput
+	if text, isErr := call(t, cs, "simulate", one, &out); isErr {
+		t.Fatalf("tool error %s", text)
+	}
+	if len(out.Results) != 1 || out.Results[0].Decision != "Allowed" || out.Results[0].ID != "1" || !strings.Contains(string(out.Results[0].Explain), `"applied":true`) || out.Results[0].Reason == "" {
+		t.Errorf("one request: %+v", out.Results)
+	}
+	deny := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"}]}`
+	list := map[string]any{"requests": []map[string]any{
+		{"id": "a", "principal": "arn:aws:iam::111122223333:role/app", "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k", "identityPolicies": []json.RawMessage{json.RawMessage(allowGet)}},
+		{"id": "b", "principal": "arn:aws:iam::111122223333:role/app", "action": "s3:PutObject", "resource": "arn:aws:s3:::b/k", "identityPolicies": []json.RawMessage{json.RawMessage(allowGet)}},
+		{"id": "c", "principal": "arn:aws:iam::111122223333:role/app", "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k", "identityPolicies": []json.RawMessage{json.RawMessage(allowGet)}, "scps": [][]json.RawMessage{{json.RawMessage(deny)}}},
+		{"id": "d", "principal": "arn:aws:iam::111122223333:role/app", "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k", "identityPolicies": []json.RawMessage{json.RawMessage(`{"Statement":[{"Effect":"Permit","Action":"s3:GetObject","Resource":"*"}]}`)}},
+	}}
+	out = simulateOutput{}
+	if text, isErr := call(t, cs, "simulate", list, &out); isErr {
+		t.Fatalf("tool error %s", text)
+	}
+	want := map[string]string{"a": "Allowed", "b": "ImplicitlyDenied", "c": "ExplicitlyDenied", "d": "Error"}
+	if len(out.Results) != len(want) {
+		t.Fatalf("%d results, want %d", len(out.Results), len(want))
+	}
+	for _, r := range out.Results {
+		if r.Decision != want[r.ID] {
+			t.Errorf("%s: %s (%s%s), want %s", r.ID, r.Decision, r.Reason, r.Error, want[r.ID])
+		}
+		if len(r.Explain) > 0 {
+			t.Errorf("%s: a trace without explain", r.ID)
+		}
+	}
+	if e := out.Results[3].Error; !strings.Contains(e, "Permit") {
+		t.Errorf("d: error %q does not name the bad Effect", e)
+	}
+	for _, tt := range []struct {
+		args map[string]any
+		want string
+	}{
+		{map[string]any{}, "no request"},
+		{map[string]any{"principal": "p", "action": "s3:GetObject", "resource": "*", "requests": list["requests"]}, "not both"},
+		{map[string]any{"principal": "arn:aws:iam::111122223333:role/app", "action": "s3:GetObject"}, `missing field "resource"`},
+	} {
+		if text, isErr := call(t, cs, "simulate", tt.args, &out); !isErr || !strings.Contains(text, tt.want) {
+			t.Errorf("simulate %v: %v %q, want a tool error saying %q", tt.args, isErr, text, tt.want)
+		}
+	}
+}
+
+// simulateOutput is SimulateOutput as a client reads it: the trace
+// stays JSON (eval.Decision only marshals).
+type simulateOutput struct {
+	Results []struct {
+		ID, Decision, Reason, Error string
+		Explain                     json.RawMessage
+	}
+}
+
+const exampleSpec = "../examples/agentiam.yaml"
+
+func TestGenerate(t *testing.T) {
+	cs := connect(t)
+	dir := filepath.Join(t.TempDir(), "iam")
+	spec, err := os.ReadFile(exampleSpec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fromPath, fromText GenerateOutput
+	if text, isErr := call(t, cs, "generate", map[string]any{"path": exampleSpec}, &fromPath); isErr {
+		t.Fatalf("tool error %s", text)
+	}
+	if text, isErr := call(t, cs, "generate", map[string]any{"spec": string(spec), "format": "tf", "output_dir": dir}, &fromText); isErr {
+		t.Fatalf("tool error %s", text)
+	}
+	if fromPath.Format != "json" || !json.Valid([]byte(fromPath.Plan)) || fromPath.Written != "" {
+		t.Errorf("json: format %q, valid %v, written %q", fromPath.Format, json.Valid([]byte(fromPath.Plan)), fromPath.Written)
+	}
+	v := fromPath.Verification
+	if !v.Passed || len(v.Subjects) == 0 || v.Summary.RequiredDenied+v.Summary.ForbiddenAllowed != 0 {
+		t.Errorf("verification %+v", v)
+	}
+	for _, s := range v.Subjects {
+		if s.Status != "verified" || s.Name == "" {
+			t.Errorf("subject %+v", s)
+		}
+	}
+	written, err := os.ReadFile(filepath.Join(dir, render.Terraform.FileName()))
+	if err != nil || string(written) != fromText.Plan || !strings.Contains(fromText.Plan, `resource "aws_iam_role"`) {
+		t.Errorf("terraform: written %s (%v), %d bytes returned", fromText.Written, err, len(fromText.Plan))
+	}
+}
+
+func TestGenerateErrors(t *testing.T) {
+	cs := connect(t)
+	var out GenerateOutput
+	for _, tt := range []struct {
+		args map[string]any
+		want []string
+	}{
+		{map[string]any{"spec": "version: 1\naccount: \"123456789012\"\nregion: us-west-2\nagents:\n  bot:\n    type: agentcore\n    modles: [x]\n"},
+			[]string{"<spec>:7:5: error", "did you mean models?", "<spec> is not a valid spec"}},
+		{map[string]any{}, []string{"the spec is missing"}},
+		{map[string]any{"path": exampleSpec, "format": "hcl"}, []string{`unsupported format "hcl"`}},
+		{map[string]any{"path": exampleSpec, "variables": true}, []string{"variables apply to terraform and cloudformation"}},
+		{map[string]any{"path": "/nonexistent/agentiam.yaml"}, []string{"/nonexistent/agentiam.yaml"}},
+	} {
+		text, isErr := call(t, cs, "generate", tt.args, &out)
+		if !isErr {
+			t.Errorf("generate %v: no tool error", tt.args)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(text, w) {
+				t.Errorf("generate %v: %q does not say %q", tt.args, text, w)
+			}
+		}
+	}
+}
+
+// verifyOutput is VerifyOutput as a client reads it.
+type verifyOutput struct {
+	Passed   bool
+	Summary  verify.Summary
+	Subjects []struct {
+		Name, Status string
+		Results      []json.RawMessage
+	}
+}
+
+func TestVerify(t *testing.T) {
+	cs := connect(t)
+	var short, verbose verifyOutput
+	if text, isErr := call(t, cs, "verify", map[string]any{"path": exampleSpec}, &short); isErr {
+		t.Fatalf("tool error %s", text)
+	}
+	if text, isErr := call(t, cs, "verify", map[string]any{"path": exampleSpec, "verbose": true}, &verbose); isErr {
+		t.Fatalf("tool error %s", text)
+	}
+	for _, out := range []verifyOutput{short, verbose} {
+		if !out.Passed || len(out.Subjects) == 0 || out.Summary.RequiredAllowed == 0 || out.Summary.ForbiddenDenied == 0 {
+			t.Errorf("verify: passed %v, summary %+v", out.Passed, out.Summary)
+		}
+	}
+	n := 0
+	for i := range short.Subjects {
+		if short.Subjects[i].Status != "verified" || len(short.Subjects[i].Results) != 0 {
+			t.Errorf("%s: %s with %d results, want verified and no failure listed", short.Subjects[i].Name, short.Subjects[i].Status, len(short.Subjects[i].Results))
+		}
+		n += len(verbose.Subjects[i].Results)
+	}
+	if n != verbose.Summary.Requests {
+		t.Errorf("verbose: %d results, want every request (%d)", n, verbose.Summary.Requests)
+	}
+	var out verifyOutput
+	if text, isErr := call(t, cs, "verify", map[string]any{"path": exampleSpec, "authorization_details": "/nonexistent/auth.json"}, &out); !isErr || !strings.Contains(text, "/nonexistent/auth.json") {
+		t.Errorf("missing authorization details: %v %q", isErr, text)
+	}
+}
