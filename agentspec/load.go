@@ -193,12 +193,7 @@ func (l *loader) agent(s *Spec, p field) *Agent {
 		a.ExecutionRole = l.roleARN(f, a.Partition, s.Account)
 	}
 	if f, ok := fs["role_name"]; ok {
-		if v, ok := l.str(f); ok {
-			if !iamNameRE.MatchString(v) {
-				l.errorAt(nodePos(f.value), CodeInvalidName, "role_name %q must be 1 to 64 characters of letters, digits and +=,.@_-", v)
-			}
-			a.RoleName = v
-		}
+		a.RoleName = l.matched(f, iamNameRE, CodeInvalidName, "role_name %q must be 1 to 64 characters of letters, digits and +=,.@_-")
 		if _, both := fs["execution_role"]; both {
 			l.errorAt(f.keyPos, CodeInvalidValue, "role_name names a role agentiam generates, execution_role keeps an existing one: give only one")
 		}
@@ -323,12 +318,7 @@ func (l *loader) codeBuild(s *Spec, a *Agent, f field, present bool) *CodeBuild 
 	}
 	fs := l.fields(f.value, "codebuild of agent "+a.Name, "project", "source_bucket", "execution_role")
 	if g, ok := fs["project"]; ok {
-		if v, ok := l.str(g); ok {
-			if !codeBuildNameRE.MatchString(v) {
-				l.errorAt(nodePos(g.value), CodeInvalidName, "codebuild project %q must be 2 to 255 letters, digits, '-' or '_', starting with a letter or digit", v)
-			}
-			cb.Project = v
-		}
+		cb.Project = l.matched(g, codeBuildNameRE, CodeInvalidName, "codebuild project %q must be 2 to 255 letters, digits, '-' or '_', starting with a letter or digit")
 	}
 	if g, ok := fs["source_bucket"]; ok {
 		cb.SourceBucket = l.bucket(g)
@@ -458,12 +448,7 @@ func (l *loader) gateway(a *Agent, f field) *Gateway {
 	g := &Gateway{Name: DefaultGatewayName(a.Name)}
 	fs := l.fields(f.value, "gateway of agent "+a.Name, append([]string{"name", "lambda_targets", "outbound"}, gatewayTargetKeys...)...)
 	if n, ok := fs["name"]; ok {
-		if v, ok := l.str(n); ok {
-			if !gatewayNameRE.MatchString(v) {
-				l.errorAt(nodePos(n.value), CodeInvalidName, "gateway name %q must be lowercase letters and digits, single '-' between them, at most 100 characters", v)
-			}
-			g.Name = v
-		}
+		g.Name = l.matched(n, gatewayNameRE, CodeInvalidName, "gateway name %q must be lowercase letters and digits, single '-' between them, at most 100 characters")
 	}
 	if t, ok := fs["lambda_targets"]; ok {
 		g.LambdaTargets = l.arnList(t, "lambda", "function")
@@ -484,12 +469,7 @@ func (l *loader) gateway(a *Agent, f field) *Gateway {
 
 func (l *loader) bedrockAgent(a *Agent, fs map[string]field) {
 	if f, ok := fs["agent_id"]; ok {
-		if v, ok := l.str(f); ok {
-			if !bedrockIDRE.MatchString(v) {
-				l.errorAt(nodePos(f.value), CodeInvalidValue, "agent_id %q must be the 10-character id Bedrock assigned to the agent", v)
-			}
-			a.AgentID = v
-		}
+		a.AgentID = l.matched(f, bedrockIDRE, CodeInvalidValue, "agent_id %q must be the 10-character id Bedrock assigned to the agent")
 	}
 	if f, ok := fs["action_groups"]; ok {
 		for _, it := range l.list(f) {
@@ -553,12 +533,7 @@ func (l *loader) dataGrants(a *Agent, fs map[string]field) {
 			l.require(gfs, it.pos, "a dynamodb entry", "table", "access")
 			var g TableGrant
 			if t, ok := gfs["table"]; ok {
-				if v, ok := l.str(t); ok {
-					if !tableRE.MatchString(v) {
-						l.errorAt(nodePos(t.value), CodeInvalidName, "table %q must be 3 to 255 letters, digits, '_', '-' or '.'", v)
-					}
-					g.Table = v
-				}
+				g.Table = l.matched(t, tableRE, CodeInvalidName, "table %q must be 3 to 255 letters, digits, '_', '-' or '.'")
 			}
 			if acc, ok := gfs["access"]; ok {
 				g.Access = l.access(acc)

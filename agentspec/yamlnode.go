@@ -409,6 +409,17 @@ func (r *reader) str(f field) (string, bool) {
 	return "", false
 }
 
+// matched reads a scalar as text and reports code, with format given the
+// value, unless re matches it. The value is returned either way ("" when
+// it is not a scalar), so later checks see what the spec says.
+func (r *reader) matched(f field, re interface{ MatchString(string) bool }, code, format string) string {
+	v, ok := r.str(f)
+	if ok && !re.MatchString(v) {
+		r.errorAt(nodePos(f.value), code, format, v)
+	}
+	return v
+}
+
 // boolean reads true or false.
 func (r *reader) boolean(f field) (bool, bool) {
 	n := r.resolve(f.value)
