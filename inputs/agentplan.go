@@ -2,169 +2,235 @@ package inputs
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/agentiam/agentiam/diag"
 	"github.com/agentiam/agentiam/internal/jsontext"
 	"github.com/agentiam/agentiam/policy"
+	"github.com/agentiam/agentiam/render/planjson"
 )
 
 // ErrAgentPlan is wrapped by the error for an agentiam plan (the JSON
 // that agentiam generate writes) that cannot be read.
 var ErrAgentPlan = errors.New("invalid agentiam plan")
 
-// agentPlanVersion is the plan version this linter reads.
+// agentPlanVersion is the plan version this reader reads.
 const agentPlanVersion = "1"
+
+// agentPlan is the plan as render/json writes it, its documents taken
+// from the file with their positions (see planSpans).
+type agentPlan = planjson.Plan[planjson.Raw]
+
+// planKey is the JSON key of a field of the plan's structs, so that the
+// positioned walk follows the writer's names.
+func planKey[T any](field string) string {
+	f, _ := reflect.TypeFor[T]().FieldByName(field)
+	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+	return name
+}
+
+var (
+	keyVersion   = planKey[agentPlan]("Version")
+	keyRoles     = planKey[agentPlan]("Roles")
+	keyResources = planKey[agentPlan]("ResourcePolicies")
+	keyCallers   = planKey[agentPlan]("CallerPolicies")
+	keyTrust     = planKey[planjson.Role[planjson.Raw]]("TrustPolicy")
+	keyInline    = planKey[planjson.Role[planjson.Raw]]("InlinePolicies")
+	keyManaged   = planKey[planjson.Role[planjson.Raw]]("ManagedPolicies")
+	keyDocument  = planKey[planjson.NamedPolicy[planjson.Raw]]("Document")
+)
 
 // looksLikeAgentPlan is a cheap test run before decoding: agentiam
 // generate writes "version" first, then "roles". Policies spell their
 // Version with a capital V and have no such lists.
 func looksLikeAgentPlan(src []byte) bool {
 	head := src[:min(len(src), 512)]
-	if !bytes.Contains(head, []byte(`"version"`)) {
+	if !bytes.Contains(head, []byte(`"`+keyVersion+`"`)) {
 		return false
 	}
-	for _, key := range []string{`"roles"`, `"resourcePolicies"`, `"callerPolicies"`} {
-		if bytes.Contains(head, []byte(key)) {
+	for _, key := range []string{keyRoles, keyResources, keyCallers} {
+		if bytes.Contains(head, []byte(`"`+key+`"`)) {
 			return true
 		}
 	}
 	return false
 }
 
-// planSpan is where a policy document is in the plan file.
+// planSpan is where a value is in the plan file.
 type planSpan struct {
 	start diag.Pos
-	end   int // offset just past the document
+	end   int // offset just past the value
+	kind  jsontext.Kind
 }
 
-// namedSpan is a document of a plan list, with the name it is known by.
-type namedSpan struct {
-	name string
-	doc  *planSpan
-}
-
-type planRole struct {
-	name            string
-	trust           *planSpan
-	inline, managed []namedSpan
-}
-
-// planReader walks an agentiam plan with positions.
-type planReader struct {
-	dec *jsontext.Decoder
-	// shapeErr is the first element of the wrong JSON type; it is
-	// returned only once the file turns out to be a plan.
-	shapeErr error
+// planSpans is the positioned walk of a plan file: where each document
+// is, and the spans of the values of the first three levels, which
+// place the decoder's type errors.
+type planSpans struct {
+	version *jsontext.Token
+	top     map[string]bool
+	docs    map[string]planSpan
+	values  map[string]planSpan
 }
 
 // extractAgentPlan returns the policy documents of an agentiam plan,
-// each a Target whose Src is the whole file and whose positions are in
-// the file; ok is false when src is not a plan after all.
-func extractAgentPlan(file string, src []byte) (targets []Document, ok bool, err error) {
-	r := &planReader{dec: jsontext.NewDecoder(string(src))}
-	syntax := func(err error) error {
-		var se *jsontext.SyntaxError
-		if errors.As(err, &se) {
-			return fmt.Errorf("%w JSON: %s:%d:%d: %s", ErrAgentPlan, file, se.Pos.Line, se.Pos.Column, se.Msg)
-		}
-		return fmt.Errorf("%w JSON: %s: %v", ErrAgentPlan, file, err)
-	}
-	tok, err := r.dec.ReadToken()
-	if err != nil || tok.Kind != jsontext.ObjectStart {
+// each a Document whose Src is the whole file and whose positions are in
+// the file; ok is false when src is not a plan after all. The plan is
+// decoded with the structs render/json writes (render/planjson); the
+// documents are found where those structs put them by a positioned walk
+// of the same file.
+func extractAgentPlan(file string, src []byte) (docs []Document, ok bool, err error) {
+	dec := jsontext.NewDecoder(string(src))
+	if dec.PeekKind() != jsontext.ObjectStart {
 		return nil, false, nil
 	}
-	var version *jsontext.Token
-	var roles []planRole
-	var resources, callers []namedSpan
-	lists, statement := 0, false
-	err = r.members(func(key string) error {
-		switch key {
-		case "version":
-			t, _, err := r.value()
-			version = &t
-			return err
-		case "roles":
-			lists++
-			return r.objects(key, func() error {
-				roles = append(roles, planRole{})
-				return r.members(func(key string) error {
-					rl := &roles[len(roles)-1]
-					switch key {
-					case "name":
-						return r.name(&rl.name)
-					case "trustPolicy":
-						return r.document(&rl.trust)
-					case "inlinePolicies":
-						return r.namedDocuments(key, "name", &rl.inline)
-					case "managedPolicies":
-						return r.namedDocuments(key, "name", &rl.managed)
-					}
-					_, _, err := r.value()
-					return err
-				})
-			})
-		case "resourcePolicies":
-			lists++
-			return r.namedDocuments(key, "resourceArn", &resources)
-		case "callerPolicies":
-			lists++
-			return r.namedDocuments(key, "name", &callers)
-		case "Statement":
-			statement = true
+	sp, err := walkPlan(dec)
+	// The file looked like a plan (looksLikeAgentPlan), so broken JSON is
+	// an unreadable plan, as for Terraform plans.
+	if err != nil {
+		var se *jsontext.SyntaxError
+		if errors.As(err, &se) {
+			return nil, true, fmt.Errorf("%w JSON: %s:%d:%d: %s", ErrAgentPlan, file, se.Pos.Line, se.Pos.Column, se.Msg)
 		}
-		_, _, err := r.value()
-		return err
-	})
+		return nil, true, fmt.Errorf("%w JSON: %s: %v", ErrAgentPlan, file, err)
+	}
+	if sp.version == nil || sp.version.Kind != jsontext.Number || !(sp.top[keyRoles] || sp.top[keyResources] || sp.top[keyCallers]) || sp.top["Statement"] {
+		return nil, false, nil // not a plan: lint it as a policy
+	}
+	if sp.version.Text != agentPlanVersion {
+		return nil, true, fmt.Errorf("%w: %s:%d:%d: version %s; this agentiam reads version %s plans", ErrAgentPlan, file, sp.version.Pos.Line, sp.version.Pos.Column, sp.version.Text, agentPlanVersion)
+	}
+	var plan agentPlan
+	if err := json.Unmarshal(src, &plan); err != nil {
+		return nil, true, fmt.Errorf("%w: %s:%s", ErrAgentPlan, file, sp.shapeError(err))
+	}
+	return sp.documents(file, src, &plan), true, nil
+}
+
+// walkPlan reads the plan with positions.
+func walkPlan(dec *jsontext.Decoder) (*planSpans, error) {
+	sp := &planSpans{top: map[string]bool{}, docs: map[string]planSpan{}, values: map[string]planSpan{}}
+	at := func(p []string) (bool, error) {
+		switch {
+		case len(p) == 1 && p[0] == keyVersion:
+			sp.top[p[0]] = true
+			tok, _, err := valueSpan(dec)
+			sp.version = &tok
+			return true, err
+		case len(p) == 1:
+			sp.top[p[0]] = true
+		case len(p) >= 3 && (p[len(p)-1] == keyTrust || p[len(p)-1] == keyDocument):
+			tok, end, err := valueSpan(dec)
+			if tok.Kind != jsontext.Null {
+				sp.docs[strings.Join(p, "/")] = planSpan{tok.Pos, end, tok.Kind}
+			}
+			return true, err
+		}
+		return false, nil
+	}
+	read := func(p []string, first jsontext.Token, end int) {
+		if len(p) >= 1 && len(p) <= 3 {
+			sp.values[strings.Join(p, "/")] = planSpan{first.Pos, end, first.Kind}
+		}
+	}
+	_, err := walkValues(dec, nil, at, read)
 	if err == nil {
 		var extra jsontext.Token
-		if extra, err = r.dec.ReadToken(); err == io.EOF {
+		if extra, err = dec.ReadToken(); err == io.EOF {
 			err = nil
 		} else if err == nil {
 			err = &jsontext.SyntaxError{Pos: extra.Pos, Msg: "another JSON value after the plan"}
 		}
 	}
-	// The file looked like a plan (looksLikeAgentPlan), so broken JSON is
-	// an unreadable plan, as for Terraform plans.
-	if err != nil {
-		return nil, true, syntax(err)
-	}
-	if version == nil || version.Kind != jsontext.Number || lists == 0 || statement {
-		return nil, false, nil // not a plan: lint it as a policy
-	}
-	switch {
-	case version.Text != agentPlanVersion:
-		return nil, true, fmt.Errorf("%w: %s:%d:%d: version %s; this agentiam reads version %s plans", ErrAgentPlan, file, version.Pos.Line, version.Pos.Column, version.Text, agentPlanVersion)
-	case r.shapeErr != nil:
-		return nil, true, fmt.Errorf("%w: %s:%v", ErrAgentPlan, file, r.shapeErr)
-	}
-	add := func(address string, s *planSpan, typ policy.Kind, managed bool) {
-		if s != nil {
-			targets = append(targets, Document{File: file, Address: address, Origin: s.start, End: s.end, InFile: true, Kind: typ, Managed: managed, Src: src})
-		}
-	}
-	roleLabels := labels(len(roles), func(i int) string { return roles[i].name })
-	for i, rl := range roles {
-		role := "roles" + roleLabels[i]
-		add(role+".trustPolicy", rl.trust, policy.Trust, false)
-		addNamed(add, role+".inlinePolicies", rl.inline, policy.Identity, false)
-		addNamed(add, role+".managedPolicies", rl.managed, policy.Identity, true)
-	}
-	addNamed(add, "resourcePolicies", resources, policy.Resource, false)
-	addNamed(add, "callerPolicies", callers, policy.Identity, true)
-	// In the order of the file, like the findings within each document.
-	sort.SliceStable(targets, func(i, j int) bool { return targets[i].Origin.Offset < targets[j].Origin.Offset })
-	return targets, true, nil
+	return sp, err
 }
 
-func addNamed(add func(string, *planSpan, policy.Kind, bool), list string, docs []namedSpan, typ policy.Kind, managed bool) {
-	for i, l := range labels(len(docs), func(i int) string { return docs[i].name }) {
-		add(list+l, docs[i].doc, typ, managed)
+// shapeError says which value of the plan has the wrong JSON type, at
+// its position: "1:25: roles is an object, not an array".
+func (sp *planSpans) shapeError(err error) string {
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) {
+		return " " + err.Error()
 	}
+	path, at, ok := sp.valueAt(int(te.Offset))
+	if !ok {
+		return " " + err.Error()
+	}
+	what := path[len(path)-1]
+	if _, isIndex := strconv.Atoi(what); isIndex == nil && len(path) > 1 {
+		what = "an element of " + path[len(path)-2]
+	}
+	return fmt.Sprintf("%d:%d: %s is %s, not %s", at.start.Line, at.start.Column, what, valuePhrase(at.kind), typePhrase(te.Type))
+}
+
+// valueAt finds the deepest value recorded by the walk that holds the
+// byte before offset (the decoder reports the offset just past what it
+// read).
+func (sp *planSpans) valueAt(offset int) ([]string, planSpan, bool) {
+	var best []string
+	var bestSpan planSpan
+	for p, s := range sp.values {
+		if s.start.Offset < offset && offset <= s.end {
+			path := strings.Split(p, "/")
+			if len(path) > len(best) || len(path) == len(best) && s.start.Offset > bestSpan.start.Offset {
+				best, bestSpan = path, s
+			}
+		}
+	}
+	return best, bestSpan, best != nil
+}
+
+// typePhrase names what a Go type of the plan's structs is in JSON.
+func typePhrase(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "a boolean"
+	}
+	return "a number"
+}
+
+// documents lists the plan's documents, named by their place in it and
+// typed by it, in the order of the file.
+func (sp *planSpans) documents(file string, src []byte, plan *agentPlan) []Document {
+	var out []Document
+	add := func(address, path string, kind policy.Kind, managed bool) {
+		if s, ok := sp.docs[path]; ok {
+			out = append(out, Document{File: file, Address: address, Origin: s.start, End: s.end, InFile: true, Kind: kind, Managed: managed, Src: src})
+		}
+	}
+	named := func(list, path string, ps []planjson.NamedPolicy[planjson.Raw], kind policy.Kind, managed bool) {
+		for i, l := range labels(len(ps), func(i int) string { return ps[i].Name }) {
+			add(list+l, fmt.Sprintf("%s/%d/%s", path, i, keyDocument), kind, managed)
+		}
+	}
+	roleLabels := labels(len(plan.Roles), func(i int) string { return plan.Roles[i].Name })
+	for i, rl := range plan.Roles {
+		role, path := keyRoles+roleLabels[i], fmt.Sprintf("%s/%d", keyRoles, i)
+		add(role+"."+keyTrust, path+"/"+keyTrust, policy.Trust, false)
+		named(role+"."+keyInline, path+"/"+keyInline, rl.InlinePolicies, policy.Identity, false)
+		named(role+"."+keyManaged, path+"/"+keyManaged, rl.ManagedPolicies, policy.Identity, true)
+	}
+	resourceLabels := labels(len(plan.ResourcePolicies), func(i int) string { return plan.ResourcePolicies[i].ResourceARN })
+	for i, l := range resourceLabels {
+		add(keyResources+l, fmt.Sprintf("%s/%d/%s", keyResources, i, keyDocument), policy.Resource, false)
+	}
+	named(keyCallers, keyCallers, plan.CallerPolicies, policy.Identity, true)
+	// In the order of the file, like the findings within each document.
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Origin.Offset < out[j].Origin.Offset })
+	return out
 }
 
 // labels returns how addresses name the n elements of a list: by name,
@@ -186,28 +252,6 @@ func labels(n int, name func(int) string) []string {
 	return out
 }
 
-// members reads the members of the object whose '{' was just read,
-// calling member with the decoder before each value; member must read
-// the value.
-func (r *planReader) members(member func(key string) error) error {
-	for {
-		tok, err := r.dec.ReadToken()
-		if err != nil {
-			return err
-		}
-		if tok.Kind == jsontext.ObjectEnd {
-			return nil
-		}
-		if err := member(tok.Text); err != nil {
-			return err
-		}
-	}
-}
-
-// value reads one value and returns its first token and the offset
-// just past its last.
-func (r *planReader) value() (jsontext.Token, int, error) { return valueSpan(r.dec) }
-
 // valueSpan reads one value and returns its first token and the offset
 // just past its last.
 func valueSpan(dec *jsontext.Decoder) (jsontext.Token, int, error) {
@@ -226,82 +270,6 @@ func valueSpan(dec *jsontext.Decoder) (jsontext.Token, int, error) {
 		}
 	}
 	return first, end, nil
-}
-
-// wrongType records a value of the wrong JSON type.
-func (r *planReader) wrongType(tok jsontext.Token, what, want string) {
-	if r.shapeErr == nil {
-		r.shapeErr = fmt.Errorf("%d:%d: %s is %s, not %s", tok.Pos.Line, tok.Pos.Column, what, valuePhrase(tok.Kind), want)
-	}
-}
-
-// objects reads an array of objects, calling element after each '{';
-// element must read the object's members.
-func (r *planReader) objects(what string, element func() error) error {
-	if r.dec.PeekKind() != jsontext.ArrayStart {
-		tok, _, err := r.value()
-		r.wrongType(tok, what, "an array")
-		return err
-	}
-	if _, err := r.dec.ReadToken(); err != nil {
-		return err
-	}
-	for r.dec.PeekKind() != jsontext.ArrayEnd {
-		if r.dec.PeekKind() != jsontext.ObjectStart {
-			tok, _, err := r.value()
-			if err != nil {
-				return err
-			}
-			r.wrongType(tok, "an element of "+what, "an object")
-			continue
-		}
-		if _, err := r.dec.ReadToken(); err != nil {
-			return err
-		}
-		if err := element(); err != nil {
-			return err
-		}
-	}
-	_, err := r.dec.ReadToken() // ']', or the syntax error PeekKind saw
-	return err
-}
-
-// name reads a string value (a role or policy name, an ARN).
-func (r *planReader) name(dst *string) error {
-	tok, _, err := r.value()
-	if err == nil && tok.Kind == jsontext.String {
-		*dst = tok.Text
-	}
-	return err
-}
-
-// document records where a policy document is. Any JSON value is
-// recorded: one that is not an object is the policy parser's to report.
-func (r *planReader) document(dst **planSpan) error {
-	tok, end, err := r.value()
-	if err == nil && tok.Kind != jsontext.Null {
-		*dst = &planSpan{start: tok.Pos, end: end}
-	}
-	return err
-}
-
-// namedDocuments reads a list of objects with a name (nameKey) and a
-// "document".
-func (r *planReader) namedDocuments(what, nameKey string, dst *[]namedSpan) error {
-	return r.objects(what, func() error {
-		*dst = append(*dst, namedSpan{})
-		el := &(*dst)[len(*dst)-1]
-		return r.members(func(key string) error {
-			switch key {
-			case nameKey:
-				return r.name(&el.name)
-			case "document":
-				return r.document(&el.doc)
-			}
-			_, _, err := r.value()
-			return err
-		})
-	})
 }
 
 // valuePhrase names a JSON value by its kind: "an object", "a string".

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/agentiam/agentiam/internal/jsontext"
@@ -324,38 +323,4 @@ func streamDocument(dec *jsontext.Decoder, r *policy.Reader, src, name string) (
 		}
 	}
 	return d, err
-}
-
-// walkJSON reads one value from dec, calling at with the path of every
-// value (object keys, and array indexes in decimal) before it is read;
-// at returns true when it read the value itself.
-func walkJSON(dec *jsontext.Decoder, p []string, at func([]string) (bool, error)) error {
-	if done, err := at(p); done || err != nil {
-		return err
-	}
-	tok, err := dec.ReadToken()
-	if err != nil {
-		return err
-	}
-	switch tok.Kind {
-	case jsontext.ObjectStart:
-		for dec.PeekKind() != jsontext.ObjectEnd {
-			key, err := dec.ReadToken()
-			if err != nil {
-				return err
-			}
-			if err := walkJSON(dec, append(p, key.Text), at); err != nil {
-				return err
-			}
-		}
-		_, err = dec.ReadToken()
-	case jsontext.ArrayStart:
-		for i := 0; dec.PeekKind() != jsontext.ArrayEnd; i++ {
-			if err := walkJSON(dec, append(p, strconv.Itoa(i)), at); err != nil {
-				return err
-			}
-		}
-		_, err = dec.ReadToken()
-	}
-	return err
 }

@@ -153,6 +153,9 @@ func TestAgentPlanShapes(t *testing.T) {
 		{"newer version", `{"version": 2, "roles": []}`, "invalid agentiam plan: p.json:1:13: version 2; this agentiam reads version 1 plans"},
 		{"roles not a list", `{"version": 1, "roles": {"name": "r"}}`, "invalid agentiam plan: p.json:1:25: roles is an object, not an array"},
 		{"element not an object", `{"version": 1, "callerPolicies": ["x"]}`, "invalid agentiam plan: p.json:1:35: an element of callerPolicies is a string, not an object"},
+		// Decoded with the structs render/json writes, every field is typed.
+		{"name not a string", `{"version": 1, "roles": [{"name": 5}]}`, "invalid agentiam plan: p.json:1:35: name is a number, not a string"},
+		{"tags not an object", "{\"version\": 1,\n \"roles\": [{\"name\": \"r\", \"tags\": []}]}", "invalid agentiam plan: p.json:2:34: tags is an array, not an object"},
 	} {
 		targets, err := inputs.Read("p.json", []byte(tt.src))
 		var got []string

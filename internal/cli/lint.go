@@ -31,79 +31,7 @@ func newLintCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "lint [flags] PATH...",
 		Short: "Check IAM policies against the policy grammar, the AWS service catalog and security rules",
-		Long: `Check IAM policy documents offline: JSON and grammar errors, actions,
-resource types and condition keys that do not exist in the embedded AWS
-service catalog, resources no action of the statement can match, and
-security problems such as wildcards, iam:PassRole on every role, trust
-policies open to the confused-deputy problem or to the GitHub Actions and
-gitlab.com pipelines of anyone (OIDC without a subject condition) and
-privilege escalation,
-plus checks specific to agents on Amazon Bedrock AgentCore and Bedrock.
-
-PATH is a policy file, a directory (searched recursively for *.json,
-skipping hidden directories; one without any is an error, and a note on
-standard error counts its other files, which are not linted), or - for
-standard input. A JSON plan from "terraform show -json" is recognized,
-and every policy in it (role trust and inline policies, managed
-policies, SCPs, resource policies) is checked; findings name the
-resource address and their line and column within the policy string.
-So is the plan "agentiam generate" writes (agentiam-plan.json): each
-trust policy, inline and managed policy, resource policy and caller
-policy is checked as what it is, and findings name its place in the
-plan, such as roles[NAME].inlinePolicies[POLICY], with their line and
-column in the plan file. A CloudFormation template (YAML or JSON, named
-on the command line) is read for the policies of its IAM roles and
-policies, Lambda permissions, bucket, key, queue and topic policies and
-AgentCore resource policies; findings name the logical id and their line
-in the template, and statements with values known only at deploy
-(!GetAtt, !Ref of a parameter ...) are listed as not linted. The output
-of "aws iam get-role", "get-role-policy" and "get-policy-version" is read
-for the policy it holds. A Terraform configuration (*.tf, named on the
-command line) is read for jsonencode({...}) and heredoc policies of AWS
-resources, aws_lambda_permission and data "aws_iam_policy_document"
-blocks; findings name the resource address and their line in the file,
-and values known only after apply (references, functions) are listed as
-not linted.
-
-The policy type decides what a document must contain; it is detected
-(no Principal: identity; a Principal and only sts:AssumeRole*: trust;
-other Principal: resource) or forced with --type: identity, inline,
-managed (identity policies with the 10,240- and 6,144-character quotas),
-resource, trust, scp, rcp, boundary or session.
-
-Every finding has a stable code; "agentiam lint --codes" lists them and
-docs/checks.md explains each with a fix. Findings print like a compiler:
-file:line:column: severity code: message, the source line with a caret
-under the offending token, and a suggestion when there is one.
---format json gives the same findings with a stable schema (file, line,
-column, severity, code, message, statement index, Sid, suggestion);
---format sarif gives SARIF 2.1.0 for code-scanning services.
-
-A .agentiam.yaml file in the current directory or above configures a
-project (--config FILE names another, --no-config ignores it):
-
-  lint:
-    fail-on: warning              # info, warning or error
-    ignore: [redundant-statement] # codes dropped everywhere
-    severity:                     # per-code severity
-      wildcard-action-full-service: error
-    types:                        # policy type by path (glob, ** for any depth)
-      - {paths: ["trust/*.json"], type: trust}
-      - {paths: ["scp/**"], type: scp}
-    exclude: ["fixtures/**"]      # skipped when walking directories
-    suppress:                     # accepted findings, each with its reason
-      - code: wildcard-resource-sensitive
-        paths: ["legacy/admin.json"]
-        sid: LegacyAdmin          # optional: only this statement
-        reason: "break-glass role, reviewed quarterly"
-
-Text output ends with a summary line, also when there is no finding
-("no findings in 3 documents"; --quiet drops that line).
-
-Exit codes: 0 when no finding is at or above --fail-on, 1 when there is
-one, 2 for usage errors, unreadable paths, invalid configuration and a
-file that does not parse (it is reported as a syntax-error finding, in
-every --format, and the exit code is 2).`,
+		Long:  lintLong,
 		Example: `  agentiam lint policy.json
   agentiam lint policies/                       # every *.json below, in parallel
   agentiam lint --type trust trust-policy.json
@@ -278,3 +206,78 @@ func writeCodes(w io.Writer) error {
 	}
 	return tw.Flush()
 }
+
+// lintLong is the --help text of lint.
+const lintLong = `Check IAM policy documents offline: JSON and grammar errors, actions,
+resource types and condition keys that do not exist in the embedded AWS
+service catalog, resources no action of the statement can match, and
+security problems such as wildcards, iam:PassRole on every role, trust
+policies open to the confused-deputy problem or to the GitHub Actions and
+gitlab.com pipelines of anyone (OIDC without a subject condition) and
+privilege escalation,
+plus checks specific to agents on Amazon Bedrock AgentCore and Bedrock.
+
+PATH is a policy file, a directory (searched recursively for *.json,
+skipping hidden directories; one without any is an error, and a note on
+standard error counts its other files, which are not linted), or - for
+standard input. A JSON plan from "terraform show -json" is recognized,
+and every policy in it (role trust and inline policies, managed
+policies, SCPs, resource policies) is checked; findings name the
+resource address and their line and column within the policy string.
+So is the plan "agentiam generate" writes (agentiam-plan.json): each
+trust policy, inline and managed policy, resource policy and caller
+policy is checked as what it is, and findings name its place in the
+plan, such as roles[NAME].inlinePolicies[POLICY], with their line and
+column in the plan file. A CloudFormation template (YAML or JSON, named
+on the command line) is read for the policies of its IAM roles and
+policies, Lambda permissions, bucket, key, queue and topic policies and
+AgentCore resource policies; findings name the logical id and their line
+in the template, and statements with values known only at deploy
+(!GetAtt, !Ref of a parameter ...) are listed as not linted. The output
+of "aws iam get-role", "get-role-policy" and "get-policy-version" is read
+for the policy it holds. A Terraform configuration (*.tf, named on the
+command line) is read for jsonencode({...}) and heredoc policies of AWS
+resources, aws_lambda_permission and data "aws_iam_policy_document"
+blocks; findings name the resource address and their line in the file,
+and values known only after apply (references, functions) are listed as
+not linted.
+
+The policy type decides what a document must contain; it is detected
+(no Principal: identity; a Principal and only sts:AssumeRole*: trust;
+other Principal: resource) or forced with --type: identity, inline,
+managed (identity policies with the 10,240- and 6,144-character quotas),
+resource, trust, scp, rcp, boundary or session.
+
+Every finding has a stable code; "agentiam lint --codes" lists them and
+docs/checks.md explains each with a fix. Findings print like a compiler:
+file:line:column: severity code: message, the source line with a caret
+under the offending token, and a suggestion when there is one.
+--format json gives the same findings with a stable schema (file, line,
+column, severity, code, message, statement index, Sid, suggestion);
+--format sarif gives SARIF 2.1.0 for code-scanning services.
+
+A .agentiam.yaml file in the current directory or above configures a
+project (--config FILE names another, --no-config ignores it):
+
+  lint:
+    fail-on: warning              # info, warning or error
+    ignore: [redundant-statement] # codes dropped everywhere
+    severity:                     # per-code severity
+      wildcard-action-full-service: error
+    types:                        # policy type by path (glob, ** for any depth)
+      - {paths: ["trust/*.json"], type: trust}
+      - {paths: ["scp/**"], type: scp}
+    exclude: ["fixtures/**"]      # skipped when walking directories
+    suppress:                     # accepted findings, each with its reason
+      - code: wildcard-resource-sensitive
+        paths: ["legacy/admin.json"]
+        sid: LegacyAdmin          # optional: only this statement
+        reason: "break-glass role, reviewed quarterly"
+
+Text output ends with a summary line, also when there is no finding
+("no findings in 3 documents"; --quiet drops that line).
+
+Exit codes: 0 when no finding is at or above --fail-on, 1 when there is
+one, 2 for usage errors, unreadable paths, invalid configuration and a
+file that does not parse (it is reported as a syntax-error finding, in
+every --format, and the exit code is 2).`

@@ -1,5 +1,6 @@
-// Package json renders a plan as one JSON *policy.Document (agentiam generate's
-// default format). The keys the issue tracker fixed come first in every
+// Package json renders a plan as one JSON document (agentiam generate's
+// default format), through the structs of render/planjson, which package
+// inputs reads it with. The keys the issue tracker fixed come first in every
 // object; the rest add detail. Policy documents are embedded as the
 // canonical printer writes them.
 package json
@@ -10,56 +11,19 @@ import (
 	"fmt"
 
 	"github.com/agentiam/agentiam/policy"
+	"github.com/agentiam/agentiam/render/planjson"
 	"github.com/agentiam/agentiam/rolegen"
 )
 
-type plan struct {
-	Version          int              `json:"version"`
-	Roles            []role           `json:"roles"`
-	ResourcePolicies []resourcePolicy `json:"resourcePolicies"`
-	CallerPolicies   []namedPolicy    `json:"callerPolicies"`
-	Warnings         []string         `json:"warnings"`
-	ExistingRoles    []existingRole   `json:"existingRoles"`
-}
-
-type role struct {
-	Name              string            `json:"name"`
-	Purpose           string            `json:"purpose"`
-	Agent             string            `json:"agent"`
-	TrustPolicy       *policy.Document  `json:"trustPolicy"`
-	InlinePolicies    []namedPolicy     `json:"inlinePolicies"`
-	ManagedPolicyARNs []string          `json:"managedPolicyArns"`
-	Tags              map[string]string `json:"tags"`
-	ARN               string            `json:"arn"`
-	Description       string            `json:"description"`
-	Region            string            `json:"region"`
-	Gateway           string            `json:"gateway,omitempty"`
-	ManagedPolicies   []namedPolicy     `json:"managedPolicies,omitempty"`
-}
-
-type namedPolicy struct {
-	Name        string           `json:"name"`
-	Document    *policy.Document `json:"document"`
-	Caller      string           `json:"caller,omitempty"`
-	Description string           `json:"description,omitempty"`
-}
-
-type resourcePolicy struct {
-	ResourceARN  string           `json:"resourceArn"`
-	Kind         string           `json:"kind"`
-	ResourceType string           `json:"resourceType,omitempty"` // of an AgentCore resource policy
-	StatementID  string           `json:"statementId,omitempty"`
-	Principal    string           `json:"principal,omitempty"`
-	Document     *policy.Document `json:"document"`
-	Agent        string           `json:"agent"`
-	Gateway      string           `json:"gateway,omitempty"` // of a gateway's AgentCore resource policy
-}
-
-type existingRole struct {
-	Agent   string `json:"agent"`
-	ARN     string `json:"arn"`
-	Purpose string `json:"purpose"`
-}
+// The structs of the plan, with its documents as the canonical printer
+// writes them.
+type (
+	plan           = planjson.Plan[*policy.Document]
+	role           = planjson.Role[*policy.Document]
+	namedPolicy    = planjson.NamedPolicy[*policy.Document]
+	resourcePolicy = planjson.ResourcePolicy[*policy.Document]
+	existingRole   = planjson.ExistingRole
+)
 
 // Render writes the plan with two-space indentation and a final newline.
 // The output depends only on the plan, so it is byte-identical across runs.
