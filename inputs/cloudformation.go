@@ -26,6 +26,11 @@ const maxTemplateNesting = 128
 
 // looksLikeTemplate is a cheap test run before parsing: a template has
 // Resources and names AWS resource types.
+// LooksLikeTemplate reports whether src may be a CloudFormation template
+// (a Resources section and AWS:: resource types), for walkers that meet
+// YAML files of every kind.
+func LooksLikeTemplate(src []byte) bool { return looksLikeTemplate(src) }
+
 func looksLikeTemplate(src []byte) bool {
 	return bytes.Contains(src, []byte("Resources")) && bytes.Contains(src, []byte("AWS::"))
 }

@@ -118,9 +118,9 @@ func runLint(e *env, cmd *cobra.Command, f lintFlags, paths []string) error {
 	switch n := skipped.Total(); n {
 	case 0:
 	case 1:
-		fmt.Fprintf(e.notes(), "agentiam: note: 1 file of the directories was not linted (%s): lint reads *.json (policies, terraform show -json plans, agentiam plans)\n", skipped)
+		fmt.Fprintf(e.notes(), "agentiam: note: 1 file of the directories was not linted (%s): lint reads *.json (policies, plans, AWS CLI responses), *.tf and CloudFormation templates\n", skipped)
 	default:
-		fmt.Fprintf(e.notes(), "agentiam: note: %d files of the directories were not linted (%s): lint reads *.json (policies, terraform show -json plans, agentiam plans)\n", n, skipped)
+		fmt.Fprintf(e.notes(), "agentiam: note: %d files of the directories were not linted (%s): lint reads *.json (policies, plans, AWS CLI responses), *.tf and CloudFormation templates\n", n, skipped)
 	}
 	switch f.format {
 	case "json":

@@ -101,7 +101,7 @@ func TestFilesOrder(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, skipped := range []string{".hidden/a.json", ".hidden/b.tf", ".agentiam.yaml", "notes.txt", "main.tf", "infra/iam.TF", "stack.yaml", "Makefile"} {
+	for _, skipped := range []string{".hidden/a.json", ".hidden/b.tf", ".agentiam.yaml", "notes.txt", "infra/stack.yaml", "stack.yaml", "Makefile"} {
 		p := filepath.Join(dir, skipped)
 		os.MkdirAll(filepath.Dir(p), 0o755)
 		os.WriteFile(p, []byte("{"), 0o644)
@@ -111,8 +111,9 @@ func TestFilesOrder(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// Hidden files and directories are not counted: skipping them is expected.
-		if skipped.Total() != 5 || skipped.String() != "2 .tf, 1 without extension, 1 .txt, 1 .yaml" {
+		// Hidden files and directories are not counted: skipping them is
+		// expected. YAML that is not a CloudFormation template is skipped.
+		if skipped.Total() != 4 || skipped.String() != "2 .yaml, 1 without extension, 1 .txt" {
 			t.Errorf("skipped %d: %s", skipped.Total(), skipped)
 		}
 		if len(res) != len(want) {

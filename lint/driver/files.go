@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 
@@ -30,7 +31,7 @@ var ErrFileTooLarge = errors.New("file too large")
 
 // ErrNoFiles is wrapped by the error for a directory without a file to
 // lint: a wrong path in CI must not pass silently.
-var ErrNoFiles = errors.New("no *.json file to lint")
+var ErrNoFiles = errors.New("no file to lint (*.json, *.tf, CloudFormation templates)")
 
 // Skipped counts, by extension ("" for none), the files of walked
 // directories that Files did not lint because their name does not end
@@ -76,7 +77,8 @@ func (s Skipped) String() string {
 	return strings.Join(parts, ", ")
 }
 
-// Files lints files and directories (recursing into *.json, skipping
+// Files lints files and directories (recursing into *.json, *.tf and
+// CloudFormation templates, skipping
 // hidden directories and the configuration's exclude patterns), "-"
 // reading stdin. Files are linted in parallel; results come in the order
 // of paths, then of files within a directory, then of documents in a
@@ -169,8 +171,27 @@ func readLimited(r io.Reader, name string) ([]byte, error) {
 	return src, nil
 }
 
-// expand turns the paths into the list of files to lint, and counts the
-// files of directories that are not *.json.
+// templateExts are the extensions CloudFormation templates in YAML have.
+var templateExts = []string{".yaml", ".yml", ".template"}
+
+// isTemplateFile reports whether a YAML file met in a directory is a
+// CloudFormation template: other YAML (a spec, a workflow, a chart) is
+// not linted.
+func isTemplateFile(path, ext string) bool {
+	if !slices.ContainsFunc(templateExts, func(e string) bool { return strings.EqualFold(e, ext) }) {
+		return false
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return true // lintFile reports the error
+	}
+	defer f.Close()
+	src, err := readLimited(f, path)
+	return err != nil || inputs.LooksLikeTemplate(src)
+}
+
+// expand turns the paths into the list of files to lint (*.json, *.tf and
+// CloudFormation templates), and counts the other files of directories.
 func expand(paths []string, cfg *Config) ([]string, Skipped, error) {
 	var files []string
 	skipped := Skipped{}
@@ -201,7 +222,9 @@ func expand(paths []string, cfg *Config) ([]string, Skipped, error) {
 			}
 			switch ext := filepath.Ext(path); {
 			case cfg.excluded(path):
-			case strings.EqualFold(ext, ".json"):
+			case strings.EqualFold(ext, ".json"), strings.EqualFold(ext, ".tf"):
+				files = append(files, path)
+			case isTemplateFile(path, ext):
 				files = append(files, path)
 			case !hidden && d.Type().IsRegular():
 				skipped[strings.ToLower(ext)]++
