@@ -58,7 +58,14 @@ func Explain(message string, opts Options) (*Explanation, error) {
 	if err != nil {
 		return nil, err
 	}
+	return ExplainMessage(m, opts)
+}
+
+// ExplainMessage is Explain for a message already parsed, for callers
+// that check the message before they read the inputs of Options.
+func ExplainMessage(m Message, opts Options) (*Explanation, error) {
 	plan := opts.Plan
+	var err error
 	if plan == nil && opts.Spec != nil {
 		if plan, err = rolegen.Generate(opts.Spec); err != nil {
 			return nil, fmt.Errorf("generating the roles of %s: %w", opts.SpecName, err)

@@ -9,15 +9,16 @@ import (
 	"github.com/agentiam/agentiam/arn"
 	"github.com/agentiam/agentiam/catalog"
 	"github.com/agentiam/agentiam/eval"
+	"github.com/agentiam/agentiam/fixcore"
 	"github.com/agentiam/agentiam/rolegen"
 )
 
 // purposeKinds maps the generator's role purposes to principal kinds.
 var purposeKinds = map[string]PrincipalKind{
-	rolegen.PurposeRuntime:      KindAgentCoreRuntime,
-	rolegen.PurposeImageBuild:   KindCodeBuildRole,
-	rolegen.PurposeGateway:      KindGatewayRole,
-	rolegen.PurposeBedrockAgent: KindBedrockAgentRole,
+	agentspec.PurposeRuntime:      KindAgentCoreRuntime,
+	agentspec.PurposeImageBuild:   KindCodeBuildRole,
+	agentspec.PurposeGateway:      KindGatewayRole,
+	agentspec.PurposeBedrockAgent: KindBedrockAgentRole,
 }
 
 // PlanRoleKinds names the kind of every role of a plan, for
@@ -167,7 +168,7 @@ func specChange(a *agentspec.Agent, role *rolegen.Role, m Message) *SpecChange {
 	if err != nil {
 		return nil
 	}
-	c := &changeCtx{a: a, m: m, res: res, access: agentspec.Read, gatewayRole: role.Purpose == rolegen.PurposeGateway}
+	c := &changeCtx{a: a, m: m, res: res, access: agentspec.Read, gatewayRole: role.Purpose == agentspec.PurposeGateway}
 	for _, rt := range catalog.ClassifyARN(m.Resource) {
 		if rt.Service.Prefix == res.Service {
 			c.kind = rt.Name
@@ -376,15 +377,12 @@ func confirmSpecChange(spec *agentspec.Spec, agent *agentspec.Agent, role *roleg
 		if r.Purpose != role.Purpose || r.Agent != role.Agent || r.Gateway != role.Gateway {
 			continue
 		}
-		set, err := eval.NewSet(eval.Documents{Identity: PlanPolicies(r, "").Identity})
+		compiled, err := fixcore.Compile(PlanPolicies(r, "").bundle(), resourcePolicyName)
 		if err != nil {
 			return false, err.Error()
 		}
 		req := eval.Request{Principal: m.Principal, Action: m.Action, Resource: m.Resource}
-		if p := assumedResourcePolicy(m.Action, m.Resource, m.Principal); p != nil {
-			set.Resource = p
-		}
-		d, err := set.Evaluate(&req)
+		d, err := compiled.Set(assumedResourcePolicy(m.Action, m.Resource, m.Principal)).Evaluate(&req)
 		if err != nil {
 			return false, err.Error()
 		}

@@ -151,23 +151,29 @@ func Compile(p *Policies, resourceName string) (*Compiled, error) {
 		c.Identity = append(c.Identity, cp)
 	}
 	var err error
-	one := func(d *policy.Document, name string) *eval.Policy {
-		if d == nil || err != nil {
-			return nil
-		}
-		var cp *eval.Policy
-		if cp, err = eval.Compile(d); err != nil {
-			err = fmt.Errorf("%s: %w", name, err)
-		}
-		return cp
+	if c.Boundary, err = compileNamed(p.Boundary, "permissions boundary"); err != nil {
+		return nil, err
 	}
-	c.Boundary = one(p.Boundary, "permissions boundary")
-	c.Resource = one(p.Resource, resourceName)
-	c.Session = one(p.Session, "session policy")
-	if err != nil {
+	if c.Resource, err = compileNamed(p.Resource, resourceName); err != nil {
+		return nil, err
+	}
+	if c.Session, err = compileNamed(p.Session, "session policy"); err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// compileNamed compiles a document that may be missing; name says what
+// it is in errors.
+func compileNamed(d *policy.Document, name string) (*eval.Policy, error) {
+	if d == nil {
+		return nil, nil
+	}
+	p, err := eval.Compile(d)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return p, nil
 }
 
 // named returns the document with its name as Source, for traces; the

@@ -447,7 +447,8 @@ func apply(f *Fix, pols *Policies) *Policies {
 			change.Policy = policy.Boundary
 		}
 	}
-	b := pols.bundle().Apply(change)
+	bundle := pols.bundle()
+	b := bundle.Apply(change)
 	out := *pols
 	out.Identity, out.Boundary, out.Trust = b.Identity, b.Boundary, b.Resource
 	return &out

@@ -326,7 +326,8 @@ func (v *verifier) compile(p *Policies) (*compiledPolicies, error) {
 }
 
 func compilePolicies(p *Policies, others map[*policy.Document]*eval.Policy) (*compiledPolicies, error) {
-	c, err := fixcore.Compile(p.bundle(), "trust policy")
+	b := p.bundle()
+	c, err := fixcore.Compile(&b, "trust policy")
 	if err != nil {
 		return nil, err
 	}
@@ -334,8 +335,8 @@ func compilePolicies(p *Policies, others map[*policy.Document]*eval.Policy) (*co
 }
 
 // bundle returns the policies as the fix core takes them.
-func (p *Policies) bundle() *fixcore.Policies {
-	return &fixcore.Policies{Identity: p.Identity, Boundary: p.Boundary, Resource: p.Trust}
+func (p *Policies) bundle() fixcore.Policies {
+	return fixcore.Policies{Identity: p.Identity, Boundary: p.Boundary, Resource: p.Trust}
 }
 
 // setFor returns the policies that decide a check.

@@ -91,8 +91,13 @@ AccessDenied message or an input file is unusable.`,
 }
 
 // explainDenied reads the spec and policy files the flags name and
-// explains the message with them.
+// explains the message with them. The message is checked first, so that
+// text that is no AccessDenied message is reported before any input.
 func explainDenied(e *env, text string, f explainDeniedFlags) (*accessdenied.Explanation, error) {
+	m, err := accessdenied.Parse(text)
+	if err != nil {
+		return nil, usageError(err)
+	}
 	opts := accessdenied.Options{SpecName: f.spec}
 	if f.spec != "" {
 		spec, err := loadSpec(e, generateFlags{file: f.spec})
@@ -116,7 +121,7 @@ func explainDenied(e *env, text string, f explainDeniedFlags) (*accessdenied.Exp
 		}
 		opts.Policies = &p
 	}
-	x, err := accessdenied.Explain(text, opts)
+	x, err := accessdenied.ExplainMessage(m, opts)
 	if err != nil {
 		return nil, usageError(err)
 	}
