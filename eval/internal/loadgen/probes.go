@@ -13,12 +13,26 @@ import "fmt"
 // agentiam and the oracle on each; the expected answers are in the
 // conformance corpus (eval/testdata/conformance/09-oracle-disagreements.yaml).
 func probes() []*request {
-	var out []*request
-	add := func(class string, r *request) {
-		r.ID = fmt.Sprintf("p-%s-%03d", class, len(out))
-		out = append(out, r)
+	p := &prober{}
+	for _, class := range []func(){p.callerIdentity, p.escapes, p.substitutions, p.multivalued, p.principals, p.malformed} {
+		class()
 	}
-	allowAll := doc(stmt("Allow", "*", "*", nil))
+	return p.out
+}
+
+// prober collects the probe set, numbering each request within its class.
+type prober struct{ out []*request }
+
+func (p *prober) add(class string, r *request) {
+	r.ID = fmt.Sprintf("p-%s-%03d", class, len(p.out))
+	p.out = append(p.out, r)
+}
+
+var allowAll = doc(stmt("Allow", "*", "*", nil))
+
+// callerIdentity: sts:GetCallerIdentity is allowed whatever denies it.
+func (p *prober) callerIdentity() {
+	add := p.add
 	for _, principal := range []string{"arn:aws:iam::" + homeAccount + ":role/app", "arn:aws:iam::" + homeAccount + ":user/alice", "arn:aws:sts::" + homeAccount + ":assumed-role/app/s1", "arn:aws:iam::" + homeAccount + ":root"} {
 		for _, r := range []*request{
 			{IdentityPolicies: []*policyDoc{doc(stmt("Deny", "*", "*", nil))}},
@@ -31,6 +45,11 @@ func probes() []*request {
 			add("gci", r)
 		}
 	}
+}
+
+// escapes: ${*} ${?} ${$} are literals in every element that takes variables.
+func (p *prober) escapes() {
+	add := p.add
 	escapes := []struct{ pattern, literal, wild string }{
 		{"bkt/${*}x", "bkt/*x", "bkt/abcx"},
 		{"bkt/q${?}", "bkt/q?", "bkt/qz"},
@@ -47,6 +66,11 @@ func probes() []*request {
 			}
 		}
 	}
+}
+
+// substitutions: a substituted value is a literal, whatever it holds.
+func (p *prober) substitutions() {
+	add := p.add
 	for _, tag := range []string{"*", "?", "b*e", "blue"} {
 		ctx := map[string]any{"aws:PrincipalTag/team": tag}
 		for _, res := range []string{"bkt/blue/k", "bkt/" + tag + "/k"} {
@@ -63,6 +87,12 @@ func probes() []*request {
 			}
 		}
 	}
+}
+
+// multivalued: single-valued operators on multivalued keys, and present
+// but empty keys.
+func (p *prober) multivalued() {
+	add := p.add
 	for _, keys := range [][]string{{"owner"}, {"env", "owner"}, {"env", "cost"}} {
 		for _, op := range []string{"StringEquals", "StringNotEquals", "StringLike", "StringNotLike"} {
 			add("multi", tagProbe(doc(stmt("Allow", "ec2:CreateTags", "*", cond(op, "aws:TagKeys", "owner"))), map[string]any{"aws:TagKeys": keys}))
@@ -77,6 +107,11 @@ func probes() []*request {
 			add("empty", tagProbe(doc(stmt("Allow", "ec2:CreateTags", "*", cond(op, "aws:TagKeys", "owner"))), ctx))
 		}
 	}
+}
+
+// principals: partial NotPrincipal listings and the case of principals.
+func (p *prober) principals() {
+	add := p.add
 	account, role, session := "arn:aws:iam::"+homeAccount+":root", "arn:aws:iam::"+homeAccount+":role/app", "arn:aws:sts::"+homeAccount+":assumed-role/app/s1"
 	for _, listed := range [][]string{{role}, {account}, {session}, {account, role}, {role, session}, {account, session}, {account, role, session}, {homeAccount, role, session}} {
 		deny := stmt("Deny", "s3:*", "*", nil)
@@ -97,6 +132,12 @@ func probes() []*request {
 		grant.Principal = map[string]any{"Service": svc}
 		add("case", &request{Principal: "sns.amazonaws.com", Action: "sqs:SendMessage", Resource: "arn:aws:sqs:us-east-1:" + homeAccount + ":q", ResourcePolicy: doc(grant)})
 	}
+}
+
+// malformed: malformed values under negated operators, the default-value
+// syntax and empty condition value lists.
+func (p *prober) malformed() {
+	add := p.add
 	for _, m := range []struct{ op, key, policyValue, requestValue string }{
 		{"NumericNotEquals", "s3:max-keys", "ten", "10"},
 		{"NumericNotEquals", "s3:max-keys", "10", "ten"},
@@ -117,7 +158,6 @@ func probes() []*request {
 	for _, op := range []string{"StringEquals", "StringNotEquals"} {
 		add("emptylist", s3Probe("bkt/k", doc(stmt("Allow", "s3:GetObject", "*", map[string]map[string]any{op: {"aws:PrincipalTag/x": []string{}}})), nil))
 	}
-	return out
 }
 
 func doc(sts ...statement) *policyDoc { return &policyDoc{Version: "2012-10-17", Statement: sts} }
