@@ -198,7 +198,17 @@ func (a *Automaton) closure(s States) {
 
 // Step returns the states after reading r from s; s is not changed.
 func (a *Automaton) Step(s States, r rune) States {
-	next := make(States, len(s))
+	return a.StepInto(make(States, len(s)), s, r)
+}
+
+// Len is the length of the automaton's States.
+func (a *Automaton) Len() int { return (len(a.elems) + 1 + 63) / 64 }
+
+// StepInto is Step writing into next (of the same length as s, and not
+// overlapping it), which it returns: a caller exploring many states
+// allocates them at once.
+func (a *Automaton) StepInto(next, s States, r rune) States {
+	clear(next)
 	for i, e := range a.elems {
 		if !s.has(i) {
 			continue

@@ -1,9 +1,9 @@
 package prove
 
 import (
+	"encoding/binary"
 	"errors"
 	"slices"
-	"strings"
 
 	"github.com/agentiam/agentiam/arn"
 )
@@ -34,25 +34,33 @@ func regions(autos []arn.Automaton, must *arn.Automaton) ([]region, error) {
 		all = append(slices.Clip(autos), *must)
 	}
 	alphabet := alphabetOf(all)
+	// A node's states are the automata's States laid end to end in one
+	// slice; offs[i] is where automaton i's begin.
+	offs := make([]int, len(all)+1)
+	for i := range all {
+		offs[i+1] = offs[i] + all[i].Len()
+	}
 	type node struct {
-		states []arn.States
+		states []uint64
 		word   []rune
 	}
-	start := node{states: make([]arn.States, len(all))}
+	at := func(n []uint64, i int) arn.States { return n[offs[i]:offs[i+1]] }
+	start := node{states: make([]uint64, offs[len(all)])}
 	for i := range all {
-		start.states[i] = all[i].Start()
+		copy(at(start.states, i), all[i].Start())
 	}
 	seen := map[string]bool{stateKey(start.states): true}
 	found := map[string]bool{}
 	var out []region
 	queue := []node{start}
+	next := make([]uint64, offs[len(all)])
 	for len(queue) > 0 {
 		n := queue[0]
 		queue = queue[1:]
-		if must == nil || must.Accepts(n.states[len(autos)]) {
+		if must == nil || must.Accepts(at(n.states, len(autos))) {
 			acc := make([]bool, len(autos))
 			for i := range autos {
-				acc[i] = autos[i].Accepts(n.states[i])
+				acc[i] = autos[i].Accepts(at(n.states, i))
 			}
 			if k := boolKey(acc); !found[k] {
 				found[k] = true
@@ -60,14 +68,13 @@ func regions(autos []arn.Automaton, must *arn.Automaton) ([]region, error) {
 			}
 		}
 		for _, r := range alphabet {
-			next := node{states: make([]arn.States, len(all)), word: append(slices.Clip(n.word), r)}
 			for i := range all {
-				next.states[i] = all[i].Step(n.states[i], r)
+				all[i].StepInto(at(next, i), at(n.states, i), r)
 			}
-			if must != nil && next.states[len(autos)].Empty() {
+			if must != nil && at(next, len(autos)).Empty() {
 				continue
 			}
-			k := stateKey(next.states)
+			k := stateKey(next)
 			if seen[k] {
 				continue
 			}
@@ -75,7 +82,7 @@ func regions(autos []arn.Automaton, must *arn.Automaton) ([]region, error) {
 				return out, errTooLarge
 			}
 			seen[k] = true
-			queue = append(queue, next)
+			queue = append(queue, node{states: slices.Clone(next), word: append(slices.Clip(n.word), r)})
 		}
 	}
 	return out, nil
@@ -106,17 +113,12 @@ func alphabetOf(autos []arn.Automaton) []rune {
 	return out
 }
 
-func stateKey(states []arn.States) string {
-	var b strings.Builder
-	for _, s := range states {
-		for _, w := range s {
-			for k := 0; k < 64; k += 8 {
-				b.WriteByte(byte(w >> k))
-			}
-		}
-		b.WriteByte('|')
+func stateKey(states []uint64) string {
+	b := make([]byte, 8*len(states))
+	for i, w := range states {
+		binary.LittleEndian.PutUint64(b[8*i:], w)
 	}
-	return b.String()
+	return string(b)
 }
 
 func boolKey(v []bool) string {

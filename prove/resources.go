@@ -14,63 +14,72 @@ import (
 // without resource types.
 //
 // A resource type whose ARNs no statement that could make a difference
-// (differs) can match is skipped: catalog's MayMatch errs towards true,
-// so nothing that could differ is lost. Regions are cached by template
-// and patterns, which many actions share.
+// (differs) can match is skipped, and so is, within a type, a pattern
+// that matches none of its ARNs (its answer there is always no):
+// catalog's MayMatch errs towards true, so no region is lost. Regions are
+// cached by template and patterns, which many actions share.
 func (p *prover) resourceWitnesses(c actionClass, stmts []*stmt) []string {
 	if len(c.types) == 0 && !c.anyARN {
 		return []string{"*"}
 	}
-	scope := p.opts.Resource
 	var patterns []string
 	for _, s := range stmts {
-		for _, p := range s.resources {
-			if p != "*" && !s.hasVariable(p) {
-				patterns = append(patterns, p)
+		for _, r := range s.resources {
+			if r != "*" && !s.hasVariable(r) {
+				patterns = append(patterns, r)
 			}
 		}
 	}
-	if scope != "" {
-		patterns = append(patterns, scope)
+	if p.opts.Resource != "" {
+		patterns = append(patterns, p.opts.Resource)
 	}
 	slices.Sort(patterns)
 	patterns = slices.Compact(patterns)
-	autos := make([]arn.Automaton, len(patterns))
-	for i, p := range patterns {
-		autos[i] = arn.ResourceAutomaton(p)
-	}
 	var out []string
-	musts := make([]func() arn.Automaton, 0, len(c.types)+1)
-	keys := make([]string, 0, len(c.types)+1)
 	if c.anyARN {
 		out = append(out, "*")
-		musts, keys = append(musts, anyARN), append(keys, "(any ARN)")
+		out = append(out, p.witnessesIn(c.name, "(any ARN)", anyARN, patterns)...)
 	}
 	for _, t := range c.types {
-		if p.typeMayDiffer(t, stmts) {
-			musts, keys = append(musts, t.Automaton), append(keys, t.ARN)
+		if !p.typeMayDiffer(t, stmts) {
+			continue
 		}
-	}
-	for i, mk := range musts {
-		key := keys[i] + "\x00" + strings.Join(patterns, "\x00")
-		ws, ok := p.witnessCache[key]
-		if !ok {
-			must := mk()
-			regs, err := regions(autos, &must)
-			if err != nil {
-				p.rs.add(nil, "the resource patterns for "+c.name+" have too many combinations to enumerate")
+		var fit []string
+		for _, r := range patterns {
+			if t.MayMatch(r) {
+				fit = append(fit, r)
 			}
-			for _, r := range regs {
-				if scope == "" || arn.Match(scope, r.witness) {
-					ws = append(ws, realistic(r, autos, &must))
-				}
-			}
-			p.witnessCache[key] = ws
 		}
-		out = append(out, ws...)
+		out = append(out, p.witnessesIn(c.name, t.ARN, t.Automaton, fit)...)
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// witnessesIn returns one ARN per region of the patterns among the ARNs
+// the template's automaton accepts (and the --not-granted scope).
+func (p *prover) witnessesIn(action, template string, automaton func() arn.Automaton, patterns []string) []string {
+	key := template + "\x00" + strings.Join(patterns, "\x00")
+	if ws, ok := p.witnessCache[key]; ok {
+		return ws
+	}
+	autos := make([]arn.Automaton, len(patterns))
+	for i, r := range patterns {
+		autos[i] = arn.ResourceAutomaton(r)
+	}
+	must := automaton()
+	regs, err := regions(autos, &must)
+	if err != nil {
+		p.rs.add(nil, "the resource patterns for "+action+" have too many combinations to enumerate")
+	}
+	ws := []string{}
+	for _, r := range regs {
+		if p.opts.Resource == "" || arn.Match(p.opts.Resource, r.witness) {
+			ws = append(ws, realistic(r, autos, &must))
+		}
+	}
+	p.witnessCache[key] = ws
+	return ws
 }
 
 // typeMayDiffer reports whether a statement that could make NEW allow

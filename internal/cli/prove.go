@@ -326,7 +326,11 @@ func writeProveText(w io.Writer, runs []proveRun) {
 		res := run.res
 		switch res.Verdict {
 		case prove.Pass:
-			fmt.Fprintf(w, "  %s grants nothing that %s does not (%s policies; every region decided: %s)\n", sources(run.new), sources(run.old), res.Kind, plural(res.Cells, "request"))
+			how := "every region decided: " + plural(res.Cells, "request")
+			if res.Cells == 0 {
+				how = "nothing to decide: no statement of the new side can grant more than the old side's same statements"
+			}
+			fmt.Fprintf(w, "  %s grants nothing that %s does not (%s policies; %s)\n", sources(run.new), sources(run.old), res.Kind, how)
 			continue
 		case prove.Unknown:
 			fmt.Fprintf(w, "  no request found that %s allows and %s does not, but not every fragment was decided exactly:\n", sources(run.new), sources(run.old))
