@@ -38,6 +38,7 @@ func New(opts Options) *mcp.Server {
 	addTool(s, simulateTool, runSimulate)
 	addTool(s, verifyTool, runVerify)
 	addTool(s, lookupActionsTool, runLookupActions)
+	addTool(s, cedarValidateTool, runCedarValidate)
 	return s
 }
 

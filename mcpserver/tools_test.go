@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/agentiam/agentiam/lint/report"
 	"github.com/agentiam/agentiam/render"
 	"github.com/agentiam/agentiam/verify"
 )
@@ -222,5 +223,54 @@ func TestVerify(t *testing.T) {
 	var out verifyOutput
 	if text, isErr := call(t, cs, "verify", map[string]any{"path": exampleSpec, "authorization_details": "/nonexistent/auth.json"}, &out); !isErr || !strings.Contains(text, "/nonexistent/auth.json") {
 		t.Errorf("missing authorization details: %v %q", isErr, text)
+	}
+}
+
+const refundGateway = "arn:aws:bedrock-agentcore:us-east-1:123456789012:gateway/refunds-gw-abc123"
+
+func TestCedarValidate(t *testing.T) {
+	cs := connect(t)
+	tools, err := os.ReadFile("../agentcorepolicy/testdata/refund_tools.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad, err := os.ReadFile("../agentcorepolicy/testdata/invalid/context_not_input.cedar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		args map[string]any
+		file string
+	}{
+		{map[string]any{"gateway": refundGateway, "targets": []map[string]any{{"name": "RefundTool", "tools": string(tools)}}, "policy": string(bad)}, cedarName},
+		{map[string]any{"gateway": refundGateway, "targets": []map[string]any{{"name": "RefundTool", "path": "../agentcorepolicy/testdata/refund_tools.json"}},
+			"paths": []string{"../agentcorepolicy/testdata/invalid/context_not_input.cedar", "../agentcorepolicy/testdata/valid/refund_under_500.cedar"}}, "../agentcorepolicy/testdata/invalid/context_not_input.cedar"},
+	} {
+		var rep report.Report
+		if text, isErr := call(t, cs, "cedar_validate", tt.args, &rep); isErr {
+			t.Fatalf("tool error %s", text)
+		}
+		if len(rep.Diagnostics) != 1 {
+			t.Fatalf("%d findings, want 1: %+v", len(rep.Diagnostics), rep.Diagnostics)
+		}
+		d := rep.Diagnostics[0]
+		if d.Code != "context-not-input" || d.File != tt.file || d.Line != 7 || d.Column != 11 {
+			t.Errorf("finding %+v, want context-not-input at %s:7:11", d, tt.file)
+		}
+	}
+	for _, tt := range []struct {
+		args map[string]any
+		want string
+	}{
+		{map[string]any{"gateway": "", "targets": []map[string]any{}, "policy": "x"}, "gateway (its ARN) is required"},
+		{map[string]any{"gateway": refundGateway, "targets": []map[string]any{}, "policy": "x"}, "targets are required"},
+		{map[string]any{"gateway": refundGateway, "targets": []map[string]any{{"name": "RefundTool", "tools": string(tools)}}}, "the policies are missing"},
+		{map[string]any{"gateway": refundGateway, "auth": "saml", "targets": []map[string]any{{"name": "RefundTool", "tools": string(tools)}}, "policy": "x"}, "saml"},
+		{map[string]any{"gateway": refundGateway, "targets": []map[string]any{{"name": "RefundTool", "tools": "{\"tools\": 1}"}}, "policy": "x"}, "<RefundTool tools>:1:"},
+	} {
+		var rep report.Report
+		if text, isErr := call(t, cs, "cedar_validate", tt.args, &rep); !isErr || !strings.Contains(text, tt.want) {
+			t.Errorf("cedar_validate %v: %v %q, want a tool error saying %q", tt.args, isErr, text, tt.want)
+		}
 	}
 }

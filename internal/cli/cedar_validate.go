@@ -1,12 +1,10 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"os"
 
 	"github.com/agentiam/agentiam/agentcorepolicy"
-	"github.com/agentiam/agentiam/diag"
 	"github.com/agentiam/agentiam/inputs"
 	"github.com/agentiam/agentiam/lint"
 	"github.com/agentiam/agentiam/lint/report"
@@ -68,17 +66,11 @@ func validateCedarFiles(v *agentcorepolicy.Validator, files []string) ([]lint.Re
 		if err != nil {
 			return nil, err
 		}
-		r := lint.Result{Target: inputs.Document{File: f, Src: src}}
-		ps := agentcorepolicy.NewPolicySet()
-		var d diag.Diagnostic
-		switch err := ps.AddFile(f, src); {
-		case errors.As(err, &d):
-			r.Diags = diag.List{d}
-		case err != nil:
+		diags, err := v.ValidateSource(f, src)
+		if err != nil {
 			return nil, err
-		default:
-			r.Diags = v.Validate(ps)
 		}
+		r := lint.Result{Target: inputs.Document{File: f, Src: src}, Diags: diags}
 		results = append(results, r)
 	}
 	return results, nil
