@@ -219,44 +219,9 @@ func writeDeniedText(w io.Writer, x *accessdenied.Explanation, explain bool) {
 }
 
 func writeDeniedJSON(w io.Writer, x *accessdenied.Explanation) error {
-	m, p, fix := x.Message, x.Principal, x.Fix
-	out := map[string]any{
-		"principal":     m.Principal,
-		"principalKind": p.Kind,
-		"roleArn":       p.RoleARN,
-		"person":        p.Person,
-		"action":        m.Action,
-		"resource":      m.Resource,
-		"policyType":    m.PolicyType.AWSName(),
-		"explicit":      m.Explicit,
-		"policyArn":     m.PolicyARN,
-		"fix": map[string]any{
-			"policyType":    fix.PolicyType.AWSName(),
-			"target":        fix.Target,
-			"permissionSet": fix.PermissionSet,
-			"advice":        fix.Advice,
-			"document":      rawDocument(fix.Document()),
-		},
-	}
-	if x.Confirmation != nil {
-		out["confirmation"] = x.Confirmation
-	}
-	if x.SpecChange != nil {
-		out["specChange"] = x.SpecChange
-	}
-	if len(x.Notes) > 0 {
-		out["notes"] = x.Notes
-	}
+	out := x.View()
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(out)
-}
-
-// rawDocument embeds a canonical policy document in JSON output as is.
-func rawDocument(d *policy.Document) json.RawMessage {
-	if d == nil {
-		return json.RawMessage("null")
-	}
-	return json.RawMessage(policy.Format(d))
 }
