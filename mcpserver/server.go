@@ -39,6 +39,7 @@ func New(opts Options) *mcp.Server {
 	addTool(s, verifyTool, runVerify)
 	addTool(s, lookupActionsTool, runLookupActions)
 	addTool(s, cedarValidateTool, runCedarValidate)
+	addTool(s, explainDeniedTool, runExplainDenied)
 	return s
 }
 

@@ -137,7 +137,7 @@ func TestListTools(t *testing.T) {
 		}
 	}
 	slices.Sort(names)
-	want := []string{"cedar_validate", "generate", "lint", "lookup_actions", "simulate", "verify"}
+	want := []string{"cedar_validate", "explain_denied", "generate", "lint", "lookup_actions", "simulate", "verify"}
 	if !slices.Equal(names, want) {
 		t.Errorf("tools %v, want %v", names, want)
 	}

@@ -274,3 +274,46 @@ func TestCedarValidate(t *testing.T) {
 		}
 	}
 }
+
+func TestExplainDenied(t *testing.T) {
+	cs := connect(t)
+	msg := "User: arn:aws:sts::123456789012:assumed-role/AmazonBedrockAgentCoreSDKRuntime-us-west-2-bfae032411/s1 is not authorized to perform: bedrock:InvokeModel on resource: arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude-3-haiku-20240307-v1:0 because no identity-based policy allows the bedrock:InvokeModel action"
+	var plain, withSpec explainView
+	if text, isErr := call(t, cs, "explain_denied", map[string]any{"message": msg}, &plain); isErr {
+		t.Fatalf("tool error %s", text)
+	}
+	if plain.Action != "bedrock:InvokeModel" || plain.Person || plain.Confirmation != nil || !strings.Contains(string(plain.Fix.Document), "bedrock:InvokeModel") {
+		t.Errorf("without a spec: %+v", plain)
+	}
+	if text, isErr := call(t, cs, "explain_denied", map[string]any{"message": msg, "path": exampleSpec}, &withSpec); isErr {
+		t.Fatalf("tool error %s", text)
+	}
+	if withSpec.Confirmation == nil || !withSpec.Confirmation.Confirmed {
+		t.Errorf("with the spec: confirmation %+v", withSpec.Confirmation)
+	}
+	if withSpec.SpecChange == nil || !strings.Contains(withSpec.SpecChange.Text, "agents.support_bot.models") {
+		t.Errorf("with the spec: spec change %+v", withSpec.SpecChange)
+	}
+	for _, tt := range []struct {
+		args map[string]any
+		want string
+	}{
+		{map[string]any{"message": "it failed"}, "AccessDenied"},
+		{map[string]any{"message": " "}, "message is empty"},
+		{map[string]any{"message": msg, "policies": []string{"{\"Version\": \"2012-10-17\",\n \"Statement\": 3}"}}, "<policies[0]>:2:"},
+	} {
+		var v explainView
+		if text, isErr := call(t, cs, "explain_denied", tt.args, &v); !isErr || !strings.Contains(text, tt.want) {
+			t.Errorf("explain_denied %v: %v %q, want a tool error saying %q", tt.args, isErr, text, tt.want)
+		}
+	}
+}
+
+// explainView is accessdenied.View as a client reads it.
+type explainView struct {
+	Action, PrincipalKind string
+	Person                bool
+	Fix                   struct{ Document json.RawMessage }
+	Confirmation          *struct{ Confirmed bool }
+	SpecChange            *struct{ Text string }
+}
