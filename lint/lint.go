@@ -146,6 +146,29 @@ var trustActions = []string{"sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:Ass
 // identity policies and must be named with --type.
 func DetectType(doc *policy.Document) policy.Kind { return detectType(doc, false) }
 
+// ErrMixedTypes is returned by DetectCommonType for documents of
+// different types.
+var ErrMixedTypes = errors.New("policies of different types")
+
+// DetectCommonType is the type DetectType finds for every document (a
+// trust and a resource policy go together, both resource-based); an error
+// wrapping ErrMixedTypes names two documents of different types.
+func DetectCommonType(docs []*policy.Document) (policy.Kind, error) {
+	k := DetectType(docs[0])
+	for _, d := range docs[1:] {
+		kd := DetectType(d)
+		if kd != k && !(kd.ResourceBased() && k.ResourceBased()) {
+			return 0, &mixedTypesError{fmt.Sprintf("%s is detected as a policy of kind %s and %s as one of kind %s", docs[0].Source, k, d.Source, kd)}
+		}
+	}
+	return k, nil
+}
+
+type mixedTypesError struct{ msg string }
+
+func (e *mixedTypesError) Error() string { return e.msg }
+func (e *mixedTypesError) Unwrap() error { return ErrMixedTypes }
+
 // detectType is DetectType, told whether a Principal was present but
 // malformed (the parser dropped it from the document).
 func detectType(doc *policy.Document, hasPrincipal bool) policy.Kind {

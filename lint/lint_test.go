@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"maps"
@@ -882,5 +883,28 @@ func TestFragments(t *testing.T) {
 		if strings.Join(got, " ") != strings.Join(want, " ") {
 			t.Errorf("%q: got %v, want %v", tt.src, got, want)
 		}
+	}
+}
+
+func TestDetectCommonType(t *testing.T) {
+	parse := func(name, src string) *policy.Document {
+		d, err := policy.Parse(name, []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	identity := parse("a.json", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`)
+	bucket := parse("b.json", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}`)
+	trust := parse("t.json", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"bedrock-agentcore.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)
+	if k, err := DetectCommonType([]*policy.Document{identity, identity}); err != nil || k != policy.Identity {
+		t.Errorf("two identity policies: %v, %v", k, err)
+	}
+	if k, err := DetectCommonType([]*policy.Document{bucket, trust}); err != nil || !k.ResourceBased() {
+		t.Errorf("a bucket and a trust policy: %v, %v", k, err)
+	}
+	_, err := DetectCommonType([]*policy.Document{identity, bucket})
+	if !errors.Is(err, ErrMixedTypes) || !strings.Contains(err.Error(), "a.json is detected as a policy of kind identity and b.json") {
+		t.Errorf("identity and bucket policy: %v", err)
 	}
 }

@@ -171,7 +171,7 @@ func runProve(e *env, f *proveFlags, args []string) error {
 	}
 	switch f.format {
 	case "json":
-		err = writeJSON(e.stdout, proveJSON(runs))
+		err = writeJSON(e.stdout, prove.NewOutput(runs))
 	case "sarif":
 		err = writeProveSARIF(e.stdout, runs)
 	default:
@@ -195,23 +195,20 @@ func proveOptions(f *proveFlags) (prove.Options, error) {
 	return opts, nil
 }
 
-// detectKind is the kind lint detects for every document (a trust and
-// a resource policy go together); documents of different kinds need --type.
+// detectKind is the kind lint detects for every document; documents of
+// different kinds need --type.
 func detectKind(docs []*policy.Document) (policy.Kind, error) {
-	k := lint.DetectType(docs[0])
-	for _, d := range docs[1:] {
-		kd := lint.DetectType(d)
-		if kd != k && !(kd.ResourceBased() && k.ResourceBased()) {
-			return 0, fmt.Errorf("%s is detected as a policy of kind %s and %s as one of kind %s; give --type", docs[0].Source, k, d.Source, kd)
-		}
+	k, err := lint.DetectCommonType(docs)
+	if err != nil {
+		return 0, fmt.Errorf("%w; give --type", err)
 	}
 	return k, nil
 }
 
 // proveExit is the exit status of the runs: 1 for new access, 3 when
 // something was not decided exactly, else 0.
-func proveExit(runs []proveRun) error {
-	switch combinedVerdict(runs) {
+func proveExit(runs []prove.Run) error {
+	switch prove.Combined(runs) {
 	case prove.Fail:
 		return withCode(ExitFindings, nil)
 	case prove.Unknown:
@@ -220,98 +217,28 @@ func proveExit(runs []proveRun) error {
 	return nil
 }
 
-// proveRun is one direction of a proof.
-type proveRun struct {
-	old, new []*policy.Document
-	res      *prove.Result
-}
-
-func proveRuns(f *proveFlags, docs [][]*policy.Document, opts prove.Options) ([]proveRun, error) {
+func proveRuns(f *proveFlags, docs [][]*policy.Document, opts prove.Options) ([]prove.Run, error) {
 	if f.notGranted != "" {
 		actions := strings.Split(f.notGranted, ",")
 		res, err := prove.NotGranted(docs[0], actions, f.resource, opts)
 		if err != nil {
 			return nil, err
 		}
-		return []proveRun{{old: []*policy.Document{{Source: "(nothing)"}}, new: docs[0], res: res}}, nil
+		return []prove.Run{{Old: []*policy.Document{{Source: "(nothing)"}}, New: docs[0], Result: res}}, nil
 	}
 	pairs := [][2][]*policy.Document{{docs[0], docs[1]}}
 	if f.equivalent {
 		pairs = append(pairs, [2][]*policy.Document{docs[1], docs[0]})
 	}
-	var runs []proveRun
+	var runs []prove.Run
 	for _, p := range pairs {
 		res, err := prove.ProveAll(p[0], p[1], opts)
 		if err != nil {
 			return nil, err
 		}
-		runs = append(runs, proveRun{old: p[0], new: p[1], res: res})
+		runs = append(runs, prove.Run{Old: p[0], New: p[1], Result: res})
 	}
 	return runs, nil
-}
-
-// sources names the files of one side.
-func sources(docs []*policy.Document) string {
-	names := make([]string, len(docs))
-	for i, d := range docs {
-		names[i] = d.Source
-	}
-	return strings.Join(names, ", ")
-}
-
-func combinedVerdict(runs []proveRun) prove.Verdict {
-	v := prove.Pass
-	for _, r := range runs {
-		switch {
-		case r.res.Verdict == prove.Fail:
-			return prove.Fail
-		case r.res.Verdict == prove.Unknown:
-			v = prove.Unknown
-		}
-	}
-	return v
-}
-
-// jsonReason is a reason in prove's JSON output.
-type jsonReason struct {
-	Policy         string `json:"policy,omitempty"`
-	StatementIndex int    `json:"statementIndex"`
-	Sid            string `json:"sid"`
-	Counterexample *int   `json:"counterexample,omitempty"`
-	Description    string `json:"description"`
-}
-
-// proveOutput is prove's JSON output.
-type proveOutput struct {
-	// File is set by --baseline: the policy file compared.
-	File            string          `json:"file,omitempty"`
-	Result          string          `json:"result"`
-	Type            policy.Kind     `json:"type"`
-	Counterexamples []prove.Request `json:"counterexamples"`
-	Reasons         []jsonReason    `json:"reasons"`
-}
-
-func proveJSON(runs []proveRun) *proveOutput {
-	out := &proveOutput{Result: combinedVerdict(runs).String(), Type: runs[0].res.Kind, Counterexamples: []prove.Request{}, Reasons: []jsonReason{}}
-	for _, run := range runs {
-		base := len(out.Counterexamples)
-		out.Counterexamples = append(out.Counterexamples, run.res.Counterexamples...)
-		for _, r := range run.res.Reasons {
-			jr := jsonReason{StatementIndex: -1, Description: r.Description}
-			if len(runs) > 1 {
-				jr.Description = fmt.Sprintf("%s over %s: %s", sources(run.new), sources(run.old), r.Description)
-			}
-			if r.Statement != nil {
-				jr.Policy, jr.StatementIndex, jr.Sid = r.Statement.Policy.String(), r.Statement.StatementIndex, r.Statement.Sid
-			}
-			if r.Kind == prove.Grants {
-				i := base + r.Counterexample
-				jr.Counterexample = &i
-			}
-			out.Reasons = append(out.Reasons, jr)
-		}
-	}
-	return out
 }
 
 func writeJSON(w io.Writer, v any) error {
@@ -320,22 +247,22 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-func writeProveText(w io.Writer, runs []proveRun) {
-	fmt.Fprintln(w, combinedVerdict(runs))
+func writeProveText(w io.Writer, runs []prove.Run) {
+	fmt.Fprintln(w, prove.Combined(runs))
 	for _, run := range runs {
-		res := run.res
+		res := run.Result
 		switch res.Verdict {
 		case prove.Pass:
 			how := "every region decided: " + plural(res.Cells, "request")
 			if res.Cells == 0 {
 				how = "nothing to decide: no statement of the new side can grant more than the old side's same statements"
 			}
-			fmt.Fprintf(w, "  %s grants nothing that %s does not (%s policies; %s)\n", sources(run.new), sources(run.old), res.Kind, how)
+			fmt.Fprintf(w, "  %s grants nothing that %s does not (%s policies; %s)\n", prove.Sources(run.New), prove.Sources(run.Old), res.Kind, how)
 			continue
 		case prove.Unknown:
-			fmt.Fprintf(w, "  no request found that %s allows and %s does not, but not every fragment was decided exactly:\n", sources(run.new), sources(run.old))
+			fmt.Fprintf(w, "  no request found that %s allows and %s does not, but not every fragment was decided exactly:\n", prove.Sources(run.New), prove.Sources(run.Old))
 		case prove.Fail:
-			fmt.Fprintf(w, "  %s allows requests that %s does not (%s policies):\n", sources(run.new), sources(run.old), res.Kind)
+			fmt.Fprintf(w, "  %s allows requests that %s does not (%s policies):\n", prove.Sources(run.New), prove.Sources(run.Old), res.Kind)
 		}
 		for i := range res.Counterexamples {
 			writeCounterexample(w, run, i)
@@ -348,8 +275,8 @@ func writeProveText(w io.Writer, runs []proveRun) {
 	}
 }
 
-func writeCounterexample(w io.Writer, run proveRun, i int) {
-	r := &run.res.Counterexamples[i]
+func writeCounterexample(w io.Writer, run prove.Run, i int) {
+	r := &run.Result.Counterexamples[i]
 	fmt.Fprintf(w, "\ncounterexample %d:\n  principal: %s\n  action:    %s\n  resource:  %s\n", i+1, r.Principal, r.Action, r.Resource)
 	if r.ResourceAccount != "" {
 		fmt.Fprintf(w, "  resource account: %s\n", r.ResourceAccount)
@@ -358,17 +285,17 @@ func writeCounterexample(w io.Writer, run proveRun, i int) {
 		js, _ := json.Marshal(r.Context[k])
 		fmt.Fprintf(w, "  context:   %s = %s\n", k, js)
 	}
-	for _, reason := range run.res.Reasons {
+	for _, reason := range run.Result.Reasons {
 		if reason.Kind == prove.Grants && reason.Counterexample == i {
 			fmt.Fprintf(w, "  why:       %s\n", reason.Description)
 		}
 	}
-	set, err := prove.HarnessSet(run.res.Kind, run.old, r)
+	set, err := prove.HarnessSet(run.Result.Kind, run.Old, r)
 	if err != nil {
 		return
 	}
 	if tr, err := explain.Explain(set, r.Eval()); err == nil {
-		writeOldTrace(w, tr, run.res.Kind, run.old)
+		writeOldTrace(w, tr, run.Result.Kind, run.Old)
 	}
 }
 
@@ -376,7 +303,7 @@ func writeCounterexample(w io.Writer, run proveRun, i int) {
 // request: its verdict and each of its statements that did not apply.
 // It is the only place prove's output reads the trace.
 func writeOldTrace(w io.Writer, tr *explain.Trace, kind policy.Kind, old []*policy.Document) {
-	fmt.Fprintf(w, "  %s: %s (%s)\n", sources(old), tr.Decision, tr.Reason)
+	fmt.Fprintf(w, "  %s: %s (%s)\n", prove.Sources(old), tr.Decision, tr.Reason)
 	if kind == policy.Trust {
 		kind = policy.Resource // the evaluator's slot for it
 	}

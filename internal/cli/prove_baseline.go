@@ -21,8 +21,8 @@ func runBaseline(e *env, f *proveFlags, files []string) error {
 	if err != nil {
 		return err
 	}
-	var all []proveRun
-	var outs []*proveOutput
+	var all []prove.Run
+	var outs []*prove.Output
 	for _, file := range files {
 		cur, err := loadPolicyFile(file)
 		if err != nil {
@@ -42,9 +42,9 @@ func runBaseline(e *env, f *proveFlags, files []string) error {
 		if err != nil {
 			return usageError(err)
 		}
-		run := proveRun{old: []*policy.Document{old}, new: []*policy.Document{cur}, res: res}
+		run := prove.Run{Old: []*policy.Document{old}, New: []*policy.Document{cur}, Result: res}
 		all = append(all, run)
-		out := proveJSON([]proveRun{run})
+		out := prove.NewOutput([]prove.Run{run})
 		out.File = file
 		outs = append(outs, out)
 	}

@@ -62,7 +62,7 @@ type proveSARIFLocation struct {
 	} `json:"physicalLocation"`
 }
 
-func writeProveSARIF(w io.Writer, runs []proveRun) error {
+func writeProveSARIF(w io.Writer, runs []prove.Run) error {
 	var run proveSARIFRun
 	d := &run.Tool.Driver
 	d.Name, d.InformationURI = "agentiam", "https://github.com/agentiam/agentiam"
@@ -73,12 +73,12 @@ func writeProveSARIF(w io.Writer, runs []proveRun) error {
 	}
 	run.Results = []proveSARIFResult{}
 	for _, r := range runs {
-		for _, reason := range r.res.Reasons {
+		for _, reason := range r.Result.Reasons {
 			res := proveSARIFResult{RuleID: "new-access", Level: "error", Message: proveSARIFText{reason.Description}}
 			if reason.Kind == prove.Inexact {
 				res.RuleID, res.RuleIndex, res.Level = "not-decided", 1, "warning"
 			} else {
-				c := r.res.Counterexamples[reason.Counterexample]
+				c := r.Result.Counterexamples[reason.Counterexample]
 				res.Message.Text += fmt.Sprintf(" (for example %s calling %s on %s)", c.Principal, c.Action, c.Resource)
 			}
 			res.Locations = []proveSARIFLocation{sarifLocation(r, reason.Statement)}
@@ -90,10 +90,10 @@ func writeProveSARIF(w io.Writer, runs []proveRun) error {
 
 // sarifLocation is the statement's place, else the start of the new
 // policy's (first) file.
-func sarifLocation(r proveRun, st *prove.StatementRef) proveSARIFLocation {
+func sarifLocation(r prove.Run, st *prove.StatementRef) proveSARIFLocation {
 	var loc proveSARIFLocation
 	p := &loc.PhysicalLocation
-	p.ArtifactLocation.URI = r.new[0].Source
+	p.ArtifactLocation.URI = r.New[0].Source
 	p.Region.StartLine, p.Region.StartColumn = 1, 1
 	if st != nil && st.Policy == prove.New {
 		p.ArtifactLocation.URI = st.Source
