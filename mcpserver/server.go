@@ -40,6 +40,7 @@ func New(opts Options) *mcp.Server {
 	addTool(s, lookupActionsTool, runLookupActions)
 	addTool(s, cedarValidateTool, runCedarValidate)
 	addTool(s, explainDeniedTool, runExplainDenied)
+	addTool(s, proveTool, runProve)
 	return s
 }
 

@@ -137,7 +137,7 @@ func TestListTools(t *testing.T) {
 		}
 	}
 	slices.Sort(names)
-	want := []string{"cedar_validate", "explain_denied", "generate", "lint", "lookup_actions", "simulate", "verify"}
+	want := []string{"cedar_validate", "explain_denied", "generate", "lint", "lookup_actions", "prove", "simulate", "verify"}
 	if !slices.Equal(names, want) {
 		t.Errorf("tools %v, want %v", names, want)
 	}
@@ -233,5 +233,20 @@ func BenchmarkFirstAnswer(b *testing.B) {
 	for b.Loop() {
 		cs := connect(b)
 		cs.Close()
+	}
+}
+
+// TestOutputSchemasAreObjects: MCP requires an output schema of type
+// object.
+func TestOutputSchemasAreObjects(t *testing.T) {
+	res, err := connect(t).ListTools(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tool := range res.Tools {
+		m, _ := tool.OutputSchema.(map[string]any)
+		if m["type"] != "object" {
+			t.Errorf("%s: output schema of type %v", tool.Name, m["type"])
+		}
 	}
 }

@@ -317,3 +317,51 @@ type explainView struct {
 	Confirmation          *struct{ Confirmed bool }
 	SpecChange            *struct{ Text string }
 }
+
+func TestProve(t *testing.T) {
+	cs := connect(t)
+	narrow := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}`
+	wide := `{"Version":"2012-10-17","Statement":[{"Sid":"Wide","Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::b/*"}]}`
+	for _, tt := range []struct {
+		args    map[string]any
+		result  string
+		counter bool
+	}{
+		{map[string]any{"old": []string{wide}, "new": []string{narrow}}, "PASS", false},
+		{map[string]any{"old": []string{narrow}, "new": []string{wide}, "max_counterexamples": 1}, "FAIL", true},
+		{map[string]any{"old": []string{narrow}, "new": []string{wide}, "equivalent": true}, "FAIL", true},
+		{map[string]any{"new": []string{narrow}, "not_granted": []string{"s3:PutObject"}}, "PASS", false},
+		{map[string]any{"new": []string{wide}, "not_granted": []string{"s3:GetObjectAcl"}}, "FAIL", true},
+	} {
+		var out proveOutput
+		if text, isErr := call(t, cs, "prove", tt.args, &out); isErr {
+			t.Fatalf("prove %v: tool error %s", tt.args, text)
+		}
+		if out.Result != tt.result || (len(out.Counterexamples) > 0) != tt.counter || out.Type != "identity" {
+			t.Errorf("prove %v: %s (%s) with %d counterexamples", tt.args, out.Result, out.Type, len(out.Counterexamples))
+		}
+		if tt.args["max_counterexamples"] == 1 && len(out.Counterexamples) != 1 {
+			t.Errorf("max_counterexamples 1: %d", len(out.Counterexamples))
+		}
+	}
+	for _, tt := range []struct {
+		args map[string]any
+		want string
+	}{
+		{map[string]any{"old": []string{narrow}}, "the new policies are missing"},
+		{map[string]any{"new": []string{narrow}, "old": []string{"{\n  \"Statement\": 1\n}"}}, "<old[0]>:2:"},
+		{map[string]any{"new": []string{narrow}, "not_granted": []string{"s3:PutObject"}, "old": []string{narrow}}, "not_granted takes the new policies alone"},
+		{map[string]any{"new": []string{narrow}, "old": []string{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}`}}, "give type"},
+	} {
+		var out proveOutput
+		if text, isErr := call(t, cs, "prove", tt.args, &out); !isErr || !strings.Contains(text, tt.want) {
+			t.Errorf("prove %v: %v %q, want a tool error saying %q", tt.args, isErr, text, tt.want)
+		}
+	}
+}
+
+// proveOutput is prove.Output as a client reads it.
+type proveOutput struct {
+	Result, Type    string
+	Counterexamples []json.RawMessage
+}
