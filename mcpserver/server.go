@@ -1,7 +1,8 @@
 // Package mcpserver is agentiam as a Model Context Protocol server: it
 // builds an *mcp.Server (github.com/modelcontextprotocol/go-sdk) whose
 // tools are thin, typed calls into the library functions the CLI uses:
-// generate, lint, simulate, verify and lookup_actions. It never calls
+// generate, lint, simulate, verify, explain_denied, prove, cedar_validate
+// and lookup_actions. It never calls
 // AWS and writes a file only where a tool's output_dir argument asks.
 // internal/cli runs it over stdio or streamable HTTP (`agentiam mcp`).
 package mcpserver
@@ -27,7 +28,8 @@ type Options struct {
 // instructions tell the client's model what the server is for.
 const instructions = `agentiam answers IAM questions about AI agents on AWS (Amazon Bedrock AgentCore, Bedrock Agents) offline, from the embedded AWS service authorization catalog; it never calls AWS. ` +
 	`Use generate for the roles an agentiam.yaml needs (returned only once verified), lint to check a policy before proposing it, ` +
-	`simulate to decide a request against policies, verify to prove a spec's roles, and lookup_actions for exact action names, resource types and condition keys instead of guessing them.`
+	`simulate to decide a request against policies, verify to prove a spec's roles, explain_denied to fix an AccessDenied error, prove to show a policy change grants nothing new, ` +
+	`cedar_validate for the Cedar policies of an AgentCore gateway, and lookup_actions for exact action names, resource types and condition keys instead of guessing them.`
 
 // New returns the server with every tool registered.
 func New(opts Options) *mcp.Server {

@@ -41,6 +41,9 @@ instead of guessing IAM. The tools, each with typed JSON input and output:
   lint            findings of a policy (text) or files, as lint --format json
   simulate        decide requests (the simulate --batch request object)
   verify          prove a spec's generated or deployed roles
+  explain_denied  the fix of an AccessDenied message, confirmed
+  prove           does a changed policy grant anything new
+  cedar_validate  Cedar policies of an AgentCore gateway's policy engine
   lookup_actions  catalog actions by pattern or free text, with access
                   level, resource types and condition keys
 
