@@ -13,10 +13,11 @@ import (
 
 // LintInput are the lint tool's arguments.
 type LintInput struct {
-	Policy string   `json:"policy,omitempty" jsonschema:"the policy document's JSON text (or give paths)"`
-	Paths  []string `json:"paths,omitempty" jsonschema:"policy files, directories (every *.json below) and plans (terraform show -json, agentiam-plan.json) to lint (or give policy)"`
-	Type   string   `json:"type,omitempty" jsonschema:"the policy type: identity, inline, managed, resource, trust, scp, rcp, boundary or session (default: detected)"`
-	Ignore []string `json:"ignore,omitempty" jsonschema:"finding codes to drop"`
+	Policy   string   `json:"policy,omitempty" jsonschema:"the policy document's JSON text (or give paths)"`
+	Paths    []string `json:"paths,omitempty" jsonschema:"policy files, directories (every *.json below) and plans (terraform show -json, agentiam-plan.json) to lint (or give policy)"`
+	Type     string   `json:"type,omitempty" jsonschema:"the policy type: identity, inline, managed, resource, trust, scp, rcp, boundary or session (default: detected)"`
+	Ignore   []string `json:"ignore,omitempty" jsonschema:"finding codes to drop"`
+	NoConfig bool     `json:"no_config,omitempty" jsonschema:"ignore the project's .agentiam.yaml (found from the server's working directory up, as agentiam lint finds it)"`
 }
 
 // policyName names a policy given as text in findings.
@@ -45,16 +46,28 @@ func runLint(_ context.Context, _ *mcp.CallToolRequest, in LintInput) (*mcp.Call
 		}
 	}
 	opts.Ignore = in.Ignore
+	var cfg *driver.Config
+	if !in.NoConfig {
+		file, err := driver.FindConfig(".")
+		if err != nil {
+			return nil, report.Report{}, err
+		}
+		if file != "" {
+			if cfg, err = driver.LoadConfig(file); err != nil {
+				return nil, report.Report{}, err
+			}
+		}
+	}
 	switch {
 	case in.Policy != "" && len(in.Paths) > 0:
 		return nil, report.Report{}, fmt.Errorf("%w: give the policy as text or as paths, not both", ErrInput)
 	case in.Policy != "":
-		r := driver.Run(inputs.Document{File: policyName, Src: []byte(in.Policy)}, nil, opts)
+		r := driver.Run(inputs.Document{File: policyName, Src: []byte(in.Policy)}, cfg, opts)
 		return nil, report.Build([]lint.Result{r}), nil
 	case len(in.Paths) == 0:
 		return nil, report.Report{}, fmt.Errorf("%w: the policy is missing: give its text as policy or its files as paths", ErrInput)
 	}
-	results, _, err := driver.Files(in.Paths, nil, nil, opts)
+	results, _, err := driver.Files(in.Paths, nil, cfg, opts)
 	if err != nil {
 		return nil, report.Report{}, err
 	}

@@ -250,3 +250,30 @@ func TestOutputSchemasAreObjects(t *testing.T) {
 		}
 	}
 }
+
+// TestLintConfig: lint applies the project's .agentiam.yaml, as agentiam
+// lint does, unless no_config.
+func TestLintConfig(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".agentiam.yaml"), []byte("lint:\n  ignore: [unknown-action]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	cs := connect(t)
+	for noConfig, want := range map[bool]bool{false: false, true: true} {
+		var rep report.Report
+		if text, isErr := call(t, cs, "lint", map[string]any{"policy": badPolicy, "no_config": noConfig}, &rep); isErr {
+			t.Fatalf("tool error %s", text)
+		}
+		found := false
+		for _, d := range rep.Diagnostics {
+			found = found || d.Code == "unknown-action"
+		}
+		if found != want {
+			t.Errorf("no_config %v: unknown-action reported %v, want %v", noConfig, found, want)
+		}
+	}
+}

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -171,31 +169,12 @@ func loadLintConfig(f lintFlags) (*driver.Config, error) {
 	}
 	file := f.config
 	if file == "" {
-		dir, err := os.Getwd()
-		if err != nil {
+		var err error
+		if file, err = driver.FindConfig("."); err != nil || file == "" {
 			return nil, err
 		}
-		for {
-			candidate := filepath.Join(dir, driver.ConfigFileName)
-			if _, err := os.Stat(candidate); err == nil {
-				file = candidate
-				break
-			}
-			if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
-				return nil, nil
-			}
-			parent := filepath.Dir(dir)
-			if parent == dir {
-				return nil, nil
-			}
-			dir = parent
-		}
 	}
-	src, err := os.ReadFile(file)
-	if err != nil {
-		return nil, err
-	}
-	return driver.ParseConfig(file, src)
+	return driver.LoadConfig(file)
 }
 
 func writeCodes(w io.Writer) error {
