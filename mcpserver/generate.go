@@ -51,6 +51,10 @@ type SubjectOutcome struct {
 	Failures int           `json:"failures"`
 }
 
+// gate verifies a generated plan before the tool returns or writes it; a
+// variable so that tests can make it reject a good plan.
+var gate = verify.Gate
+
 var generateTool = mcp.Tool{
 	Name:  "generate",
 	Title: "Generate verified least-privilege IAM roles from an agentiam.yaml",
@@ -77,7 +81,7 @@ func runGenerate(_ context.Context, _ *mcp.CallToolRequest, in GenerateInput) (*
 	if err != nil {
 		return nil, out, fmt.Errorf("generate: %w", err)
 	}
-	rep, err := verify.Gate(plan)
+	rep, err := gate(plan)
 	if err != nil {
 		return nil, out, fmt.Errorf("the generated plan failed verification, nothing returned: %w", err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/agentiam/agentiam/lint/report"
 	"github.com/agentiam/agentiam/render"
+	"github.com/agentiam/agentiam/rolegen"
 	"github.com/agentiam/agentiam/verify"
 )
 
@@ -364,4 +365,24 @@ func TestProve(t *testing.T) {
 type proveOutput struct {
 	Result, Type    string
 	Counterexamples []json.RawMessage
+}
+
+// TestGenerateRejected: a plan the verification rejects is a tool error,
+// and nothing is returned or written.
+func TestGenerateRejected(t *testing.T) {
+	old := gate
+	t.Cleanup(func() { gate = old })
+	gate = func(*rolegen.Plan) (*verify.Report, error) {
+		return nil, &verify.GateError{Failures: []string{"role X: required request denied: s3:GetObject on arn:aws:s3:::b/k (read)"}, Total: 1}
+	}
+	cs := connect(t)
+	dir := filepath.Join(t.TempDir(), "iam")
+	var out GenerateOutput
+	text, isErr := call(t, cs, "generate", map[string]any{"path": exampleSpec, "output_dir": dir}, &out)
+	if !isErr || !strings.Contains(text, "failed verification, nothing returned: 1 failures") || !strings.Contains(text, "s3:GetObject on arn:aws:s3:::b/k") {
+		t.Errorf("rejected plan: %v %q", isErr, text)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("output_dir was created for a rejected plan: %v", err)
+	}
 }
