@@ -8,6 +8,7 @@ import (
 
 	"github.com/agentiam/agentiam/eval/explain"
 	"github.com/agentiam/agentiam/internal/batch"
+	"github.com/agentiam/agentiam/policy"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -89,6 +90,10 @@ func runSimulate(_ context.Context, _ *mcp.CallToolRequest, in SimulateInput) (*
 // and evaluates it.
 func simulateOne(w *batch.Worker, r *SimulateRequest, withTrace bool) SimulateResult {
 	res := SimulateResult{ID: r.ID, Decision: "Error"}
+	if err := checkPolicies(r); err != nil {
+		res.Error = err.Error()
+		return res
+	}
 	line, err := json.Marshal(r)
 	if err != nil {
 		res.Error = err.Error()
@@ -109,4 +114,43 @@ func simulateOne(w *batch.Worker, r *SimulateRequest, withTrace bool) SimulateRe
 		res.Explain = tr
 	}
 	return res
+}
+
+// checkPolicies parses each policy of the request on its own, so that an
+// error's line and column are within the policy as the client wrote it
+// (the batch decoder reads the request as one compact line).
+func checkPolicies(r *SimulateRequest) error {
+	parse := func(name string, raw json.RawMessage) error {
+		if len(raw) == 0 || string(raw) == "null" {
+			return nil
+		}
+		_, err := policy.Parse(name, raw)
+		return err
+	}
+	for i, raw := range r.IdentityPolicies {
+		if err := parse(fmt.Sprintf("identityPolicies[%d]", i), raw); err != nil {
+			return err
+		}
+	}
+	for _, p := range []struct {
+		name string
+		raw  json.RawMessage
+	}{{"resourcePolicy", r.ResourcePolicy}, {"permissionBoundary", r.PermissionBoundary}, {"sessionPolicy", r.SessionPolicy}} {
+		if err := parse(p.name, p.raw); err != nil {
+			return err
+		}
+	}
+	for _, org := range []struct {
+		name   string
+		levels [][]json.RawMessage
+	}{{"scps", r.SCPs}, {"rcps", r.RCPs}} {
+		for i, level := range org.levels {
+			for j, raw := range level {
+				if err := parse(fmt.Sprintf("%s[%d][%d]", org.name, i, j), raw); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
 }

@@ -101,7 +101,7 @@ func TestSimulate(t *testing.T) {
 			t.Errorf("%s: a trace without explain", r.ID)
 		}
 	}
-	if e := out.Results[3].Error; !strings.Contains(e, "Permit") {
+	if e := out.Results[3].Error; !strings.Contains(e, "Permit") || !strings.HasPrefix(e, "identityPolicies[0]:1:25: ") {
 		t.Errorf("d: error %q does not name the bad Effect", e)
 	}
 	for _, tt := range []struct {
@@ -111,6 +111,8 @@ func TestSimulate(t *testing.T) {
 		{map[string]any{}, "no request"},
 		{map[string]any{"principal": "p", "action": "s3:GetObject", "resource": "*", "requests": list["requests"]}, "not both"},
 		{map[string]any{"principal": "arn:aws:iam::111122223333:role/app", "action": "s3:GetObject"}, `missing field "resource"`},
+		{map[string]any{"principal": "arn:aws:iam::111122223333:role/app", "action": "s3:GetObject", "resource": "*",
+			"scps": [][]json.RawMessage{{json.RawMessage(allowGet), json.RawMessage("{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": {\"Effect\": \"Allow\", \"Action\": 3}\n}")}}}, "scps[0][1]:1:64: Action must be"},
 	} {
 		if text, isErr := call(t, cs, "simulate", tt.args, &out); !isErr || !strings.Contains(text, tt.want) {
 			t.Errorf("simulate %v: %v %q, want a tool error saying %q", tt.args, isErr, text, tt.want)
