@@ -16,9 +16,8 @@ import (
 // report a missing Resource or condition that the stack has.
 type policyWriter struct {
 	jsonWriter
-	ix      *lineIndex
-	kept    int
-	skipped []NotLinted
+	ix *lineIndex
+	statementFilter
 }
 
 // document writes the policy; Statement is read element by element.
@@ -56,19 +55,7 @@ func (w *policyWriter) statements(n ast.Node) {
 		return
 	}
 	w.token("[", w.ix.nodeSpan(n))
-	first := true
-	for i, st := range seq.Values {
-		if fn, at := w.unknown(st); fn != "" {
-			w.skipped = append(w.skipped, NotLinted{Pos: at, Function: fn, Statement: i, When: AtDeploy})
-			continue
-		}
-		if !first {
-			w.comma()
-		}
-		first = false
-		w.kept++
-		w.value(st)
-	}
+	writeStatements(&w.jsonWriter, &w.statementFilter, seq.Values, AtDeploy, w.unknown, w.value)
 	w.token("]", w.ix.nodeSpan(n))
 }
 

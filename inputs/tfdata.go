@@ -37,19 +37,7 @@ func (r *tfReader) policyDocument(address string, b *hclsyntax.Block) {
 	w.comma()
 	w.key("Statement", blk)
 	w.token("[", blk)
-	first := true
-	for i, sb := range statementBlocks(b) {
-		if name, at := w.unknownStatement(sb); name != "" {
-			w.skipped = append(w.skipped, NotLinted{Pos: at, Function: name, Statement: i, When: AfterApply})
-			continue
-		}
-		if !first {
-			w.comma()
-		}
-		first = false
-		w.kept++
-		w.statementBlock(sb)
-	}
+	writeStatements(&w.jsonWriter, &w.statementFilter, statementBlocks(b), AfterApply, w.unknownStatement, w.statementBlock)
 	w.token("]", blk)
 	w.token("}", blk)
 	if w.kept == 0 && len(w.skipped) > 0 {

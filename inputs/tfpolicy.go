@@ -17,8 +17,7 @@ import (
 type hclWriter struct {
 	jsonWriter
 	*tfReader
-	kept    int
-	skipped []NotLinted
+	statementFilter
 }
 
 // document writes the object jsonencode is given.
@@ -61,19 +60,7 @@ func (w *hclWriter) statements(e hclsyntax.Expression) {
 		return
 	}
 	w.token("[", w.span(tuple.Range(), ""))
-	first := true
-	for i, st := range tuple.Exprs {
-		if name, at := w.unknown(st); name != "" {
-			w.skipped = append(w.skipped, NotLinted{Pos: at, Function: name, Statement: i, When: AfterApply})
-			continue
-		}
-		if !first {
-			w.comma()
-		}
-		first = false
-		w.kept++
-		w.value(st)
-	}
+	writeStatements(&w.jsonWriter, &w.statementFilter, tuple.Exprs, AfterApply, w.unknown, w.value)
 	w.token("]", w.span(tuple.Range(), ""))
 }
 

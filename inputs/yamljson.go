@@ -31,6 +31,32 @@ type jsonWriter struct {
 	lines []tokenSpan
 }
 
+// statementFilter counts the statements written and lists those left out
+// because a value in them is known only later.
+type statementFilter struct {
+	kept    int
+	skipped []NotLinted
+}
+
+// writeStatements writes the elements of a Statement array, comma
+// separated, leaving out (and listing, with when) each one that unknown
+// names a function or reference in.
+func writeStatements[T any](w *jsonWriter, f *statementFilter, items []T, when Pending, unknown func(T) (string, diag.Pos), write func(T)) {
+	first := true
+	for i, st := range items {
+		if name, at := unknown(st); name != "" {
+			f.skipped = append(f.skipped, NotLinted{Pos: at, Function: name, Statement: i, When: when})
+			continue
+		}
+		if !first {
+			w.comma()
+		}
+		first = false
+		f.kept++
+		write(st)
+	}
+}
+
 // token writes one token on its own line.
 func (w *jsonWriter) token(text string, from tokenSpan) {
 	w.b = append(w.b, text...)
