@@ -102,7 +102,7 @@ func (rs *reqState) evalPolicy(p *Policy, ref PolicyRef, boundary bool, t Tracer
 	}
 	var v verdict
 	svc := rs.actionSvcLower
-	for _, list := range [2][]*statement{p.deny.byService[svc], p.deny.anyService} {
+	for _, list := range [2][]*statement{p.deny.lookup(svc), p.deny.anyService} {
 		for _, s := range list {
 			if ok, _, _, _ := s.check(rs, withPrincipal, boundary); ok {
 				v.deny = true
@@ -110,7 +110,7 @@ func (rs *reqState) evalPolicy(p *Policy, ref PolicyRef, boundary bool, t Tracer
 			}
 		}
 	}
-	for _, list := range [2][]*statement{p.allow.byService[svc], p.allow.anyService} {
+	for _, list := range [2][]*statement{p.allow.lookup(svc), p.allow.anyService} {
 		for _, s := range list {
 			if ok, g, _, _ := s.check(rs, withPrincipal, boundary); ok {
 				v.allow = true
