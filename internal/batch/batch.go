@@ -111,7 +111,7 @@ func appendError(dst []byte, id string, err error) []byte {
 // The line's structure is scanned without decoding: a policy is found as
 // raw text and looked up in the cache, so a policy seen before costs one
 // pass over its bytes. Everything else, and every policy not in the cache,
-// is decoded and validated strictly (internal/jsontext, policy.Decode);
+// is decoded and validated strictly (internal/jsontext, policy.Reader);
 // a cached policy's text is byte-identical to one validated before.
 func (w *Worker) Decode(line string) (Case, error) {
 	var c Case
