@@ -18,7 +18,10 @@ type Documents struct {
 	RCPs [][]*policy.Document
 	// RCPServices holds the lowercase prefixes of the services that RCPs
 	// apply to (catalog.RCPServices gives AWS's list); RCPs are skipped
-	// for the actions of other services. Read only.
+	// for the actions of other services. Nil means every service (for
+	// callers that give no RCPs, or know the list does not matter). The
+	// engine takes the list as data rather than reading the catalog.
+	// Read only.
 	RCPServices map[string]bool
 }
 
