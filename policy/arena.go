@@ -19,25 +19,30 @@ type arena struct {
 }
 
 // reset starts the chunks of a new document, sized for a source of n
-// bytes (a rough count of each kind of value; a slab grows if it is short).
+// bytes: a generated load of policies has a string per 44 bytes, a list
+// per 87 and a statement or condition value per 170 or so; the first
+// chunk of each kind holds about two thirds of that, and a kind that
+// runs short gets further chunks of half the previous one, so that
+// little is allocated and left unused (a cached document keeps its
+// chunks whole).
 func (a *arena) reset(n int) {
-	a.strs = newSlab[String](n / 48)
+	a.strs = newSlab[String](n / 64)
 	a.lists = newSlab[StringList](n / 128)
 	a.stmts = newSlab[Statement](n / 256)
 	a.vals = newSlab[ConditionValue](n / 256)
 }
 
-// slab hands out elements of one type from chunks of next elements,
-// doubling up to slabMax; a request larger than a quarter of a chunk
-// gets its own allocation.
+// slab hands out elements of one type from a first chunk of next
+// elements and further ones each half the previous; a request larger
+// than a quarter of a chunk gets its own allocation.
 type slab[T any] struct {
 	free []T
 	next int
 }
 
 const (
-	slabFirst = 8
-	slabMax   = 256
+	slabFirst = 4
+	slabMax   = 512
 )
 
 func newSlab[T any](size int) slab[T] {
@@ -54,7 +59,7 @@ func (s *slab[T]) take(n int) []T {
 			return make([]T, n)
 		}
 		s.free = make([]T, s.next)
-		s.next = min(2*s.next, slabMax)
+		s.next = max(s.next/2, slabFirst)
 	}
 	out := s.free[:n:n]
 	s.free = s.free[n:]
