@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // ErrMalformed is wrapped by every error from Parse.
@@ -216,7 +217,11 @@ func (g Glob) append(s string, literal bool) Glob {
 }
 
 // Match reports whether s matches the pattern, as Wildcard does.
-func (g Glob) Match(s string) bool { return wildcard(g, s, false, true) }
+func (g Glob) Match(s string) bool {
+	// The pattern is read as a string without a copy: wildcard keeps no
+	// reference to it, and a Glob is often a stack buffer of its caller.
+	return wildcard(unsafe.String(unsafe.SliceData(g), len(g)), s, false, true)
+}
 
 // MatchComponents reports whether the ARN value v matches the pattern
 // component by component, as the package-level MatchComponents does. A
@@ -254,7 +259,7 @@ func (g Glob) colon() int {
 
 // wildcard is the one glob matcher: '*' any run, '?' one rune; with
 // marked, a NUL makes the next pattern byte literal (see Glob).
-func wildcard[P string | Glob](p P, s string, fold, marked bool) bool {
+func wildcard(p, s string, fold, marked bool) bool {
 	// Iterative glob with single-star backtracking: O(len(p)*len(s)) worst
 	// case, no recursion, no allocation. Remembering only the last star is
 	// enough because every star here matches the same set of strings.

@@ -23,21 +23,111 @@ func (p *Policy) Document() *policy.Document { return p.doc }
 // stmtIndex finds the statements whose Action element can match an
 // action of a given service without looking at the others.
 type stmtIndex struct {
-	byService  map[string][]*statement // exact lowercase service prefix
-	anyService []*statement            // NotAction, or a wildcard in the service part
+	byService  []serviceStmts // sorted by service
+	anyService []*statement   // NotAction, or a wildcard in the service part
 }
 
-func (ix *stmtIndex) add(s *statement) {
-	if s.notAction || len(s.services) == 0 {
-		ix.anyService = append(ix.anyService, s)
-		return
+// serviceStmts are the statements naming one exact lowercase service
+// prefix, in policy order.
+type serviceStmts struct {
+	service string
+	stmts   []*statement
+}
+
+// lookup returns the statements that name the (lowercase) service.
+func (ix *stmtIndex) lookup(svc string) []*statement {
+	list := ix.byService
+	if len(list) > 8 {
+		i, ok := slices.BinarySearchFunc(list, svc, func(e serviceStmts, s string) int { return strings.Compare(e.service, s) })
+		if !ok {
+			return nil
+		}
+		return list[i].stmts
 	}
-	if ix.byService == nil {
-		ix.byService = map[string][]*statement{}
+	for i := range list {
+		if list[i].service == svc {
+			return list[i].stmts
+		}
 	}
-	for _, svc := range s.services {
-		ix.byService[svc] = append(ix.byService[svc], s)
+	return nil
+}
+
+// buildIndexes fills the deny and allow indexes of p from its statements
+// with a handful of allocations: every (service, statement) pair is
+// sorted once, stably, so each service's statements keep policy order.
+func (p *Policy) buildIndexes() {
+	type pair struct {
+		deny    bool
+		service string
+		s       *statement
 	}
+	var pairs []pair
+	nAny := [2]int{}
+	for _, s := range p.stmts {
+		if s.notAction || len(s.services) == 0 {
+			nAny[b2i(s.deny)]++
+			continue
+		}
+		if pairs == nil {
+			pairs = make([]pair, 0, len(p.stmts)*2)
+		}
+		for _, svc := range s.services {
+			pairs = append(pairs, pair{s.deny, svc, s})
+		}
+	}
+	slices.SortStableFunc(pairs, func(a, b pair) int {
+		if a.deny != b.deny {
+			return b2i(a.deny) - b2i(b.deny)
+		}
+		return strings.Compare(a.service, b.service)
+	})
+	backing := make([]*statement, len(pairs)+nAny[0]+nAny[1])
+	p.allow.anyService, backing = backing[:0:nAny[0]], backing[nAny[0]:]
+	p.deny.anyService, backing = backing[:0:nAny[1]], backing[nAny[1]:]
+	for _, s := range p.stmts {
+		if s.notAction || len(s.services) == 0 {
+			ix := &p.allow
+			if s.deny {
+				ix = &p.deny
+			}
+			ix.anyService = append(ix.anyService, s)
+		}
+	}
+	distinct := 0
+	for i := range pairs {
+		if i == 0 || pairs[i].deny != pairs[i-1].deny || pairs[i].service != pairs[i-1].service {
+			distinct++
+		}
+	}
+	entries := make([]serviceStmts, 0, distinct)
+	for i := 0; i < len(pairs); {
+		j := i + 1
+		for j < len(pairs) && pairs[j].deny == pairs[i].deny && pairs[j].service == pairs[i].service {
+			j++
+		}
+		e := serviceStmts{service: pairs[i].service, stmts: backing[i:j:j]}
+		for k := i; k < j; k++ {
+			backing[k] = pairs[k].s
+		}
+		entries = append(entries, e)
+		ix := &p.allow
+		if pairs[i].deny {
+			ix = &p.deny
+		}
+		if ix.byService == nil {
+			ix.byService = entries[len(entries)-1:]
+		} else {
+			ix.byService = ix.byService[:len(ix.byService)+1]
+		}
+		i = j
+	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 type statement struct {
@@ -84,15 +174,18 @@ func Compile(doc *policy.Document) (*Policy, error) {
 	if doc == nil {
 		return nil, fmt.Errorf("%w: nil document", ErrCompile)
 	}
-	p := &Policy{doc: doc, stmts: make([]*statement, 0, len(doc.Statements))}
-	vars := doc.VariablesEnabled()
-	backing := make([]statement, len(doc.Statements)) // one allocation for all statements
 	for i, st := range doc.Statements {
 		if st == nil {
 			return nil, fmt.Errorf("%w: statement %d is nil", ErrCompile, i)
 		}
+	}
+	p := &Policy{doc: doc, stmts: make([]*statement, 0, len(doc.Statements))}
+	vars := doc.VariablesEnabled()
+	backing := make([]statement, len(doc.Statements)) // one allocation for all statements
+	mem := newCompileMem(doc)
+	for i, st := range doc.Statements {
 		s := &backing[i]
-		err := compileStatement(s, st, i, vars)
+		err := compileStatement(s, st, i, vars, &mem)
 		if err != nil {
 			where := doc.Source
 			if where == "" {
@@ -101,16 +194,70 @@ func Compile(doc *policy.Document) (*Policy, error) {
 			return nil, fmt.Errorf("%s: statement %d: %w", where, i, err)
 		}
 		p.stmts = append(p.stmts, s)
-		if s.deny {
-			p.deny.add(s)
-		} else {
-			p.allow.add(s)
-		}
 	}
+	p.buildIndexes()
 	return p, nil
 }
 
-func compileStatement(s *statement, st *policy.Statement, index int, vars bool) error {
+// compileMem holds the compiled parts of every statement of a policy,
+// sized exactly up front: one allocation per kind of part, not one per
+// statement (allocation dominated compiling distinct policies, issue 12).
+type compileMem struct {
+	actions    []actionPattern
+	services   []string
+	resources  []resourcePattern
+	conditions []condition
+	values     []condValue
+	principals []principalSet
+}
+
+func newCompileMem(doc *policy.Document) compileMem {
+	var nAct, nRes, nCond, nVal, nPr int
+	for _, st := range doc.Statements {
+		nAct += listLen(st.Action) + listLen(st.NotAction)
+		nRes += listLen(st.Resource) + listLen(st.NotResource)
+		if st.Principal != nil || st.NotPrincipal != nil {
+			nPr++
+		}
+		if st.Condition == nil {
+			continue
+		}
+		for _, op := range st.Condition.Operators {
+			nCond += len(op.Keys)
+			for _, k := range op.Keys {
+				nVal += len(k.Values)
+			}
+		}
+	}
+	return compileMem{
+		actions:    make([]actionPattern, 0, nAct),
+		services:   make([]string, 0, nAct),
+		resources:  make([]resourcePattern, 0, nRes),
+		conditions: make([]condition, 0, nCond),
+		values:     make([]condValue, 0, nVal),
+		principals: make([]principalSet, 0, nPr),
+	}
+}
+
+func listLen(l *policy.StringList) int {
+	if l == nil {
+		return 0
+	}
+	return len(l.Values)
+}
+
+// grow returns the n elements after the len(*buf) used ones, capacity
+// capped, taking them from buf's spare capacity when it has them.
+func grow[T any](buf *[]T, n int) []T {
+	b := *buf
+	if len(b)+n > cap(b) {
+		return make([]T, 0, n)
+	}
+	*buf = b[:len(b)+n]
+	return b[len(b) : len(b) : len(b)+n]
+}
+
+func compileStatement(s *statement, st *policy.Statement, index int, vars bool, mem *compileMem) error {
 	*s = statement{src: st, index: index}
 	if st.Sid != nil {
 		s.sid = st.Sid.Value
@@ -129,7 +276,8 @@ func compileStatement(s *statement, st *policy.Statement, index int, vars bool) 
 	if actions == nil {
 		return fmt.Errorf("%w: no Action or NotAction", ErrCompile)
 	}
-	s.actions = make([]actionPattern, 0, len(actions.Values))
+	s.actions = grow(&mem.actions, len(actions.Values))
+	s.services = grow(&mem.services, len(actions.Values))
 	exact := true
 	for _, a := range actions.Values {
 		ap, err := compileAction(a.Value)
@@ -143,7 +291,7 @@ func compileStatement(s *statement, st *policy.Statement, index int, vars bool) 
 			s.services = append(s.services, ap.service)
 		}
 	}
-	if !exact {
+	if !exact || len(s.services) == 0 {
 		s.services = nil
 	}
 	res := st.Resource
@@ -154,7 +302,7 @@ func compileStatement(s *statement, st *policy.Statement, index int, vars bool) 
 		s.anyResource = true
 	}
 	if res != nil {
-		s.resources = make([]resourcePattern, 0, len(res.Values))
+		s.resources = grow(&mem.resources, len(res.Values))
 		for _, r := range res.Values {
 			if r.Value == "*" && !s.notResource {
 				s.anyResource = true
@@ -167,17 +315,19 @@ func compileStatement(s *statement, st *policy.Statement, index int, vars bool) 
 		pr, s.notPrincipal = st.NotPrincipal, true
 	}
 	if pr != nil {
-		s.principals = compilePrincipals(pr)
+		ps := grow(&mem.principals, 1)[:1]
+		compilePrincipals(&ps[0], pr)
+		s.principals = &ps[0]
 	}
 	if st.Condition != nil {
 		n := 0
 		for _, op := range st.Condition.Operators {
 			n += len(op.Keys)
 		}
-		s.conditions = make([]condition, 0, n)
+		s.conditions = grow(&mem.conditions, n)
 		for _, op := range st.Condition.Operators {
 			for ki := range op.Keys {
-				c, err := compileCondition(op.Name.Value, &op.Keys[ki], vars)
+				c, err := compileCondition(op.Name.Value, &op.Keys[ki], vars, grow(&mem.values, len(op.Keys[ki].Values))[:len(op.Keys[ki].Values)])
 				if err != nil {
 					return err
 				}
@@ -218,8 +368,8 @@ func compileAction(raw string) (actionPattern, error) {
 	return a, nil
 }
 
-func compilePrincipals(pr *policy.Principal) *principalSet {
-	ps := &principalSet{any: pr.Wildcard}
+func compilePrincipals(ps *principalSet, pr *policy.Principal) {
+	ps.any = pr.Wildcard
 	for _, e := range pr.Entries {
 		for _, v := range e.Values.Values {
 			switch e.Type.Value {
@@ -238,7 +388,6 @@ func compilePrincipals(pr *policy.Principal) *principalSet {
 			}
 		}
 	}
-	return ps
 }
 
 // match reports whether the action pattern covers the request's action

@@ -101,7 +101,9 @@ type condValue struct {
 	valid  bool // parsed for its operator; an invalid value never matches
 }
 
-func compileCondition(opName string, k *policy.ConditionKey, vars bool) (condition, error) {
+// compileCondition compiles one key of an operator; values has room for
+// the key's values.
+func compileCondition(opName string, k *policy.ConditionKey, vars bool, values []condValue) (condition, error) {
 	c := condition{name: opName, keyName: k.Name.Value, key: lowerASCII(k.Name.Value)}
 	base := opName
 	if i := strings.IndexByte(base, ':'); i >= 0 {
@@ -134,7 +136,7 @@ func compileCondition(opName string, k *policy.ConditionKey, vars bool) (conditi
 		return c, fmt.Errorf("%w: unknown condition operator %q", ErrCompile, opName)
 	}
 	c.op, c.negated = o.op, o.negated
-	c.values = make([]condValue, len(k.Values))
+	c.values = values
 	for i, v := range k.Values {
 		c.values[i] = compileValue(c.op, v.Value, vars)
 	}

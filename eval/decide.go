@@ -12,7 +12,6 @@ import (
 // explicit deny ends the decision.
 type decider struct {
 	s        *Set
-	rs       *reqState
 	t        Tracer // nil: no tracing
 	boundary bool   // a permissions boundary governs the principal
 	denied   bool
@@ -21,7 +20,7 @@ type decider struct {
 
 // run evaluates one policy; it reports false when the decision can stop
 // at an explicit deny.
-func (d *decider) run(ref PolicyRef, pol *Policy, skip Skip) (verdict, bool) {
+func (d *decider) run(rs *reqState, ref PolicyRef, pol *Policy, skip Skip) (verdict, bool) {
 	if pol == nil {
 		return verdict{}, true
 	}
@@ -31,7 +30,7 @@ func (d *decider) run(ref PolicyRef, pol *Policy, skip Skip) (verdict, bool) {
 		}
 		return verdict{}, true
 	}
-	v := d.rs.evalPolicy(pol, ref, d.boundary, d.t)
+	v := rs.evalPolicy(pol, ref, d.boundary, d.t)
 	if v.deny && !d.denied {
 		d.denied, d.deniedBy = true, ref
 	}
@@ -43,11 +42,11 @@ func (d *decider) run(ref PolicyRef, pol *Policy, skip Skip) (verdict, bool) {
 // attaches RCPFullAWSAccess to every root, OU and account and it cannot
 // be detached, so every RCP level allows implicitly and only Deny
 // statements in RCPs matter (Organizations User Guide, RCPs).
-func (d *decider) orgLevels(kind policy.Kind, levels [][]*Policy, skip Skip) (failedLevel int, goOn bool) {
+func (d *decider) orgLevels(rs *reqState, kind policy.Kind, levels [][]*Policy, skip Skip) (failedLevel int, goOn bool) {
 	for li, level := range levels {
 		allow := kind == policy.RCP
 		for pi, pol := range level {
-			v, goOn := d.run(PolicyRef{Kind: kind, Level: li + 1, Index: pi}, pol, skip)
+			v, goOn := d.run(rs, PolicyRef{Kind: kind, Level: li + 1, Index: pi}, pol, skip)
 			if !goOn {
 				return 0, false
 			}
@@ -81,8 +80,8 @@ func (s *Set) decide(rs *reqState, t Tracer) (Decision, Reason) {
 		return Allowed, Reason{Code: ReasonCallerIdentity}
 	}
 	identityApplies := p.isIAM() && p.kind != principalRoot
-	d := decider{s: s, rs: rs, t: t, boundary: s.Boundary != nil && identityApplies}
-	ps, goOn := d.evalAll(identityApplies)
+	d := decider{s: s, t: t, boundary: s.Boundary != nil && identityApplies}
+	ps, goOn := d.evalAll(rs, identityApplies)
 	if !goOn {
 		return ExplicitlyDenied, Reason{Code: ReasonExplicitDeny}
 	}
@@ -97,29 +96,29 @@ func (s *Set) decide(rs *reqState, t Tracer) (Decision, Reason) {
 
 // evalAll evaluates every policy of the set in AWS's order: identity
 // policies, boundary, session policy, resource policy, SCPs, RCPs.
-func (d *decider) evalAll(identityApplies bool) (policies, bool) {
-	s, rs, p := d.s, d.rs, &d.rs.p
+func (d *decider) evalAll(rs *reqState, identityApplies bool) (policies, bool) {
+	s, p := d.s, &rs.p
 	ps := policies{boundaryOK: true, sessionOK: true, sessionGiven: s.Session != nil}
 	skipIdentity := SkipNone
 	if !identityApplies {
 		skipIdentity = SkipIdentityNotIAM
 	}
 	for i, pol := range s.Identity {
-		v, goOn := d.run(PolicyRef{Kind: policy.Identity, Index: i}, pol, skipIdentity)
+		v, goOn := d.run(rs, PolicyRef{Kind: policy.Identity, Index: i}, pol, skipIdentity)
 		if !goOn {
 			return ps, false
 		}
 		ps.identityAllow = ps.identityAllow || v.allow
 	}
 	if s.Boundary != nil {
-		v, goOn := d.run(PolicyRef{Kind: policy.Boundary}, s.Boundary, skipIdentity)
+		v, goOn := d.run(rs, PolicyRef{Kind: policy.Boundary}, s.Boundary, skipIdentity)
 		if !goOn {
 			return ps, false
 		}
 		ps.boundaryOK = v.allow || !identityApplies
 	}
 	if s.Session != nil {
-		v, goOn := d.run(PolicyRef{Kind: policy.Session}, s.Session, skipIdentity)
+		v, goOn := d.run(rs, PolicyRef{Kind: policy.Session}, s.Session, skipIdentity)
 		if !goOn {
 			return ps, false
 		}
@@ -132,17 +131,17 @@ func (d *decider) evalAll(identityApplies bool) (policies, bool) {
 		ps.sessionOK = false
 	}
 	if s.Resource != nil {
-		v, goOn := d.run(PolicyRef{Kind: policy.Resource}, s.Resource, SkipNone)
+		v, goOn := d.run(rs, PolicyRef{Kind: policy.Resource}, s.Resource, SkipNone)
 		if !goOn {
 			return ps, false
 		}
 		ps.res = v
 	}
 	var goOn bool
-	if ps.scpFailed, goOn = d.orgLevels(policy.SCP, s.SCPs, s.scpSkip(rs)); !goOn {
+	if ps.scpFailed, goOn = d.orgLevels(rs, policy.SCP, s.SCPs, s.scpSkip(rs)); !goOn {
 		return ps, false
 	}
-	_, goOn = d.orgLevels(policy.RCP, s.RCPs, s.rcpSkip(rs))
+	_, goOn = d.orgLevels(rs, policy.RCP, s.RCPs, s.rcpSkip(rs))
 	return ps, goOn
 }
 

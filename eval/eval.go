@@ -2,8 +2,9 @@
 // does: identity policies, a resource policy, a permissions boundary, a
 // session policy, and the SCPs and RCPs of an organization, with every
 // condition operator and policy variable. Policies are compiled once into
-// an indexed form; evaluating a request re-parses nothing, and a trace
-// explaining the decision is built only when asked for.
+// an indexed form; evaluating a request re-parses nothing. Set.Trace
+// sends the decision's typed events (policies, statements, the reason
+// code) to a Tracer; package eval/explain turns them into prose.
 //
 // The rules follow the AWS IAM User Guide, "Policy evaluation logic" and
 // its sub-pages (single account, cross-account, condition operators,

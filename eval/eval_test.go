@@ -181,3 +181,39 @@ func (e *events) Decided(d Decision, why Reason) {
 	e.n++
 	e.decision, e.why = d, why
 }
+
+// RCP support is data the caller passes: RCPs apply to the services in
+// Set.RCPServices only.
+func TestRCPServices(t *testing.T) {
+	allow := mustParse(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)
+	deny := mustParse(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*"}]}`)
+	set, err := NewSet(Documents{Identity: []*policy.Document{allow}, RCPs: [][]*policy.Document{{deny}}, RCPServices: map[string]bool{"s3": true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		action, resource string
+		want             Decision
+		skip             bool
+	}{
+		{"s3:GetObject", "arn:aws:s3:::b/k", ExplicitlyDenied, false},
+		{"ec2:DescribeInstances", "*", Allowed, true},
+	} {
+		req := Request{Principal: "arn:aws:iam::111122223333:role/app", Action: tt.action, Resource: tt.resource}
+		var ev skips
+		d, err := set.Trace(&req, &ev)
+		if err != nil || d != tt.want || ev.rcpUnsupported != tt.skip {
+			t.Errorf("%s: %v, %v (RCP skipped as unsupported: %v), want %v (%v)", tt.action, d, err, ev.rcpUnsupported, tt.want, tt.skip)
+		}
+	}
+}
+
+// skips records whether an RCP was skipped for an unsupported service.
+type skips struct {
+	events
+	rcpUnsupported bool
+}
+
+func (s *skips) Policy(ev PolicyEvent) {
+	s.rcpUnsupported = s.rcpUnsupported || ev.Skip == SkipRCPUnsupported
+}

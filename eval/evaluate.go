@@ -18,7 +18,10 @@ type Documents struct {
 	RCPs [][]*policy.Document
 	// RCPServices holds the lowercase prefixes of the services that RCPs
 	// apply to (catalog.RCPServices gives AWS's list); RCPs are skipped
-	// for the actions of other services. Read only.
+	// for the actions of other services. Nil means every service (for
+	// callers that give no RCPs, or know the list does not matter). The
+	// engine takes the list as data rather than reading the catalog.
+	// Read only.
 	RCPServices map[string]bool
 }
 
@@ -102,7 +105,7 @@ func (rs *reqState) evalPolicy(p *Policy, ref PolicyRef, boundary bool, t Tracer
 	}
 	var v verdict
 	svc := rs.actionSvcLower
-	for _, list := range [2][]*statement{p.deny.byService[svc], p.deny.anyService} {
+	for _, list := range [2][]*statement{p.deny.lookup(svc), p.deny.anyService} {
 		for _, s := range list {
 			if ok, _, _, _ := s.check(rs, withPrincipal, boundary); ok {
 				v.deny = true
@@ -110,7 +113,7 @@ func (rs *reqState) evalPolicy(p *Policy, ref PolicyRef, boundary bool, t Tracer
 			}
 		}
 	}
-	for _, list := range [2][]*statement{p.allow.byService[svc], p.allow.anyService} {
+	for _, list := range [2][]*statement{p.allow.lookup(svc), p.allow.anyService} {
 		for _, s := range list {
 			if ok, g, _, _ := s.check(rs, withPrincipal, boundary); ok {
 				v.allow = true

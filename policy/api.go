@@ -52,6 +52,7 @@ func Parse(filename string, src []byte) (*Document, error) {
 // type of the tokenizer underneath is part of the API.
 type Reader struct {
 	dec *jsontext.Decoder
+	mem arena
 }
 
 // Parse parses src as one policy document with the validation and
@@ -64,7 +65,8 @@ func (r *Reader) Parse(filename, src string) (*Document, error) {
 		r.dec.Reset(src)
 	}
 	dec := r.dec
-	doc, err := decode(dec, filename)
+	r.mem.reset(len(src))
+	doc, err := decode(dec, filename, &r.mem)
 	if err == io.EOF {
 		return nil, syntaxError(filename, &jsontext.SyntaxError{Pos: dec.PosAt(len(src)), Msg: "empty input; expected a policy document (a JSON object)"})
 	}
@@ -87,7 +89,8 @@ func (r *Reader) ParseAt(filename, src string, offset int) (doc *Document, end i
 		r.dec = jsontext.NewDecoder("")
 	}
 	r.dec.ResetAt(src, offset)
-	doc, err = decode(r.dec, filename)
+	r.mem.reset(len(src) - offset)
+	doc, err = decode(r.dec, filename, &r.mem)
 	if err == io.EOF {
 		return nil, offset, syntaxError(filename, &jsontext.SyntaxError{Pos: r.dec.PosAt(len(src)), Msg: "empty input; expected a policy document (a JSON object)"})
 	}
@@ -98,8 +101,8 @@ func (r *Reader) ParseAt(filename, src string, offset int) (doc *Document, end i
 // are those of the stream. It returns io.EOF when the stream holds no
 // further value. After a grammar error the decoder stands after the
 // document; after a syntax error it is unusable.
-func decode(dec *jsontext.Decoder, filename string) (*Document, error) {
-	p := parser{dec: dec, file: filename, stmt: -1}
+func decode(dec *jsontext.Decoder, filename string, mem *arena) (*Document, error) {
+	p := parser{dec: dec, file: filename, stmt: -1, mem: mem}
 	doc, err := p.document()
 	if err != nil {
 		if err == io.EOF {

@@ -3,7 +3,6 @@ package policy
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/agentiam/agentiam/diag"
@@ -45,6 +44,7 @@ type parser struct {
 	// save the allocations of growing each list.
 	strs []String
 	vals []ConditionValue
+	mem  *arena
 }
 
 // syntaxError turns a decoder error into a ParseError.
@@ -120,8 +120,9 @@ func (s *keySet) add(name string, pos diag.Pos) (first diag.Pos, dup bool) {
 }
 
 // members reads the members of an object whose '{' was just read, calling
-// member for each key after reporting and skipping duplicate keys.
-func (p *parser) members(what string, member func(key jsontext.Token) error) error {
+// member for each key after reporting and skipping duplicate keys; what
+// and name (joined, for messages only) say which object it is.
+func (p *parser) members(what, name string, member func(key jsontext.Token) error) error {
 	var keys keySet
 	for {
 		key, err := p.dec.ReadToken()
@@ -136,7 +137,7 @@ func (p *parser) members(what string, member func(key jsontext.Token) error) err
 			if first.Line == key.Pos.Line {
 				where = fmt.Sprintf("at column %d of this line", first.Column)
 			}
-			p.report(key, CodeDuplicateKey, "", "duplicate key %q in %s; the first is %s", key.Text, what, where)
+			p.report(key, CodeDuplicateKey, "", "duplicate key %q in %s%s; the first is %s", key.Text, what, name, where)
 			if err := p.dec.SkipValue(); err != nil {
 				return err
 			}
@@ -164,7 +165,7 @@ func (p *parser) document() (*Document, error) {
 		return doc, p.skipRest(tok)
 	}
 	statementSeen, statementSuggested := false, false
-	err = p.members("the policy document", func(key jsontext.Token) error {
+	err = p.members("the policy document", "", func(key jsontext.Token) error {
 		switch key.Text {
 		case "Version":
 			v, tok, err := p.stringValue("Version")
@@ -253,12 +254,13 @@ func (p *parser) statements(doc *Document) error {
 }
 
 func (p *parser) statement(open jsontext.Token, index int) (*Statement, error) {
-	st := &Statement{Index: index, Pos: open.Pos}
+	st := p.mem.stmts.one()
+	st.Index, st.Pos = index, open.Pos
 	p.stmt = index
 	defer func() { p.stmt = -1 }()
 	firstDiag := len(p.diags)
 	effectSeen, effectSuggested := false, false
-	err := p.members("the statement", func(key jsontext.Token) error {
+	err := p.members("the statement", "", func(key jsontext.Token) error {
 		var err error
 		switch key.Text {
 		case "Sid":
@@ -353,7 +355,9 @@ func (p *parser) stringValue(what string) (*String, jsontext.Token, error) {
 		p.report(tok, CodeInvalidType, "", "%s must be a string, found %s", what, tok.Kind)
 		return nil, tok, p.skipRest(tok)
 	}
-	return &String{Value: tok.Text, Pos: tok.Pos}, tok, nil
+	v := p.mem.strs.one()
+	*v = String{Value: tok.Text, Pos: tok.Pos}
+	return v, tok, nil
 }
 
 // stringList reads Action/Resource-like elements and principal values:
@@ -368,13 +372,10 @@ func (p *parser) stringList(key jsontext.Token, what string) (*StringList, error
 		if tok.Text == "" {
 			p.report(tok, CodeEmptyValue, "", "%s must not be an empty string", what)
 		}
-		// One allocation for the list and its only value.
-		single := &struct {
-			list  StringList
-			value [1]String
-		}{list: StringList{Pos: tok.Pos, KeyPos: key.Pos, Single: true}, value: [1]String{{Value: tok.Text, Pos: tok.Pos}}}
-		single.list.Values = single.value[:]
-		return &single.list, nil
+		l := p.mem.lists.one()
+		*l = StringList{Pos: tok.Pos, KeyPos: key.Pos, Single: true, Values: p.mem.strs.take(1)}
+		l.Values[0] = String{Value: tok.Text, Pos: tok.Pos}
+		return l, nil
 	case jsontext.ArrayStart:
 		bad := false
 		p.strs = p.strs[:0]
@@ -388,7 +389,10 @@ func (p *parser) stringList(key jsontext.Token, what string) (*StringList, error
 				if len(p.strs) == 0 && !bad {
 					p.report(tok, CodeEmptyValue, "", "%s must not be an empty array", what)
 				}
-				return &StringList{Pos: tok.Pos, KeyPos: key.Pos, Values: slices.Clone(p.strs)}, nil
+				l := p.mem.lists.one()
+				*l = StringList{Pos: tok.Pos, KeyPos: key.Pos, Values: p.mem.strs.take(len(p.strs))}
+				copy(l.Values, p.strs)
+				return l, nil
 			case jsontext.String:
 				if el.Text == "" {
 					p.report(el, CodeEmptyValue, "", "%s must not contain an empty string", what)
@@ -432,7 +436,7 @@ func (p *parser) principal(key jsontext.Token) (*Principal, error) {
 		return nil, nil
 	case jsontext.ObjectStart:
 		members := 0
-		err := p.members(key.Text, func(typ jsontext.Token) error {
+		err := p.members(key.Text, "", func(typ jsontext.Token) error {
 			members++
 			if !contains(principalTypes, typ.Text) {
 				p.report(typ, CodeInvalidPrincipal, closestName(typ.Text, principalTypes),
@@ -467,7 +471,7 @@ func (p *parser) condition(key jsontext.Token) (*Condition, error) {
 		return nil, p.skipRest(tok)
 	}
 	c := &Condition{Pos: tok.Pos, KeyPos: key.Pos}
-	err = p.members("Condition", func(opKey jsontext.Token) error {
+	err = p.members("Condition", "", func(opKey jsontext.Token) error {
 		val, err := p.dec.ReadToken()
 		if err != nil {
 			return err
@@ -477,7 +481,7 @@ func (p *parser) condition(key jsontext.Token) (*Condition, error) {
 			return p.skipRest(val)
 		}
 		op := ConditionOperator{Name: String{Value: opKey.Text, Pos: opKey.Pos}}
-		err = p.members("condition operator "+opKey.Text, func(k jsontext.Token) error {
+		err = p.members("condition operator ", opKey.Text, func(k jsontext.Token) error {
 			ck, ok, err := p.conditionKey(k)
 			if ok {
 				op.Keys = append(op.Keys, ck)
@@ -501,7 +505,8 @@ func (p *parser) conditionKey(key jsontext.Token) (ConditionKey, bool, error) {
 	ck := ConditionKey{Name: String{Value: key.Text, Pos: key.Pos}, Pos: tok.Pos}
 	if v, ok := conditionValue(tok); ok {
 		ck.Single = true
-		ck.Values = []ConditionValue{v}
+		ck.Values = p.mem.vals.take(1)
+		ck.Values[0] = v
 		return ck, true, nil
 	}
 	if tok.Kind != jsontext.ArrayStart {
@@ -516,7 +521,8 @@ func (p *parser) conditionKey(key jsontext.Token) (ConditionKey, bool, error) {
 			return ck, false, err
 		}
 		if el.Kind == jsontext.ArrayEnd {
-			ck.Values = slices.Clone(p.vals)
+			ck.Values = p.mem.vals.take(len(p.vals))
+			copy(ck.Values, p.vals)
 			break
 		}
 		v, ok := conditionValue(el)

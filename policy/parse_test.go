@@ -338,7 +338,7 @@ func TestDecodeStream(t *testing.T) {
 				}
 				continue
 			}
-			doc, err := decode(dec, "requests.jsonl")
+			doc, err := decode(dec, "requests.jsonl", &arena{})
 			switch {
 			case errors.Is(err, ErrGrammar):
 				got = append(got, err.Error())
@@ -360,7 +360,7 @@ func TestDecodeStream(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if _, err := decode(dec, "requests.jsonl"); err != io.EOF {
+	if _, err := decode(dec, "requests.jsonl", &arena{}); err != io.EOF {
 		t.Errorf("decode at the end of the stream = %v, want io.EOF", err)
 	}
 }

@@ -72,8 +72,11 @@ func Explain(set *eval.Set, req *eval.Request) (*Trace, error) {
 
 // collector builds a Trace from a decision's events.
 type collector struct {
-	tr      Trace
-	pending []Statement
+	tr Trace
+	// stmts holds every statement of the trace; each policy's are the
+	// ones added since the previous policy.
+	stmts []Statement
+	first int
 }
 
 func (c *collector) Request(ev eval.RequestEvent) {
@@ -88,15 +91,18 @@ func (c *collector) Statement(ev eval.StatementEvent) {
 	if !ev.Applied {
 		st.Reason = Failure(&c.tr.Request, &ev.Failure)
 	}
-	c.pending = append(c.pending, st)
+	c.stmts = append(c.stmts, st)
 }
 
 func (c *collector) Policy(ev eval.PolicyEvent) {
-	p := Policy{Kind: ev.Ref.Kind, Level: ev.Ref.Level, Index: ev.Ref.Index, Source: ev.Source, Result: ev.Result, Skip: ev.Skip, Statements: c.pending}
+	p := Policy{Kind: ev.Ref.Kind, Level: ev.Ref.Level, Index: ev.Ref.Index, Source: ev.Source, Result: ev.Result, Skip: ev.Skip}
+	if len(c.stmts) > c.first {
+		p.Statements = c.stmts[c.first:len(c.stmts):len(c.stmts)]
+		c.first = len(c.stmts)
+	}
 	if ev.Result == eval.ResultSkipped {
 		p.Skipped = Skip(&c.tr.Request, ev.Skip)
 	}
-	c.pending = nil
 	c.tr.Policies = append(c.tr.Policies, p)
 }
 

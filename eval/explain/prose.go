@@ -165,49 +165,70 @@ func Skip(req *eval.RequestEvent, s eval.Skip) string {
 
 // Failure renders why a statement did not apply.
 func Failure(req *eval.RequestEvent, f *eval.Failure) string {
+	var b strings.Builder
+	b.Grow(128)
 	switch f.Element {
 	case eval.ElementNotAction:
-		return fmt.Sprintf("action %s is listed in NotAction", req.Action)
+		b.WriteString("action ")
+		b.WriteString(req.Action)
+		b.WriteString(" is listed in NotAction")
 	case eval.ElementAction:
-		return fmt.Sprintf("action %s does not match %s", req.Action, joinValues(f.Patterns, false))
+		b.WriteString("action ")
+		b.WriteString(req.Action)
+		b.WriteString(" does not match ")
+		writeValues(&b, f.Patterns, false)
 	case eval.ElementNotResource:
-		return fmt.Sprintf("resource %s is covered by NotResource %s", req.Resource, joinValues(f.Patterns, false))
+		b.WriteString("resource ")
+		b.WriteString(req.Resource)
+		b.WriteString(" is covered by NotResource ")
+		writeValues(&b, f.Patterns, false)
 	case eval.ElementResource:
-		return fmt.Sprintf("resource %s does not match %s", req.Resource, joinValues(f.Patterns, false))
+		b.WriteString("resource ")
+		b.WriteString(req.Resource)
+		b.WriteString(" does not match ")
+		writeValues(&b, f.Patterns, false)
 	case eval.ElementPrincipal:
 		if f.NoPrincipal {
 			return "statement has no Principal or NotPrincipal"
 		}
-		return fmt.Sprintf("principal %s is not named by Principal", req.Principal)
+		return "principal " + req.Principal + " is not named by Principal"
 	case eval.ElementNotPrincipal:
-		return fmt.Sprintf("principal %s (or its role or account) is listed in NotPrincipal", req.Principal)
+		return "principal " + req.Principal + " (or its role or account) is listed in NotPrincipal"
 	case eval.ElementCondition:
 		return condition(f.Condition)
 	}
-	return ""
+	return b.String()
 }
 
-// joinValues lists policy values, resolved where they hold variables;
+// writeValues lists policy values, resolved where they hold variables;
 // quoted, they are Go-quoted (as condition values are shown).
-func joinValues(vs []eval.Value, quoted bool) string {
-	parts := make([]string, len(vs))
+func writeValues(b *strings.Builder, vs []eval.Value, quoted bool) {
 	for i, v := range vs {
+		if i > 0 {
+			b.WriteString(", ")
+		}
 		switch {
 		case v.Missing && quoted:
-			parts[i] = strconv.Quote(v.Written) + " (variable has no value)"
+			b.WriteString(strconv.Quote(v.Written) + " (variable has no value)")
 		case v.Missing:
-			parts[i] = v.Written + " (variable has no value)"
+			b.WriteString(v.Written + " (variable has no value)")
 		case quoted && v.Vars:
-			parts[i] = strconv.Quote(v.Resolved)
+			b.WriteString(strconv.Quote(v.Resolved))
 		case quoted:
-			parts[i] = strconv.Quote(v.Written)
+			b.WriteString(strconv.Quote(v.Written))
 		case v.Vars:
-			parts[i] = v.Resolved + " (from " + v.Written + ")"
+			b.WriteString(v.Resolved + " (from " + v.Written + ")")
 		default:
-			parts[i] = v.Resolved
+			b.WriteString(v.Resolved)
 		}
 	}
-	return strings.Join(parts, ", ")
+}
+
+// joinValues is writeValues into a new string.
+func joinValues(vs []eval.Value, quoted bool) string {
+	var b strings.Builder
+	writeValues(&b, vs, quoted)
+	return b.String()
 }
 
 func condition(c *eval.ConditionFailure) string {

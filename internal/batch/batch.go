@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"strconv"
 	"strings"
 	"sync"
@@ -32,41 +31,24 @@ import (
 //	 "permissionBoundary":{...},"sessionPolicy":{...},
 //	 "scps":[[{...}],[{...}]],"rcps":[[{...}]]}
 //
-// It keeps a cache of compiled policies keyed by their exact JSON text,
-// so a policy repeated across lines is decoded and compiled once (twice:
-// a policy is cached the second time it is seen, so that a load in which
-// no policy repeats does not fill the cache with ones never asked for
-// again). A worker is not safe for concurrent use: run one per goroutine.
+// A policy repeated across lines is decoded and compiled once or twice
+// (see Cache). A worker is not safe for concurrent use: run one per
+// goroutine, all sharing one Cache.
 type Worker struct {
-	dec         *jsontext.Decoder
-	policies    policy.Reader
-	cache       map[string]*eval.Policy
-	cachedBytes int
-	seen        map[uint64]struct{} // hashes of policy texts seen once
-	seed        maphash.Seed
+	dec      *jsontext.Decoder
+	policies policy.Reader
+	cache    *Cache
 	// Explain adds each decision's trace to its output line.
 	Explain bool
 }
 
-// A worker's cache is emptied when it holds maxCachedPolicies policies or
-// maxCachedBytes of policy text (a compiled policy takes about ten times
-// its text); the set of texts seen once is emptied at maxSeenPolicies.
-const (
-	maxCachedPolicies = 4096
-	maxCachedBytes    = 6 << 20
-	maxSeenPolicies   = 1 << 16
-)
+// NewWorker returns a worker with a cache of its own; with explain set
+// every output line carries the decision's trace.
+func NewWorker(explain bool) *Worker { return NewCache().NewWorker(explain) }
 
-// NewWorker returns a worker; with explain set every output line
-// carries the decision's trace.
-func NewWorker(explain bool) *Worker {
-	return &Worker{
-		dec:     jsontext.NewDecoder(""),
-		cache:   map[string]*eval.Policy{},
-		seen:    map[uint64]struct{}{},
-		seed:    maphash.MakeSeed(),
-		Explain: explain,
-	}
+// NewWorker returns a worker that uses the cache.
+func (c *Cache) NewWorker(explain bool) *Worker {
+	return &Worker{dec: jsontext.NewDecoder(""), cache: c, Explain: explain}
 }
 
 // Case is one decoded line.
@@ -129,7 +111,7 @@ func appendError(dst []byte, id string, err error) []byte {
 // The line's structure is scanned without decoding: a policy is found as
 // raw text and looked up in the cache, so a policy seen before costs one
 // pass over its bytes. Everything else, and every policy not in the cache,
-// is decoded and validated strictly (internal/jsontext, policy.Decode);
+// is decoded and validated strictly (internal/jsontext, policy.Reader);
 // a cached policy's text is byte-identical to one validated before.
 func (w *Worker) Decode(line string) (Case, error) {
 	var c Case
@@ -503,17 +485,10 @@ func (w *Worker) readPolicy(raw string, at int, field string, fail func(error)) 
 	if raw == "null" {
 		return nil
 	}
-	if p, ok := w.cache[raw]; ok {
+	if p := w.cache.get(raw); p != nil {
 		return p
 	}
-	h := maphash.String(w.seed, raw)
-	_, again := w.seen[h]
-	if !again {
-		if len(w.seen) >= maxSeenPolicies {
-			clear(w.seen)
-		}
-		w.seen[h] = struct{}{}
-	}
+	again := w.cache.seenBefore(raw)
 	// The document keeps substrings of its source: one that will be
 	// cached gets its own copy rather than pinning the whole input
 	// buffer; one used for this line only may point into the line.
@@ -532,12 +507,7 @@ func (w *Worker) readPolicy(raw string, at int, field string, fail func(error)) 
 		return nil
 	}
 	if again {
-		if len(w.cache) >= maxCachedPolicies || w.cachedBytes+len(src) > maxCachedBytes {
-			clear(w.cache)
-			w.cachedBytes = 0
-		}
-		w.cache[src] = p
-		w.cachedBytes += len(src)
+		w.cache.put(src, p)
 	}
 	return p
 }

@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-func TestBatchWorker(t *testing.T) {
+func TestWorker(t *testing.T) {
 	w := NewWorker(false)
 	tests := []struct{ in, want string }{
 		{`{"id":"a","principal":"arn:aws:iam::111122223333:role/app","action":"s3:GetObject","resource":"arn:aws:s3:::b/k","identityPolicies":[{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}]}`, `{"id":"a","decision":"Allowed"}`},

@@ -28,7 +28,7 @@ func BenchmarkBatchDecode(b *testing.B) {
 	i := 0
 	for b.Loop() {
 		if i%len(lines) == 0 {
-			clear(w.cache)
+			w.cache.reset()
 		}
 		if _, err := w.Decode(lines[i%len(lines)]); err != nil {
 			b.Fatal(err)
@@ -130,8 +130,7 @@ func BenchmarkBatchUniqueLine(b *testing.B) {
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		clear(w.cache)
-		clear(w.seen)
+		w.cache.reset()
 		if _, err := w.Decode(lines[i%len(lines)]); err != nil {
 			b.Fatal(err)
 		}
