@@ -88,7 +88,11 @@ func (v *verifier) compare(s *expect.Subject, from *Policies, to *compiledPolici
 			if st.Effect.Value != policy.EffectAllow {
 				continue
 			}
-			sd := &StatementDrift{StatementRef: StatementRef{Policy: policyName, Index: i, Line: st.Pos.Line, Statement: st}}
+			kind := against
+			if kind == policy.Trust {
+				kind = policy.Resource
+			}
+			sd := &StatementDrift{StatementRef: StatementRef{Policy: policyName, Kind: kind, Index: i, Line: st.Pos.Line, Statement: st}}
 			if st.Sid != nil {
 				sd.Sid = st.Sid.Value
 			}

@@ -32,7 +32,10 @@ const (
 
 // StatementRef points at a statement of the subject's policies.
 type StatementRef struct {
-	Policy    string            `json:"policy"`
+	Policy string `json:"policy"`
+	// Kind is the kind of that policy: identity, boundary, or resource
+	// (the trust policy or the resource policy of the subject).
+	Kind      policy.Kind       `json:"-"`
 	Index     int               `json:"index"`
 	Sid       string            `json:"sid,omitempty"`
 	Line      int               `json:"line,omitempty"`
@@ -57,8 +60,11 @@ func (r *StatementRef) Label() string {
 // Fix is the smallest statement change that makes failed checks pass.
 type Fix struct {
 	Kind FixKind `json:"kind"`
-	// Policy is the policy to change.
-	Policy string `json:"policy"`
+	// Policy is the policy to change, as people read it; PolicyKind is its
+	// kind, and NewPolicy says a new inline policy is to be added.
+	Policy     string      `json:"policy"`
+	PolicyKind policy.Kind `json:"-"`
+	NewPolicy  bool        `json:"-"`
 	// Statement is the statement to replace (narrow) or remove (deny).
 	Statement *StatementRef `json:"statement,omitempty"`
 	// Statements are added (add, boundary) or replace Statement (narrow;
@@ -127,7 +133,7 @@ func (v *verifier) fixes(sr *SubjectReport, pols *Policies) ([]*Fix, error) {
 	}
 	statementFix := func(kind FixKind, ref *StatementRef) *Fix {
 		key := string(kind) + "\x00" + ref.Policy + "\x00" + fmt.Sprint(ref.Index)
-		return fixFor(key, &changes, func() *Fix { return &Fix{Kind: kind, Policy: ref.Policy, Statement: ref} })
+		return fixFor(key, &changes, func() *Fix { return &Fix{Kind: kind, Policy: ref.Policy, PolicyKind: ref.Kind, Statement: ref} })
 	}
 	resName := resourcePolicyName(sr.Kind)
 	for i := range sr.Results {
@@ -135,23 +141,23 @@ func (v *verifier) fixes(sr *SubjectReport, pols *Policies) ([]*Fix, error) {
 		switch {
 		case r.OK:
 		case r.Expect == expect.Required && r.Decision == eval.ExplicitlyDenied:
-			for _, ref := range appliedStatements(r.Trace, pols, eval.EffectDeny, "", resName) {
+			for _, ref := range appliedStatements(r.Trace, pols, eval.EffectDeny, policy.KindUnknown, resName) {
 				f := statementFix(FixDeny, ref)
 				f.Checks = append(f.Checks, i)
 			}
 		case r.Expect == expect.Required:
-			kind, where := FixAdd, addTarget(r.Against, pols, resName)
+			add := addTarget(r.Against, pols, resName)
 			if r.Against == policy.Identity && boundaryBlocks(r.Trace) {
-				kind, where = FixBoundary, "permissions boundary"
+				add = &Fix{Kind: FixBoundary, Policy: "permissions boundary", PolicyKind: policy.Boundary}
 			}
-			f := fixFor(string(kind)+"\x00"+where, &adds, func() *Fix { return &Fix{Kind: kind, Policy: where} })
+			f := fixFor(string(add.Kind)+"\x00"+add.Policy, &adds, func() *Fix { return add })
 			f.Checks = append(f.Checks, i)
 		default:
-			policyKind := "resource"
+			side := policy.Resource
 			if r.Against == policy.Identity {
-				policyKind = "identity"
+				side = policy.Identity
 			}
-			for _, ref := range appliedStatements(r.Trace, pols, eval.EffectAllow, policyKind, resName) {
+			for _, ref := range appliedStatements(r.Trace, pols, eval.EffectAllow, side, resName) {
 				f := statementFix(FixNarrow, ref)
 				f.Checks = append(f.Checks, i)
 			}
@@ -191,18 +197,16 @@ func resourcePolicyName(k expect.SubjectKind) string {
 	return "trust policy"
 }
 
-func isResourceSide(policyName string) bool {
-	return policyName == "trust policy" || policyName == "resource policy"
-}
-
-func addTarget(a policy.Kind, pols *Policies, resName string) string {
-	if a != policy.Identity {
-		return resName
+// addTarget is the fix that adds statements for a request decided against
+// kind a: to the resource side, the first identity policy, or a new one.
+func addTarget(a policy.Kind, pols *Policies, resName string) *Fix {
+	switch {
+	case a != policy.Identity:
+		return &Fix{Kind: FixAdd, Policy: resName, PolicyKind: policy.Resource}
+	case len(pols.Identity) > 0:
+		return &Fix{Kind: FixAdd, Policy: pols.Identity[0].Name, PolicyKind: policy.Identity}
 	}
-	if len(pols.Identity) > 0 {
-		return pols.Identity[0].Name
-	}
-	return "a new inline policy"
+	return &Fix{Kind: FixAdd, Policy: "a new inline policy", PolicyKind: policy.Identity, NewPolicy: true}
 }
 
 // boundaryBlocks reports whether an identity policy allowed the request
@@ -224,9 +228,9 @@ func boundaryBlocks(tr *explain.Trace) bool {
 }
 
 // appliedStatements returns the statements of the subject's own policies
-// with the given effect that applied in a trace. kind "identity" or
-// "resource" restricts the policies looked at; "" takes both.
-func appliedStatements(tr *explain.Trace, pols *Policies, effect eval.Effect, kind, resName string) []*StatementRef {
+// with the given effect that applied in a trace. only (Identity or
+// Resource) restricts the policies looked at; KindUnknown takes both.
+func appliedStatements(tr *explain.Trace, pols *Policies, effect eval.Effect, only policy.Kind, resName string) []*StatementRef {
 	if tr == nil {
 		return nil
 	}
@@ -235,9 +239,9 @@ func appliedStatements(tr *explain.Trace, pols *Policies, effect eval.Effect, ki
 		var d *policy.Document
 		var name string
 		switch {
-		case pt.Kind == policy.Identity && kind != "resource" && pt.Index < len(pols.Identity):
+		case pt.Kind == policy.Identity && only != policy.Resource && pt.Index < len(pols.Identity):
 			d, name = pols.Identity[pt.Index].Document, pols.Identity[pt.Index].Name
-		case pt.Kind == policy.Resource && kind != "identity" && pols.Trust != nil:
+		case pt.Kind == policy.Resource && only != policy.Identity && pols.Trust != nil:
 			d, name = pols.Trust, resName
 		case pt.Kind == policy.Boundary && effect == eval.EffectDeny && pols.Boundary != nil:
 			d, name = pols.Boundary, "permissions boundary"
@@ -248,7 +252,7 @@ func appliedStatements(tr *explain.Trace, pols *Policies, effect eval.Effect, ki
 			if !st.Applied || st.Effect != effect || st.Index >= len(d.Statements) {
 				continue
 			}
-			out = append(out, &StatementRef{Policy: name, Index: st.Index, Sid: st.Sid, Line: st.Line, Statement: d.Statements[st.Index]})
+			out = append(out, &StatementRef{Policy: name, Kind: pt.Kind, Index: st.Index, Sid: st.Sid, Line: st.Line, Statement: d.Statements[st.Index]})
 		}
 	}
 	return out
@@ -260,7 +264,7 @@ func (v *verifier) narrow(f *Fix, sr *SubjectReport) {
 	st := f.Statement.Statement
 	alone := policy.NewDocument(policy.CloneStatements([]*policy.Statement{st})...)
 	single := &Policies{IdentityGiven: true}
-	trust := isResourceSide(f.Statement.Policy)
+	trust := f.Statement.Kind == policy.Resource
 	if trust {
 		single.Trust = alone
 	} else {
@@ -419,9 +423,9 @@ func addAdvice(f *Fix, sr *SubjectReport) string {
 		return fmt.Sprintf("The identity policies allow %s, the permissions boundary does not: add these statements to the boundary.", describeChecks(sr, f.Checks))
 	}
 	where := f.Policy
-	if isResourceSide(where) {
+	if f.PolicyKind == policy.Resource {
 		where = "the " + where
-	} else if where != "a new inline policy" {
+	} else if !f.NewPolicy {
 		where = "policy " + where
 	}
 	return fmt.Sprintf("Denied: %s. Add these statements to %s.", describeChecks(sr, f.Checks), where)
@@ -432,7 +436,7 @@ func apply(f *Fix, pols *Policies) *Policies {
 	change := fixcore.Change{Kind: fixcore.Add, Policy: policy.Identity, Name: f.Policy + " (fix)", Statements: f.Statements}
 	switch f.Kind {
 	case FixAdd:
-		if isResourceSide(f.Policy) {
+		if f.PolicyKind == policy.Resource {
 			change.Policy, change.Name = policy.Resource, ""
 		}
 	case FixBoundary:
@@ -440,11 +444,8 @@ func apply(f *Fix, pols *Policies) *Policies {
 	case FixNarrow, FixDeny:
 		ref := f.Statement
 		change = fixcore.Change{Kind: fixcore.Replace, Policy: policy.Identity, Name: ref.Policy, Index: ref.Index, Statements: f.Statements}
-		switch {
-		case isResourceSide(ref.Policy):
-			change.Policy = policy.Resource
-		case ref.Policy == "permissions boundary":
-			change.Policy = policy.Boundary
+		if ref.Kind == policy.Resource || ref.Kind == policy.Boundary {
+			change.Policy = ref.Kind
 		}
 	}
 	bundle := pols.bundle()
