@@ -41,6 +41,9 @@ type GatewayTargets struct {
 	// PolicyEngine is the id of the AgentCore policy engine that
 	// authorizes the gateway's tool calls.
 	PolicyEngine string
+	// EnginePolicies are the Cedar policies agentiam writes into the
+	// policy engine, when the spec gives rules; nil otherwise.
+	EnginePolicies *EnginePolicies
 
 	// Where the spec says them, for the checks across agents.
 	mcpRefs           []positioned
@@ -93,6 +96,9 @@ func (t *GatewayTargets) merge(o GatewayTargets) {
 	if t.PolicyEngine == "" {
 		t.PolicyEngine = o.PolicyEngine
 	}
+	if t.EnginePolicies == nil {
+		t.EnginePolicies = o.EnginePolicies
+	}
 }
 
 var (
@@ -106,7 +112,7 @@ var (
 )
 
 // gatewayTargets reads the target keys of a gateway mapping.
-func (l *loader) gatewayTargets(a *Agent, fs map[string]field) GatewayTargets {
+func (l *loader) gatewayTargets(a *Agent, gateway string, fs map[string]field) GatewayTargets {
 	var t GatewayTargets
 	if f, ok := fs["openapi_targets"]; ok {
 		t.OpenAPISchemas = l.openAPITargets(f)
@@ -139,7 +145,8 @@ func (l *loader) gatewayTargets(a *Agent, fs map[string]field) GatewayTargets {
 		}
 	}
 	if f, ok := fs["policy_engine"]; ok {
-		t.PolicyEngine, t.enginePos = l.policyEngine(f), nodePos(f.value)
+		t.PolicyEngine, t.EnginePolicies = l.policyEngine(gateway, f)
+		t.enginePos = nodePos(f.value)
 	}
 	return t
 }
@@ -241,22 +248,23 @@ func (l *loader) mcpTargets(f field) []positioned {
 	return out
 }
 
-// policyEngine reads policy_engine: {id: ...}.
-func (l *loader) policyEngine(f field) string {
-	fs := l.fields(f.value, "policy_engine", "id")
+// policyEngine reads policy_engine: {id: ..., mode, gateway_id, rules}.
+func (l *loader) policyEngine(gateway string, f field) (string, *EnginePolicies) {
+	fs := l.fields(f.value, "policy_engine", "id", "mode", "gateway_id", "rules")
 	l.require(fs, nodePos(l.resolve(f.value)), "policy_engine", "id")
+	e := l.enginePolicies(gateway, fs)
 	g, ok := fs["id"]
 	if !ok {
-		return ""
+		return "", e
 	}
 	v, ok := l.str(g)
 	if !ok {
-		return ""
+		return "", e
 	}
 	if !policyEngineIDRE.MatchString(v) {
 		l.errorAt(nodePos(g.value), CodeInvalidValue, "policy engine id %q must be a name, '-' and 10 letters or digits, as AgentCore returns it (for example support_policies-AbCdEf1234)", v)
 	}
-	return v
+	return v, e
 }
 
 // checkGatewayTargets resolves mcp_targets to AgentCore agents of the
@@ -271,6 +279,11 @@ func (l *loader) checkGatewayTargets(s *Spec) {
 	}
 	type setting struct{ value, from string }
 	keys, engines := map[string]setting{}, map[string]setting{}
+	type engineRules struct {
+		policies *EnginePolicies
+		agent    string
+	}
+	rules := map[string]engineRules{}
 	same := func(seen map[string]setting, gateway, key, value, agent string, at diag.Pos) {
 		if value == "" {
 			return
@@ -291,6 +304,13 @@ func (l *loader) checkGatewayTargets(s *Spec) {
 		}
 		same(keys, g.Name, "kms_key", g.KMSKey, a.Name, g.kmsPos)
 		same(engines, g.Name, "policy_engine", g.PolicyEngine, a.Name, g.enginePos)
+		if g.EnginePolicies != nil {
+			if was, ok := rules[g.Name]; ok && !was.policies.equal(g.EnginePolicies) {
+				l.errorAt(g.enginePos, CodeInvalidValue, "gateway %s has policy_engine rules, mode or gateway_id here and others under agent %s: give them once", g.Name, was.agent)
+				continue
+			}
+			rules[g.Name] = engineRules{g.EnginePolicies, a.Name}
+		}
 	}
 }
 
@@ -341,6 +361,6 @@ func marshalGatewayTargets(b *bytes.Buffer, indent string, t GatewayTargets) {
 	list(b, indent, "interceptors", t.Interceptors)
 	kv(b, indent, "kms_key", t.KMSKey)
 	if t.PolicyEngine != "" {
-		fmt.Fprintf(b, "%spolicy_engine: {id: %s}\n", indent, flowScalar(t.PolicyEngine))
+		marshalPolicyEngine(b, indent, t.PolicyEngine, t.EnginePolicies)
 	}
 }

@@ -456,7 +456,7 @@ func (l *loader) gateway(a *Agent, f field) *Gateway {
 	if o, ok := fs["outbound"]; ok {
 		g.Outbound = l.identity(o, "outbound of gateway "+g.Name)
 	}
-	g.GatewayTargets = l.gatewayTargets(a, fs)
+	g.GatewayTargets = l.gatewayTargets(a, g.Name, fs)
 	if l.gatewayRegion == nil {
 		l.gatewayRegion = map[string]string{}
 	}
