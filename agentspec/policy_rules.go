@@ -41,7 +41,7 @@ var (
 	// inputFieldRE: a property of the tool's input, a Cedar identifier.
 	inputFieldRE = lazyRegexp(`^[_a-zA-Z][_a-zA-Z0-9]*$`)
 	// iamPrincipalRE: an IAM or STS ARN pattern, matched with Cedar's like.
-	iamPrincipalRE = lazyRegexp(`^arn:aws[a-z-]*:(iam|sts)::([0-9]{12}|\*):[^"\\]+$`)
+	iamPrincipalRE = lazyRegexp(`^arn:aws[a-z-]*:(iam|sts)::([0-9]{12}|\*):[^"\\?]+$`)
 	// gatewayIDSuffix: the ten characters AgentCore appends to a gateway's name.
 	gatewayIDSuffix = regexp.MustCompile(`^[0-9a-z]{10}$`)
 )
@@ -185,7 +185,7 @@ func (l *loader) policyRule(it item, i int) PolicyRule {
 	if f, ok := fs["iam_principal"]; ok {
 		if v, ok := l.str(f); ok {
 			if !iamPrincipalRE.MatchString(v) {
-				l.errorAt(nodePos(f.value), CodeInvalidValue, "iam_principal %q must be an IAM or STS ARN pattern (* matches any characters), such as arn:aws:iam::123456789012:role/RefundAgent*", v)
+				l.errorAt(nodePos(f.value), CodeInvalidValue, "iam_principal %q must be an IAM or STS ARN pattern (* matches any characters, as in Cedar's like; no ?), such as arn:aws:iam::123456789012:role/RefundAgent*", v)
 			}
 			r.IAMPrincipal = v
 		}
