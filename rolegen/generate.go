@@ -28,6 +28,7 @@ func Generate(spec *agentspec.Spec) (*Plan, error) {
 	}
 	g.uniqueStatementIDs()
 	g.gatewayRoles()
+	g.policyEngines()
 	g.memoryRoles()
 	g.toolRoles()
 	for _, c := range spec.Callers {

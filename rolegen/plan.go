@@ -49,6 +49,9 @@ type Plan struct {
 	// ExistingRoles are roles the spec keeps instead of generating; they
 	// are listed so that they can be verified against what the agent needs.
 	ExistingRoles []*ExistingRole
+	// PolicyEngines are the Cedar policies of the gateways whose spec
+	// gives policy_engine rules.
+	PolicyEngines []*PolicyEngine
 	Warnings      []string
 	// Spec is the spec the plan was generated from.
 	Spec *agentspec.Spec

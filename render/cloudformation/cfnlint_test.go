@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/agentiam/agentiam/render/internal/testspecs"
@@ -43,7 +44,22 @@ func TestCfnLint(t *testing.T) {
 		}
 	}
 	cmd := exec.Command(lint, append([]string{"--format", "parseable", "--"}, files...)...)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("cfn-lint: %v\n%s", err, out)
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		return
+	}
+	// EnforcementMode of AWS::BedrockAgentCore::Policy is in the
+	// CloudFormation template reference
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-policy.html)
+	// but not in the resource schema of cfn-lint 1.51: that finding alone
+	// is not a failure.
+	var rest []string
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if !strings.Contains(line, ":E3002:Additional properties are not allowed ('EnforcementMode' was unexpected)") {
+			rest = append(rest, line)
+		}
+	}
+	if len(rest) > 0 {
+		t.Fatalf("cfn-lint: %v\n%s", err, strings.Join(rest, "\n"))
 	}
 }

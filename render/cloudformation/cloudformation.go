@@ -87,6 +87,7 @@ func (r *renderer) render() []byte {
 		w.line(6, "SourceArn", rp.SourceARN)
 		b.Write(w.Bytes())
 	}
+	b.Write(r.policyEngines())
 	for _, cp := range r.plan.CallerPolicies {
 		id := r.logicalID("caller_" + cp.Key + "_policy")
 		b.Write(r.managedPolicy(id, cp.Name, cp.Description, cp.Document))

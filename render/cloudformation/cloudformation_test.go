@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -62,6 +63,7 @@ func checkSemantics(t *testing.T, p *rolegen.Plan, src []byte) {
 		docs[key] = d
 	}
 	var permissions []map[string]any
+	policies := map[string]string{} // Cedar policies by "engine name mode"
 	agentCore := 0
 	for id, r := range resources {
 		res := r.(map[string]any)
@@ -81,6 +83,9 @@ func checkSemantics(t *testing.T, p *rolegen.Plan, src []byte) {
 			parse("policy "+props["ManagedPolicyName"].(string), props["PolicyDocument"])
 		case "AWS::Lambda::Permission":
 			permissions = append(permissions, props)
+		case "AWS::BedrockAgentCore::Policy":
+			cedar := props["Definition"].(map[string]any)["Cedar"].(map[string]any)
+			policies[fmt.Sprint(props["PolicyEngineId"], " ", props["Name"], " ", props["EnforcementMode"])] = cedar["Statement"].(string)
 		case "AWS::BedrockAgentCore::ResourcePolicy":
 			parse("resource policy "+fmt.Sprint(props["ResourceArn"]), json.RawMessage(props["Policy"].(string)))
 			agentCore++
@@ -117,6 +122,15 @@ func checkSemantics(t *testing.T, p *rolegen.Plan, src []byte) {
 		if !policy.Equal(docs[key], w) {
 			t.Errorf("%s differs from the plan:\n%s", key, policy.Format(docs[key]))
 		}
+	}
+	wantCedar := map[string]string{}
+	for _, e := range p.PolicyEngines {
+		for _, cp := range e.Policies {
+			wantCedar[e.ID+" "+cp.Name+" "+e.Mode] = cp.Statement
+		}
+	}
+	if !maps.Equal(policies, wantCedar) {
+		t.Errorf("Cedar policies in the template:\n%v\nin the plan:\n%v", policies, wantCedar)
 	}
 	if len(permissions) != len(lambda) {
 		t.Fatalf("%d Lambda permissions, want %d", len(permissions), len(lambda))

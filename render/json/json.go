@@ -23,6 +23,8 @@ type (
 	namedPolicy    = planjson.NamedPolicy[*policy.Document]
 	resourcePolicy = planjson.ResourcePolicy[*policy.Document]
 	existingRole   = planjson.ExistingRole
+	policyEngine   = planjson.PolicyEngine
+	cedarPolicy    = planjson.CedarPolicy
 )
 
 // Render writes the plan with two-space indentation and a final newline.
@@ -67,6 +69,13 @@ func Render(p *rolegen.Plan) ([]byte, error) {
 	}
 	for _, e := range p.ExistingRoles {
 		out.ExistingRoles = append(out.ExistingRoles, existingRole{Agent: e.Agent, ARN: e.ARN, Purpose: e.Purpose})
+	}
+	for _, e := range p.PolicyEngines {
+		je := policyEngine{Gateway: e.Gateway, ID: e.ID, Mode: e.Mode, GatewayARN: e.GatewayARN, Auth: string(e.Auth), Policies: []cedarPolicy{}}
+		for _, c := range e.Policies {
+			je.Policies = append(je.Policies, cedarPolicy{Name: c.Name, Description: c.Description, Statement: c.Statement})
+		}
+		out.PolicyEngines = append(out.PolicyEngines, je)
 	}
 	var b bytes.Buffer
 	enc := stdjson.NewEncoder(&b)

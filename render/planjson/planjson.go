@@ -15,6 +15,25 @@ type Plan[D any] struct {
 	CallerPolicies   []NamedPolicy[D]    `json:"callerPolicies"`
 	Warnings         []string            `json:"warnings"`
 	ExistingRoles    []ExistingRole      `json:"existingRoles"`
+	PolicyEngines    []PolicyEngine      `json:"policyEngines,omitempty"`
+}
+
+// PolicyEngine is the Cedar policies of a gateway's policy engine, each
+// statement as Cedar text.
+type PolicyEngine struct {
+	Gateway    string        `json:"gateway"`
+	ID         string        `json:"id"`
+	Mode       string        `json:"mode"`
+	GatewayARN string        `json:"gatewayArn"`
+	Auth       string        `json:"auth"`
+	Policies   []CedarPolicy `json:"policies"`
+}
+
+// CedarPolicy is one policy of a policy engine.
+type CedarPolicy struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	Statement   string `json:"statement"`
 }
 
 // Role is one role with its trust policy and permission policies.

@@ -122,6 +122,9 @@ func (r *renderer) render() []byte {
 			b.SetAttributeRaw("source_arn", r.str(rp.SourceARN))
 		})
 	}
+	for _, e := range r.plan.PolicyEngines {
+		add(r.policyEngine(e))
+	}
 	for _, cp := range r.plan.CallerPolicies {
 		label := r.label("aws_iam_policy", "caller_"+cp.Key)
 		add(func(body *hclwrite.Body) {
