@@ -92,19 +92,17 @@ func TestRuleCases(t *testing.T) {
 	loose := strings.Replace(gen[0].Statement, "context.input.amount < 500", "context.input.amount < 501", 1)
 	gen[0].Statement = loose
 	checkRules(t, rules, gen, 1)
+	// A rule without its policy: its allowed call is denied.
+	checkRules(t, rules, gen[1:], 1)
 }
 
 func checkRules(t *testing.T, rules []agentspec.PolicyRule, gen []Generated, wantFailures int) []RuleResult {
 	t.Helper()
-	ps, err := GeneratedSet(gen)
-	if err != nil {
-		t.Fatal(err)
-	}
 	v, err := NewValidator(RulesGateway(testGatewayARN, rules))
 	if err != nil {
 		t.Fatal(err)
 	}
-	results, err := CheckRules(v, ps, RuleCases(rules, "123456789012"))
+	results, err := CheckRules(v, gen, RuleCases(rules, "123456789012"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -224,23 +224,35 @@ func mustJSON(v any) json.RawMessage {
 // RuleResult is a rule case decided by the evaluator.
 type RuleResult struct {
 	RuleCase
+	// Decision is the rule's own policy's decision: each case is decided
+	// against that policy alone, so that another rule allowing the call
+	// does not hide a policy that is too loose.
 	Decision Decision
-	// OK: the rule's policy permits the call exactly when the case says
-	// it must.
-	OK bool
+	OK       bool
 }
 
-// CheckRules decides every case against the generated policies and
-// judges each by whether the rule's own policy permitted it.
-func CheckRules(v *Validator, ps *PolicySet, cases []RuleCase) ([]RuleResult, error) {
+// CheckRules decides every case against the policy generated for its
+// rule (a rule without one denies everything) and judges each decision.
+func CheckRules(v *Validator, gen []Generated, cases []RuleCase) ([]RuleResult, error) {
+	sets := map[string]*PolicySet{}
+	for _, g := range gen {
+		ps, err := GeneratedSet([]Generated{g})
+		if err != nil {
+			return nil, err
+		}
+		sets[g.Name] = ps
+	}
 	out := make([]RuleResult, 0, len(cases))
 	for _, c := range cases {
+		ps, ok := sets[c.Rule]
+		if !ok {
+			ps = NewPolicySet()
+		}
 		d, err := v.Authorize(ps, c.Request)
 		if err != nil {
 			return nil, fmt.Errorf("rule %s: %w", c.Rule, err)
 		}
-		own := slices.ContainsFunc(d.Determining, func(p *Policy) bool { return p.Name == c.Rule })
-		out = append(out, RuleResult{RuleCase: c, Decision: d, OK: own == c.Allow && len(d.Errors) == 0})
+		out = append(out, RuleResult{RuleCase: c, Decision: d, OK: d.Allow == c.Allow && len(d.Errors) == 0})
 	}
 	return out, nil
 }

@@ -133,8 +133,12 @@ func Verify(spec *agentspec.Spec, plan *rolegen.Plan, opts Options) (*Report, er
 	if err != nil {
 		return nil, err
 	}
-	rep := &Report{Subjects: reports}
-	for _, sr := range reports {
+	engines, err := policyEngines(spec, plan)
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{Subjects: append(reports, engines...)}
+	for _, sr := range rep.Subjects {
 		rep.Summary.add(sr)
 	}
 	rep.Warnings = unexpectedRoles(plan, subjects)

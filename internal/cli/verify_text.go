@@ -113,6 +113,8 @@ func verifySubjectKind(s *expect.Subject) string {
 	switch s.Kind {
 	case expect.KindCallerPolicy:
 		return "caller policy"
+	case expect.KindPolicyEngine:
+		return "policy engine"
 	case expect.KindResourcePolicy:
 		if s.Purpose == expect.PurposeAgentCoreResourcePolicy {
 			return "resource policy"

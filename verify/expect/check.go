@@ -82,7 +82,13 @@ const (
 	KindRole           SubjectKind = "role"
 	KindResourcePolicy SubjectKind = "resource-policy"
 	KindCallerPolicy   SubjectKind = "caller-policy"
+	// KindPolicyEngine: a gateway's Cedar policies (its policy engine's
+	// rules), decided by the Cedar authorizer, not by eval.
+	KindPolicyEngine SubjectKind = "policy-engine"
 )
+
+// PurposeCedarPolicies is the purpose of a policy-engine subject.
+const PurposeCedarPolicies = "cedar-policies"
 
 // PurposeCaller and PurposeLambdaPermission complete agentspec's role
 // purposes for the subjects that are not roles.
@@ -131,6 +137,8 @@ func (s *Subject) Label() string {
 		return fmt.Sprintf("Lambda permission on %s%s", s.Name, of)
 	case KindCallerPolicy:
 		return fmt.Sprintf("caller policy %s%s", s.Name, of)
+	case KindPolicyEngine:
+		return fmt.Sprintf("Cedar policies in policy engine %s%s", s.Name, of)
 	}
 	return fmt.Sprintf("role %s (%s%s)", s.Name, s.Purpose, of)
 }
