@@ -6,8 +6,9 @@ import (
 	"github.com/agentiam/agentiam/agentcorepolicy/internal/perfdata"
 )
 
-// BenchmarkSchemaAndValidate: the figure, schema plus validation of
-// 200 policies over a gateway with 200 tools (the whole process is timed
+// BenchmarkSchemaAndValidate: the figure, schema plus validation
+// and analysis (as cedar validate runs them) of 200 policies over a
+// gateway with 200 tools (the whole process is timed
 // with agentcorepolicy/testdata/perf; see the README's Development table).
 func BenchmarkSchemaAndValidate(b *testing.B) {
 	orders, billing := perfdata.Manifests(200)
@@ -30,7 +31,7 @@ func BenchmarkSchemaAndValidate(b *testing.B) {
 		if err := ps.AddFile("policies.cedar", policies); err != nil {
 			b.Fatal(err)
 		}
-		if ds := v.Validate(ps); len(ds) > 0 {
+		if ds := append(v.Validate(ps), v.Analyze(ps)...); len(ds) > 0 {
 			b.Fatalf("generated policies have findings: %v", ds[0])
 		}
 	}

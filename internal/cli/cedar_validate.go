@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"github.com/agentiam/agentiam/diag"
 	"os"
 
 	"github.com/agentiam/agentiam/agentcorepolicy"
@@ -25,6 +27,15 @@ no wildcards in action names, specific actions only with resource ==
 the gateway's ARN, never a bare resource. An optional input read without a
 has test is an error, as strict validation says. Unknown tools and input
 fields come with "did you mean".
+
+Then the files' policies are analysed as one set (warnings): a policy whose
+conditions hold for no request (ineffective-policy), a permit that one
+forbid denies entirely (shadowed-permit), a tool that a permit names but
+that the set never allows (overly-restrictive). Tools and the principal
+type are enumerated exactly; input values, caller ids and claims over the
+values that decide each comparison, like and membership test, each
+combination decided by the Cedar evaluator. Conditions outside that
+fragment (arithmetic, decimals, sets) are not analysed.
 
 Each finding is file:line:column: severity code: message. Exit 0 when the
 policies are valid, 1 with findings, 2 when a file does not parse.`,
@@ -56,22 +67,37 @@ policies are valid, 1 with findings, 2 when a file does not parse.`,
 	return cmd
 }
 
-// validateCedarFiles validates each file on its own, as lint results so
-// that lint's renderers print them. A file that does not parse gives its
-// syntax-error finding.
+// validateCedarFiles validates the files' policies and analyses them as
+// one set (a forbid in one file may shadow a permit in another), as lint
+// results, one per file, so that lint's renderers print them. A file
+// that does not parse gives its syntax-error finding and is left out of
+// the set.
 func validateCedarFiles(v *agentcorepolicy.Validator, files []string) ([]lint.Result, error) {
 	results := make([]lint.Result, 0, len(files))
+	byFile := map[string]int{}
+	all := agentcorepolicy.NewPolicySet()
 	for _, f := range files {
 		src, err := os.ReadFile(f)
 		if err != nil {
 			return nil, err
 		}
-		diags, err := v.ValidateSource(f, src)
-		if err != nil {
+		r := lint.Result{Target: inputs.Document{File: f, Src: src}}
+		var d diag.Diagnostic
+		switch err := all.AddFile(f, src); {
+		case errors.As(err, &d):
+			r.Diags = diag.List{d}
+		case err != nil:
 			return nil, err
 		}
-		r := lint.Result{Target: inputs.Document{File: f, Src: src}, Diags: diags}
+		byFile[f] = len(results)
 		results = append(results, r)
+	}
+	for _, d := range append(v.Validate(all), v.Analyze(all)...) {
+		r := &results[byFile[d.File]]
+		r.Diags = append(r.Diags, d)
+	}
+	for i := range results {
+		results[i].Diags.Sort()
 	}
 	return results, nil
 }
