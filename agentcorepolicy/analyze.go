@@ -1,6 +1,7 @@
 package agentcorepolicy
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 
@@ -16,9 +17,31 @@ const (
 	CodeOverlyRestrictive = "overly-restrictive" // the set allows no request to a tool that a permit names
 )
 
-// maxRequests bounds the requests one question enumerates; past it the
+// maxRequests bounds the requests one question enumerates, and
+// maxEvaluations the evaluations of one Analyze (a set with many forbids
+// and permits on the same tools asks many questions); past them a
 // question is left undecided and nothing is reported.
-const maxRequests = 4096
+const (
+	maxRequests    = 4096
+	maxEvaluations = 200_000
+)
+
+// analysis is one run of Analyze.
+type analysis struct {
+	v    *Validator
+	left int // evaluations left
+}
+
+// authorize decides a request; ok is false once the budget is spent.
+func (an *analysis) authorize(ps *PolicySet, r Request) (Decision, error) {
+	if an.left <= 0 {
+		return Decision{}, errBudget
+	}
+	an.left--
+	return an.v.Authorize(ps, r)
+}
+
+var errBudget = errors.New("analysis budget spent")
 
 // Analyze reports what is valid but wrong in a policy set: a policy that
 // never applies, a permit that a forbid shadows entirely, a tool that a
@@ -45,15 +68,16 @@ func (v *Validator) Analyze(ps *PolicySet) diag.List {
 			pols = append(pols, a)
 		}
 	}
+	an := &analysis{v: v, left: maxEvaluations}
 	var out diag.List
 	for _, a := range pols {
-		if a.decidable && !v.effective(a) {
+		if a.decidable && !an.effective(a) {
 			out = append(out, a.finding(diag.Warning, CodeIneffective, "the policy's conditions hold for no request to the tools it names: it never applies"))
 			a.ineffective = true
 		}
 	}
-	out = append(out, v.shadowed(pols)...)
-	out = append(out, v.restrictive(ps, pols)...)
+	out = append(out, an.shadowed(pols)...)
+	out = append(out, an.restrictive(ps, pols)...)
 	out.Sort()
 	return out
 }
@@ -92,15 +116,15 @@ func (v *Validator) analyzable(p *Policy) (*analyzed, bool) {
 
 // applies reports whether the policy matches the request (a permit
 // allows it, a forbid denies it).
-func (v *Validator) applies(a *analyzed, r Request) bool {
-	d, err := v.Authorize(a.alone, r)
+func (an *analysis) applies(a *analyzed, r Request) bool {
+	d, err := an.authorize(a.alone, r)
 	return err == nil && slices.Contains(d.Determining, a.p)
 }
 
 // effective reports whether some request to a tool of its scope matches.
-func (v *Validator) effective(a *analyzed) bool {
+func (an *analysis) effective(a *analyzed) bool {
 	for _, t := range a.tools {
-		found, decided := v.each(t, a.lits, func(r Request) bool { return v.applies(a, r) })
+		found, decided := an.each(t, a.lits, func(r Request) bool { return an.applies(a, r) })
 		if found || !decided {
 			return true
 		}
@@ -109,7 +133,7 @@ func (v *Validator) effective(a *analyzed) bool {
 }
 
 // shadowed finds permits a single forbid denies entirely.
-func (v *Validator) shadowed(pols []*analyzed) diag.List {
+func (an *analysis) shadowed(pols []*analyzed) diag.List {
 	var out diag.List
 	for _, p := range pols {
 		if !p.p.permit || !p.decidable || p.ineffective {
@@ -119,7 +143,7 @@ func (v *Validator) shadowed(pols []*analyzed) diag.List {
 			if f.p.permit || !f.decidable || f.ineffective || !overlap(p.tools, f.tools) {
 				continue
 			}
-			if v.shadows(f, p) {
+			if an.shadows(f, p) {
 				out = append(out, p.finding(diag.Warning, CodeShadowedPermit, "the forbid at %s denies every request this permit allows: the permit never takes effect", f.p.ID))
 				break
 			}
@@ -129,16 +153,16 @@ func (v *Validator) shadowed(pols []*analyzed) diag.List {
 }
 
 // shadows reports whether every request p allows, f denies.
-func (v *Validator) shadows(f, p *analyzed) bool {
+func (an *analysis) shadows(f, p *analyzed) bool {
 	lits := newLiterals().merge(p.lits).merge(f.lits)
 	allowed := false
 	for _, t := range p.tools {
-		escaped, decided := v.each(t, lits, func(r Request) bool {
-			if !v.applies(p, r) {
+		escaped, decided := an.each(t, lits, func(r Request) bool {
+			if !an.applies(p, r) {
 				return false
 			}
 			allowed = true
-			return !v.applies(f, r)
+			return !an.applies(f, r)
 		})
 		if escaped || !decided {
 			return false
@@ -148,10 +172,10 @@ func (v *Validator) shadows(f, p *analyzed) bool {
 }
 
 // restrictive finds tools that a permit names but the set never allows.
-func (v *Validator) restrictive(ps *PolicySet, pols []*analyzed) diag.List {
+func (an *analysis) restrictive(ps *PolicySet, pols []*analyzed) diag.List {
 	var out diag.List
-	for i := range v.gw.Tools {
-		t := &v.gw.Tools[i]
+	for i := range an.v.gw.Tools {
+		t := &an.v.gw.Tools[i]
 		var permits []*analyzed
 		lits := newLiterals()
 		decidable := true
@@ -169,8 +193,8 @@ func (v *Validator) restrictive(ps *PolicySet, pols []*analyzed) diag.List {
 			continue
 		}
 		var denier *Policy
-		allowed, decided := v.each(t, lits, func(r Request) bool {
-			d, err := v.Authorize(ps, r)
+		allowed, decided := an.each(t, lits, func(r Request) bool {
+			d, err := an.authorize(ps, r)
 			if err == nil && !d.Allow && len(d.Determining) > 0 && denier == nil {
 				denier = d.Determining[0]
 			}
@@ -192,8 +216,8 @@ func overlap(a, b []*Tool) bool {
 // the literals' conditions, until f returns true. found is whether f
 // returned true; decided is false when the requests exceed maxRequests
 // or an input the conditions read has no type the analysis enumerates.
-func (v *Validator) each(t *Tool, lits *literals, f func(Request) bool) (found, decided bool) {
-	dims, ok := v.dimensions(t, lits)
+func (an *analysis) each(t *Tool, lits *literals, f func(Request) bool) (found, decided bool) {
+	dims, ok := an.dimensions(t, lits)
 	if !ok {
 		return false, false
 	}
@@ -206,7 +230,11 @@ func (v *Validator) each(t *Tool, lits *literals, f func(Request) bool) (found, 
 	}
 	idx := make([]int, len(dims))
 	for range total {
-		if f(v.request(t, dims, idx)) {
+		found := f(an.request(t, dims, idx))
+		if an.left <= 0 {
+			return false, false // the budget ran out: undecided
+		}
+		if found {
 			return true, true
 		}
 		for k := range idx {

@@ -217,7 +217,7 @@ type dim struct {
 
 // dimensions are the operands of the conditions on tool t with their
 // values; false when an input read has a type not enumerated.
-func (v *Validator) dimensions(t *Tool, l *literals) ([]dim, bool) {
+func (an *analysis) dimensions(t *Tool, l *literals) ([]dim, bool) {
 	ids := append(slices.Clone(l.strs["id"]), instances(l.likes["id"])...)
 	dims := []dim{{key: "id", values: anys(append(ids, "agentiam-caller"))}}
 	var keys []string
@@ -315,7 +315,7 @@ func anys[T any](xs []T) []any {
 }
 
 // request builds the request of one combination of values.
-func (v *Validator) request(t *Tool, dims []dim, idx []int) Request {
+func (an *analysis) request(t *Tool, dims []dim, idx []int) Request {
 	r := Request{Tool: t.Action()}
 	input, _ := defaultValue(t.Input).(map[string]any)
 	if input == nil {

@@ -63,3 +63,29 @@ func TestAnalyze(t *testing.T) {
 		})
 	}
 }
+
+// TestAnalyzeBudget: once the evaluations are spent, questions are
+// undecided and nothing is reported.
+func TestAnalyzeBudget(t *testing.T) {
+	v, err := NewValidator(testGateway(t, AuthOAuth))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := NewPolicySet()
+	src := `permit(principal, action == AgentCore::Action::"RefundTool___process_refund", resource == AgentCore::Gateway::"` + testGatewayARN + `") when { context.input.amount < 5 && context.input.amount > 10 };`
+	if err := ps.AddFile("p.cedar", []byte(src)); err != nil {
+		t.Fatal(err)
+	}
+	a, ok := v.analyzable(ps.Policies[0])
+	if !ok || !a.decidable {
+		t.Fatal("not analysable")
+	}
+	for _, tc := range []struct {
+		left      int
+		effective bool
+	}{{maxEvaluations, false}, {3, true}, {0, true}} {
+		if got := (&analysis{v: v, left: tc.left}).effective(a); got != tc.effective {
+			t.Errorf("budget %d: effective %v, want %v", tc.left, got, tc.effective)
+		}
+	}
+}
