@@ -40,10 +40,11 @@ fragment (arithmetic, decimals, sets) are not analysed.
 Each finding is file:line:column: severity code: message. Exit 0 when the
 policies are valid, 1 with findings, 2 when a file does not parse.`,
 		Example: `  agentiam cedar validate --gateway $GW --target RefundTool=refund_tools.json refund.cedar
-  agentiam cedar validate --format json --auth iam --gateway $GW --target RefundTool=tools.json policies/*.cedar`,
+  agentiam cedar validate --format json --auth iam --gateway $GW --target RefundTool=tools.json policies/*.cedar
+  agentiam cedar validate --format sarif --gateway $GW --target RefundTool=tools.json policies/*.cedar > cedar.sarif`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, files []string) error {
-			if err := checkFormat(format, "text", "json"); err != nil {
+			if err := checkFormat(format, "text", "json", "sarif"); err != nil {
 				return err
 			}
 			gw, err := g.gateway()
@@ -62,8 +63,8 @@ policies are valid, 1 with findings, 2 when a file does not parse.`,
 		},
 	}
 	g.register(cmd)
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text, json or sarif (SARIF 2.1.0, for code scanning)")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "sarif"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
@@ -104,9 +105,12 @@ func validateCedarFiles(v *agentcorepolicy.Validator, files []string) ([]lint.Re
 
 func writeCedarFindings(e *env, format string, results []lint.Result) error {
 	var err error
-	if format == "json" {
+	switch format {
+	case "json":
 		err = report.JSON(e.stdout, results)
-	} else {
+	case "sarif":
+		err = report.SARIF(e.stdout, results, version(), cedarSARIFRules()...)
+	default:
 		err = report.Text(e.stdout, results)
 	}
 	if err != nil {
@@ -131,4 +135,18 @@ func writeCedarFindings(e *env, format string, results []lint.Result) error {
 		return withCode(ExitFindings, nil)
 	}
 	return nil
+}
+
+// cedarDocsURL documents cedar validate's codes; SARIF rules link to
+// cedarDocsURL + "#" + code.
+const cedarDocsURL = "https://github.com/agentiam/agentiam/blob/main/docs/cedar.md"
+
+// cedarSARIFRules are cedar validate's codes as SARIF rules.
+func cedarSARIFRules() []report.Rule {
+	codes := agentcorepolicy.Codes()
+	out := make([]report.Rule, len(codes))
+	for i, c := range codes {
+		out[i] = report.Rule{Rule: lint.Rule{Code: c.Code, Severity: c.Severity, Summary: c.Summary, Category: "cedar"}, HelpURI: cedarDocsURL + "#" + c.Code}
+	}
+	return out
 }

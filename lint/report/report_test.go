@@ -3,12 +3,14 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/agentiam/agentiam/diag"
 	"github.com/agentiam/agentiam/inputs"
 	"github.com/agentiam/agentiam/internal/sarif"
 	"github.com/agentiam/agentiam/lint"
@@ -187,5 +189,64 @@ func TestArtifactURI(t *testing.T) {
 		if got := sarif.Version(v); got != want {
 			t.Errorf("sarifVersion(%q) = %q, want %q", v, got, want)
 		}
+	}
+}
+
+// TestSARIFExtraRules: codes lint does not know are described by the
+// rules the caller gives (one replaces lint's rule of the same code);
+// a code no rule describes is an error and nothing is written.
+func TestSARIFExtraRules(t *testing.T) {
+	res := []lint.Result{{Target: inputs.Document{File: "p.cedar", Src: []byte("permit(principal, action, resource);\n")}, Diags: diag.List{
+		{File: "p.cedar", Pos: diag.Pos{Line: 1, Column: 1}, Severity: diag.Warning, Code: "shadowed-permit", Message: "shadowed"},
+		{File: "p.cedar", Pos: diag.Pos{Line: 1, Column: 1}, Severity: diag.Error, Code: "syntax-error", Message: "bad"},
+	}}}
+	extra := []Rule{
+		{Rule: lint.Rule{Code: "shadowed-permit", Severity: diag.Warning, Summary: "A forbid denies all a permit allows."}, HelpURI: "https://example.com/cedar#shadowed-permit"},
+		{Rule: lint.Rule{Code: "syntax-error", Severity: diag.Error, Summary: "Not Cedar."}, HelpURI: "https://example.com/cedar#syntax-error"},
+	}
+	var b bytes.Buffer
+	if err := SARIF(&b, res, "test", extra...); err != nil {
+		t.Fatal(err)
+	}
+	var log struct {
+		Runs []struct {
+			Tool struct {
+				Driver struct {
+					Rules []struct {
+						ID      string `json:"id"`
+						HelpURI string `json:"helpUri"`
+					} `json:"rules"`
+				} `json:"driver"`
+			} `json:"tool"`
+			Results []struct {
+				RuleID    string `json:"ruleId"`
+				RuleIndex int    `json:"ruleIndex"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(b.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	run := log.Runs[0]
+	syntax := 0
+	for _, r := range run.Tool.Driver.Rules {
+		if r.ID == "syntax-error" {
+			syntax++
+			if r.HelpURI != "https://example.com/cedar#syntax-error" {
+				t.Errorf("syntax-error rule %+v: the extra one replaces lint's", r)
+			}
+		}
+	}
+	if syntax != 1 {
+		t.Errorf("%d syntax-error rules", syntax)
+	}
+	for _, r := range run.Results {
+		if got := run.Tool.Driver.Rules[r.RuleIndex].ID; got != r.RuleID {
+			t.Errorf("result %s points at rule %s", r.RuleID, got)
+		}
+	}
+	b.Reset()
+	if err := SARIF(&b, res, "test", extra[1:]...); !errors.Is(err, ErrUnknownCode) || b.Len() > 0 {
+		t.Errorf("unknown code: err %v, %d bytes written", err, b.Len())
 	}
 }

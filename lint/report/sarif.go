@@ -1,8 +1,10 @@
 package report
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"unicode/utf8"
 
 	"github.com/agentiam/agentiam/diag"
@@ -24,8 +26,22 @@ func sarifLevel(s diag.Severity) string {
 	return "note"
 }
 
+// Rule is a code lint does not define, reported by another command
+// through lint's renderers (cedar validate's codes), with the page that
+// documents it.
+type Rule struct {
+	lint.Rule
+	HelpURI string
+}
+
+// ErrUnknownCode: a finding whose code no rule describes.
+var ErrUnknownCode = errors.New("no SARIF rule for the code")
+
 // SARIF writes the results as a SARIF 2.1.0 log with one run. Every
-// rule is listed, so that code-scanning UIs can show its documentation.
+// rule is listed, so that code-scanning UIs can show its documentation:
+// lint's own, then extra, the rules of codes lint does not know (an
+// extra rule replaces lint's of the same code). A finding whose code has
+// no rule is an error wrapping ErrUnknownCode, and nothing is written.
 // Findings silenced by the configuration are included with an external
 // suppression carrying the reason. Findings inside a Terraform plan are
 // located at the plan file, with the resource address as a logical
@@ -34,8 +50,8 @@ func sarifLevel(s diag.Severity) string {
 // Findings inside an agentiam plan have their own region in the plan
 // file, and its path (roles[NAME].trustPolicy) as logical location.
 // Every result has a region, so that code-scanning services accept it.
-func SARIF(w io.Writer, results []lint.Result, toolVersion string) error {
-	rules := lint.Rules()
+func SARIF(w io.Writer, results []lint.Result, toolVersion string, extra ...Rule) error {
+	rules := sarifRules(extra)
 	index := make(map[string]int, len(rules))
 	run := sarif.Run{
 		Tool: sarif.Tool{Driver: sarif.Driver{
@@ -47,10 +63,13 @@ func SARIF(w io.Writer, results []lint.Result, toolVersion string) error {
 	for i, r := range rules {
 		index[r.Code] = i
 		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarif.Rule{
-			ID: r.Code, ShortDescription: sarif.Text{Text: r.Summary}, HelpURI: ChecksURL + "#" + r.Code,
+			ID: r.Code, ShortDescription: sarif.Text{Text: r.Summary}, HelpURI: r.HelpURI,
 			DefaultConfiguration: sarif.Config{Level: sarifLevel(r.Severity)},
 			Properties:           map[string]string{"category": string(r.Category)},
 		})
+	}
+	if err := checkCodes(results, index); err != nil {
+		return err
 	}
 	add := func(r lint.Result, d diag.Diagnostic, reason string, suppressed bool) {
 		res := sarif.Result{
@@ -122,4 +141,36 @@ func runeColumn(src []byte, p diag.Pos) int {
 		return p.Column
 	}
 	return utf8.RuneCount(src[lineStart:p.Offset]) + 1
+}
+
+// sarifRules are lint's rules, with ChecksURL pages, and the extra ones,
+// which replace lint's of the same code.
+func sarifRules(extra []Rule) []Rule {
+	var out []Rule
+	for _, r := range lint.Rules() {
+		if !slices.ContainsFunc(extra, func(e Rule) bool { return e.Code == r.Code }) {
+			out = append(out, Rule{Rule: r, HelpURI: ChecksURL + "#" + r.Code})
+		}
+	}
+	return append(out, extra...)
+}
+
+// checkCodes reports the first finding (or suppressed one) whose code no
+// rule describes.
+func checkCodes(results []lint.Result, index map[string]int) error {
+	for _, r := range results {
+		codes := make([]string, 0, len(r.Diags)+len(r.Suppressed))
+		for _, d := range r.Diags {
+			codes = append(codes, d.Code)
+		}
+		for _, s := range r.Suppressed {
+			codes = append(codes, s.Code)
+		}
+		for _, c := range codes {
+			if _, ok := index[c]; !ok {
+				return fmt.Errorf("%w %s (%s)", ErrUnknownCode, c, r.Target.File)
+			}
+		}
+	}
+	return nil
 }
