@@ -1,14 +1,12 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
-	"github.com/agentiam/agentiam/diag"
 	"os"
 
 	"github.com/agentiam/agentiam/agentcorepolicy"
-	"github.com/agentiam/agentiam/inputs"
 	"github.com/agentiam/agentiam/lint"
+	"github.com/agentiam/agentiam/lint/driver"
 	"github.com/agentiam/agentiam/lint/report"
 	"github.com/spf13/cobra"
 )
@@ -69,38 +67,18 @@ policies are valid, 1 with findings, 2 when a file does not parse.`,
 }
 
 // validateCedarFiles validates the files' policies and analyses them as
-// one set (a forbid in one file may shadow a permit in another), as lint
-// results, one per file, so that lint's renderers print them. A file
-// that does not parse gives its syntax-error finding and is left out of
-// the set.
+// one set (a forbid in one file may shadow a permit in another), one lint
+// result per file so that lint's renderers print them.
 func validateCedarFiles(v *agentcorepolicy.Validator, files []string) ([]lint.Result, error) {
-	results := make([]lint.Result, 0, len(files))
-	byFile := map[string]int{}
-	all := agentcorepolicy.NewPolicySet()
-	for _, f := range files {
+	srcs := make([][]byte, len(files))
+	for i, f := range files {
 		src, err := os.ReadFile(f)
 		if err != nil {
 			return nil, err
 		}
-		r := lint.Result{Target: inputs.Document{File: f, Src: src}}
-		var d diag.Diagnostic
-		switch err := all.AddFile(f, src); {
-		case errors.As(err, &d):
-			r.Diags = diag.List{d}
-		case err != nil:
-			return nil, err
-		}
-		byFile[f] = len(results)
-		results = append(results, r)
+		srcs[i] = src
 	}
-	for _, d := range append(v.Validate(all), v.Analyze(all)...) {
-		r := &results[byFile[d.File]]
-		r.Diags = append(r.Diags, d)
-	}
-	for i := range results {
-		results[i].Diags.Sort()
-	}
-	return results, nil
+	return driver.Cedar(v, files, srcs), nil
 }
 
 func writeCedarFindings(e *env, format string, results []lint.Result) error {

@@ -3,6 +3,8 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"github.com/agentiam/agentiam/agentcorepolicy"
+	"github.com/agentiam/agentiam/rolegen"
 	"io"
 	"slices"
 	"strings"
@@ -22,6 +24,10 @@ type lintFlags struct {
 	typ, format, failOn, config string
 	ignore                      []string
 	noConfig, codes             bool
+	// gateway describes the gateway that .cedar files are validated
+	// against; without --target or --spec they are not read.
+	gateway gatewayFlags
+	spec    string
 }
 
 func newLintCmd(e *env) *cobra.Command {
@@ -38,7 +44,8 @@ func newLintCmd(e *env) *cobra.Command {
   agentiam generate -o iam && agentiam lint iam   # the generated plan
   agentiam lint --format sarif policies/ > agentiam.sarif   # for code scanning
   agentiam lint --fail-on error --ignore redundant-statement policies/
-  agentiam lint --codes`,
+  agentiam lint --codes
+  agentiam lint --gateway $GW --target RefundTool=tools.json policies/   # *.json and *.cedar`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if f.codes {
 				return writeCodes(e.stdout)
@@ -57,6 +64,9 @@ func newLintCmd(e *env) *cobra.Command {
 	fl.StringVar(&f.config, "config", "", "configuration file (default: "+driver.ConfigFileName+" in the current directory or above)")
 	fl.BoolVar(&f.noConfig, "no-config", false, "ignore "+driver.ConfigFileName)
 	fl.BoolVar(&f.codes, "codes", false, "list every finding code with its severity and exit")
+	f.gateway.register(cmd)
+	fl.StringVar(&f.spec, "spec", "", "agentiam.yaml whose policy_engine rules name the gateway's tools, for *.cedar (instead of --target; --gateway ARN picks one of several)")
+	cmd.MarkFlagsMutuallyExclusive("spec", "target")
 	registerLintCompletions(cmd)
 	return cmd
 }
@@ -107,7 +117,11 @@ func runLint(e *env, cmd *cobra.Command, f lintFlags, paths []string) error {
 	if slices.Contains(paths, "-") {
 		e.stdinHint("the policy")
 	}
-	results, skipped, err := driver.Files(paths, e.stdin, cfg, opts)
+	cedar, err := lintCedarValidator(e, f)
+	if err != nil {
+		return err
+	}
+	results, skipped, err := driver.FilesAndCedar(paths, e.stdin, cfg, opts, cedar)
 	if err != nil {
 		return usageError(err)
 	}
@@ -124,7 +138,7 @@ func runLint(e *env, cmd *cobra.Command, f lintFlags, paths []string) error {
 	case "json":
 		err = report.JSON(e.stdout, results)
 	case "sarif":
-		err = report.SARIF(e.stdout, results, version())
+		err = report.SARIF(e.stdout, results, version(), cedarSARIFRules()...)
 	default:
 		err = report.Text(e.stdout, results)
 	}
@@ -136,6 +150,61 @@ func runLint(e *env, cmd *cobra.Command, f lintFlags, paths []string) error {
 		fmt.Fprintf(e.stdout, "no findings in %s\n", plural(c.Documents, "document"))
 	}
 	return lintExit(results, failOn)
+}
+
+// lintCedarValidator is the validator of .cedar files when the gateway's
+// tools are given (--target, or the rules of --spec), else nil: lint then
+// skips them.
+func lintCedarValidator(e *env, f lintFlags) (*agentcorepolicy.Validator, error) {
+	g := f.gateway
+	var gw *agentcorepolicy.Gateway
+	var err error
+	switch {
+	case f.spec != "":
+		gw, err = specCedarGateway(e, f.spec, g.arn)
+	case len(g.targets) > 0 || g.arn != "":
+		gw, err = g.gateway()
+	default:
+		return nil, nil
+	}
+	if err != nil {
+		return nil, usageError(err)
+	}
+	v, err := agentcorepolicy.NewValidator(gw)
+	if err != nil {
+		return nil, usageError(err)
+	}
+	return v, nil
+}
+
+// specCedarGateway is the gateway the spec's policy_engine rules
+// describe (the tools they name, typed by their limits): the one whose
+// ARN is arn, or the only one.
+func specCedarGateway(e *env, file, arn string) (*agentcorepolicy.Gateway, error) {
+	spec, err := loadSpec(e, generateFlags{file: file})
+	if err != nil {
+		return nil, err
+	}
+	plan, err := rolegen.Generate(spec)
+	if err != nil {
+		return nil, err
+	}
+	var arns []string
+	for _, pe := range plan.PolicyEngines {
+		arns = append(arns, pe.GatewayARN)
+		if pe.GatewayARN != arn && (arn != "" || len(plan.PolicyEngines) > 1) {
+			continue
+		}
+		for _, u := range spec.Gateways() {
+			if u.Name == pe.Gateway {
+				return agentcorepolicy.RulesGateway(pe.GatewayARN, u.EnginePolicies.Rules), nil
+			}
+		}
+	}
+	if len(arns) == 0 {
+		return nil, fmt.Errorf("--spec %s: no gateway has policy_engine rules, which name its tools: give --target NAME=TOOLS.json", file)
+	}
+	return nil, fmt.Errorf("--spec %s: --gateway names one of the gateways with policy_engine rules: %s", file, strings.Join(arns, ", "))
 }
 
 // lintExit is 2 when a file does not parse (its syntax-error finding is
@@ -195,6 +264,12 @@ policies open to the confused-deputy problem or to the GitHub Actions and
 gitlab.com pipelines of anyone (OIDC without a subject condition) and
 privilege escalation,
 plus checks specific to agents on Amazon Bedrock AgentCore and Bedrock.
+
+With the gateway's tools (--gateway ARN --target NAME=TOOLS.json, as for
+"agentiam cedar validate", or --spec agentiam.yaml, whose policy_engine
+rules name them), Cedar policy files (*.cedar) are validated too,
+all of them as one policy set, with cedar validate's codes; without, a
+.cedar file named is an error and those in directories are skipped.
 
 PATH is a policy file, a directory (searched recursively for *.json,
 skipping hidden directories; one without any is an error, and a note on

@@ -86,17 +86,19 @@ func (s Skipped) String() string {
 // is an I/O error, a directory without a file to lint (ErrNoFiles) or an
 // unreadable Terraform or agentiam plan.
 func Files(paths []string, stdin io.Reader, cfg *Config, opts lint.Options) ([]lint.Result, Skipped, error) {
-	files, skipped, err := expand(paths, cfg)
-	if err != nil {
-		return nil, nil, err
-	}
+	return FilesAndCedar(paths, stdin, cfg, opts, nil)
+}
+
+// lintFiles lints files in parallel, results in the order of files.
+func lintFiles(files []string, stdin io.Reader, cfg *Config, opts lint.Options) ([]lint.Result, error) {
 	perFile := make([][]lint.Result, len(files))
 	errs := make([]error, len(files))
 	var stdinData []byte
+	var err error
 	for _, f := range files {
 		if f == "-" {
 			if stdinData, err = readLimited(stdin, "standard input"); err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 			break
 		}
@@ -113,23 +115,18 @@ func Files(paths []string, stdin io.Reader, cfg *Config, opts lint.Options) ([]l
 	var out []lint.Result
 	for i := range files {
 		if errs[i] != nil {
-			return nil, nil, errs[i]
+			return nil, errs[i]
 		}
 		out = append(out, perFile[i]...)
 	}
-	return out, skipped, nil
+	return out, nil
 }
 
 func lintFile(file string, stdinData []byte, cfg *Config, opts lint.Options) ([]lint.Result, error) {
 	src := stdinData
 	if file != "-" {
-		f, err := os.Open(file)
-		if err != nil {
-			return nil, err
-		}
-		src, err = readLimited(f, file)
-		f.Close()
-		if err != nil {
+		var err error
+		if src, err = readFile(file); err != nil {
 			return nil, err
 		}
 	}
@@ -147,17 +144,17 @@ func lintFile(file string, stdinData []byte, cfg *Config, opts lint.Options) ([]
 // Run lints one document under the configuration (which may be nil):
 // its type rules, ignores and severities, then its suppressions.
 func Run(d inputs.Document, cfg *Config, opts lint.Options) lint.Result {
-	res := lint.Run(d, cfg.optionsFor(d.File, opts.For(d)))
-	diags := res.Diags
-	res.Diags = nil
-	for _, dg := range diags {
-		if reason, ok := cfg.suppression(d.File, d.Address, dg); ok {
-			res.Suppressed = append(res.Suppressed, lint.Suppressed{Diagnostic: dg, Reason: reason})
-			continue
-		}
-		res.Diags = append(res.Diags, dg)
+	return suppress(lint.Run(d, cfg.optionsFor(d.File, opts.For(d))), cfg)
+}
+
+// readFile reads a file of at most MaxFileSize bytes.
+func readFile(file string) ([]byte, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
 	}
-	return res
+	defer f.Close()
+	return readLimited(f, file)
 }
 
 func readLimited(r io.Reader, name string) ([]byte, error) {
@@ -190,9 +187,10 @@ func isTemplateFile(path, ext string) bool {
 	return err != nil || inputs.LooksLikeTemplate(src)
 }
 
-// expand turns the paths into the list of files to lint (*.json, *.tf and
-// CloudFormation templates), and counts the other files of directories.
-func expand(paths []string, cfg *Config) ([]string, Skipped, error) {
+// expand turns the paths into the list of files to lint (*.json, *.tf,
+// CloudFormation templates, and *.cedar with cedar), and counts the other
+// files of directories.
+func expand(paths []string, cfg *Config, cedar bool) ([]string, Skipped, error) {
 	var files []string
 	skipped := Skipped{}
 	for _, p := range paths {
@@ -222,7 +220,7 @@ func expand(paths []string, cfg *Config) ([]string, Skipped, error) {
 			}
 			switch ext := filepath.Ext(path); {
 			case cfg.excluded(path):
-			case strings.EqualFold(ext, ".json"), strings.EqualFold(ext, ".tf"):
+			case strings.EqualFold(ext, ".json"), strings.EqualFold(ext, ".tf"), cedar && isCedar(path):
 				files = append(files, path)
 			case isTemplateFile(path, ext):
 				files = append(files, path)
