@@ -23,7 +23,7 @@ const (
 // question is left undecided and nothing is reported.
 const (
 	maxRequests    = 4096
-	maxEvaluations = 200_000
+	maxEvaluations = 20_000
 )
 
 // analysis is one run of Analyze.
@@ -56,11 +56,15 @@ var errBudget = errors.New("analysis budget spent")
 // absent) and lets cedar-go's evaluator decide every combination. Within
 // the fragment this covers — comparisons, like, has, hasTag/getTag and
 // set membership of input properties, principal.id and claims against
-// literals, joined by &&, || and ! — every region of each condition is
-// visited, so the findings are exact. A policy outside the fragment
-// (arithmetic, decimals, sets of input values...), or a question over
-// more than 4,096 requests, is left undecided: no finding. Policies with
-// validation errors are skipped.
+// literals, joined by &&, || and ! — every region of each comparison,
+// equality and membership test is visited, so those findings are exact;
+// a like pattern is tried with its wildcards empty and filled, which
+// covers patterns compared with literals and with each other in the
+// usual ways but is not a proof for every combination of patterns. A
+// policy outside the fragment (arithmetic, decimals, sets of input
+// values...), a question over more than 4,096 requests, or one asked
+// after 20,000 evaluations in one Analyze (about a second), is left
+// undecided: no finding. Policies with validation errors are skipped.
 func (v *Validator) Analyze(ps *PolicySet) diag.List {
 	var pols []*analyzed
 	for _, p := range ps.Policies {
