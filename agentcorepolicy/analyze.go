@@ -144,6 +144,9 @@ func (an *analysis) shadowed(pols []*analyzed) diag.List {
 			continue
 		}
 		for _, f := range pols {
+			if an.left <= 0 {
+				return out
+			}
 			if f.p.permit || !f.decidable || f.ineffective || !overlap(p.tools, f.tools) {
 				continue
 			}
@@ -221,6 +224,9 @@ func overlap(a, b []*Tool) bool {
 // returned true; decided is false when the requests exceed maxRequests
 // or an input the conditions read has no type the analysis enumerates.
 func (an *analysis) each(t *Tool, lits *literals, f func(Request) bool) (found, decided bool) {
+	if an.left <= 0 {
+		return false, false
+	}
 	dims, ok := an.dimensions(t, lits)
 	if !ok {
 		return false, false
