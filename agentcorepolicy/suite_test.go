@@ -60,6 +60,8 @@ func FuzzReadSuite(f *testing.F) {
 // that does not parse is a positioned syntax error.
 func FuzzPolicyFile(f *testing.F) {
 	f.Add([]byte(`permit(principal, action == AgentCore::Action::"RefundTool___process_refund", resource == AgentCore::Gateway::"` + testGatewayARN + `") when { context.input has reason && context.input.reason like "*x*" };`))
+	f.Add([]byte(`permit(principal, action == AgentCore::Action::"RefundTool___process_refund", resource == AgentCore::Gateway::"` + testGatewayARN + `") when { context.input.amount < 5 && context.input.amount > 10 };
+forbid(principal, action, resource is AgentCore::Gateway) when { principal.hasTag("role") && ["a", "b"].contains(principal.getTag("role")) };`))
 	f.Add([]byte(`forbid(principal is MyApp::User in MyApp::Group::"g", action in [AgentCore::Action::"Mcp"], resource) unless { principal.getTag("a") == context.other };`))
 	v, err := NewValidator(testGateway(f, AuthOAuth))
 	if err != nil {
@@ -73,7 +75,7 @@ func FuzzPolicyFile(f *testing.F) {
 			}
 			return
 		}
-		for _, d := range v.Validate(ps) {
+		for _, d := range append(v.Validate(ps), v.Analyze(ps)...) {
 			if !d.Pos.IsValid() || d.Pos.Offset > len(src) {
 				t.Fatalf("finding without a valid position: %+v", d)
 			}
