@@ -5,8 +5,8 @@ import (
 	"fmt"
 
 	"github.com/agentiam/agentiam/agentcorepolicy"
-	"github.com/agentiam/agentiam/inputs"
-	"github.com/agentiam/agentiam/lint"
+
+	"github.com/agentiam/agentiam/lint/driver"
 	"github.com/agentiam/agentiam/lint/report"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
@@ -68,15 +68,13 @@ func runCedarValidate(_ context.Context, _ *mcp.CallToolRequest, in CedarValidat
 		}
 		files = append(files, file{name, src})
 	}
-	results := make([]lint.Result, 0, len(files))
-	for _, f := range files {
-		diags, err := v.ValidateSource(f.name, f.src)
-		if err != nil {
-			return nil, none, err
-		}
-		results = append(results, lint.Result{Target: inputs.Document{File: f.name, Src: f.src}, Diags: diags})
+	names := make([]string, len(files))
+	srcs := make([][]byte, len(files))
+	for i, f := range files {
+		names[i], srcs[i] = f.name, f.src
 	}
-	return nil, report.Build(results), nil
+	// As cedar validate: validated, then analysed as one set.
+	return nil, report.Build(driver.Cedar(v, names, srcs)), nil
 }
 
 // cedarGateway reads the targets' tools into the gateway the schema is
