@@ -28,6 +28,10 @@ func newAgentReader(core *bedrockagentcorecontrol.Client, agent *bedrockagent.Cl
 	return &agentReader{core: core, agent: agent}
 }
 
+// Every paginator stops on a token it was given before
+// (StopOnDuplicateToken), so that an endpoint repeating itself cannot
+// loop the audit forever.
+
 // kindReader reads one kind of resource, calling add for each; on error
 // it returns the operation that failed.
 type kindReader func(ctx context.Context, add func(audit.AgentResource)) (op string, err error)
@@ -60,7 +64,7 @@ func (r *agentReader) read(ctx context.Context) ([]audit.AgentResource, []Gap) {
 }
 
 func (r *agentReader) runtimes(ctx context.Context, add func(audit.AgentResource)) (string, error) {
-	p := bedrockagentcorecontrol.NewListAgentRuntimesPaginator(r.core, &bedrockagentcorecontrol.ListAgentRuntimesInput{})
+	p := bedrockagentcorecontrol.NewListAgentRuntimesPaginator(r.core, &bedrockagentcorecontrol.ListAgentRuntimesInput{}, func(o *bedrockagentcorecontrol.ListAgentRuntimesPaginatorOptions) { o.StopOnDuplicateToken = true })
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -78,7 +82,7 @@ func (r *agentReader) runtimes(ctx context.Context, add func(audit.AgentResource
 }
 
 func (r *agentReader) gateways(ctx context.Context, add func(audit.AgentResource)) (string, error) {
-	p := bedrockagentcorecontrol.NewListGatewaysPaginator(r.core, &bedrockagentcorecontrol.ListGatewaysInput{})
+	p := bedrockagentcorecontrol.NewListGatewaysPaginator(r.core, &bedrockagentcorecontrol.ListGatewaysInput{}, func(o *bedrockagentcorecontrol.ListGatewaysPaginatorOptions) { o.StopOnDuplicateToken = true })
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -96,7 +100,7 @@ func (r *agentReader) gateways(ctx context.Context, add func(audit.AgentResource
 }
 
 func (r *agentReader) codeInterpreters(ctx context.Context, add func(audit.AgentResource)) (string, error) {
-	p := bedrockagentcorecontrol.NewListCodeInterpretersPaginator(r.core, &bedrockagentcorecontrol.ListCodeInterpretersInput{})
+	p := bedrockagentcorecontrol.NewListCodeInterpretersPaginator(r.core, &bedrockagentcorecontrol.ListCodeInterpretersInput{}, func(o *bedrockagentcorecontrol.ListCodeInterpretersPaginatorOptions) { o.StopOnDuplicateToken = true })
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -114,7 +118,7 @@ func (r *agentReader) codeInterpreters(ctx context.Context, add func(audit.Agent
 }
 
 func (r *agentReader) browsers(ctx context.Context, add func(audit.AgentResource)) (string, error) {
-	p := bedrockagentcorecontrol.NewListBrowsersPaginator(r.core, &bedrockagentcorecontrol.ListBrowsersInput{})
+	p := bedrockagentcorecontrol.NewListBrowsersPaginator(r.core, &bedrockagentcorecontrol.ListBrowsersInput{}, func(o *bedrockagentcorecontrol.ListBrowsersPaginatorOptions) { o.StopOnDuplicateToken = true })
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -132,7 +136,7 @@ func (r *agentReader) browsers(ctx context.Context, add func(audit.AgentResource
 }
 
 func (r *agentReader) agents(ctx context.Context, add func(audit.AgentResource)) (string, error) {
-	p := bedrockagent.NewListAgentsPaginator(r.agent, &bedrockagent.ListAgentsInput{})
+	p := bedrockagent.NewListAgentsPaginator(r.agent, &bedrockagent.ListAgentsInput{}, func(o *bedrockagent.ListAgentsPaginatorOptions) { o.StopOnDuplicateToken = true })
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {

@@ -21,7 +21,9 @@ const pageSize = 1000
 // reference) into the form package inputs reads the CLI's output into.
 func readIAM(ctx context.Context, c iam.GetAccountAuthorizationDetailsAPIClient) (*inputs.Details, error) {
 	d := &inputs.Details{Managed: map[string]*policy.Document{}, Versions: map[string]string{}}
-	p := iam.NewGetAccountAuthorizationDetailsPaginator(c, &iam.GetAccountAuthorizationDetailsInput{MaxItems: aws.Int32(pageSize)})
+	p := iam.NewGetAccountAuthorizationDetailsPaginator(c, &iam.GetAccountAuthorizationDetailsInput{MaxItems: aws.Int32(pageSize)}, func(o *iam.GetAccountAuthorizationDetailsPaginatorOptions) {
+		o.StopOnDuplicateToken = true // a repeated Marker would loop forever
+	})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -126,4 +128,3 @@ func document(name, text string) (*policy.Document, error) {
 	}
 	return doc, nil
 }
-
