@@ -48,17 +48,22 @@ func testOptions(endpoint string) live.Options {
 // XML) from testdata: first a Throttling error, then two pages joined by
 // IsTruncated and Marker; and the AgentCore control plane and Bedrock
 // Agents (REST JSON), with one runtime listed over two pages, one
-// gateway, no code interpreter, browsers denied and one agent.
+// gateway, a code interpreter, a browser that cannot be read (access
+// denied) and one agent.
 type standIn struct {
 	t       *testing.T
 	mu      sync.Mutex
 	iam     int      // GetAccountAuthorizationDetails requests
 	markers []string // their Marker, "" for none
+	routes  []string // every request's method and path
 }
 
 func (s *standIn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	route := r.Method + " " + r.URL.Path
+	s.mu.Lock()
+	s.routes = append(s.routes, route)
+	s.mu.Unlock()
 	if route == "POST /" {
 		s.serveIAM(w, string(body))
 		return
@@ -83,10 +88,14 @@ func (s *standIn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "GET /gateways/gw-1/":
 		jsonOut(200, `{"gatewayId": "gw-1", "name": "tools", "gatewayArn": "arn:aws:bedrock-agentcore:us-east-1:`+acctID+`:gateway/gw-1", "roleArn": `+role("agent-role")+`}`)
 	case "POST /code-interpreters":
-		jsonOut(200, `{"codeInterpreterSummaries": []}`)
+		jsonOut(200, `{"codeInterpreterSummaries": [{"codeInterpreterId": "ci-1", "name": "sandbox"}]}`)
+	case "GET /code-interpreters/ci-1":
+		jsonOut(200, `{"codeInterpreterId": "ci-1", "name": "sandbox", "codeInterpreterArn": "arn:aws:bedrock-agentcore:us-east-1:`+acctID+`:code-interpreter-custom/ci-1", "executionRoleArn": `+role("agent-role")+`}`)
 	case "POST /browsers":
+		jsonOut(200, `{"browserSummaries": [{"browserId": "br-1", "name": "web"}]}`)
+	case "GET /browsers/br-1":
 		w.Header().Set("X-Amzn-ErrorType", "AccessDeniedException")
-		jsonOut(403, `{"message": "not authorized to perform bedrock-agentcore:ListBrowsers"}`)
+		jsonOut(403, `{"message": "not authorized to perform bedrock-agentcore:GetBrowser"}`)
 	case "POST /agents/":
 		jsonOut(200, `{"agentSummaries": [{"agentId": "AGENT00001", "agentName": "helpdesk", "agentStatus": "PREPARED"}]}`)
 	case "GET /agents/AGENT00001/":
@@ -173,15 +182,17 @@ func TestReadRecorded(t *testing.T) {
 	wantAgents := []string{
 		"runtime support arn:aws:iam::" + acctID + ":role/runtime-role",
 		"gateway tools arn:aws:iam::" + acctID + ":role/agent-role",
+		"code-interpreter sandbox arn:aws:iam::" + acctID + ":role/agent-role",
 		"agent helpdesk arn:aws:iam::" + acctID + ":role/agent-role",
 	}
 	if !slices.Equal(agents, wantAgents) {
 		t.Errorf("agents =\n%q\nwant\n%q", agents, wantAgents)
 	}
-	if len(res.Gaps) != 1 || res.Gaps[0].Operation != "ListBrowsers" || !strings.Contains(res.Gaps[0].Error(), "AccessDenied") {
-		t.Errorf("gaps = %v, want ListBrowsers denied", res.Gaps)
+	if len(res.Gaps) != 1 || res.Gaps[0].Operation != "GetBrowser" || !strings.Contains(res.Gaps[0].Error(), "AccessDenied") {
+		t.Errorf("gaps = %v, want GetBrowser denied", res.Gaps)
 	}
 	checkAudit(t, a)
+	checkPolicy(t, s.routes)
 }
 
 // checkAudit audits the account read: runtime-role is an agent role
@@ -232,5 +243,42 @@ func TestLoadConfig(t *testing.T) {
 	opts.Region = ""
 	if _, err := live.LoadConfig(ctx, opts); err == nil || !strings.Contains(err.Error(), "--region") {
 		t.Errorf("no region: err = %v, want one naming --region", err)
+	}
+}
+
+// actionOf is the IAM action that authorizes each request of the stand-in.
+var actionOf = map[string]string{
+	"POST /":                      "iam:GetAccountAuthorizationDetails",
+	"POST /runtimes/":             "bedrock-agentcore:ListAgentRuntimes",
+	"GET /runtimes/rt-1/":         "bedrock-agentcore:GetAgentRuntime",
+	"GET /gateways/":              "bedrock-agentcore:ListGateways",
+	"GET /gateways/gw-1/":         "bedrock-agentcore:GetGateway",
+	"POST /code-interpreters":     "bedrock-agentcore:ListCodeInterpreters",
+	"GET /code-interpreters/ci-1": "bedrock-agentcore:GetCodeInterpreter",
+	"POST /browsers":              "bedrock-agentcore:ListBrowsers",
+	"GET /browsers/br-1":          "bedrock-agentcore:GetBrowser",
+	"POST /agents/":               "bedrock:ListAgents",
+	"GET /agents/AGENT00001/":     "bedrock:GetAgent",
+}
+
+// checkPolicy: the policy --print-policy prints allows exactly the
+// actions of the calls the reader made, no more, no fewer.
+func checkPolicy(t *testing.T, routes []string) {
+	t.Helper()
+	var called []string
+	for _, r := range routes {
+		a, ok := actionOf[r]
+		if !ok {
+			t.Errorf("no IAM action known for request %s", r)
+		}
+		if !slices.Contains(called, a) {
+			called = append(called, a)
+		}
+	}
+	want := slices.Clone(audit.ReadOnlyActions)
+	slices.Sort(called)
+	slices.Sort(want)
+	if !slices.Equal(called, want) {
+		t.Errorf("actions called %q, but the read-only policy allows %q", called, want)
 	}
 }
