@@ -117,6 +117,8 @@ func TestHTMLInChromium(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The browser's profile is not an artifact.
+	t.Cleanup(func() { os.RemoveAll(filepath.Join(dir, "profile")) })
 	page := filepath.Join(dir, "report.html")
 	var html bytes.Buffer
 	if err := report.HTML(&html, r, "test"); err != nil {
