@@ -13,17 +13,19 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/agentiam/agentiam/agentspec"
 	"github.com/agentiam/agentiam/audit"
 	"github.com/agentiam/agentiam/audit/live"
 	"github.com/agentiam/agentiam/audit/report"
+	"github.com/agentiam/agentiam/rolegen"
 	"github.com/spf13/cobra"
 )
 
 func init() { register("audit", newAuditCmd) }
 
 type auditFlags struct {
-	format, failOn, output, region, profile, endpointURL string
-	live, printPolicy, noTrace                           bool
+	format, failOn, output, region, profile, endpointURL, toolkit string
+	live, printPolicy, noTrace                                    bool
 }
 
 var auditFormats = []string{"text", "json", "jsonl", "sarif", "html"}
@@ -82,6 +84,12 @@ instance or task role). Every call is read-only: --print-policy prints
 exactly the IAM policy they need. A service that cannot be read (not in
 the region, access denied) is reported as a warning and skipped.
 
+With --toolkit FILE (the starter toolkit's .bedrock_agentcore.yaml, as
+"agentiam import" reads it), an over-privileged-agent finding on a role
+agentiam would generate for one of its agents shows that role and the
+statements to remove: those granting the finding's request, which the
+generated role denies.
+
 Formats: text (grouped by principal, worst first), json
 ({"findings": [...], "summary": {...}, "reach": [...]}), jsonl (one
 line per account, then a roll-up summary line), sarif, and html (one
@@ -96,7 +104,8 @@ Exit codes: 0 when no finding is at or above --fail-on, 1 when one is,
   agentiam audit --format html -o report.html account.json
   agentiam audit --fail-on critical account.json               # CI gate on the worst only
   agentiam audit --print-policy                                # the read-only policy --live needs
-  agentiam audit --live --profile prod --region us-west-2      # read the account itself`,
+  agentiam audit --live --profile prod --region us-west-2      # read the account itself
+  agentiam audit --toolkit .bedrock_agentcore.yaml account.json # with the roles agentiam would generate`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runAudit(cmd.Context(), e, f, args)
 		},
@@ -112,6 +121,7 @@ Exit codes: 0 when no finding is at or above --fail-on, 1 when one is,
 	fl.StringVar(&f.profile, "profile", "", "with --live: the AWS profile to use")
 	fl.StringVar(&f.endpointURL, "endpoint-url", "", "with --live: send every AWS call to this URL, for testing against a local stand-in such as moto_server")
 	_ = fl.MarkHidden("endpoint-url")
+	fl.StringVar(&f.toolkit, "toolkit", "", "the starter toolkit's .bedrock_agentcore.yaml: show the role agentiam would generate for each over-privileged agent role it names")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(auditFormats, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"critical", "high", "medium", "low", "info"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -137,7 +147,11 @@ func runAudit(ctx context.Context, e *env, f auditFlags, args []string) error {
 	if err != nil {
 		return usageError(err)
 	}
-	r, err := auditAll(e, f, sources, out)
+	generated, err := toolkitRoles(e, f.toolkit)
+	if err != nil {
+		return err
+	}
+	r, err := auditAll(e, f, sources, generated, out)
 	if cerr := closeOut(err == nil); err == nil {
 		err = cerr
 	}
@@ -219,10 +233,32 @@ func readLive(ctx context.Context, e *env, f auditFlags) (*audit.Account, error)
 	return res.Account, nil
 }
 
+// toolkitRoles generates the roles of a starter-toolkit project, as
+// "agentiam generate --from-toolkit" does; nil without --toolkit.
+func toolkitRoles(e *env, file string) (map[string]*audit.GeneratedRole, error) {
+	if file == "" {
+		return nil, nil
+	}
+	src, err := os.ReadFile(file)
+	if err != nil {
+		return nil, usageError(err)
+	}
+	_, spec, err := agentspec.ImportToolkit(file, src)
+	if err != nil {
+		return nil, reportSpecError(e, file, src, err)
+	}
+	printDiagnostics(e.notes(), file, src, spec.Warnings)
+	plan, err := rolegen.Generate(spec)
+	if err != nil {
+		return nil, usageError(fmt.Errorf("%s: %w", file, err))
+	}
+	return audit.GeneratedRoles(file, plan), nil
+}
+
 // auditAll audits the accounts one at a time; with jsonl each account's
 // line is written as soon as it is done and its findings dropped.
-func auditAll(e *env, f auditFlags, sources []accountSource, out io.Writer) (*audit.Report, error) {
-	a := audit.New(audit.Options{Region: f.region, NoTrace: f.noTrace})
+func auditAll(e *env, f auditFlags, sources []accountSource, generated map[string]*audit.GeneratedRole, out io.Writer) (*audit.Report, error) {
+	a := audit.New(audit.Options{Region: f.region, NoTrace: f.noTrace, Generated: generated})
 	total := &audit.Report{Findings: []*audit.Finding{}}
 	progress := isCharDevice(e.stderr)
 	for i, src := range sources {
