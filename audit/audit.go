@@ -21,6 +21,10 @@ type Options struct {
 	Workers int
 	// NoTrace leaves the evaluator's trace out of findings.
 	NoTrace bool
+	// Generated are the roles agentiam would generate for agents, by
+	// the name of the account role each replaces: over-privileged-agent
+	// findings on those roles carry a Replacement.
+	Generated map[string]*GeneratedRole
 }
 
 // Auditor audits accounts. AWS managed policies compiled for one account
@@ -72,7 +76,11 @@ func (a *Auditor) Audit(acct *Account) (*Report, error) {
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	return st.report(results), nil
+	r := st.report(results)
+	if err := a.replacements(st, r.Findings); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // prepare compiles the account's organization policies and subjects.

@@ -134,6 +134,10 @@ type Finding struct {
 	Statements []StatementRef `json:"statements,omitempty"`
 	// Target is the agent role a privilege-escalation finding reaches.
 	Target string `json:"target,omitempty"`
+	// Replacement is, for an over-privileged agent role that agentiam
+	// would generate (Options.Generated), that role and the statements
+	// to remove.
+	Replacement *Replacement `json:"replacement,omitempty"`
 }
 
 // StatementRef names one statement of one policy.

@@ -307,9 +307,16 @@ func streamDocument(dec *jsontext.Decoder, r *policy.Reader, src, name string) (
 	if tok.Kind != jsontext.String {
 		return nil, detailsErrorf("%s:%d:%d: %s is %s, not a policy document", name, tok.Pos.Line, tok.Pos.Column, name, valuePhrase(tok.Kind))
 	}
-	s := strings.TrimSpace(tok.Text)
+	return IAMDocument(name, tok.Text)
+}
+
+// IAMDocument parses a policy document as IAM's API returns it: JSON
+// text, URL-encoded (RFC 3986, so '+' is a plus sign) unless it starts
+// with '{'. Statements have no position (the text is not a file); name
+// names the document in errors.
+func IAMDocument(name, text string) (*policy.Document, error) {
+	s := strings.TrimSpace(text)
 	if !strings.HasPrefix(s, "{") {
-		// IAM URL-encodes documents (RFC 3986, so '+' is a plus sign).
 		u, err := url.PathUnescape(s)
 		if err != nil {
 			return nil, detailsErrorf("%s: the document is neither JSON nor URL-encoded JSON: %v", name, err)

@@ -22,6 +22,9 @@ type htmlFinding struct {
 	Example string
 	Trace   string
 	Granted []string
+	// Replace says what replaces an over-privileged agent role; Generated
+	// is that role's policies as JSON.
+	Replace, Generated string
 }
 
 // picture is the reachability drawing: principals on the left, agent
@@ -100,6 +103,14 @@ func HTML(w io.Writer, r *audit.Report, toolVersion string) error {
 		}
 		for _, s := range f.Statements {
 			hf.Granted = append(hf.Granted, statementText(s))
+		}
+		if rp := f.Replacement; rp != nil {
+			hf.Replace = ReplacementText(rp)
+			b, err := json.MarshalIndent(rp.Role.Policies, "", "  ")
+			if err != nil {
+				return err
+			}
+			hf.Generated = string(b)
 		}
 		fs = append(fs, hf)
 	}

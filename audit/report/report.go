@@ -64,6 +64,9 @@ func Text(w io.Writer, r *audit.Report) error {
 			for _, s := range f.Statements {
 				fmt.Fprintf(&b, "           granted by %s\n", statementText(s))
 			}
+			if rp := f.Replacement; rp != nil {
+				fmt.Fprintf(&b, "           %s\n", ReplacementText(rp))
+			}
 		}
 		b.WriteByte('\n')
 	}
@@ -87,6 +90,20 @@ func contextText(ctx map[string][]string) string {
 		parts[i] = k + "=" + strings.Join(ctx[k], ",")
 	}
 	return " with " + strings.Join(parts, " ")
+}
+
+// ReplacementText says what replaces an over-privileged agent role.
+func ReplacementText(rp *audit.Replacement) string {
+	g := rp.Role
+	who := fmt.Sprintf("the role agentiam generates for agent %s from %s (%s)", g.Agent, g.Source, g.Name)
+	if rp.NeededByAgent {
+		return who + " allows this request too: the agent's spec asks for it"
+	}
+	refs := make([]string, len(rp.Remove))
+	for i, s := range rp.Remove {
+		refs[i] = statementText(s)
+	}
+	return who + " denies this request: remove " + strings.Join(refs, ", ")
 }
 
 func statementText(s audit.StatementRef) string {
