@@ -25,17 +25,33 @@ type Drift struct {
 	Beyond []*StatementDrift `json:"beyond,omitempty"`
 	// Lacks lists generated statements whose requests the deployed role denies.
 	Lacks []*StatementDrift `json:"lacks,omitempty"`
+	// Proven: Beyond is exact, not sampled. Package prove decided, for
+	// every Allow statement of the deployed role, whether it grants any
+	// request the generated role denies; each statement it lists has
+	// examples (counterexamples where sampling found none).
+	Proven bool `json:"proven,omitempty"`
+	// Unproven lists the deployed statements prove could not decide
+	// exactly (each with its reason in Unknown): sampling alone answered
+	// for them, so Beyond may miss what they grant.
+	Unproven []*StatementDrift `json:"unproven,omitempty"`
 }
 
 // StatementDrift is one statement and requests it grants that the other
 // side does not.
 type StatementDrift struct {
 	StatementRef
-	// Count is the number of probe requests that differ; Examples shows
-	// the first few.
+	// Count is the number of probe requests that differ (or, where only
+	// prove found them, of its counterexamples: at least one per new
+	// action class and resource region, at most 20); Examples shows the
+	// first few.
 	Count    int     `json:"count"`
 	Examples []Probe `json:"examples,omitempty"`
 	Note     string  `json:"note,omitempty"`
+	// Proven: prove decided the statement exactly (beyond only).
+	Proven bool `json:"proven,omitempty"`
+	// Unknown says why prove could not decide the statement exactly, so
+	// that sampling alone answered (see Drift.Unproven).
+	Unknown string `json:"unknown,omitempty"`
 }
 
 // Probe is a request built from a statement: each action it names (with
@@ -44,10 +60,13 @@ type StatementDrift struct {
 // (another region, another account, a made-up id), with a context that
 // meets its conditions.
 type Probe struct {
-	Principal string              `json:"principal"`
-	Action    string              `json:"action"`
-	Resource  string              `json:"resource"`
-	Context   map[string][]string `json:"context,omitempty"`
+	Principal string `json:"principal"`
+	Action    string `json:"action"`
+	Resource  string `json:"resource"`
+	// ResourceAccount is set on prove's counterexamples for trust
+	// policies, whose requests are cross-account.
+	ResourceAccount string              `json:"resourceAccount,omitempty"`
+	Context         map[string][]string `json:"context,omitempty"`
 }
 
 // maxExamples bounds the examples per statement.
@@ -66,19 +85,22 @@ func (v *verifier) drift(s *expect.Subject, deployed, ref *Policies) (*Drift, er
 	if err != nil {
 		return nil, err
 	}
-	if d.Beyond, err = v.compare(s, deployed, cpRef); err != nil {
+	if d.Beyond, d.Unproven, err = v.compare(s, deployed, cpRef, ref); err != nil {
 		return nil, err
 	}
-	if d.Lacks, err = v.compare(s, ref, cpDeployed); err != nil {
+	d.Proven = len(d.Unproven) == 0
+	if d.Lacks, _, err = v.compare(s, ref, cpDeployed, nil); err != nil {
 		return nil, err
 	}
 	return d, nil
 }
 
 // compare probes every Allow statement of from against the policies of
-// to and returns the statements with probes that to denies.
-func (v *verifier) compare(s *expect.Subject, from *Policies, to *compiledPolicies) ([]*StatementDrift, error) {
-	var out []*StatementDrift
+// to and returns the statements with probes that to denies. With exact,
+// the policies to were compiled from, each statement is also decided by
+// package prove (see applyProof); unproven lists those it could not
+// decide.
+func (v *verifier) compare(s *expect.Subject, from *Policies, to *compiledPolicies, exact *Policies) (out, unproven []*StatementDrift, err error) {
 	pb := v.prober(s)
 	visit := func(policyName string, d *policy.Document, against policy.Kind) error {
 		if d == nil {
@@ -88,46 +110,18 @@ func (v *verifier) compare(s *expect.Subject, from *Policies, to *compiledPolici
 			if st.Effect.Value != policy.EffectAllow {
 				continue
 			}
-			kind := against
-			if kind == policy.Trust {
-				kind = policy.Resource
-			}
-			sd := &StatementDrift{StatementRef: StatementRef{Policy: policyName, Kind: kind, Index: i, Line: st.Pos.Line, Statement: st}}
-			if st.Sid != nil {
-				sd.Sid = st.Sid.Value
-			}
-			if st.NotAction != nil || st.NotResource != nil {
-				sd.Note = "NotAction or NotResource grants everything it does not list; it cannot be compared request by request"
-				if against == policy.Identity || st.NotAction != nil {
-					out = append(out, sd)
-				}
-				continue
-			}
-			alone, err := compilePolicies(single(st, against), v.others)
+			sd, listed, err := v.sample(pb, st, against, to)
 			if err != nil {
 				return err
 			}
-			for _, p := range pb.probes(st, against) {
-				c := expect.Check{Against: against, Principal: p.Principal, Action: p.Action, Resource: p.Resource, Context: p.Context}
-				if against == policy.Identity {
-					c.Other = pb.delegation
-				}
-				if dd, _, err := evaluateCheck(&c, alone, false); err != nil || dd != eval.Allowed {
-					continue // the probe does not fit the statement's conditions
-				}
-				dd, _, err := evaluateCheck(&c, to, false)
-				if err != nil {
-					return err
-				}
-				if dd == eval.Allowed {
-					continue
-				}
-				sd.Count++
-				if len(sd.Examples) < maxExamples {
-					sd.Examples = append(sd.Examples, p)
+			sd.Policy, sd.Index = policyName, i
+			if exact != nil {
+				applyProof(sd, proveStatement(st, against, exact))
+				if !sd.Proven {
+					unproven = append(unproven, sd)
 				}
 			}
-			if sd.Count > 0 {
+			if sd.Count > 0 || (listed && sd.Note != "") {
 				out = append(out, sd)
 			}
 		}
@@ -135,14 +129,58 @@ func (v *verifier) compare(s *expect.Subject, from *Policies, to *compiledPolici
 	}
 	resName := resourcePolicyName(s.Kind)
 	if err := visit(resName, from.Trust, policy.Trust); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, n := range from.Identity {
 		if err := visit(n.Name, n.Document, policy.Identity); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return out, nil
+	return out, unproven, nil
+}
+
+// sample probes one Allow statement against the policies to: the probes
+// the statement alone allows and to denies. listed says whether a
+// statement that cannot be probed (NotAction, NotResource) is reported
+// with its note.
+func (v *verifier) sample(pb *prober, st *policy.Statement, against policy.Kind, to *compiledPolicies) (*StatementDrift, bool, error) {
+	kind := against
+	if kind == policy.Trust {
+		kind = policy.Resource
+	}
+	sd := &StatementDrift{StatementRef: StatementRef{Kind: kind, Line: st.Pos.Line, Statement: st}}
+	if st.Sid != nil {
+		sd.Sid = st.Sid.Value
+	}
+	if st.NotAction != nil || st.NotResource != nil {
+		sd.Note = "NotAction or NotResource grants everything it does not list; it cannot be compared request by request"
+		return sd, against == policy.Identity || st.NotAction != nil, nil
+	}
+	alone, err := compilePolicies(single(st, against), v.others)
+	if err != nil {
+		return nil, false, err
+	}
+	for _, p := range pb.probes(st, against) {
+		c := expect.Check{Against: against, Principal: p.Principal, Action: p.Action, Resource: p.Resource, Context: p.Context}
+		if against == policy.Identity {
+			c.Other = pb.delegation
+		}
+		if dd, _, err := evaluateCheck(&c, alone, false); err != nil || dd != eval.Allowed {
+			continue // the probe does not fit the statement's conditions
+		}
+		dd, _, err := evaluateCheck(&c, to, false)
+		if err != nil {
+			return nil, false, err
+		}
+		if dd == eval.Allowed {
+			continue
+		}
+		sd.Count++
+		if len(sd.Examples) < maxExamples {
+			sd.Examples = append(sd.Examples, p)
+		}
+	}
+	return sd, false, nil
 }
 
 func single(st *policy.Statement, against policy.Kind) *Policies {

@@ -316,6 +316,15 @@ func writeVerifyFixes(b *strings.Builder, sr *verify.SubjectReport) {
 
 func writeVerifyDrift(b *strings.Builder, d *verify.Drift) {
 	fmt.Fprintf(b, "\n  drift against %s:\n", d.Reference)
+	if d.Proven {
+		b.WriteString("    proven exactly (agentiam prove, not sampled): the deployed role grants nothing beyond the generated one but what is listed\n")
+	}
+	if len(d.Unproven) > 0 {
+		b.WriteString("    not proven, sampled instead (prove cannot decide them exactly):\n")
+		for _, sd := range d.Unproven {
+			fmt.Fprintf(b, "      %s: %s\n", sd.Label(), sd.Unknown)
+		}
+	}
 	if len(d.Beyond) == 0 && len(d.Lacks) == 0 {
 		b.WriteString("    none: the deployed role grants what the generated one grants\n")
 		return

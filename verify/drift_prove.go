@@ -1,0 +1,112 @@
+package verify
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/agentiam/agentiam/policy"
+	"github.com/agentiam/agentiam/prove"
+)
+
+// proof is prove's answer for one deployed statement: does it, alone,
+// grant any request that the generated policies of its kind do not?
+type proof struct {
+	verdict         prove.Verdict
+	counterexamples []prove.Request
+	// reason says why the verdict is Unknown.
+	reason string
+}
+
+// maxCounterexamples bounds the counterexamples prove returns per
+// statement: at least one per new (action class, resource) region, up to
+// this many.
+const maxCounterexamples = 20
+
+// proveStatement decides exactly whether st, alone in the place of its
+// kind, grants a request that the reference policies of that kind deny:
+// identity statements against the reference's identity policies (which
+// its permissions boundary would narrow: then the answer is Unknown),
+// trust statements against the reference's trust policy, as a resource
+// policy.
+func proveStatement(st *policy.Statement, against policy.Kind, ref *Policies) proof {
+	alone := policy.NewDocument(policy.CloneStatements([]*policy.Statement{st})...)
+	alone.Source = "deployed statement"
+	var old []*policy.Document
+	kind := policy.Identity
+	switch against {
+	case policy.Identity:
+		if ref.Boundary != nil {
+			return proof{verdict: prove.Unknown, reason: "the generated role has a permissions boundary, which prove does not combine with its identity policies"}
+		}
+		for _, n := range ref.Identity {
+			if n.Document != nil {
+				old = append(old, n.Document)
+			}
+		}
+	default:
+		kind = policy.Trust
+		if ref.Trust != nil {
+			old = append(old, ref.Trust)
+		}
+	}
+	if len(old) == 0 {
+		old = []*policy.Document{{Version: alone.Version, Source: "(nothing)"}}
+	}
+	res, err := prove.ProveAll(old, []*policy.Document{alone}, prove.Options{Kind: kind, MaxCounterexamples: maxCounterexamples})
+	if err != nil {
+		if errors.Is(err, prove.ErrInput) {
+			return proof{verdict: prove.Unknown, reason: err.Error()}
+		}
+		return proof{verdict: prove.Unknown, reason: "prove: " + err.Error()}
+	}
+	p := proof{verdict: res.Verdict, counterexamples: res.Counterexamples}
+	if res.Verdict == prove.Unknown {
+		var why []string
+		for _, r := range res.Reasons {
+			if r.Kind == prove.Inexact {
+				why = append(why, r.Description)
+			}
+		}
+		p.reason = strings.Join(why, "; ")
+		if p.reason == "" {
+			p.reason = "not every fragment could be decided exactly"
+		}
+	}
+	return p
+}
+
+// applyProof merges prove's answer into the sampled drift of a
+// statement. A FAIL the sampler missed gets prove's counterexamples as
+// its examples; a PASS clears a statement the sampler could not compare
+// (NotAction, NotResource); an UNKNOWN keeps the sampled answer and says
+// why. Sampled findings stay as they are: each is a request the
+// evaluator confirmed against the generated role.
+func applyProof(sd *StatementDrift, p proof) {
+	switch p.verdict {
+	case prove.Pass:
+		sd.Proven = true
+		if sd.Note != "" && sd.Count == 0 {
+			sd.Note = ""
+		}
+	case prove.Fail:
+		sd.Proven = true
+		if sd.Count > 0 {
+			return
+		}
+		sd.Note = ""
+		sd.Count = len(p.counterexamples)
+		for i := range p.counterexamples {
+			if len(sd.Examples) == maxExamples {
+				break
+			}
+			sd.Examples = append(sd.Examples, probeOf(&p.counterexamples[i]))
+		}
+	default:
+		sd.Unknown = fmt.Sprintf("not proven, sampled instead: %s", p.reason)
+	}
+}
+
+func probeOf(r *prove.Request) Probe {
+	return Probe{Principal: r.Principal, Action: r.Action, Resource: r.Resource, ResourceAccount: r.ResourceAccount, Context: r.Context}
+}
