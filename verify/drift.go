@@ -11,6 +11,7 @@ import (
 	"github.com/agentiam/agentiam/eval"
 	"github.com/agentiam/agentiam/fixcore"
 	"github.com/agentiam/agentiam/policy"
+	"github.com/agentiam/agentiam/prove"
 	"github.com/agentiam/agentiam/rolegen"
 	"github.com/agentiam/agentiam/verify/expect"
 )
@@ -102,7 +103,7 @@ func (v *verifier) drift(s *expect.Subject, deployed, ref *Policies) (*Drift, er
 // decide.
 func (v *verifier) compare(s *expect.Subject, from *Policies, to *compiledPolicies, exact *Policies) (out, unproven []*StatementDrift, err error) {
 	pb := v.prober(s)
-	visit := func(policyName string, d *policy.Document, against policy.Kind) error {
+	visit := func(policyName string, d *policy.Document, against policy.Kind, whole *proof) error {
 		if d == nil {
 			return nil
 		}
@@ -116,7 +117,11 @@ func (v *verifier) compare(s *expect.Subject, from *Policies, to *compiledPolici
 			}
 			sd.Policy, sd.Index = policyName, i
 			if exact != nil {
-				applyProof(sd, proveStatement(st, against, exact))
+				p := *whole
+				if p.verdict != prove.Pass {
+					p = proveStatement(st, against, exact)
+				}
+				applyProof(sd, p)
 				if !sd.Proven {
 					unproven = append(unproven, sd)
 				}
@@ -127,12 +132,19 @@ func (v *verifier) compare(s *expect.Subject, from *Policies, to *compiledPolici
 		}
 		return nil
 	}
+	// One proof for all the identity Allow statements answers for each
+	// when it passes (the common case: a deployed role as generated); the
+	// trust policy's statements are decided one by one.
+	trust, identity := &proof{verdict: prove.Unknown}, &proof{verdict: prove.Unknown}
+	if exact != nil {
+		*identity = proveAllows(from.Identity, exact)
+	}
 	resName := resourcePolicyName(s.Kind)
-	if err := visit(resName, from.Trust, policy.Trust); err != nil {
+	if err := visit(resName, from.Trust, policy.Trust, trust); err != nil {
 		return nil, nil, err
 	}
 	for _, n := range from.Identity {
-		if err := visit(n.Name, n.Document, policy.Identity); err != nil {
+		if err := visit(n.Name, n.Document, policy.Identity, identity); err != nil {
 			return nil, nil, err
 		}
 	}

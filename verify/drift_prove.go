@@ -24,14 +24,45 @@ type proof struct {
 const maxCounterexamples = 20
 
 // proveStatement decides exactly whether st, alone in the place of its
-// kind, grants a request that the reference policies of that kind deny:
-// identity statements against the reference's identity policies (which
-// its permissions boundary would narrow: then the answer is Unknown),
-// trust statements against the reference's trust policy, as a resource
-// policy.
+// kind, grants a request that the reference policies of that kind deny.
 func proveStatement(st *policy.Statement, against policy.Kind, ref *Policies) proof {
 	alone := policy.NewDocument(policy.CloneStatements([]*policy.Statement{st})...)
 	alone.Source = "deployed statement"
+	return proveDocs([]*policy.Document{alone}, against, ref)
+}
+
+// proveAllows decides whether the Allow statements of identity
+// policies, together, grant a request that the reference denies. A PASS
+// holds for each statement alone (each grants a part of what they grant
+// together), so that one proof answers for all; Deny statements are left
+// out because drift compares each Allow statement alone.
+func proveAllows(named []Named, ref *Policies) proof {
+	var allows []*policy.Statement
+	for _, n := range named {
+		if n.Document == nil {
+			continue
+		}
+		for _, st := range n.Document.Statements {
+			if st.Effect.Value == policy.EffectAllow {
+				allows = append(allows, st)
+			}
+		}
+	}
+	if len(allows) == 0 {
+		return proof{verdict: prove.Pass}
+	}
+	all := policy.NewDocument(policy.CloneStatements(allows)...)
+	all.Source = "deployed statements"
+	return proveDocs([]*policy.Document{all}, policy.Identity, ref)
+}
+
+// proveDocs decides exactly whether docs, in the place of their kind,
+// grant a request that the reference policies of that kind deny:
+// identity policies against the reference's identity policies (which its
+// permissions boundary would narrow: then the answer is Unknown), a
+// trust policy against the reference's trust policy, as a resource
+// policy.
+func proveDocs(docs []*policy.Document, against policy.Kind, ref *Policies) proof {
 	var old []*policy.Document
 	kind := policy.Identity
 	switch against {
@@ -51,9 +82,9 @@ func proveStatement(st *policy.Statement, against policy.Kind, ref *Policies) pr
 		}
 	}
 	if len(old) == 0 {
-		old = []*policy.Document{{Version: alone.Version, Source: "(nothing)"}}
+		old = []*policy.Document{{Version: docs[0].Version, Source: "(nothing)"}}
 	}
-	res, err := prove.ProveAll(old, []*policy.Document{alone}, prove.Options{Kind: kind, MaxCounterexamples: maxCounterexamples})
+	res, err := prove.ProveAll(old, docs, prove.Options{Kind: kind, MaxCounterexamples: maxCounterexamples})
 	if err != nil {
 		if errors.Is(err, prove.ErrInput) {
 			return proof{verdict: prove.Unknown, reason: err.Error()}

@@ -22,9 +22,10 @@ func TestDriftProven(t *testing.T) {
 		name, ref, deployed string
 		// sampledMiss: the sampler alone finds nothing beyond.
 		sampledMiss bool
-		// beyond: prove lists the deployed statement, with examples the
-		// reference does not cover.
+		// beyond: prove lists the deployed statement (of index index),
+		// with examples the reference does not cover.
 		beyond bool
+		index  int
 		// notIn: a pattern none of the examples' resources match (""
 		// when not checked).
 		notIn string
@@ -38,6 +39,9 @@ func TestDriftProven(t *testing.T) {
 		{name: "condition value region", ref: strings.Replace(tagged, "%s", `"a"`, 1), sampledMiss: true, beyond: true,
 			deployed: strings.Replace(tagged, "%s", `["a","b"]`, 1)},
 		{name: "equal", ref: logs, deployed: logs},
+		// Of two statements, only the one that over-grants is listed.
+		{name: "one of two", ref: logs, sampledMiss: true, beyond: true, index: 1, notIn: "arn:aws:logs:us-west-2:123456789012:log-group:*",
+			deployed: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"logs:PutLogEvents","Resource":"arn:aws:logs:us-west-2:123456789012:log-group:a"},{"Effect":"Allow","Action":"logs:PutLogEvents","Resource":"*"}]}`},
 		{name: "narrower", ref: logs,
 			deployed: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"logs:PutLogEvents","Resource":"arn:aws:logs:us-west-2:123456789012:log-group:/aws/bedrock-agentcore/*"}]}`},
 		// NotAction grants everything it does not list: the sampler cannot
@@ -79,7 +83,7 @@ func TestDriftProven(t *testing.T) {
 				t.Fatalf("beyond has %d statements, want 1", len(d.Beyond))
 			}
 			sd := d.Beyond[0]
-			if !sd.Proven || sd.Count == 0 || len(sd.Examples) == 0 || sd.Note != "" || sd.Policy != "policy.json" {
+			if !sd.Proven || sd.Count == 0 || len(sd.Examples) == 0 || sd.Note != "" || sd.Policy != "policy.json" || sd.Index != tt.index {
 				t.Fatalf("beyond %+v", sd)
 			}
 			for _, p := range sd.Examples {
