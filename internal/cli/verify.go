@@ -70,6 +70,11 @@ statement that grants a forbidden one with its narrowed replacement — and
 each fix is itself re-evaluated ("confirmed"). With deployed policies of a
 role agentiam also generates, a drift section lists, statement by
 statement, what the deployed role grants beyond the spec and what it lacks.
+"Beyond" is proven exactly, as "agentiam prove" does (each statement that
+grants more is listed with requests the generated role denies, and none
+is missed); a statement prove cannot decide exactly (a policy variable, a
+permissions boundary on the generated role) is sampled instead and listed
+under "not proven" with the reason. "Lacks" is sampled.
 
 Every required request names its source: the AWS documentation page or
 the starter toolkit template that requires it ("source" in --format json,
