@@ -82,19 +82,10 @@ func validateCedarFiles(v *agentcorepolicy.Validator, files []string) ([]lint.Re
 }
 
 func writeCedarFindings(e *env, format string, results []lint.Result) error {
-	var err error
-	switch format {
-	case "json":
-		err = report.JSON(e.stdout, results)
-	case "sarif":
-		err = report.SARIF(e.stdout, results, version(), cedarSARIFRules()...)
-	default:
-		err = report.Text(e.stdout, results)
-	}
+	c, err := writeLintResults(e, format, results)
 	if err != nil {
 		return err
 	}
-	c := report.Count(results)
 	if format == "text" && !e.quiet && c.Errors+c.Warnings+c.Info == 0 {
 		fmt.Fprintf(e.stdout, "no findings in %s\n", plural(c.Documents, "file"))
 	}

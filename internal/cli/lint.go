@@ -3,12 +3,13 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"github.com/agentiam/agentiam/agentcorepolicy"
-	"github.com/agentiam/agentiam/rolegen"
 	"io"
 	"slices"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/agentiam/agentiam/agentcorepolicy"
+	"github.com/agentiam/agentiam/rolegen"
 
 	"github.com/agentiam/agentiam/diag"
 	"github.com/agentiam/agentiam/lint"
@@ -134,18 +135,10 @@ func runLint(e *env, cmd *cobra.Command, f lintFlags, paths []string) error {
 	default:
 		fmt.Fprintf(e.notes(), "agentiam: note: %d files of the directories were not linted (%s): lint reads *.json (policies, plans, AWS CLI responses), *.tf and CloudFormation templates\n", n, skipped)
 	}
-	switch f.format {
-	case "json":
-		err = report.JSON(e.stdout, results)
-	case "sarif":
-		err = report.SARIF(e.stdout, results, version(), cedarSARIFRules()...)
-	default:
-		err = report.Text(e.stdout, results)
-	}
+	c, err := writeLintResults(e, f.format, results)
 	if err != nil {
 		return err
 	}
-	c := report.Count(results)
 	if f.format == "text" && !e.quiet && c.Errors+c.Warnings+c.Info+c.Suppressed+c.Pending == 0 {
 		fmt.Fprintf(e.stdout, "no findings in %s\n", plural(c.Documents, "document"))
 	}
@@ -335,3 +328,18 @@ Exit codes: 0 when no finding is at or above --fail-on, 1 when there is
 one, 2 for usage errors, unreadable paths, invalid configuration and a
 file that does not parse (it is reported as a syntax-error finding, in
 every --format, and the exit code is 2).`
+
+// writeLintResults writes lint results (of policies or of Cedar files) in
+// the format asked for and returns their counts.
+func writeLintResults(e *env, format string, results []lint.Result) (report.Counts, error) {
+	var err error
+	switch format {
+	case "json":
+		err = report.JSON(e.stdout, results)
+	case "sarif":
+		err = report.SARIF(e.stdout, results, version(), cedarSARIFRules()...)
+	default:
+		err = report.Text(e.stdout, results)
+	}
+	return report.Count(results), err
+}
