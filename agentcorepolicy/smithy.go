@@ -166,6 +166,9 @@ func orNoneType(t string) string {
 
 // resolve follows {"target": "ns#Shape"} to the model's shape.
 func (r *smithyReader) resolve(ref *dnode) (string, *dnode, error) {
+	if ref == nil {
+		return "", nil, r.fail(r.shapes.pos, "a shape reference is missing")
+	}
 	t := ref.get("target")
 	if t == nil || t.kind != dScalar {
 		return "", nil, r.fail(ref.pos, "want a shape reference {\"target\": \"namespace#Shape\"}")
@@ -216,6 +219,9 @@ func (r *smithyReader) shape(ref *dnode, depth int) (*JSONSchema, error) {
 			}
 		}
 	case "list", "set":
+		if sh.get("member") == nil {
+			return nil, r.fail(sh.pos, "%s shape has no \"member\"", typ)
+		}
 		if s.Items, err = r.shape(sh.get("member"), depth+1); err != nil {
 			return nil, err
 		}
