@@ -100,7 +100,7 @@ func cedarGateway(in CedarValidateInput) (*agentcorepolicy.Gateway, error) {
 		if err != nil {
 			return nil, err
 		}
-		tools, err := agentcorepolicy.ReadManifest(name, t.Name, src)
+		tools, err := agentcorepolicy.ReadTargetTools(name, t.Name, src)
 		if err != nil {
 			return nil, err
 		}

@@ -41,7 +41,7 @@ func runLint(_ context.Context, _ *mcp.CallToolRequest, in LintInput) (*mcp.Call
 		opts.Type, opts.Size = t, size
 	}
 	for _, code := range in.Ignore {
-		if err := lint.CheckCode(code); err != nil {
+		if err := driver.CheckCode(code); err != nil {
 			return nil, report.Report{}, fmt.Errorf("ignore: %w", err)
 		}
 	}

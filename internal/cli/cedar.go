@@ -19,14 +19,23 @@ func newCedarCmd(e *env) *cobra.Command {
 		Long: `With a policy engine attached, an Amazon Bedrock AgentCore gateway denies
 every tool call that no Cedar policy permits. AWS generates the Cedar schema
 from the gateway's tools and offers no way to download it; these commands
-build the same schema offline from the targets' MCP tools/list results, check
+build the same schema offline from the targets' tools, check
 policies against it (Cedar's strict validation plus AgentCore's own rules),
 and decide tool calls with the Cedar evaluator.
 
 Tool actions are named <target>___<tool> (three underscores, as the gateway
 lists them); the two-underscore spelling of some documentation pages is
-reported with the right one.`,
+reported with the right one.
+
+A target's tools are read from its definition, detected by content: an MCP
+tools/list result ({"tools": [...]}), an OpenAPI 3.0/3.1 document in JSON or
+YAML (each operation with an operationId is a tool named by it; its
+parameters are input properties, its application/json request body the
+property "body"), or a Smithy model in the JSON AST (each operation its
+services bind is a tool named by its shape name; its input structure's
+members are the input).`,
 		Example: `  agentiam cedar schema --gateway $GW --target RefundTool=tools.json
+  agentiam cedar schema --gateway $GW --target Orders=orders-openapi.yaml --target Inventory=inventory.smithy.json
   agentiam cedar validate --gateway $GW --target RefundTool=tools.json refund.cedar
   agentiam cedar authorize --gateway $GW --target RefundTool=tools.json --policy refund.cedar \
       --principal-id user-1 --tag username=refund-agent \
@@ -47,7 +56,7 @@ type gatewayFlags struct {
 func (g *gatewayFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&g.arn, "gateway", "", "the gateway's ARN (the policies' resource)")
 	cmd.Flags().StringVar(&g.auth, "auth", "oauth", "the gateway's authorizer: oauth (principal AgentCore::OAuthUser) or iam (AgentCore::IamEntity)")
-	cmd.Flags().StringArrayVar(&g.targets, "target", nil, "NAME=TOOLS.json: a target and its MCP tools/list result (repeatable)")
+	cmd.Flags().StringArrayVar(&g.targets, "target", nil, "NAME=FILE: a target and its tools: an MCP tools/list result, an OpenAPI 3 document (JSON or YAML) or a Smithy JSON AST model, detected by content (repeatable)")
 	_ = cmd.RegisterFlagCompletionFunc("auth", cobra.FixedCompletions([]string{"oauth", "iam"}, cobra.ShellCompDirectiveNoFileComp))
 }
 
@@ -88,7 +97,7 @@ func readGateway(arn string, auth agentcorepolicy.Auth, order []string, targets 
 		if err != nil {
 			return nil, err
 		}
-		tools, err := agentcorepolicy.ReadManifest(targets[name], name, src)
+		tools, err := agentcorepolicy.ReadTargetTools(targets[name], name, src)
 		if err != nil {
 			return nil, err
 		}

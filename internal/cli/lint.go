@@ -82,6 +82,9 @@ func registerLintCompletions(cmd *cobra.Command) {
 		for _, r := range lint.Rules() {
 			codes = append(codes, r.Code+"\t"+r.Summary)
 		}
+		for _, c := range agentcorepolicy.Codes() {
+			codes = append(codes, c.Code+"\t"+c.Summary)
+		}
 		return codes, cobra.ShellCompDirectiveNoFileComp
 	})
 }
@@ -103,7 +106,7 @@ func runLint(e *env, cmd *cobra.Command, f lintFlags, paths []string) error {
 		return usageError(fmt.Errorf("--fail-on: %w", err))
 	}
 	for _, code := range f.ignore {
-		if err := lint.CheckCode(code); err != nil {
+		if err := driver.CheckCode(code); err != nil {
 			return usageError(fmt.Errorf("--ignore: %w", err))
 		}
 	}

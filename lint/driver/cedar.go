@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/agentiam/agentiam/agentcorepolicy"
@@ -53,10 +54,25 @@ func FilesAndCedar(paths []string, stdin io.Reader, cfg *Config, opts lint.Optio
 			return nil, nil, err
 		}
 	}
+	ignore := slices.Clone(opts.Ignore)
+	if cfg != nil {
+		ignore = append(ignore, cfg.Ignore...)
+	}
 	for _, r := range Cedar(v, cedar, srcs) {
+		r.Diags = slices.DeleteFunc(r.Diags, func(d diag.Diagnostic) bool { return slices.Contains(ignore, d.Code) })
 		results = append(results, suppress(r, cfg))
 	}
 	return results, skipped, nil
+}
+
+// CheckCode accepts the codes lint reports on policies and those
+// cedar validate reports on .cedar files (agentcorepolicy.Codes), which
+// --ignore and the configuration's ignore and suppressions may name.
+func CheckCode(code string) error {
+	if slices.ContainsFunc(agentcorepolicy.Codes(), func(c agentcorepolicy.CodeInfo) bool { return c.Code == code }) {
+		return nil
+	}
+	return lint.CheckCode(code)
 }
 
 // Cedar validates Cedar policy files as one set against v's gateway, one

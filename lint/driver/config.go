@@ -130,7 +130,7 @@ func ParseConfig(file string, src []byte) (*Config, error) {
 		cfg.FailOn = &s
 	}
 	for i, code := range y.Ignore {
-		if err := lint.CheckCode(code); err != nil {
+		if err := CheckCode(code); err != nil {
 			return nil, at(fmt.Sprintf("$.lint.ignore[%d]", i), "ignore: %v", err)
 		}
 	}
@@ -169,7 +169,7 @@ func ParseConfig(file string, src []byte) (*Config, error) {
 	}
 	for i, s := range y.Suppress {
 		where := fmt.Sprintf("$.lint.suppress[%d]", i)
-		if err := lint.CheckCode(s.Code); err != nil {
+		if err := CheckCode(s.Code); err != nil {
 			return nil, at(where+".code", "suppress: %v", err)
 		}
 		if strings.TrimSpace(s.Reason) == "" {
