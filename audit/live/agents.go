@@ -2,10 +2,11 @@ package live
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/bedrockagent"
-	"github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
 
 	"github.com/agentiam/agentiam/audit"
 )
@@ -16,25 +17,60 @@ const (
 	bedrock   = "bedrock"
 )
 
+// Endpoint host prefixes and SigV4 signing names of the two services,
+// as the SDK's generated clients have them (service/
+// bedrockagentcorecontrol and service/bedrockagent, endpoints.go).
+const (
+	agentCoreHost, agentCoreSigning = "bedrock-agentcore-control", "bedrock-agentcore"
+	bedrockHost, bedrockSigning     = "bedrock-agent", "bedrock"
+)
+
+// kind says how one kind of resource is listed and read, in the terms
+// of the service's REST-JSON binding (paths, query parameters and JSON
+// member names as in the SDK's schemas of the operations). The list
+// operations return summaries without the role, so every resource is
+// read once more with its Get operation.
+type kind struct {
+	kind        audit.AgentKind
+	service     string // IAM service prefix, for gaps
+	client      *restClient
+	listOp      string
+	listMethod  string
+	listPath    string
+	tokenInBody bool   // nextToken is a body member (Bedrock Agents), else a query parameter
+	items, id   string // the list's member of summaries, a summary's member naming the resource
+	getOp       string
+	getPath     string // with %s for the id
+	nested      string // the Get response's member holding the resource, "" for the response itself
+	name, arn   string // members of the resource
+	role        string
+}
+
 // agentReader reads the resources that name the roles agents run as.
-// The list operations return summaries without the role, so every
-// resource is read once more with its Get operation.
-type agentReader struct {
-	core  *bedrockagentcorecontrol.Client
-	agent *bedrockagent.Client
+type agentReader struct{ kinds []kind }
+
+func newAgentReader(cfg aws.Config) (*agentReader, error) {
+	core, err := newRESTClient(cfg, agentCoreHost, agentCoreSigning)
+	if err != nil {
+		return nil, err
+	}
+	agent, err := newRESTClient(cfg, bedrockHost, bedrockSigning)
+	if err != nil {
+		return nil, err
+	}
+	return &agentReader{kinds: []kind{
+		{kind: audit.AgentRuntime, service: agentCore, client: core, listOp: "ListAgentRuntimes", listMethod: "POST", listPath: "/runtimes/", items: "agentRuntimes", id: "agentRuntimeId",
+			getOp: "GetAgentRuntime", getPath: "/runtimes/%s/", name: "agentRuntimeName", arn: "agentRuntimeArn", role: "roleArn"},
+		{kind: audit.AgentGateway, service: agentCore, client: core, listOp: "ListGateways", listMethod: "GET", listPath: "/gateways/", items: "items", id: "gatewayId",
+			getOp: "GetGateway", getPath: "/gateways/%s/", name: "name", arn: "gatewayArn", role: "roleArn"},
+		{kind: audit.CodeInterpreter, service: agentCore, client: core, listOp: "ListCodeInterpreters", listMethod: "POST", listPath: "/code-interpreters", items: "codeInterpreterSummaries", id: "codeInterpreterId",
+			getOp: "GetCodeInterpreter", getPath: "/code-interpreters/%s", name: "name", arn: "codeInterpreterArn", role: "executionRoleArn"},
+		{kind: audit.Browser, service: agentCore, client: core, listOp: "ListBrowsers", listMethod: "POST", listPath: "/browsers", items: "browserSummaries", id: "browserId",
+			getOp: "GetBrowser", getPath: "/browsers/%s", name: "name", arn: "browserArn", role: "executionRoleArn"},
+		{kind: audit.BedrockAgent, service: bedrock, client: agent, listOp: "ListAgents", listMethod: "POST", listPath: "/agents/", tokenInBody: true, items: "agentSummaries", id: "agentId",
+			getOp: "GetAgent", getPath: "/agents/%s/", nested: "agent", name: "agentName", arn: "agentArn", role: "agentResourceRoleArn"},
+	}}, nil
 }
-
-func newAgentReader(core *bedrockagentcorecontrol.Client, agent *bedrockagent.Client) *agentReader {
-	return &agentReader{core: core, agent: agent}
-}
-
-// Every paginator stops on a token it was given before
-// (StopOnDuplicateToken), so that an endpoint repeating itself cannot
-// loop the audit forever.
-
-// kindReader reads one kind of resource, calling add for each; on error
-// it returns the operation that failed.
-type kindReader func(ctx context.Context, add func(audit.AgentResource)) (op string, err error)
 
 // read reads every kind; a kind that cannot be read is a gap, and the
 // resources of it read before the error are kept.
@@ -46,16 +82,7 @@ func (r *agentReader) read(ctx context.Context) ([]audit.AgentResource, []Gap) {
 			out = append(out, a)
 		}
 	}
-	for _, k := range []struct {
-		service string
-		read    kindReader
-	}{
-		{agentCore, r.runtimes},
-		{agentCore, r.gateways},
-		{agentCore, r.codeInterpreters},
-		{agentCore, r.browsers},
-		{bedrock, r.agents},
-	} {
+	for _, k := range r.kinds {
 		if op, err := k.read(ctx, add); err != nil {
 			gaps = append(gaps, Gap{Service: k.service, Operation: op, Err: err})
 		}
@@ -63,94 +90,86 @@ func (r *agentReader) read(ctx context.Context) ([]audit.AgentResource, []Gap) {
 	return out, gaps
 }
 
-func (r *agentReader) runtimes(ctx context.Context, add func(audit.AgentResource)) (string, error) {
-	p := bedrockagentcorecontrol.NewListAgentRuntimesPaginator(r.core, &bedrockagentcorecontrol.ListAgentRuntimesInput{}, func(o *bedrockagentcorecontrol.ListAgentRuntimesPaginatorOptions) { o.StopOnDuplicateToken = true })
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return "ListAgentRuntimes", err
-		}
-		for _, s := range page.AgentRuntimes {
-			got, err := r.core.GetAgentRuntime(ctx, &bedrockagentcorecontrol.GetAgentRuntimeInput{AgentRuntimeId: s.AgentRuntimeId})
-			if err != nil {
-				return "GetAgentRuntime", err
-			}
-			add(audit.AgentResource{Kind: audit.AgentRuntime, Name: aws.ToString(got.AgentRuntimeName), ARN: aws.ToString(got.AgentRuntimeArn), RoleARN: aws.ToString(got.RoleArn)})
-		}
-	}
-	return "", nil
+// object is a JSON object of which only some string members are read.
+type object map[string]json.RawMessage
+
+// str is the member's string value, "" when absent or not a string.
+func (o object) str(member string) string {
+	var s string
+	_ = json.Unmarshal(o[member], &s) // absent or not a string: ""
+	return s
 }
 
-func (r *agentReader) gateways(ctx context.Context, add func(audit.AgentResource)) (string, error) {
-	p := bedrockagentcorecontrol.NewListGatewaysPaginator(r.core, &bedrockagentcorecontrol.ListGatewaysInput{}, func(o *bedrockagentcorecontrol.ListGatewaysPaginatorOptions) { o.StopOnDuplicateToken = true })
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+// read lists every page, stopping on a nextToken it was given before so
+// that an endpoint repeating itself cannot loop the audit forever, and
+// reads every resource listed; on error it returns the operation that
+// failed.
+func (k kind) read(ctx context.Context, add func(audit.AgentResource)) (string, error) {
+	seen := map[string]bool{}
+	token := ""
+	for {
+		page, err := k.list(ctx, token)
 		if err != nil {
-			return "ListGateways", err
+			return k.listOp, err
 		}
-		for _, s := range page.Items {
-			got, err := r.core.GetGateway(ctx, &bedrockagentcorecontrol.GetGatewayInput{GatewayIdentifier: s.GatewayId})
+		var items []object
+		if err := json.Unmarshal(page["items"], &items); err != nil && page["items"] != nil {
+			return k.listOp, fmt.Errorf("decoding the response: %w", err)
+		}
+		for _, s := range items {
+			got, err := k.get(ctx, s.str(k.id))
 			if err != nil {
-				return "GetGateway", err
+				return k.getOp, err
 			}
-			add(audit.AgentResource{Kind: audit.AgentGateway, Name: aws.ToString(got.Name), ARN: aws.ToString(got.GatewayArn), RoleARN: aws.ToString(got.RoleArn)})
+			add(audit.AgentResource{Kind: k.kind, Name: got.str(k.name), ARN: got.str(k.arn), RoleARN: got.str(k.role)})
 		}
+		token = page.str("nextToken")
+		if token == "" || seen[token] {
+			return "", nil
+		}
+		seen[token] = true
 	}
-	return "", nil
 }
 
-func (r *agentReader) codeInterpreters(ctx context.Context, add func(audit.AgentResource)) (string, error) {
-	p := bedrockagentcorecontrol.NewListCodeInterpretersPaginator(r.core, &bedrockagentcorecontrol.ListCodeInterpretersInput{}, func(o *bedrockagentcorecontrol.ListCodeInterpretersPaginatorOptions) { o.StopOnDuplicateToken = true })
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return "ListCodeInterpreters", err
+// list reads one page; its summaries are under "items" whatever the
+// service's member name.
+func (k kind) list(ctx context.Context, token string) (object, error) {
+	query := url.Values{}
+	var body any
+	if k.tokenInBody {
+		b := map[string]string{}
+		if token != "" {
+			b["nextToken"] = token
 		}
-		for _, s := range page.CodeInterpreterSummaries {
-			got, err := r.core.GetCodeInterpreter(ctx, &bedrockagentcorecontrol.GetCodeInterpreterInput{CodeInterpreterId: s.CodeInterpreterId})
-			if err != nil {
-				return "GetCodeInterpreter", err
-			}
-			add(audit.AgentResource{Kind: audit.CodeInterpreter, Name: aws.ToString(got.Name), ARN: aws.ToString(got.CodeInterpreterArn), RoleARN: aws.ToString(got.ExecutionRoleArn)})
-		}
+		body = b
+	} else if token != "" {
+		query.Set("nextToken", token)
 	}
-	return "", nil
+	var page object
+	if err := k.client.call(ctx, k.listMethod, k.listPath, query, body, &page); err != nil {
+		return nil, err
+	}
+	if page == nil { // a response of null
+		page = object{}
+	}
+	if k.items != "items" {
+		page["items"] = page[k.items]
+	}
+	return page, nil
 }
 
-func (r *agentReader) browsers(ctx context.Context, add func(audit.AgentResource)) (string, error) {
-	p := bedrockagentcorecontrol.NewListBrowsersPaginator(r.core, &bedrockagentcorecontrol.ListBrowsersInput{}, func(o *bedrockagentcorecontrol.ListBrowsersPaginatorOptions) { o.StopOnDuplicateToken = true })
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return "ListBrowsers", err
-		}
-		for _, s := range page.BrowserSummaries {
-			got, err := r.core.GetBrowser(ctx, &bedrockagentcorecontrol.GetBrowserInput{BrowserId: s.BrowserId})
-			if err != nil {
-				return "GetBrowser", err
-			}
-			add(audit.AgentResource{Kind: audit.Browser, Name: aws.ToString(got.Name), ARN: aws.ToString(got.BrowserArn), RoleARN: aws.ToString(got.ExecutionRoleArn)})
-		}
+// get reads one resource.
+func (k kind) get(ctx context.Context, id string) (object, error) {
+	var got object
+	if err := k.client.call(ctx, "GET", fmt.Sprintf(k.getPath, url.PathEscape(id)), nil, nil, &got); err != nil {
+		return nil, err
 	}
-	return "", nil
-}
-
-func (r *agentReader) agents(ctx context.Context, add func(audit.AgentResource)) (string, error) {
-	p := bedrockagent.NewListAgentsPaginator(r.agent, &bedrockagent.ListAgentsInput{}, func(o *bedrockagent.ListAgentsPaginatorOptions) { o.StopOnDuplicateToken = true })
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return "ListAgents", err
-		}
-		for _, s := range page.AgentSummaries {
-			got, err := r.agent.GetAgent(ctx, &bedrockagent.GetAgentInput{AgentId: s.AgentId})
-			if err != nil {
-				return "GetAgent", err
-			}
-			if a := got.Agent; a != nil {
-				add(audit.AgentResource{Kind: audit.BedrockAgent, Name: aws.ToString(a.AgentName), ARN: aws.ToString(a.AgentArn), RoleARN: aws.ToString(a.AgentResourceRoleArn)})
-			}
-		}
+	if k.nested == "" {
+		return got, nil
 	}
-	return "", nil
+	var inner object
+	if err := json.Unmarshal(got[k.nested], &inner); err != nil && got[k.nested] != nil {
+		return nil, fmt.Errorf("decoding the response: %w", err)
+	}
+	return inner, nil
 }

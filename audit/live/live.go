@@ -1,7 +1,10 @@
 // Package live reads an AWS account for the audit with the AWS SDK for
-// Go v2: IAM's GetAccountAuthorizationDetails (every page), and the
-// runtimes, gateways, code interpreters, browsers and Bedrock agents
-// that name the roles they run as. Every call is read-only and listed
+// Go v2: IAM's GetAccountAuthorizationDetails (every page) with the
+// SDK's IAM client, and the runtimes, gateways, code interpreters,
+// browsers and Bedrock agents that name the roles they run as with a
+// small REST-JSON client on the SDK's core (configuration, SigV4
+// signer, retryer): the SDK's generated clients of those two services
+// cost every agentiam command tens of milliseconds of init. Every call is read-only and listed
 // in audit.ReadOnlyActions, the policy `agentiam audit --print-policy`
 // prints. It is the only package of agentiam that imports the SDK.
 package live
@@ -15,8 +18,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/bedrockagent"
-	"github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
 	"github.com/agentiam/agentiam/audit"
@@ -124,7 +125,10 @@ func Read(ctx context.Context, cfg aws.Config) (*Result, error) {
 	}
 	acct := audit.FromDetails("live", d)
 	res := &Result{Account: acct}
-	agents := newAgentReader(bedrockagentcorecontrol.NewFromConfig(cfg), bedrockagent.NewFromConfig(cfg))
+	agents, err := newAgentReader(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrLive, err)
+	}
 	acct.Agents, res.Gaps = agents.read(ctx)
 	return res, nil
 }
