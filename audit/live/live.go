@@ -1,10 +1,12 @@
-// Package live reads an AWS account for the audit with the AWS SDK for
-// Go v2: IAM's GetAccountAuthorizationDetails (every page) with the
-// SDK's IAM client, and the runtimes, gateways, code interpreters,
-// browsers and Bedrock agents that name the roles they run as with a
-// small REST-JSON client on the SDK's core (configuration, SigV4
-// signer, retryer): the SDK's generated clients of those two services
-// cost every agentiam command tens of milliseconds of init. Every call is read-only and listed
+// Package live reads an AWS account for the audit: IAM's
+// GetAccountAuthorizationDetails (every page), and the runtimes,
+// gateways, code interpreters, browsers and Bedrock agents that name
+// the roles they run as. It calls these few operations with a small
+// client on the AWS SDK for Go v2's core (configuration and credential
+// chain, SigV4 signer, retryer), not with the SDK's generated service
+// clients: their packages build large schema and endpoint tables at
+// init, which cost every agentiam command, not only `audit --live`,
+// tens of milliseconds at start-up. Every call is read-only and listed
 // in audit.ReadOnlyActions, the policy `agentiam audit --print-policy`
 // prints. It is the only package of agentiam that imports the SDK.
 package live
@@ -18,7 +20,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
 
 	"github.com/agentiam/agentiam/audit"
 )
@@ -119,7 +120,11 @@ func LoadConfig(ctx context.Context, opts Options) (aws.Config, error) {
 // to. An error reading IAM is fatal; an error reading an agent service
 // (not offered in the region, access denied) is a Gap.
 func Read(ctx context.Context, cfg aws.Config) (*Result, error) {
-	d, err := readIAM(ctx, iam.NewFromConfig(cfg))
+	ic, err := newIAMClient(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrLive, err)
+	}
+	d, err := readIAM(ctx, ic)
 	if err != nil {
 		return nil, fmt.Errorf("%w: iam GetAccountAuthorizationDetails: %w", ErrLive, err)
 	}

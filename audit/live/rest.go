@@ -31,31 +31,38 @@ type restClient struct {
 	cfg      aws.Config
 	base     *url.URL // scheme, host and base path of every call
 	signing  string   // SigV4 service signing name
+	region   string   // SigV4 signing region
 	retryer  aws.Retryer
 	signer   *v4.Signer
-	clientUA string
+	apiError func(resp *http.Response, data []byte) error // reads an error response
 }
 
-// newRESTClient makes a client for the service whose endpoint host
-// prefix is hostPrefix (e.g. "bedrock-agentcore-control") and whose
-// signing name is signing (e.g. "bedrock-agentcore"), both as the SDK's
-// generated endpoints.go of the service has them. The configuration's
-// BaseEndpoint (--endpoint-url, AWS_ENDPOINT_URL) replaces AWS's.
+// newRESTClient makes a client for the REST-JSON service whose endpoint
+// host prefix is hostPrefix (e.g. "bedrock-agentcore-control") and
+// whose signing name is signing (e.g. "bedrock-agentcore"), both as the
+// SDK's generated endpoints.go of the service has them.
 func newRESTClient(cfg aws.Config, hostPrefix, signing string) (*restClient, error) {
-	raw := "https://" + hostPrefix + "." + cfg.Region + "." + dnsSuffix(cfg.Region)
+	return newClient(cfg, "https://"+hostPrefix+"."+cfg.Region+"."+dnsSuffix(cfg.Region), signing, cfg.Region, jsonError)
+}
+
+// newClient makes a client of the service at endpoint, signed for
+// signing in region. The configuration's BaseEndpoint (--endpoint-url,
+// AWS_ENDPOINT_URL) replaces endpoint, and is signed for the
+// configuration's region, as the SDK's endpoint rules do.
+func newClient(cfg aws.Config, endpoint, signing, region string, apiError func(*http.Response, []byte) error) (*restClient, error) {
 	if cfg.BaseEndpoint != nil && *cfg.BaseEndpoint != "" {
-		raw = *cfg.BaseEndpoint
+		endpoint, region = *cfg.BaseEndpoint, cfg.Region
 	}
-	base, err := url.Parse(raw)
+	base, err := url.Parse(endpoint)
 	if err != nil || base.Host == "" {
-		return nil, fmt.Errorf("endpoint %q is not a URL with a host", raw)
+		return nil, fmt.Errorf("endpoint %q is not a URL with a host", endpoint)
 	}
 	base.Path = strings.TrimRight(base.Path, "/")
 	var r aws.Retryer = retry.NewStandard()
 	if cfg.Retryer != nil {
 		r = cfg.Retryer()
 	}
-	return &restClient{cfg: cfg, base: base, signing: signing, retryer: r, signer: v4.NewSigner(), clientUA: "agentiam"}, nil
+	return &restClient{cfg: cfg, base: base, signing: signing, region: region, retryer: r, signer: v4.NewSigner(), apiError: apiError}, nil
 }
 
 // dnsSuffix is the DNS suffix of the region's partition, as the SDK's
@@ -72,36 +79,51 @@ func dnsSuffix(region string) string {
 	return "amazonaws.com"
 }
 
-// call sends one operation, retrying what the retryer deems retryable
-// (throttling, 5xx, connection errors) with its back-off, and decodes
-// the JSON response into out. A non-nil body is sent as JSON.
+// call sends one REST-JSON operation and decodes the JSON response
+// into out. A non-nil body is sent as JSON.
 func (c *restClient) call(ctx context.Context, method, path string, query url.Values, body any, out any) error {
 	var payload []byte
+	contentType := ""
 	if body != nil {
 		var err error
 		if payload, err = json.Marshal(body); err != nil {
 			return err
 		}
+		contentType = "application/json"
 	}
+	data, err := c.send(ctx, method, path, query, contentType, payload)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		return fmt.Errorf("decoding the response: %w", err)
+	}
+	return nil
+}
+
+// send sends one operation, retrying what the retryer deems retryable
+// (throttling, 5xx, connection errors) with its back-off, and returns
+// the body of the successful response.
+func (c *restClient) send(ctx context.Context, method, path string, query url.Values, contentType string, payload []byte) ([]byte, error) {
 	for attempt := 1; ; attempt++ {
-		err := c.once(ctx, method, path, query, payload, out)
+		data, err := c.once(ctx, method, path, query, contentType, payload)
 		if err == nil || attempt >= c.retryer.MaxAttempts() || !c.retryer.IsErrorRetryable(err) {
-			return err
+			return data, err
 		}
 		delay, derr := c.retryer.RetryDelay(attempt, err)
 		if derr != nil {
-			return err
+			return nil, err
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("%w (retrying after: %w)", ctx.Err(), err)
+			return nil, fmt.Errorf("%w (retrying after: %w)", ctx.Err(), err)
 		case <-time.After(delay):
 		}
 	}
 }
 
 // request builds and signs one request.
-func (c *restClient) request(ctx context.Context, method, path string, query url.Values, payload []byte) (*http.Request, error) {
+func (c *restClient) request(ctx context.Context, method, path string, query url.Values, contentType string, payload []byte) (*http.Request, error) {
 	u := *c.base
 	u.Path += path
 	u.RawQuery = query.Encode()
@@ -109,10 +131,10 @@ func (c *restClient) request(ctx context.Context, method, path string, query url
 	if err != nil {
 		return nil, err
 	}
-	if payload != nil {
-		req.Header.Set("Content-Type", "application/json")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
 	}
-	req.Header.Set("User-Agent", c.clientUA)
+	req.Header.Set("User-Agent", "agentiam")
 	if c.cfg.Credentials == nil {
 		return nil, fmt.Errorf("no credentials")
 	}
@@ -120,7 +142,7 @@ func (c *restClient) request(ctx context.Context, method, path string, query url
 	if err != nil {
 		return nil, err
 	}
-	if err := c.signer.SignHTTP(ctx, creds, req, sha256Hex(string(payload)), c.signing, c.cfg.Region, time.Now().UTC()); err != nil {
+	if err := c.signer.SignHTTP(ctx, creds, req, sha256Hex(string(payload)), c.signing, c.region, time.Now().UTC()); err != nil {
 		return nil, err
 	}
 	return req, nil
@@ -133,10 +155,10 @@ func sha256Hex(payload string) string {
 }
 
 // once sends one attempt.
-func (c *restClient) once(ctx context.Context, method, path string, query url.Values, payload []byte, out any) error {
-	req, err := c.request(ctx, method, path, query, payload)
+func (c *restClient) once(ctx context.Context, method, path string, query url.Values, contentType string, payload []byte) ([]byte, error) {
+	req, err := c.request(ctx, method, path, query, contentType, payload)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var hc aws.HTTPClient = http.DefaultClient
 	if c.cfg.HTTPClient != nil {
@@ -144,23 +166,20 @@ func (c *restClient) once(ctx context.Context, method, path string, query url.Va
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return err // the retryer knows connection errors
+		return nil, err // the retryer knows connection errors
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return newAPIError(resp, data)
+		return nil, c.apiError(resp, data)
 	}
-	if err := json.Unmarshal(data, out); err != nil {
-		return fmt.Errorf("decoding the response: %w", err)
-	}
-	return nil
+	return data, nil
 }
 
-// apiError is an error response of a REST-JSON service. It implements
+// apiError is an error response of a service. It implements
 // smithy.APIError and the HTTPStatusCode method, which the standard
 // retryer reads to tell throttling and server faults from the rest.
 type apiError struct {
@@ -181,10 +200,10 @@ func (e *apiError) ErrorFault() smithy.ErrorFault {
 	return smithy.FaultClient
 }
 
-// newAPIError reads the error code as the REST-JSON protocol gives it:
+// jsonError reads the error code as the REST-JSON protocol gives it:
 // the X-Amzn-ErrorType header, else the body's "code" or "__type", each
 // possibly with a ":"-suffix or a "namespace#" prefix to strip.
-func newAPIError(resp *http.Response, data []byte) error {
+func jsonError(resp *http.Response, data []byte) error {
 	var b struct {
 		Code     string `json:"code"`
 		Type     string `json:"__type"`

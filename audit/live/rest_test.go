@@ -208,3 +208,73 @@ func TestPagination(t *testing.T) {
 		t.Errorf("denied: op %q, err %v after %d requests, want ListBrowsers AccessDeniedException after 1", op, err, len(s2.reqs))
 	}
 }
+
+// TestIAMEndpoint: IAM is global, one endpoint per partition signed for
+// the partition's region (the SDK's rules); --endpoint-url replaces it
+// and is signed for the configured region.
+func TestIAMEndpoint(t *testing.T) {
+	for _, tc := range []struct {
+		region, base, want, signingRegion string
+	}{
+		{"eu-west-1", "", "https://iam.amazonaws.com", "us-east-1"},
+		{"cn-northwest-1", "", "https://iam.cn-north-1.amazonaws.com.cn", "cn-north-1"},
+		{"us-gov-east-1", "", "https://iam.us-gov.amazonaws.com", "us-gov-west-1"},
+		{"eu-west-1", "http://127.0.0.1:5000", "http://127.0.0.1:5000", "eu-west-1"},
+	} {
+		cfg := testConfig(tc.base)
+		cfg.Region = tc.region
+		c, err := newIAMClient(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := c.base.String(); got != tc.want || c.region != tc.signingRegion || c.signing != "iam" {
+			t.Errorf("%s %q: %s signed for %s in %s, want %s signed for iam in %s", tc.region, tc.base, got, c.signing, c.region, tc.want, tc.signingRegion)
+		}
+	}
+}
+
+// TestIAMRequests: GetAccountAuthorizationDetails is a signed form
+// POSTed to /, with the Marker of the page before; a Marker given
+// before ends the reading; an error's code is read from the XML.
+func TestIAMRequests(t *testing.T) {
+	page := `<GetAccountAuthorizationDetailsResponse><GetAccountAuthorizationDetailsResult><IsTruncated>true</IsTruncated><Marker>m+1</Marker>
+<RoleDetailList><member><RoleName>r</RoleName><Arn>arn:aws:iam::123456789012:role/r</Arn>
+<PermissionsBoundary><PermissionsBoundaryType>Policy</PermissionsBoundaryType><PermissionsBoundaryArn>arn:aws:iam::123456789012:policy/b</PermissionsBoundaryArn></PermissionsBoundary>
+</member></RoleDetailList></GetAccountAuthorizationDetailsResult></GetAccountAuthorizationDetailsResponse>`
+	s := &recorder{reply: func(_ int, w http.ResponseWriter) { io.WriteString(w, page) }}
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+	c, err := newIAMClient(testConfig(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	d, err := readIAM(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantBodies := []string{
+		"Action=GetAccountAuthorizationDetails&MaxItems=1000&Version=2010-05-08",
+		"Action=GetAccountAuthorizationDetails&Marker=m%2B1&MaxItems=1000&Version=2010-05-08",
+	}
+	if strings.Join(s.bodies, " ") != strings.Join(wantBodies, " ") {
+		t.Errorf("bodies %q, want %q (first page, next page, stop on the repeated Marker)", s.bodies, wantBodies)
+	}
+	got := s.reqs[1]
+	if got.Method != "POST" || got.URL.Path != "/" || got.Header.Get("Content-Type") != "application/x-www-form-urlencoded; charset=utf-8" {
+		t.Errorf("request %s %s %q", got.Method, got.URL.Path, got.Header.Get("Content-Type"))
+	}
+	verifySignature(t, got, s.bodies[1], "iam")
+	if len(d.Roles) != 2 || d.Roles[0].ARN != "arn:aws:iam::123456789012:role/r" || d.Roles[0].BoundaryARN != "arn:aws:iam::123456789012:policy/b" {
+		t.Errorf("roles %+v", d.Roles)
+	}
+
+	s.reply = func(_ int, w http.ResponseWriter) {
+		w.WriteHeader(403)
+		io.WriteString(w, `<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>no</Message></Error></ErrorResponse>`)
+	}
+	if _, err := readIAM(ctx, c); err == nil || err.Error() != "AccessDenied (HTTP 403): no" {
+		t.Errorf("denied: err %v, want AccessDenied (HTTP 403): no", err)
+	}
+}
