@@ -33,7 +33,7 @@ const (
 type kind struct {
 	kind        audit.AgentKind
 	service     string // IAM service prefix, for gaps
-	client      *restClient
+	client      *awsClient
 	listOp      string
 	listMethod  string
 	listPath    string

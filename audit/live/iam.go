@@ -23,7 +23,7 @@ const pageSize = 1000
 // one endpoint per partition, signed for the partition's region, as the
 // SDK's generated endpoints.go of service/iam has them (standard
 // endpoints; FIPS and dual-stack ones are not offered here).
-func newIAMClient(cfg aws.Config) (*restClient, error) {
+func newIAMClient(cfg aws.Config) (*awsClient, error) {
 	endpoint, region := "https://iam.amazonaws.com", "us-east-1"
 	switch {
 	case strings.HasPrefix(cfg.Region, "cn-"):
@@ -41,7 +41,7 @@ func newIAMClient(cfg aws.Config) (*restClient, error) {
 // reference) into the form package inputs reads the CLI's output into.
 // A Marker given before ends the reading, so that an endpoint repeating
 // itself cannot loop forever.
-func readIAM(ctx context.Context, c *restClient) (*inputs.Details, error) {
+func readIAM(ctx context.Context, c *awsClient) (*inputs.Details, error) {
 	d := &inputs.Details{Managed: map[string]*policy.Document{}, Versions: map[string]string{}}
 	seen := map[string]bool{}
 	marker := ""
@@ -63,7 +63,7 @@ func readIAM(ctx context.Context, c *restClient) (*inputs.Details, error) {
 
 // iamPage calls GetAccountAuthorizationDetails once (query protocol:
 // a form POSTed to /, an XML response).
-func iamPage(ctx context.Context, c *restClient, marker string) (*authDetails, error) {
+func iamPage(ctx context.Context, c *awsClient, marker string) (*authDetails, error) {
 	form := url.Values{"Action": {"GetAccountAuthorizationDetails"}, "Version": {"2010-05-08"}, "MaxItems": {strconv.Itoa(pageSize)}}
 	if marker != "" {
 		form.Set("Marker", marker)

@@ -19,15 +19,16 @@ import (
 	"github.com/aws/smithy-go"
 )
 
-// restClient calls the few read-only operations of one AWS REST-JSON
-// service that the audit needs, signed with Signature Version 4, with
-// the configuration's credentials, region, HTTP client and retryer.
+// awsClient calls the few read-only operations of one AWS service that
+// the audit needs (REST-JSON: AgentCore, Bedrock Agents; query: IAM),
+// signed with Signature Version 4, with the configuration's
+// credentials, region, HTTP client and retryer.
 //
 // It replaces the SDK's generated service clients: their packages build
 // large schema and endpoint tables at init, which every agentiam command
 // paid at start-up (about 30 ms for bedrockagentcorecontrol alone)
 // although only `audit --live` calls them.
-type restClient struct {
+type awsClient struct {
 	cfg      aws.Config
 	base     *url.URL // scheme, host and base path of every call
 	signing  string   // SigV4 service signing name
@@ -41,7 +42,7 @@ type restClient struct {
 // host prefix is hostPrefix (e.g. "bedrock-agentcore-control") and
 // whose signing name is signing (e.g. "bedrock-agentcore"), both as the
 // SDK's generated endpoints.go of the service has them.
-func newRESTClient(cfg aws.Config, hostPrefix, signing string) (*restClient, error) {
+func newRESTClient(cfg aws.Config, hostPrefix, signing string) (*awsClient, error) {
 	return newClient(cfg, "https://"+hostPrefix+"."+cfg.Region+"."+dnsSuffix(cfg.Region), signing, cfg.Region, jsonError)
 }
 
@@ -49,7 +50,7 @@ func newRESTClient(cfg aws.Config, hostPrefix, signing string) (*restClient, err
 // signing in region. The configuration's BaseEndpoint (--endpoint-url,
 // AWS_ENDPOINT_URL) replaces endpoint, and is signed for the
 // configuration's region, as the SDK's endpoint rules do.
-func newClient(cfg aws.Config, endpoint, signing, region string, apiError func(*http.Response, []byte) error) (*restClient, error) {
+func newClient(cfg aws.Config, endpoint, signing, region string, apiError func(*http.Response, []byte) error) (*awsClient, error) {
 	if cfg.BaseEndpoint != nil && *cfg.BaseEndpoint != "" {
 		endpoint, region = *cfg.BaseEndpoint, cfg.Region
 	}
@@ -62,7 +63,7 @@ func newClient(cfg aws.Config, endpoint, signing, region string, apiError func(*
 	if cfg.Retryer != nil {
 		r = cfg.Retryer()
 	}
-	return &restClient{cfg: cfg, base: base, signing: signing, region: region, retryer: r, signer: v4.NewSigner(), apiError: apiError}, nil
+	return &awsClient{cfg: cfg, base: base, signing: signing, region: region, retryer: r, signer: v4.NewSigner(), apiError: apiError}, nil
 }
 
 // dnsSuffix is the DNS suffix of the region's partition, as the SDK's
@@ -81,7 +82,7 @@ func dnsSuffix(region string) string {
 
 // call sends one REST-JSON operation and decodes the JSON response
 // into out. A non-nil body is sent as JSON.
-func (c *restClient) call(ctx context.Context, method, path string, query url.Values, body any, out any) error {
+func (c *awsClient) call(ctx context.Context, method, path string, query url.Values, body any, out any) error {
 	var payload []byte
 	contentType := ""
 	if body != nil {
@@ -104,7 +105,7 @@ func (c *restClient) call(ctx context.Context, method, path string, query url.Va
 // send sends one operation, retrying what the retryer deems retryable
 // (throttling, 5xx, connection errors) with its back-off, and returns
 // the body of the successful response.
-func (c *restClient) send(ctx context.Context, method, path string, query url.Values, contentType string, payload []byte) ([]byte, error) {
+func (c *awsClient) send(ctx context.Context, method, path string, query url.Values, contentType string, payload []byte) ([]byte, error) {
 	for attempt := 1; ; attempt++ {
 		data, err := c.once(ctx, method, path, query, contentType, payload)
 		if err == nil || attempt >= c.retryer.MaxAttempts() || !c.retryer.IsErrorRetryable(err) {
@@ -123,7 +124,7 @@ func (c *restClient) send(ctx context.Context, method, path string, query url.Va
 }
 
 // request builds and signs one request.
-func (c *restClient) request(ctx context.Context, method, path string, query url.Values, contentType string, payload []byte) (*http.Request, error) {
+func (c *awsClient) request(ctx context.Context, method, path string, query url.Values, contentType string, payload []byte) (*http.Request, error) {
 	u := *c.base
 	u.Path += path
 	u.RawQuery = query.Encode()
@@ -155,7 +156,7 @@ func sha256Hex(payload string) string {
 }
 
 // once sends one attempt.
-func (c *restClient) once(ctx context.Context, method, path string, query url.Values, contentType string, payload []byte) ([]byte, error) {
+func (c *awsClient) once(ctx context.Context, method, path string, query url.Values, contentType string, payload []byte) ([]byte, error) {
 	req, err := c.request(ctx, method, path, query, contentType, payload)
 	if err != nil {
 		return nil, err
