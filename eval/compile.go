@@ -159,12 +159,29 @@ type actionPattern struct {
 // resourcePattern is a Resource / NotResource pattern; one without
 // variables is prepared for matching once, here. One with variables
 // (only ever in the resource part, after the fifth colon) keeps that
-// fixed prefix prepared apart from the templated rest.
+// fixed prefix prepared apart from the templated rest. The variable
+// parts live behind a pointer: most patterns have none, and a policy
+// holds many patterns (issue 12: compiled policies were ten times their
+// text).
 type resourcePattern struct {
-	tmpl   template
-	fixed  arn.Pattern // when !tmpl.hasVars(): the whole pattern; else the prefix through the fifth colon
-	prefix string      // when tmpl.hasVars(): the prefix, when it holds no wildcard
-	rest   template    // when tmpl.hasVars(): the resource part
+	fixed arn.Pattern   // when vars == nil: the whole pattern; else the prefix through the fifth colon, when it holds a wildcard
+	vars  *resourceVars // nil when the pattern has no variables
+}
+
+// resourceVars is the templated part of a resourcePattern.
+type resourceVars struct {
+	tmpl   template // the whole pattern
+	prefix string   // the prefix through the fifth colon, when it holds no wildcard
+	rest   template // the resource part
+}
+
+// value is the pattern as written and as resolved for the request.
+func (r *resourcePattern) value(rs *reqState) Value {
+	if r.vars == nil {
+		t := template{raw: r.fixed.String()}
+		return t.value(rs)
+	}
+	return r.vars.tmpl.value(rs)
 }
 
 // Compile compiles a parsed policy document. It fails (wrapping
@@ -433,17 +450,17 @@ func (s *statement) matchResources(rs *reqState) bool {
 }
 
 func compileResource(raw string, vars bool) resourcePattern {
-	rp := resourcePattern{tmpl: parseResourceTemplate(raw, vars)}
-	if !rp.tmpl.hasVars() {
-		rp.fixed = arn.CompilePattern(raw)
-		return rp
+	tmpl := parseResourceTemplate(raw, vars)
+	if !tmpl.hasVars() {
+		return resourcePattern{fixed: arn.CompilePattern(raw)}
 	}
-	head := rp.tmpl.parts[0].text // through the fifth colon
-	rp.rest = template{raw: raw[len(head):], parts: rp.tmpl.parts[1:]}
+	head := tmpl.parts[0].text // through the fifth colon
+	rv := &resourceVars{tmpl: tmpl, rest: template{raw: raw[len(head):], parts: tmpl.parts[1:]}}
+	rp := resourcePattern{vars: rv}
 	if strings.ContainsAny(head, "*?") {
 		rp.fixed = arn.CompilePattern(head)
 	} else {
-		rp.prefix = head
+		rv.prefix = head
 	}
 	return rp
 }
@@ -455,17 +472,17 @@ func compileResource(raw string, vars bool) resourcePattern {
 // any colon of the value from its fifth on (a '*' ending a segment can
 // span colons), so each such split is tried.
 func (r *resourcePattern) match(rs *reqState) bool {
-	if !r.tmpl.hasVars() {
+	if r.vars == nil {
 		return r.fixed.Match(rs.resource)
 	}
 	var buf [256]byte
-	glob, ok := r.rest.glob(rs, buf[:0])
+	glob, ok := r.vars.rest.glob(rs, buf[:0])
 	if !ok {
 		return false
 	}
 	v := rs.resource
-	if r.prefix != "" {
-		return strings.HasPrefix(v, r.prefix) && glob.Match(v[len(r.prefix):])
+	if p := r.vars.prefix; p != "" {
+		return strings.HasPrefix(v, p) && glob.Match(v[len(p):])
 	}
 	colons := 0
 	for i := 0; i < len(v); i++ {

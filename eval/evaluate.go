@@ -229,7 +229,7 @@ func (s *statement) failure(rs *reqState, elem Element, cond int) Failure {
 	case ElementResource, ElementNotResource:
 		f.Patterns = make([]Value, len(s.resources))
 		for i := range s.resources {
-			f.Patterns[i] = s.resources[i].tmpl.value(rs)
+			f.Patterns[i] = s.resources[i].value(rs)
 		}
 	case ElementPrincipal:
 		f.NoPrincipal = s.principals == nil
