@@ -61,15 +61,13 @@ func (p *Policy) buildIndexes() {
 		service string
 		s       *statement
 	}
-	var pairs []pair
+	var stack [64]pair // most policies need no allocation for pairs
+	pairs := stack[:0]
 	nAny := [2]int{}
 	for _, s := range p.stmts {
 		if s.notAction || len(s.services) == 0 {
 			nAny[b2i(s.deny)]++
 			continue
-		}
-		if pairs == nil {
-			pairs = make([]pair, 0, len(p.stmts)*2)
 		}
 		for _, svc := range s.services {
 			pairs = append(pairs, pair{s.deny, svc, s})
@@ -130,22 +128,32 @@ func b2i(b bool) int {
 	return 0
 }
 
+// statement is one compiled statement; its fields are ordered so that
+// the flags share one word (a policy holds many statements, issue 12).
 type statement struct {
-	src   *policy.Statement
-	index int
-	sid   string
-	deny  bool
+	src *policy.Statement // Sid and position come from here
 
-	actions   []actionPattern
-	notAction bool
-	services  []string // distinct exact services, nil when any service may match
+	actions  []actionPattern
+	services []string // distinct exact services, nil when any service may match
 
-	resources    []resourcePattern
+	resources  []resourcePattern
+	principals *principalSet
+	conditions []condition
+
+	index        int32
+	deny         bool
+	notAction    bool
 	notResource  bool
 	anyResource  bool // Resource "*" (or no Resource element, as in trust policies)
-	principals   *principalSet
 	notPrincipal bool
-	conditions   []condition
+}
+
+// sid is the statement's Sid, or "".
+func (s *statement) sid() string {
+	if s.src.Sid == nil {
+		return ""
+	}
+	return s.src.Sid.Value
 }
 
 type actionPattern struct {
@@ -275,10 +283,7 @@ func grow[T any](buf *[]T, n int) []T {
 }
 
 func compileStatement(s *statement, st *policy.Statement, index int, vars bool, mem *compileMem) error {
-	*s = statement{src: st, index: index}
-	if st.Sid != nil {
-		s.sid = st.Sid.Value
-	}
+	*s = statement{src: st, index: int32(index)}
 	switch st.Effect.Value {
 	case "Allow":
 	case "Deny":
