@@ -35,10 +35,13 @@ import (
 // (see Cache). A worker is not safe for concurrent use: run one per
 // goroutine, all sharing one Cache.
 type Worker struct {
-	spans    []span // scratch for the policies of a list
-	dec      *jsontext.Decoder
-	policies policy.Reader
-	cache    *Cache
+	spans []span // scratch for the policies of a list
+	// slowLists turns the one-pass reading of policy lists off (tests
+	// compare both ways).
+	slowLists bool
+	dec       *jsontext.Decoder
+	policies  policy.Reader
+	cache     *Cache
 	// Explain adds each decision's trace to its output line.
 	Explain bool
 }
@@ -129,7 +132,7 @@ func (w *Worker) Decode(line string) (Case, error) {
 	// are plain (see lineScanner.elements): they hold most of a line.
 	fast := func(key string) bool {
 		bit := fieldBits[key]
-		if seen&bit != 0 {
+		if seen&bit != 0 || w.slowLists {
 			return false
 		}
 		var ok bool
