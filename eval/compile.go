@@ -511,12 +511,8 @@ func parseResourceTemplate(s string, vars bool) template {
 		if s[i] == ':' {
 			colons++
 			if colons == 5 {
-				t := parseTemplate(s[i+1:], vars)
-				if t.parts == nil {
-					return template{raw: s}
-				}
+				t := parseTemplateAfter(s[:i+1], s[i+1:], vars)
 				t.raw = s
-				t.parts = append([]tpart{{kind: partText, text: s[:i+1]}}, t.parts...)
 				return t
 			}
 		}
