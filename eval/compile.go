@@ -61,15 +61,13 @@ func (p *Policy) buildIndexes() {
 		service string
 		s       *statement
 	}
-	var pairs []pair
+	var stack [64]pair // most policies need no allocation for pairs
+	pairs := stack[:0]
 	nAny := [2]int{}
 	for _, s := range p.stmts {
 		if s.notAction || len(s.services) == 0 {
 			nAny[b2i(s.deny)]++
 			continue
-		}
-		if pairs == nil {
-			pairs = make([]pair, 0, len(p.stmts)*2)
 		}
 		for _, svc := range s.services {
 			pairs = append(pairs, pair{s.deny, svc, s})
@@ -130,22 +128,32 @@ func b2i(b bool) int {
 	return 0
 }
 
+// statement is one compiled statement; its fields are ordered so that
+// the flags share one word (a policy holds many statements, issue 12).
 type statement struct {
-	src   *policy.Statement
-	index int
-	sid   string
-	deny  bool
+	src *policy.Statement // Sid and position come from here
 
-	actions   []actionPattern
-	notAction bool
-	services  []string // distinct exact services, nil when any service may match
+	actions  []actionPattern
+	services []string // distinct exact services, nil when any service may match
 
-	resources    []resourcePattern
+	resources  []resourcePattern
+	principals *principalSet
+	conditions []condition
+
+	index        int32
+	deny         bool
+	notAction    bool
 	notResource  bool
 	anyResource  bool // Resource "*" (or no Resource element, as in trust policies)
-	principals   *principalSet
 	notPrincipal bool
-	conditions   []condition
+}
+
+// sid is the statement's Sid, or "".
+func (s *statement) sid() string {
+	if s.src.Sid == nil {
+		return ""
+	}
+	return s.src.Sid.Value
 }
 
 type actionPattern struct {
@@ -159,12 +167,29 @@ type actionPattern struct {
 // resourcePattern is a Resource / NotResource pattern; one without
 // variables is prepared for matching once, here. One with variables
 // (only ever in the resource part, after the fifth colon) keeps that
-// fixed prefix prepared apart from the templated rest.
+// fixed prefix prepared apart from the templated rest. The variable
+// parts live behind a pointer: most patterns have none, and a policy
+// holds many patterns (issue 12: compiled policies were ten times their
+// text).
 type resourcePattern struct {
-	tmpl   template
-	fixed  arn.Pattern // when !tmpl.hasVars(): the whole pattern; else the prefix through the fifth colon
-	prefix string      // when tmpl.hasVars(): the prefix, when it holds no wildcard
-	rest   template    // when tmpl.hasVars(): the resource part
+	fixed arn.Pattern   // when vars == nil: the whole pattern; else the prefix through the fifth colon, when it holds a wildcard
+	vars  *resourceVars // nil when the pattern has no variables
+}
+
+// resourceVars is the templated part of a resourcePattern.
+type resourceVars struct {
+	tmpl   template // the whole pattern
+	prefix string   // the prefix through the fifth colon, when it holds no wildcard
+	rest   template // the resource part
+}
+
+// value is the pattern as written and as resolved for the request.
+func (r *resourcePattern) value(rs *reqState) Value {
+	if r.vars == nil {
+		t := template{raw: r.fixed.String()}
+		return t.value(rs)
+	}
+	return r.vars.tmpl.value(rs)
 }
 
 // Compile compiles a parsed policy document. It fails (wrapping
@@ -258,10 +283,7 @@ func grow[T any](buf *[]T, n int) []T {
 }
 
 func compileStatement(s *statement, st *policy.Statement, index int, vars bool, mem *compileMem) error {
-	*s = statement{src: st, index: index}
-	if st.Sid != nil {
-		s.sid = st.Sid.Value
-	}
+	*s = statement{src: st, index: int32(index)}
 	switch st.Effect.Value {
 	case "Allow":
 	case "Deny":
@@ -433,17 +455,17 @@ func (s *statement) matchResources(rs *reqState) bool {
 }
 
 func compileResource(raw string, vars bool) resourcePattern {
-	rp := resourcePattern{tmpl: parseResourceTemplate(raw, vars)}
-	if !rp.tmpl.hasVars() {
-		rp.fixed = arn.CompilePattern(raw)
-		return rp
+	tmpl := parseResourceTemplate(raw, vars)
+	if !tmpl.hasVars() {
+		return resourcePattern{fixed: arn.CompilePattern(raw)}
 	}
-	head := rp.tmpl.parts[0].text // through the fifth colon
-	rp.rest = template{raw: raw[len(head):], parts: rp.tmpl.parts[1:]}
+	head := tmpl.parts[0].text // through the fifth colon
+	rv := &resourceVars{tmpl: tmpl, rest: template{raw: raw[len(head):], parts: tmpl.parts[1:]}}
+	rp := resourcePattern{vars: rv}
 	if strings.ContainsAny(head, "*?") {
 		rp.fixed = arn.CompilePattern(head)
 	} else {
-		rp.prefix = head
+		rv.prefix = head
 	}
 	return rp
 }
@@ -455,17 +477,17 @@ func compileResource(raw string, vars bool) resourcePattern {
 // any colon of the value from its fifth on (a '*' ending a segment can
 // span colons), so each such split is tried.
 func (r *resourcePattern) match(rs *reqState) bool {
-	if !r.tmpl.hasVars() {
+	if r.vars == nil {
 		return r.fixed.Match(rs.resource)
 	}
 	var buf [256]byte
-	glob, ok := r.rest.glob(rs, buf[:0])
+	glob, ok := r.vars.rest.glob(rs, buf[:0])
 	if !ok {
 		return false
 	}
 	v := rs.resource
-	if r.prefix != "" {
-		return strings.HasPrefix(v, r.prefix) && glob.Match(v[len(r.prefix):])
+	if p := r.vars.prefix; p != "" {
+		return strings.HasPrefix(v, p) && glob.Match(v[len(p):])
 	}
 	colons := 0
 	for i := 0; i < len(v); i++ {
@@ -489,12 +511,8 @@ func parseResourceTemplate(s string, vars bool) template {
 		if s[i] == ':' {
 			colons++
 			if colons == 5 {
-				t := parseTemplate(s[i+1:], vars)
-				if t.parts == nil {
-					return template{raw: s}
-				}
+				t := parseTemplateAfter(s[:i+1], s[i+1:], vars)
 				t.raw = s
-				t.parts = append([]tpart{{kind: partText, text: s[:i+1]}}, t.parts...)
 				return t
 			}
 		}

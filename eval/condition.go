@@ -91,14 +91,30 @@ type condition struct {
 	values   []condValue
 }
 
-// condValue is one policy value, pre-parsed for its operator.
+// condValue is one policy value, pre-parsed for its operator. It is
+// kept small (64 bytes, was 112): a policy holds many (issue 12).
 type condValue struct {
-	text   string
-	tmpl   template // string and ARN operators (variables allowed)
-	num    float64
-	date   int64 // Unix nanoseconds
-	prefix netip.Prefix
-	valid  bool // parsed for its operator; an invalid value never matches
+	tmpl   template      // raw: the value as written; parts: its variables (string, ARN and Bool operators)
+	n      uint64        // numeric operators: the float64's bits; date operators: Unix nanoseconds
+	prefix *netip.Prefix // IPAddress
+	valid  bool          // parsed for its operator; an invalid value never matches
+}
+
+// text is the value as written.
+func (v *condValue) text() string { return v.tmpl.raw }
+
+func (v *condValue) num() float64 { return math.Float64frombits(v.n) }
+
+func (v *condValue) date() int64 { return int64(v.n) }
+
+// templated reports whether the operator's values may hold policy
+// variables (and so have a template to resolve).
+func (op opKind) templated() bool {
+	switch op {
+	case opStringEquals, opStringEqualsIgnoreCase, opStringLike, opArnLike, opBool:
+		return true
+	}
+	return false
 }
 
 // compileCondition compiles one key of an operator; values has room for
@@ -144,17 +160,23 @@ func compileCondition(opName string, k *policy.ConditionKey, vars bool, values [
 }
 
 func compileValue(op opKind, s string, vars bool) condValue {
-	v := condValue{text: s, valid: true}
+	v := condValue{tmpl: template{raw: s}, valid: true}
 	switch op {
 	case opStringEquals, opStringEqualsIgnoreCase, opStringLike, opArnLike:
 		v.tmpl = parseTemplate(s, vars)
 	case opNumericEquals, opNumericLessThan, opNumericLessThanEquals, opNumericGreaterThan, opNumericGreaterThanEquals:
 		n, err := strconv.ParseFloat(s, 64)
-		v.num, v.valid = n, err == nil && !math.IsNaN(n)
+		v.n, v.valid = math.Float64bits(n), err == nil && !math.IsNaN(n)
 	case opDateEquals, opDateLessThan, opDateLessThanEquals, opDateGreaterThan, opDateGreaterThanEquals:
-		v.date, v.valid = parseDate(s)
+		var d int64
+		d, v.valid = parseDate(s)
+		v.n = uint64(d)
 	case opIPAddress:
-		v.prefix, v.valid = parsePrefix(s)
+		var p netip.Prefix
+		p, v.valid = parsePrefix(s)
+		if v.valid {
+			v.prefix = &p
+		}
 	case opBool:
 		// Bool takes policy variables (IAM User Guide, condition
 		// operators: Boolean); a literal must be true or false.
@@ -216,7 +238,7 @@ func (c *condition) eval(rs *reqState) bool {
 	if c.op == opNull {
 		// "true": the key is absent; "false": it is present with a value.
 		for i := range c.values {
-			if strings.EqualFold(c.values[i].text, "true") != present && c.values[i].valid {
+			if strings.EqualFold(c.values[i].text(), "true") != present && c.values[i].valid {
 				return true
 			}
 		}
@@ -300,25 +322,25 @@ func (c *condition) matchOne(rs *reqState, pv *condValue, v string) bool {
 		return pv.tmpl.equals(rs, v, true)
 	case opStringLike:
 		if !pv.tmpl.hasVars() {
-			return arn.Wildcard(pv.text, v)
+			return arn.Wildcard(pv.text(), v)
 		}
 		var buf [128]byte
 		p, ok := pv.tmpl.glob(rs, buf[:0])
 		return ok && p.Match(v)
 	case opArnLike:
 		if !pv.tmpl.hasVars() {
-			return arn.MatchComponents(pv.text, v)
+			return arn.MatchComponents(pv.text(), v)
 		}
 		var buf [256]byte
 		p, ok := pv.tmpl.glob(rs, buf[:0])
 		return ok && p.MatchComponents(v)
 	case opBool:
 		if !pv.tmpl.hasVars() {
-			return strings.EqualFold(pv.text, v)
+			return strings.EqualFold(pv.text(), v)
 		}
 		return pv.tmpl.equals(rs, v, true)
 	case opBinaryEquals:
-		return pv.text == v
+		return pv.text() == v
 	case opIPAddress:
 		a, err := netip.ParseAddr(v)
 		if err != nil {
@@ -330,13 +352,13 @@ func (c *condition) matchOne(rs *reqState, pv *condValue, v string) bool {
 		if err != nil {
 			return false
 		}
-		return compare(c.op-opNumericEquals, n, pv.num)
+		return compare(c.op-opNumericEquals, n, pv.num())
 	case opDateEquals, opDateLessThan, opDateLessThanEquals, opDateGreaterThan, opDateGreaterThanEquals:
 		d, ok := parseDate(v)
 		if !ok {
 			return false
 		}
-		return compare(c.op-opDateEquals, d, pv.date)
+		return compare(c.op-opDateEquals, d, pv.date())
 	}
 	return false
 }
@@ -371,8 +393,10 @@ func (c *condition) failure(rs *reqState) *ConditionFailure {
 	}
 	f.EmptyStrings = f.ForAnyValue && !f.Absent && allEmpty(vals)
 	for i := range c.values {
-		f.Patterns[i] = c.values[i].tmpl.value(rs)
-		f.Patterns[i].Written = c.values[i].text
+		if c.op.templated() {
+			f.Patterns[i] = c.values[i].tmpl.value(rs)
+		}
+		f.Patterns[i].Written = c.values[i].text()
 	}
 	return f
 }

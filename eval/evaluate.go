@@ -132,7 +132,7 @@ func (rs *reqState) evalPolicy(p *Policy, ref PolicyRef, boundary bool, t Tracer
 func (rs *reqState) tracePolicy(p *Policy, ref PolicyRef, withPrincipal, boundary bool, t Tracer) verdict {
 	var v verdict
 	for _, s := range p.stmts {
-		ev := StatementEvent{Policy: ref, Index: s.index, Sid: s.sid, Line: s.src.Pos.Line, Column: s.src.Pos.Column}
+		ev := StatementEvent{Policy: ref, Index: int(s.index), Sid: s.sid(), Line: s.src.Pos.Line, Column: s.src.Pos.Column}
 		if s.deny {
 			ev.Effect = EffectDeny
 		}
@@ -229,7 +229,7 @@ func (s *statement) failure(rs *reqState, elem Element, cond int) Failure {
 	case ElementResource, ElementNotResource:
 		f.Patterns = make([]Value, len(s.resources))
 		for i := range s.resources {
-			f.Patterns[i] = s.resources[i].tmpl.value(rs)
+			f.Patterns[i] = s.resources[i].value(rs)
 		}
 	case ElementPrincipal:
 		f.NoPrincipal = s.principals == nil

@@ -33,10 +33,26 @@ type tpart struct {
 // parseTemplate splits s into text, escapes and variables. Under policy
 // Version 2008-10-17 (or none) variables are literal text (vars false).
 func parseTemplate(s string, vars bool) template {
+	return parseTemplateAfter("", s, vars)
+}
+
+// parseTemplateAfter parses s as parseTemplate does; when it has
+// variables, its parts follow a first text part holding head (when not
+// empty). The parts take one allocation.
+func parseTemplateAfter(head, s string, vars bool) template {
 	t := template{raw: s}
-	if !vars || !strings.Contains(s, "${") {
+	n := 0
+	if vars {
+		n = strings.Count(s, "${")
+	}
+	if n == 0 {
 		return t
 	}
+	t.parts = make([]tpart, 0, 2*n+2) // head, then text and variable for each "${", then the rest
+	if head != "" {
+		t.parts = append(t.parts, tpart{kind: partText, text: head})
+	}
+	start := len(t.parts)
 	rest := s
 	for {
 		i := strings.Index(rest, "${")
@@ -69,8 +85,8 @@ func parseTemplate(s string, vars bool) template {
 		}
 		rest = rest[i+j+1:]
 	}
-	if len(t.parts) == 0 {
-		return t // only unclosed "${": literal text
+	if len(t.parts) == start {
+		return template{raw: s} // only unclosed "${": literal text
 	}
 	if rest != "" {
 		t.parts = append(t.parts, tpart{kind: partText, text: rest})

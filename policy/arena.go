@@ -16,6 +16,18 @@ type arena struct {
 	lists slab[StringList]
 	stmts slab[Statement]
 	vals  slab[ConditionValue]
+	keys  slab[ConditionKey]
+	ops   slab[ConditionOperator]
+	conds slab[Condition]
+	// Scratch space for array values, copied out at the exact size to
+	// save the allocations of growing each list; kept from one document
+	// to the next.
+	scratch struct {
+		strs []String
+		vals []ConditionValue
+		keys []ConditionKey
+		ops  []ConditionOperator
+	}
 }
 
 // reset starts the chunks of a new document, sized for a source of n
@@ -30,6 +42,9 @@ func (a *arena) reset(n int) {
 	a.lists = newSlab[StringList](n / 128)
 	a.stmts = newSlab[Statement](n / 256)
 	a.vals = newSlab[ConditionValue](n / 256)
+	a.keys = newSlab[ConditionKey](n / 512)
+	a.ops = newSlab[ConditionOperator](n / 512)
+	a.conds = newSlab[Condition](n / 1024)
 }
 
 // slab hands out elements of one type from a first chunk of next

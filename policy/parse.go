@@ -40,11 +40,7 @@ type parser struct {
 	file  string
 	diags diag.List
 	stmt  int // index of the statement being parsed, -1 outside
-	// Scratch space for array values, copied out at the exact size to
-	// save the allocations of growing each list.
-	strs []String
-	vals []ConditionValue
-	mem  *arena
+	mem   *arena
 }
 
 // syntaxError turns a decoder error into a ParseError.
@@ -378,7 +374,7 @@ func (p *parser) stringList(key jsontext.Token, what string) (*StringList, error
 		return l, nil
 	case jsontext.ArrayStart:
 		bad := false
-		p.strs = p.strs[:0]
+		p.mem.scratch.strs = p.mem.scratch.strs[:0]
 		for {
 			el, err := p.dec.ReadToken()
 			if err != nil {
@@ -386,18 +382,18 @@ func (p *parser) stringList(key jsontext.Token, what string) (*StringList, error
 			}
 			switch el.Kind {
 			case jsontext.ArrayEnd:
-				if len(p.strs) == 0 && !bad {
+				if len(p.mem.scratch.strs) == 0 && !bad {
 					p.report(tok, CodeEmptyValue, "", "%s must not be an empty array", what)
 				}
 				l := p.mem.lists.one()
-				*l = StringList{Pos: tok.Pos, KeyPos: key.Pos, Values: p.mem.strs.take(len(p.strs))}
-				copy(l.Values, p.strs)
+				*l = StringList{Pos: tok.Pos, KeyPos: key.Pos, Values: p.mem.strs.take(len(p.mem.scratch.strs))}
+				copy(l.Values, p.mem.scratch.strs)
 				return l, nil
 			case jsontext.String:
 				if el.Text == "" {
 					p.report(el, CodeEmptyValue, "", "%s must not contain an empty string", what)
 				}
-				p.strs = append(p.strs, String{Value: el.Text, Pos: el.Pos})
+				p.mem.scratch.strs = append(p.mem.scratch.strs, String{Value: el.Text, Pos: el.Pos})
 			default:
 				bad = true
 				p.report(el, CodeInvalidType, "", "each value of %s must be a string, found %s", what, el.Kind)
@@ -470,7 +466,9 @@ func (p *parser) condition(key jsontext.Token) (*Condition, error) {
 		p.report(tok, CodeInvalidType, "", "Condition must be an object of condition operators, found %s", tok.Kind)
 		return nil, p.skipRest(tok)
 	}
-	c := &Condition{Pos: tok.Pos, KeyPos: key.Pos}
+	c := p.mem.conds.one()
+	*c = Condition{Pos: tok.Pos, KeyPos: key.Pos}
+	p.mem.scratch.ops = p.mem.scratch.ops[:0]
 	err = p.members("Condition", "", func(opKey jsontext.Token) error {
 		val, err := p.dec.ReadToken()
 		if err != nil {
@@ -481,16 +479,25 @@ func (p *parser) condition(key jsontext.Token) (*Condition, error) {
 			return p.skipRest(val)
 		}
 		op := ConditionOperator{Name: String{Value: opKey.Text, Pos: opKey.Pos}}
+		p.mem.scratch.keys = p.mem.scratch.keys[:0]
 		err = p.members("condition operator ", opKey.Text, func(k jsontext.Token) error {
 			ck, ok, err := p.conditionKey(k)
 			if ok {
-				op.Keys = append(op.Keys, ck)
+				p.mem.scratch.keys = append(p.mem.scratch.keys, ck)
 			}
 			return err
 		})
-		c.Operators = append(c.Operators, op)
+		if len(p.mem.scratch.keys) > 0 {
+			op.Keys = p.mem.keys.take(len(p.mem.scratch.keys))
+			copy(op.Keys, p.mem.scratch.keys)
+		}
+		p.mem.scratch.ops = append(p.mem.scratch.ops, op)
 		return err
 	})
+	if len(p.mem.scratch.ops) > 0 {
+		c.Operators = p.mem.ops.take(len(p.mem.scratch.ops))
+		copy(c.Operators, p.mem.scratch.ops)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -514,15 +521,15 @@ func (p *parser) conditionKey(key jsontext.Token) (ConditionKey, bool, error) {
 		return ck, false, p.skipRest(tok)
 	}
 	bad := false
-	p.vals = p.vals[:0]
+	p.mem.scratch.vals = p.mem.scratch.vals[:0]
 	for {
 		el, err := p.dec.ReadToken()
 		if err != nil {
 			return ck, false, err
 		}
 		if el.Kind == jsontext.ArrayEnd {
-			ck.Values = p.mem.vals.take(len(p.vals))
-			copy(ck.Values, p.vals)
+			ck.Values = p.mem.vals.take(len(p.mem.scratch.vals))
+			copy(ck.Values, p.mem.scratch.vals)
 			break
 		}
 		v, ok := conditionValue(el)
@@ -534,7 +541,7 @@ func (p *parser) conditionKey(key jsontext.Token) (ConditionKey, bool, error) {
 			}
 			continue
 		}
-		p.vals = append(p.vals, v)
+		p.mem.scratch.vals = append(p.mem.scratch.vals, v)
 	}
 	if len(ck.Values) == 0 && !bad {
 		p.report(tok, CodeEmptyValue, "", "condition key %q must not have an empty array of values", key.Text)

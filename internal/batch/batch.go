@@ -35,9 +35,13 @@ import (
 // (see Cache). A worker is not safe for concurrent use: run one per
 // goroutine, all sharing one Cache.
 type Worker struct {
-	dec      *jsontext.Decoder
-	policies policy.Reader
-	cache    *Cache
+	spans []span // scratch for the policies of a list
+	// slowLists turns the one-pass reading of policy lists off (tests
+	// compare both ways).
+	slowLists bool
+	dec       *jsontext.Decoder
+	policies  policy.Reader
+	cache     *Cache
 	// Explain adds each decision's trace to its output line.
 	Explain bool
 }
@@ -124,7 +128,28 @@ func (w *Worker) Decode(line string) (Case, error) {
 		}
 	}
 	seen := 0
-	err := sc.object(func(key string, keyAt, start, end int) error {
+	// Lists of policies are read in one pass over their text when they
+	// are plain (see lineScanner.elements): they hold most of a line.
+	fast := func(key string) bool {
+		bit := fieldBits[key]
+		if seen&bit != 0 || w.slowLists {
+			return false
+		}
+		var ok bool
+		switch key {
+		case "identityPolicies":
+			set.Identity, ok = w.readPolicyListFast(&sc, key, fail)
+		case "scps":
+			set.SCPs, ok = w.readLevelsFast(&sc, key, fail)
+		case "rcps":
+			set.RCPs, ok = w.readLevelsFast(&sc, key, fail)
+		}
+		if ok {
+			seen |= bit
+		}
+		return ok
+	}
+	err := sc.object(fast, func(key string, keyAt, start, end int) error {
 		bit := fieldBits[key]
 		if bit == 0 {
 			return sc.errorf(keyAt, "unknown field %q", key)
@@ -287,8 +312,9 @@ func (sc *lineScanner) skipString(i int) (int, error) {
 }
 
 // object scans the object filling the whole line, calling member for
-// each key (decoded) with the bounds of its value.
-func (sc *lineScanner) object(member func(key string, keyAt, start, end int) error) error {
+// each key (decoded) with the bounds of its value. fast is offered each
+// value first, at sc.i: when it returns true it has read the value.
+func (sc *lineScanner) object(fast func(key string) bool, member func(key string, keyAt, start, end int) error) error {
 	sc.ws()
 	if sc.i >= len(sc.s) {
 		return errors.New("empty line")
@@ -322,12 +348,14 @@ func (sc *lineScanner) object(member func(key string, keyAt, start, end int) err
 			return sc.errorf(sc.i, "unexpected %s, expected ':' after field name", sc.describe())
 		}
 		sc.i++
-		start, end, err := sc.value()
-		if err != nil {
-			return err
-		}
-		if err := member(key, keyAt, start, end); err != nil {
-			return err
+		if !fast(key) {
+			start, end, err := sc.value()
+			if err != nil {
+				return err
+			}
+			if err := member(key, keyAt, start, end); err != nil {
+				return err
+			}
 		}
 		sc.ws()
 		if sc.i < len(sc.s) && sc.s[sc.i] == ',' {
@@ -554,4 +582,114 @@ func (w *Worker) readLevels(sc *lineScanner, start, end int, field string, fail 
 		return err
 	})
 	return out, err
+}
+
+// span is the bounds of one policy in a list, and the index of its level
+// in a list of levels.
+type span struct{ start, end, level int }
+
+// elements scans the array at sc.i in one pass and appends the bounds of
+// its elements to spans, or with nested set (an array of arrays of
+// policies) those of its arrays' elements, each with its level's index;
+// n is the number of elements. ok is false when the array is not plain:
+// a syntax error, or an element other than an object, array, string or
+// null (an array or null for the outer array of levels). The caller then
+// reads the value the slower way, with its exact errors: what a plain
+// array gives is what that way gives.
+func (sc *lineScanner) elements(spans []span, nested bool, level int) (_ []span, n int, ok bool) {
+	sc.i++ // '['
+	sc.ws()
+	if sc.i < len(sc.s) && sc.s[sc.i] == ']' {
+		sc.i++
+		return spans, 0, true
+	}
+	for n = 0; ; n++ {
+		sc.ws()
+		if sc.i >= len(sc.s) {
+			return spans, 0, false
+		}
+		switch c := sc.s[sc.i]; {
+		case nested && c == '[':
+			if spans, _, ok = sc.elements(spans, false, n); !ok {
+				return spans, 0, false
+			}
+		case c == 'n' || !nested && (c == '{' || c == '[' || c == '"'):
+			es, ee, err := sc.value()
+			if err != nil || c == 'n' && sc.s[es:ee] != "null" {
+				return spans, 0, false
+			}
+			if !nested {
+				spans = append(spans, span{es, ee, level})
+			}
+		default:
+			return spans, 0, false
+		}
+		sc.ws()
+		if sc.i < len(sc.s) && sc.s[sc.i] == ',' {
+			sc.i++
+			continue
+		}
+		if sc.i < len(sc.s) && sc.s[sc.i] == ']' {
+			sc.i++
+			return spans, n + 1, true
+		}
+		return spans, 0, false
+	}
+}
+
+// readPolicyListFast reads a plain array of policies at sc.i as
+// readPolicyList does, in one pass; false (sc.i unmoved) when the value
+// is not one.
+func (w *Worker) readPolicyListFast(sc *lineScanner, field string, fail func(error)) ([]*eval.Policy, bool) {
+	sc.ws()
+	start := sc.i
+	if start >= len(sc.s) || sc.s[start] != '[' {
+		return nil, false
+	}
+	spans, _, ok := sc.elements(w.spans[:0], false, 0)
+	w.spans = spans[:0]
+	if !ok {
+		sc.i = start
+		return nil, false
+	}
+	var out []*eval.Policy
+	for i, sp := range spans {
+		if p := w.readPolicy(sc.s[sp.start:sp.end], sp.start, field+"["+strconv.Itoa(i)+"]", fail); p != nil {
+			out = append(out, p)
+		}
+	}
+	return out, true
+}
+
+// readLevelsFast reads a plain array of arrays of policies at sc.i as
+// readLevels does, in one pass; false (sc.i unmoved) when the value is
+// not one.
+func (w *Worker) readLevelsFast(sc *lineScanner, field string, fail func(error)) ([][]*eval.Policy, bool) {
+	sc.ws()
+	start := sc.i
+	if start >= len(sc.s) || sc.s[start] != '[' {
+		return nil, false
+	}
+	spans, n, ok := sc.elements(w.spans[:0], true, 0)
+	w.spans = spans[:0]
+	if !ok {
+		sc.i = start
+		return nil, false
+	}
+	if n == 0 {
+		return nil, true
+	}
+	out := make([][]*eval.Policy, n)
+	j := 0
+	for k, sp := range spans {
+		if k == 0 || spans[k-1].level != sp.level {
+			j = 0
+		}
+		name := field + "[" + strconv.Itoa(sp.level) + "][" + strconv.Itoa(j) + "]"
+		if p := w.readPolicy(sc.s[sp.start:sp.end], sp.start, name, fail); p != nil {
+			out[sp.level] = append(out[sp.level], p)
+		}
+		j++
+	}
+	return out, true
 }

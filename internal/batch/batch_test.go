@@ -2,6 +2,7 @@ package batch
 
 import (
 	"encoding/json"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -58,5 +59,47 @@ func TestWorker(t *testing.T) {
 	out := string(ew.AppendLine(nil, line))
 	if !strings.Contains(out, `"explain":{"decision":"Allowed"`) {
 		t.Errorf("explain output = %s", out)
+	}
+}
+
+// TestPlainListsAsSlow checks that reading policy lists in one pass
+// answers every line, well-formed or damaged near its lists, exactly as
+// the slower path with its pre-scan does (errors and positions included).
+func TestPlainListsAsSlow(t *testing.T) {
+	fast, slow := NewWorker(true), NewWorker(true)
+	slow.slowLists = true
+	rng := rand.New(rand.NewPCG(1, 2))
+	const junk = `[]{},":n \`
+	for _, line := range uniqueLines(t) {
+		cases := []string{line,
+			strings.Replace(line, `"scps":[[`, `"scps":[null, [ ] ,[`, 1),
+			strings.Replace(line, `"identityPolicies":[`, `"identityPolicies":[ null ,`, 1),
+		}
+		for range 300 {
+			b := []byte(line)
+			for range 1 + rng.IntN(3) {
+				i := rng.IntN(len(b))
+				for _, key := range []string{`"scps":`, `"identityPolicies":`, `"rcps":`} {
+					if j := strings.Index(line, key); j >= 0 && rng.IntN(2) == 0 {
+						i = min(len(b)-1, j+len(key)+rng.IntN(60))
+						break
+					}
+				}
+				switch c := junk[rng.IntN(len(junk))]; rng.IntN(3) {
+				case 0:
+					b = append(b[:i], b[i+1:]...)
+				case 1:
+					b = append(b[:i], append([]byte{c}, b[i:]...)...)
+				default:
+					b[i] = c
+				}
+			}
+			cases = append(cases, string(b))
+		}
+		for _, c := range cases {
+			if got, want := fast.AppendLine(nil, c), slow.AppendLine(nil, c); string(got) != string(want) {
+				t.Fatalf("line %s\none-pass lists: %s\nslow path:     %s", c, got, want)
+			}
+		}
 	}
 }

@@ -14,6 +14,8 @@ func FuzzBatchLine(f *testing.F) {
 	f.Add(`{"id":1}`)
 	w := NewWorker(false)
 	ew := NewWorker(true)
+	slow := NewWorker(true)
+	slow.slowLists = true
 	f.Fuzz(func(t *testing.T, line string) {
 		// The scanner skips policies it has seen, but never accepts what
 		// is not JSON.
@@ -29,6 +31,9 @@ func FuzzBatchLine(f *testing.F) {
 			if err := json.Unmarshal(out, &m); err != nil {
 				t.Fatalf("output %q is not JSON: %v", out, err)
 			}
+		}
+		if got, want := ew.AppendLine(nil, line), slow.AppendLine(nil, line); string(got) != string(want) {
+			t.Fatalf("one-pass lists: %s\nslow path: %s", got, want)
 		}
 	})
 }
