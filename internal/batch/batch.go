@@ -513,10 +513,10 @@ func (w *Worker) readPolicy(raw string, at int, field string, fail func(error)) 
 	if raw == "null" {
 		return nil
 	}
-	if p := w.cache.get(raw); p != nil {
+	if p := w.cache.get(field, raw); p != nil {
 		return p
 	}
-	again := w.cache.seenBefore(raw)
+	again := w.cache.seenBefore(field, raw)
 	// The document keeps substrings of its source: one that will be
 	// cached gets its own copy rather than pinning the whole input
 	// buffer; one used for this line only may point into the line.
@@ -535,7 +535,7 @@ func (w *Worker) readPolicy(raw string, at int, field string, fail func(error)) 
 		return nil
 	}
 	if again {
-		w.cache.put(src, p)
+		w.cache.put(field, src, p)
 	}
 	return p
 }

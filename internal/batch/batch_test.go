@@ -103,3 +103,24 @@ func TestPlainListsAsSlow(t *testing.T) {
 		}
 	}
 }
+
+// TestCacheKeepsFieldLabels: a policy text cached under one field is not
+// reused under another, so a trace names the field of its own line
+// whichever line compiled the text first.
+func TestCacheKeepsFieldLabels(t *testing.T) {
+	const p = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`
+	const q = `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:PutObject","Resource":"*"}]}`
+	head := `{"id":"x","principal":"arn:aws:iam::111122223333:role/r","action":"s3:GetObject","resource":"arn:aws:s3:::b/k","identityPolicies":[`
+	pq, qp := head+p+","+q+"]}", head+q+","+p+"]}"
+	w := NewWorker(true)
+	for _, line := range []string{pq, pq, pq} {
+		w.AppendLine(nil, line)
+	}
+	out := string(w.AppendLine(nil, qp))
+	if !strings.Contains(out, `"index":1,"source":"identityPolicies[1]","result":"Allow"`) {
+		t.Errorf("the allowing policy is identityPolicies[1] in this line:\n%s", out)
+	}
+	if strings.Contains(out, `"index":1,"source":"identityPolicies[0]"`) {
+		t.Errorf("a label from another line leaked into this trace:\n%s", out)
+	}
+}

@@ -7,7 +7,10 @@ import (
 	"github.com/agentiam/agentiam/eval"
 )
 
-// Cache holds compiled policies keyed by their exact JSON text, shared
+// Cache holds compiled policies keyed by their exact JSON text and the
+// field that holds them (a compiled policy names its field in traces, so
+// the same text under another field is another entry: --explain output
+// must not depend on which line or worker compiled a policy first), shared
 // by the workers of a run and safe for concurrent use. A policy is
 // admitted the second time its text is seen, so that a load in which
 // no policy repeats does not fill the cache with ones never asked for
@@ -15,13 +18,16 @@ import (
 // (a compiled policy with its document takes about ten times its text).
 type Cache struct {
 	mu       sync.RWMutex
-	policies map[string]*eval.Policy
+	policies map[cacheKey]*eval.Policy
 	bytes    int
 
 	seenMu sync.Mutex
 	seen   map[uint64]struct{} // hashes of policy texts seen once
 	seed   maphash.Seed
 }
+
+// cacheKey is a policy's field ("identityPolicies[0]") and JSON text.
+type cacheKey struct{ field, text string }
 
 // The cache is emptied when it holds maxCachedPolicies policies or
 // maxCachedBytes of policy text; the set of texts seen once is emptied
@@ -34,20 +40,20 @@ const (
 
 // NewCache returns an empty cache.
 func NewCache() *Cache {
-	return &Cache{policies: map[string]*eval.Policy{}, seen: map[uint64]struct{}{}, seed: maphash.MakeSeed()}
+	return &Cache{policies: map[cacheKey]*eval.Policy{}, seen: map[uint64]struct{}{}, seed: maphash.MakeSeed()}
 }
 
 // get returns the cached policy of the text, or nil.
-func (c *Cache) get(text string) *eval.Policy {
+func (c *Cache) get(field, text string) *eval.Policy {
 	c.mu.RLock()
-	p := c.policies[text]
+	p := c.policies[cacheKey{field, text}]
 	c.mu.RUnlock()
 	return p
 }
 
 // seenBefore records the text and reports whether it was seen before.
-func (c *Cache) seenBefore(text string) bool {
-	h := maphash.String(c.seed, text)
+func (c *Cache) seenBefore(field, text string) bool {
+	h := maphash.String(c.seed, text) ^ maphash.String(c.seed, field)
 	c.seenMu.Lock()
 	defer c.seenMu.Unlock()
 	if _, ok := c.seen[h]; ok {
@@ -62,15 +68,15 @@ func (c *Cache) seenBefore(text string) bool {
 
 // put caches the policy compiled from text (which must not share memory
 // with a larger buffer).
-func (c *Cache) put(text string, p *eval.Policy) {
+func (c *Cache) put(field, text string, p *eval.Policy) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.policies) >= maxCachedPolicies || c.bytes+len(text) > maxCachedBytes {
 		clear(c.policies)
 		c.bytes = 0
 	}
-	if _, ok := c.policies[text]; !ok {
-		c.policies[text] = p
+	if k := (cacheKey{field, text}); c.policies[k] == nil {
+		c.policies[k] = p
 		c.bytes += len(text)
 	}
 }
