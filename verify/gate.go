@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/agentiam/agentiam/rolegen"
-	"github.com/agentiam/agentiam/verify/expect"
 )
 
 // ErrNotVerified is wrapped by the error Gate returns for a plan that
@@ -61,11 +60,7 @@ func Gate(plan *rolegen.Plan) (*Report, error) {
 			if r.OK {
 				continue
 			}
-			what := "denied"
-			if r.Expect == expect.Forbidden {
-				what = "allowed"
-			}
-			add(fmt.Sprintf("%s: %s request %s: %s on %s (%s)", sr.Label(), r.Expect, what, r.Action, r.Resource, r.Why))
+			add(fmt.Sprintf("%s: %s (%s)", sr.Label(), r.Failure(), r.Why))
 		}
 	}
 	return rep, ge

@@ -96,6 +96,16 @@ type Result struct {
 	Trace *explain.Trace `json:"trace,omitempty"`
 }
 
+// Failure says what went wrong with a failed result, for people:
+// "required request denied: ACTION on RESOURCE".
+func (r *Result) Failure() string {
+	what := "denied"
+	if r.Expect == expect.Forbidden {
+		what = "allowed"
+	}
+	return fmt.Sprintf("%s request %s: %s on %s", r.Expect, what, r.Action, r.Resource)
+}
+
 // Failures counts the failed results.
 func (s *SubjectReport) Failures() int {
 	n := 0

@@ -266,11 +266,7 @@ func writeVerifyFailures(b *strings.Builder, sr *verify.SubjectReport, explain b
 		if r.OK {
 			continue
 		}
-		what := "denied"
-		if r.Expect == expect.Forbidden {
-			what = "allowed"
-		}
-		fmt.Fprintf(b, "\n  ✗ %s request %s: %s on %s", r.Expect, what, r.Action, r.Resource)
+		fmt.Fprintf(b, "\n  ✗ %s", r.Failure())
 		if r.Against != policy.Identity {
 			fmt.Fprintf(b, " by %s", r.Principal)
 		}
