@@ -8,6 +8,7 @@ import (
 	"github.com/agentiam/agentiam/diag"
 	"github.com/agentiam/agentiam/internal/suggest"
 	"github.com/agentiam/agentiam/internal/yamlguard"
+	"github.com/agentiam/agentiam/internal/yamlspan"
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/lexer"
@@ -210,35 +211,7 @@ func tokenEnd(src []byte, pos diag.Pos) diag.Pos {
 	if start < 0 || start >= len(src) {
 		return diag.Pos{}
 	}
-	i := start
-	switch q := src[i]; q {
-	case '"', '\'':
-		for i++; i < len(src) && src[i] != '\n'; i++ {
-			if q == '"' && src[i] == '\\' {
-				i++
-				continue
-			}
-			if src[i] == q {
-				i++
-				break
-			}
-		}
-	default:
-	scan:
-		for ; i < len(src); i++ {
-			switch c := src[i]; {
-			case c == '\n' || c == '\r' || c == ',' || c == ']' || c == '}':
-				break scan
-			case c == '#' && i > start && src[i-1] == ' ':
-				break scan
-			case c == ':' && (i+1 == len(src) || src[i+1] == ' ' || src[i+1] == '\n'):
-				break scan
-			}
-		}
-		for i > start && src[i-1] == ' ' {
-			i--
-		}
-	}
+	i := yamlspan.ScalarEnd(src, start)
 	if i <= start {
 		return diag.Pos{}
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/agentiam/agentiam/diag"
 	"github.com/agentiam/agentiam/internal/jsontext"
+	"github.com/agentiam/agentiam/internal/yamlspan"
 	"github.com/goccy/go-yaml/ast"
 )
 
@@ -151,37 +152,14 @@ func (ix *lineIndex) nodeSpan(n ast.Node) tokenSpan {
 	return tokenSpan{start: start, end: end, plain: plain}
 }
 
-// tokenEnd finds the end of the scalar starting at p: the closing quote,
+// tokenEnd finds the end of the scalar starting at p (see yamlspan): the closing quote,
 // or for a plain scalar the end of the line, a comment or a flow
 // separator.
 func (ix *lineIndex) tokenEnd(p diag.Pos) diag.Pos {
-	src, i := ix.src, p.Offset
-	if i >= len(src) {
+	if p.Offset >= len(ix.src) {
 		return p
 	}
-	switch q := src[i]; q {
-	case '"', '\'':
-		for i++; i < len(src) && src[i] != '\n'; i++ {
-			if q == '"' && src[i] == '\\' {
-				i++
-				continue
-			}
-			if src[i] == q {
-				i++
-				break
-			}
-		}
-	default:
-		for ; i < len(src) && src[i] != '\n' && src[i] != '\r' && src[i] != ',' && src[i] != ']' && src[i] != '}'; i++ {
-			if src[i] == '#' && i > p.Offset && (src[i-1] == ' ' || src[i-1] == '\t') {
-				break
-			}
-		}
-		for i > p.Offset && (src[i-1] == ' ' || src[i-1] == '\t') {
-			i--
-		}
-	}
-	i = min(i, len(src))
+	i := yamlspan.ScalarEnd(ix.src, p.Offset)
 	return diag.Pos{Line: p.Line, Column: p.Column + i - p.Offset, Offset: i}
 }
 
