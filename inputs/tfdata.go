@@ -152,15 +152,7 @@ func (w *hclWriter) principals(blocks []*hclsyntax.Block) {
 
 // conditions writes condition blocks grouped by test, then variable.
 func (w *hclWriter) conditions(blocks []*hclsyntax.Block) {
-	byTest := map[string][]*hclsyntax.Block{}
-	var tests []string
-	for _, c := range blocks {
-		t, _ := literalString(attrExpr(c, "test"))
-		if _, seen := byTest[t]; !seen {
-			tests = append(tests, t)
-		}
-		byTest[t] = append(byTest[t], c)
-	}
+	tests, byTest := groupBlocks(blocks, "test")
 	brace := w.span(blocks[0].TypeRange, "")
 	w.token("{", brace)
 	for i, t := range tests {
@@ -176,15 +168,7 @@ func (w *hclWriter) conditions(blocks []*hclsyntax.Block) {
 // groups writes {KEY: VALUES, ...} from blocks with a key attribute and
 // a list attribute; blocks with the same key have their lists joined.
 func (w *hclWriter) groups(blocks []*hclsyntax.Block, keyAttr, listAttr string) {
-	var keys []string
-	byKey := map[string][]*hclsyntax.Block{}
-	for _, b := range blocks {
-		k, _ := literalString(attrExpr(b, keyAttr))
-		if _, seen := byKey[k]; !seen {
-			keys = append(keys, k)
-		}
-		byKey[k] = append(byKey[k], b)
-	}
+	keys, byKey := groupBlocks(blocks, keyAttr)
 	brace := w.span(blocks[0].TypeRange, "")
 	w.token("{", brace)
 	for i, k := range keys {
@@ -219,4 +203,19 @@ func attrExpr(b *hclsyntax.Block, name string) hclsyntax.Expression {
 		return a.Expr
 	}
 	return &hclsyntax.LiteralValueExpr{Val: cty.NullVal(cty.String), SrcRange: b.TypeRange}
+}
+
+// groupBlocks groups blocks by the literal value of their attribute attr,
+// keeping the order in which the values first appear.
+func groupBlocks(blocks []*hclsyntax.Block, attr string) ([]string, map[string][]*hclsyntax.Block) {
+	var keys []string
+	by := map[string][]*hclsyntax.Block{}
+	for _, b := range blocks {
+		k, _ := literalString(attrExpr(b, attr))
+		if _, seen := by[k]; !seen {
+			keys = append(keys, k)
+		}
+		by[k] = append(by[k], b)
+	}
+	return keys, by
 }
