@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/agentiam/agentiam/lint"
@@ -47,4 +48,32 @@ func BenchmarkFiles(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkCoveredTogether lints a policy whose statements pass the
+// redundant-statement prefilter, so that prove runs its per-document
+// maximum of proofs: the worst case that check adds.
+func BenchmarkCoveredTogether(b *testing.B) {
+	var sts []string
+	for _, act := range []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:GetObjectTagging"} {
+		sts = append(sts, fmt.Sprintf(`{"Effect":"Allow","Action":%q,"Resource":"arn:aws:s3:::bucket/*"}`, act))
+	}
+	for i := range 12 {
+		sts = append(sts, fmt.Sprintf(`{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject","s3:DeleteObject"],"Resource":"arn:aws:s3:::bucket/p%d/*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"t%d"}}}`, i, i))
+	}
+	src := []byte(`{"Version":"2012-10-17","Statement":[` + strings.Join(sts, ",") + `]}`)
+	n := 0
+	for _, d := range lint.Source("p.json", src, lint.Options{}) {
+		if d.Code == lint.CodeRedundantStatement {
+			n++
+		}
+	}
+	if n == 0 {
+		b.Fatal("no statement reported as covered together")
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		lint.Source("p.json", src, lint.Options{})
+	}
+	b.ReportMetric(float64(n), "reported")
 }

@@ -127,7 +127,7 @@ var rules = []Rule{
 	{CodePublicPrincipal, diag.Error, Security, "Principal \"*\" is allowed without a condition that restricts who can use it."},
 	{CodePrivilegeEscalation, diag.Error, Security, "Actions that let the holder grant itself more permissions, on broad resources."},
 	{CodeDataAccessOnStar, diag.Warning, Security, "Data-reading actions (S3 objects, secrets, parameters, KMS decryption) allowed on Resource \"*\" or a pattern matching every resource of their kind."},
-	{CodeRedundantStatement, diag.Info, Security, "A statement grants nothing that another statement does not already grant."},
+	{CodeRedundantStatement, diag.Info, Security, "A statement grants nothing that another statement, or the other Allow statements together, do not already grant."},
 	{CodePolicySizeOverQuota, diag.Error, Security, "The policy is longer than the IAM quota for its kind."},
 	{CodeOIDCTrustMissingSub, diag.Error, Security, "A role trusts GitHub Actions or gitlab.com OIDC tokens without restricting their subject, so any repository's pipeline can assume it."},
 	{CodeOIDCTrustMissingAud, diag.Warning, Security, "A role trusts GitHub Actions or gitlab.com OIDC tokens without a condition on their audience."},

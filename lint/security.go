@@ -390,7 +390,8 @@ func checkPrivilegeEscalation(c *checker) {
 }
 
 // checkRedundant reports a statement that grants nothing that another
-// statement with the same effect, principal and condition does not.
+// statement with the same effect, principal and condition does not, then
+// an Allow statement that the others cover together (checkCoveredTogether).
 func checkRedundant(c *checker) {
 	sts := c.statements()
 	if len(sts) < 2 {
@@ -400,6 +401,7 @@ func checkRedundant(c *checker) {
 	for i, st := range sts {
 		keys[i] = redundancyKey{principalKey(st.Principal), conditionKey(st.Condition)}
 	}
+	reported := map[*policy.Statement]bool{}
 	for j, b := range sts {
 		for i, a := range sts {
 			if i == j || !covers(c, a, b, keys[i], keys[j]) {
@@ -409,14 +411,12 @@ func checkRedundant(c *checker) {
 			if i > j && covers(c, b, a, keys[j], keys[i]) {
 				continue
 			}
-			label := fmt.Sprintf("the statement on line %d", a.Pos.Line)
-			if a.Sid != nil {
-				label = fmt.Sprintf("statement %s", a.Sid.Value)
-			}
-			c.report(CodeRedundantStatement, b, b.Pos, "", "everything this statement %ss is already %sed by %s; remove it or merge them", strings.ToLower(b.Effect.Value), strings.ToLower(b.Effect.Value), label)
+			c.report(CodeRedundantStatement, b, b.Pos, "", "everything this statement %ss is already %sed by %s; remove it or merge them", strings.ToLower(b.Effect.Value), strings.ToLower(b.Effect.Value), statementLabel(a))
+			reported[b] = true
 			break
 		}
 	}
+	checkCoveredTogether(c, sts, reported)
 }
 
 // redundancyKey holds a statement's principal and condition in a
