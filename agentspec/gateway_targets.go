@@ -106,9 +106,13 @@ var (
 	restAPIIDRE = lazyRegexp(`^[a-z0-9]{10}$`)
 	// stageNameRE: stage names are letters, digits, '-' and '_'.
 	stageNameRE = lazyRegexp(`^[A-Za-z0-9_-]{1,128}$`)
-	// policyEngineIDRE: a policy engine's name ([A-Za-z][A-Za-z0-9_]*),
-	// '-' and the ten characters AgentCore appends.
-	policyEngineIDRE = lazyRegexp(`^[A-Za-z][A-Za-z0-9_]{0,47}-[A-Za-z0-9]{10}$`)
+	// policyEngineIDRE: a policy engine's name ([A-Za-z][A-Za-z0-9_]*, at
+	// most 48 characters), '-' and the ten characters AgentCore appends,
+	// lowercase: AWS::BedrockAgentCore::Policy's PolicyEngineId (and
+	// PolicyEngine's) has pattern ^[A-Za-z][A-Za-z0-9_]*-[a-z0-9_]{10}$
+	// (CloudFormation resource schema; cfn-lint E3031 rejects an
+	// uppercase suffix). https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-policy.html
+	policyEngineIDRE = lazyRegexp(`^[A-Za-z][A-Za-z0-9_]{0,47}-[a-z0-9_]{10}$`)
 )
 
 // gatewayTargets reads the target keys of a gateway mapping.
@@ -262,9 +266,22 @@ func (l *loader) policyEngine(gateway string, f field) (string, *EnginePolicies)
 		return "", e
 	}
 	if !policyEngineIDRE.MatchString(v) {
-		l.errorAt(nodePos(g.value), CodeInvalidValue, "policy engine id %q must be a name, '-' and 10 letters or digits, as AgentCore returns it (for example support_policies-AbCdEf1234)", v)
+		l.badPolicyEngineID(nodePos(g.value), v)
 	}
 	return v, e
+}
+
+// badPolicyEngineID reports an id that is not a policy engine's, with
+// the id lowercased after its name as suggestion where that is one.
+func (l *loader) badPolicyEngineID(at diag.Pos, v string) {
+	const msg = "policy engine id %q must be a name, '-' and 10 lowercase letters, digits or '_', as AgentCore returns it (for example support_policies-abcdef1234)"
+	if i := strings.LastIndexByte(v, '-'); i >= 0 {
+		if fixed := v[:i+1] + strings.ToLower(v[i+1:]); fixed != v && policyEngineIDRE.MatchString(fixed) {
+			l.suggestAt(at, CodeInvalidValue, fixed, msg, v)
+			return
+		}
+	}
+	l.errorAt(at, CodeInvalidValue, msg, v)
 }
 
 // checkGatewayTargets resolves mcp_targets to AgentCore agents of the

@@ -53,9 +53,14 @@ func TestGatewayTargets(t *testing.T) {
 		{name: "interceptor not a function", gateway: `{interceptors: ["` + table + `"]}`, at: `"arn`, code: CodeMalformedARN},
 		{name: "kms key", gateway: `{kms_key: "` + key + `"}`, check: func(g *Gateway) bool { return g.KMSKey == key }},
 		{name: "kms key of another region", gateway: `{kms_key: "` + strings.Replace(key, "us-west-2", "us-east-1", 1) + `"}`, at: `"arn`, code: CodeInvalidValue},
-		{name: "policy engine", gateway: `{policy_engine: {id: pe_one-AbCdEf1234}}`, check: func(g *Gateway) bool { return g.PolicyEngine == "pe_one-AbCdEf1234" }},
+		{name: "policy engine", gateway: `{policy_engine: {id: pe_one-abcdef1234}}`, check: func(g *Gateway) bool { return g.PolicyEngine == "pe_one-abcdef1234" }},
 		{name: "policy engine id", gateway: `{policy_engine: {id: "pe*"}}`, at: `"pe*"`, code: CodeInvalidValue},
-		{name: "policy engine key", gateway: `{policy_engin: {id: pe_one-AbCdEf1234}}`, at: "policy_engin", code: CodeUnknownKey, suggestion: "policy_engine"},
+		// AWS's resource schema: ^[A-Za-z][A-Za-z0-9_]*-[a-z0-9_]{10}$.
+		{name: "policy engine id uppercase suffix", gateway: `{policy_engine: {id: Pe_One-AbCdEf1234}}`, at: "Pe_One-", code: CodeInvalidValue, suggestion: "Pe_One-abcdef1234"},
+		{name: "policy engine id underscore suffix", gateway: `{policy_engine: {id: pe_one-abc_ef1234}}`, check: func(g *Gateway) bool { return g.PolicyEngine == "pe_one-abc_ef1234" }},
+		{name: "policy engine id short suffix", gateway: `{policy_engine: {id: pe_one-abcdef123}}`, at: "pe_one-", code: CodeInvalidValue},
+		{name: "policy engine name too long", gateway: `{policy_engine: {id: a` + strings.Repeat("b", 48) + `-abcdef1234}}`, at: "abbb", code: CodeInvalidValue},
+		{name: "policy engine key", gateway: `{policy_engin: {id: pe_one-abcdef1234}}`, at: "policy_engin", code: CodeUnknownKey, suggestion: "policy_engine"},
 		{name: "two keys for one gateway", gateway: `{name: shared, kms_key: "` + key + `"}`,
 			more: "  b: {gateway: {name: shared, kms_key: \"" + strings.Replace(key, "1234abcd", "9999abcd", 1) + "\"}}\n", at: "", code: CodeInvalidValue},
 	}
@@ -98,7 +103,7 @@ func TestGatewayTargetsMerge(t *testing.T) {
 	s, err := Parse("t.yaml", []byte(header+`  a:
     gateway: {name: shared, openapi_targets: [{schema: "s3://bkt/one.json"}], interceptors: ["arn:aws:lambda:us-west-2:123456789012:function:f"]}
   b:
-    gateway: {name: shared, openapi_targets: [{schema: "s3://bkt/one.json"}, {schema: "s3://bkt/two.json"}], policy_engine: {id: pe_one-AbCdEf1234}}
+    gateway: {name: shared, openapi_targets: [{schema: "s3://bkt/one.json"}, {schema: "s3://bkt/two.json"}], policy_engine: {id: pe_one-abcdef1234}}
   c:
     gateway: {name: plain}
 `))
@@ -110,7 +115,7 @@ func TestGatewayTargetsMerge(t *testing.T) {
 		t.Fatalf("%d gateways", len(gws))
 	}
 	u := gws[0]
-	if !slices.Equal(u.OpenAPISchemas, []string{"s3://bkt/one.json", "s3://bkt/two.json"}) || len(u.Interceptors) != 1 || u.PolicyEngine != "pe_one-AbCdEf1234" || !u.NeedsRole() {
+	if !slices.Equal(u.OpenAPISchemas, []string{"s3://bkt/one.json", "s3://bkt/two.json"}) || len(u.Interceptors) != 1 || u.PolicyEngine != "pe_one-abcdef1234" || !u.NeedsRole() {
 		t.Errorf("merged %+v", u)
 	}
 	if gws[1].NeedsRole() {

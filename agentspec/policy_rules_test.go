@@ -11,14 +11,14 @@ import (
 // at its position with did-you-mean where there is a near name; the round
 // trip through Marshal.
 func TestPolicyRules(t *testing.T) {
-	const engine = `policy_engine: {id: pe_one-AbCdEf1234, gateway_id: gw-a1b2c3d4e5, `
+	const engine = `policy_engine: {id: pe_one-abcdef1234, gateway_id: gw-a1b2c3d4e5, `
 	tests := []struct {
 		name, engine string
 		check        func(e *EnginePolicies) bool
 		at, code     string
 		suggestion   string
 	}{
-		{name: "id only keeps no policies", engine: `policy_engine: {id: pe_one-AbCdEf1234}`, check: func(e *EnginePolicies) bool { return e == nil }},
+		{name: "id only keeps no policies", engine: `policy_engine: {id: pe_one-abcdef1234}`, check: func(e *EnginePolicies) bool { return e == nil }},
 		{name: "refund under 500 for one user", engine: engine + `rules: [{name: refunds, tools: [RefundTool___process_refund], user: refund-agent, input: {amount: {lt: 500}}}]}`,
 			check: func(e *EnginePolicies) bool {
 				r := e.Rules[0]
@@ -46,8 +46,8 @@ func TestPolicyRules(t *testing.T) {
 		{name: "oauth and iam in one rule", engine: engine + `rules: [{tools: [A___x], user: u, iam_principal: "arn:aws:iam::123456789012:role/R"}]}`, at: "{tools", code: CodeInvalidValue},
 		{name: "oauth and iam across rules", engine: engine + `rules: [{tools: [A___x], user: u}, {tools: [A___y], iam_principal: "arn:aws:iam::123456789012:role/R"}]}`, at: "{tools: [A___y]", code: CodeInvalidValue},
 		{name: "iam principal not an ARN", engine: engine + `rules: [{tools: [A___x], iam_principal: RefundAgent}]}`, at: "RefundAgent", code: CodeInvalidValue},
-		{name: "rules without gateway id", engine: `policy_engine: {id: pe_one-AbCdEf1234, rules: [{tools: [A___x]}]}`, at: "rules", code: CodeMissingKey},
-		{name: "gateway id of another gateway", engine: `policy_engine: {id: pe_one-AbCdEf1234, gateway_id: other-a1b2c3d4e5}`, at: "other-", code: CodeInvalidValue},
+		{name: "rules without gateway id", engine: `policy_engine: {id: pe_one-abcdef1234, rules: [{tools: [A___x]}]}`, at: "rules", code: CodeMissingKey},
+		{name: "gateway id of another gateway", engine: `policy_engine: {id: pe_one-abcdef1234, gateway_id: other-a1b2c3d4e5}`, at: "other-", code: CodeInvalidValue},
 		{name: "rule name", engine: engine + `rules: [{name: "no spaces", tools: [A___x]}]}`, at: `"no spaces"`, code: CodeInvalidName},
 		{name: "duplicate rule name", engine: engine + `rules: [{name: r, tools: [A___x]}, {name: r, tools: [A___y]}]}`, at: "{name: r, tools: [A___y]", code: CodeDuplicate},
 	}
@@ -84,13 +84,13 @@ func TestPolicyRules(t *testing.T) {
 // TestPolicyRulesTwoAgents: agents sharing a gateway give its rules once,
 // or alike.
 func TestPolicyRulesTwoAgents(t *testing.T) {
-	const gw = `{name: shared, policy_engine: {id: pe-AbCdEf1234, gateway_id: shared-a1b2c3d4e5, rules: [{tools: [A___x], user: %s}]}}`
+	const gw = `{name: shared, policy_engine: {id: pe-abcdef1234, gateway_id: shared-a1b2c3d4e5, rules: [{tools: [A___x], user: %s}]}}`
 	for _, tt := range []struct {
 		b    string
 		fail bool
 	}{
 		{b: fmt.Sprintf(gw, "u"), fail: false},
-		{b: `{name: shared, policy_engine: {id: pe-AbCdEf1234}}`, fail: false},
+		{b: `{name: shared, policy_engine: {id: pe-abcdef1234}}`, fail: false},
 		{b: fmt.Sprintf(gw, "v"), fail: true},
 	} {
 		src := header + "  a: {gateway: " + fmt.Sprintf(gw, "u") + "}\n  b: {gateway: " + tt.b + "}\n"

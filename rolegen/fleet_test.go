@@ -105,7 +105,7 @@ func gatewayExtras(i int, name string, n int) []string {
 		fmt.Sprintf("api_gateway_targets: [{rest_api_id: api%07d, stage: prod}]", i),
 		fmt.Sprintf("interceptors: [%q]", lambda(name+"-interceptor")),
 		fmt.Sprintf("kms_key: %q", key(3000+i)),
-		fmt.Sprintf("policy_engine: {id: engine_%03d-AbCdEf1234}", i),
+		fmt.Sprintf("policy_engine: {id: engine_%03d-abcdef1234}", i),
 	}
 	if next := nextRuntime(i, n); next != "" {
 		out = append(out, fmt.Sprintf("mcp_targets: [{agent: %s}]", next))

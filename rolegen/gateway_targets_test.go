@@ -24,7 +24,7 @@ func TestGatewayTargets(t *testing.T) {
       mcp_targets: [{agent: b}]
       interceptors: ["arn:aws:lambda:us-west-2:123456789012:function:intercept"]
       kms_key: "`+key+`"
-      policy_engine: {id: pe_one-AbCdEf1234}
+      policy_engine: {id: pe_one-abcdef1234}
   b: {}
 callers:
   ci: {agents: [a]}
@@ -49,7 +49,7 @@ callers:
 		{"mcp runtime endpoint", `"arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/b-??????????/runtime-endpoint/*"`},
 		{"interceptor", `"arn:aws:lambda:us-west-2:123456789012:function:intercept"`},
 		{"key through AgentCore", `"kms:ViaService": "bedrock-agentcore.us-west-2.amazonaws.com"`},
-		{"policy engine", `"arn:aws:bedrock-agentcore:us-west-2:123456789012:policy-engine/pe_one-AbCdEf1234"`},
+		{"policy engine", `"arn:aws:bedrock-agentcore:us-west-2:123456789012:policy-engine/pe_one-abcdef1234"`},
 		{"authorize on the gateway", `"arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/tools-??????????"`},
 		{"authorize action", `"bedrock-agentcore:PartiallyAuthorizeActions"`},
 	}

@@ -22,7 +22,7 @@ func TestGatewayTargetsVerify(t *testing.T) {
       mcp_targets: [{agent: b}]
       interceptors: ["arn:aws:lambda:us-west-2:123456789012:function:intercept"]
       kms_key: "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-      policy_engine: {id: pe_one-AbCdEf1234}
+      policy_engine: {id: pe_one-abcdef1234}
   b: {}
 callers:
   ci: {agents: [a]}
@@ -55,8 +55,8 @@ callers:
 			d, i := statement(t, p, "tools", "UseGatewayKey")
 			dropCondition(d.Statements[i], "kms:ViaService")
 		}, "forbidden kms:Decrypt on arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"},
-		{"every policy engine", widen("AuthorizeToolCalls", "*"), "forbidden bedrock-agentcore:AuthorizeAction on arn:aws:bedrock-agentcore:us-west-2:123456789012:policy-engine/agentiam_other-AbCdEf1234"},
-		{"engine read dropped", drop("ReadPolicyEngine"), "required bedrock-agentcore:GetPolicyEngine on arn:aws:bedrock-agentcore:us-west-2:123456789012:policy-engine/pe_one-AbCdEf1234"},
+		{"every policy engine", widen("AuthorizeToolCalls", "*"), "forbidden bedrock-agentcore:AuthorizeAction on arn:aws:bedrock-agentcore:us-west-2:123456789012:policy-engine/agentiam_other-abcdef1234"},
+		{"engine read dropped", drop("ReadPolicyEngine"), "required bedrock-agentcore:GetPolicyEngine on arn:aws:bedrock-agentcore:us-west-2:123456789012:policy-engine/pe_one-abcdef1234"},
 	}
 	s := parseSpec(t, spec)
 	if got := failedRequests(t, s, generate(t, s)); len(got) > 0 {

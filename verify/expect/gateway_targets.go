@@ -16,7 +16,7 @@ const (
 	// apiOtherStage is a stage of the same REST API the spec does not list.
 	apiOtherStage = "agentiam_other"
 	// otherPolicyEngine is a policy engine the spec does not name.
-	otherPolicyEngine = "agentiam_other-AbCdEf1234"
+	otherPolicyEngine = "agentiam_other-abcdef1234"
 )
 
 // gatewayTargets adds the requests of a gateway's targets besides Lambda
