@@ -42,7 +42,9 @@ var (
 	inputFieldRE = lazyRegexp(`^[_a-zA-Z][_a-zA-Z0-9]*$`)
 	// iamPrincipalRE: an IAM or STS ARN pattern, matched with Cedar's like.
 	iamPrincipalRE = lazyRegexp(`^arn:aws[a-z-]*:(iam|sts)::([0-9]{12}|\*):[^"\\?]+$`)
-	// gatewayIDSuffix: the ten characters AgentCore appends to a gateway's name.
+	// gatewayIDSuffix: the ten characters AgentCore appends to a gateway's
+	// name: AWS::BedrockAgentCore::Gateway's GatewayIdentifier has pattern
+	// ^([0-9a-z][-]?){1,100}-[0-9a-z]{10}$ (the name part is gatewayNameRE).
 	gatewayIDSuffix = regexp.MustCompile(`^[0-9a-z]{10}$`)
 )
 
@@ -52,7 +54,8 @@ type EnginePolicies struct {
 	// Mode is ENFORCE (the default) or LOG_ONLY.
 	Mode string
 	// GatewayID is the gateway's id (its name, '-' and ten characters):
-	// policies that name tools must name the gateway's ARN.
+	// policies that name tools must name the gateway's ARN, and it pins
+	// every grant on the gateway (Spec.GatewayID).
 	GatewayID string
 	Rules     []PolicyRule
 }
@@ -130,8 +133,14 @@ func (l *loader) gatewayID(gateway string, f field) string {
 		return ""
 	}
 	suffix, found := strings.CutPrefix(v, gateway+"-")
-	if !found || !gatewayIDSuffix.MatchString(suffix) {
-		l.errorAt(nodePos(f.value), CodeInvalidValue, "gateway_id %q must be the id of gateway %s: %s-, then ten lowercase letters or digits", v, gateway, gateway)
+	if found && gatewayIDSuffix.MatchString(suffix) {
+		return v
+	}
+	const msg = "gateway_id %q must be the id of gateway %s: %s-, then ten lowercase letters or digits (GatewayIdentifier ^([0-9a-z][-]?){1,100}-[0-9a-z]{10}$)"
+	if found && gatewayIDSuffix.MatchString(strings.ToLower(suffix)) {
+		l.suggestAt(nodePos(f.value), CodeInvalidValue, gateway+"-"+strings.ToLower(suffix), msg, v, gateway, gateway)
+	} else {
+		l.errorAt(nodePos(f.value), CodeInvalidValue, msg, v, gateway, gateway)
 	}
 	return v
 }

@@ -279,6 +279,19 @@ func (s *Spec) Gateways() []*GatewayUse {
 	return out
 }
 
+// GatewayID is the id of the gateway called name where its
+// policy_engine's gateway_id pins it, empty before: then grants on the
+// gateway match every id its name can have. Parse rejects two agents
+// giving one gateway different gateway_ids.
+func (s *Spec) GatewayID(name string) string {
+	for _, a := range s.Agents {
+		if g := a.Gateway; g != nil && g.Name == name && g.EnginePolicies != nil && g.EnginePolicies.GatewayID != "" {
+			return g.EnginePolicies.GatewayID
+		}
+	}
+	return ""
+}
+
 // appendNew appends the values that list does not hold yet.
 func appendNew(list []string, values ...string) []string {
 	for _, v := range values {

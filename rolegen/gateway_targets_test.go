@@ -1,6 +1,7 @@
 package rolegen
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -66,5 +67,56 @@ callers:
 		if !strings.Contains(caller, want) {
 			t.Errorf("caller policy lacks %s:\n%s", want, caller)
 		}
+	}
+}
+
+// TestPinnedGateway: with policy_engine's gateway_id, every grant, trust
+// condition and resource policy on the gateway names its exact ARN (as
+// agent_arn pins a runtime), none the pattern of every id of its name;
+// without it, they name the pattern.
+func TestPinnedGateway(t *testing.T) {
+	const (
+		exact   = "arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/tools-k9m8n7p6q5"
+		pattern = "arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/tools-??????????"
+	)
+	spec := func(engine string) string {
+		return header + `  a:
+    gateway:
+      name: tools
+      lambda_targets: ["arn:aws:lambda:us-west-2:123456789012:function:orders"]
+      policy_engine: ` + engine + `
+callers:
+  ci: {agents: [a]}
+  invokers:
+    partner: {agents: [a], gateways: [tools], principal: "arn:aws:iam::999988887777:role/PartnerApp"}
+`
+	}
+	tests := []struct {
+		name, engine    string
+		want, forbidden string
+		atLeast         int
+	}{
+		// gateway role: trust SourceArn, AuthorizeToolCalls; runtime's
+		// InvokeGateway; caller's deploy grants; the invoker's grant and
+		// the gateway's resource policy (ARN and Resource).
+		{"pinned", `{id: pe_one-abcdef1234, gateway_id: tools-k9m8n7p6q5, rules: [{tools: [Orders___lookup], user: alice}]}`, exact, pattern, 7},
+		{"unpinned", `{id: pe_one-abcdef1234}`, pattern, exact, 7},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := generate(t, spec(tt.engine))
+			p.Spec = nil
+			b, err := json.Marshal(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := string(b)
+			if n := strings.Count(got, tt.want); n < tt.atLeast {
+				t.Errorf("%d mentions of %s, want at least %d:\n%s", n, tt.want, tt.atLeast, got)
+			}
+			if strings.Contains(got, tt.forbidden) {
+				t.Errorf("plan names %s:\n%s", tt.forbidden, got)
+			}
+		})
 	}
 }

@@ -62,7 +62,19 @@ func (g *gen) invokes(st *statements, a *agentspec.Agent) {
 	}
 }
 
-// gatewayARN is the ARN pattern of the gateway called name.
+// gatewayID is the id of the gateway called name where its
+// policy_engine's gateway_id pins it, else the pattern of every id its
+// name can have (as runtimeID for an agent's runtime).
+func (g *gen) gatewayID(name string) string {
+	if id := g.spec.GatewayID(name); id != "" {
+		return id
+	}
+	return idPattern(name)
+}
+
+// gatewayARN is the ARN of the gateway called name: exact where
+// gateway_id pins it, else the pattern of its ids. Every grant, trust
+// condition and resource policy on a gateway names it through here.
 func (g *gen) gatewayARN(w where, name string) string {
-	return g.r.arn(w, "bedrock-agentcore", "gateway", idPattern(name))
+	return g.r.arn(w, "bedrock-agentcore", "gateway", g.gatewayID(name))
 }

@@ -44,7 +44,7 @@ func (g *gen) policyEngines() {
 		w := where{partition: u.Partition, region: u.Region, account: g.spec.Account}
 		pe := &PolicyEngine{
 			Gateway: u.Name, ID: u.PolicyEngine, Mode: e.Mode, Region: u.Region,
-			GatewayARN: g.r.arn(w, "bedrock-agentcore", "gateway", e.GatewayID),
+			GatewayARN: g.gatewayARN(w, u.Name),
 			Auth:       agentcorepolicy.RulesAuth(e.Rules),
 			Key:        "gateway_" + strings.ReplaceAll(u.Name, "-", "_") + "_policies",
 		}

@@ -73,3 +73,43 @@ callers:
 		})
 	}
 }
+
+// TestPinnedGateway: once policy_engine's gateway_id pins a gateway, a
+// gateway recreated under the same name must neither assume its role,
+// nor be invoked by its agent or invokers, nor have its tool calls
+// authorized by the engine; the plan generated without the pin (every
+// id of the name) allows all four.
+func TestPinnedGateway(t *testing.T) {
+	const id = "tools-k9m8n7p6q5"
+	spec := parseSpec(t, callerHeader+`  a:
+    gateway:
+      name: tools
+      lambda_targets: ["arn:aws:lambda:us-west-2:123456789012:function:orders"]
+      policy_engine: {id: pe_one-abcdef1234, gateway_id: `+id+`, rules: [{tools: [Orders___lookup], user: alice}]}
+callers:
+  ci: {agents: [a]}
+  invokers:
+    partner: {agents: [a], gateways: [tools], principal: "arn:aws:iam::999988887777:role/PartnerApp"}
+`)
+	if got := failedRequests(t, spec, generate(t, spec)); len(got) > 0 {
+		t.Fatalf("the generated plan fails:\n  %s", strings.Join(got, "\n  "))
+	}
+	a, _ := spec.Agent("a")
+	a.Gateway.EnginePolicies.GatewayID = ""
+	unpinned := generate(t, spec)
+	a.Gateway.EnginePolicies.GatewayID = id
+	got := strings.Join(failedRequests(t, spec, unpinned), "\n")
+	const recreated = "arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/tools-zz9yy8xx7w"
+	for _, want := range []string{
+		"forbidden sts:AssumeRole on arn:aws:iam::123456789012:role/AgentCoreGatewayExecutionRole-",
+		"forbidden bedrock-agentcore:InvokeGateway on " + recreated,
+		"forbidden bedrock-agentcore:AuthorizeAction on " + recreated,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("no failure %q among:\n%s", want, got)
+		}
+	}
+	if n := strings.Count(got, "InvokeGateway on "+recreated); n < 2 {
+		t.Errorf("want the recreated gateway forbidden to the agent and to the invoker, got %d failures:\n%s", n, got)
+	}
+}

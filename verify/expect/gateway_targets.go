@@ -7,6 +7,7 @@ import (
 	"github.com/agentiam/agentiam/agentspec"
 	"github.com/agentiam/agentiam/arn"
 	"github.com/agentiam/agentiam/catalog"
+	"github.com/agentiam/agentiam/policy"
 )
 
 // Made-up parts of the requests of gateway targets.
@@ -192,7 +193,8 @@ func (m *matrix) policyEngine(u *agentspec.GatewayUse, gatewayID string) {
 	authorize := acts("bedrock-agentcore:AuthorizeAction", "bedrock-agentcore:PartiallyAuthorizeActions")
 	m.need(req{src: SrcGatewayPolicy, why: "authorize tool calls with policy engine " + u.PolicyEngine, actions: authorize, resource: engine})
 	m.need(req{src: SrcGatewayPolicy, why: "authorize tool calls of its gateway", actions: authorize, resource: f.arn(w, "bedrock-agentcore", "gateway", gatewayID),
-		grant: grant(f.arn(w, "bedrock-agentcore", "gateway", idPattern(u.Name)))})
+		grant: grant(f.arn(w, "bedrock-agentcore", "gateway", gatewayPattern(m.b.spec, u.Name)))})
+	m.forbidRecreatedGateway(w, u.Name, authorize, nil)
 	m.need(req{src: SrcGatewayPolicy, why: "read policy engine " + u.PolicyEngine, actions: acts("bedrock-agentcore:GetPolicyEngine"), resource: engine})
 	other := f.arn(w, "bedrock-agentcore", "policy-engine", otherPolicyEngine)
 	m.forbid(req{why: "another policy engine", actions: append(authorize, "bedrock-agentcore:GetPolicyEngine"), resource: other})
@@ -233,4 +235,15 @@ func (m *callerMatrix) deployGatewayTargets(a *agentspec.Agent) {
 			m.forbid(req{why: "change REST API " + t.RestAPIID, actions: acts("apigateway:PATCH"), resource: api})
 		}
 	}
+}
+
+// forbidRecreatedGateway forbids actions on a gateway recreated under
+// the name of the one gateway_id pins (nothing when none is pinned):
+// the grant names the pinned id, not every id of the name.
+func (m *matrix) forbidRecreatedGateway(w where, name string, actions []string, other *policy.Document) {
+	if m.b.spec.GatewayID(name) == "" {
+		return
+	}
+	m.forbid(req{why: "a gateway recreated under the name of the one gateway_id pins (" + name + ")", actions: actions,
+		resource: m.b.f.arn(w, "bedrock-agentcore", "gateway", recreatedGatewayID(name)), other: other})
 }

@@ -421,14 +421,18 @@ func (b *builder) gateways() {
 func (b *builder) gateway(u *agentspec.GatewayUse) {
 	w, f := where{partition: u.Partition, region: u.Region, account: b.spec.Account}, &b.f
 	m := b.role(agentspec.PurposeGateway, "", u.Name, w)
-	id := u.Name + "-" + gatewaySuffix
+	id := gatewayIDOf(b.spec, u.Name)
 	m.trust(principalAgentCore,
 		f.arn(w, "bedrock-agentcore", "gateway", id),
-		f.arn(w, "bedrock-agentcore", "gateway", idPattern(u.Name)),
+		f.arn(w, "bedrock-agentcore", "gateway", gatewayPattern(b.spec, u.Name)),
 		f.arn(w, "bedrock-agentcore", "gateway", other+"-"+gatewaySuffix),
 		f.arn(where{w.partition, w.region, b.foreign}, "bedrock-agentcore", "gateway", id))
 	m.forbidSource(principalAgentCore, "a gateway whose name extends this one's ("+siblingName(u.Name)+")",
 		f.arn(w, "bedrock-agentcore", "gateway", siblingName(u.Name)+"-"+gatewaySuffix))
+	if b.spec.GatewayID(u.Name) != "" {
+		m.forbidSource(principalAgentCore, "a gateway recreated under the name of the one gateway_id pins",
+			f.arn(w, "bedrock-agentcore", "gateway", recreatedGatewayID(u.Name)))
+	}
 	for _, t := range u.LambdaTargets {
 		m.need(req{src: SrcGateway, why: "invoke its Lambda target", actions: acts("lambda:InvokeFunction"), resource: t})
 		m.forbid(req{why: "change the code of its Lambda target", actions: acts("lambda:UpdateFunctionCode"), resource: t})

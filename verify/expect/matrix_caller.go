@@ -122,10 +122,10 @@ func (m *callerMatrix) deployRuntime(a *agentspec.Agent) {
 		m.codeUpload(a)
 	}
 	if gw := a.Gateway; gw != nil {
-		gateway := f.arn(aw, "bedrock-agentcore", "gateway", gw.Name+"-"+gatewaySuffix)
+		gateway := f.arn(aw, "bedrock-agentcore", "gateway", gatewayIDOf(b.spec, gw.Name))
 		m.need(req{src: SrcGateway, why: "create gateways", actions: acts("bedrock-agentcore:CreateGateway"), resource: "*"})
 		m.need(req{src: SrcGateway, why: "update gateway " + gw.Name, actions: acts("bedrock-agentcore:UpdateGateway", "bedrock-agentcore:CreateGatewayTarget"), resource: gateway,
-			grant: grant(f.arn(aw, "bedrock-agentcore", "gateway", idPattern(gw.Name)))})
+			grant: grant(f.arn(aw, "bedrock-agentcore", "gateway", gatewayPattern(b.spec, gw.Name)))})
 		m.pass("pass the role of gateway "+gw.Name+" to AgentCore", b.roleARN(agentspec.PurposeGateway, gw.Name), principalAgentCore)
 		m.deployGatewayTargets(a)
 	}

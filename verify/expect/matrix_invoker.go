@@ -188,8 +188,8 @@ func (b *builder) gatewayResourcePolicies() {
 		}
 		f, w := &b.f, where{partition: u.Partition, region: u.Region, account: b.spec.Account}
 		b.resourcePolicySubject(rpTarget{gateway: u.Name, w: w, invoke: "bedrock-agentcore:InvokeGateway",
-			pattern:  f.arn(w, "bedrock-agentcore", "gateway", idPattern(u.Name)),
-			resource: f.arn(w, "bedrock-agentcore", "gateway", u.Name+"-"+gatewaySuffix),
+			pattern:  f.arn(w, "bedrock-agentcore", "gateway", gatewayPattern(b.spec, u.Name)),
+			resource: f.arn(w, "bedrock-agentcore", "gateway", gatewayIDOf(b.spec, u.Name)),
 			outside:  f.arn(w, "bedrock-agentcore", "gateway", siblingName(u.Name)+"-"+gatewaySuffix),
 			manage:   acts("bedrock-agentcore:UpdateGateway", "bedrock-agentcore:DeleteGateway", "bedrock-agentcore:PutResourcePolicy")}, foreign)
 	}
@@ -214,12 +214,13 @@ func (m *matrix) invokeGateways(inv *agentspec.Invoker, far *policy.Document) {
 	invoke := acts("bedrock-agentcore:InvokeGateway")
 	for _, u := range b.spec.Gateways() {
 		w := where{partition: u.Partition, region: u.Region, account: b.spec.Account}
-		gw := f.arn(w, "bedrock-agentcore", "gateway", u.Name+"-"+gatewaySuffix)
+		gw := f.arn(w, "bedrock-agentcore", "gateway", gatewayIDOf(b.spec, u.Name))
 		if !slices.Contains(inv.Gateways, u.Name) {
 			m.forbid(req{why: "a gateway the invoker does not call (" + u.Name + ")", actions: invoke, resource: gw, other: far})
 			continue
 		}
-		m.need(req{src: SrcGateway, why: "invoke gateway " + u.Name, actions: invoke, resource: gw, grant: grant(f.arn(w, "bedrock-agentcore", "gateway", idPattern(u.Name))), other: far})
+		m.need(req{src: SrcGateway, why: "invoke gateway " + u.Name, actions: invoke, resource: gw, grant: grant(f.arn(w, "bedrock-agentcore", "gateway", gatewayPattern(b.spec, u.Name))), other: far})
+		m.forbidRecreatedGateway(w, u.Name, invoke, far)
 		m.forbid(req{why: "a gateway whose name extends " + u.Name + " (" + siblingName(u.Name) + ")", actions: invoke,
 			resource: f.arn(w, "bedrock-agentcore", "gateway", siblingName(u.Name)+"-"+gatewaySuffix), other: far})
 		m.forbid(req{why: "control-plane: change gateway " + u.Name, actions: acts("bedrock-agentcore:UpdateGateway"), resource: gw, other: far})

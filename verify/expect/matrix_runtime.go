@@ -117,9 +117,10 @@ func (m *matrix) workloadIdentity(a *agentspec.Agent, runtimeID string, others [
 func (m *matrix) runtimeGateway(a *agentspec.Agent) {
 	f, w := &m.b.f, m.w
 	if gw := a.Gateway; gw != nil {
-		gateway := f.arn(w, "bedrock-agentcore", "gateway", gw.Name+"-"+gatewaySuffix)
+		gateway := f.arn(w, "bedrock-agentcore", "gateway", gatewayIDOf(m.b.spec, gw.Name))
 		m.need(req{src: SrcGateway, why: "call its gateway's tools", actions: acts("bedrock-agentcore:InvokeGateway"),
-			resource: gateway, grant: grant(f.arn(w, "bedrock-agentcore", "gateway", idPattern(gw.Name)))})
+			resource: gateway, grant: grant(f.arn(w, "bedrock-agentcore", "gateway", gatewayPattern(m.b.spec, gw.Name)))})
+		m.forbidRecreatedGateway(w, gw.Name, acts("bedrock-agentcore:InvokeGateway"), nil)
 		m.forbid(req{why: "control-plane deletion: its gateway", actions: acts("bedrock-agentcore:DeleteGateway"), resource: gateway})
 		m.forbid(req{why: "a gateway whose name extends its gateway's (" + siblingName(gw.Name) + ")", actions: acts("bedrock-agentcore:InvokeGateway"),
 			resource: f.arn(w, "bedrock-agentcore", "gateway", siblingName(gw.Name)+"-"+gatewaySuffix)})

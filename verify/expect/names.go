@@ -71,6 +71,29 @@ func runtimePattern(a *agentspec.Agent) string {
 	return idPattern(a.Name)
 }
 
+// gatewayIDOf is the id of the gateway called name in verify's requests:
+// the id its policy_engine's gateway_id pins, else a synthetic id of the
+// shape AgentCore gives.
+func gatewayIDOf(s *agentspec.Spec, name string) string {
+	if id := s.GatewayID(name); id != "" {
+		return id
+	}
+	return name + "-" + gatewaySuffix
+}
+
+// gatewayPattern is what a grant on the gateway called name names: the
+// pinned id, else every id of its name.
+func gatewayPattern(s *agentspec.Spec, name string) string {
+	if id := s.GatewayID(name); id != "" {
+		return id
+	}
+	return idPattern(name)
+}
+
+// recreatedGatewayID is the id a gateway deleted and created again under
+// name would get: an id gateway_id's pin must not cover.
+func recreatedGatewayID(name string) string { return name + "-zz9yy8xx7w" }
+
 // recreatedRuntimeID is the id a runtime deleted and created again under
 // a's name would get: an id agent_arn's pin must not cover.
 func recreatedRuntimeID(a *agentspec.Agent) string { return a.Name + "-Zz9Yy8Xx7W" }

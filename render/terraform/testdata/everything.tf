@@ -226,7 +226,7 @@ resource "aws_iam_role_policy" "full_runtime_runtime" {
         Sid      = "InvokeGateway"
         Effect   = "Allow"
         Action   = "bedrock-agentcore:InvokeGateway"
-        Resource = "arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/full-tools-??????????"
+        Resource = "arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/full-tools-a1b2c3d4e5"
       },
       {
         Sid    = "UseCodeInterpreter"
@@ -553,7 +553,7 @@ resource "aws_iam_role" "gateway_full_tools" {
       Action = "sts:AssumeRole"
       Condition = {
         ArnLike = {
-          "aws:SourceArn" = "arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/full-tools-??????????"
+          "aws:SourceArn" = "arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/full-tools-a1b2c3d4e5"
         }
         StringEquals = {
           "aws:SourceAccount" = "123456789012"
@@ -716,7 +716,7 @@ resource "aws_iam_role_policy" "gateway_full_tools" {
         ]
         Resource = [
           "arn:aws:bedrock-agentcore:us-west-2:123456789012:policy-engine/support_policies-abcdef1234",
-          "arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/full-tools-??????????",
+          "arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/full-tools-a1b2c3d4e5",
         ]
       },
       {
@@ -993,7 +993,7 @@ output "full_runtime_endpoint_resource_policy" {
   })
 }
 
-# Resource-based policy of the gateway full-tools (arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/full-tools-??????????): for callers of other accounts.
+# Resource-based policy of the gateway full-tools (arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/full-tools-a1b2c3d4e5): for callers of other accounts.
 # Apply it once the resource exists: aws bedrock-agentcore-control put-resource-policy --resource-arn ARN \
 #   --policy "$(terraform output -raw gateway_full_tools_resource_policy)", or aws_bedrockagentcore_resource_policy (AWS provider 6).
 output "gateway_full_tools_resource_policy" {
@@ -1007,7 +1007,7 @@ output "gateway_full_tools_resource_policy" {
         AWS = "arn:aws:iam::999988887777:role/PartnerApp"
       }
       Action   = "bedrock-agentcore:InvokeGateway"
-      Resource = "arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/full-tools-??????????"
+      Resource = "arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/full-tools-a1b2c3d4e5"
     }]
   })
 }
@@ -1099,7 +1099,7 @@ resource "aws_iam_policy" "caller_deployer" {
           "bedrock-agentcore:ListGatewayTargets",
           "bedrock-agentcore:SynchronizeGatewayTargets",
         ]
-        Resource = "arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/full-tools-??????????"
+        Resource = "arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/full-tools-a1b2c3d4e5"
       },
       {
         Sid    = "PassRolesToAgentCore"
@@ -1512,7 +1512,7 @@ resource "aws_iam_policy" "caller_ci" {
           "bedrock-agentcore:DeleteGateway",
           "bedrock-agentcore:DeleteGatewayTarget",
         ]
-        Resource = "arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/full-tools-??????????"
+        Resource = "arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/full-tools-a1b2c3d4e5"
       },
       {
         Sid    = "PassRolesToAgentCore"
@@ -1805,7 +1805,7 @@ resource "aws_iam_policy" "caller_partner" {
         Sid      = "InvokeGateways"
         Effect   = "Allow"
         Action   = "bedrock-agentcore:InvokeGateway"
-        Resource = "arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/full-tools-??????????"
+        Resource = "arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/full-tools-a1b2c3d4e5"
       },
       {
         Sid    = "InvokeAgentRuntimes"

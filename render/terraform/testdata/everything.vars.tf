@@ -244,7 +244,7 @@ resource "aws_iam_role_policy" "full_runtime_runtime" {
         Sid      = "InvokeGateway"
         Effect   = "Allow"
         Action   = "bedrock-agentcore:InvokeGateway"
-        Resource = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:gateway/full-tools-??????????"
+        Resource = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:gateway/full-tools-a1b2c3d4e5"
       },
       {
         Sid    = "UseCodeInterpreter"
@@ -571,7 +571,7 @@ resource "aws_iam_role" "gateway_full_tools" {
       Action = "sts:AssumeRole"
       Condition = {
         ArnLike = {
-          "aws:SourceArn" = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:gateway/full-tools-??????????"
+          "aws:SourceArn" = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:gateway/full-tools-a1b2c3d4e5"
         }
         StringEquals = {
           "aws:SourceAccount" = var.account_id
@@ -734,7 +734,7 @@ resource "aws_iam_role_policy" "gateway_full_tools" {
         ]
         Resource = [
           "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:policy-engine/support_policies-abcdef1234",
-          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:gateway/full-tools-??????????",
+          "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:gateway/full-tools-a1b2c3d4e5",
         ]
       },
       {
@@ -1011,7 +1011,7 @@ output "full_runtime_endpoint_resource_policy" {
   })
 }
 
-# Resource-based policy of the gateway full-tools (arn:var.partition:bedrock-agentcore:var.region:var.account_id:gateway/full-tools-??????????): for callers of other accounts.
+# Resource-based policy of the gateway full-tools (arn:var.partition:bedrock-agentcore:var.region:var.account_id:gateway/full-tools-a1b2c3d4e5): for callers of other accounts.
 # Apply it once the resource exists: aws bedrock-agentcore-control put-resource-policy --resource-arn ARN \
 #   --policy "$(terraform output -raw gateway_full_tools_resource_policy)", or aws_bedrockagentcore_resource_policy (AWS provider 6).
 output "gateway_full_tools_resource_policy" {
@@ -1025,7 +1025,7 @@ output "gateway_full_tools_resource_policy" {
         AWS = "arn:${var.partition}:iam::999988887777:role/PartnerApp"
       }
       Action   = "bedrock-agentcore:InvokeGateway"
-      Resource = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:gateway/full-tools-??????????"
+      Resource = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:gateway/full-tools-a1b2c3d4e5"
     }]
   })
 }
@@ -1117,7 +1117,7 @@ resource "aws_iam_policy" "caller_deployer" {
           "bedrock-agentcore:ListGatewayTargets",
           "bedrock-agentcore:SynchronizeGatewayTargets",
         ]
-        Resource = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:gateway/full-tools-??????????"
+        Resource = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:gateway/full-tools-a1b2c3d4e5"
       },
       {
         Sid    = "PassRolesToAgentCore"
@@ -1530,7 +1530,7 @@ resource "aws_iam_policy" "caller_ci" {
           "bedrock-agentcore:DeleteGateway",
           "bedrock-agentcore:DeleteGatewayTarget",
         ]
-        Resource = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:gateway/full-tools-??????????"
+        Resource = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:gateway/full-tools-a1b2c3d4e5"
       },
       {
         Sid    = "PassRolesToAgentCore"
@@ -1823,7 +1823,7 @@ resource "aws_iam_policy" "caller_partner" {
         Sid      = "InvokeGateways"
         Effect   = "Allow"
         Action   = "bedrock-agentcore:InvokeGateway"
-        Resource = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:gateway/full-tools-??????????"
+        Resource = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:gateway/full-tools-a1b2c3d4e5"
       },
       {
         Sid    = "InvokeAgentRuntimes"
