@@ -51,10 +51,14 @@ function parsesFor(base, v) {
 // crossingStar reports whether a Resource pattern has a '*' ending one of
 // the first five segments and the resource has more colons than the
 // pattern: the star must span a colon to match.
+// crossingStar: an ARN pattern (a bare "*" matches everything in both
+// tools, so it never explains a disagreement) with a segment that ends in
+// '*', and a resource with more colons than the pattern, so that the
+// match needs that '*' to cross a colon.
 function crossingStar(pattern, resource) {
   const segs = pattern.split(':')
   const colons = (s) => s.split(':').length - 1
-  return segs.slice(0, 5).some((s) => s.endsWith('*')) && colons(resource) > colons(pattern)
+  return segs.length >= 6 && segs.slice(0, 5).some((s) => s.endsWith('*')) && colons(resource) > colons(pattern)
 }
 
 const isRole = (arn) => /^arn:[^:]+:iam::\d{12}:role\//.test(arn)
