@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io"
 	"slices"
+	"sync"
 
 	"github.com/agentiam/agentiam/audit"
 )
@@ -13,7 +14,11 @@ import (
 //go:embed report.html.tmpl
 var htmlSource string
 
-var htmlTemplate = template.Must(template.New("report").Parse(htmlSource))
+// htmlTemplate is parsed on first use, not at start-up: every command
+// links this package, few write HTML.
+var htmlTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Parse(htmlSource))
+})
 
 // htmlFinding is a finding as the page shows it.
 type htmlFinding struct {
@@ -120,7 +125,7 @@ func HTML(w io.Writer, r *audit.Report, toolVersion string) error {
 			categories = append(categories, string(rule.Category))
 		}
 	}
-	return htmlTemplate.Execute(w, map[string]any{
+	return htmlTemplate().Execute(w, map[string]any{
 		"Findings":   fs,
 		"Summary":    r.Summary,
 		"Line":       SummaryLine(&r.Summary),
