@@ -112,7 +112,7 @@ Exit codes: 0 when no finding is at or above --fail-on, 1 when one is,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.format, "format", "text", "output format: "+strings.Join(auditFormats, ", "))
-	fl.StringVarP(&f.output, "output", "o", "-", "write the report to this file (- for standard output)")
+	fl.StringVarP(&f.output, "output", "o", "-", fmt.Sprintf(outputHelp, "audit.FORMAT (audit.html, audit.json ...)"))
 	fl.StringVar(&f.failOn, "fail-on", "high", "exit 1 when a finding has this severity or higher: critical, high, medium, low or info")
 	fl.StringVar(&f.region, "region", "", "region of the requests that probe a principal whose policies name no region (default us-east-1); with --live also the region read")
 	fl.BoolVar(&f.noTrace, "no-trace", false, "leave the evaluator's trace out of JSON and HTML findings")
@@ -143,7 +143,13 @@ func runAudit(ctx context.Context, e *env, f auditFlags, args []string) error {
 	if err != nil {
 		return err
 	}
-	out, closeOut, err := openOutput(e, f.output)
+	path, dir := outputPath(f.output, "audit."+auditExt(f.format))
+	if dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+	}
+	out, closeOut, err := openOutput(e, path)
 	if err != nil {
 		return usageError(err)
 	}
@@ -306,6 +312,14 @@ func writeAudit(f auditFlags, r *audit.Report, out io.Writer) error {
 		return report.HTML(out, r, version())
 	}
 	return report.Text(out, r)
+}
+
+// auditExt is the extension of the report file of a format.
+func auditExt(format string) string {
+	if format == "text" {
+		return "txt"
+	}
+	return format
 }
 
 // openOutput opens -o: standard output for "-", else a temporary file
