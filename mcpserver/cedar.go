@@ -24,7 +24,7 @@ type CedarValidateInput struct {
 	Auth    string        `json:"auth,omitempty" jsonschema:"the gateway's authorizer: oauth (principal AgentCore::OAuthUser, the default) or iam (AgentCore::IamEntity)"`
 	Targets []CedarTarget `json:"targets" jsonschema:"the gateway's targets with their tools, from which the Cedar schema is generated"`
 	Policy  string        `json:"policy,omitempty" jsonschema:"Cedar policies as text (or give paths)"`
-	Paths   []string      `json:"paths,omitempty" jsonschema:".cedar files, each validated on its own (or give policy)"`
+	Paths   []string      `json:"paths,omitempty" jsonschema:".cedar files, validated and analysed together as one policy set (or give policy)"`
 }
 
 // cedarName names Cedar policies given as text in findings.

@@ -14,7 +14,7 @@ import (
 // LintInput are the lint tool's arguments.
 type LintInput struct {
 	Policy   string   `json:"policy,omitempty" jsonschema:"the policy document's JSON text (or give paths)"`
-	Paths    []string `json:"paths,omitempty" jsonschema:"policy files, directories (every *.json below) and plans (terraform show -json, agentiam-plan.json) to lint (or give policy)"`
+	Paths    []string `json:"paths,omitempty" jsonschema:"policy files, directories (every *.json, *.tf and CloudFormation template below), plans (terraform show -json, agentiam-plan.json), CloudFormation templates, Terraform .tf files and AWS CLI responses to lint (or give policy)"`
 	Type     string   `json:"type,omitempty" jsonschema:"the policy type: identity, inline, managed, resource, trust, scp, rcp, boundary or session (default: detected)"`
 	Ignore   []string `json:"ignore,omitempty" jsonschema:"finding codes to drop"`
 	NoConfig bool     `json:"no_config,omitempty" jsonschema:"ignore the project's .agentiam.yaml (found from the server's working directory up, as agentiam lint finds it)"`
