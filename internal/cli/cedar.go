@@ -60,7 +60,7 @@ func (g *gatewayFlags) register(cmd *cobra.Command) {
 	_ = cmd.RegisterFlagCompletionFunc("auth", cobra.FixedCompletions([]string{"oauth", "iam"}, cobra.ShellCompDirectiveNoFileComp))
 }
 
-var errNoTargets = errors.New("--target NAME=TOOLS.json is required: the schema is generated from the targets' tools")
+var errNoTargets = errors.New("--target NAME=DEFINITION is required (an MCP tools/list result, an OpenAPI or a Smithy definition): the schema is generated from the targets' tools")
 
 // gateway reads the targets' manifests.
 func (g *gatewayFlags) gateway() (*agentcorepolicy.Gateway, error) {
@@ -79,7 +79,7 @@ func (g *gatewayFlags) gateway() (*agentcorepolicy.Gateway, error) {
 	for _, t := range g.targets {
 		name, file, ok := strings.Cut(t, "=")
 		if !ok || name == "" || file == "" {
-			return nil, fmt.Errorf("--target %q: want NAME=TOOLS.json", t)
+			return nil, fmt.Errorf("--target %q: want NAME=DEFINITION (a tools/list result, OpenAPI or Smithy file)", t)
 		}
 		if _, dup := targets[name]; dup {
 			return nil, fmt.Errorf("--target %s is given twice", name)

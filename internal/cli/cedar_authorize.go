@@ -26,7 +26,7 @@ type cedarAuthorizeFlags struct {
 func newCedarAuthorizeCmd(e *env) *cobra.Command {
 	var f cedarAuthorizeFlags
 	cmd := &cobra.Command{
-		Use:   "authorize --gateway ARN --target NAME=TOOLS.json... --policy FILE... --tool TARGET___TOOL ...",
+		Use:   "authorize --gateway ARN --target NAME=DEFINITION... --policy FILE... --tool TARGET___TOOL ...",
 		Short: "Decide a tool call with a gateway's Cedar policies, offline",
 		Long: `Decide whether the policy engine would allow a tool call: default deny,
 forbid wins. The input is typed by the tool's JSON Schema, as AWS does

@@ -8,7 +8,7 @@ func newCedarSchemaCmd(e *env) *cobra.Command {
 	var g gatewayFlags
 	var format string
 	cmd := &cobra.Command{
-		Use:   "schema --gateway ARN --target NAME=TOOLS.json...",
+		Use:   "schema --gateway ARN --target NAME=DEFINITION...",
 		Short: "Print the Cedar schema AWS generates for a gateway's policy engine",
 		Long: `Print the Cedar schema of a gateway's policies, built by AWS's documented
 rules from the targets' MCP tools/list results: namespace AgentCore, the

@@ -15,7 +15,7 @@ func newCedarValidateCmd(e *env) *cobra.Command {
 	var g gatewayFlags
 	var format string
 	cmd := &cobra.Command{
-		Use:   "validate --gateway ARN --target NAME=TOOLS.json... FILE.cedar...",
+		Use:   "validate --gateway ARN --target NAME=DEFINITION... FILE.cedar...",
 		Short: "Check Cedar policies against a gateway's schema and AgentCore's rules",
 		Long: `Check Cedar policies the way CreatePolicy would, offline: Cedar's strict
 validation against the gateway's schema, and AgentCore's own rules — entity

@@ -198,7 +198,7 @@ func specCedarGateway(e *env, file, arn string) (*agentcorepolicy.Gateway, error
 		}
 	}
 	if len(arns) == 0 {
-		return nil, fmt.Errorf("--spec %s: no gateway has policy_engine rules, which name its tools: give --target NAME=TOOLS.json", file)
+		return nil, fmt.Errorf("--spec %s: no gateway has policy_engine rules, which name its tools: give --target NAME=DEFINITION", file)
 	}
 	return nil, fmt.Errorf("--spec %s: --gateway names one of the gateways with policy_engine rules: %s", file, strings.Join(arns, ", "))
 }
@@ -261,7 +261,7 @@ gitlab.com pipelines of anyone (OIDC without a subject condition) and
 privilege escalation,
 plus checks specific to agents on Amazon Bedrock AgentCore and Bedrock.
 
-With the gateway's tools (--gateway ARN --target NAME=TOOLS.json, as for
+With the gateway's tools (--gateway ARN --target NAME=DEFINITION, as for
 "agentiam cedar validate", or --spec agentiam.yaml, whose policy_engine
 rules name them), Cedar policy files (*.cedar) are validated too,
 all of them as one policy set, with cedar validate's codes; without, a
