@@ -2,6 +2,7 @@ package eval
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -216,4 +217,71 @@ type skips struct {
 
 func (s *skips) Policy(ev PolicyEvent) {
 	s.rcpUnsupported = s.rcpUnsupported || ev.Skip == SkipRCPUnsupported
+}
+
+func TestDerivedKeys(t *testing.T) {
+	tests := []struct {
+		principal, resource string
+		set                 map[string][]string
+		want                string // key=value pairs, sorted by key
+	}{
+		{"arn:aws:iam::111122223333:user/alice", "arn:aws:s3:::b/k", nil,
+			"aws:principalaccount=111122223333 aws:principalarn=arn:aws:iam::111122223333:user/alice aws:principalisawsservice=false aws:principaltype=User aws:resourceaccount=111122223333 aws:username=alice"},
+		{"arn:aws:sts::111122223333:assumed-role/app/s1", "arn:aws:s3:::b/k", map[string][]string{"aws:PrincipalArn": {"x"}},
+			"aws:principalaccount=111122223333 aws:principalisawsservice=false aws:principaltype=AssumedRole aws:resourceaccount=111122223333"},
+		{"arn:aws:sts::111122223333:federated-user/bob", "*", nil,
+			"aws:principalaccount=111122223333 aws:principalarn=arn:aws:sts::111122223333:federated-user/bob aws:principalisawsservice=false aws:principaltype=FederatedUser aws:resourceaccount=111122223333 aws:userid=111122223333:bob"},
+		{"bedrock-agentcore.amazonaws.com", "arn:aws:s3:::b/k", nil,
+			"aws:principalisawsservice=true aws:principalservicename=bedrock-agentcore.amazonaws.com aws:principalservicenameslist=bedrock-agentcore.amazonaws.com"},
+	}
+	for _, tc := range tests {
+		c, err := DerivedKeys(&Request{Principal: tc.principal, Action: "s3:GetObject", Resource: tc.resource, Context: ContextOf(tc.set)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys := c.Keys()
+		slices.Sort(keys)
+		var got []string
+		for _, k := range keys {
+			if !IsDerivedKey(strings.ToUpper(k)) {
+				t.Errorf("IsDerivedKey(%s) is false, but the key was derived", k)
+			}
+			v, _ := c.Get(k)
+			got = append(got, k+"="+strings.Join(v, ","))
+		}
+		if g := strings.Join(got, " "); g != tc.want {
+			t.Errorf("%s: DerivedKeys =\n  %s\nwant\n  %s", tc.principal, g, tc.want)
+		}
+	}
+	if IsDerivedKey("aws:SourceAccount") {
+		t.Error("IsDerivedKey(aws:SourceAccount) is true")
+	}
+	if _, err := DerivedKeys(&Request{Principal: "nobody", Action: "s3:GetObject", Resource: "*"}); !errors.Is(err, ErrRequest) {
+		t.Errorf("bad principal: error %v, want ErrRequest", err)
+	}
+}
+
+// TestNoDerivedKeys: with NoDerivedKeys the context is all the request
+// carries; a condition on a key eval would derive sees it absent.
+func TestNoDerivedKeys(t *testing.T) {
+	doc := mustParse(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:username":"alice"}}}]}`)
+	set, err := NewSet(Documents{Identity: []*policy.Document{doc}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		noDerive bool
+		context  map[string][]string
+		want     Decision
+	}{
+		{false, nil, Allowed},
+		{true, nil, ImplicitlyDenied},
+		{true, map[string][]string{"aws:username": {"alice"}}, Allowed},
+		{false, map[string][]string{"aws:username": {"bob"}}, ImplicitlyDenied},
+	} {
+		req := &Request{Principal: "arn:aws:iam::111122223333:user/alice", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k", Context: ContextOf(tc.context), NoDerivedKeys: tc.noDerive}
+		if d, err := set.Evaluate(req); err != nil || d != tc.want {
+			t.Errorf("NoDerivedKeys %v, context %v: %v, %v; want %v", tc.noDerive, tc.context, d, err, tc.want)
+		}
+	}
 }

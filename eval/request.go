@@ -2,6 +2,7 @@ package eval
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/agentiam/agentiam/arn"
@@ -27,6 +28,11 @@ type Request struct {
 	// ManagementAccount is the organization's management account: SCPs do
 	// not restrict its principals and RCPs do not restrict its resources.
 	ManagementAccount string
+	// NoDerivedKeys makes Context the whole request context: no key is
+	// derived from the principal and resource, as an evaluator that reads
+	// only the context sees the request (for checking that a request
+	// states every key its decision depends on).
+	NoDerivedKeys bool
 }
 
 // reqState is a request prepared for evaluation; it lives on the stack.
@@ -95,7 +101,7 @@ func (rs *reqState) lookup(key string) ([]string, bool) {
 	if v, ok := rs.req.Context.get(key); ok {
 		return v, true
 	}
-	if !strings.HasPrefix(key, "aws:") {
+	if rs.req.NoDerivedKeys || !strings.HasPrefix(key, "aws:") {
 		return nil, false
 	}
 	if !rs.derivedDone {
@@ -151,4 +157,35 @@ func (rs *reqState) derive() {
 		rs.addDerived("aws:principalarn", p.raw)
 		rs.addDerived("aws:userid", p.account+":"+p.name)
 	}
+}
+
+// derivable are the keys derive sets for some requests.
+var derivable = []string{
+	"aws:principalisawsservice", "aws:principalservicename", "aws:principalservicenameslist",
+	"aws:resourceaccount", "aws:principalaccount", "aws:principaltype", "aws:principalarn",
+	"aws:userid", "aws:username",
+}
+
+// IsDerivedKey reports whether evaluation derives the key (any case)
+// from the principal and resource of some requests that do not set it.
+func IsDerivedKey(key string) bool { return slices.Contains(derivable, lowerASCII(key)) }
+
+// DerivedKeys returns the context keys that evaluating the request
+// derives from its principal and resource (lowercase, one value each),
+// without those its context sets: what a request must state for an
+// evaluator that does not derive them to decide it alike.
+func DerivedKeys(req *Request) (Context, error) {
+	var rs reqState
+	if err := rs.init(req); err != nil {
+		return Context{}, err
+	}
+	rs.derive()
+	var c Context
+	for i := 0; i < rs.nDerived; i++ {
+		d := &rs.derived[i]
+		if _, set := req.Context.get(d.key); !set {
+			c.Set(d.key, d.values[0])
+		}
+	}
+	return c, nil
 }

@@ -3,6 +3,7 @@ package prove
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/agentiam/agentiam/policy"
 )
@@ -134,6 +135,7 @@ func (p *prover) cells(action, resource string, stmts []*stmt) error {
 		return nil
 	}
 	idx := make([]int, len(dims))
+	var fallback *Request
 	for _, pr := range principals {
 		clear(idx)
 		for {
@@ -143,15 +145,36 @@ func (p *prover) cells(action, resource string, stmts []*stmt) error {
 				return err
 			}
 			if found {
-				if len(p.res.Counterexamples) >= p.opts.MaxCounterexamples {
-					return errEnough
+				consistent, err := complete(req, dims)
+				if err != nil {
+					return err
 				}
-				return nil // one per (action class, resource) region
+				// Only resource policies' principals vary; for them a
+				// request whose context agrees with its principal is
+				// sought before settling for one that does not.
+				if consistent || !p.opts.Kind.ResourceBased() {
+					return p.keep(req) // one per (action class, resource) region
+				}
+				if fallback == nil {
+					fallback = req
+				}
 			}
 			if !next(idx, dims) {
 				break
 			}
 		}
+	}
+	if fallback != nil {
+		return p.keep(fallback)
+	}
+	return nil
+}
+
+// keep records a counterexample; errEnough once there are enough.
+func (p *prover) keep(r *Request) error {
+	p.res.Counterexamples = append(p.res.Counterexamples, *r)
+	if len(p.res.Counterexamples) >= p.opts.MaxCounterexamples {
+		return errEnough
 	}
 	return nil
 }
@@ -184,11 +207,26 @@ func (p *prover) request(action, resource, principal string, dims []keyDim, idx 
 			r.Context[d.name] = v
 		}
 	}
+	p.accountOf(r)
 	return r
 }
 
-// decide evaluates one cell for both policies and keeps it when NEW
-// allows it and OLD does not.
+// accountOf makes a resource policy's request come to the account that
+// the cell's aws:ResourceAccount names, when that is an account other
+// than the principal's, so that the key agrees with the request.
+func (p *prover) accountOf(r *Request) {
+	if !p.opts.Kind.ResourceBased() {
+		return
+	}
+	for k, v := range r.Context {
+		if strings.EqualFold(k, "aws:ResourceAccount") && len(v) == 1 && isAccount(v[0]) && v[0] != r.identityAccount() {
+			r.ResourceAccount = v[0]
+		}
+	}
+}
+
+// decide evaluates one cell for both policies: true when NEW allows it
+// and OLD does not.
 func (p *prover) decide(r *Request) (bool, error) {
 	p.res.Cells++
 	ok, err := p.new.allows(r)
@@ -199,7 +237,6 @@ func (p *prover) decide(r *Request) (bool, error) {
 	if err != nil || ok {
 		return false, err
 	}
-	p.res.Counterexamples = append(p.res.Counterexamples, *r)
 	return true, nil
 }
 

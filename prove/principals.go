@@ -24,11 +24,17 @@ const (
 // (and aws): its root, a user, a role, a session of the role and a
 // federated user, with each name the policies give and a fresh one; and
 // every service and identity provider named, and a fresh one of each.
+// Principals that conditions on principal keys name count as named.
 func principalWitnesses(stmts []*stmt) []string {
 	accounts := map[string]bool{freshAccount: true}
 	partitions := map[string]bool{"aws": true}
 	users, roles, sessions, feds := map[string]bool{freshName: true}, map[string]bool{freshName: true}, map[string]bool{freshSession: true}, map[string]bool{freshName: true}
 	out := []string{freshService, freshIdP}
+	conds, services := conditionPrincipals(stmts)
+	for _, v := range conds {
+		namedAWS(v, accounts, partitions, users, roles, sessions, feds)
+	}
+	out = append(out, services...)
 	for _, s := range stmts {
 		if s.principal == nil {
 			continue

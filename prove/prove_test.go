@@ -189,6 +189,13 @@ func confirm(t *testing.T, kind policy.Kind, old, new *policy.Document, r *Reque
 		if err != nil {
 			t.Fatal(err)
 		}
+		// As an evaluator that derives no key from the principal and
+		// resource sees it: the request states every key it depends on.
+		bare := r.Eval()
+		bare.NoDerivedKeys = true
+		if d, err := s.Evaluate(bare); err != nil || d != dec {
+			t.Errorf("counterexample %+v: %s with eval's derived keys, %s (%v) without: a key the decision depends on is missing", r, dec, d, err)
+		}
 		return dec
 	}
 	if d := decide(new); d != eval.Allowed {
