@@ -22,22 +22,39 @@ type prover struct {
 	witnessCache map[string][]string
 }
 
-func newProver(old, new []*policy.Document, opts Options) (*prover, error) {
-	ho, err := newHarness(opts.Kind, old)
+func newProver(old, new Permissions, opts Options) (*prover, error) {
+	ho, err := newBoundedHarness(opts.Kind, old)
 	if err != nil {
 		return nil, err
 	}
-	hn, err := newHarness(opts.Kind, new)
+	hn, err := newBoundedHarness(opts.Kind, new)
 	if err != nil {
 		return nil, err
 	}
 	p := &prover{opts: opts, old: ho, new: hn, witnessCache: map[string][]string{}}
 	p.res.Kind = opts.Kind
-	for _, d := range old {
-		p.stmts = append(p.stmts, statements(Old, d)...)
-	}
-	for _, d := range new {
-		p.stmts = append(p.stmts, statements(New, d)...)
+	for _, side := range []struct {
+		side  Side
+		perms Permissions
+	}{{Old, old}, {New, new}} {
+		for _, d := range side.perms.Identity {
+			p.stmts = append(p.stmts, statements(side.side, d)...)
+		}
+		// A side without a boundary, compared with one that has a
+		// boundary, is bounded by nothing: by a boundary that allows
+		// everything, which the decomposition must see (a boundary that
+		// no statement of which names an action still refuses it).
+		b := side.perms.Boundary
+		if b == nil && (old.Boundary != nil || new.Boundary != nil) {
+			b = allowAll
+		}
+		if b != nil {
+			for _, s := range statements(side.side, b) {
+				s.boundary = true
+				s.key = "boundary " + s.key
+				p.stmts = append(p.stmts, s)
+			}
+		}
 	}
 	return p, nil
 }
@@ -113,7 +130,9 @@ func (p *prover) differs(s *stmt) bool {
 	if p.opts.Kind == policy.RCP {
 		return s.side == Old && s.deny
 	}
-	return s.side == New && !s.deny
+	// A boundary allows nothing by itself: NEW allows only what one of
+	// its policies' Allow statements does.
+	return s.side == New && !s.deny && !s.boundary
 }
 
 // cells decides every request of one (action, resource) region.

@@ -16,7 +16,7 @@ func (p *prover) grants() []Reason {
 		r := &p.res.Counterexamples[i]
 		found := false
 		for _, s := range p.stmts {
-			want := s.side == New && !s.deny
+			want := s.side == New && !s.deny && !s.boundary
 			if p.opts.Kind == policy.RCP {
 				want = s.side == Old && s.deny
 			}
@@ -50,6 +50,7 @@ func (p *prover) alone(s *stmt, r *Request) bool {
 	if err != nil {
 		return false
 	}
+	one.boundary = p.new.boundary
 	ok, err := one.allows(r)
 	if err != nil {
 		return false

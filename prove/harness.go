@@ -29,7 +29,9 @@ import (
 type harness struct {
 	kind policy.Kind
 	docs []*policy.Document
-	sets map[string]*eval.Set // by principal account
+	// boundary bounds identity policies (ProvePermissions); nil when none.
+	boundary *policy.Document
+	sets     map[string]*eval.Set // by principal account
 }
 
 const (
@@ -69,6 +71,23 @@ func newHarness(kind policy.Kind, docs []*policy.Document) (*harness, error) {
 	return h, nil
 }
 
+// newBoundedHarness places identity policies within their boundary (or
+// the documents of another kind, whose Permissions have no boundary).
+func newBoundedHarness(kind policy.Kind, p Permissions) (*harness, error) {
+	h, err := newHarness(kind, p.Identity)
+	if err != nil || p.Boundary == nil {
+		return h, err
+	}
+	if kind != policy.Identity {
+		return nil, fmt.Errorf("%w: a permissions boundary bounds identity policies, not %s policies", ErrInput, kind)
+	}
+	if _, err := eval.Compile(p.Boundary); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInput, err)
+	}
+	h.boundary = p.Boundary
+	return h, nil
+}
+
 // set returns the compiled harness for requests whose identity side lives
 // in account.
 func (h *harness) set(account string) (*eval.Set, error) {
@@ -82,7 +101,7 @@ func (h *harness) set(account string) (*eval.Set, error) {
 	d := eval.Documents{Identity: []*policy.Document{allowAll}, Resource: delegate(delegated)}
 	switch h.kind {
 	case policy.Identity:
-		d.Identity = h.docs
+		d.Identity, d.Boundary = h.docs, h.boundary
 	case policy.Boundary:
 		d.Boundary = h.docs[0]
 	case policy.Session:

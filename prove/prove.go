@@ -123,6 +123,32 @@ func Prove(old, new *policy.Document, opts Options) (*Result, error) {
 // ProveAll is Prove for several policies on each side, which AWS
 // combines: a role's identity policies, or the SCPs (RCPs) of one level.
 func ProveAll(old, new []*policy.Document, opts Options) (*Result, error) {
+	return prove(Permissions{Identity: old}, Permissions{Identity: new}, opts)
+}
+
+// Permissions are a principal's identity-based policies and its
+// permissions boundary: it is allowed what both allow (and neither
+// denies). IAM User Guide, "Permissions boundaries for IAM entities":
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
+type Permissions struct {
+	Identity []*policy.Document
+	// Boundary is nil when the principal has none.
+	Boundary *policy.Document
+}
+
+// ProvePermissions decides whether the principal with new's policies and
+// boundary is allowed any request that it is not with old's: the
+// effective permissions, identity policies within the boundary, compared
+// exactly. Options.Kind must be empty or identity.
+func ProvePermissions(old, new Permissions, opts Options) (*Result, error) {
+	if opts.Kind != policy.KindUnknown && opts.Kind != policy.Identity {
+		return nil, fmt.Errorf("%w: a permissions boundary bounds identity policies, not %s policies", ErrInput, opts.Kind)
+	}
+	opts.Kind = policy.Identity
+	return prove(old, new, opts)
+}
+
+func prove(old, new Permissions, opts Options) (*Result, error) {
 	if opts.MaxCounterexamples <= 0 {
 		opts.MaxCounterexamples = 5
 	}

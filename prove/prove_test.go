@@ -181,22 +181,7 @@ func confirm(t *testing.T, kind policy.Kind, old, new *policy.Document, r *Reque
 		case policy.Session:
 			docs.Session = d
 		}
-		s, err := eval.NewSet(docs)
-		if err != nil {
-			t.Fatal(err)
-		}
-		dec, err := s.Evaluate(r.Eval())
-		if err != nil {
-			t.Fatal(err)
-		}
-		// As an evaluator that derives no key from the principal and
-		// resource sees it: the request states every key it depends on.
-		bare := r.Eval()
-		bare.NoDerivedKeys = true
-		if d, err := s.Evaluate(bare); err != nil || d != dec {
-			t.Errorf("counterexample %+v: %s with eval's derived keys, %s (%v) without: a key the decision depends on is missing", r, dec, d, err)
-		}
-		return dec
+		return decideBoth(t, docs, r)
 	}
 	if d := decide(new); d != eval.Allowed {
 		t.Errorf("counterexample %+v: NEW decides %s", r, d)
@@ -204,4 +189,26 @@ func confirm(t *testing.T, kind policy.Kind, old, new *policy.Document, r *Reque
 	if d := decide(old); d == eval.Allowed {
 		t.Errorf("counterexample %+v: OLD allows it", r)
 	}
+}
+
+// decideBoth decides the request against the documents with eval, and
+// again as an evaluator that derives no key from the principal and
+// resource sees it: the request must state every key its decision
+// depends on, so that both decide alike.
+func decideBoth(t *testing.T, docs eval.Documents, r *Request) eval.Decision {
+	t.Helper()
+	s, err := eval.NewSet(docs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec, err := s.Evaluate(r.Eval())
+	if err != nil {
+		t.Fatal(err)
+	}
+	bare := r.Eval()
+	bare.NoDerivedKeys = true
+	if d, err := s.Evaluate(bare); err != nil || d != dec {
+		t.Errorf("counterexample %+v: %s with eval's derived keys, %s (%v) without: a key the decision depends on is missing", r, dec, d, err)
+	}
+	return dec
 }

@@ -40,8 +40,12 @@ type stmt struct {
 	notResource bool
 	anyResource bool
 	principal   *policy.Principal // Principal or NotPrincipal
-	// key is the statement's canonical text without its Sid: statements
-	// with equal keys decide every request alike.
+	// boundary: the statement is in the side's permissions boundary,
+	// not in its policies (see ProvePermissions).
+	boundary bool
+	// key is the statement's canonical text without its Sid (after
+	// "boundary " for a boundary's): statements with equal keys decide
+	// every request alike.
 	key string
 }
 

@@ -22,7 +22,8 @@ type Drift struct {
 	// Reference says what the deployed role was compared with.
 	Reference string `json:"reference"`
 	// Beyond lists deployed statements that grant requests the generated
-	// role denies: over-privilege.
+	// role denies: over-privilege. Both roles' identity policies are
+	// taken within their permissions boundaries (effective permissions).
 	Beyond []*StatementDrift `json:"beyond,omitempty"`
 	// Lacks lists generated statements whose requests the deployed role denies.
 	Lacks []*StatementDrift `json:"lacks,omitempty"`
@@ -111,7 +112,7 @@ func (v *verifier) compare(s *expect.Subject, from *Policies, to *compiledPolici
 			if st.Effect.Value != policy.EffectAllow {
 				continue
 			}
-			sd, listed, err := v.sample(pb, st, against, to)
+			sd, listed, err := v.sample(pb, st, against, from.Boundary, to)
 			if err != nil {
 				return err
 			}
@@ -119,7 +120,7 @@ func (v *verifier) compare(s *expect.Subject, from *Policies, to *compiledPolici
 			if exact != nil {
 				p := *whole
 				if p.verdict != prove.Pass {
-					p = proveStatement(st, against, exact)
+					p = proveStatement(st, against, from.Boundary, exact)
 				}
 				applyProof(sd, p)
 				if !sd.Proven {
@@ -137,7 +138,7 @@ func (v *verifier) compare(s *expect.Subject, from *Policies, to *compiledPolici
 	// trust policy's statements are decided one by one.
 	trust, identity := &proof{verdict: prove.Unknown}, &proof{verdict: prove.Unknown}
 	if exact != nil {
-		*identity = proveAllows(from.Identity, exact)
+		*identity = proveAllows(from.Identity, from.Boundary, exact)
 	}
 	resName := resourcePolicyName(s.Kind)
 	if err := visit(resName, from.Trust, policy.Trust, trust); err != nil {
@@ -152,10 +153,11 @@ func (v *verifier) compare(s *expect.Subject, from *Policies, to *compiledPolici
 }
 
 // sample probes one Allow statement against the policies to: the probes
-// the statement alone allows and to denies. listed says whether a
-// statement that cannot be probed (NotAction, NotResource) is reported
-// with its note.
-func (v *verifier) sample(pb *prober, st *policy.Statement, against policy.Kind, to *compiledPolicies) (*StatementDrift, bool, error) {
+// the statement alone (an identity statement within boundary, the
+// permissions boundary of its role, when not nil) allows and to denies.
+// listed says whether a statement that cannot be probed (NotAction,
+// NotResource) is reported with its note.
+func (v *verifier) sample(pb *prober, st *policy.Statement, against policy.Kind, boundary *policy.Document, to *compiledPolicies) (*StatementDrift, bool, error) {
 	kind := against
 	if kind == policy.Trust {
 		kind = policy.Resource
@@ -168,7 +170,7 @@ func (v *verifier) sample(pb *prober, st *policy.Statement, against policy.Kind,
 		sd.Note = "NotAction or NotResource grants everything it does not list; it cannot be compared request by request"
 		return sd, against == policy.Identity || st.NotAction != nil, nil
 	}
-	alone, err := compilePolicies(single(st, against), v.others)
+	alone, err := compilePolicies(single(st, against, boundary), v.others)
 	if err != nil {
 		return nil, false, err
 	}
@@ -195,10 +197,10 @@ func (v *verifier) sample(pb *prober, st *policy.Statement, against policy.Kind,
 	return sd, false, nil
 }
 
-func single(st *policy.Statement, against policy.Kind) *Policies {
+func single(st *policy.Statement, against policy.Kind, boundary *policy.Document) *Policies {
 	d := policy.NewDocument(policy.CloneStatements([]*policy.Statement{st})...)
 	if against == policy.Identity {
-		return &Policies{Identity: []Named{{Name: "statement", Document: d}}, IdentityGiven: true}
+		return &Policies{Identity: []Named{{Name: "statement", Document: d}}, IdentityGiven: true, Boundary: boundary}
 	}
 	return &Policies{Trust: d}
 }

@@ -24,19 +24,22 @@ type proof struct {
 const maxCounterexamples = 20
 
 // proveStatement decides exactly whether st, alone in the place of its
-// kind, grants a request that the reference policies of that kind deny.
-func proveStatement(st *policy.Statement, against policy.Kind, ref *Policies) proof {
+// kind (within boundary, the deployed role's permissions boundary, for
+// an identity statement), grants a request that the reference policies
+// of that kind deny.
+func proveStatement(st *policy.Statement, against policy.Kind, boundary *policy.Document, ref *Policies) proof {
 	alone := policy.NewDocument(policy.CloneStatements([]*policy.Statement{st})...)
 	alone.Source = "deployed statement"
-	return proveDocs([]*policy.Document{alone}, against, ref)
+	return proveDocs([]*policy.Document{alone}, boundary, against, ref)
 }
 
 // proveAllows decides whether the Allow statements of identity
-// policies, together, grant a request that the reference denies. A PASS
-// holds for each statement alone (each grants a part of what they grant
-// together), so that one proof answers for all; Deny statements are left
-// out because drift compares each Allow statement alone.
-func proveAllows(named []Named, ref *Policies) proof {
+// policies, together and within the boundary, grant a request that the
+// reference denies. A PASS holds for each statement alone (each grants a
+// part of what they grant together), so that one proof answers for all;
+// Deny statements are left out because drift compares each Allow
+// statement alone.
+func proveAllows(named []Named, boundary *policy.Document, ref *Policies) proof {
 	var allows []*policy.Statement
 	for _, n := range named {
 		if n.Document == nil {
@@ -53,38 +56,36 @@ func proveAllows(named []Named, ref *Policies) proof {
 	}
 	all := policy.NewDocument(policy.CloneStatements(allows)...)
 	all.Source = "deployed statements"
-	return proveDocs([]*policy.Document{all}, policy.Identity, ref)
+	return proveDocs([]*policy.Document{all}, boundary, policy.Identity, ref)
 }
 
 // proveDocs decides exactly whether docs, in the place of their kind,
 // grant a request that the reference policies of that kind deny:
-// identity policies against the reference's identity policies (which its
-// permissions boundary would narrow: then the answer is Unknown), a
-// trust policy against the reference's trust policy, as a resource
-// policy.
-func proveDocs(docs []*policy.Document, against policy.Kind, ref *Policies) proof {
+// identity policies within boundary (nil: none) against the reference's
+// identity policies within the reference's boundary, each side's
+// effective permissions; a trust policy against the reference's trust
+// policy, as a resource policy.
+func proveDocs(docs []*policy.Document, boundary *policy.Document, against policy.Kind, ref *Policies) proof {
 	var old []*policy.Document
-	kind := policy.Identity
+	var res *prove.Result
+	var err error
+	opts := prove.Options{MaxCounterexamples: maxCounterexamples}
 	switch against {
 	case policy.Identity:
-		if ref.Boundary != nil {
-			return proof{verdict: prove.Unknown, reason: "the generated role has a permissions boundary, which prove does not combine with its identity policies"}
-		}
 		for _, n := range ref.Identity {
 			if n.Document != nil {
 				old = append(old, n.Document)
 			}
 		}
+		old = orNothing(old, docs[0].Version)
+		res, err = prove.ProvePermissions(prove.Permissions{Identity: old, Boundary: ref.Boundary}, prove.Permissions{Identity: docs, Boundary: boundary}, opts)
 	default:
-		kind = policy.Trust
 		if ref.Trust != nil {
 			old = append(old, ref.Trust)
 		}
+		opts.Kind = policy.Trust
+		res, err = prove.ProveAll(orNothing(old, docs[0].Version), docs, opts)
 	}
-	if len(old) == 0 {
-		old = []*policy.Document{{Version: docs[0].Version, Source: "(nothing)"}}
-	}
-	res, err := prove.ProveAll(old, docs, prove.Options{Kind: kind, MaxCounterexamples: maxCounterexamples})
 	if err != nil {
 		if errors.Is(err, prove.ErrInput) {
 			return proof{verdict: prove.Unknown, reason: err.Error()}
@@ -105,6 +106,14 @@ func proveDocs(docs []*policy.Document, against policy.Kind, ref *Policies) proo
 		}
 	}
 	return p
+}
+
+// orNothing is docs, or a policy that grants nothing when there are none.
+func orNothing(docs []*policy.Document, version *policy.String) []*policy.Document {
+	if len(docs) == 0 {
+		return []*policy.Document{{Version: version, Source: "(nothing)"}}
+	}
+	return docs
 }
 
 // applyProof merges prove's answer into the sampled drift of a
