@@ -128,7 +128,8 @@ export const classes = [
     name: 'segment-ending-star-crosses-colons',
     rule: 'If the * wildcard is the last character of a resource ARN segment, it can expand to match beyond the colon boundaries (so arn:aws:bedrock:*::foundation-model/m also covers arn:aws:bedrock:us-east-1:111122223333:async-invoke/::foundation-model/m); iam-simulate keeps every wildcard inside its segment.',
     url: IAM + 'reference_policies_elements_resource.html#reference_policies_elements_resource_wildcards',
-    match: (c, ours) => ours === 'Allowed' && statements(c).some((s) => list(s.Resource).some((p) => crossingStar(p, c.resource))),
+    match: (c, ours) =>
+      ours === 'Allowed' && statements(c).some((s) => [...list(s.Resource), ...list(s.NotResource)].some((p) => crossingStar(p, c.resource))),
   },
   {
     name: 'assume-role-without-trust-policy',
