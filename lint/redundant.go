@@ -13,7 +13,9 @@ import (
 // maxCoverProofs bounds the proofs checkCoveredTogether runs on one
 // document, so that lint keeps its throughput on policies with many
 // overlapping statements: past it, the statements left are not checked
-// (no finding rather than a slow one).
+// (no finding rather than a slow one). The proofs that make findings'
+// covering sets minimal have a budget of their own, as large; past it a
+// message names a covering set that may not be minimal.
 const maxCoverProofs = 8
 
 // checkCoveredTogether reports an Allow statement that grants nothing
@@ -38,7 +40,7 @@ func checkCoveredTogether(c *checker, sts []*policy.Statement, reported map[*pol
 			base = append(base, st)
 		}
 	}
-	proofs := 0
+	proofs, minimizing := 0, maxCoverProofs
 	for k := len(base) - 1; k >= 0 && proofs < maxCoverProofs; k-- {
 		st := base[k]
 		acts := c.coverActions(st)
@@ -54,9 +56,36 @@ func checkCoveredTogether(c *checker, sts []*policy.Statement, reported map[*pol
 		if !provenCovered(c, st, helpers) {
 			continue
 		}
-		c.report(CodeRedundantStatement, st, st.Pos, "", "everything this statement allows is already allowed by %s together; remove it or merge them", labels(helpers))
+		helpers = c.minimalCover(st, acts, helpers, &minimizing)
+		together := " together"
+		if len(helpers) == 1 {
+			together = ""
+		}
+		c.report(CodeRedundantStatement, st, st.Pos, "", "everything this statement allows is already allowed by %s%s; remove it or merge them", labels(helpers), together)
 		base = others
 	}
+}
+
+// minimalCover drops from helpers, a set of statements proven to cover
+// st, each statement without which the others still cover it (taken in
+// policy order), so that the message names a minimal covering set: no
+// statement named can be left out. The syntactic test picks every
+// statement that overlaps st, some needlessly. A statement without which
+// the syntactic test fails is needed, with no proof; the proofs run take
+// from budget, and once it is spent the statements left are kept.
+func (c *checker) minimalCover(st *policy.Statement, acts []*catalog.Action, helpers []*policy.Statement, budget *int) []*policy.Statement {
+	for i := 0; i < len(helpers) && len(helpers) > 1; {
+		rest := append(helpers[:i:i], helpers[i+1:]...)
+		if _, ok := c.matchedBy(st, acts, rest); ok && *budget > 0 {
+			*budget--
+			if provenCovered(c, st, rest) {
+				helpers = rest
+				continue
+			}
+		}
+		i++
+	}
+	return helpers
 }
 
 // coverActions returns the catalog actions of an Allow statement that
@@ -116,6 +145,14 @@ func (c *checker) stmtMatchesAction(st *policy.Statement, full string) bool {
 // and one of whose resources may overlap the resource. It returns the
 // statements that match some pair, in policy order.
 func (c *checker) coveredBy(st *policy.Statement, acts []*catalog.Action, others []*policy.Statement) ([]*policy.Statement, bool) {
+	out, ok := c.matchedBy(st, acts, others)
+	return out, ok && len(out) > 1
+}
+
+// matchedBy returns the statements of others that match some (action,
+// resource) pair of st, in policy order, and whether every pair is
+// matched by one of them.
+func (c *checker) matchedBy(st *policy.Statement, acts []*catalog.Action, others []*policy.Statement) ([]*policy.Statement, bool) {
 	used := make([]bool, len(others))
 	for _, a := range acts {
 		full := a.FullName()
@@ -141,7 +178,7 @@ func (c *checker) coveredBy(st *policy.Statement, acts []*catalog.Action, others
 			out = append(out, o)
 		}
 	}
-	return out, len(out) > 1
+	return out, true
 }
 
 // resourcesOverlap reports whether one of the statement's Resource
