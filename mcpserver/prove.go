@@ -23,6 +23,10 @@ type ProveInput struct {
 	Resource           string   `json:"resource,omitempty" jsonschema:"with not_granted: only on this resource"`
 	MaxCounterexamples int      `json:"max_counterexamples,omitempty" jsonschema:"at most this many counterexamples (default 5)"`
 	BeyondCatalog      bool     `json:"beyond_catalog,omitempty" jsonschema:"reason on the patterns alone, so the answer also holds for actions AWS adds later"`
+	OldBoundary        string   `json:"old_boundary,omitempty" jsonschema:"the permissions boundary (JSON text) the current identity policies are within; the comparison is then of effective permissions"`
+	OldBoundaryPath    string   `json:"old_boundary_path,omitempty" jsonschema:"the current permissions boundary as a file, instead of old_boundary"`
+	NewBoundary        string   `json:"new_boundary,omitempty" jsonschema:"the permissions boundary (JSON text) the proposed identity policies are within"`
+	NewBoundaryPath    string   `json:"new_boundary_path,omitempty" jsonschema:"the proposed permissions boundary as a file, instead of new_boundary"`
 }
 
 var proveTool = mcp.Tool{
@@ -43,9 +47,10 @@ func runProve(_ context.Context, _ *mcp.CallToolRequest, in ProveInput) (*mcp.Ca
 	if opts.MaxCounterexamples <= 0 {
 		opts.MaxCounterexamples = 5
 	}
+	bounded := in.OldBoundary+in.OldBoundaryPath+in.NewBoundary+in.NewBoundaryPath != ""
 	if len(in.NotGranted) > 0 {
-		if len(in.Old)+len(in.OldPaths) > 0 || in.Equivalent {
-			return nil, none, fmt.Errorf("%w: not_granted takes the new policies alone", ErrInput)
+		if len(in.Old)+len(in.OldPaths) > 0 || in.Equivalent || bounded {
+			return nil, none, fmt.Errorf("%w: not_granted takes the new policies alone, without boundaries", ErrInput)
 		}
 		if opts.Kind, err = proveKind(in.Type, newDocs); err != nil {
 			return nil, none, err
@@ -66,19 +71,41 @@ func runProve(_ context.Context, _ *mcp.CallToolRequest, in ProveInput) (*mcp.Ca
 	if opts.Kind, err = proveKind(in.Type, slices.Concat(oldDocs, newDocs)); err != nil {
 		return nil, none, err
 	}
-	pairs := [][2][]*policy.Document{{oldDocs, newDocs}}
-	if in.Equivalent {
-		pairs = append(pairs, [2][]*policy.Document{newDocs, oldDocs})
+	old, new := prove.Permissions{Identity: oldDocs}, prove.Permissions{Identity: newDocs}
+	if old.Boundary, err = proveBoundary("old", in.OldBoundary, in.OldBoundaryPath, opts.Kind); err != nil {
+		return nil, none, err
 	}
-	var runs []prove.Run
-	for _, p := range pairs {
-		res, err := prove.ProveAll(p[0], p[1], opts)
-		if err != nil {
-			return nil, none, err
-		}
-		runs = append(runs, prove.Run{Old: p[0], New: p[1], Result: res})
+	if new.Boundary, err = proveBoundary("new", in.NewBoundary, in.NewBoundaryPath, opts.Kind); err != nil {
+		return nil, none, err
+	}
+	runs, err := prove.Compare(old, new, in.Equivalent, opts)
+	if err != nil {
+		return nil, none, err
 	}
 	return nil, *prove.NewOutput(runs), nil
+}
+
+// proveBoundary parses one side's permissions boundary, nil when none
+// is given.
+func proveBoundary(side, text, path string, kind policy.Kind) (*policy.Document, error) {
+	if text == "" && path == "" {
+		return nil, nil
+	}
+	if kind != policy.Identity {
+		return nil, fmt.Errorf("%w: a permissions boundary bounds identity policies; the policies are of kind %s", ErrInput, kind)
+	}
+	var texts, paths []string
+	if text != "" {
+		texts = []string{text}
+	}
+	if path != "" {
+		paths = []string{path}
+	}
+	docs, err := proveSide(side+" boundary", texts, paths)
+	if err != nil {
+		return nil, err
+	}
+	return docs[0], nil
 }
 
 // proveSide parses the policies of one side, given as texts (named

@@ -335,6 +335,10 @@ func TestProve(t *testing.T) {
 		{map[string]any{"old": []string{narrow}, "new": []string{wide}, "equivalent": true}, "FAIL", true},
 		{map[string]any{"new": []string{narrow}, "not_granted": []string{"s3:PutObject"}}, "PASS", false},
 		{map[string]any{"new": []string{wide}, "not_granted": []string{"s3:GetObjectAcl"}}, "FAIL", true},
+		// Within a boundary that allows GetObject only, the wide policy
+		// grants what the narrow one does; a wider boundary lets it grant more.
+		{map[string]any{"old": []string{narrow}, "new": []string{wide}, "new_boundary": narrow}, "PASS", false},
+		{map[string]any{"old": []string{wide}, "new": []string{wide}, "old_boundary": narrow, "new_boundary": wide}, "FAIL", true},
 	} {
 		var out proveOutput
 		if text, isErr := call(t, cs, "prove", tt.args, &out); isErr {
@@ -354,6 +358,8 @@ func TestProve(t *testing.T) {
 		{map[string]any{"old": []string{narrow}}, "the new policies are missing"},
 		{map[string]any{"new": []string{narrow}, "old": []string{"{\n  \"Statement\": 1\n}"}}, "<old[0]>:2:"},
 		{map[string]any{"new": []string{narrow}, "not_granted": []string{"s3:PutObject"}, "old": []string{narrow}}, "not_granted takes the new policies alone"},
+		{map[string]any{"new": []string{narrow}, "old": []string{narrow}, "new_boundary": narrow, "new_boundary_path": "b.json"}, "as text or as paths, not both"},
+		{map[string]any{"new": []string{narrow}, "old": []string{narrow}, "type": "scp", "old_boundary": narrow}, "a permissions boundary bounds identity policies"},
 		{map[string]any{"new": []string{narrow}, "old": []string{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}`}}, "give type"},
 	} {
 		var out proveOutput

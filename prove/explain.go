@@ -25,7 +25,7 @@ func (p *prover) grants() []Reason {
 			}
 			found = true
 			ref := s.ref()
-			out = append(out, Reason{Kind: Grants, Statement: &ref, Counterexample: i, Description: grantText(p.opts.Kind, ref, r)})
+			out = append(out, Reason{Kind: Grants, Statement: &ref, Counterexample: i, Description: grantText(p.opts.Kind, ref, r, p.old.boundary != nil)})
 		}
 		if !found {
 			out = append(out, Reason{Kind: Grants, Counterexample: i, Description: fmt.Sprintf("new policy allows %s on %s only through several statements together", r.Action, r.Resource)})
@@ -34,11 +34,15 @@ func (p *prover) grants() []Reason {
 	return out
 }
 
-func grantText(kind policy.Kind, ref StatementRef, r *Request) string {
+func grantText(kind policy.Kind, ref StatementRef, r *Request, oldBounded bool) string {
 	if kind == policy.RCP {
 		return fmt.Sprintf("%s statement %d%s denies %s on %s; the new policy does not", ref.Source, ref.StatementIndex, sidText(ref.Sid), r.Action, r.Resource)
 	}
-	return fmt.Sprintf("%s statement %d%s allows %s on %s; the old policy does not", ref.Source, ref.StatementIndex, sidText(ref.Sid), r.Action, r.Resource)
+	old := "the old policy does not"
+	if oldBounded {
+		old = "the old policies within their boundary do not"
+	}
+	return fmt.Sprintf("%s statement %d%s allows %s on %s; %s", ref.Source, ref.StatementIndex, sidText(ref.Sid), r.Action, r.Resource, old)
 }
 
 // alone decides the request with the statement as its policy's only one:

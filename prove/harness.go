@@ -155,11 +155,12 @@ func isAccount(s string) bool {
 	return err == nil
 }
 
-// HarnessSet returns the compiled policies that decide a request for a
-// policy of the kind in its place (see harness): what Prove evaluates,
-// for explaining a counterexample with eval's trace.
-func HarnessSet(kind policy.Kind, docs []*policy.Document, r *Request) (*eval.Set, error) {
-	h, err := newHarness(kind, docs)
+// HarnessSet returns the compiled policies that decide a request for
+// policies of the kind in their place (see harness), identity policies
+// within their boundary when p has one: what Prove and ProvePermissions
+// evaluate, for explaining a counterexample with eval's trace.
+func HarnessSet(kind policy.Kind, p Permissions, r *Request) (*eval.Set, error) {
+	h, err := newBoundedHarness(kind, p)
 	if err != nil {
 		return nil, err
 	}

@@ -11,7 +11,47 @@ import (
 // does not. `agentiam prove --equivalent` runs both directions.
 type Run struct {
 	Old, New []*policy.Document
-	Result   *Result
+	// OldBoundary and NewBoundary are the permissions boundaries of the
+	// identity policies (ProvePermissions); nil when none.
+	OldBoundary, NewBoundary *policy.Document
+	Result                   *Result
+}
+
+// Compare proves that new grants nothing old does not and, with both,
+// the converse too (`agentiam prove --equivalent`): one run per
+// direction. Sides with a boundary are compared by ProvePermissions.
+func Compare(old, new Permissions, both bool, opts Options) ([]Run, error) {
+	runs := []Run{{Old: old.Identity, New: new.Identity, OldBoundary: old.Boundary, NewBoundary: new.Boundary}}
+	if both {
+		runs = append(runs, Run{Old: new.Identity, New: old.Identity, OldBoundary: new.Boundary, NewBoundary: old.Boundary})
+	}
+	for i := range runs {
+		r := &runs[i]
+		var err error
+		o, n := Permissions{Identity: r.Old, Boundary: r.OldBoundary}, Permissions{Identity: r.New, Boundary: r.NewBoundary}
+		if o.Boundary != nil || n.Boundary != nil {
+			r.Result, err = ProvePermissions(o, n, opts)
+		} else {
+			r.Result, err = ProveAll(o.Identity, n.Identity, opts)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return runs, nil
+}
+
+// OldSources names the files of the old side, and its boundary.
+func (r *Run) OldSources() string { return withinBoundary(r.Old, r.OldBoundary) }
+
+// NewSources names the files of the new side, and its boundary.
+func (r *Run) NewSources() string { return withinBoundary(r.New, r.NewBoundary) }
+
+func withinBoundary(docs []*policy.Document, boundary *policy.Document) string {
+	if boundary == nil {
+		return Sources(docs)
+	}
+	return Sources(docs) + " within " + boundary.Source
 }
 
 // Combined is the verdict of several runs: Fail when any fails, else

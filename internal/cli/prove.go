@@ -30,6 +30,8 @@ type proveFlags struct {
 	resource   string
 	beyond     bool
 	baseline   string
+	// oldBoundary and newBoundary are permissions boundary files.
+	oldBoundary, newBoundary string
 }
 
 func newProveCmd(e *env) *cobra.Command {
@@ -70,6 +72,11 @@ version at git ref REF (git show REF:./FILE), or in directory REF; a file
 the baseline lacks is all new access. A pull request that widens a role
 fails with the requests it newly allows.
 
+--old-boundary and --new-boundary put identity policies within a
+permissions boundary: the comparison is then of effective permissions,
+what the identity policies and the boundary both allow (a side without
+one is bounded by nothing).
+
 --equivalent A B proves both directions. --not-granted ACTIONS POLICY
 proves that POLICY allows none of the actions (on --resource, if given).
 
@@ -91,6 +98,9 @@ reasons say which).`,
 
   # CI: fail a pull request whose policies grant more than on main
   agentiam prove --baseline origin/main --format sarif policies/*.json > prove.sarif
+
+  # Does the role, within its new boundary, get access it had not?
+  agentiam prove --old-boundary boundary-v1.json --new-boundary boundary-v2.json role.json role.json
 
   # Are two policies the same access?
   agentiam prove --equivalent a.json b.json
@@ -124,6 +134,8 @@ reasons say which).`,
 	fl.StringVar(&f.notGranted, "not-granted", "", "prove that POLICY allows none of these actions (comma-separated patterns)")
 	fl.StringVar(&f.resource, "resource", "", "with --not-granted: only requests on this resource (ARN pattern)")
 	fl.StringVar(&f.baseline, "baseline", "", "compare each FILE with its version at this git ref (or in this directory) and fail on new access")
+	fl.StringVar(&f.oldBoundary, "old-boundary", "", "OLD's identity policies are within this permissions boundary")
+	fl.StringVar(&f.newBoundary, "new-boundary", "", "NEW's identity policies are within this permissions boundary")
 	fl.BoolVar(&f.beyond, "beyond-catalog", false, "reason on the patterns alone, so the answer holds for actions and resource types AWS adds later")
 	_ = cmd.RegisterFlagCompletionFunc("type", cobra.FixedCompletions(prove.KindNames, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "sarif"}, cobra.ShellCompDirectiveNoFileComp))
@@ -142,6 +154,10 @@ func runProve(e *env, f *proveFlags, args []string) error {
 	}
 	if f.resource != "" && f.notGranted == "" {
 		return usageError(errors.New("--resource goes with --not-granted"))
+	}
+	bounded := f.oldBoundary != "" || f.newBoundary != ""
+	if bounded && (f.baseline != "" || f.notGranted != "") {
+		return usageError(errors.New("--old-boundary and --new-boundary go with OLD NEW or --equivalent A B"))
 	}
 	if f.baseline != "" {
 		return runBaseline(e, f, args)
@@ -165,7 +181,19 @@ func runProve(e *env, f *proveFlags, args []string) error {
 			return usageError(err)
 		}
 	}
-	runs, err := proveRuns(f, docs, opts)
+	var bounds [2]*policy.Document
+	for i, file := range []string{f.oldBoundary, f.newBoundary} {
+		if file == "" {
+			continue
+		}
+		if opts.Kind != policy.Identity {
+			return usageError(fmt.Errorf("a permissions boundary bounds identity policies; the policies are of kind %s", opts.Kind))
+		}
+		if bounds[i], err = loadPolicyFile(file); err != nil {
+			return usageError(err)
+		}
+	}
+	runs, err := proveRuns(f, docs, bounds, opts)
 	if err != nil {
 		return usageError(err)
 	}
@@ -217,7 +245,9 @@ func proveExit(runs []prove.Run) error {
 	return nil
 }
 
-func proveRuns(f *proveFlags, docs [][]*policy.Document, opts prove.Options) ([]prove.Run, error) {
+// proveRuns runs the comparisons asked for; bounds are OLD's and NEW's
+// permissions boundaries (nil: none).
+func proveRuns(f *proveFlags, docs [][]*policy.Document, bounds [2]*policy.Document, opts prove.Options) ([]prove.Run, error) {
 	if f.notGranted != "" {
 		actions := strings.Split(f.notGranted, ",")
 		res, err := prove.NotGranted(docs[0], actions, f.resource, opts)
@@ -226,19 +256,7 @@ func proveRuns(f *proveFlags, docs [][]*policy.Document, opts prove.Options) ([]
 		}
 		return []prove.Run{{Old: []*policy.Document{{Source: "(nothing)"}}, New: docs[0], Result: res}}, nil
 	}
-	pairs := [][2][]*policy.Document{{docs[0], docs[1]}}
-	if f.equivalent {
-		pairs = append(pairs, [2][]*policy.Document{docs[1], docs[0]})
-	}
-	var runs []prove.Run
-	for _, p := range pairs {
-		res, err := prove.ProveAll(p[0], p[1], opts)
-		if err != nil {
-			return nil, err
-		}
-		runs = append(runs, prove.Run{Old: p[0], New: p[1], Result: res})
-	}
-	return runs, nil
+	return prove.Compare(prove.Permissions{Identity: docs[0], Boundary: bounds[0]}, prove.Permissions{Identity: docs[1], Boundary: bounds[1]}, f.equivalent, opts)
 }
 
 func writeJSON(w io.Writer, v any) error {
@@ -251,18 +269,19 @@ func writeProveText(w io.Writer, runs []prove.Run) {
 	fmt.Fprintln(w, prove.Combined(runs))
 	for _, run := range runs {
 		res := run.Result
+		oldName, newName := run.OldSources(), run.NewSources()
 		switch res.Verdict {
 		case prove.Pass:
 			how := "every region decided: " + plural(res.Cells, "request")
 			if res.Cells == 0 {
 				how = "nothing to decide: no statement of the new side can grant more than the old side's same statements"
 			}
-			fmt.Fprintf(w, "  %s grants nothing that %s does not (%s policies; %s)\n", prove.Sources(run.New), prove.Sources(run.Old), res.Kind, how)
+			fmt.Fprintf(w, "  %s grants nothing that %s does not (%s policies; %s)\n", newName, oldName, res.Kind, how)
 			continue
 		case prove.Unknown:
-			fmt.Fprintf(w, "  no request found that %s allows and %s does not, but not every fragment was decided exactly:\n", prove.Sources(run.New), prove.Sources(run.Old))
+			fmt.Fprintf(w, "  no request found that %s allows and %s does not, but not every fragment was decided exactly:\n", newName, oldName)
 		case prove.Fail:
-			fmt.Fprintf(w, "  %s allows requests that %s does not (%s policies):\n", prove.Sources(run.New), prove.Sources(run.Old), res.Kind)
+			fmt.Fprintf(w, "  %s allows requests that %s does not (%s policies):\n", newName, oldName, res.Kind)
 		}
 		for i := range res.Counterexamples {
 			writeCounterexample(w, run, i)
@@ -290,28 +309,37 @@ func writeCounterexample(w io.Writer, run prove.Run, i int) {
 			fmt.Fprintf(w, "  why:       %s\n", reason.Description)
 		}
 	}
-	set, err := prove.HarnessSet(run.Result.Kind, run.Old, r)
+	set, err := prove.HarnessSet(run.Result.Kind, prove.Permissions{Identity: run.Old, Boundary: run.OldBoundary}, r)
 	if err != nil {
 		return
 	}
 	if tr, err := explain.Explain(set, r.Eval()); err == nil {
-		writeOldTrace(w, tr, run.Result.Kind, run.Old)
+		writeOldTrace(w, tr, &run)
 	}
 }
 
 // writeOldTrace renders, from eval's trace, why OLD does not allow the
-// request: its verdict and each of its statements that did not apply.
-// It is the only place prove's output reads the trace.
-func writeOldTrace(w io.Writer, tr *explain.Trace, kind policy.Kind, old []*policy.Document) {
-	fmt.Fprintf(w, "  %s: %s (%s)\n", prove.Sources(old), tr.Decision, tr.Reason)
+// request: its verdict and each of its statements (and its boundary's)
+// that did not apply. It is the only place prove's output reads the
+// trace.
+func writeOldTrace(w io.Writer, tr *explain.Trace, run *prove.Run) {
+	fmt.Fprintf(w, "  %s: %s (%s)\n", run.OldSources(), tr.Decision, tr.Reason)
+	kind, old := run.Result.Kind, run.Old
 	if kind == policy.Trust {
 		kind = policy.Resource // the evaluator's slot for it
 	}
-	for _, p := range tr.Policies {
-		if p.Kind != kind || !slices.ContainsFunc(old, func(d *policy.Document) bool { return d.Source == p.Source }) {
+	isOld := func(p *explain.Policy) bool {
+		if p.Kind == policy.Boundary {
+			return run.OldBoundary != nil && p.Source == run.OldBoundary.Source
+		}
+		return p.Kind == kind && slices.ContainsFunc(old, func(d *policy.Document) bool { return d.Source == p.Source })
+	}
+	for i := range tr.Policies {
+		p := &tr.Policies[i]
+		if !isOld(p) {
 			continue
 		}
-		if len(old) > 1 {
+		if len(old) > 1 || run.OldBoundary != nil {
 			fmt.Fprintf(w, "    %s:\n", p.Source)
 		}
 		for _, st := range p.Statements {
