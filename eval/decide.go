@@ -131,7 +131,7 @@ func (d *decider) evalAll(rs *reqState, identityApplies bool) (policies, bool) {
 		ps.sessionOK = false
 	}
 	if s.Resource != nil {
-		v, goOn := d.run(rs, PolicyRef{Kind: policy.Resource}, s.Resource, SkipNone)
+		v, goOn := d.run(rs, PolicyRef{Kind: policy.Resource}, s.Resource, rs.resourceSkip())
 		if !goOn {
 			return ps, false
 		}
@@ -143,6 +143,20 @@ func (d *decider) evalAll(rs *reqState, identityApplies bool) (policies, bool) {
 	}
 	_, goOn = d.orgLevels(rs, policy.RCP, s.RCPs, s.rcpSkip(rs))
 	return ps, goOn
+}
+
+// resourceSkip says why the resource policy does not apply to the
+// request, if it does not: "the root principal in a bucket owner's AWS
+// account can perform the GetBucketPolicy, PutBucketPolicy, and
+// DeleteBucketPolicy API actions, even if their bucket policy explicitly
+// denies the root principal's access. Bucket owner root principals can
+// only be blocked from performing these API actions by VPC endpoint
+// policies and AWS Organizations policies." (Amazon S3 API Reference)
+func (rs *reqState) resourceSkip() Skip {
+	if rs.p.kind == principalRoot && rs.p.account == rs.resourceAccount && rs.bucketPolicyAction() {
+		return SkipResourceBucketOwnerRoot
+	}
+	return SkipNone
 }
 
 // scpSkip says why SCPs do not apply to the request, if they do not.
@@ -190,6 +204,11 @@ func (s *Set) combine(rs *reqState, ps *policies) (Decision, Reason) {
 			return Allowed, why(ReasonResourceGrantsNonIAM)
 		}
 		return ImplicitlyDenied, why(ReasonNonIAMNeedsResource)
+	case rs.bucketPolicyAction() && !sameAccount:
+		// "the calling identity must both have the PutBucketPolicy
+		// permissions on the specified bucket and belong to the bucket
+		// owner's account" (Amazon S3 API Reference; S3 answers 405).
+		return ImplicitlyDenied, why(ReasonBucketPolicyOtherAccount)
 	case p.kind == principalRoot:
 		switch {
 		case sameAccount && !mustGrant:

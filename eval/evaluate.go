@@ -246,6 +246,23 @@ var trustActions = map[string]bool{
 	"tagsession": true, "setsourceidentity": true, "setcontext": true,
 }
 
+// bucketPolicyAction reports whether the request reads, writes or
+// deletes an S3 bucket's own policy. Amazon S3 answers these only to
+// identities of the bucket owner's account, and its root user can always
+// perform them, whatever the bucket policy says (Amazon S3 API Reference,
+// GetBucketPolicy, PutBucketPolicy, DeleteBucketPolicy).
+func (rs *reqState) bucketPolicyAction() bool {
+	if rs.actionSvcLower != "s3" {
+		return false
+	}
+	for _, name := range [...]string{"GetBucketPolicy", "PutBucketPolicy", "DeleteBucketPolicy"} {
+		if strings.EqualFold(rs.actionName, name) {
+			return true
+		}
+	}
+	return false
+}
+
 // resourcePolicyRequired reports whether the resource's own policy must
 // grant access: role trust policies for sts:AssumeRole*, and KMS key
 // policies (IAM policies only work when the key policy delegates to the

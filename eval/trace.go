@@ -99,14 +99,15 @@ type Skip uint8
 
 // The reasons for skipping a policy.
 const (
-	SkipNone                 Skip = iota
-	SkipIdentityNotIAM            // identity policies, boundaries and session policies: not an IAM user or role
-	SkipSCPNotIAM                 // SCPs: not an IAM principal
-	SkipSCPServiceLinked          // SCPs: a service-linked role
-	SkipSCPManagementAccount      // SCPs: a principal of the management account
-	SkipRCPServiceLinked          // RCPs: a service-linked role
-	SkipRCPManagementAccount      // RCPs: a resource of the management account
-	SkipRCPUnsupported            // RCPs: the service does not support RCPs
+	SkipNone                    Skip = iota
+	SkipIdentityNotIAM               // identity policies, boundaries and session policies: not an IAM user or role
+	SkipSCPNotIAM                    // SCPs: not an IAM principal
+	SkipSCPServiceLinked             // SCPs: a service-linked role
+	SkipSCPManagementAccount         // SCPs: a principal of the management account
+	SkipRCPServiceLinked             // RCPs: a service-linked role
+	SkipRCPManagementAccount         // RCPs: a resource of the management account
+	SkipRCPUnsupported               // RCPs: the service does not support RCPs
+	SkipResourceBucketOwnerRoot      // the bucket policy: its own account's root user managing it
 )
 
 // PolicyEvent closes the events of one policy.
@@ -217,28 +218,29 @@ type ReasonCode uint8
 
 // The reasons of a decision.
 const (
-	ReasonNone                   ReasonCode = iota
-	ReasonCallerIdentity                    // sts:GetCallerIdentity needs no permission
-	ReasonExplicitDeny                      // a Deny statement applied (Reason.Policy)
-	ReasonNoSCPAllows                       // no SCP at Reason.Level allows
-	ReasonResourceGrantsNonIAM              // a resource policy grants a non-IAM principal
-	ReasonNonIAMNeedsResource               // a non-IAM principal without a grant
-	ReasonRootOwnAccount                    // the root user on its own account's resources
-	ReasonRootResourceGrant                 // the resource policy grants the root user's account
-	ReasonRootDenied                        // the root user of another account, not granted
-	ReasonCrossAccountAllowed               // both sides allow a cross-account request
-	ReasonCrossAccountNoResource            // cross-account, the resource policy does not allow
-	ReasonCrossAccountNoIdentity            // cross-account, the identity side does not allow (Reason.Sides)
-	ReasonResourceWildcard                  // same account, the resource policy grants "*"
-	ReasonResourceSession                   // same account, the resource policy names the session
-	ReasonResourceUser                      // same account, the resource policy names the user
-	ReasonResourceRole                      // same account, the resource policy names the role
-	ReasonResourcePolicyMissing             // a trust or key policy is required and none was given
-	ReasonResourcePolicyDenies              // a trust or key policy is required and does not allow
-	ReasonAccountDelegation                 // the resource policy delegates to the account, identity allows
-	ReasonIdentityAllows                    // an identity policy allows and nothing blocks
-	ReasonResourceGrantLimited              // a resource grant limited by a boundary or session policy (Reason.Grant, Reason.Sides)
-	ReasonIdentityGap                       // the identity side does not allow (Reason.Sides)
+	ReasonNone                     ReasonCode = iota
+	ReasonCallerIdentity                      // sts:GetCallerIdentity needs no permission
+	ReasonExplicitDeny                        // a Deny statement applied (Reason.Policy)
+	ReasonNoSCPAllows                         // no SCP at Reason.Level allows
+	ReasonResourceGrantsNonIAM                // a resource policy grants a non-IAM principal
+	ReasonNonIAMNeedsResource                 // a non-IAM principal without a grant
+	ReasonRootOwnAccount                      // the root user on its own account's resources
+	ReasonRootResourceGrant                   // the resource policy grants the root user's account
+	ReasonRootDenied                          // the root user of another account, not granted
+	ReasonCrossAccountAllowed                 // both sides allow a cross-account request
+	ReasonCrossAccountNoResource              // cross-account, the resource policy does not allow
+	ReasonCrossAccountNoIdentity              // cross-account, the identity side does not allow (Reason.Sides)
+	ReasonResourceWildcard                    // same account, the resource policy grants "*"
+	ReasonResourceSession                     // same account, the resource policy names the session
+	ReasonResourceUser                        // same account, the resource policy names the user
+	ReasonResourceRole                        // same account, the resource policy names the role
+	ReasonResourcePolicyMissing               // a trust or key policy is required and none was given
+	ReasonResourcePolicyDenies                // a trust or key policy is required and does not allow
+	ReasonAccountDelegation                   // the resource policy delegates to the account, identity allows
+	ReasonIdentityAllows                      // an identity policy allows and nothing blocks
+	ReasonResourceGrantLimited                // a resource grant limited by a boundary or session policy (Reason.Grant, Reason.Sides)
+	ReasonIdentityGap                         // the identity side does not allow (Reason.Sides)
+	ReasonBucketPolicyOtherAccount            // an S3 bucket policy operation by another account's identity
 )
 
 // Sides is what the identity side of a decision said.

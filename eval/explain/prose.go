@@ -40,6 +40,8 @@ func Reason(tr *Trace, why eval.Reason) string {
 		return fmt.Sprintf("implicitly denied: cross-account request (principal account %s, resource account %s) needs the resource policy to allow it, and it does not", req.PrincipalAccount, req.ResourceAccount)
 	case eval.ReasonCrossAccountNoIdentity:
 		return "implicitly denied: cross-account request needs the identity side to allow it too: " + identityGap(why.Sides)
+	case eval.ReasonBucketPolicyOtherAccount:
+		return fmt.Sprintf("implicitly denied: only identities of the bucket owner's account (%s) can call %s, whatever the policies allow; S3 answers 405 Method Not Allowed (Amazon S3 API Reference)", req.ResourceAccount, action)
 	}
 	return sameAccountReason(req, why)
 }
@@ -159,6 +161,8 @@ func Skip(req *eval.RequestEvent, s eval.Skip) string {
 		return "RCPs do not apply to resources of the management account"
 	case eval.SkipRCPUnsupported:
 		return "RCPs do not apply to " + req.ActionService + " (the service does not support RCPs)"
+	case eval.SkipResourceBucketOwnerRoot:
+		return "the bucket owner's root user can always get, put and delete the bucket policy; only SCPs, RCPs and VPC endpoint policies can stop it (Amazon S3 API Reference)"
 	}
 	return ""
 }
