@@ -23,7 +23,9 @@ type Request struct {
 	ResourceAccount string
 	// Context holds the request context keys. The aws:Principal* keys,
 	// aws:username, aws:userid and aws:ResourceAccount are derived from the
-	// principal and resource when the context does not set them.
+	// principal and resource when the context does not set them, and
+	// aws:ViaAWSService, aws:CalledViaFirst and aws:CalledViaLast from
+	// aws:CalledVia.
 	Context Context
 	// ManagementAccount is the organization's management account: SCPs do
 	// not restrict its principals and RCPs do not restrict its resources.
@@ -48,7 +50,7 @@ type reqState struct {
 	resourceAccount string
 
 	derivedDone bool
-	derived     [9]derivedKey
+	derived     [12]derivedKey
 	nDerived    int
 }
 
@@ -135,6 +137,7 @@ func (rs *reqState) derive() {
 	if rs.resourceAccount != "" {
 		rs.addDerived("aws:resourceaccount", rs.resourceAccount)
 	}
+	rs.deriveCalledVia()
 	if !p.isIAM() {
 		return
 	}
@@ -159,7 +162,9 @@ func (rs *reqState) derive() {
 	}
 }
 
-// derivable are the keys derive sets for some requests.
+// derivable are the keys derive sets from the principal and resource of
+// some requests (the aws:CalledVia ones depend on the context instead,
+// so any value of theirs is consistent with the principal).
 var derivable = []string{
 	"aws:principalisawsservice", "aws:principalservicename", "aws:principalservicenameslist",
 	"aws:resourceaccount", "aws:principalaccount", "aws:principaltype", "aws:principalarn",
@@ -171,9 +176,10 @@ var derivable = []string{
 func IsDerivedKey(key string) bool { return slices.Contains(derivable, lowerASCII(key)) }
 
 // DerivedKeys returns the context keys that evaluating the request
-// derives from its principal and resource (lowercase, one value each),
-// without those its context sets: what a request must state for an
-// evaluator that does not derive them to decide it alike.
+// derives from its principal and resource, and from its aws:CalledVia
+// (aws:ViaAWSService, aws:CalledViaFirst, aws:CalledViaLast), lowercase,
+// one value each, without those its context sets: what a request must
+// state for an evaluator that does not derive them to decide it alike.
 func DerivedKeys(req *Request) (Context, error) {
 	var rs reqState
 	if err := rs.init(req); err != nil {
@@ -188,4 +194,24 @@ func DerivedKeys(req *Request) (Context, error) {
 		}
 	}
 	return c, nil
+}
+
+// deriveCalledVia fills the keys that follow from aws:CalledVia when the
+// request does not give them. aws:ViaAWSService "is always included in
+// the request context"; it "returns true when a service uses the
+// credentials of an IAM principal to make a request on behalf of the
+// principal" (which is when aws:CalledVia is present) and "false when the
+// principal makes the call directly". aws:CalledViaFirst and
+// aws:CalledViaLast "indicate the first and last services that made calls
+// in the chain of requests" (IAM User Guide, AWS global condition context
+// keys).
+func (rs *reqState) deriveCalledVia() {
+	chain, _ := rs.req.Context.get("aws:calledvia")
+	if len(chain) == 0 {
+		rs.addDerived("aws:viaawsservice", "false")
+		return
+	}
+	rs.addDerived("aws:viaawsservice", "true")
+	rs.addDerived("aws:calledviafirst", chain[0])
+	rs.addDerived("aws:calledvialast", chain[len(chain)-1])
 }

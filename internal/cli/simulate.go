@@ -58,7 +58,9 @@ Context keys (--context key=value) are case-insensitive; repeat a key or
 write key=[a,b] for a multivalued key such as aws:TagKeys. The keys
 aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType,
 aws:PrincipalIsAWSService, aws:username and aws:ResourceAccount are
-derived from the principal and resource unless given.
+derived from the principal and resource unless given; aws:ViaAWSService
+is false unless aws:CalledVia is given (then true, with
+aws:CalledViaFirst and aws:CalledViaLast its first and last services).
 
 --scp and --rcp take one level each, root first; separate several policy
 files of one level with commas. AWS attaches RCPFullAWSAccess everywhere,

@@ -73,6 +73,13 @@ function derivedContext(c, resourceAccount) {
     put('aws:PrincipalIsAWSService', 'false')
   }
   if (resourceAccount) put('aws:ResourceAccount', resourceAccount)
+  const via = Object.entries(ctx).find(([k]) => k.toLowerCase() === 'aws:calledvia')?.[1]
+  const chain = via === undefined ? [] : [].concat(via)
+  put('aws:ViaAWSService', chain.length > 0 ? 'true' : 'false')
+  if (chain.length > 0) {
+    put('aws:CalledViaFirst', chain[0])
+    put('aws:CalledViaLast', chain[chain.length - 1])
+  }
   if (/^\d{12}$/.test(p)) {
     put('aws:PrincipalAccount', p)
     put('aws:PrincipalArn', `arn:aws:iam::${p}:root`)
