@@ -238,6 +238,8 @@ func (s *Set) combine(rs *reqState, ps *policies) (Decision, Reason) {
 			return Allowed, why(ReasonResourceUser)
 		case res.Grant == GrantRole && ps.boundaryOK && ps.sessionOK:
 			return Allowed, why(ReasonResourceRole)
+		case res.Grant == GrantFederatingUser && ps.boundaryOK && ps.sessionOK:
+			return Allowed, why(ReasonResourceFederatingUser)
 		}
 	}
 	switch {

@@ -145,17 +145,18 @@ func isAccountID(s string) bool {
 type Grant uint8
 
 const (
-	GrantNone      Grant = iota
-	GrantAccount         // the account (id or root ARN): delegation to the account's IAM policies
-	GrantRole            // the role ARN: limited by the role's boundary and session policy
-	GrantUser            // the IAM user ARN: not limited by the user's policies or boundary
-	GrantWildcard        // "*" / {"AWS": "*"}: limited by nothing but explicit denies
-	GrantService         // a service principal
-	GrantFederated       // a Federated provider
-	GrantSession         // the assumed-role or federated-user session ARN itself
+	GrantNone           Grant = iota
+	GrantAccount              // the account (id or root ARN): delegation to the account's IAM policies
+	GrantRole                 // the role ARN: limited by the role's boundary and session policy
+	GrantFederatingUser       // the IAM user ARN, for its federated user session: limited by the boundary and session policy
+	GrantUser                 // the IAM user ARN: not limited by the user's policies or boundary
+	GrantWildcard             // "*" / {"AWS": "*"}: limited by nothing but explicit denies
+	GrantService              // a service principal
+	GrantFederated            // a Federated provider
+	GrantSession              // the assumed-role or federated-user session ARN itself
 )
 
-var GrantNames = [...]string{"none", "account", "role ARN", "user ARN", "wildcard", "service principal", "federated principal", "session ARN"}
+var GrantNames = [...]string{"none", "account", "role ARN", "federating user ARN", "user ARN", "wildcard", "service principal", "federated principal", "session ARN"}
 
 func (g Grant) String() string { return GrantNames[g] }
 
@@ -245,8 +246,20 @@ func (e *awsPrincipal) match(p *principal) Grant {
 		}
 		return GrantAccount
 	case principalUser:
-		if p.kind == principalUser && e.name == p.name {
+		switch {
+		case p.kind == principalUser && e.name == p.name:
 			return GrantUser
+		case p.kind == principalFederatedUser && e.name == p.name:
+			// "if a resource-based policy grants permission to the ARN of
+			// the IAM user who federated, then requests made by the
+			// federated user during the session are limited by an implicit
+			// deny in a permission boundary or session policy" (IAM User
+			// Guide, policy evaluation logic). A federated user session
+			// ARN names the session, not the user who federated; agentiam
+			// takes the session of name N to be federated by the IAM user
+			// N of the same account, as the documentation's examples do
+			// (federated-user/exampleuser, user/exampleuser).
+			return GrantFederatingUser
 		}
 	case principalRole:
 		// A role ARN names every session of the role.

@@ -234,6 +234,7 @@ const (
 	ReasonResourceSession                     // same account, the resource policy names the session
 	ReasonResourceUser                        // same account, the resource policy names the user
 	ReasonResourceRole                        // same account, the resource policy names the role
+	ReasonResourceFederatingUser              // same account, the resource policy names the user who federated the session
 	ReasonResourcePolicyMissing               // a trust or key policy is required and none was given
 	ReasonResourcePolicyDenies                // a trust or key policy is required and does not allow
 	ReasonAccountDelegation                   // the resource policy delegates to the account, identity allows

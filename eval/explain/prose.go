@@ -58,6 +58,8 @@ func sameAccountReason(req *eval.RequestEvent, why eval.Reason) string {
 		return "allowed: the resource policy names the IAM user directly; identity policies and the permissions boundary do not limit it"
 	case eval.ReasonResourceRole:
 		return fmt.Sprintf("allowed: the resource policy grants %s to the role ARN, and the role's boundary and session policy allow it", action)
+	case eval.ReasonResourceFederatingUser:
+		return fmt.Sprintf("allowed: the resource policy grants %s to the IAM user who federated the session, and the user's boundary and the session policy allow it", action)
 	case eval.ReasonResourcePolicyMissing:
 		return fmt.Sprintf("implicitly denied: %s on %s needs the resource's own policy (trust or key policy) to allow it, and none was given", action, req.Resource)
 	case eval.ReasonResourcePolicyDenies:
