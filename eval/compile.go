@@ -477,6 +477,9 @@ func compileResource(raw string, vars bool) resourcePattern {
 // any colon of the value from its fifth on (a '*' ending a segment can
 // span colons), so each such split is tried.
 func (r *resourcePattern) match(rs *reqState) bool {
+	if rs.resource == "*" {
+		return r.vars == nil && MatchesResourceless(r.fixed.String(), rs.actionSvcLower, rs.p.partition)
+	}
 	if r.vars == nil {
 		return r.fixed.Match(rs.resource)
 	}
@@ -500,6 +503,35 @@ func (r *resourcePattern) match(rs *reqState) bool {
 	}
 	return false
 }
+
+// MatchesResourceless reports whether a Resource (or NotResource)
+// pattern applies to a request that names no resource ("*", the actions
+// without resource types, such as s3:ListAllMyBuckets): the pattern "*",
+// or a pattern that matches every resource of the action's service in
+// the partition, "arn:PARTITION:SERVICE:REGION:ACCOUNT:*" with REGION and
+// ACCOUNT empty or wildcards. An empty partition matches any.
+//
+// decision: the IAM User Guide's evaluation example grants
+// s3:ListAllMyBuckets with "Resource": "arn:aws:s3:::*" ("The
+// AllowS3ListRead statement in this policy allows Carlos to view a list of
+// all of the buckets in the account"), and the service authorization
+// reference asks for "*" for such actions. agentiam accepts both, and no
+// narrower pattern: one naming a region, an account or a resource does
+// not cover a request that names none.
+func MatchesResourceless(pattern, service, partition string) bool {
+	if pattern == "*" {
+		return true
+	}
+	parts := strings.SplitN(pattern, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" || parts[5] != "*" {
+		return false
+	}
+	return (partition == "" || arn.Wildcard(parts[1], partition)) &&
+		arn.WildcardFold(parts[2], service) && onlyStars(parts[3]) && onlyStars(parts[4])
+}
+
+// onlyStars reports whether s is empty or only '*' wildcards.
+func onlyStars(s string) bool { return strings.Trim(s, "*") == "" }
 
 // parseResourceTemplate parses a Resource / NotResource pattern. Variables
 // are substituted only in the resource part of the ARN, after the fifth

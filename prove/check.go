@@ -91,7 +91,7 @@ func (p *prover) search() error {
 			continue
 		}
 		for _, res := range p.resourceWitnesses(c, byAction) {
-			relevant := p.filter(byAction, func(s *stmt) bool { return s.mayMatchResource(res) })
+			relevant := p.filter(byAction, func(s *stmt) bool { return s.mayMatchResource(c.name, res) })
 			if !p.mayDiffer(relevant) {
 				continue
 			}

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/agentiam/agentiam/arn"
+	"github.com/agentiam/agentiam/eval"
 	"github.com/agentiam/agentiam/policy"
 )
 
@@ -91,8 +92,9 @@ func (s *stmt) matchAction(full string) bool {
 }
 
 // mayMatchResource reports whether the Resource / NotResource element may
-// let the resource through; a pattern with a policy variable may.
-func (s *stmt) mayMatchResource(res string) bool {
+// let the action's resource through; a pattern with a policy variable
+// may. A request without resource ("*") is matched as eval matches it.
+func (s *stmt) mayMatchResource(action, res string) bool {
 	if s.anyResource {
 		return true
 	}
@@ -100,7 +102,7 @@ func (s *stmt) mayMatchResource(res string) bool {
 		if s.hasVariable(p) {
 			return true
 		}
-		if p == "*" || arn.Match(p, res) {
+		if matchWitness(p, action, res) {
 			return !s.notResource
 		}
 	}
@@ -165,4 +167,14 @@ func sameOnBothSides(stmts []*stmt) bool {
 		}
 	}
 	return true
+}
+
+// matchWitness reports whether a Resource pattern matches a witness
+// resource of the action, "*" for one that names no resource.
+func matchWitness(pattern, action, res string) bool {
+	if res == "*" {
+		service, _, _ := strings.Cut(action, ":")
+		return eval.MatchesResourceless(pattern, strings.ToLower(service), "")
+	}
+	return pattern == "*" || arn.Match(pattern, res)
 }
