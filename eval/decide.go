@@ -145,6 +145,13 @@ func (d *decider) evalAll(rs *reqState, identityApplies bool) (policies, bool) {
 	return ps, goOn
 }
 
+// otherPartition reports whether an IAM principal given by its ARN asks
+// for a resource of another partition (aws, aws-cn, aws-us-gov ...). A
+// bare account id does not say its partition.
+func (rs *reqState) otherPartition() bool {
+	return rs.resourcePartition != "" && strings.HasPrefix(rs.p.raw, "arn:") && rs.p.partition != rs.resourcePartition
+}
+
 // resourceSkip says why the resource policy does not apply to the
 // request, if it does not: "the root principal in a bucket owner's AWS
 // account can perform the GetBucketPolicy, PutBucketPolicy, and
@@ -204,6 +211,11 @@ func (s *Set) combine(rs *reqState, ps *policies) (Decision, Reason) {
 			return Allowed, why(ReasonResourceGrantsNonIAM)
 		}
 		return ImplicitlyDenied, why(ReasonNonIAMNeedsResource)
+	case rs.otherPartition():
+		// "IAM roles and resource-based policies delegate access across
+		// accounts only within a single partition." (IAM User Guide, How
+		// IAM roles differ from resource-based policies)
+		return ImplicitlyDenied, why(ReasonOtherPartition)
 	case rs.bucketPolicyAction() && !sameAccount:
 		// "the calling identity must both have the PutBucketPolicy
 		// permissions on the specified bucket and belong to the bucket

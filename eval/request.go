@@ -39,15 +39,16 @@ type Request struct {
 
 // reqState is a request prepared for evaluation; it lives on the stack.
 type reqState struct {
-	req             *Request
-	p               principal
-	action          string
-	actionService   string
-	actionName      string
-	actionSvcLower  string
-	resource        string
-	resourceService string
-	resourceAccount string
+	req               *Request
+	p                 principal
+	action            string
+	actionService     string
+	actionName        string
+	actionSvcLower    string
+	resource          string
+	resourceService   string
+	resourceAccount   string
+	resourcePartition string
 
 	derivedDone bool
 	derived     [12]derivedKey
@@ -82,7 +83,7 @@ func (rs *reqState) init(req *Request) error {
 		if err != nil {
 			return fmt.Errorf("%w: resource: %w", ErrRequest, err)
 		}
-		rs.resourceService = a.Service
+		rs.resourceService, rs.resourcePartition = a.Service, a.Partition
 		// AWS-owned resources name the account "aws" (the built-in code
 		// interpreter and browser); they carry no resource policy, and the
 		// caller's identity policy alone decides, as for a resource in its

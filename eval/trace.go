@@ -242,6 +242,7 @@ const (
 	ReasonResourceGrantLimited                // a resource grant limited by a boundary or session policy (Reason.Grant, Reason.Sides)
 	ReasonIdentityGap                         // the identity side does not allow (Reason.Sides)
 	ReasonBucketPolicyOtherAccount            // an S3 bucket policy operation by another account's identity
+	ReasonOtherPartition                      // an IAM principal and a resource in different partitions
 )
 
 // Sides is what the identity side of a decision said.

@@ -40,6 +40,8 @@ func Reason(tr *Trace, why eval.Reason) string {
 		return fmt.Sprintf("implicitly denied: cross-account request (principal account %s, resource account %s) needs the resource policy to allow it, and it does not", req.PrincipalAccount, req.ResourceAccount)
 	case eval.ReasonCrossAccountNoIdentity:
 		return "implicitly denied: cross-account request needs the identity side to allow it too: " + identityGap(why.Sides)
+	case eval.ReasonOtherPartition:
+		return fmt.Sprintf("implicitly denied: %s and %s are in different partitions, and no policy grants access across partitions", who, req.Resource)
 	case eval.ReasonBucketPolicyOtherAccount:
 		return fmt.Sprintf("implicitly denied: only identities of the bucket owner's account (%s) can call %s, whatever the policies allow; S3 answers 405 Method Not Allowed (Amazon S3 API Reference)", req.ResourceAccount, action)
 	}
