@@ -18,6 +18,7 @@ const (
 	principalFederatedUser                          // arn:aws:sts::A:federated-user/name
 	principalService                                // bedrock-agentcore.amazonaws.com
 	principalWebIdentity                            // a SAML/OIDC provider or web identity such as accounts.google.com
+	principalAnonymous                              // an unauthenticated caller ("anonymous" or "*")
 )
 
 // principalTypeValues are the aws:PrincipalType values AWS documents.
@@ -65,13 +66,20 @@ func (p *principal) serviceLinked() bool {
 
 func parsePrincipal(s string) (principal, error) {
 	p := principal{raw: s}
+	if s == "*" || strings.EqualFold(s, "anonymous") {
+		// "For resource-based policies, using a wildcard (*) with an Allow
+		// effect grants access to all users, including anonymous users
+		// (public access)." (IAM User Guide, Principal element)
+		p.kind = principalAnonymous
+		return p, nil
+	}
 	if isAccountID(s) {
 		p.kind, p.account, p.partition = principalRoot, s, "aws"
 		return p, nil
 	}
 	if !strings.HasPrefix(s, "arn:") {
 		if s == "" || strings.ContainsAny(s, " */:") || !strings.Contains(s, ".") {
-			return p, fmt.Errorf("%w: principal %q is neither an ARN, a 12-digit account id nor a service principal", ErrRequest, s)
+			return p, fmt.Errorf("%w: principal %q is neither an ARN, a 12-digit account id, a service principal nor anonymous", ErrRequest, s)
 		}
 		if strings.HasSuffix(s, ".amazonaws.com") || strings.HasSuffix(s, ".amazonaws.com.cn") {
 			p.kind = principalService

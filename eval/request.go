@@ -12,7 +12,8 @@ import (
 type Request struct {
 	// Principal is who calls: an IAM user, role, assumed-role session,
 	// federated user or root ARN, a 12-digit account id (its root user),
-	// or a service principal such as bedrock-agentcore.amazonaws.com.
+	// a service principal such as bedrock-agentcore.amazonaws.com, or
+	// "anonymous" (or "*") for an unauthenticated caller.
 	Principal string
 	// Action is "service:Action"; case-insensitive.
 	Action string
@@ -128,11 +129,21 @@ func (rs *reqState) addDerived(key, value string) {
 func (rs *reqState) derive() {
 	rs.derivedDone = true
 	p := &rs.p
-	if p.kind == principalService {
+	switch p.kind {
+	case principalService:
 		rs.addDerived("aws:principalisawsservice", "true")
 		rs.addDerived("aws:principalservicename", p.raw)
 		rs.addDerived("aws:principalservicenameslist", p.raw)
-	} else {
+	case principalAnonymous:
+		// "For anonymous requests, the request context returns anonymous"
+		// (aws:PrincipalAccount); aws:PrincipalType is Anonymous and
+		// aws:userid anonymous (IAM User Guide, global condition keys and
+		// policy variables); aws:PrincipalIsAWSService and aws:PrincipalArn
+		// are absent.
+		rs.addDerived("aws:principalaccount", "anonymous")
+		rs.addDerived("aws:principaltype", "Anonymous")
+		rs.addDerived("aws:userid", "anonymous")
+	default:
 		rs.addDerived("aws:principalisawsservice", "false")
 	}
 	if rs.resourceAccount != "" {

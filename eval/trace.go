@@ -51,10 +51,11 @@ const (
 	PrincipalFederatedUser               // a federated user session (GetFederationToken)
 	PrincipalService                     // a service principal
 	PrincipalWebIdentity                 // a SAML/OIDC provider or web identity
+	PrincipalAnonymous                   // an unauthenticated caller
 )
 
 // The internal principalKind values are PrincipalKind's.
-var _ = [1]int{}[int(principalWebIdentity)-int(PrincipalWebIdentity)]
+var _ = [1]int{}[int(principalAnonymous)-int(PrincipalAnonymous)]
 
 // RequestEvent describes the request being decided.
 type RequestEvent struct {

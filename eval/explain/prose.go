@@ -123,6 +123,8 @@ func Principal(req *eval.RequestEvent) string {
 		return "service principal " + req.Principal
 	case eval.PrincipalWebIdentity:
 		return "federated principal " + req.Principal
+	case eval.PrincipalAnonymous:
+		return "an anonymous caller"
 	case eval.PrincipalRoot:
 		return "the root user of " + req.PrincipalAccount
 	}

@@ -53,7 +53,9 @@ and statement considered and, for each statement that did not apply,
 which element failed and why: that is how to read an AccessDenied.
 
 The principal is an IAM role, user, assumed-role session or root ARN, an
-account id, or a service principal such as bedrock-agentcore.amazonaws.com.
+account id, a service principal such as bedrock-agentcore.amazonaws.com,
+or anonymous (an unauthenticated caller, which only a resource policy
+granting "*" lets in).
 Context keys (--context key=value) are case-insensitive; repeat a key or
 write key=[a,b] for a multivalued key such as aws:TagKeys. The keys
 aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType,
@@ -121,7 +123,7 @@ bad input. In batch mode, 0 once every line was answered.`,
 	fl.StringVar(&f.sessionPolicy, "session-policy", "", "session policy file")
 	fl.StringArrayVar(&f.scps, "scp", nil, "SCP files of one organization level, comma-separated (repeat per level, root first)")
 	fl.StringArrayVar(&f.rcps, "rcp", nil, "RCP files of one organization level, comma-separated (repeat per level, root first)")
-	fl.StringVar(&f.principal, "principal", "", "who calls: role, user, session or root ARN, account id, or service principal")
+	fl.StringVar(&f.principal, "principal", "", "who calls: role, user, session or root ARN, account id, service principal, or anonymous")
 	fl.StringVar(&f.action, "action", "", "the action, service:Action")
 	fl.StringVar(&f.resource, "resource", "", "the resource ARN (required unless the action takes only \"*\")")
 	fl.StringVar(&f.resourceAccount, "resource-account", "", "account owning the resource (default: from the ARN, else the principal's)")
