@@ -61,12 +61,13 @@ func (d *decider) orgLevels(rs *reqState, kind policy.Kind, levels [][]*Policy, 
 
 // policies is what the policies of a Set said about a request.
 type policies struct {
-	identityAllow bool
-	boundaryOK    bool
-	sessionOK     bool
-	sessionGiven  bool
-	res           verdict
-	scpFailed     int // the first SCP level that allows nothing
+	identityAllow  bool
+	boundaryOK     bool
+	sessionOK      bool
+	sessionGiven   bool
+	res            verdict
+	scpFailed      int  // the first SCP level that allows nothing
+	endpointDenies bool // a VPC endpoint policy is given and does not allow
 }
 
 // decide applies the evaluation logic and says why.
@@ -91,11 +92,15 @@ func (s *Set) decide(rs *reqState, t Tracer) (Decision, Reason) {
 	if ps.scpFailed > 0 {
 		return ImplicitlyDenied, Reason{Code: ReasonNoSCPAllows, Level: ps.scpFailed}
 	}
+	if ps.endpointDenies {
+		return ImplicitlyDenied, Reason{Code: ReasonNoEndpointAllows}
+	}
 	return s.combine(rs, &ps)
 }
 
 // evalAll evaluates every policy of the set in AWS's order: identity
-// policies, boundary, session policy, resource policy, SCPs, RCPs.
+// policies, boundary, session policy, resource policy, SCPs, RCPs, and
+// the VPC endpoint policy.
 func (d *decider) evalAll(rs *reqState, identityApplies bool) (policies, bool) {
 	s, p := d.s, &rs.p
 	ps := policies{boundaryOK: true, sessionOK: true, sessionGiven: s.Session != nil}
@@ -141,8 +146,29 @@ func (d *decider) evalAll(rs *reqState, identityApplies bool) (policies, bool) {
 	if ps.scpFailed, goOn = d.orgLevels(rs, policy.SCP, s.SCPs, s.scpSkip(rs)); !goOn {
 		return ps, false
 	}
-	_, goOn = d.orgLevels(rs, policy.RCP, s.RCPs, s.rcpSkip(rs))
+	if _, goOn = d.orgLevels(rs, policy.RCP, s.RCPs, s.rcpSkip(rs)); !goOn {
+		return ps, false
+	}
+	ps.endpointDenies, goOn = d.endpoint(rs)
 	return ps, goOn
+}
+
+// endpoint evaluates the VPC endpoint policy, if any, and reports whether
+// it leaves the request without an allow. "An endpoint policy does not
+// override or replace identity-based policies or resource-based
+// policies": it grants nothing and must allow the request, and its Deny
+// statements deny. "If you specify the principal in the format \"AWS\":
+// \"account_id\", access is granted only to the AWS account root user,
+// not all users and roles for the account" (AWS PrivateLink Guide,
+// Control access to VPC endpoints using endpoint policies), so an Allow
+// that names the account does not let the account's users and roles
+// through.
+func (d *decider) endpoint(rs *reqState) (denies, goOn bool) {
+	if d.s.Endpoint == nil {
+		return false, true
+	}
+	v, goOn := d.run(rs, PolicyRef{Kind: policy.VPCEndpoint}, d.s.Endpoint, SkipNone)
+	return !v.allow || v.Grant == GrantAccount, goOn
 }
 
 // otherPartition reports whether an IAM principal given by its ARN asks

@@ -12,6 +12,10 @@ type Documents struct {
 	Resource *policy.Document
 	Boundary *policy.Document
 	Session  *policy.Document
+	// Endpoint is the policy of the VPC endpoint the request goes
+	// through; nil when it goes through none (or one with the default
+	// full-access policy).
+	Endpoint *policy.Document
 	// SCPs and RCPs are given per level of the organization hierarchy,
 	// root first; each level holds the policies attached at that level.
 	SCPs [][]*policy.Document
@@ -33,6 +37,7 @@ type Set struct {
 	Resource *Policy
 	Boundary *Policy
 	Session  *Policy
+	Endpoint *Policy
 	SCPs     [][]*Policy
 	RCPs     [][]*Policy
 	// RCPServices is Documents.RCPServices. Read only.
@@ -56,7 +61,7 @@ func NewSet(d Documents) (*Set, error) {
 			s.Identity = append(s.Identity, p)
 		}
 	}
-	s.Resource, s.Boundary, s.Session = one(d.Resource), one(d.Boundary), one(d.Session)
+	s.Resource, s.Boundary, s.Session, s.Endpoint = one(d.Resource), one(d.Boundary), one(d.Session), one(d.Endpoint)
 	levels := func(in [][]*policy.Document) [][]*Policy {
 		out := make([][]*Policy, 0, len(in))
 		for _, level := range in {
@@ -99,7 +104,7 @@ type verdict struct {
 // statement and sends its events, without one it stops as soon as the
 // verdict is known.
 func (rs *reqState) evalPolicy(p *Policy, ref PolicyRef, boundary bool, t Tracer) verdict {
-	withPrincipal := ref.Kind == policy.Resource || ref.Kind == policy.RCP
+	withPrincipal := ref.Kind == policy.Resource || ref.Kind == policy.RCP || ref.Kind == policy.VPCEndpoint
 	if t != nil {
 		return rs.tracePolicy(p, ref, withPrincipal, boundary, t)
 	}

@@ -244,6 +244,7 @@ const (
 	ReasonIdentityGap                         // the identity side does not allow (Reason.Sides)
 	ReasonBucketPolicyOtherAccount            // an S3 bucket policy operation by another account's identity
 	ReasonOtherPartition                      // an IAM principal and a resource in different partitions
+	ReasonNoEndpointAllows                    // the VPC endpoint policy does not allow
 )
 
 // Sides is what the identity side of a decision said.

@@ -16,7 +16,7 @@ import (
 // it (see internal/batch): the request and the policies in force.
 type SimulateRequest struct {
 	ID                 string              `json:"id,omitempty" jsonschema:"echoed in the answer (default: the request's position, from 1)"`
-	Principal          string              `json:"principal,omitempty" jsonschema:"who calls: role, user, assumed-role session or root ARN, account id, or service principal"`
+	Principal          string              `json:"principal,omitempty" jsonschema:"who calls: role, user, assumed-role session or root ARN, account id, service principal, or anonymous"`
 	Action             string              `json:"action,omitempty" jsonschema:"service:Action"`
 	Resource           string              `json:"resource,omitempty" jsonschema:"the resource ARN, or * for an action without resource types"`
 	ResourceAccount    string              `json:"resourceAccount,omitempty" jsonschema:"the account owning the resource (default: from the ARN, else the principal's)"`
@@ -26,6 +26,7 @@ type SimulateRequest struct {
 	ResourcePolicy     json.RawMessage     `json:"resourcePolicy,omitempty" jsonschema:"the resource-based policy (bucket, trust, key policy ...)"`
 	PermissionBoundary json.RawMessage     `json:"permissionBoundary,omitempty" jsonschema:"the permissions boundary"`
 	SessionPolicy      json.RawMessage     `json:"sessionPolicy,omitempty" jsonschema:"the session policy"`
+	VPCEndpointPolicy  json.RawMessage     `json:"vpcEndpointPolicy,omitempty" jsonschema:"the policy of the VPC endpoint the request goes through (it grants nothing; it must allow)"`
 	SCPs               [][]json.RawMessage `json:"scps,omitempty" jsonschema:"SCPs, one list per organization level, root first"`
 	RCPs               [][]json.RawMessage `json:"rcps,omitempty" jsonschema:"RCPs, one list per organization level, root first (only their Deny statements matter)"`
 }
@@ -135,7 +136,7 @@ func checkPolicies(r *SimulateRequest) error {
 	for _, p := range []struct {
 		name string
 		raw  json.RawMessage
-	}{{"resourcePolicy", r.ResourcePolicy}, {"permissionBoundary", r.PermissionBoundary}, {"sessionPolicy", r.SessionPolicy}} {
+	}{{"resourcePolicy", r.ResourcePolicy}, {"permissionBoundary", r.PermissionBoundary}, {"sessionPolicy", r.SessionPolicy}, {"vpcEndpointPolicy", r.VPCEndpointPolicy}} {
 		if err := parse(p.name, p.raw); err != nil {
 			return err
 		}

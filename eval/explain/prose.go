@@ -24,6 +24,8 @@ func Reason(tr *Trace, why eval.Reason) string {
 		return fmt.Sprintf("explicitly denied by %s in the %s", denyStatement(tr.Find(why.Policy)), kind)
 	case eval.ReasonNoSCPAllows:
 		return fmt.Sprintf("implicitly denied: no SCP at level %d allows %s", why.Level, action)
+	case eval.ReasonNoEndpointAllows:
+		return fmt.Sprintf("implicitly denied: the VPC endpoint policy does not allow %s to %s (an endpoint policy naming an account lets in only its root user)", action, who)
 	case eval.ReasonResourceGrantsNonIAM:
 		return fmt.Sprintf("allowed: the resource policy grants %s to %s", action, who)
 	case eval.ReasonNonIAMNeedsResource:
@@ -146,6 +148,8 @@ func Title(k policy.Kind) string {
 		return "SCP"
 	case policy.RCP:
 		return "RCP"
+	case policy.VPCEndpoint:
+		return "VPC endpoint policy"
 	}
 	return k.String()
 }

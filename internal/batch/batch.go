@@ -29,7 +29,7 @@ import (
 //	 "context":{"key":"value","multi":["a","b"]},
 //	 "identityPolicies":[{...}],"resourcePolicy":{...},
 //	 "permissionBoundary":{...},"sessionPolicy":{...},
-//	 "scps":[[{...}],[{...}]],"rcps":[[{...}]]}
+//	 "scps":[[{...}],[{...}]],"rcps":[[{...}]],"vpcEndpointPolicy":{...}}
 //
 // A policy repeated across lines is decoded and compiled once or twice
 // (see Cache). A worker is not safe for concurrent use: run one per
@@ -183,6 +183,8 @@ func (w *Worker) Decode(line string) (Case, error) {
 			set.Boundary = w.readPolicy(raw, start, key, fail)
 		case "sessionPolicy":
 			set.Session = w.readPolicy(raw, start, key, fail)
+		case "vpcEndpointPolicy":
+			set.Endpoint = w.readPolicy(raw, start, key, fail)
 		case "scps":
 			set.SCPs, err = w.readLevels(&sc, start, end, key, fail)
 		case "rcps":
@@ -212,7 +214,7 @@ var fieldBits = map[string]int{
 	"id": 1 << 0, "principal": 1 << 1, "action": 1 << 2, "resource": 1 << 3,
 	"resourceAccount": 1 << 4, "managementAccount": 1 << 5, "context": 1 << 6,
 	"identityPolicies": 1 << 7, "resourcePolicy": 1 << 8, "permissionBoundary": 1 << 9,
-	"sessionPolicy": 1 << 10, "scps": 1 << 11, "rcps": 1 << 12,
+	"sessionPolicy": 1 << 10, "scps": 1 << 11, "rcps": 1 << 12, "vpcEndpointPolicy": 1 << 13,
 }
 
 // lineScanner finds the boundaries of JSON values in a line without

@@ -23,6 +23,7 @@ type simulateFlags struct {
 	resourcePolicy    string
 	boundary          string
 	sessionPolicy     string
+	endpointPolicy    string
 	scps              []string
 	rcps              []string
 	principal         string
@@ -44,8 +45,9 @@ func newSimulateCmd(e *env) *cobra.Command {
 		Short: "Decide an IAM request offline, the way AWS would, and explain why",
 		Long: `Decide whether AWS would allow a request, offline, from the policies in
 force: identity policies, a resource policy (bucket policy, trust policy,
-key policy ...), a permissions boundary, a session policy, and the SCPs
-and RCPs of each level of the organization, root first.
+key policy ...), a permissions boundary, a session policy, the SCPs and
+RCPs of each level of the organization, root first, and the policy of
+the VPC endpoint the request goes through.
 
 The decision is Allowed, ImplicitlyDenied (nothing allowed it) or
 ExplicitlyDenied (a Deny statement applied). --explain shows every policy
@@ -66,7 +68,9 @@ aws:CalledViaFirst and aws:CalledViaLast its first and last services).
 
 --scp and --rcp take one level each, root first; separate several policy
 files of one level with commas. AWS attaches RCPFullAWSAccess everywhere,
-so RCPs only need their Deny statements.
+so RCPs only need their Deny statements. A VPC endpoint policy
+(--vpc-endpoint-policy) grants nothing but must allow the request; one
+that names an account ("AWS": "111122223333") lets in only its root user.
 
 Batch mode (--batch FILE, or - for standard input) reads JSON Lines, one
 request per line, and writes one line per request in input order, using
@@ -78,7 +82,7 @@ every core:
    "context":{"aws:SourceIp":"10.0.0.1","aws:TagKeys":["a","b"]},
    "identityPolicies":[{...}],"resourcePolicy":{...},
    "permissionBoundary":{...},"sessionPolicy":{...},
-   "scps":[[{...}],[{...}]],"rcps":[[{...}]]}
+   "scps":[[{...}],[{...}]],"rcps":[[{...}]],"vpcEndpointPolicy":{...}}
   ->
   {"id":"c1","decision":"Allowed"}
 
@@ -121,6 +125,7 @@ bad input. In batch mode, 0 once every line was answered.`,
 	fl.StringVar(&f.resourcePolicy, "resource-policy", "", "resource-based policy file (bucket, trust, key policy ...)")
 	fl.StringVar(&f.boundary, "boundary", "", "permissions boundary policy file")
 	fl.StringVar(&f.sessionPolicy, "session-policy", "", "session policy file")
+	fl.StringVar(&f.endpointPolicy, "vpc-endpoint-policy", "", "policy file of the VPC endpoint the request goes through")
 	fl.StringArrayVar(&f.scps, "scp", nil, "SCP files of one organization level, comma-separated (repeat per level, root first)")
 	fl.StringArrayVar(&f.rcps, "rcp", nil, "RCP files of one organization level, comma-separated (repeat per level, root first)")
 	fl.StringVar(&f.principal, "principal", "", "who calls: role, user, session or root ARN, account id, service principal, or anonymous")
@@ -187,6 +192,7 @@ func runSingle(e *env, f *simulateFlags) error {
 		}
 	}
 	docs.Resource, docs.Boundary, docs.Session = load(f.resourcePolicy), load(f.boundary), load(f.sessionPolicy)
+	docs.Endpoint = load(f.endpointPolicy)
 	levels := func(flags []string) [][]*policy.Document {
 		var out [][]*policy.Document
 		for _, level := range flags {
