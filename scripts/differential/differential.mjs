@@ -68,7 +68,10 @@ function derivedContext(c, resourceAccount) {
   const m = /^arn:([^:]+):(iam|sts)::(\d{12}):(.*)$/.exec(p)
   if (!p.startsWith('arn:') && !/^\d{12}$/.test(p)) {
     put('aws:PrincipalIsAWSService', p.endsWith('.amazonaws.com') ? 'true' : 'false')
-    if (p.endsWith('.amazonaws.com')) put('aws:PrincipalServiceName', p)
+    if (p.endsWith('.amazonaws.com')) {
+      put('aws:PrincipalServiceName', p)
+      put('aws:PrincipalServiceNamesList', [p])
+    }
   } else {
     put('aws:PrincipalIsAWSService', 'false')
   }
