@@ -226,13 +226,13 @@ func TestDerivedKeys(t *testing.T) {
 		want                string // key=value pairs, sorted by key
 	}{
 		{"arn:aws:iam::111122223333:user/alice", "arn:aws:s3:::b/k", nil,
-			"aws:principalaccount=111122223333 aws:principalarn=arn:aws:iam::111122223333:user/alice aws:principalisawsservice=false aws:principaltype=User aws:resourceaccount=111122223333 aws:username=alice"},
+			"aws:principalaccount=111122223333 aws:principalarn=arn:aws:iam::111122223333:user/alice aws:principalisawsservice=false aws:principaltype=User aws:resourceaccount=111122223333 aws:username=alice aws:viaawsservice=false"},
 		{"arn:aws:sts::111122223333:assumed-role/app/s1", "arn:aws:s3:::b/k", map[string][]string{"aws:PrincipalArn": {"x"}},
-			"aws:principalaccount=111122223333 aws:principalisawsservice=false aws:principaltype=AssumedRole aws:resourceaccount=111122223333"},
+			"aws:principalaccount=111122223333 aws:principalisawsservice=false aws:principaltype=AssumedRole aws:resourceaccount=111122223333 aws:viaawsservice=false"},
 		{"arn:aws:sts::111122223333:federated-user/bob", "*", nil,
-			"aws:principalaccount=111122223333 aws:principalarn=arn:aws:sts::111122223333:federated-user/bob aws:principalisawsservice=false aws:principaltype=FederatedUser aws:resourceaccount=111122223333 aws:userid=111122223333:bob"},
+			"aws:principalaccount=111122223333 aws:principalarn=arn:aws:sts::111122223333:federated-user/bob aws:principalisawsservice=false aws:principaltype=FederatedUser aws:resourceaccount=111122223333 aws:userid=111122223333:bob aws:viaawsservice=false"},
 		{"bedrock-agentcore.amazonaws.com", "arn:aws:s3:::b/k", nil,
-			"aws:principalisawsservice=true aws:principalservicename=bedrock-agentcore.amazonaws.com aws:principalservicenameslist=bedrock-agentcore.amazonaws.com"},
+			"aws:principalisawsservice=true aws:principalservicename=bedrock-agentcore.amazonaws.com aws:principalservicenameslist=bedrock-agentcore.amazonaws.com aws:viaawsservice=false"},
 	}
 	for _, tc := range tests {
 		c, err := DerivedKeys(&Request{Principal: tc.principal, Action: "s3:GetObject", Resource: tc.resource, Context: ContextOf(tc.set)})
@@ -251,6 +251,16 @@ func TestDerivedKeys(t *testing.T) {
 		}
 		if g := strings.Join(got, " "); g != tc.want {
 			t.Errorf("%s: DerivedKeys =\n  %s\nwant\n  %s", tc.principal, g, tc.want)
+		}
+	}
+	c, err := DerivedKeys(&Request{Principal: "arn:aws:iam::111122223333:role/app", Action: "kms:Decrypt", Resource: "*",
+		Context: ContextOf(map[string][]string{"aws:CalledVia": {"cloudformation.amazonaws.com", "dynamodb.amazonaws.com"}})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range map[string]string{"aws:ViaAWSService": "true", "aws:CalledViaFirst": "cloudformation.amazonaws.com", "aws:CalledViaLast": "dynamodb.amazonaws.com"} {
+		if v, _ := c.Get(k); len(v) != 1 || v[0] != want {
+			t.Errorf("with aws:CalledVia, DerivedKeys %s = %v, want %s", k, v, want)
 		}
 	}
 	if IsDerivedKey("aws:SourceAccount") {

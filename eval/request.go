@@ -174,17 +174,17 @@ func (rs *reqState) derive() {
 	}
 }
 
-// derivable are the keys derive sets from the principal and resource of
-// some requests (the aws:CalledVia ones depend on the context instead,
-// so any value of theirs is consistent with the principal).
+// derivable are the keys derive sets for some requests.
 var derivable = []string{
 	"aws:principalisawsservice", "aws:principalservicename", "aws:principalservicenameslist",
 	"aws:resourceaccount", "aws:principalaccount", "aws:principaltype", "aws:principalarn",
-	"aws:userid", "aws:username",
+	"aws:userid", "aws:username", "aws:viaawsservice", "aws:calledviafirst", "aws:calledvialast",
 }
 
 // IsDerivedKey reports whether evaluation derives the key (any case)
-// from the principal and resource of some requests that do not set it.
+// for some requests that do not set it: from their principal and
+// resource, or (aws:ViaAWSService, aws:CalledViaFirst, aws:CalledViaLast)
+// from their aws:CalledVia.
 func IsDerivedKey(key string) bool { return slices.Contains(derivable, lowerASCII(key)) }
 
 // DerivedKeys returns the context keys that evaluating the request

@@ -22,7 +22,13 @@ import (
 // request from a service principal, which has no account).
 func complete(r *Request, dims []keyDim) (bool, error) {
 	bare := r.Eval()
+	chain, called := bare.Context.Get("aws:CalledVia")
 	bare.Context = eval.Context{}
+	if called {
+		// aws:ViaAWSService, aws:CalledViaFirst and aws:CalledViaLast
+		// follow from aws:CalledVia, not from the principal.
+		bare.Context.Set("aws:CalledVia", chain...)
+	}
 	derived, err := eval.DerivedKeys(bare)
 	if err != nil {
 		return false, err
