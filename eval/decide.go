@@ -206,7 +206,13 @@ func (s *Set) scpSkip(rs *reqState) Skip {
 	return SkipNone
 }
 
-// rcpSkip says why RCPs do not apply to the request, if they do not.
+// rcpSkip says why RCPs do not apply to the request, if they do not
+// (Organizations User Guide, "Resources and entities not restricted by
+// RCPs"): calls by service-linked roles; "RCPs also do not impact AWS
+// services' ability to assume a service-linked role; that is, the
+// service-linked role's trust policy is also not impacted by RCPs";
+// resources of the management account; services that do not support
+// RCPs; and "RCPs do not impact the kms:RetireGrant permission".
 func (s *Set) rcpSkip(rs *reqState) Skip {
 	mgmt := rs.req.ManagementAccount
 	switch {
@@ -214,12 +220,23 @@ func (s *Set) rcpSkip(rs *reqState) Skip {
 		return SkipNone
 	case rs.p.serviceLinked():
 		return SkipRCPServiceLinked
+	case rs.resourcePolicyRequired() && rs.actionSvcLower == "sts" && rs.resourceIsServiceLinkedRole():
+		return SkipRCPServiceLinkedTrust
 	case mgmt != "" && rs.resourceAccount == mgmt:
 		return SkipRCPManagementAccount
 	case s.RCPServices != nil && !s.RCPServices[rs.actionSvcLower]:
 		return SkipRCPUnsupported
+	case rs.actionSvcLower == "kms" && strings.EqualFold(rs.actionName, "RetireGrant"):
+		return SkipRCPExemptAction
 	}
 	return SkipNone
+}
+
+// resourceIsServiceLinkedRole reports whether the resource is an IAM
+// role whose path is /aws-service-role/, as every service-linked role's is.
+func (rs *reqState) resourceIsServiceLinkedRole() bool {
+	_, rest, ok := strings.Cut(rs.resource, ":role/")
+	return ok && rs.resourceService == "iam" && strings.HasPrefix(rest, "aws-service-role/")
 }
 
 // combine decides a request that no policy denied explicitly, from what

@@ -109,6 +109,8 @@ const (
 	SkipRCPManagementAccount         // RCPs: a resource of the management account
 	SkipRCPUnsupported               // RCPs: the service does not support RCPs
 	SkipResourceBucketOwnerRoot      // the bucket policy: its own account's root user managing it
+	SkipRCPExemptAction              // RCPs: an action RCPs do not restrict (kms:RetireGrant)
+	SkipRCPServiceLinkedTrust        // RCPs: assuming a service-linked role (its trust policy)
 )
 
 // PolicyEvent closes the events of one policy.

@@ -171,6 +171,10 @@ func Skip(req *eval.RequestEvent, s eval.Skip) string {
 		return "RCPs do not apply to resources of the management account"
 	case eval.SkipRCPUnsupported:
 		return "RCPs do not apply to " + req.ActionService + " (the service does not support RCPs)"
+	case eval.SkipRCPExemptAction:
+		return "RCPs do not restrict " + req.Action + " (Organizations User Guide)"
+	case eval.SkipRCPServiceLinkedTrust:
+		return "RCPs do not apply to the trust policy of a service-linked role"
 	case eval.SkipResourceBucketOwnerRoot:
 		return "the bucket owner's root user can always get, put and delete the bucket policy; only SCPs, RCPs and VPC endpoint policies can stop it (Amazon S3 API Reference)"
 	}
