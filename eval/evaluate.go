@@ -44,30 +44,31 @@ type Set struct {
 	RCPServices map[string]bool
 }
 
-// NewSet compiles every document.
+// NewSet compiles every document for its place (see CompileAs).
 func NewSet(d Documents) (*Set, error) {
 	s := &Set{RCPServices: d.RCPServices}
 	var err error
-	one := func(doc *policy.Document) *Policy {
+	one := func(doc *policy.Document, kind policy.Kind) *Policy {
 		if doc == nil || err != nil {
 			return nil
 		}
 		var p *Policy
-		p, err = Compile(doc)
+		p, err = CompileAs(doc, kind)
 		return p
 	}
 	for _, doc := range d.Identity {
-		if p := one(doc); p != nil {
+		if p := one(doc, policy.Identity); p != nil {
 			s.Identity = append(s.Identity, p)
 		}
 	}
-	s.Resource, s.Boundary, s.Session, s.Endpoint = one(d.Resource), one(d.Boundary), one(d.Session), one(d.Endpoint)
-	levels := func(in [][]*policy.Document) [][]*Policy {
+	s.Resource, s.Boundary = one(d.Resource, policy.Resource), one(d.Boundary, policy.Boundary)
+	s.Session, s.Endpoint = one(d.Session, policy.Session), one(d.Endpoint, policy.VPCEndpoint)
+	levels := func(in [][]*policy.Document, kind policy.Kind) [][]*Policy {
 		out := make([][]*Policy, 0, len(in))
 		for _, level := range in {
 			ps := make([]*Policy, 0, len(level))
 			for _, doc := range level {
-				if p := one(doc); p != nil {
+				if p := one(doc, kind); p != nil {
 					ps = append(ps, p)
 				}
 			}
@@ -75,7 +76,7 @@ func NewSet(d Documents) (*Set, error) {
 		}
 		return out
 	}
-	s.SCPs, s.RCPs = levels(d.SCPs), levels(d.RCPs)
+	s.SCPs, s.RCPs = levels(d.SCPs, policy.SCP), levels(d.RCPs, policy.RCP)
 	if err != nil {
 		return nil, err
 	}

@@ -531,7 +531,7 @@ func (w *Worker) readPolicy(raw string, at int, field string, fail func(error)) 
 		fail(atLineColumn(err, at))
 		return nil
 	}
-	p, err := eval.Compile(doc)
+	p, err := eval.CompileAs(doc, fieldKind(field))
 	if err != nil {
 		fail(err)
 		return nil
@@ -540,6 +540,29 @@ func (w *Worker) readPolicy(raw string, at int, field string, fail func(error)) 
 		w.cache.put(field, src, p)
 	}
 	return p
+}
+
+// fieldKind is the kind of the policies a field of a line holds
+// ("identityPolicies[0]", "scps[1][0]", "resourcePolicy" ...).
+func fieldKind(field string) policy.Kind {
+	name, _, _ := strings.Cut(field, "[")
+	switch name {
+	case "identityPolicies":
+		return policy.Identity
+	case "resourcePolicy":
+		return policy.Resource
+	case "permissionBoundary":
+		return policy.Boundary
+	case "sessionPolicy":
+		return policy.Session
+	case "vpcEndpointPolicy":
+		return policy.VPCEndpoint
+	case "scps":
+		return policy.SCP
+	case "rcps":
+		return policy.RCP
+	}
+	return policy.KindUnknown
 }
 
 // atLineColumn moves the positions of a policy's parse diagnostics from
