@@ -18,7 +18,7 @@ type SimulateRequest struct {
 	ID                 string              `json:"id,omitempty" jsonschema:"echoed in the answer (default: the request's position, from 1)"`
 	Principal          string              `json:"principal,omitempty" jsonschema:"who calls: role, user, assumed-role session or root ARN, account id, service principal, or anonymous"`
 	Action             string              `json:"action,omitempty" jsonschema:"service:Action"`
-	Resource           string              `json:"resource,omitempty" jsonschema:"the resource ARN, or * for an action without resource types"`
+	Resource           string              `json:"resource,omitempty" jsonschema:"the resource ARN, or * (or nothing) for an action without resource types"`
 	ResourceAccount    string              `json:"resourceAccount,omitempty" jsonschema:"the account owning the resource (default: from the ARN, else the principal's)"`
 	ManagementAccount  string              `json:"managementAccount,omitempty" jsonschema:"the organization's management account, exempt from SCPs and RCPs"`
 	Context            map[string]any      `json:"context,omitempty" jsonschema:"request context keys: a string, or a list of strings for a multivalued key"`

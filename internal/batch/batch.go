@@ -31,6 +31,10 @@ import (
 //	 "permissionBoundary":{...},"sessionPolicy":{...},
 //	 "scps":[[{...}],[{...}]],"rcps":[[{...}]],"vpcEndpointPolicy":{...}}
 //
+// "resource" may be left out for an action of the catalog that has no
+// resource types: the request is then on "*". Each policy is compiled
+// for its field's kind (eval.CompileAs).
+//
 // A policy repeated across lines is decoded and compiled once or twice
 // (see Cache). A worker is not safe for concurrent use: run one per
 // goroutine, all sharing one Cache.
@@ -195,9 +199,14 @@ func (w *Worker) Decode(line string) (Case, error) {
 	if err != nil {
 		return c, err
 	}
-	for _, name := range [...]string{"id", "principal", "action", "resource"} {
+	for _, name := range [...]string{"id", "principal", "action"} {
 		if seen&fieldBits[name] == 0 {
 			return c, fmt.Errorf("missing field %q", name)
+		}
+	}
+	if seen&fieldBits["resource"] == 0 {
+		if c.Request.Resource, err = defaultResource(c.Request.Action); err != nil {
+			return c, err
 		}
 	}
 	if policyErr != nil {
@@ -205,6 +214,24 @@ func (w *Worker) Decode(line string) (Case, error) {
 	}
 	c.Set = set
 	return c, nil
+}
+
+// defaultResource is the resource of a line that gives none: "*" for an
+// action of the catalog that has no resource types, as the policies that
+// grant it must name ("*"); any other action needs its resource.
+func defaultResource(action string) (string, error) {
+	a, err := catalog.LookupAction(action)
+	if err != nil {
+		return "", fmt.Errorf("missing field \"resource\" (it may be left out only for an action that takes no resource): %w", err)
+	}
+	if len(a.Resources) == 0 {
+		return "*", nil
+	}
+	types := make([]string, len(a.Resources))
+	for i, r := range a.Resources {
+		types[i] = r.Type.Name + " (" + r.Type.ARN + ")"
+	}
+	return "", fmt.Errorf("missing field \"resource\": %s acts on %s", a.FullName(), strings.Join(types, ", "))
 }
 
 // rcpServices is the catalog's list of the services RCPs apply to.

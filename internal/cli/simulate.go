@@ -86,6 +86,14 @@ every core:
   ->
   {"id":"c1","decision":"Allowed"}
 
+A line may leave "resource" out for an action that takes no resource
+(s3:ListAllMyBuckets): the request is then on "*", as without --resource.
+"scps" are the SCPs of the principal's account, root first (none for a
+principal outside every organization); "rcps" those of the resource
+owner's account (none for an account outside every organization).
+A statement its policy type cannot hold (a Principal in an identity
+policy, no Resource in one, no Principal in a resource policy) is an
+error, as IAM refuses to save it.
 A line that cannot be evaluated gives {"id":..,"decision":"Error",
 "error":".."} and the batch goes on; --explain adds "explain" per line.
 
