@@ -18,6 +18,13 @@ type Documents struct {
 	Endpoint *policy.Document
 	// SCPs and RCPs are given per level of the organization hierarchy,
 	// root first; each level holds the policies attached at that level.
+	// SCPs are those above the principal's account ("SCPs affect only
+	// IAM users and roles that are managed by accounts that are part of
+	// the organization": none for a principal of an account outside every
+	// organization, whoever owns the resource); RCPs those above the
+	// resource owner's account (none for a resource outside every
+	// organization, whoever the principal is) (Organizations User Guide,
+	// SCPs and RCPs).
 	SCPs [][]*policy.Document
 	RCPs [][]*policy.Document
 	// RCPServices holds the lowercase prefixes of the services that RCPs
