@@ -26,7 +26,9 @@ type Request struct {
 	// aws:username, aws:userid and aws:ResourceAccount are derived from the
 	// principal and resource when the context does not set them, and
 	// aws:ViaAWSService, aws:CalledViaFirst and aws:CalledViaLast from
-	// aws:CalledVia.
+	// aws:CalledVia. An assumed-role session ARN does not carry its role's
+	// path, so its derived aws:PrincipalArn (the role's ARN) has the path
+	// "/": give the role's ARN in the context for a role with a path.
 	Context Context
 	// ManagementAccount is the organization's management account: SCPs do
 	// not restrict its principals and RCPs do not restrict its resources.
@@ -165,8 +167,11 @@ func (rs *reqState) derive() {
 	case principalRole:
 		rs.addDerived("aws:principalarn", p.raw)
 	case principalSession:
-		// For a role session aws:PrincipalArn is the role's ARN (the path,
-		// absent from the session ARN, is assumed to be /).
+		// For a role session aws:PrincipalArn is the role's ARN ("For IAM
+		// roles, the request context returns the ARN of the role"), whose
+		// path the session ARN does not carry. decision: the path is taken
+		// to be "/"; a request for a role with a path gives aws:PrincipalArn
+		// in its context, which wins over this.
 		rs.addDerived("aws:principalarn", "arn:"+p.partition+":iam::"+p.account+":role/"+p.name)
 	case principalFederatedUser:
 		rs.addDerived("aws:principalarn", p.raw)

@@ -62,9 +62,11 @@ Context keys (--context key=value) are case-insensitive; repeat a key or
 write key=[a,b] for a multivalued key such as aws:TagKeys. The keys
 aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType,
 aws:PrincipalIsAWSService, aws:username and aws:ResourceAccount are
-derived from the principal and resource unless given; aws:ViaAWSService
-is false unless aws:CalledVia is given (then true, with
-aws:CalledViaFirst and aws:CalledViaLast its first and last services).
+derived from the principal and resource unless given (a session ARN
+does not carry its role's path: for a role with a path, give the role's
+ARN as aws:PrincipalArn); aws:ViaAWSService is false unless aws:CalledVia
+is given (then true, with aws:CalledViaFirst and aws:CalledViaLast its
+first and last services).
 
 --scp and --rcp take one level each, root first; separate several policy
 files of one level with commas. AWS attaches RCPFullAWSAccess everywhere,
