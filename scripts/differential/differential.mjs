@@ -115,12 +115,15 @@ function derivedContext(c, resourceAccount) {
 }
 
 function toSimulation(c) {
-  const resourceAccount = c.resourceAccount || accountOf(c.resource) || principalAccount(c.principal)
+  // A line may leave "resource" out for an action without resource types:
+  // the request is then on "*" (agentiam answers Error for other actions).
+  const resource = c.resource ?? '*'
+  const resourceAccount = c.resourceAccount || accountOf(resource) || principalAccount(c.principal)
   const sim = {
     request: {
       principal: c.principal,
       action: c.action,
-      resource: { resource: c.resource, accountId: resourceAccount },
+      resource: { resource, accountId: resourceAccount },
       contextVariables: derivedContext(c, resourceAccount),
     },
     identityPolicies: named('identity', c.identityPolicies),
