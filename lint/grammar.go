@@ -66,7 +66,9 @@ func (c *checker) checkElements(st *policy.Statement) {
 	switch {
 	case needsPrincipal && !hasPrincipal && !c.parserReported(st, policy.CodeInvalidPrincipal) && !c.parserReported(st, policy.CodeInvalidType):
 		c.report(CodeMissingPrincipal, st, st.Pos, "", "a statement of a %s policy needs a Principal that says who it applies to", c.typ)
-	case !needsPrincipal && hasPrincipal:
+	case !needsPrincipal && hasPrincipal && c.typ != policy.VPCEndpoint:
+		// A VPC endpoint policy may name a Principal (its default policy
+		// does: "Principal": "*"), https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html
 		p := st.Principal
 		if p == nil {
 			p = st.NotPrincipal

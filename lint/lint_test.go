@@ -908,3 +908,21 @@ func TestDetectCommonType(t *testing.T) {
 		t.Errorf("identity and bucket policy: %v", err)
 	}
 }
+
+// TestVPCEndpointPrincipal: a VPC endpoint policy may name a Principal
+// (the default endpoint policy has "Principal": "*"); an SCP may not.
+func TestVPCEndpointPrincipal(t *testing.T) {
+	src := []byte(`{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports-bucket/*"}]}`)
+	for _, tt := range []struct {
+		typ  policy.Kind
+		want bool
+	}{{policy.VPCEndpoint, false}, {policy.SCP, true}, {policy.Identity, true}} {
+		got := false
+		for _, d := range Source("p.json", src, Options{Type: tt.typ}) {
+			got = got || d.Code == CodePrincipalInIdentity
+		}
+		if got != tt.want {
+			t.Errorf("%s: principal-in-identity-policy reported %v, want %v", tt.typ, got, tt.want)
+		}
+	}
+}

@@ -133,8 +133,15 @@ func runMCPHTTP(ctx context.Context, e *env, server *mcp.Server, f mcpFlags) err
 	case err := <-done:
 		return err
 	case <-ctx.Done():
+		// Shutdown waits for requests in flight; a client's open event
+		// stream never goes idle, so after a grace period the remaining
+		// connections are closed: stopping the server is not an error.
 		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		return srv.Shutdown(shutdown)
+		err := srv.Shutdown(shutdown)
+		if errors.Is(err, context.DeadlineExceeded) {
+			return srv.Close()
+		}
+		return err
 	}
 }
