@@ -444,6 +444,25 @@ func TestPlainRun(t *testing.T) {
 			t.Errorf("run of 0x%02x: plainRun = %d, want %d", c, got, want)
 		}
 	}
+	// Every byte value after every plain one, at every place of an
+	// eight-byte block, and a second special byte after it: the first
+	// one found must be the first one there is.
+	for c := range 256 {
+		for p := 0x20; p < 0x80; p++ {
+			for at := range 9 {
+				b := []byte(strings.Repeat(string(rune(p)), 18))
+				b[at] = byte(c)
+				b[at+1] = 0x00
+				want := 0
+				for want < len(b) && plain[b[want]] {
+					want++
+				}
+				if got := plainRun(string(b), 0); got != want {
+					t.Fatalf("byte 0x%02x at %d among 0x%02x: plainRun = %d, want %d", c, at, p, got, want)
+				}
+			}
+		}
+	}
 }
 
 // TestResetAtInOrder: resetting at later values of the same text, as a
