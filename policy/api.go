@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/agentiam/agentiam/diag"
 	"github.com/agentiam/agentiam/internal/jsontext"
@@ -41,9 +42,13 @@ func Parse(filename string, src []byte) (*Document, error) {
 			Message: "the file is UTF-16 text (it starts with a UTF-16 byte order mark); JSON policies must be UTF-8, so convert it (PowerShell: Out-File -Encoding utf8)",
 		}}}
 	}
-	var r Reader
+	r := readers.Get().(*Reader)
+	defer readers.Put(r)
 	return r.Parse(filename, string(src))
 }
+
+// readers keeps the scratch space of Parse from one call to the next.
+var readers = sync.Pool{New: func() any { return new(Reader) }}
 
 // A Reader parses policy documents one after another, reusing its
 // buffers. The zero value is ready to use; a Reader is not safe for
@@ -65,7 +70,6 @@ func (r *Reader) Parse(filename, src string) (*Document, error) {
 		r.dec.Reset(src)
 	}
 	dec := r.dec
-	r.mem.reset(len(src))
 	doc, err := decode(dec, filename, &r.mem)
 	if err == io.EOF {
 		return nil, syntaxError(filename, &jsontext.SyntaxError{Pos: dec.PosAt(len(src)), Msg: "empty input; expected a policy document (a JSON object)"})
@@ -89,7 +93,6 @@ func (r *Reader) ParseAt(filename, src string, offset int) (doc *Document, end i
 		r.dec = jsontext.NewDecoder("")
 	}
 	r.dec.ResetAt(src, offset)
-	r.mem.reset(len(src) - offset)
 	doc, err = decode(r.dec, filename, &r.mem)
 	if err == io.EOF {
 		return nil, offset, syntaxError(filename, &jsontext.SyntaxError{Pos: r.dec.PosAt(len(src)), Msg: "empty input; expected a policy document (a JSON object)"})
@@ -102,6 +105,7 @@ func (r *Reader) ParseAt(filename, src string, offset int) (doc *Document, end i
 // further value. After a grammar error the decoder stands after the
 // document; after a syntax error it is unusable.
 func decode(dec *jsontext.Decoder, filename string, mem *arena) (*Document, error) {
+	mem.reset()
 	p := parser{dec: dec, file: filename, stmt: -1, mem: mem}
 	doc, err := p.document()
 	if err != nil {

@@ -1,85 +1,164 @@
 package policy
 
-// arena hands out the parser's small objects (strings, lists, statements,
-// condition values) from shared chunks, so that a document costs a few
-// allocations instead of a few per value: allocation was most of the
-// time of decoding a large batch of distinct policies (issue 12). Every
-// slice handed out has its capacity capped at its length, so appending
-// to one never writes into another.
+// arena collects the values of the document being parsed in scratch
+// arrays kept from one document to the next, and finish copies them out
+// at their exact sizes: one allocation per kind of value (strings,
+// lists, statements, ...) for the whole document. Allocation is most of
+// the cost of decoding distinct policies (issue 12): every byte handed
+// out has to be zeroed and then scanned by the collector.
 //
-// Documents never share a chunk: a chunk lives as long as any value in
-// it, so a document kept for long (a batch worker's cache) would pin the
-// values of every short-lived document that shared its chunk, and the
-// source text they point into.
+// The parser appends each value when it has been read whole, so the
+// values of an array or an object are contiguous in their scratch array
+// (lists do not nest); nested slices and pointers are recorded as index
+// spans and become slices and pointers of the final arrays in finish.
+// Every slice handed out has its capacity capped at its length, so that
+// appending to one never writes into another.
 type arena struct {
-	strs  slab[String]
-	lists slab[StringList]
-	stmts slab[Statement]
-	vals  slab[ConditionValue]
-	keys  slab[ConditionKey]
-	ops   slab[ConditionOperator]
-	conds slab[Condition]
-	// Scratch space for array values, copied out at the exact size to
-	// save the allocations of growing each list; kept from one document
-	// to the next.
-	scratch struct {
-		strs []String
-		vals []ConditionValue
-		keys []ConditionKey
-		ops  []ConditionOperator
+	strs      []String // list values, principal values, Version, Id and Sid
+	lists     []StringList
+	listVals  []span // of strs, per list
+	vals      []ConditionValue
+	keys      []ConditionKey
+	keyVals   []span // of vals, per key
+	ops       []ConditionOperator
+	opKeys    []span // of keys, per operator
+	conds     []Condition
+	condOps   []span // of ops, per condition
+	entries   []PrincipalEntry
+	entryVals []span // of strs, per principal entry
+	prins     []Principal
+	prinEnts  []span // of entries, per principal
+	stmts     []Statement
+	stmtRefs  []stmtRefs
+	version   int32 // index in strs of the document's Version, or none
+	id        int32 // and of its Id
+}
+
+// none is an absent reference.
+const none = -1
+
+// span is the range [start, end) of a scratch array.
+type span struct{ start, end int32 }
+
+// stmtRefs are the references of a statement: indexes into the scratch
+// arrays, or none.
+type stmtRefs struct {
+	sid, principal, notPrincipal, action, notAction, resource, notResource, condition int32
+}
+
+var noRefs = stmtRefs{none, none, none, none, none, none, none, none}
+
+// maxKeep is the number of elements of a scratch array kept for the next
+// document: one huge document should not pin its size for good.
+const maxKeep = 1 << 14
+
+// reset empties the scratch arrays for a new document.
+func (a *arena) reset() {
+	a.strs = resetScratch(a.strs)
+	a.lists, a.listVals = resetScratch(a.lists), resetScratch(a.listVals)
+	a.vals = resetScratch(a.vals)
+	a.keys, a.keyVals = resetScratch(a.keys), resetScratch(a.keyVals)
+	a.ops, a.opKeys = resetScratch(a.ops), resetScratch(a.opKeys)
+	a.conds, a.condOps = resetScratch(a.conds), resetScratch(a.condOps)
+	a.entries, a.entryVals = resetScratch(a.entries), resetScratch(a.entryVals)
+	a.prins, a.prinEnts = resetScratch(a.prins), resetScratch(a.prinEnts)
+	a.stmts, a.stmtRefs = resetScratch(a.stmts), resetScratch(a.stmtRefs)
+	a.version, a.id = none, none
+}
+
+// resetScratch empties s. What it held stays until overwritten (strings
+// of earlier documents, like the scratch of the slab parser before it):
+// clearing it cost more than a twentieth of parsing.
+func resetScratch[T any](s []T) []T {
+	if cap(s) > maxKeep {
+		return nil
+	}
+	return s[:0]
+}
+
+// str appends a string and returns its index.
+func (a *arena) str(s String) int32 {
+	a.strs = append(a.strs, s)
+	return int32(len(a.strs) - 1)
+}
+
+// finish sets the document's Version, ID and Statements from the scratch
+// arrays, allocating each kind of value once, at its exact size.
+func (a *arena) finish(doc *Document) {
+	strs := exact(a.strs)
+	vals := exact(a.vals)
+	keys := exact(a.keys)
+	for i := range keys {
+		keys[i].Values = sub(vals, a.keyVals[i])
+	}
+	ops := exact(a.ops)
+	for i := range ops {
+		ops[i].Keys = subOrNil(keys, a.opKeys[i])
+	}
+	conds := exact(a.conds)
+	for i := range conds {
+		conds[i].Operators = subOrNil(ops, a.condOps[i])
+	}
+	entries := exact(a.entries)
+	for i := range entries {
+		entries[i].Values.Values = sub(strs, a.entryVals[i])
+	}
+	prins := exact(a.prins)
+	for i := range prins {
+		prins[i].Entries = subOrNil(entries, a.prinEnts[i])
+	}
+	lists := exact(a.lists)
+	for i := range lists {
+		lists[i].Values = sub(strs, a.listVals[i])
+	}
+	doc.Version, doc.ID = ref(strs, a.version), ref(strs, a.id)
+	if len(a.stmts) == 0 {
+		return
+	}
+	stmts := exact(a.stmts)
+	doc.Statements = make([]*Statement, len(stmts))
+	for i := range stmts {
+		st, r := &stmts[i], &a.stmtRefs[i]
+		st.Sid = ref(strs, r.sid)
+		st.Principal, st.NotPrincipal = ref(prins, r.principal), ref(prins, r.notPrincipal)
+		st.Action, st.NotAction = ref(lists, r.action), ref(lists, r.notAction)
+		st.Resource, st.NotResource = ref(lists, r.resource), ref(lists, r.notResource)
+		st.Condition = ref(conds, r.condition)
+		doc.Statements[i] = st
 	}
 }
 
-// reset starts the chunks of a new document, sized for a source of n
-// bytes: a generated load of policies has a string per 44 bytes, a list
-// per 87 and a statement or condition value per 170 or so; the first
-// chunk of each kind holds about two thirds of that, and a kind that
-// runs short gets further chunks of half the previous one, so that
-// little is allocated and left unused (a cached document keeps its
-// chunks whole).
-func (a *arena) reset(n int) {
-	a.strs = newSlab[String](n / 64)
-	a.lists = newSlab[StringList](n / 128)
-	a.stmts = newSlab[Statement](n / 256)
-	a.vals = newSlab[ConditionValue](n / 256)
-	a.keys = newSlab[ConditionKey](n / 512)
-	a.ops = newSlab[ConditionOperator](n / 512)
-	a.conds = newSlab[Condition](n / 1024)
-}
-
-// slab hands out elements of one type from a first chunk of next
-// elements and further ones each half the previous; a request larger
-// than a quarter of a chunk gets its own allocation.
-type slab[T any] struct {
-	free []T
-	next int
-}
-
-const (
-	slabFirst = 4
-	slabMax   = 512
-)
-
-func newSlab[T any](size int) slab[T] {
-	return slab[T]{next: min(max(size, slabFirst), slabMax)}
-}
-
-// take returns n zero elements.
-func (s *slab[T]) take(n int) []T {
-	if n > len(s.free) {
-		if s.next == 0 {
-			s.next = slabFirst
-		}
-		if n > s.next/4 {
-			return make([]T, n)
-		}
-		s.free = make([]T, s.next)
-		s.next = max(s.next/2, slabFirst)
+// exact returns a copy of s in an allocation of its own, or nil.
+func exact[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
 	}
-	out := s.free[:n:n]
-	s.free = s.free[n:]
+	out := make([]T, len(s))
+	copy(out, s)
 	return out
 }
 
-// one returns a pointer to a new zero element.
-func (s *slab[T]) one() *T { return &s.take(1)[0] }
+// sub returns the elements of sp, never nil: an empty array in the
+// source is an empty, non-nil list.
+func sub[T any](s []T, sp span) []T {
+	if sp.start == sp.end {
+		return []T{}
+	}
+	return s[sp.start:sp.end:sp.end]
+}
+
+// subOrNil returns the elements of sp, or nil if there are none: objects
+// without members (an empty Principal or Condition map) have nil slices.
+func subOrNil[T any](s []T, sp span) []T {
+	if sp.start == sp.end {
+		return nil
+	}
+	return s[sp.start:sp.end:sp.end]
+}
+
+func ref[T any](s []T, i int32) *T {
+	if i == none {
+		return nil
+	}
+	return &s[i]
+}

@@ -115,32 +115,38 @@ func (s *keySet) add(name string, pos diag.Pos) (first diag.Pos, dup bool) {
 	return diag.Pos{}, false
 }
 
-// members reads the members of an object whose '{' was just read, calling
-// member for each key after reporting and skipping duplicate keys; what
-// and name (joined, for messages only) say which object it is.
-func (p *parser) members(what, name string, member func(key jsontext.Token) error) error {
-	var keys keySet
+// label names an object or a value in messages: a and b joined by a
+// space (b may be empty). It is only formatted when there is something
+// to report.
+type label struct{ a, b string }
+
+func (l label) String() string {
+	if l.b == "" {
+		return l.a
+	}
+	return l.a + " " + l.b
+}
+
+// nextKey reads the next member key of an object whose '{' was read,
+// reporting and skipping duplicate keys; ok is false at the '}'. what and
+// name (joined, for messages only) say which object it is.
+func (p *parser) nextKey(keys *keySet, what, name string) (key jsontext.Token, ok bool, err error) {
 	for {
-		key, err := p.dec.ReadToken()
-		if err != nil {
-			return err
+		key, err = p.dec.ReadToken()
+		if err != nil || key.Kind == jsontext.ObjectEnd {
+			return key, false, err
 		}
-		if key.Kind == jsontext.ObjectEnd {
-			return nil
+		first, dup := keys.add(key.Text, key.Pos)
+		if !dup {
+			return key, true, nil
 		}
-		if first, dup := keys.add(key.Text, key.Pos); dup {
-			where := fmt.Sprintf("on line %d", first.Line)
-			if first.Line == key.Pos.Line {
-				where = fmt.Sprintf("at column %d of this line", first.Column)
-			}
-			p.report(key, CodeDuplicateKey, "", "duplicate key %q in %s%s; the first is %s", key.Text, what, name, where)
-			if err := p.dec.SkipValue(); err != nil {
-				return err
-			}
-			continue
+		where := fmt.Sprintf("on line %d", first.Line)
+		if first.Line == key.Pos.Line {
+			where = fmt.Sprintf("at column %d of this line", first.Column)
 		}
-		if err := member(key); err != nil {
-			return err
+		p.report(key, CodeDuplicateKey, "", "duplicate key %q in %s%s; the first is %s", key.Text, what, name, where)
+		if err := p.dec.SkipValue(); err != nil {
+			return key, false, err
 		}
 	}
 }
@@ -161,42 +167,58 @@ func (p *parser) document() (*Document, error) {
 		return doc, p.skipRest(tok)
 	}
 	statementSeen, statementSuggested := false, false
-	err = p.members("the policy document", "", func(key jsontext.Token) error {
+	var keys keySet
+	for {
+		key, ok, err := p.nextKey(&keys, "the policy document", "")
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			break
+		}
 		switch key.Text {
 		case "Version":
-			v, tok, err := p.stringValue("Version")
-			if v != nil {
-				doc.Version = v
-				if v.Value != Version2012 && v.Value != Version2008 {
-					p.report(tok, CodeInvalidVersion, Version2012, "Version must be %q or %q, found %q", Version2012, Version2008, v.Value)
-				}
-			}
-			return err
+			err = p.version()
 		case "Id":
-			v, _, err := p.stringValue("Id")
-			doc.ID = v
-			return err
+			var v jsontext.Token
+			if v, ok, err = p.stringValue("Id"); ok {
+				p.mem.id = p.mem.str(String{Value: v.Text, Pos: v.Pos})
+			}
 		case "Statement":
 			statementSeen = true
 			doc.StatementPos = key.Pos
-			return p.statements(doc)
+			err = p.statements(doc)
+		default:
+			suggestion := closestName(key.Text, documentKeys)
+			statementSuggested = statementSuggested || suggestion == "Statement"
+			if suggestion == "" && contains(statementKeys, key.Text) {
+				p.report(key, CodeUnknownElement, "", "unknown top-level element %q; statement elements belong inside \"Statement\"", key.Text)
+			} else {
+				p.report(key, CodeUnknownElement, suggestion, "unknown top-level element %q", key.Text)
+			}
+			err = p.dec.SkipValue()
 		}
-		suggestion := closestName(key.Text, documentKeys)
-		statementSuggested = statementSuggested || suggestion == "Statement"
-		if suggestion == "" && contains(statementKeys, key.Text) {
-			p.report(key, CodeUnknownElement, "", "unknown top-level element %q; statement elements belong inside \"Statement\"", key.Text)
-		} else {
-			p.report(key, CodeUnknownElement, suggestion, "unknown top-level element %q", key.Text)
+		if err != nil {
+			return nil, err
 		}
-		return p.dec.SkipValue()
-	})
-	if err != nil {
-		return nil, err
 	}
 	if !statementSeen && !statementSuggested {
 		p.report(tok, CodeEmptyStatement, "", "the policy has no Statement element")
 	}
+	p.mem.finish(doc)
 	return doc, nil
+}
+
+func (p *parser) version() error {
+	v, ok, err := p.stringValue("Version")
+	if !ok {
+		return err
+	}
+	p.mem.version = p.mem.str(String{Value: v.Text, Pos: v.Pos})
+	if v.Text != Version2012 && v.Text != Version2008 {
+		p.report(v, CodeInvalidVersion, Version2012, "Version must be %q or %q, found %q", Version2012, Version2008, v.Text)
+	}
+	return nil
 }
 
 func (p *parser) statements(doc *Document) error {
@@ -212,11 +234,7 @@ func (p *parser) statements(doc *Document) error {
 			_, err := p.dec.ReadToken()
 			return err
 		}
-		st, err := p.statement(tok, 0)
-		if st != nil {
-			doc.Statements = append(doc.Statements, st)
-		}
-		return err
+		return p.statement(tok, 0)
 	case jsontext.ArrayStart:
 		for i := 0; ; i++ {
 			el, err := p.dec.ReadToken()
@@ -238,84 +256,106 @@ func (p *parser) statements(doc *Document) error {
 				}
 				continue
 			}
-			st, err := p.statement(el, i)
-			if err != nil {
+			if err := p.statement(el, i); err != nil {
 				return err
 			}
-			doc.Statements = append(doc.Statements, st)
 		}
 	}
 	p.report(tok, CodeInvalidType, "", "Statement must be an object or an array of objects, found %s", tok.Kind)
 	return p.skipRest(tok)
 }
 
-func (p *parser) statement(open jsontext.Token, index int) (*Statement, error) {
-	st := p.mem.stmts.one()
-	st.Index, st.Pos = index, open.Pos
+// statement reads the statement whose '{' was open and appends it to the
+// arena.
+func (p *parser) statement(open jsontext.Token, index int) error {
+	st := Statement{Index: index, Pos: open.Pos}
+	refs := noRefs
 	p.stmt = index
-	defer func() { p.stmt = -1 }()
 	firstDiag := len(p.diags)
 	effectSeen, effectSuggested := false, false
-	err := p.members("the statement", "", func(key jsontext.Token) error {
-		var err error
+	var keys keySet
+	for {
+		key, ok, err := p.nextKey(&keys, "the statement", "")
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
 		switch key.Text {
 		case "Sid":
-			st.Sid, _, err = p.stringValue("Sid")
+			var v jsontext.Token
+			if v, ok, err = p.stringValue("Sid"); ok {
+				refs.sid = p.mem.str(String{Value: v.Text, Pos: v.Pos})
+			}
 		case "Effect":
 			effectSeen = true
-			var v *String
-			var tok jsontext.Token
-			if v, tok, err = p.stringValue("Effect"); v != nil {
-				st.Effect = *v
-				p.checkEffect(tok)
+			var v jsontext.Token
+			if v, ok, err = p.stringValue("Effect"); ok {
+				st.Effect = String{Value: v.Text, Pos: v.Pos}
+				p.checkEffect(v)
 			}
 		case "Principal":
-			st.Principal, err = p.principal(key)
+			refs.principal, err = p.principal(key)
 		case "NotPrincipal":
-			st.NotPrincipal, err = p.principal(key)
+			refs.notPrincipal, err = p.principal(key)
 		case "Action":
-			st.Action, err = p.stringList(key, "Action")
+			refs.action, err = p.list(key, "Action")
 		case "NotAction":
-			st.NotAction, err = p.stringList(key, "NotAction")
+			refs.notAction, err = p.list(key, "NotAction")
 		case "Resource":
-			st.Resource, err = p.stringList(key, "Resource")
+			refs.resource, err = p.list(key, "Resource")
 		case "NotResource":
-			st.NotResource, err = p.stringList(key, "NotResource")
+			refs.notResource, err = p.list(key, "NotResource")
 		case "Condition":
-			st.Condition, err = p.condition(key)
+			refs.condition, err = p.condition(key)
 		default:
-			suggestion := closestName(key.Text, statementKeys)
-			effectSuggested = effectSuggested || suggestion == "Effect"
-			if suggestion == "" && contains(documentKeys, key.Text) {
-				p.report(key, CodeUnknownElement, "", "unknown statement element %q; %s belongs at the top level of the policy", key.Text, key.Text)
-			} else {
-				p.report(key, CodeUnknownElement, suggestion, "unknown statement element %q", key.Text)
-			}
+			effectSuggested = p.unknownStatementKey(key) || effectSuggested
 			err = p.dec.SkipValue()
 		}
-		return err
-	})
-	if err != nil {
-		return nil, err
+		if err != nil {
+			return err
+		}
 	}
 	if !effectSeen && !effectSuggested {
 		p.report(open, CodeMissingEffect, "", "the statement has no Effect; add \"Effect\": \"Allow\" or \"Deny\"")
 	}
-	if st.Action != nil && st.NotAction != nil {
-		p.conflict("Action", st.Action.KeyPos, "NotAction", st.NotAction.KeyPos)
-	}
-	if st.Resource != nil && st.NotResource != nil {
-		p.conflict("Resource", st.Resource.KeyPos, "NotResource", st.NotResource.KeyPos)
-	}
-	if st.Principal != nil && st.NotPrincipal != nil {
-		p.conflict("Principal", st.Principal.KeyPos, "NotPrincipal", st.NotPrincipal.KeyPos)
-	}
-	if st.Sid != nil {
+	p.conflicts(refs)
+	if refs.sid != none {
 		for i := firstDiag; i < len(p.diags); i++ {
-			p.diags[i].Sid = st.Sid.Value
+			p.diags[i].Sid = p.mem.strs[refs.sid].Value
 		}
 	}
-	return st, nil
+	p.stmt = -1
+	p.mem.stmts = append(p.mem.stmts, st)
+	p.mem.stmtRefs = append(p.mem.stmtRefs, refs)
+	return nil
+}
+
+// unknownStatementKey reports a key that names no statement element and
+// says whether it suggested "Effect".
+func (p *parser) unknownStatementKey(key jsontext.Token) bool {
+	suggestion := closestName(key.Text, statementKeys)
+	if suggestion == "" && contains(documentKeys, key.Text) {
+		p.report(key, CodeUnknownElement, "", "unknown statement element %q; %s belongs at the top level of the policy", key.Text, key.Text)
+	} else {
+		p.report(key, CodeUnknownElement, suggestion, "unknown statement element %q", key.Text)
+	}
+	return suggestion == "Effect"
+}
+
+// conflicts reports the mutually exclusive elements of a statement.
+func (p *parser) conflicts(refs stmtRefs) {
+	m := p.mem
+	if refs.action != none && refs.notAction != none {
+		p.conflict("Action", m.lists[refs.action].KeyPos, "NotAction", m.lists[refs.notAction].KeyPos)
+	}
+	if refs.resource != none && refs.notResource != none {
+		p.conflict("Resource", m.lists[refs.resource].KeyPos, "NotResource", m.lists[refs.notResource].KeyPos)
+	}
+	if refs.principal != none && refs.notPrincipal != none {
+		p.conflict("Principal", m.prins[refs.principal].KeyPos, "NotPrincipal", m.prins[refs.notPrincipal].KeyPos)
+	}
 }
 
 // conflict reports two mutually exclusive elements at the later one.
@@ -341,85 +381,97 @@ func (p *parser) checkEffect(tok jsontext.Token) {
 }
 
 // stringValue reads a value that must be a string; on a type error it
-// reports, skips the value and returns nil.
-func (p *parser) stringValue(what string) (*String, jsontext.Token, error) {
-	tok, err := p.dec.ReadToken()
+// reports, skips the value and returns ok == false.
+func (p *parser) stringValue(what string) (tok jsontext.Token, ok bool, err error) {
+	tok, err = p.dec.ReadToken()
 	if err != nil {
-		return nil, tok, err
+		return tok, false, err
 	}
 	if tok.Kind != jsontext.String {
 		p.report(tok, CodeInvalidType, "", "%s must be a string, found %s", what, tok.Kind)
-		return nil, tok, p.skipRest(tok)
+		return tok, false, p.skipRest(tok)
 	}
-	v := p.mem.strs.one()
-	*v = String{Value: tok.Text, Pos: tok.Pos}
-	return v, tok, nil
+	return tok, true, nil
+}
+
+// list reads an Action/Resource-like element into the arena and returns
+// its index, or none after a type error.
+func (p *parser) list(key jsontext.Token, what string) (int32, error) {
+	l, vals, ok, err := p.stringList(key, label{what, ""})
+	if !ok {
+		return none, err
+	}
+	p.mem.lists = append(p.mem.lists, l)
+	p.mem.listVals = append(p.mem.listVals, vals)
+	return int32(len(p.mem.lists) - 1), nil
 }
 
 // stringList reads Action/Resource-like elements and principal values:
-// a string or an array of strings, neither empty.
-func (p *parser) stringList(key jsontext.Token, what string) (*StringList, error) {
+// a string or an array of strings, neither empty. The values go to the
+// arena's strings (vals is their span); ok is false after a type error.
+func (p *parser) stringList(key jsontext.Token, what label) (l StringList, vals span, ok bool, err error) {
 	tok, err := p.dec.ReadToken()
 	if err != nil {
-		return nil, err
+		return l, vals, false, err
 	}
+	m := p.mem
+	vals.start = int32(len(m.strs))
 	switch tok.Kind {
 	case jsontext.String:
 		if tok.Text == "" {
 			p.report(tok, CodeEmptyValue, "", "%s must not be an empty string", what)
 		}
-		l := p.mem.lists.one()
-		*l = StringList{Pos: tok.Pos, KeyPos: key.Pos, Single: true, Values: p.mem.strs.take(1)}
-		l.Values[0] = String{Value: tok.Text, Pos: tok.Pos}
-		return l, nil
+		m.strs = append(m.strs, String{Value: tok.Text, Pos: tok.Pos})
+		vals.end = int32(len(m.strs))
+		return StringList{Pos: tok.Pos, KeyPos: key.Pos, Single: true}, vals, true, nil
 	case jsontext.ArrayStart:
 		bad := false
-		p.mem.scratch.strs = p.mem.scratch.strs[:0]
 		for {
 			el, err := p.dec.ReadToken()
 			if err != nil {
-				return nil, err
+				return l, vals, false, err
 			}
 			switch el.Kind {
 			case jsontext.ArrayEnd:
-				if len(p.mem.scratch.strs) == 0 && !bad {
+				vals.end = int32(len(m.strs))
+				if vals.end == vals.start && !bad {
 					p.report(tok, CodeEmptyValue, "", "%s must not be an empty array", what)
 				}
-				l := p.mem.lists.one()
-				*l = StringList{Pos: tok.Pos, KeyPos: key.Pos, Values: p.mem.strs.take(len(p.mem.scratch.strs))}
-				copy(l.Values, p.mem.scratch.strs)
-				return l, nil
+				return StringList{Pos: tok.Pos, KeyPos: key.Pos}, vals, true, nil
 			case jsontext.String:
 				if el.Text == "" {
 					p.report(el, CodeEmptyValue, "", "%s must not contain an empty string", what)
 				}
-				p.mem.scratch.strs = append(p.mem.scratch.strs, String{Value: el.Text, Pos: el.Pos})
+				m.strs = append(m.strs, String{Value: el.Text, Pos: el.Pos})
 			default:
 				bad = true
 				p.report(el, CodeInvalidType, "", "each value of %s must be a string, found %s", what, el.Kind)
 				if err := p.skipRest(el); err != nil {
-					return nil, err
+					return l, vals, false, err
 				}
 			}
 		}
 	}
 	p.report(tok, CodeInvalidType, "", "%s must be a string or an array of strings, found %s", what, tok.Kind)
-	return nil, p.skipRest(tok)
+	return l, vals, false, p.skipRest(tok)
 }
 
 var principalTypes = []string{PrincipalAWS, PrincipalService, PrincipalFederated, PrincipalCanonicalUser}
 
-func (p *parser) principal(key jsontext.Token) (*Principal, error) {
+// principal reads a Principal or NotPrincipal element into the arena and
+// returns its index, or none when it is not "*" or an object.
+func (p *parser) principal(key jsontext.Token) (int32, error) {
 	tok, err := p.dec.ReadToken()
 	if err != nil {
-		return nil, err
+		return none, err
 	}
-	pr := &Principal{Pos: tok.Pos, KeyPos: key.Pos}
+	pr := Principal{Pos: tok.Pos, KeyPos: key.Pos}
+	var entries span
 	switch tok.Kind {
 	case jsontext.String:
 		if tok.Text == "*" {
 			pr.Wildcard = true
-			return pr, nil
+			return p.addPrincipal(pr, entries), nil
 		}
 		suggestion := fmt.Sprintf(`{"AWS": %q}`, tok.Text)
 		if strings.HasSuffix(tok.Text, ".amazonaws.com") {
@@ -429,107 +481,163 @@ func (p *parser) principal(key jsontext.Token) (*Principal, error) {
 			suggestion = ""
 		}
 		p.report(tok, CodeInvalidPrincipal, suggestion, "%s as a string must be \"*\"; name principals in an object such as {\"AWS\": ...}", key.Text)
-		return nil, nil
+		return none, nil
 	case jsontext.ObjectStart:
-		members := 0
-		err := p.members(key.Text, "", func(typ jsontext.Token) error {
-			members++
-			if !contains(principalTypes, typ.Text) {
-				p.report(typ, CodeInvalidPrincipal, closestName(typ.Text, principalTypes),
-					"unknown principal type %q; use AWS, Service, Federated or CanonicalUser", typ.Text)
-				return p.dec.SkipValue()
-			}
-			values, err := p.stringList(typ, key.Text+" "+typ.Text)
-			if values != nil {
-				pr.Entries = append(pr.Entries, PrincipalEntry{Type: String{Value: typ.Text, Pos: typ.Pos}, Values: *values})
-			}
-			return err
-		})
-		if err != nil {
-			return nil, err
+		if entries, err = p.principalEntries(key, tok); err != nil {
+			return none, err
 		}
-		if members == 0 {
-			p.report(tok, CodeInvalidPrincipal, "", "%s must not be an empty object", key.Text)
-		}
-		return pr, nil
+		return p.addPrincipal(pr, entries), nil
 	}
 	p.report(tok, CodeInvalidType, "", "%s must be \"*\" or an object, found %s", key.Text, tok.Kind)
-	return nil, p.skipRest(tok)
+	return none, p.skipRest(tok)
 }
 
-func (p *parser) condition(key jsontext.Token) (*Condition, error) {
+func (p *parser) addPrincipal(pr Principal, entries span) int32 {
+	p.mem.prins = append(p.mem.prins, pr)
+	p.mem.prinEnts = append(p.mem.prinEnts, entries)
+	return int32(len(p.mem.prins) - 1)
+}
+
+// principalEntries reads the members of a principal object whose '{'
+// (open) was read into the arena's entries and returns their span.
+func (p *parser) principalEntries(key, open jsontext.Token) (span, error) {
+	m := p.mem
+	entries := span{start: int32(len(m.entries))}
+	members := 0
+	var keys keySet
+	for {
+		typ, ok, err := p.nextKey(&keys, key.Text, "")
+		if err != nil {
+			return entries, err
+		}
+		if !ok {
+			break
+		}
+		members++
+		if !contains(principalTypes, typ.Text) {
+			p.report(typ, CodeInvalidPrincipal, closestName(typ.Text, principalTypes),
+				"unknown principal type %q; use AWS, Service, Federated or CanonicalUser", typ.Text)
+			if err := p.dec.SkipValue(); err != nil {
+				return entries, err
+			}
+			continue
+		}
+		l, vals, ok, err := p.stringList(typ, label{key.Text, typ.Text})
+		if err != nil {
+			return entries, err
+		}
+		if ok {
+			m.entries = append(m.entries, PrincipalEntry{Type: String{Value: typ.Text, Pos: typ.Pos}, Values: l})
+			m.entryVals = append(m.entryVals, vals)
+		}
+	}
+	if members == 0 {
+		p.report(open, CodeInvalidPrincipal, "", "%s must not be an empty object", key.Text)
+	}
+	entries.end = int32(len(m.entries))
+	return entries, nil
+}
+
+// condition reads the Condition element into the arena and returns its
+// index, or none when it is not an object.
+func (p *parser) condition(key jsontext.Token) (int32, error) {
 	tok, err := p.dec.ReadToken()
 	if err != nil {
-		return nil, err
+		return none, err
 	}
 	if tok.Kind != jsontext.ObjectStart {
 		p.report(tok, CodeInvalidType, "", "Condition must be an object of condition operators, found %s", tok.Kind)
-		return nil, p.skipRest(tok)
+		return none, p.skipRest(tok)
 	}
-	c := p.mem.conds.one()
-	*c = Condition{Pos: tok.Pos, KeyPos: key.Pos}
-	p.mem.scratch.ops = p.mem.scratch.ops[:0]
-	err = p.members("Condition", "", func(opKey jsontext.Token) error {
-		val, err := p.dec.ReadToken()
+	m := p.mem
+	ops := span{start: int32(len(m.ops))}
+	var keys keySet
+	for {
+		opKey, ok, err := p.nextKey(&keys, "Condition", "")
+		if err != nil {
+			return none, err
+		}
+		if !ok {
+			break
+		}
+		if err := p.operator(opKey); err != nil {
+			return none, err
+		}
+	}
+	ops.end = int32(len(m.ops))
+	m.conds = append(m.conds, Condition{Pos: tok.Pos, KeyPos: key.Pos})
+	m.condOps = append(m.condOps, ops)
+	return int32(len(m.conds) - 1), nil
+}
+
+// operator reads the value of a condition operator (opKey) into the
+// arena, unless it is not an object.
+func (p *parser) operator(opKey jsontext.Token) error {
+	val, err := p.dec.ReadToken()
+	if err != nil {
+		return err
+	}
+	if val.Kind != jsontext.ObjectStart {
+		p.report(val, CodeInvalidType, "", "condition operator %q must be an object of condition keys, found %s", opKey.Text, val.Kind)
+		return p.skipRest(val)
+	}
+	m := p.mem
+	keys := span{start: int32(len(m.keys))}
+	var seen keySet
+	for {
+		k, ok, err := p.nextKey(&seen, "condition operator ", opKey.Text)
 		if err != nil {
 			return err
 		}
-		if val.Kind != jsontext.ObjectStart {
-			p.report(val, CodeInvalidType, "", "condition operator %q must be an object of condition keys, found %s", opKey.Text, val.Kind)
-			return p.skipRest(val)
+		if !ok {
+			break
 		}
-		op := ConditionOperator{Name: String{Value: opKey.Text, Pos: opKey.Pos}}
-		p.mem.scratch.keys = p.mem.scratch.keys[:0]
-		err = p.members("condition operator ", opKey.Text, func(k jsontext.Token) error {
-			ck, ok, err := p.conditionKey(k)
-			if ok {
-				p.mem.scratch.keys = append(p.mem.scratch.keys, ck)
-			}
+		if err := p.conditionKey(k); err != nil {
 			return err
-		})
-		if len(p.mem.scratch.keys) > 0 {
-			op.Keys = p.mem.keys.take(len(p.mem.scratch.keys))
-			copy(op.Keys, p.mem.scratch.keys)
 		}
-		p.mem.scratch.ops = append(p.mem.scratch.ops, op)
-		return err
-	})
-	if len(p.mem.scratch.ops) > 0 {
-		c.Operators = p.mem.ops.take(len(p.mem.scratch.ops))
-		copy(c.Operators, p.mem.scratch.ops)
 	}
-	if err != nil {
-		return nil, err
-	}
-	return c, nil
+	keys.end = int32(len(m.keys))
+	m.ops = append(m.ops, ConditionOperator{Name: String{Value: opKey.Text, Pos: opKey.Pos}})
+	m.opKeys = append(m.opKeys, keys)
+	return nil
 }
 
-func (p *parser) conditionKey(key jsontext.Token) (ConditionKey, bool, error) {
+// conditionKey reads the value of a condition key into the arena, unless
+// it is neither a scalar nor an array.
+func (p *parser) conditionKey(key jsontext.Token) error {
 	tok, err := p.dec.ReadToken()
 	if err != nil {
-		return ConditionKey{}, false, err
+		return err
 	}
+	m := p.mem
 	ck := ConditionKey{Name: String{Value: key.Text, Pos: key.Pos}, Pos: tok.Pos}
+	vals := span{start: int32(len(m.vals))}
 	if v, ok := conditionValue(tok); ok {
 		ck.Single = true
-		ck.Values = p.mem.vals.take(1)
-		ck.Values[0] = v
-		return ck, true, nil
-	}
-	if tok.Kind != jsontext.ArrayStart {
+		m.vals = append(m.vals, v)
+	} else if tok.Kind != jsontext.ArrayStart {
 		p.report(tok, CodeInvalidType, "", "condition key %q must have a string, number, boolean or an array of them, found %s", key.Text, tok.Kind)
-		return ck, false, p.skipRest(tok)
+		return p.skipRest(tok)
+	} else if err := p.conditionValues(key, tok); err != nil {
+		return err
 	}
-	bad := false
-	p.mem.scratch.vals = p.mem.scratch.vals[:0]
+	vals.end = int32(len(m.vals))
+	m.keys = append(m.keys, ck)
+	m.keyVals = append(m.keyVals, vals)
+	return nil
+}
+
+// conditionValues reads the array of values of a condition key whose '['
+// (open) was read into the arena.
+func (p *parser) conditionValues(key, open jsontext.Token) error {
+	m := p.mem
+	start, bad := len(m.vals), false
 	for {
 		el, err := p.dec.ReadToken()
 		if err != nil {
-			return ck, false, err
+			return err
 		}
 		if el.Kind == jsontext.ArrayEnd {
-			ck.Values = p.mem.vals.take(len(p.mem.scratch.vals))
-			copy(ck.Values, p.mem.scratch.vals)
 			break
 		}
 		v, ok := conditionValue(el)
@@ -537,16 +645,16 @@ func (p *parser) conditionKey(key jsontext.Token) (ConditionKey, bool, error) {
 			bad = true
 			p.report(el, CodeInvalidType, "", "each value of condition key %q must be a string, number or boolean, found %s", key.Text, el.Kind)
 			if err := p.skipRest(el); err != nil {
-				return ck, false, err
+				return err
 			}
 			continue
 		}
-		p.mem.scratch.vals = append(p.mem.scratch.vals, v)
+		m.vals = append(m.vals, v)
 	}
-	if len(ck.Values) == 0 && !bad {
-		p.report(tok, CodeEmptyValue, "", "condition key %q must not have an empty array of values", key.Text)
+	if len(m.vals) == start && !bad {
+		p.report(open, CodeEmptyValue, "", "condition key %q must not have an empty array of values", key.Text)
 	}
-	return ck, true, nil
+	return nil
 }
 
 func conditionValue(tok jsontext.Token) (ConditionValue, bool) {
