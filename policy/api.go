@@ -2,7 +2,6 @@ package policy
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"sync"
@@ -64,18 +63,40 @@ type Reader struct {
 // errors of the package-level Parse, but without its checks of size and
 // encoding. Strings in the document share memory with src.
 func (r *Reader) Parse(filename, src string) (*Document, error) {
+	return r.parse(filename, src, false)
+}
+
+// ParseTransient is Parse, except that the document is built in memory
+// the Reader keeps and reuses instead of memory of its own: it and
+// everything in it (statements, lists, strings, positions) are valid
+// only until the next call of Release, which lets the Reader overwrite
+// them. It costs no allocation once the Reader has grown to the size of
+// the documents between two releases, and is meant for callers that
+// drop each document before a point they can name: the batch mode
+// answers a request line, then forgets its policies. Documents from
+// Parse and ParseAt are never affected by Release.
+func (r *Reader) ParseTransient(filename, src string) (*Document, error) {
+	return r.parse(filename, src, true)
+}
+
+// Release ends the life of every document ParseTransient returned since
+// the last Release: the Reader reuses their memory for the next ones,
+// so they must no longer be used, nor anything taken from them but
+// strings.
+func (r *Reader) Release() { r.mem.release() }
+
+func (r *Reader) parse(filename, src string, transient bool) (*Document, error) {
 	if r.dec == nil {
 		r.dec = jsontext.NewDecoder(src)
 	} else {
 		r.dec.Reset(src)
 	}
 	dec := r.dec
-	doc, err := decode(dec, filename, &r.mem)
+	doc, err := decode(dec, filename, &r.mem, transient)
 	if err == io.EOF {
 		return nil, syntaxError(filename, &jsontext.SyntaxError{Pos: dec.PosAt(len(src)), Msg: "empty input; expected a policy document (a JSON object)"})
 	}
-	var pe *ParseError
-	if errors.As(err, &pe) && pe.Err == ErrSyntax {
+	if pe, ok := err.(*ParseError); ok && pe.Err == ErrSyntax { // decode's errors are not wrapped
 		return nil, err
 	}
 	if ferr := dec.Finish(); ferr != nil {
@@ -93,7 +114,7 @@ func (r *Reader) ParseAt(filename, src string, offset int) (doc *Document, end i
 		r.dec = jsontext.NewDecoder("")
 	}
 	r.dec.ResetAt(src, offset)
-	doc, err = decode(r.dec, filename, &r.mem)
+	doc, err = decode(r.dec, filename, &r.mem, false)
 	if err == io.EOF {
 		return nil, offset, syntaxError(filename, &jsontext.SyntaxError{Pos: r.dec.PosAt(len(src)), Msg: "empty input; expected a policy document (a JSON object)"})
 	}
@@ -104,10 +125,11 @@ func (r *Reader) ParseAt(filename, src string, offset int) (doc *Document, end i
 // are those of the stream. It returns io.EOF when the stream holds no
 // further value. After a grammar error the decoder stands after the
 // document; after a syntax error it is unusable.
-func decode(dec *jsontext.Decoder, filename string, mem *arena) (*Document, error) {
-	mem.reset()
+func decode(dec *jsontext.Decoder, filename string, mem *arena, transient bool) (*Document, error) {
+	mem.begin(transient)
 	p := parser{dec: dec, file: filename, stmt: -1, mem: mem}
 	doc, err := p.document()
+	mem.end(err == nil)
 	if err != nil {
 		if err == io.EOF {
 			return nil, io.EOF

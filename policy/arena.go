@@ -32,6 +32,23 @@ type arena struct {
 	stmtRefs  []stmtRefs
 	version   int32 // index in strs of the document's Version, or none
 	id        int32 // and of its Id
+	// from holds the lengths of the scratch arrays when the current
+	// document began: its values are the ones after them, and spans are
+	// indexes of the whole arrays.
+	from marks
+	// transient says that the current document lives in the scratch
+	// arrays themselves (see Reader.ParseTransient), as do the documents
+	// before it back to the last release; docs and ptrs hold their
+	// Document values and statement pointers.
+	transient bool
+	docs      []Document
+	ptrs      []*Statement
+}
+
+// marks are lengths of the scratch arrays; parallel arrays (lists and
+// listVals, ...) have the same length.
+type marks struct {
+	strs, lists, vals, keys, ops, conds, entries, prins, stmts int
 }
 
 // none is an absent reference.
@@ -48,32 +65,60 @@ type stmtRefs struct {
 
 var noRefs = stmtRefs{none, none, none, none, none, none, none, none}
 
-// maxKeep is the number of elements of a scratch array kept for the next
-// document: one huge document should not pin its size for good.
+// maxKeep is the number of elements of a scratch array kept for later
+// documents: one huge document should not pin its size for good.
 const maxKeep = 1 << 14
 
-// reset empties the scratch arrays for a new document.
-func (a *arena) reset() {
-	a.strs = resetScratch(a.strs)
-	a.lists, a.listVals = resetScratch(a.lists), resetScratch(a.listVals)
-	a.vals = resetScratch(a.vals)
-	a.keys, a.keyVals = resetScratch(a.keys), resetScratch(a.keyVals)
-	a.ops, a.opKeys = resetScratch(a.ops), resetScratch(a.opKeys)
-	a.conds, a.condOps = resetScratch(a.conds), resetScratch(a.condOps)
-	a.entries, a.entryVals = resetScratch(a.entries), resetScratch(a.entryVals)
-	a.prins, a.prinEnts = resetScratch(a.prins), resetScratch(a.prinEnts)
-	a.stmts, a.stmtRefs = resetScratch(a.stmts), resetScratch(a.stmtRefs)
+// begin starts a document; transient says whether it lives in the
+// scratch arrays (until release) or gets memory of its own in finish.
+func (a *arena) begin(transient bool) {
+	a.from = marks{
+		strs: len(a.strs), lists: len(a.lists), vals: len(a.vals), keys: len(a.keys), ops: len(a.ops),
+		conds: len(a.conds), entries: len(a.entries), prins: len(a.prins), stmts: len(a.stmts),
+	}
+	a.transient = transient
 	a.version, a.id = none, none
 }
 
-// resetScratch empties s. What it held stays until overwritten (strings
-// of earlier documents, like the scratch of the slab parser before it):
-// clearing it cost more than a twentieth of parsing.
-func resetScratch[T any](s []T) []T {
-	if cap(s) > maxKeep {
+// end ends the document begun last. Unless it is a transient document
+// that was built, its values leave the scratch arrays.
+func (a *arena) end(built bool) {
+	if !a.transient || !built {
+		a.truncate(a.from)
+	}
+}
+
+// release empties the scratch arrays: the transient documents in them
+// are over.
+func (a *arena) release() {
+	a.truncate(marks{})
+	clear(a.docs)
+	clear(a.ptrs)
+	a.docs, a.ptrs = keep(a.docs[:0]), keep(a.ptrs[:0])
+}
+
+// truncate cuts the scratch arrays back to the lengths m. What they
+// held stays until overwritten (strings of earlier documents, as the
+// scratch of the slab parser before it did): clearing it cost more than
+// a twentieth of parsing.
+func (a *arena) truncate(m marks) {
+	a.strs = keep(a.strs[:m.strs])
+	a.lists, a.listVals = keep(a.lists[:m.lists]), keep(a.listVals[:m.lists])
+	a.vals = keep(a.vals[:m.vals])
+	a.keys, a.keyVals = keep(a.keys[:m.keys]), keep(a.keyVals[:m.keys])
+	a.ops, a.opKeys = keep(a.ops[:m.ops]), keep(a.opKeys[:m.ops])
+	a.conds, a.condOps = keep(a.conds[:m.conds]), keep(a.condOps[:m.conds])
+	a.entries, a.entryVals = keep(a.entries[:m.entries]), keep(a.entryVals[:m.entries])
+	a.prins, a.prinEnts = keep(a.prins[:m.prins]), keep(a.prinEnts[:m.prins])
+	a.stmts, a.stmtRefs = keep(a.stmts[:m.stmts]), keep(a.stmtRefs[:m.stmts])
+}
+
+// keep returns s, or nil when it is empty and too large to keep.
+func keep[T any](s []T) []T {
+	if len(s) == 0 && cap(s) > maxKeep {
 		return nil
 	}
-	return s[:0]
+	return s
 }
 
 // str appends a string and returns its index.
@@ -82,83 +127,113 @@ func (a *arena) str(s String) int32 {
 	return int32(len(a.strs) - 1)
 }
 
-// finish sets the document's Version, ID and Statements from the scratch
-// arrays, allocating each kind of value once, at its exact size.
+// newDocument returns a new, empty document.
+func (a *arena) newDocument() *Document {
+	if !a.transient {
+		return new(Document)
+	}
+	a.docs = append(a.docs, Document{})
+	return &a.docs[len(a.docs)-1]
+}
+
+// finish sets the document's Version, ID and Statements from the values
+// of the document in the scratch arrays: a transient document uses them
+// where they are; any other gets each kind of value in one allocation of
+// its own, at its exact size.
 func (a *arena) finish(doc *Document) {
-	strs := exact(a.strs)
-	vals := exact(a.vals)
-	keys := exact(a.keys)
-	for i := range keys {
-		keys[i].Values = sub(vals, a.keyVals[i])
+	f, t := &a.from, a.transient
+	strs, strsAt := place(a.strs, f.strs, t)
+	vals, valsAt := place(a.vals, f.vals, t)
+	keys, keysAt := place(a.keys, f.keys, t)
+	for i := f.keys; i < len(a.keys); i++ {
+		keys[i-keysAt].Values = sub(vals, valsAt, a.keyVals[i])
 	}
-	ops := exact(a.ops)
-	for i := range ops {
-		ops[i].Keys = subOrNil(keys, a.opKeys[i])
+	ops, opsAt := place(a.ops, f.ops, t)
+	for i := f.ops; i < len(a.ops); i++ {
+		ops[i-opsAt].Keys = subOrNil(keys, keysAt, a.opKeys[i])
 	}
-	conds := exact(a.conds)
-	for i := range conds {
-		conds[i].Operators = subOrNil(ops, a.condOps[i])
+	conds, condsAt := place(a.conds, f.conds, t)
+	for i := f.conds; i < len(a.conds); i++ {
+		conds[i-condsAt].Operators = subOrNil(ops, opsAt, a.condOps[i])
 	}
-	entries := exact(a.entries)
-	for i := range entries {
-		entries[i].Values.Values = sub(strs, a.entryVals[i])
+	entries, entriesAt := place(a.entries, f.entries, t)
+	for i := f.entries; i < len(a.entries); i++ {
+		entries[i-entriesAt].Values.Values = sub(strs, strsAt, a.entryVals[i])
 	}
-	prins := exact(a.prins)
-	for i := range prins {
-		prins[i].Entries = subOrNil(entries, a.prinEnts[i])
+	prins, prinsAt := place(a.prins, f.prins, t)
+	for i := f.prins; i < len(a.prins); i++ {
+		prins[i-prinsAt].Entries = subOrNil(entries, entriesAt, a.prinEnts[i])
 	}
-	lists := exact(a.lists)
-	for i := range lists {
-		lists[i].Values = sub(strs, a.listVals[i])
+	lists, listsAt := place(a.lists, f.lists, t)
+	for i := f.lists; i < len(a.lists); i++ {
+		lists[i-listsAt].Values = sub(strs, strsAt, a.listVals[i])
 	}
-	doc.Version, doc.ID = ref(strs, a.version), ref(strs, a.id)
-	if len(a.stmts) == 0 {
+	doc.Version, doc.ID = ref(strs, strsAt, a.version), ref(strs, strsAt, a.id)
+	if len(a.stmts) == f.stmts {
 		return
 	}
-	stmts := exact(a.stmts)
-	doc.Statements = make([]*Statement, len(stmts))
-	for i := range stmts {
-		st, r := &stmts[i], &a.stmtRefs[i]
-		st.Sid = ref(strs, r.sid)
-		st.Principal, st.NotPrincipal = ref(prins, r.principal), ref(prins, r.notPrincipal)
-		st.Action, st.NotAction = ref(lists, r.action), ref(lists, r.notAction)
-		st.Resource, st.NotResource = ref(lists, r.resource), ref(lists, r.notResource)
-		st.Condition = ref(conds, r.condition)
-		doc.Statements[i] = st
+	stmts, stmtsAt := place(a.stmts, f.stmts, t)
+	doc.Statements = a.statementPointers(len(a.stmts) - f.stmts)
+	for i := f.stmts; i < len(a.stmts); i++ {
+		st, r := &stmts[i-stmtsAt], &a.stmtRefs[i]
+		st.Sid = ref(strs, strsAt, r.sid)
+		st.Principal, st.NotPrincipal = ref(prins, prinsAt, r.principal), ref(prins, prinsAt, r.notPrincipal)
+		st.Action, st.NotAction = ref(lists, listsAt, r.action), ref(lists, listsAt, r.notAction)
+		st.Resource, st.NotResource = ref(lists, listsAt, r.resource), ref(lists, listsAt, r.notResource)
+		st.Condition = ref(conds, condsAt, r.condition)
+		doc.Statements[i-f.stmts] = st
 	}
 }
 
-// exact returns a copy of s in an allocation of its own, or nil.
-func exact[T any](s []T) []T {
-	if len(s) == 0 {
-		return nil
+// statementPointers returns room for n statement pointers.
+func (a *arena) statementPointers(n int) []*Statement {
+	if !a.transient {
+		return make([]*Statement, n)
 	}
-	out := make([]T, len(s))
-	copy(out, s)
-	return out
+	from := len(a.ptrs)
+	a.ptrs = append(a.ptrs, make([]*Statement, n)...)
+	return a.ptrs[from:len(a.ptrs):len(a.ptrs)]
 }
 
-// sub returns the elements of sp, never nil: an empty array in the
-// source is an empty, non-nil list.
-func sub[T any](s []T, sp span) []T {
+// place returns the array the document's values of a kind live in, and
+// the index in it of the scratch array's first element: the scratch
+// array itself for a transient document, else a copy of its elements
+// from from on, in an allocation of their own (nil if there are none).
+func place[T any](s []T, from int, transient bool) ([]T, int) {
+	if transient {
+		return s, 0
+	}
+	if len(s) == from {
+		return nil, from
+	}
+	out := make([]T, len(s)-from)
+	copy(out, s[from:])
+	return out, from
+}
+
+// sub returns the elements of sp, in s placed at index at, never nil: an
+// empty array in the source is an empty, non-nil list.
+func sub[T any](s []T, at int, sp span) []T {
 	if sp.start == sp.end {
 		return []T{}
 	}
-	return s[sp.start:sp.end:sp.end]
+	i, j := int(sp.start)-at, int(sp.end)-at
+	return s[i:j:j]
 }
 
-// subOrNil returns the elements of sp, or nil if there are none: objects
-// without members (an empty Principal or Condition map) have nil slices.
-func subOrNil[T any](s []T, sp span) []T {
+// subOrNil is sub, but nil if there are no elements: objects without
+// members (an empty Principal or Condition map) have nil slices.
+func subOrNil[T any](s []T, at int, sp span) []T {
 	if sp.start == sp.end {
 		return nil
 	}
-	return s[sp.start:sp.end:sp.end]
+	i, j := int(sp.start)-at, int(sp.end)-at
+	return s[i:j:j]
 }
 
-func ref[T any](s []T, i int32) *T {
+func ref[T any](s []T, at int, i int32) *T {
 	if i == none {
 		return nil
 	}
-	return &s[i]
+	return &s[int(i)-at]
 }

@@ -161,7 +161,8 @@ func (p *parser) document() (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc := &Document{Pos: tok.Pos, Source: p.file}
+	doc := p.mem.newDocument()
+	doc.Pos, doc.Source = tok.Pos, p.file
 	if tok.Kind != jsontext.ObjectStart {
 		p.report(tok, CodeInvalidType, "", "a policy document must be a JSON object, found %s", tok.Kind)
 		return doc, p.skipRest(tok)
