@@ -1,11 +1,18 @@
 package policy
 
+import (
+	"github.com/agentiam/agentiam/diag"
+	"github.com/agentiam/agentiam/internal/jsontext"
+)
+
 // arena collects the values of the document being parsed in scratch
 // arrays kept from one document to the next, and finish copies them out
 // at their exact sizes: one allocation per kind of value (strings,
 // lists, statements, ...) for the whole document. Allocation is most of
 // the cost of decoding distinct policies (issue 12): every byte handed
-// out has to be zeroed and then scanned by the collector.
+// out has to be zeroed and then scanned by the collector. A transient
+// document (Reader.ParseTransient) is not copied out: it uses the
+// scratch arrays where they are, until release.
 //
 // The parser appends each value when it has been read whole, so the
 // values of an array or an object are contiguous in their scratch array
@@ -122,9 +129,24 @@ func keep[T any](s []T) []T {
 }
 
 // str appends a string and returns its index.
-func (a *arena) str(s String) int32 {
-	a.strs = append(a.strs, s)
+func (a *arena) str(v string, pos diag.Pos) int32 {
+	a.strs = append(a.strs, String{})
+	s := &a.strs[len(a.strs)-1]
+	s.Value, s.Pos = v, pos
 	return int32(len(a.strs) - 1)
+}
+
+// value appends a condition value of a string, number or boolean token.
+func (a *arena) value(k jsontext.Kind, v string, pos diag.Pos) {
+	a.vals = append(a.vals, ConditionValue{})
+	cv := &a.vals[len(a.vals)-1]
+	cv.Value, cv.Pos = v, pos
+	switch k {
+	case jsontext.Number:
+		cv.Kind = KindNumber
+	case jsontext.True, jsontext.False:
+		cv.Kind = KindBool
+	}
 }
 
 // newDocument returns a new, empty document.

@@ -43,6 +43,11 @@ type parser struct {
 	mem   *arena
 }
 
+// The parser reads tokens with Decoder.Next and looks at the one read
+// last through the decoder (Kind, Text, Pos): passing jsontext.Token
+// values around cost a fifth of its time, most of it stalls on copying
+// values just written.
+
 // syntaxError turns a decoder error into a ParseError.
 func syntaxError(file string, err error) error {
 	d := diag.Diagnostic{File: file, Severity: diag.Error, Code: CodeSyntaxError, Message: err.Error()}
@@ -55,10 +60,23 @@ func syntaxError(file string, err error) error {
 	return &ParseError{Diags: diag.List{d}, Err: ErrSyntax}
 }
 
-// report records a grammar error at tok.
-func (p *parser) report(tok jsontext.Token, code, suggestion, format string, args ...any) {
+// at is the place of a token: its position and the offset just past it.
+type at struct {
+	pos diag.Pos
+	end int
+}
+
+// here is the place of the token read last.
+func (p *parser) here() at { return at{p.dec.Pos(), p.dec.End()} }
+
+// atByte is the place of a one-byte token ('{', '[') at pos.
+func atByte(pos diag.Pos) at { return at{pos, pos.Offset + 1} }
+
+// report records a grammar error at a token.
+func (p *parser) report(where at, code, suggestion, format string, args ...any) {
+	end := diag.Pos{Line: where.pos.Line, Column: where.pos.Column + where.end - where.pos.Offset, Offset: where.end}
 	d := diag.Diagnostic{
-		File: p.file, Pos: tok.Pos, End: tok.EndPos(), Severity: diag.Error, Code: code,
+		File: p.file, Pos: where.pos, End: end, Severity: diag.Error, Code: code,
 		Message: fmt.Sprintf(format, args...), Suggestion: suggestion,
 	}
 	if p.stmt >= 0 {
@@ -67,13 +85,14 @@ func (p *parser) report(tok jsontext.Token, code, suggestion, format string, arg
 	p.diags = append(p.diags, d)
 }
 
-// skipRest finishes skipping a value whose first token was tok.
-func (p *parser) skipRest(tok jsontext.Token) error {
-	if tok.Kind != jsontext.ObjectStart && tok.Kind != jsontext.ArrayStart {
+// skipRest finishes skipping a value whose first token, of kind k, was
+// read last.
+func (p *parser) skipRest(k jsontext.Kind) error {
+	if k != jsontext.ObjectStart && k != jsontext.ArrayStart {
 		return nil
 	}
 	for depth := p.dec.Depth() - 1; p.dec.Depth() > depth; {
-		if _, err := p.dec.ReadToken(); err != nil {
+		if err := p.dec.Next(); err != nil {
 			return err
 		}
 	}
@@ -95,13 +114,14 @@ type seenKey struct {
 
 // add records name and returns the position of an earlier occurrence.
 func (s *keySet) add(name string, pos diag.Pos) (first diag.Pos, dup bool) {
-	for _, k := range s.small[:s.n] {
-		if k.name == name {
+	for i := range s.small[:s.n] {
+		if k := &s.small[i]; k.name == name {
 			return k.pos, true
 		}
 	}
 	if s.n < len(s.small) {
-		s.small[s.n] = seenKey{name, pos}
+		k := &s.small[s.n]
+		k.name, k.pos = name, pos
 		s.n++
 		return diag.Pos{}, false
 	}
@@ -130,23 +150,23 @@ func (l label) String() string {
 // nextKey reads the next member key of an object whose '{' was read,
 // reporting and skipping duplicate keys; ok is false at the '}'. what and
 // name (joined, for messages only) say which object it is.
-func (p *parser) nextKey(keys *keySet, what, name string) (key jsontext.Token, ok bool, err error) {
+func (p *parser) nextKey(keys *keySet, what, name string) (key string, pos diag.Pos, ok bool, err error) {
 	for {
-		key, err = p.dec.ReadToken()
-		if err != nil || key.Kind == jsontext.ObjectEnd {
-			return key, false, err
+		if err = p.dec.Next(); err != nil || p.dec.Kind() == jsontext.ObjectEnd {
+			return "", pos, false, err
 		}
-		first, dup := keys.add(key.Text, key.Pos)
+		key, pos = p.dec.Text(), p.dec.Pos()
+		first, dup := keys.add(key, pos)
 		if !dup {
-			return key, true, nil
+			return key, pos, true, nil
 		}
 		where := fmt.Sprintf("on line %d", first.Line)
-		if first.Line == key.Pos.Line {
+		if first.Line == pos.Line {
 			where = fmt.Sprintf("at column %d of this line", first.Column)
 		}
-		p.report(key, CodeDuplicateKey, "", "duplicate key %q in %s%s; the first is %s", key.Text, what, name, where)
+		p.report(p.here(), CodeDuplicateKey, "", "duplicate key %q in %s%s; the first is %s", key, what, name, where)
 		if err := p.dec.SkipValue(); err != nil {
-			return key, false, err
+			return "", pos, false, err
 		}
 	}
 }
@@ -157,45 +177,43 @@ var (
 )
 
 func (p *parser) document() (*Document, error) {
-	tok, err := p.dec.ReadToken()
-	if err != nil {
+	if err := p.dec.Next(); err != nil {
 		return nil, err
 	}
 	doc := p.mem.newDocument()
-	doc.Pos, doc.Source = tok.Pos, p.file
-	if tok.Kind != jsontext.ObjectStart {
-		p.report(tok, CodeInvalidType, "", "a policy document must be a JSON object, found %s", tok.Kind)
-		return doc, p.skipRest(tok)
+	doc.Pos, doc.Source = p.dec.Pos(), p.file
+	if k := p.dec.Kind(); k != jsontext.ObjectStart {
+		p.report(p.here(), CodeInvalidType, "", "a policy document must be a JSON object, found %s", k)
+		return doc, p.skipRest(k)
 	}
 	statementSeen, statementSuggested := false, false
 	var keys keySet
 	for {
-		key, ok, err := p.nextKey(&keys, "the policy document", "")
+		key, pos, ok, err := p.nextKey(&keys, "the policy document", "")
 		if err != nil {
 			return nil, err
 		}
 		if !ok {
 			break
 		}
-		switch key.Text {
+		switch key {
 		case "Version":
 			err = p.version()
 		case "Id":
-			var v jsontext.Token
-			if v, ok, err = p.stringValue("Id"); ok {
-				p.mem.id = p.mem.str(String{Value: v.Text, Pos: v.Pos})
+			if ok, err = p.stringValue("Id"); ok {
+				p.mem.id = p.mem.str(p.dec.Text(), p.dec.Pos())
 			}
 		case "Statement":
 			statementSeen = true
-			doc.StatementPos = key.Pos
+			doc.StatementPos = pos
 			err = p.statements(doc)
 		default:
-			suggestion := closestName(key.Text, documentKeys)
+			suggestion := closestName(key, documentKeys)
 			statementSuggested = statementSuggested || suggestion == "Statement"
-			if suggestion == "" && contains(statementKeys, key.Text) {
-				p.report(key, CodeUnknownElement, "", "unknown top-level element %q; statement elements belong inside \"Statement\"", key.Text)
+			if suggestion == "" && contains(statementKeys, key) {
+				p.report(p.here(), CodeUnknownElement, "", "unknown top-level element %q; statement elements belong inside \"Statement\"", key)
 			} else {
-				p.report(key, CodeUnknownElement, suggestion, "unknown top-level element %q", key.Text)
+				p.report(p.here(), CodeUnknownElement, suggestion, "unknown top-level element %q", key)
 			}
 			err = p.dec.SkipValue()
 		}
@@ -204,112 +222,117 @@ func (p *parser) document() (*Document, error) {
 		}
 	}
 	if !statementSeen && !statementSuggested {
-		p.report(tok, CodeEmptyStatement, "", "the policy has no Statement element")
+		p.report(atByte(doc.Pos), CodeEmptyStatement, "", "the policy has no Statement element")
 	}
 	p.mem.finish(doc)
 	return doc, nil
 }
 
 func (p *parser) version() error {
-	v, ok, err := p.stringValue("Version")
+	ok, err := p.stringValue("Version")
 	if !ok {
 		return err
 	}
-	p.mem.version = p.mem.str(String{Value: v.Text, Pos: v.Pos})
-	if v.Text != Version2012 && v.Text != Version2008 {
-		p.report(v, CodeInvalidVersion, Version2012, "Version must be %q or %q, found %q", Version2012, Version2008, v.Text)
+	v := p.dec.Text()
+	p.mem.version = p.mem.str(v, p.dec.Pos())
+	if v != Version2012 && v != Version2008 {
+		p.report(p.here(), CodeInvalidVersion, Version2012, "Version must be %q or %q, found %q", Version2012, Version2008, v)
 	}
 	return nil
 }
 
 func (p *parser) statements(doc *Document) error {
-	tok, err := p.dec.ReadToken()
-	if err != nil {
+	if err := p.dec.Next(); err != nil {
 		return err
 	}
-	switch tok.Kind {
+	open := p.here()
+	switch k := p.dec.Kind(); k {
 	case jsontext.ObjectStart:
 		doc.StatementSingle = true
 		if p.dec.PeekKind() == jsontext.ObjectEnd {
-			p.report(tok, CodeEmptyStatement, "", "Statement is an empty object")
-			_, err := p.dec.ReadToken()
-			return err
+			p.report(open, CodeEmptyStatement, "", "Statement is an empty object")
+			return p.dec.Next()
 		}
-		return p.statement(tok, 0)
+		return p.statement(open.pos, 0)
 	case jsontext.ArrayStart:
 		for i := 0; ; i++ {
-			el, err := p.dec.ReadToken()
-			if err != nil {
+			if err := p.dec.Next(); err != nil {
 				return err
 			}
-			if el.Kind == jsontext.ArrayEnd {
+			switch k := p.dec.Kind(); k {
+			case jsontext.ArrayEnd:
 				if i == 0 {
-					p.report(tok, CodeEmptyStatement, "", "Statement is an empty array")
+					p.report(open, CodeEmptyStatement, "", "Statement is an empty array")
 				}
 				return nil
-			}
-			if el.Kind != jsontext.ObjectStart {
-				p.stmt = i
-				p.report(el, CodeInvalidType, "", "each statement must be a JSON object, found %s", el.Kind)
-				p.stmt = -1
-				if err := p.skipRest(el); err != nil {
+			case jsontext.ObjectStart:
+				if err := p.statement(p.dec.Pos(), i); err != nil {
 					return err
 				}
-				continue
-			}
-			if err := p.statement(el, i); err != nil {
-				return err
+			default:
+				p.stmt = i
+				p.report(p.here(), CodeInvalidType, "", "each statement must be a JSON object, found %s", k)
+				p.stmt = -1
+				if err := p.skipRest(k); err != nil {
+					return err
+				}
 			}
 		}
+	default:
+		p.report(open, CodeInvalidType, "", "Statement must be an object or an array of objects, found %s", k)
+		return p.skipRest(k)
 	}
-	p.report(tok, CodeInvalidType, "", "Statement must be an object or an array of objects, found %s", tok.Kind)
-	return p.skipRest(tok)
 }
 
-// statement reads the statement whose '{' was open and appends it to the
-// arena.
-func (p *parser) statement(open jsontext.Token, index int) error {
-	st := Statement{Index: index, Pos: open.Pos}
-	refs := noRefs
+// statement reads the statement whose '{' at open was read and appends
+// it to the arena.
+func (p *parser) statement(open diag.Pos, index int) error {
+	m := p.mem
+	m.stmts = append(m.stmts, Statement{})
+	m.stmtRefs = append(m.stmtRefs, noRefs)
+	st, refs := &m.stmts[len(m.stmts)-1], &m.stmtRefs[len(m.stmtRefs)-1]
+	st.Index, st.Pos = index, open
 	p.stmt = index
 	firstDiag := len(p.diags)
 	effectSeen, effectSuggested := false, false
 	var keys keySet
 	for {
-		key, ok, err := p.nextKey(&keys, "the statement", "")
+		key, pos, ok, err := p.nextKey(&keys, "the statement", "")
 		if err != nil {
 			return err
 		}
 		if !ok {
 			break
 		}
-		switch key.Text {
+		switch key {
 		case "Sid":
-			var v jsontext.Token
-			if v, ok, err = p.stringValue("Sid"); ok {
-				refs.sid = p.mem.str(String{Value: v.Text, Pos: v.Pos})
+			if ok, err = p.stringValue("Sid"); ok {
+				refs.sid = m.str(p.dec.Text(), p.dec.Pos())
 			}
 		case "Effect":
 			effectSeen = true
-			var v jsontext.Token
-			if v, ok, err = p.stringValue("Effect"); ok {
-				st.Effect = String{Value: v.Text, Pos: v.Pos}
-				p.checkEffect(v)
+			if ok, err = p.stringValue("Effect"); ok {
+				st.Effect.Value, st.Effect.Pos = p.dec.Text(), p.dec.Pos()
+				p.checkEffect(st.Effect.Value)
 			}
-		case "Principal":
-			refs.principal, err = p.principal(key)
-		case "NotPrincipal":
-			refs.notPrincipal, err = p.principal(key)
+		case "Principal", "NotPrincipal":
+			var i int32
+			i, err = p.principal(key, pos)
+			if key == "Principal" {
+				refs.principal = i
+			} else {
+				refs.notPrincipal = i
+			}
 		case "Action":
-			refs.action, err = p.list(key, "Action")
+			refs.action, err = p.list(pos, "Action")
 		case "NotAction":
-			refs.notAction, err = p.list(key, "NotAction")
+			refs.notAction, err = p.list(pos, "NotAction")
 		case "Resource":
-			refs.resource, err = p.list(key, "Resource")
+			refs.resource, err = p.list(pos, "Resource")
 		case "NotResource":
-			refs.notResource, err = p.list(key, "NotResource")
+			refs.notResource, err = p.list(pos, "NotResource")
 		case "Condition":
-			refs.condition, err = p.condition(key)
+			refs.condition, err = p.condition(pos)
 		default:
 			effectSuggested = p.unknownStatementKey(key) || effectSuggested
 			err = p.dec.SkipValue()
@@ -319,34 +342,32 @@ func (p *parser) statement(open jsontext.Token, index int) error {
 		}
 	}
 	if !effectSeen && !effectSuggested {
-		p.report(open, CodeMissingEffect, "", "the statement has no Effect; add \"Effect\": \"Allow\" or \"Deny\"")
+		p.report(atByte(open), CodeMissingEffect, "", "the statement has no Effect; add \"Effect\": \"Allow\" or \"Deny\"")
 	}
 	p.conflicts(refs)
 	if refs.sid != none {
 		for i := firstDiag; i < len(p.diags); i++ {
-			p.diags[i].Sid = p.mem.strs[refs.sid].Value
+			p.diags[i].Sid = m.strs[refs.sid].Value
 		}
 	}
 	p.stmt = -1
-	p.mem.stmts = append(p.mem.stmts, st)
-	p.mem.stmtRefs = append(p.mem.stmtRefs, refs)
 	return nil
 }
 
-// unknownStatementKey reports a key that names no statement element and
-// says whether it suggested "Effect".
-func (p *parser) unknownStatementKey(key jsontext.Token) bool {
-	suggestion := closestName(key.Text, statementKeys)
-	if suggestion == "" && contains(documentKeys, key.Text) {
-		p.report(key, CodeUnknownElement, "", "unknown statement element %q; %s belongs at the top level of the policy", key.Text, key.Text)
+// unknownStatementKey reports a key that names no statement element (the
+// token read last) and says whether it suggested "Effect".
+func (p *parser) unknownStatementKey(key string) bool {
+	suggestion := closestName(key, statementKeys)
+	if suggestion == "" && contains(documentKeys, key) {
+		p.report(p.here(), CodeUnknownElement, "", "unknown statement element %q; %s belongs at the top level of the policy", key, key)
 	} else {
-		p.report(key, CodeUnknownElement, suggestion, "unknown statement element %q", key.Text)
+		p.report(p.here(), CodeUnknownElement, suggestion, "unknown statement element %q", key)
 	}
 	return suggestion == "Effect"
 }
 
 // conflicts reports the mutually exclusive elements of a statement.
-func (p *parser) conflicts(refs stmtRefs) {
+func (p *parser) conflicts(refs *stmtRefs) {
 	m := p.mem
 	if refs.action != none && refs.notAction != none {
 		p.conflict("Action", m.lists[refs.action].KeyPos, "NotAction", m.lists[refs.notAction].KeyPos)
@@ -364,133 +385,150 @@ func (p *parser) conflict(a string, aPos diag.Pos, b string, bPos diag.Pos) {
 	if bPos.Offset < aPos.Offset {
 		a, aPos, b, bPos = b, bPos, a, aPos
 	}
-	p.report(jsontext.Token{Pos: bPos, End: bPos.Offset + len(b) + 2}, CodeConflictingElements, "",
+	p.report(at{bPos, bPos.Offset + len(b) + 2}, CodeConflictingElements, "",
 		"a statement cannot have both %s and %s (%s is on line %d)", a, b, a, aPos.Line)
 }
 
-func (p *parser) checkEffect(tok jsontext.Token) {
-	if tok.Text == EffectAllow || tok.Text == EffectDeny {
+// checkEffect checks the Effect value, the token read last.
+func (p *parser) checkEffect(effect string) {
+	if effect == EffectAllow || effect == EffectDeny {
 		return
 	}
 	suggestion := ""
-	if strings.EqualFold(tok.Text, EffectAllow) {
+	if strings.EqualFold(effect, EffectAllow) {
 		suggestion = EffectAllow
-	} else if strings.EqualFold(tok.Text, EffectDeny) {
+	} else if strings.EqualFold(effect, EffectDeny) {
 		suggestion = EffectDeny
 	}
-	p.report(tok, CodeInvalidEffect, suggestion, "Effect must be %q or %q, found %q", EffectAllow, EffectDeny, tok.Text)
+	p.report(p.here(), CodeInvalidEffect, suggestion, "Effect must be %q or %q, found %q", EffectAllow, EffectDeny, effect)
 }
 
-// stringValue reads a value that must be a string; on a type error it
-// reports, skips the value and returns ok == false.
-func (p *parser) stringValue(what string) (tok jsontext.Token, ok bool, err error) {
-	tok, err = p.dec.ReadToken()
-	if err != nil {
-		return tok, false, err
+// stringValue reads a value that must be a string: ok says that the
+// token read last is that string. On a type error it reports and skips
+// the value.
+func (p *parser) stringValue(what string) (ok bool, err error) {
+	if err = p.dec.Next(); err != nil {
+		return false, err
 	}
-	if tok.Kind != jsontext.String {
-		p.report(tok, CodeInvalidType, "", "%s must be a string, found %s", what, tok.Kind)
-		return tok, false, p.skipRest(tok)
+	if k := p.dec.Kind(); k != jsontext.String {
+		p.report(p.here(), CodeInvalidType, "", "%s must be a string, found %s", what, k)
+		return false, p.skipRest(k)
 	}
-	return tok, true, nil
+	return true, nil
 }
 
-// list reads an Action/Resource-like element into the arena and returns
-// its index, or none after a type error.
-func (p *parser) list(key jsontext.Token, what string) (int32, error) {
-	l, vals, ok, err := p.stringList(key, label{what, ""})
+// list reads an Action/Resource-like element (its key at keyPos) into
+// the arena and returns its index, or none after a type error.
+func (p *parser) list(keyPos diag.Pos, what string) (int32, error) {
+	m := p.mem
+	m.lists = append(m.lists, StringList{})
+	m.listVals = append(m.listVals, span{})
+	l, vals := &m.lists[len(m.lists)-1], &m.listVals[len(m.listVals)-1]
+	ok, err := p.stringList(l, vals, keyPos, label{what, ""})
 	if !ok {
+		m.lists, m.listVals = m.lists[:len(m.lists)-1], m.listVals[:len(m.listVals)-1]
 		return none, err
 	}
-	p.mem.lists = append(p.mem.lists, l)
-	p.mem.listVals = append(p.mem.listVals, vals)
-	return int32(len(p.mem.lists) - 1), nil
+	return int32(len(m.lists) - 1), nil
 }
 
-// stringList reads Action/Resource-like elements and principal values:
-// a string or an array of strings, neither empty. The values go to the
-// arena's strings (vals is their span); ok is false after a type error.
-func (p *parser) stringList(key jsontext.Token, what label) (l StringList, vals span, ok bool, err error) {
-	tok, err := p.dec.ReadToken()
-	if err != nil {
-		return l, vals, false, err
+// stringList reads Action/Resource-like elements and principal values,
+// a string or an array of strings, neither empty, into *l; the values go
+// to the arena's strings, *vals is their span. ok is false after a type
+// error.
+func (p *parser) stringList(l *StringList, vals *span, keyPos diag.Pos, what label) (ok bool, err error) {
+	if err = p.dec.Next(); err != nil {
+		return false, err
 	}
 	m := p.mem
 	vals.start = int32(len(m.strs))
-	switch tok.Kind {
+	l.Pos, l.KeyPos = p.dec.Pos(), keyPos
+	switch k := p.dec.Kind(); k {
 	case jsontext.String:
-		if tok.Text == "" {
-			p.report(tok, CodeEmptyValue, "", "%s must not be an empty string", what)
+		v := p.dec.Text()
+		if v == "" {
+			p.report(p.here(), CodeEmptyValue, "", "%s must not be an empty string", what)
 		}
-		m.strs = append(m.strs, String{Value: tok.Text, Pos: tok.Pos})
-		vals.end = int32(len(m.strs))
-		return StringList{Pos: tok.Pos, KeyPos: key.Pos, Single: true}, vals, true, nil
+		m.str(v, l.Pos)
+		vals.end, l.Single = int32(len(m.strs)), true
+		return true, nil
 	case jsontext.ArrayStart:
-		bad := false
-		for {
-			el, err := p.dec.ReadToken()
-			if err != nil {
-				return l, vals, false, err
+		return true, p.stringArray(l, vals, what)
+	default:
+		p.report(p.here(), CodeInvalidType, "", "%s must be a string or an array of strings, found %s", what, k)
+		return false, p.skipRest(k)
+	}
+}
+
+// stringArray reads the elements of an array of strings whose '[' was
+// read (at l.Pos).
+func (p *parser) stringArray(l *StringList, vals *span, what label) error {
+	m := p.mem
+	bad := false
+	for {
+		if err := p.dec.Next(); err != nil {
+			return err
+		}
+		switch k := p.dec.Kind(); k {
+		case jsontext.ArrayEnd:
+			vals.end = int32(len(m.strs))
+			if vals.end == vals.start && !bad {
+				p.report(atByte(l.Pos), CodeEmptyValue, "", "%s must not be an empty array", what)
 			}
-			switch el.Kind {
-			case jsontext.ArrayEnd:
-				vals.end = int32(len(m.strs))
-				if vals.end == vals.start && !bad {
-					p.report(tok, CodeEmptyValue, "", "%s must not be an empty array", what)
-				}
-				return StringList{Pos: tok.Pos, KeyPos: key.Pos}, vals, true, nil
-			case jsontext.String:
-				if el.Text == "" {
-					p.report(el, CodeEmptyValue, "", "%s must not contain an empty string", what)
-				}
-				m.strs = append(m.strs, String{Value: el.Text, Pos: el.Pos})
-			default:
-				bad = true
-				p.report(el, CodeInvalidType, "", "each value of %s must be a string, found %s", what, el.Kind)
-				if err := p.skipRest(el); err != nil {
-					return l, vals, false, err
-				}
+			return nil
+		case jsontext.String:
+			v := p.dec.Text()
+			if v == "" {
+				p.report(p.here(), CodeEmptyValue, "", "%s must not contain an empty string", what)
+			}
+			m.str(v, p.dec.Pos())
+		default:
+			bad = true
+			p.report(p.here(), CodeInvalidType, "", "each value of %s must be a string, found %s", what, k)
+			if err := p.skipRest(k); err != nil {
+				return err
 			}
 		}
 	}
-	p.report(tok, CodeInvalidType, "", "%s must be a string or an array of strings, found %s", what, tok.Kind)
-	return l, vals, false, p.skipRest(tok)
 }
 
 var principalTypes = []string{PrincipalAWS, PrincipalService, PrincipalFederated, PrincipalCanonicalUser}
 
-// principal reads a Principal or NotPrincipal element into the arena and
-// returns its index, or none when it is not "*" or an object.
-func (p *parser) principal(key jsontext.Token) (int32, error) {
-	tok, err := p.dec.ReadToken()
-	if err != nil {
+// principal reads a Principal or NotPrincipal element (key, at keyPos)
+// into the arena and returns its index, or none when it is not "*" or an
+// object.
+func (p *parser) principal(key string, keyPos diag.Pos) (int32, error) {
+	if err := p.dec.Next(); err != nil {
 		return none, err
 	}
-	pr := Principal{Pos: tok.Pos, KeyPos: key.Pos}
+	pr := Principal{Pos: p.dec.Pos(), KeyPos: keyPos}
 	var entries span
-	switch tok.Kind {
+	switch k := p.dec.Kind(); k {
 	case jsontext.String:
-		if tok.Text == "*" {
+		v := p.dec.Text()
+		if v == "*" {
 			pr.Wildcard = true
 			return p.addPrincipal(pr, entries), nil
 		}
-		suggestion := fmt.Sprintf(`{"AWS": %q}`, tok.Text)
-		if strings.HasSuffix(tok.Text, ".amazonaws.com") {
-			suggestion = fmt.Sprintf(`{"Service": %q}`, tok.Text)
+		suggestion := fmt.Sprintf(`{"AWS": %q}`, v)
+		if strings.HasSuffix(v, ".amazonaws.com") {
+			suggestion = fmt.Sprintf(`{"Service": %q}`, v)
 		}
-		if tok.Text == "" {
+		if v == "" {
 			suggestion = ""
 		}
-		p.report(tok, CodeInvalidPrincipal, suggestion, "%s as a string must be \"*\"; name principals in an object such as {\"AWS\": ...}", key.Text)
+		p.report(p.here(), CodeInvalidPrincipal, suggestion, "%s as a string must be \"*\"; name principals in an object such as {\"AWS\": ...}", key)
 		return none, nil
 	case jsontext.ObjectStart:
-		if entries, err = p.principalEntries(key, tok); err != nil {
+		entries, err := p.principalEntries(key, pr.Pos)
+		if err != nil {
 			return none, err
 		}
 		return p.addPrincipal(pr, entries), nil
+	default:
+		p.report(p.here(), CodeInvalidType, "", "%s must be \"*\" or an object, found %s", key, k)
+		return none, p.skipRest(k)
 	}
-	p.report(tok, CodeInvalidType, "", "%s must be \"*\" or an object, found %s", key.Text, tok.Kind)
-	return none, p.skipRest(tok)
 }
 
 func (p *parser) addPrincipal(pr Principal, entries span) int32 {
@@ -500,14 +538,14 @@ func (p *parser) addPrincipal(pr Principal, entries span) int32 {
 }
 
 // principalEntries reads the members of a principal object whose '{'
-// (open) was read into the arena's entries and returns their span.
-func (p *parser) principalEntries(key, open jsontext.Token) (span, error) {
+// (at open) was read into the arena's entries and returns their span.
+func (p *parser) principalEntries(key string, open diag.Pos) (span, error) {
 	m := p.mem
 	entries := span{start: int32(len(m.entries))}
 	members := 0
 	var keys keySet
 	for {
-		typ, ok, err := p.nextKey(&keys, key.Text, "")
+		typ, typPos, ok, err := p.nextKey(&keys, key, "")
 		if err != nil {
 			return entries, err
 		}
@@ -515,159 +553,149 @@ func (p *parser) principalEntries(key, open jsontext.Token) (span, error) {
 			break
 		}
 		members++
-		if !contains(principalTypes, typ.Text) {
-			p.report(typ, CodeInvalidPrincipal, closestName(typ.Text, principalTypes),
-				"unknown principal type %q; use AWS, Service, Federated or CanonicalUser", typ.Text)
+		if !contains(principalTypes, typ) {
+			p.report(p.here(), CodeInvalidPrincipal, closestName(typ, principalTypes),
+				"unknown principal type %q; use AWS, Service, Federated or CanonicalUser", typ)
 			if err := p.dec.SkipValue(); err != nil {
 				return entries, err
 			}
 			continue
 		}
-		l, vals, ok, err := p.stringList(typ, label{key.Text, typ.Text})
+		m.entries = append(m.entries, PrincipalEntry{})
+		m.entryVals = append(m.entryVals, span{})
+		e, vals := &m.entries[len(m.entries)-1], &m.entryVals[len(m.entryVals)-1]
+		e.Type.Value, e.Type.Pos = typ, typPos
+		ok, err = p.stringList(&e.Values, vals, typPos, label{key, typ})
 		if err != nil {
 			return entries, err
 		}
-		if ok {
-			m.entries = append(m.entries, PrincipalEntry{Type: String{Value: typ.Text, Pos: typ.Pos}, Values: l})
-			m.entryVals = append(m.entryVals, vals)
+		if !ok {
+			m.entries, m.entryVals = m.entries[:len(m.entries)-1], m.entryVals[:len(m.entryVals)-1]
 		}
 	}
 	if members == 0 {
-		p.report(open, CodeInvalidPrincipal, "", "%s must not be an empty object", key.Text)
+		p.report(atByte(open), CodeInvalidPrincipal, "", "%s must not be an empty object", key)
 	}
 	entries.end = int32(len(m.entries))
 	return entries, nil
 }
 
-// condition reads the Condition element into the arena and returns its
-// index, or none when it is not an object.
-func (p *parser) condition(key jsontext.Token) (int32, error) {
-	tok, err := p.dec.ReadToken()
-	if err != nil {
+// condition reads the Condition element (its key at keyPos) into the
+// arena and returns its index, or none when it is not an object.
+func (p *parser) condition(keyPos diag.Pos) (int32, error) {
+	if err := p.dec.Next(); err != nil {
 		return none, err
 	}
-	if tok.Kind != jsontext.ObjectStart {
-		p.report(tok, CodeInvalidType, "", "Condition must be an object of condition operators, found %s", tok.Kind)
-		return none, p.skipRest(tok)
+	if k := p.dec.Kind(); k != jsontext.ObjectStart {
+		p.report(p.here(), CodeInvalidType, "", "Condition must be an object of condition operators, found %s", k)
+		return none, p.skipRest(k)
 	}
 	m := p.mem
+	pos := p.dec.Pos()
 	ops := span{start: int32(len(m.ops))}
 	var keys keySet
 	for {
-		opKey, ok, err := p.nextKey(&keys, "Condition", "")
+		op, opPos, ok, err := p.nextKey(&keys, "Condition", "")
 		if err != nil {
 			return none, err
 		}
 		if !ok {
 			break
 		}
-		if err := p.operator(opKey); err != nil {
+		if err := p.operator(op, opPos); err != nil {
 			return none, err
 		}
 	}
 	ops.end = int32(len(m.ops))
-	m.conds = append(m.conds, Condition{Pos: tok.Pos, KeyPos: key.Pos})
+	m.conds = append(m.conds, Condition{Pos: pos, KeyPos: keyPos})
 	m.condOps = append(m.condOps, ops)
 	return int32(len(m.conds) - 1), nil
 }
 
-// operator reads the value of a condition operator (opKey) into the
-// arena, unless it is not an object.
-func (p *parser) operator(opKey jsontext.Token) error {
-	val, err := p.dec.ReadToken()
-	if err != nil {
+// operator reads the value of a condition operator (op, at opPos) into
+// the arena, unless it is not an object.
+func (p *parser) operator(op string, opPos diag.Pos) error {
+	if err := p.dec.Next(); err != nil {
 		return err
 	}
-	if val.Kind != jsontext.ObjectStart {
-		p.report(val, CodeInvalidType, "", "condition operator %q must be an object of condition keys, found %s", opKey.Text, val.Kind)
-		return p.skipRest(val)
+	if k := p.dec.Kind(); k != jsontext.ObjectStart {
+		p.report(p.here(), CodeInvalidType, "", "condition operator %q must be an object of condition keys, found %s", op, k)
+		return p.skipRest(k)
 	}
 	m := p.mem
 	keys := span{start: int32(len(m.keys))}
 	var seen keySet
 	for {
-		k, ok, err := p.nextKey(&seen, "condition operator ", opKey.Text)
+		k, kPos, ok, err := p.nextKey(&seen, "condition operator ", op)
 		if err != nil {
 			return err
 		}
 		if !ok {
 			break
 		}
-		if err := p.conditionKey(k); err != nil {
+		if err := p.conditionKey(k, kPos); err != nil {
 			return err
 		}
 	}
 	keys.end = int32(len(m.keys))
-	m.ops = append(m.ops, ConditionOperator{Name: String{Value: opKey.Text, Pos: opKey.Pos}})
+	m.ops = append(m.ops, ConditionOperator{Name: String{Value: op, Pos: opPos}})
 	m.opKeys = append(m.opKeys, keys)
 	return nil
 }
 
-// conditionKey reads the value of a condition key into the arena, unless
-// it is neither a scalar nor an array.
-func (p *parser) conditionKey(key jsontext.Token) error {
-	tok, err := p.dec.ReadToken()
-	if err != nil {
+// conditionKey reads the value of a condition key (key, at keyPos) into
+// the arena, unless it is neither a scalar nor an array.
+func (p *parser) conditionKey(key string, keyPos diag.Pos) error {
+	if err := p.dec.Next(); err != nil {
 		return err
 	}
 	m := p.mem
-	ck := ConditionKey{Name: String{Value: key.Text, Pos: key.Pos}, Pos: tok.Pos}
+	pos := p.dec.Pos()
 	vals := span{start: int32(len(m.vals))}
-	if v, ok := conditionValue(tok); ok {
-		ck.Single = true
-		m.vals = append(m.vals, v)
-	} else if tok.Kind != jsontext.ArrayStart {
-		p.report(tok, CodeInvalidType, "", "condition key %q must have a string, number, boolean or an array of them, found %s", key.Text, tok.Kind)
-		return p.skipRest(tok)
-	} else if err := p.conditionValues(key, tok); err != nil {
-		return err
+	single := false
+	switch k := p.dec.Kind(); k {
+	case jsontext.String, jsontext.Number, jsontext.True, jsontext.False:
+		single = true
+		m.value(k, p.dec.Text(), pos)
+	case jsontext.ArrayStart:
+		if err := p.conditionValues(key, pos); err != nil {
+			return err
+		}
+	default:
+		p.report(p.here(), CodeInvalidType, "", "condition key %q must have a string, number, boolean or an array of them, found %s", key, k)
+		return p.skipRest(k)
 	}
 	vals.end = int32(len(m.vals))
-	m.keys = append(m.keys, ck)
+	m.keys = append(m.keys, ConditionKey{Name: String{Value: key, Pos: keyPos}, Single: single, Pos: pos})
 	m.keyVals = append(m.keyVals, vals)
 	return nil
 }
 
 // conditionValues reads the array of values of a condition key whose '['
-// (open) was read into the arena.
-func (p *parser) conditionValues(key, open jsontext.Token) error {
+// (at open) was read into the arena.
+func (p *parser) conditionValues(key string, open diag.Pos) error {
 	m := p.mem
 	start, bad := len(m.vals), false
 	for {
-		el, err := p.dec.ReadToken()
-		if err != nil {
+		if err := p.dec.Next(); err != nil {
 			return err
 		}
-		if el.Kind == jsontext.ArrayEnd {
-			break
-		}
-		v, ok := conditionValue(el)
-		if !ok {
+		switch k := p.dec.Kind(); k {
+		case jsontext.ArrayEnd:
+			if len(m.vals) == start && !bad {
+				p.report(atByte(open), CodeEmptyValue, "", "condition key %q must not have an empty array of values", key)
+			}
+			return nil
+		case jsontext.String, jsontext.Number, jsontext.True, jsontext.False:
+			m.value(k, p.dec.Text(), p.dec.Pos())
+		default:
 			bad = true
-			p.report(el, CodeInvalidType, "", "each value of condition key %q must be a string, number or boolean, found %s", key.Text, el.Kind)
-			if err := p.skipRest(el); err != nil {
+			p.report(p.here(), CodeInvalidType, "", "each value of condition key %q must be a string, number or boolean, found %s", key, k)
+			if err := p.skipRest(k); err != nil {
 				return err
 			}
-			continue
 		}
-		m.vals = append(m.vals, v)
 	}
-	if len(m.vals) == start && !bad {
-		p.report(open, CodeEmptyValue, "", "condition key %q must not have an empty array of values", key.Text)
-	}
-	return nil
-}
-
-func conditionValue(tok jsontext.Token) (ConditionValue, bool) {
-	switch tok.Kind {
-	case jsontext.String:
-		return ConditionValue{Value: tok.Text, Kind: KindString, Pos: tok.Pos}, true
-	case jsontext.Number:
-		return ConditionValue{Value: tok.Text, Kind: KindNumber, Pos: tok.Pos}, true
-	case jsontext.True, jsontext.False:
-		return ConditionValue{Value: tok.Text, Kind: KindBool, Pos: tok.Pos}, true
-	}
-	return ConditionValue{}, false
 }
 
 func contains(list []string, s string) bool {

@@ -55,6 +55,32 @@ func TestTokens(t *testing.T) {
 	}
 }
 
+// TestNext: Next and the accessors tell what ReadToken returns, token
+// for token and error for error.
+func TestNext(t *testing.T) {
+	srcs := []string{
+		`{"a": [1, -2.5e+3, true, false, null, "x\u00e9\n", "café"]}`,
+		"{\n  \"k\":\r\n\t\"v\"\n}\n[]", "\xef\xbb\xbf{\n}", `[1, 2,]`, `{"a" 1}`, `"abc`, ``, requestStream(2),
+	}
+	for _, src := range srcs {
+		a, b := NewDecoder(src), NewDecoder(src)
+		for {
+			want, werr := a.ReadToken()
+			err := b.Next()
+			if fmt.Sprint(err) != fmt.Sprint(werr) {
+				t.Fatalf("%.30q: Next = %v, ReadToken = %v", src, err, werr)
+			}
+			if err != nil {
+				break
+			}
+			got := Token{Kind: b.Kind(), Pos: b.Pos(), End: b.End(), Text: b.Text()}
+			if got != want || b.Token() != want {
+				t.Fatalf("%.30q: Next gives %+v (Token %+v), ReadToken %+v", src, got, b.Token(), want)
+			}
+		}
+	}
+}
+
 func TestStrings(t *testing.T) {
 	tests := []struct{ src, want string }{
 		{`"plain"`, "plain"},
