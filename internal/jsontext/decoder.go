@@ -268,40 +268,46 @@ func (d *Decoder) prepare() (c byte, err error) {
 			d.state = stValue
 			continue
 		case stAfter:
-			top := d.stack[len(d.stack)-1]
-			if c == '/' {
-				return 0, d.fail(d.pos, "unexpected '/'; comments are not allowed in JSON")
-			}
+			inObject := d.stack[len(d.stack)-1].kind == ObjectStart
 			if c == ',' {
 				d.pos++
-				if top.kind == ObjectStart {
+				if inObject {
 					d.state = stObjectNext
 				} else {
 					d.state = stArrayNext
 				}
 				continue
 			}
-			if top.kind == ObjectStart && c != '}' {
-				hint := ""
-				if c == '"' {
-					hint = " (missing ',' between members?)"
-				} else if c == ']' {
-					hint = fmt.Sprintf(" to close the object opened at %s", top.pos)
-				}
-				return 0, d.fail(d.pos, "unexpected %s after object member; expected ',' or '}'%s", describe(d.src, d.pos), hint)
-			}
-			if top.kind == ArrayStart && c != ']' {
-				hint := ""
-				if c == '"' || c == '{' || c == '[' || c == '-' || isDigit(c) {
-					hint = " (missing ',' between elements?)"
-				} else if c == '}' {
-					hint = fmt.Sprintf(" to close the array opened at %s", top.pos)
-				}
-				return 0, d.fail(d.pos, "unexpected %s after array element; expected ',' or ']'%s", describe(d.src, d.pos), hint)
+			if inObject && c != '}' || !inObject && c != ']' {
+				return 0, d.badAfterValue(c)
 			}
 		}
 		return c, nil
 	}
+}
+
+// badAfterValue explains the byte c that follows a value in an object or
+// an array and is neither ',' nor the closer.
+func (d *Decoder) badAfterValue(c byte) error {
+	top := d.stack[len(d.stack)-1]
+	if c == '/' {
+		return d.fail(d.pos, "unexpected '/'; comments are not allowed in JSON")
+	}
+	hint := ""
+	if top.kind == ObjectStart {
+		if c == '"' {
+			hint = " (missing ',' between members?)"
+		} else if c == ']' {
+			hint = fmt.Sprintf(" to close the object opened at %s", top.pos)
+		}
+		return d.fail(d.pos, "unexpected %s after object member; expected ',' or '}'%s", describe(d.src, d.pos), hint)
+	}
+	if c == '"' || c == '{' || c == '[' || c == '-' || isDigit(c) {
+		hint = " (missing ',' between elements?)"
+	} else if c == '}' {
+		hint = fmt.Sprintf(" to close the array opened at %s", top.pos)
+	}
+	return d.fail(d.pos, "unexpected %s after array element; expected ',' or ']'%s", describe(d.src, d.pos), hint)
 }
 
 func (d *Decoder) failEOF() error {
