@@ -63,20 +63,24 @@ func TestNext(t *testing.T) {
 		"{\n  \"k\":\r\n\t\"v\"\n}\n[]", "\xef\xbb\xbf{\n}", `[1, 2,]`, `{"a" 1}`, `"abc`, ``, requestStream(2),
 	}
 	for _, src := range srcs {
-		a, b := NewDecoder(src), NewDecoder(src)
-		for {
-			want, werr := a.ReadToken()
-			err := b.Next()
-			if fmt.Sprint(err) != fmt.Sprint(werr) {
-				t.Fatalf("%.30q: Next = %v, ReadToken = %v", src, err, werr)
-			}
-			if err != nil {
-				break
-			}
-			got := Token{Kind: b.Kind(), Pos: b.Pos(), End: b.End(), Text: b.Text()}
-			if got != want || b.Token() != want {
-				t.Fatalf("%.30q: Next gives %+v (Token %+v), ReadToken %+v", src, got, b.Token(), want)
-			}
+		checkNext(t, src)
+	}
+}
+
+func checkNext(t *testing.T, src string) {
+	a, b := NewDecoder(src), NewDecoder(src)
+	for {
+		want, werr := a.ReadToken()
+		err := b.Next()
+		if fmt.Sprint(err) != fmt.Sprint(werr) {
+			t.Fatalf("%.30q: Next = %v, ReadToken = %v", src, err, werr)
+		}
+		if err != nil {
+			return
+		}
+		got := Token{Kind: b.Kind(), Pos: b.Pos(), End: b.End(), Text: b.Text()}
+		if got != want || b.Token() != want {
+			t.Fatalf("%.30q: Next gives %+v (Token %+v), ReadToken %+v", src, got, b.Token(), want)
 		}
 	}
 }
@@ -411,6 +415,7 @@ func FuzzDecoder(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
+		checkNext(t, src)
 		d := NewDecoder(src)
 		got, err := decodeAny(d)
 		if err == nil {
