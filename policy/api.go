@@ -2,9 +2,9 @@ package policy
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/agentiam/agentiam/diag"
 	"github.com/agentiam/agentiam/internal/jsontext"
@@ -41,9 +41,13 @@ func Parse(filename string, src []byte) (*Document, error) {
 			Message: "the file is UTF-16 text (it starts with a UTF-16 byte order mark); JSON policies must be UTF-8, so convert it (PowerShell: Out-File -Encoding utf8)",
 		}}}
 	}
-	var r Reader
+	r := readers.Get().(*Reader)
+	defer readers.Put(r)
 	return r.Parse(filename, string(src))
 }
+
+// readers keeps the scratch space of Parse from one call to the next.
+var readers = sync.Pool{New: func() any { return new(Reader) }}
 
 // A Reader parses policy documents one after another, reusing its
 // buffers. The zero value is ready to use; a Reader is not safe for
@@ -59,19 +63,40 @@ type Reader struct {
 // errors of the package-level Parse, but without its checks of size and
 // encoding. Strings in the document share memory with src.
 func (r *Reader) Parse(filename, src string) (*Document, error) {
+	return r.parse(filename, src, false)
+}
+
+// ParseTransient is Parse, except that the document is built in memory
+// the Reader keeps and reuses instead of memory of its own: it and
+// everything in it (statements, lists, strings, positions) are valid
+// only until the next call of Release, which lets the Reader overwrite
+// them. It costs no allocation once the Reader has grown to the size of
+// the documents between two releases, and is meant for callers that
+// drop each document before a point they can name: the batch mode
+// answers a request line, then forgets its policies. Documents from
+// Parse and ParseAt are never affected by Release.
+func (r *Reader) ParseTransient(filename, src string) (*Document, error) {
+	return r.parse(filename, src, true)
+}
+
+// Release ends the life of every document ParseTransient returned since
+// the last Release: the Reader reuses their memory for the next ones,
+// so they must no longer be used, nor anything taken from them but
+// strings.
+func (r *Reader) Release() { r.mem.release() }
+
+func (r *Reader) parse(filename, src string, transient bool) (*Document, error) {
 	if r.dec == nil {
 		r.dec = jsontext.NewDecoder(src)
 	} else {
 		r.dec.Reset(src)
 	}
 	dec := r.dec
-	r.mem.reset(len(src))
-	doc, err := decode(dec, filename, &r.mem)
+	doc, err := decode(dec, filename, &r.mem, transient)
 	if err == io.EOF {
 		return nil, syntaxError(filename, &jsontext.SyntaxError{Pos: dec.PosAt(len(src)), Msg: "empty input; expected a policy document (a JSON object)"})
 	}
-	var pe *ParseError
-	if errors.As(err, &pe) && pe.Err == ErrSyntax {
+	if pe, ok := err.(*ParseError); ok && pe.Err == ErrSyntax { // decode's errors are not wrapped
 		return nil, err
 	}
 	if ferr := dec.Finish(); ferr != nil {
@@ -89,8 +114,7 @@ func (r *Reader) ParseAt(filename, src string, offset int) (doc *Document, end i
 		r.dec = jsontext.NewDecoder("")
 	}
 	r.dec.ResetAt(src, offset)
-	r.mem.reset(len(src) - offset)
-	doc, err = decode(r.dec, filename, &r.mem)
+	doc, err = decode(r.dec, filename, &r.mem, false)
 	if err == io.EOF {
 		return nil, offset, syntaxError(filename, &jsontext.SyntaxError{Pos: r.dec.PosAt(len(src)), Msg: "empty input; expected a policy document (a JSON object)"})
 	}
@@ -101,9 +125,11 @@ func (r *Reader) ParseAt(filename, src string, offset int) (doc *Document, end i
 // are those of the stream. It returns io.EOF when the stream holds no
 // further value. After a grammar error the decoder stands after the
 // document; after a syntax error it is unusable.
-func decode(dec *jsontext.Decoder, filename string, mem *arena) (*Document, error) {
+func decode(dec *jsontext.Decoder, filename string, mem *arena, transient bool) (*Document, error) {
+	mem.begin(transient)
 	p := parser{dec: dec, file: filename, stmt: -1, mem: mem}
 	doc, err := p.document()
+	mem.end(err == nil)
 	if err != nil {
 		if err == io.EOF {
 			return nil, io.EOF

@@ -2,8 +2,10 @@ package policy
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 )
 
@@ -23,7 +25,18 @@ func FuzzParse(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	var transient Reader // its documents pile up over eight inputs
+	calls := 0
 	f.Fuzz(func(t *testing.T, src []byte) {
+		if calls++; calls%8 == 0 {
+			transient.Release()
+		}
+		tdoc, terr := transient.ParseTransient("fuzz.json", string(src))
+		var r Reader
+		odoc, oerr := r.Parse("fuzz.json", string(src))
+		if !reflect.DeepEqual(tdoc, odoc) || fmt.Sprint(terr) != fmt.Sprint(oerr) {
+			t.Fatalf("ParseTransient = %v, %v; Parse = %v, %v", tdoc, terr, odoc, oerr)
+		}
 		doc, err := Parse("fuzz.json", src)
 		if err == nil {
 			checkRoundTrip(t, doc)

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -338,7 +340,7 @@ func TestDecodeStream(t *testing.T) {
 				}
 				continue
 			}
-			doc, err := decode(dec, "requests.jsonl", &arena{})
+			doc, err := decode(dec, "requests.jsonl", &arena{}, false)
 			switch {
 			case errors.Is(err, ErrGrammar):
 				got = append(got, err.Error())
@@ -360,7 +362,7 @@ func TestDecodeStream(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if _, err := decode(dec, "requests.jsonl", &arena{}); err != io.EOF {
+	if _, err := decode(dec, "requests.jsonl", &arena{}, false); err != io.EOF {
 		t.Errorf("decode at the end of the stream = %v, want io.EOF", err)
 	}
 }
@@ -433,5 +435,95 @@ func TestReaderParseAt(t *testing.T) {
 	var pe *ParseError
 	if !errors.As(err, &pe) || pe.Diags[0].Pos.Line != 2 {
 		t.Errorf("grammar error %v, want one on line 2", err)
+	}
+}
+
+// TestParseTransient: a transient document is the document Parse
+// builds, and stays so while the Reader parses more documents of either
+// kind, until Release; documents from Parse survive any number of
+// releases.
+func TestParseTransient(t *testing.T) {
+	srcs := transientSources(t)
+	fresh := func(src string) *Document {
+		var r Reader
+		doc, _ := r.Parse("p.json", src)
+		return doc
+	}
+	var r Reader
+	var owned []*Document
+	var ownedSrc []string
+	for gen := range 4 {
+		var docs []*Document
+		for i, src := range srcs {
+			doc, err := r.ParseTransient("p.json", src)
+			if _, want := r.Parse("p.json", src); fmt.Sprint(err) != fmt.Sprint(want) {
+				t.Fatalf("ParseTransient(%.40q) error %v, Parse's %v", src, err, want)
+			}
+			docs = append(docs, doc)
+			if (i+gen)%5 == 0 { // owned documents in between
+				d, _ := r.Parse("p.json", srcs[len(srcs)-1-i])
+				owned, ownedSrc = append(owned, d), append(ownedSrc, srcs[len(srcs)-1-i])
+			}
+		}
+		for i, doc := range docs {
+			if want := fresh(srcs[i]); !reflect.DeepEqual(doc, want) {
+				t.Fatalf("generation %d: transient document %d (%.40q) changed before Release:\n%s\nwant\n%s", gen, i, srcs[i], dump(doc), dump(want))
+			}
+		}
+		r.Release()
+	}
+	for i, doc := range owned {
+		if want := fresh(ownedSrc[i]); !reflect.DeepEqual(doc, want) {
+			t.Fatalf("document %d from Parse (%.40q) changed after Release", i, ownedSrc[i])
+		}
+	}
+}
+
+// transientSources returns valid documents, documents with grammar errors
+// and invalid JSON.
+func transientSources(t *testing.T) []string {
+	srcs := testdataPolicies(t)
+	for i, path := range srcs {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srcs[i] = string(b)
+	}
+	b, err := os.ReadFile("testdata/bench/unique-docs.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srcs = append(srcs, strings.Split(strings.TrimSpace(string(b)), "\n")[:12]...)
+	return append(srcs,
+		`{"Statement":[{"Effect":"Alow","Action":[],"Resource":"","Principal":{"AWS":["a",1],"aws":"x"},"Condition":{"A":{"k":[]},"B":1}}]}`,
+		`{"Version":"2012-10-17","Id":"x","Statement":{"Sid":"s","Effect":"Deny","NotAction":"a","Action":"b","Condition":{"StringEquals":{"k":["v",2,true]}}}}`,
+		`{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"},]}`,
+		`[]`, ``, `{"Statement":{}}`, `{"Statement":[1,{"Effect":"Allow","NotPrincipal":"*","Principal":{}}]}`,
+		"{\"Statement\":{\"Effect\":\"Deny\",\"Action\":\"a\\u00e9\\n\"}}")
+}
+
+// TestParseTransientAllocs: once the Reader has grown, a transient parse
+// of a document without escapes allocates nothing.
+func TestParseTransientAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector changes what allocates")
+	}
+	b, err := os.ReadFile("testdata/bench/unique-docs.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srcs := strings.Split(strings.TrimSpace(string(b)), "\n")[:6]
+	var r Reader
+	allocs := testing.AllocsPerRun(20, func() {
+		for _, src := range srcs {
+			if _, err := r.ParseTransient("p.json", src); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r.Release()
+	})
+	if allocs != 0 {
+		t.Errorf("%v allocations per run of %d transient documents, want 0", allocs, len(srcs))
 	}
 }

@@ -21,6 +21,7 @@ package jsontext
 import (
 	"fmt"
 	"io"
+	"math/bits"
 	"strconv"
 	"unicode/utf8"
 
@@ -131,6 +132,13 @@ type Decoder struct {
 	maxDepth  int
 	err       error // sticky syntax error
 	buf       []byte
+	// The last token read: its kind, the offset of its first byte (it
+	// ends at pos) and, for a string, whether buf holds its decoded
+	// text. Token values are built from these only when asked for, so
+	// that scanning copies no Token around.
+	kind    Kind
+	start   int
+	escaped bool
 }
 
 // NewDecoder returns a decoder reading src.
@@ -260,40 +268,46 @@ func (d *Decoder) prepare() (c byte, err error) {
 			d.state = stValue
 			continue
 		case stAfter:
-			top := d.stack[len(d.stack)-1]
-			if c == '/' {
-				return 0, d.fail(d.pos, "unexpected '/'; comments are not allowed in JSON")
-			}
+			inObject := d.stack[len(d.stack)-1].kind == ObjectStart
 			if c == ',' {
 				d.pos++
-				if top.kind == ObjectStart {
+				if inObject {
 					d.state = stObjectNext
 				} else {
 					d.state = stArrayNext
 				}
 				continue
 			}
-			if top.kind == ObjectStart && c != '}' {
-				hint := ""
-				if c == '"' {
-					hint = " (missing ',' between members?)"
-				} else if c == ']' {
-					hint = fmt.Sprintf(" to close the object opened at %s", top.pos)
-				}
-				return 0, d.fail(d.pos, "unexpected %s after object member; expected ',' or '}'%s", describe(d.src, d.pos), hint)
-			}
-			if top.kind == ArrayStart && c != ']' {
-				hint := ""
-				if c == '"' || c == '{' || c == '[' || c == '-' || isDigit(c) {
-					hint = " (missing ',' between elements?)"
-				} else if c == '}' {
-					hint = fmt.Sprintf(" to close the array opened at %s", top.pos)
-				}
-				return 0, d.fail(d.pos, "unexpected %s after array element; expected ',' or ']'%s", describe(d.src, d.pos), hint)
+			if inObject && c != '}' || !inObject && c != ']' {
+				return 0, d.badAfterValue(c)
 			}
 		}
 		return c, nil
 	}
+}
+
+// badAfterValue explains the byte c that follows a value in an object or
+// an array and is neither ',' nor the closer.
+func (d *Decoder) badAfterValue(c byte) error {
+	top := d.stack[len(d.stack)-1]
+	if c == '/' {
+		return d.fail(d.pos, "unexpected '/'; comments are not allowed in JSON")
+	}
+	hint := ""
+	if top.kind == ObjectStart {
+		if c == '"' {
+			hint = " (missing ',' between members?)"
+		} else if c == ']' {
+			hint = fmt.Sprintf(" to close the object opened at %s", top.pos)
+		}
+		return d.fail(d.pos, "unexpected %s after object member; expected ',' or '}'%s", describe(d.src, d.pos), hint)
+	}
+	if c == '"' || c == '{' || c == '[' || c == '-' || isDigit(c) {
+		hint = " (missing ',' between elements?)"
+	} else if c == '}' {
+		hint = fmt.Sprintf(" to close the array opened at %s", top.pos)
+	}
+	return d.fail(d.pos, "unexpected %s after array element; expected ',' or ']'%s", describe(d.src, d.pos), hint)
 }
 
 func (d *Decoder) failEOF() error {
@@ -340,49 +354,103 @@ func (d *Decoder) PeekKind() Kind {
 // ReadToken returns the next token. Between top-level values, the end of
 // the input gives io.EOF; anything malformed gives a *SyntaxError, and
 // every later call returns the same error.
-func (d *Decoder) ReadToken() (Token, error) { return d.next(true) }
+func (d *Decoder) ReadToken() (tok Token, err error) {
+	if err = d.next(true); err != nil {
+		return tok, err
+	}
+	// Field by field, as in Token: returning Token() copied it once more.
+	tok.Kind, tok.End = d.kind, d.pos
+	tok.Pos.Line, tok.Pos.Column, tok.Pos.Offset = d.line, d.start-d.lineStart+1, d.start
+	tok.Text = d.Text()
+	return tok, nil
+}
 
-func (d *Decoder) next(decode bool) (Token, error) {
+// Next reads the next token as ReadToken does (with the same errors),
+// but leaves it in the decoder: Kind, Text, Pos and End describe it
+// until the next read. A parser that reads many tokens spends less
+// time this way than building and copying Token values (a fifth of the
+// policy parser's time went to copying them).
+func (d *Decoder) Next() error { return d.next(true) }
+
+// Kind returns the kind of the token read last.
+func (d *Decoder) Kind() Kind { return d.kind }
+
+// Text returns the text of the token read last, as Token.Text: a
+// string with escapes is decoded into a new string at every call.
+func (d *Decoder) Text() string {
+	switch {
+	case d.kind != String:
+		return d.src[d.start:d.pos]
+	case d.escaped:
+		return string(d.buf)
+	}
+	return d.src[d.start+1 : d.pos-1]
+}
+
+// Pos returns the position of the first byte of the token read last.
+func (d *Decoder) Pos() diag.Pos {
+	return diag.Pos{Line: d.line, Column: d.start - d.lineStart + 1, Offset: d.start}
+}
+
+// End returns the offset just past the token read last.
+func (d *Decoder) End() int { return d.pos }
+
+// Token returns the token read last.
+func (d *Decoder) Token() (tok Token) {
+	// Field by field: a composite literal was built on the stack and
+	// copied out, and reading it back stalled on the copy.
+	tok.Kind, tok.End = d.kind, d.pos
+	tok.Pos.Line, tok.Pos.Column, tok.Pos.Offset = d.line, d.start-d.lineStart+1, d.start
+	tok.Text = d.Text()
+	return tok
+}
+
+// next reads the next token (see token); without decode, strings are
+// only validated.
+func (d *Decoder) next(decode bool) error {
 	c, err := d.prepare()
 	if err != nil {
-		return Token{}, err
+		return err
 	}
 	switch d.state {
 	case stArrayFirst:
 		if c == ']' {
-			return d.close(), nil
+			d.close()
+			return nil
 		}
 	case stArrayNext:
 		if c == ']' {
-			return Token{}, d.fail(d.pos, "unexpected ']' after ','; trailing commas are not allowed in JSON")
+			return d.fail(d.pos, "unexpected ']' after ','; trailing commas are not allowed in JSON")
 		}
 	case stObjectFirst, stObjectNext:
 		if c == '"' {
-			tok, err := d.readString(decode)
+			err := d.readString(decode)
 			if err == nil {
 				d.state = stColon
 			}
-			return tok, err
+			return err
 		}
 		if c == '}' {
 			if d.state == stObjectFirst {
-				return d.close(), nil
+				d.close()
+				return nil
 			}
-			return Token{}, d.fail(d.pos, "unexpected '}' after ','; trailing commas are not allowed in JSON")
+			return d.fail(d.pos, "unexpected '}' after ','; trailing commas are not allowed in JSON")
 		}
-		return Token{}, d.badKey()
+		return d.badKey()
 	case stAfter:
-		return d.close(), nil
+		d.close()
+		return nil
 	}
 	return d.readValue(c, decode)
 }
 
-func (d *Decoder) close() Token {
-	tok := Token{Kind: Kind(d.src[d.pos]), Pos: d.posOf(d.pos), End: d.pos + 1, Text: d.src[d.pos : d.pos+1]}
+// close reads the '}' or ']' at pos.
+func (d *Decoder) close() {
+	d.kind, d.start = Kind(d.src[d.pos]), d.pos
 	d.pos++
 	d.stack = d.stack[:len(d.stack)-1]
 	d.afterValue()
-	return tok
 }
 
 func (d *Decoder) afterValue() {
@@ -409,28 +477,28 @@ func (d *Decoder) badKey() error {
 	return d.fail(d.pos, "unexpected %s after ','; expected a string key", describe(d.src, d.pos))
 }
 
-func (d *Decoder) readValue(c byte, decode bool) (Token, error) {
+func (d *Decoder) readValue(c byte, decode bool) error {
 	start := d.pos
 	switch c {
 	case '{', '[':
 		if len(d.stack) >= d.maxDepth {
-			return Token{}, d.fail(start, "nesting depth exceeds the limit of %d", d.maxDepth)
+			return d.fail(start, "nesting depth exceeds the limit of %d", d.maxDepth)
 		}
-		tok := Token{Kind: Kind(c), Pos: d.posOf(start), End: start + 1, Text: d.src[start : start+1]}
-		d.stack = append(d.stack, frame{kind: Kind(c), pos: tok.Pos})
+		d.kind, d.start = Kind(c), start
+		d.stack = append(d.stack, frame{kind: Kind(c), pos: d.posOf(start)})
 		d.pos++
 		if c == '{' {
 			d.state = stObjectFirst
 		} else {
 			d.state = stArrayFirst
 		}
-		return tok, nil
+		return nil
 	case '"':
-		tok, err := d.readString(decode)
+		err := d.readString(decode)
 		if err == nil {
 			d.afterValue()
 		}
-		return tok, err
+		return err
 	case 't', 'f', 'n':
 		word := identAt(d.src, start)
 		var want string
@@ -443,16 +511,17 @@ func (d *Decoder) readValue(c byte, decode bool) (Token, error) {
 			want = "null"
 		}
 		if word != want {
-			return Token{}, d.fail(start, "invalid literal %q; expected %s", word, want)
+			return d.fail(start, "invalid literal %q; expected %s", word, want)
 		}
+		d.kind, d.start = Kind(c), start
 		d.pos += len(word)
 		d.afterValue()
-		return Token{Kind: Kind(c), Pos: d.posOf(start), End: d.pos, Text: word}, nil
+		return nil
 	}
 	if c == '-' || isDigit(c) {
 		return d.readNumber()
 	}
-	return Token{}, d.badValue()
+	return d.badValue()
 }
 
 // badValue explains a byte that cannot start a value.
@@ -489,20 +558,20 @@ func (d *Decoder) badValue() error {
 	return d.fail(d.pos, "unexpected %s; expected a value", describe(d.src, d.pos))
 }
 
-func (d *Decoder) readNumber() (Token, error) {
+func (d *Decoder) readNumber() error {
 	src := d.src
 	start := d.pos
 	i := start
 	if src[i] == '-' {
 		i++
 		if i >= len(src) || !isDigit(src[i]) {
-			return Token{}, d.fail(i, "invalid number: expected a digit after '-'")
+			return d.fail(i, "invalid number: expected a digit after '-'")
 		}
 	}
 	if src[i] == '0' {
 		i++
 		if i < len(src) && isDigit(src[i]) {
-			return Token{}, d.fail(i, "invalid number: leading zeros are not allowed")
+			return d.fail(i, "invalid number: leading zeros are not allowed")
 		}
 	} else {
 		for i < len(src) && isDigit(src[i]) {
@@ -512,7 +581,7 @@ func (d *Decoder) readNumber() (Token, error) {
 	if i < len(src) && src[i] == '.' {
 		i++
 		if i >= len(src) || !isDigit(src[i]) {
-			return Token{}, d.fail(i, "invalid number: expected a digit after the decimal point")
+			return d.fail(i, "invalid number: expected a digit after the decimal point")
 		}
 		for i < len(src) && isDigit(src[i]) {
 			i++
@@ -524,15 +593,15 @@ func (d *Decoder) readNumber() (Token, error) {
 			i++
 		}
 		if i >= len(src) || !isDigit(src[i]) {
-			return Token{}, d.fail(i, "invalid number: expected a digit in the exponent")
+			return d.fail(i, "invalid number: expected a digit in the exponent")
 		}
 		for i < len(src) && isDigit(src[i]) {
 			i++
 		}
 	}
-	d.pos = i
+	d.kind, d.start, d.pos = Number, start, i
 	d.afterValue()
-	return Token{Kind: Number, Pos: d.posOf(start), End: i, Text: src[start:i]}, nil
+	return nil
 }
 
 // plain[c] is true for string bytes that need no attention: not '"',
@@ -550,15 +619,16 @@ var plain = func() (t [256]bool) {
 func plainRun(s string, i int) int {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	for ; i+8 <= len(s); i += 8 {
-		v := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		b := s[i : i+8]
+		v := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
 		quote := v ^ (ones * '"')
 		backslash := v ^ (ones * '\\')
 		// Each term has a high bit set where a byte may be special: below
-		// 0x20, a quote, a backslash, or non-ASCII. False alarms only
-		// send the bytes to the exact loop below.
-		if ((v-ones*0x20)|(quote-ones)|(backslash-ones)|v)&highs != 0 {
-			break
+		// 0x20, a quote, a backslash, or non-ASCII. A borrow only carries
+		// out of a special byte, so the lowest byte flagged is special.
+		if m := ((v - ones*0x20) | (quote - ones) | (backslash - ones) | v) & highs; m != 0 {
+			return i + bits.TrailingZeros64(m)/8
 		}
 	}
 	for i < len(s) && plain[s[i]] {
@@ -568,21 +638,21 @@ func plainRun(s string, i int) int {
 }
 
 // readString reads the string starting at d.pos (a '"'). Without decode
-// it only validates, and Text is the raw contents.
-func (d *Decoder) readString(decode bool) (Token, error) {
+// it only validates, and the token's text is the raw contents.
+func (d *Decoder) readString(decode bool) error {
 	src := d.src
 	start := d.pos
 	i := plainRun(src, start+1)
 	if i < len(src) && src[i] == '"' {
-		d.pos = i + 1
-		return Token{Kind: String, Pos: d.posOf(start), End: i + 1, Text: src[start+1 : i]}, nil
+		d.kind, d.start, d.pos, d.escaped = String, start, i+1, false
+		return nil
 	}
 	return d.readStringSlow(start, i, decode)
 }
 
 // readStringSlow continues a string at i, after the plain prefix
 // src[start+1:i], handling escapes and non-ASCII text.
-func (d *Decoder) readStringSlow(start, i int, decode bool) (Token, error) {
+func (d *Decoder) readStringSlow(start, i int, decode bool) error {
 	src := d.src
 	escaped := false
 	buf := d.buf[:0]
@@ -590,19 +660,16 @@ func (d *Decoder) readStringSlow(start, i int, decode bool) (Token, error) {
 	for {
 		i = plainRun(src, i)
 		if i >= len(src) {
-			return Token{}, d.fail(i, "unexpected end of input in the string starting at %s", d.posOf(start))
+			return d.fail(i, "unexpected end of input in the string starting at %s", d.posOf(start))
 		}
 		c := src[i]
 		switch {
 		case c == '"':
-			tok := Token{Kind: String, Pos: d.posOf(start), End: i + 1, Text: src[start+1 : i]}
-			if escaped && decode {
-				buf = append(buf, src[copied:i]...)
-				tok.Text = string(buf)
-				d.buf = buf
+			d.kind, d.start, d.pos, d.escaped = String, start, i+1, escaped && decode
+			if d.escaped {
+				d.buf = append(buf, src[copied:i]...)
 			}
-			d.pos = i + 1
-			return tok, nil
+			return nil
 		case c == '\\':
 			escaped = true
 			if decode {
@@ -610,19 +677,19 @@ func (d *Decoder) readStringSlow(start, i int, decode bool) (Token, error) {
 			}
 			n, err := d.unescape(&buf, i, decode)
 			if err != nil {
-				return Token{}, err
+				return err
 			}
 			i += n
 			copied = i
 		case c < 0x20:
 			if c == '\n' || c == '\r' {
-				return Token{}, d.fail(i, "unterminated string: a line break cannot appear inside a string (the string starts at %s; write \\n for a newline)", d.posOf(start))
+				return d.fail(i, "unterminated string: a line break cannot appear inside a string (the string starts at %s; write \\n for a newline)", d.posOf(start))
 			}
-			return Token{}, d.fail(i, "invalid control character U+%04X in string; escape it as %s", c, escapeFor(c))
+			return d.fail(i, "invalid control character U+%04X in string; escape it as %s", c, escapeFor(c))
 		default: // non-ASCII
 			r, size := utf8.DecodeRuneInString(src[i:])
 			if r == utf8.RuneError && size == 1 {
-				return Token{}, d.fail(i, "invalid UTF-8 byte 0x%02x in string", src[i])
+				return d.fail(i, "invalid UTF-8 byte 0x%02x in string", src[i])
 			}
 			i += size
 		}
@@ -711,15 +778,14 @@ func (d *Decoder) SkipValue() error {
 	depth := len(d.stack)
 	first := true
 	for {
-		tok, err := d.next(false)
-		if err != nil {
+		if err := d.next(false); err != nil {
 			if err == io.EOF {
 				return io.ErrUnexpectedEOF
 			}
 			return err
 		}
-		if first && (tok.Kind == ObjectEnd || tok.Kind == ArrayEnd) {
-			return fmt.Errorf("jsontext: SkipValue at %s: no value before %s", tok.Pos, tok.Kind)
+		if first && (d.kind == ObjectEnd || d.kind == ArrayEnd) {
+			return fmt.Errorf("jsontext: SkipValue at %s: no value before %s", d.posOf(d.start), d.kind)
 		}
 		first = false
 		if len(d.stack) == depth {

@@ -55,6 +55,36 @@ func TestTokens(t *testing.T) {
 	}
 }
 
+// TestNext: Next and the accessors tell what ReadToken returns, token
+// for token and error for error.
+func TestNext(t *testing.T) {
+	srcs := []string{
+		`{"a": [1, -2.5e+3, true, false, null, "x\u00e9\n", "café"]}`,
+		"{\n  \"k\":\r\n\t\"v\"\n}\n[]", "\xef\xbb\xbf{\n}", `[1, 2,]`, `{"a" 1}`, `"abc`, ``, requestStream(2),
+	}
+	for _, src := range srcs {
+		checkNext(t, src)
+	}
+}
+
+func checkNext(t *testing.T, src string) {
+	a, b := NewDecoder(src), NewDecoder(src)
+	for {
+		want, werr := a.ReadToken()
+		err := b.Next()
+		if fmt.Sprint(err) != fmt.Sprint(werr) {
+			t.Fatalf("%.30q: Next = %v, ReadToken = %v", src, err, werr)
+		}
+		if err != nil {
+			return
+		}
+		got := Token{Kind: b.Kind(), Pos: b.Pos(), End: b.End(), Text: b.Text()}
+		if got != want || b.Token() != want {
+			t.Fatalf("%.30q: Next gives %+v (Token %+v), ReadToken %+v", src, got, b.Token(), want)
+		}
+	}
+}
+
 func TestStrings(t *testing.T) {
 	tests := []struct{ src, want string }{
 		{`"plain"`, "plain"},
@@ -385,6 +415,7 @@ func FuzzDecoder(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
+		checkNext(t, src)
 		d := NewDecoder(src)
 		got, err := decodeAny(d)
 		if err == nil {
@@ -442,6 +473,25 @@ func TestPlainRun(t *testing.T) {
 		}
 		if got := plainRun(s, 0); got != want {
 			t.Errorf("run of 0x%02x: plainRun = %d, want %d", c, got, want)
+		}
+	}
+	// Every byte value after every plain one, at every place of an
+	// eight-byte block, and a second special byte after it: the first
+	// one found must be the first one there is.
+	for c := range 256 {
+		for p := 0x20; p < 0x80; p++ {
+			for at := range 9 {
+				b := []byte(strings.Repeat(string(rune(p)), 18))
+				b[at] = byte(c)
+				b[at+1] = 0x00
+				want := 0
+				for want < len(b) && plain[b[want]] {
+					want++
+				}
+				if got := plainRun(string(b), 0); got != want {
+					t.Fatalf("byte 0x%02x at %d among 0x%02x: plainRun = %d, want %d", c, at, p, got, want)
+				}
+			}
 		}
 	}
 }
