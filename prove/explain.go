@@ -49,6 +49,9 @@ func grantText(kind policy.Kind, ref StatementRef, r *Request, oldBounded bool) 
 // an Allow applies when the one-statement policy allows; for an RCP a
 // Deny applies when the one-statement policy does not.
 func (p *prover) alone(s *stmt, r *Request) bool {
+	if !s.matchAction(r.Action) || !s.mayMatchResource(r.Action, r.Resource) {
+		return false // its Action or Resource element does not let the request through
+	}
 	doc := &policy.Document{Version: s.doc.Version, Statements: []*policy.Statement{s.src}, Source: s.doc.Source}
 	one, err := newHarness(p.opts.Kind, []*policy.Document{doc})
 	if err != nil {

@@ -3,6 +3,7 @@ package prove
 import (
 	"fmt"
 	"strconv"
+	"sync"
 
 	"github.com/agentiam/agentiam/eval"
 	"github.com/agentiam/agentiam/policy"
@@ -27,10 +28,11 @@ import (
 // Identity-side requests come from the role arn:aws:iam::ACCOUNT:role/
 // agentiam-prove in the resource's account.
 type harness struct {
-	kind policy.Kind
-	docs []*policy.Document
+	kind     policy.Kind
+	docs     []*policy.Document
+	compiled []*eval.Policy // docs, compiled once
 	// boundary bounds identity policies (ProvePermissions); nil when none.
-	boundary *policy.Document
+	boundary *eval.Policy
 	sets     map[string]*eval.Set // by principal account
 }
 
@@ -49,8 +51,35 @@ func mustParse(src string) *policy.Document {
 	return d
 }
 
+// delegate is the resource policy that delegates to the account, so that
+// the principal's identity-side policies alone decide.
 func delegate(account string) *policy.Document {
 	return mustParse(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + account + `"},"Action":"*","Resource":"*"}]}`)
+}
+
+// allowAllPolicy is allowAll compiled once per process: every harness
+// shares it (a compiled policy is read-only and safe for concurrent use).
+var allowAllPolicy = sync.OnceValue(func() *eval.Policy { return mustCompile(allowAll) })
+
+// delegates holds the compiled delegate of each account: a proof names a
+// handful of accounts, but grants and explanations build a harness per
+// statement and counterexample, so each is parsed and compiled once.
+var delegates sync.Map // account -> *eval.Policy
+
+func delegatePolicy(account string) *eval.Policy {
+	if p, ok := delegates.Load(account); ok {
+		return p.(*eval.Policy)
+	}
+	p, _ := delegates.LoadOrStore(account, mustCompile(delegate(account)))
+	return p.(*eval.Policy)
+}
+
+func mustCompile(d *policy.Document) *eval.Policy {
+	p, err := eval.Compile(d)
+	if err != nil {
+		panic(err)
+	}
+	return p
 }
 
 // newHarness places the documents: several only where AWS combines
@@ -64,9 +93,11 @@ func newHarness(kind policy.Kind, docs []*policy.Document) (*harness, error) {
 	}
 	h := &harness{kind: kind, docs: docs, sets: map[string]*eval.Set{}}
 	for _, doc := range docs {
-		if _, err := eval.Compile(doc); err != nil {
+		p, err := eval.Compile(doc)
+		if err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrInput, err)
 		}
+		h.compiled = append(h.compiled, p)
 	}
 	return h, nil
 }
@@ -81,62 +112,50 @@ func newBoundedHarness(kind policy.Kind, p Permissions) (*harness, error) {
 	if kind != policy.Identity {
 		return nil, fmt.Errorf("%w: a permissions boundary bounds identity policies, not %s policies", ErrInput, kind)
 	}
-	if _, err := eval.Compile(p.Boundary); err != nil {
+	if h.boundary, err = eval.Compile(p.Boundary); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInput, err)
 	}
-	h.boundary = p.Boundary
 	return h, nil
 }
 
 // set returns the compiled harness for requests whose identity side lives
-// in account.
-func (h *harness) set(account string) (*eval.Set, error) {
+// in account. It is what eval.NewSet builds from the documents, put
+// together from policies compiled once.
+func (h *harness) set(account string) *eval.Set {
 	if s, ok := h.sets[account]; ok {
-		return s, nil
+		return s
 	}
 	delegated := account
 	if !isAccount(delegated) {
 		delegated = defaultAccount
 	}
-	d := eval.Documents{Identity: []*policy.Document{allowAll}, Resource: delegate(delegated)}
+	s := &eval.Set{Identity: []*eval.Policy{allowAllPolicy()}, Resource: delegatePolicy(delegated)}
 	switch h.kind {
 	case policy.Identity:
-		d.Identity, d.Boundary = h.docs, h.boundary
+		s.Identity, s.Boundary = h.compiled, h.boundary
 	case policy.Boundary:
-		d.Boundary = h.docs[0]
+		s.Boundary = h.compiled[0]
 	case policy.Session:
-		d.Session = h.docs[0]
+		s.Session = h.compiled[0]
 	case policy.SCP:
-		d.SCPs = [][]*policy.Document{h.docs}
+		s.SCPs = [][]*eval.Policy{h.compiled}
 	case policy.RCP:
-		d.RCPs = [][]*policy.Document{h.docs}
+		s.RCPs = [][]*eval.Policy{h.compiled}
 	case policy.Resource, policy.Trust:
-		d.Resource, d.Session = h.docs[0], allowAll
-	}
-	s, err := eval.NewSet(d)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInput, err)
+		s.Resource, s.Session = h.compiled[0], allowAllPolicy()
 	}
 	h.sets[account] = s
-	return s, nil
+	return s
 }
 
 // allows reports whether the harnessed policy allows the request.
 func (h *harness) allows(r *Request) (bool, error) {
-	s, err := h.set(r.identityAccount())
-	if err != nil {
-		return false, err
-	}
-	d, err := s.Evaluate(r.Eval())
+	d, err := h.set(r.identityAccount()).Evaluate(r.Eval())
 	if err != nil {
 		return false, err
 	}
 	return d == eval.Allowed, nil
 }
-
-// Set returns the compiled policies the request is decided against (for
-// explanations: the trace of the policy's verdict).
-func (h *harness) Set(r *Request) (*eval.Set, error) { return h.set(r.identityAccount()) }
 
 // identityPrincipal is the harness principal of identity-side kinds for
 // a resource: the role in the resource's account.
@@ -164,5 +183,5 @@ func HarnessSet(kind policy.Kind, p Permissions, r *Request) (*eval.Set, error) 
 	if err != nil {
 		return nil, err
 	}
-	return h.set(r.identityAccount())
+	return h.set(r.identityAccount()), nil
 }
