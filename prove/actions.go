@@ -1,6 +1,7 @@
 package prove
 
 import (
+	"encoding/binary"
 	"slices"
 	"strings"
 
@@ -61,17 +62,18 @@ func actionClasses(stmts []*stmt, scope []string, unnamedMatter bool) []actionCl
 			}
 		}
 	}
-	seen := map[string]bool{}
+	return classesOf(actions, bySvc)
+}
+
+// classesOf keeps one action per class, in the actions' order.
+func classesOf(actions []*catalog.Action, bySvc map[string][]string) []actionClass {
+	k := classKeys{seen: map[string]bool{}, typeIDs: map[string]int{}}
 	var out []actionClass
-	var b strings.Builder
 	for _, a := range actions {
-		full := a.FullName()
-		key := classKey(&b, a, full, bySvc[a.Service.Prefix])
-		if seen[key] {
+		if !k.first(a, bySvc[a.Service.Prefix]) {
 			continue
 		}
-		seen[key] = true
-		c := actionClass{name: full}
+		c := actionClass{name: a.FullName()}
 		for _, r := range a.Resources {
 			c.types = append(c.types, r.Type)
 		}
@@ -88,25 +90,48 @@ func set(m map[string][]string) map[string]bool {
 	return out
 }
 
-// classKey tells classes apart: the service (and the action itself for
+// classKeys tells classes apart: the service (and the action itself for
 // STS and KMS), which of the service's patterns match, and the resource
-// types. Patterns of other services never match; "*" always does.
-func classKey(b *strings.Builder, a *catalog.Action, full string, patterns []string) string {
-	b.Reset()
-	b.WriteString(a.Service.Prefix)
+// types' ARN templates. Patterns of other services never match; "*"
+// always does. A key is built in a reused buffer and names each template
+// by a small number, so that the catalog's thousands of actions cost no
+// allocation but their class's.
+type classKeys struct {
+	buf     []byte
+	seen    map[string]bool
+	typeIDs map[string]int // ARN template -> its number in keys
+}
+
+// first reports whether a is the first action of its class.
+func (k *classKeys) first(a *catalog.Action, patterns []string) bool {
+	b := append(k.buf[:0], a.Service.Prefix...)
 	if p := a.Service.Prefix; p == "sts" || p == "kms" {
-		b.WriteString(":" + strings.ToLower(a.Name))
+		b = append(b, ':')
+		b = append(b, strings.ToLower(a.Name)...)
 	}
-	b.WriteByte('|')
+	b = append(b, '|')
 	for _, p := range patterns {
-		if arn.WildcardFold(p, full) {
-			b.WriteByte('1')
+		// patterns are the service's: their prefix (which holds no
+		// wildcard) equals a's, so the name parts decide.
+		_, name, _ := strings.Cut(p, ":")
+		if strings.Contains(p, ":") && arn.WildcardFold(name, a.Name) {
+			b = append(b, '1')
 		} else {
-			b.WriteByte('0')
+			b = append(b, '0')
 		}
 	}
 	for _, r := range a.Resources {
-		b.WriteString("|" + r.Type.ARN)
+		id, ok := k.typeIDs[r.Type.ARN]
+		if !ok {
+			id = len(k.typeIDs)
+			k.typeIDs[r.Type.ARN] = id
+		}
+		b = binary.AppendUvarint(append(b, '|'), uint64(id))
 	}
-	return b.String()
+	k.buf = b
+	if k.seen[string(b)] { // no allocation: the compiler looks up without copying
+		return false
+	}
+	k.seen[string(b)] = true
+	return true
 }
