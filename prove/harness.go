@@ -174,14 +174,20 @@ func isAccount(s string) bool {
 	return err == nil
 }
 
-// HarnessSet returns the compiled policies that decide a request for
-// policies of the kind in their place (see harness), identity policies
-// within their boundary when p has one: what Prove and ProvePermissions
-// evaluate, for explaining a counterexample with eval's trace.
-func HarnessSet(kind policy.Kind, p Permissions, r *Request) (*eval.Set, error) {
+// Harness is a side's policies compiled in their place (see harness),
+// identity policies within their boundary when the side has one: what
+// Prove and ProvePermissions evaluate, for explaining a counterexample
+// with eval's trace.
+type Harness struct{ h *harness }
+
+// NewHarness compiles the side's policies, of the kind, in their place.
+func NewHarness(kind policy.Kind, p Permissions) (*Harness, error) {
 	h, err := newBoundedHarness(kind, p)
 	if err != nil {
 		return nil, err
 	}
-	return h.set(r.identityAccount()), nil
+	return &Harness{h}, nil
 }
+
+// Set returns the compiled policies that decide the request.
+func (h *Harness) Set(r *Request) *eval.Set { return h.h.set(r.identityAccount()) }

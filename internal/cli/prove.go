@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -203,7 +204,7 @@ func runProve(e *env, f *proveFlags, args []string) error {
 	case "sarif":
 		err = writeProveSARIF(e.stdout, runs)
 	default:
-		writeProveText(e.stdout, runs)
+		err = writeProveText(e.stdout, runs)
 	}
 	if err != nil {
 		return err
@@ -265,7 +266,8 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-func writeProveText(w io.Writer, runs []prove.Run) {
+func writeProveText(out io.Writer, runs []prove.Run) error {
+	w := bufio.NewWriter(out) // a few hundred lines: one write, not one per line
 	fmt.Fprintln(w, prove.Combined(runs))
 	for _, run := range runs {
 		res := run.Result
@@ -283,8 +285,10 @@ func writeProveText(w io.Writer, runs []prove.Run) {
 		case prove.Fail:
 			fmt.Fprintf(w, "  %s allows requests that %s does not (%s policies):\n", newName, oldName, res.Kind)
 		}
+		// Prove compiled OLD already; a nil harness only leaves the traces out.
+		old, _ := prove.NewHarness(res.Kind, prove.Permissions{Identity: run.Old, Boundary: run.OldBoundary})
 		for i := range res.Counterexamples {
-			writeCounterexample(w, run, i)
+			writeCounterexample(w, run, old, i)
 		}
 		for _, r := range res.Reasons {
 			if r.Kind == prove.Inexact {
@@ -292,9 +296,12 @@ func writeProveText(w io.Writer, runs []prove.Run) {
 			}
 		}
 	}
+	return w.Flush()
 }
 
-func writeCounterexample(w io.Writer, run prove.Run, i int) {
+// writeCounterexample writes the request, the statements that grant it
+// and, when old is not nil, why OLD does not allow it.
+func writeCounterexample(w io.Writer, run prove.Run, old *prove.Harness, i int) {
 	r := &run.Result.Counterexamples[i]
 	fmt.Fprintf(w, "\ncounterexample %d:\n  principal: %s\n  action:    %s\n  resource:  %s\n", i+1, r.Principal, r.Action, r.Resource)
 	if r.ResourceAccount != "" {
@@ -309,11 +316,10 @@ func writeCounterexample(w io.Writer, run prove.Run, i int) {
 			fmt.Fprintf(w, "  why:       %s\n", reason.Description)
 		}
 	}
-	set, err := prove.HarnessSet(run.Result.Kind, prove.Permissions{Identity: run.Old, Boundary: run.OldBoundary}, r)
-	if err != nil {
+	if old == nil {
 		return
 	}
-	if tr, err := explain.Explain(set, r.Eval()); err == nil {
+	if tr, err := explain.Explain(old.Set(r), r.Eval()); err == nil {
 		writeOldTrace(w, tr, &run)
 	}
 }

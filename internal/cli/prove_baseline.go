@@ -58,7 +58,9 @@ func runBaseline(e *env, f *proveFlags, files []string) error {
 			return err
 		}
 	default:
-		writeProveText(e.stdout, all)
+		if err := writeProveText(e.stdout, all); err != nil {
+			return err
+		}
 	}
 	return proveExit(all)
 }
