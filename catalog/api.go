@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/agentiam/agentiam/arn"
@@ -142,41 +143,64 @@ func LookupAction(full string) (*Action, error) {
 // such as "bedrock-agentcore:*Memory*", "s3:Get*", "*:List*" or "*",
 // sorted by full name. Wildcards are case-insensitive.
 func ExpandActions(pattern string) []*Action {
+	idx := loadIndex()
+	services, namePat := idx.matchServices(pattern)
+	idx.decodeParallel(services, func(i int) { idx.service(i) })
+	var out []*Action
+	for _, i := range services {
+		if s, ok := idx.service(i); ok {
+			named(len(s.Actions), func(j int) string { return s.Actions[j].Name }, namePat, func(j int) { out = append(out, s.Actions[j]) })
+		}
+	}
+	return out
+}
+
+// LookupOutline returns the outline of the service (prefix
+// case-insensitive), decoding it on first use; it decodes no service.
+func LookupOutline(prefix string) (*Outline, bool) {
+	idx := loadIndex()
+	i, ok := idx.byPrefix[lowerASCII(prefix)]
+	if !ok {
+		return nil, false
+	}
+	o, err := idx.outline(i)
+	return o, err == nil
+}
+
+// ExpandOutline is ExpandActions over outlines: the outlines of the same
+// actions, in the same order, decoding no service.
+func ExpandOutline(pattern string) []*OutlineAction {
+	idx := loadIndex()
+	services, namePat := idx.matchServices(pattern)
+	idx.decodeParallel(services, func(i int) { idx.outline(i) })
+	var out []*OutlineAction
+	for _, i := range services {
+		if o, err := idx.outline(i); err == nil {
+			named(len(o.Actions), func(j int) string { return o.Actions[j].Name }, namePat, func(j int) { out = append(out, &o.Actions[j]) })
+		}
+	}
+	return out
+}
+
+// FullName returns "prefix:Name".
+func (a *OutlineAction) FullName() string { return a.Outline.Prefix + ":" + a.Name }
+
+// matchServices returns the services whose prefix the pattern's service
+// part matches, in the order that lists their actions by full name, and
+// the pattern's name part; none for a pattern that matches no action.
+func (idx *index) matchServices(pattern string) ([]int, string) {
 	prefixPat, namePat, ok := strings.Cut(pattern, ":")
 	if !ok {
 		if strings.Trim(pattern, "*") != "" || pattern == "" {
-			return nil
+			return nil, ""
 		}
 		prefixPat, namePat = "*", "*"
 	}
-	idx := loadIndex()
-	var out []*Action
-	addService := func(i int) {
-		s, ok := idx.service(i)
-		if !ok {
-			return
-		}
-		switch {
-		case !hasWildcard(namePat):
-			if a, ok := s.Action(namePat); ok {
-				out = append(out, a)
-			}
-			return
-		case strings.Trim(namePat, "*") == "":
-			out = append(out, s.Actions...)
-			return
-		}
-		for _, a := range s.Actions {
-			if arn.WildcardFold(namePat, a.Name) {
-				out = append(out, a)
-			}
-		}
-	}
 	if !hasWildcard(prefixPat) {
 		if i, ok := idx.byPrefix[lowerASCII(prefixPat)]; ok {
-			addService(i)
+			return []int{i}, namePat
 		}
-		return out
+		return nil, ""
 	}
 	// Taking services in "prefix:" order and actions in name order yields
 	// full-name order without sorting.
@@ -186,17 +210,37 @@ func ExpandActions(pattern string) []*Action {
 			matching = append(matching, i)
 		}
 	}
-	idx.decodeParallel(matching)
-	for _, i := range matching {
-		addService(i)
-	}
-	return out
+	return matching, namePat
 }
 
-// decodeParallel decodes the services on every core. A pattern such as
-// "*:Get*" needs all of them, and decoding is nearly all of its cost
-// (about 30 ms on one core); each service still decodes only once.
-func (idx *index) decodeParallel(services []int) {
+// named calls yield, in order, with the index of each of n names
+// (sorted by lowercase name) that the IAM name pattern matches, ignoring
+// case.
+func named(n int, name func(int) string, namePat string, yield func(int)) {
+	switch {
+	case !hasWildcard(namePat):
+		if j, ok := sort.Find(n, func(j int) int { return compareFold(namePat, name(j)) }); ok {
+			yield(j)
+		}
+		return
+	case strings.Trim(namePat, "*") == "":
+		for j := range n {
+			yield(j)
+		}
+		return
+	}
+	for j := range n {
+		if arn.WildcardFold(namePat, name(j)) {
+			yield(j)
+		}
+	}
+}
+
+// decodeParallel decodes the services (or their outlines) on every
+// core. A pattern such as "*:Get*" needs all of them, and decoding is
+// nearly all of its cost (about 30 ms on one core for the services);
+// each still decodes only once.
+func (idx *index) decodeParallel(services []int, decode func(int)) {
 	workers := min(runtime.GOMAXPROCS(0), len(services)/16)
 	if workers < 2 {
 		return
@@ -205,7 +249,7 @@ func (idx *index) decodeParallel(services []int) {
 	g.SetLimit(workers)
 	for _, k := range services {
 		g.Go(func() error {
-			idx.service(k)
+			decode(k)
 			return nil
 		})
 	}
@@ -413,7 +457,7 @@ func ClassifyARN(arnText string) []*ResourceType {
 			continue
 		}
 		for _, rt := range s.ResourceTypes {
-			if spans, ok := rt.tmpl.fitARN(a, &buf); ok {
+			if spans, ok := rt.template.tmpl.fitARN(a, &buf); ok {
 				matches = append(matches, match{rt, hasOwner && i == owner, spans})
 			}
 		}
@@ -430,8 +474,8 @@ func ClassifyARN(arnText string) []*ResourceType {
 		}
 		return cmp.Or(
 			cmp.Compare(x.spans, y.spans),
-			cmp.Compare(x.rt.tmpl.stars, y.rt.tmpl.stars),
-			cmp.Compare(y.rt.tmpl.literalLen, x.rt.tmpl.literalLen),
+			cmp.Compare(x.rt.template.tmpl.stars, y.rt.template.tmpl.stars),
+			cmp.Compare(y.rt.template.tmpl.literalLen, x.rt.template.tmpl.literalLen),
 		)
 	})
 	out := make([]*ResourceType, len(matches))

@@ -9,9 +9,12 @@ import "github.com/agentiam/agentiam/arn"
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html),
 // so that an object ARN always has a '/' after the bucket and a bucket ARN
 // none.
-func (r *ResourceType) Automaton() arn.Automaton {
+func (r *ResourceType) Automaton() arn.Automaton { return r.template.Automaton() }
+
+// Automaton is ResourceType.Automaton for the template.
+func (t *Template) Automaton() arn.Automaton {
 	var a arn.Automaton
-	if !r.tmpl.valid {
+	if !t.tmpl.valid {
 		a.Never()
 		return a
 	}
@@ -34,11 +37,11 @@ func (r *ResourceType) Automaton() arn.Automaton {
 		}
 	}
 	a.Literal("arn:", false)
-	for _, seg := range r.tmpl.segs {
+	for _, seg := range t.tmpl.segs {
 		add(seg, true)
 		a.Literal(":", false)
 	}
-	add(r.tmpl.res, false)
+	add(t.tmpl.res, false)
 	return a
 }
 

@@ -55,7 +55,38 @@ type ResourceType struct {
 	ARN           string
 	ConditionKeys []string
 
-	tmpl arnTemplate // ARN compiled for matching
+	template Template // ARN compiled for matching
+}
+
+// Template is a resource type's ARN template compiled for matching; an
+// Outline's actions name their resource types by it.
+type Template struct {
+	ARN  string
+	tmpl arnTemplate
+}
+
+func newTemplate(arn string) Template { return Template{ARN: arn, tmpl: compileTemplate(arn)} }
+
+// Template returns the resource type's ARN template.
+func (r *ResourceType) Template() *Template { return &r.template }
+
+// Outline is a service's actions as requests tell them apart: each
+// action's name and its resource types' ARN templates, decoded without
+// the rest of the service (access levels, condition keys), which costs a
+// fraction of decoding it. Containment (package prove) splits actions
+// into classes by these alone.
+type Outline struct {
+	Prefix  string          // lowercase
+	Actions []OutlineAction // as Service.Actions: sorted by lowercase name
+}
+
+// OutlineAction is an action of an Outline.
+type OutlineAction struct {
+	Outline *Outline
+	Name    string // exact AWS casing
+	// Types are the ARN templates of the action's resource types, in the
+	// order of Action.Resources; empty: the action takes Resource "*".
+	Types []*Template
 }
 
 // ConditionKey describes a condition key. Key may contain a template

@@ -126,7 +126,7 @@ func TestEveryNameFindable(t *testing.T) {
 			if got, ok := s.ResourceType(strings.ToUpper(rt.Name)); !ok || got != rt {
 				t.Fatalf("%s: ResourceType(%q) failed", p, rt.Name)
 			}
-			if !rt.tmpl.valid {
+			if !rt.template.tmpl.valid {
 				t.Errorf("%s %s: template %q did not compile", p, rt.Name, rt.ARN)
 			}
 		}
@@ -690,7 +690,7 @@ func TestTemplatesFitThemselves(t *testing.T) {
 			if !rt.Matches(got) || !rt.MayMatch(got) || !rt.MayMatch(rt.ARN) {
 				t.Errorf("%s %s: %q does not fit its template %q", p, rt.Name, got, rt.ARN)
 			}
-			if strings.Contains(rt.tmpl.segs[1][0].text, "${") || rt.tmpl.segs[1][0].kind != literalToken {
+			if strings.Contains(rt.template.tmpl.segs[1][0].text, "${") || rt.template.tmpl.segs[1][0].kind != literalToken {
 				continue // a variable service segment: ClassifyARN skips it
 			}
 			if !slices.Contains(ClassifyARN(got), rt) {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/agentiam/agentiam/catalog/internal/format"
 )
@@ -25,8 +26,9 @@ import (
 //	          n { serviceIndex }                              RCP-supported
 //	          groups                                          foreign ARN service segments (literal ones)
 //	          groups                                          foreign condition-key prefixes
+//	          n { offset compressedLen rawLen }               outlines, parallel to services
 //	groups  = n { str(name) n { serviceIndex } }
-//	blobs   = one raw DEFLATE stream per service, at offset within blobs
+//	blobs   = one raw DEFLATE stream per service, then one per outline, at offset within blobs
 //
 // A service, inflated, is a string table followed by records that refer
 // to it by index (ref):
@@ -40,6 +42,12 @@ import (
 //	list    = n { ref }
 //
 // A match is the key with each variable part replaced by format.VarMark, or "".
+//
+// An outline, inflated, is what tells a service's actions apart by name
+// and resource, for decoding without the rest of the service:
+//
+//	outline = n { str(arn) }                                  the resource types' templates
+//	          n totalTypes { str(name) n { resourceTypeIndex } }   actions, in the service's order
 
 //go:embed catalog.bin
 var embedded string
@@ -56,6 +64,14 @@ type entry struct {
 	err               error
 }
 
+// outlineEntry is where a service's outline is, and the outline once decoded.
+type outlineEntry struct {
+	off, clen, rawLen int
+	once              sync.Once
+	outline           atomic.Pointer[Outline]
+	err               error
+}
+
 type index struct {
 	version   string
 	prefixes  []string // sorted
@@ -66,6 +82,7 @@ type index struct {
 	rcp       []bool          // by service index
 	arnGroups map[string][]int
 	keyGroups map[string][]int
+	outlines  []outlineEntry // parallel to entries
 	blobs     string
 
 	orderOnce sync.Once
@@ -215,6 +232,20 @@ func parseIndex(data string) (*index, error) {
 	}
 	idx.arnGroups = readGroups(r, len(idx.entries))
 	idx.keyGroups = readGroups(r, len(idx.entries))
+	if n := r.count(); n != len(idx.entries) {
+		r.fail("outline count differs from service count")
+	}
+	idx.outlines = make([]outlineEntry, len(idx.entries))
+	for i := range idx.outlines {
+		o := &idx.outlines[i]
+		o.off, o.clen, o.rawLen = r.uvarint(), r.uvarint(), r.uvarint()
+		if o.off+o.clen > len(idx.blobs) || o.off+o.clen < o.off || o.rawLen > 64<<20 {
+			r.fail("outline blob out of range")
+		}
+		if r.err != nil {
+			return nil, r.err
+		}
+	}
 	if r.err == nil && r.pos != len(r.s) {
 		r.fail("trailing index data")
 	}
@@ -267,23 +298,26 @@ func (e *entry) service(blobs string) (*Service, error) {
 
 var inflaters = sync.Pool{New: func() any { return flate.NewReader(nil) }}
 
-func inflate(compressed string, rawLen int) ([]byte, error) {
+// inflate returns the rawLen bytes that compressed inflates to.
+func inflate(compressed string, rawLen int) (string, error) {
 	src := strings.NewReader(compressed)
 	fr := inflaters.Get().(io.ReadCloser)
 	defer inflaters.Put(fr)
 	if err := fr.(flate.Resetter).Reset(src, nil); err != nil {
-		return nil, err
+		return "", err
 	}
 	raw := make([]byte, rawLen)
 	if _, err := io.ReadFull(fr, raw); err != nil {
-		return nil, fmt.Errorf("%w: %v", errCorrupt, err)
+		return "", fmt.Errorf("%w: %v", errCorrupt, err)
 	}
 	// The stream must end exactly at rawLen.
 	var one [1]byte
 	if n, _ := fr.Read(one[:]); n != 0 {
-		return nil, fmt.Errorf("%w: service data longer than recorded", errCorrupt)
+		return "", fmt.Errorf("%w: service data longer than recorded", errCorrupt)
 	}
-	return raw, nil
+	// Decoded strings are substrings of raw, which nothing writes again:
+	// it becomes a string without a copy.
+	return unsafe.String(unsafe.SliceData(raw), len(raw)), nil
 }
 
 func decodeService(prefix, compressed string, rawLen int) (*Service, error) {
@@ -291,7 +325,68 @@ func decodeService(prefix, compressed string, rawLen int) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return parseService(prefix, string(raw))
+	return parseService(prefix, raw)
+}
+
+// outline returns the decoded outline of service i, decoding it once.
+func (idx *index) outline(i int) (*Outline, error) {
+	e := &idx.outlines[i]
+	if o := e.outline.Load(); o != nil {
+		return o, nil
+	}
+	e.once.Do(func() {
+		o, err := decodeOutline(idx.prefixes[i], idx.blobs[e.off:e.off+e.clen], e.rawLen)
+		if err != nil {
+			e.err = fmt.Errorf("outline of %s: %w", idx.prefixes[i], err)
+			return
+		}
+		e.outline.Store(o)
+	})
+	return e.outline.Load(), e.err
+}
+
+func decodeOutline(prefix, compressed string, rawLen int) (*Outline, error) {
+	raw, err := inflate(compressed, rawLen)
+	if err != nil {
+		return nil, err
+	}
+	return parseOutline(prefix, raw)
+}
+
+// parseOutline builds an Outline from its inflated form: names are
+// substrings of data, and actions, type lists and templates each live in
+// one backing array.
+func parseOutline(prefix, data string) (*Outline, error) {
+	r := &reader{s: data}
+	templates := make([]Template, r.count())
+	for i := range templates {
+		templates[i] = newTemplate(r.str())
+	}
+	o := &Outline{Prefix: prefix, Actions: make([]OutlineAction, r.count())}
+	types := make([]*Template, 0, r.count())
+	for i := range o.Actions {
+		a := &o.Actions[i]
+		a.Outline, a.Name = o, r.str()
+		start := len(types)
+		for range r.count() {
+			j := r.uvarint()
+			if j >= len(templates) || len(types) == cap(types) {
+				r.fail("outline resource type out of range")
+				break
+			}
+			types = append(types, &templates[j])
+		}
+		if len(types) > start {
+			a.Types = types[start:len(types):len(types)]
+		}
+	}
+	if r.err == nil && r.pos != len(data) {
+		r.fail("trailing outline data")
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	return o, nil
 }
 
 // parseService builds a Service from its inflated form. Strings are
@@ -319,7 +414,7 @@ func parseService(prefix, data string) (*Service, error) {
 	for i := range rts {
 		rt := &rts[i]
 		rt.Service, rt.Name, rt.ARN, rt.ConditionKeys = s, r.ref(table), r.ref(table), list()
-		rt.tmpl = compileTemplate(rt.ARN)
+		rt.template = newTemplate(rt.ARN)
 		s.ResourceTypes[i] = rt
 	}
 
@@ -368,9 +463,38 @@ func verifyData(data string) error {
 	if err != nil {
 		return err
 	}
-	for _, e := range idx.entries {
-		if _, err := decodeService(e.prefix, idx.blobs[e.off:e.off+e.clen], e.rawLen); err != nil {
+	for i, e := range idx.entries {
+		s, err := decodeService(e.prefix, idx.blobs[e.off:e.off+e.clen], e.rawLen)
+		if err != nil {
 			return fmt.Errorf("service %s: %w", e.prefix, err)
+		}
+		o := &idx.outlines[i]
+		outline, err := decodeOutline(e.prefix, idx.blobs[o.off:o.off+o.clen], o.rawLen)
+		if err != nil {
+			return fmt.Errorf("outline of %s: %w", e.prefix, err)
+		}
+		if err := outline.agrees(s); err != nil {
+			return fmt.Errorf("%w: outline of %s: %w", errCorrupt, e.prefix, err)
+		}
+	}
+	return nil
+}
+
+// agrees reports the first difference between the outline and the
+// service it outlines.
+func (o *Outline) agrees(s *Service) error {
+	if len(o.Actions) != len(s.Actions) {
+		return fmt.Errorf("%d actions, the service has %d", len(o.Actions), len(s.Actions))
+	}
+	for i, a := range s.Actions {
+		oa := &o.Actions[i]
+		if oa.Name != a.Name || len(oa.Types) != len(a.Resources) {
+			return fmt.Errorf("action %d is %s with %d resource types, the service's %s has %d", i, oa.Name, len(oa.Types), a.Name, len(a.Resources))
+		}
+		for j, r := range a.Resources {
+			if oa.Types[j].ARN != r.Type.ARN {
+				return fmt.Errorf("%s: resource type %d is %s, the service's is %s", a.Name, j, oa.Types[j].ARN, r.Type.ARN)
+			}
 		}
 	}
 	return nil

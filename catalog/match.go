@@ -210,7 +210,7 @@ func (r *ResourceType) Matches(arnText string) bool {
 		return false
 	}
 	var buf []int
-	_, ok := r.tmpl.fitARN(a, &buf)
+	_, ok := r.template.tmpl.fitARN(a, &buf)
 	return ok
 }
 
@@ -232,7 +232,7 @@ func (r *ResourceType) Variables() []string {
 // value is an error wrapping ErrMissingVariable; a ':' in a value for one
 // of the first five segments wraps ErrInvalidVariable.
 func (r *ResourceType) FormatARN(vars map[string]string) (string, error) {
-	if !r.tmpl.valid {
+	if !r.template.tmpl.valid {
 		return "", fmt.Errorf("%w: resource type %s has an unusable ARN template %q", ErrInvalidVariable, r.Name, r.ARN)
 	}
 	var b strings.Builder
@@ -258,12 +258,12 @@ func (r *ResourceType) FormatARN(vars map[string]string) (string, error) {
 		}
 		return nil
 	}
-	for _, seg := range r.tmpl.segs {
+	for _, seg := range r.template.tmpl.segs {
 		if err := write(seg, true); err != nil {
 			return "", err
 		}
 	}
-	if err := write(r.tmpl.res, false); err != nil {
+	if err := write(r.template.tmpl.res, false); err != nil {
 		return "", err
 	}
 	return b.String(), nil
@@ -415,12 +415,15 @@ func intersect(a, b []atom) bool {
 // true: template variables are taken as any non-empty text (so
 // "arn:aws:s3:::a/b" is taken to fit a bucket named "a/b"), and policy
 // variables as any text. It is false only when no ARN of the type can match.
-func (r *ResourceType) MayMatch(pattern string) bool {
+func (r *ResourceType) MayMatch(pattern string) bool { return r.template.MayMatch(pattern) }
+
+// MayMatch is ResourceType.MayMatch for the template.
+func (t *Template) MayMatch(pattern string) bool {
 	if pattern == "*" {
 		return true
 	}
-	if !r.tmpl.valid {
+	if !t.tmpl.valid {
 		return false
 	}
-	return intersect(patternAtoms(pattern), r.tmpl.atoms())
+	return intersect(patternAtoms(pattern), t.tmpl.atoms())
 }

@@ -14,8 +14,8 @@ import (
 // (same service, same resource types; the STS and KMS actions whose
 // resource's own policy must also allow keep their own class).
 type actionClass struct {
-	name  string                  // the representative, "svc:Name"
-	types []*catalog.ResourceType // nil: the action takes Resource "*"
+	name  string              // the representative, "svc:Name"
+	types []*catalog.Template // the resource types' ARN templates; nil: the action takes Resource "*"
 	// anyARN: beyond the catalog, the resource is any ARN or "*".
 	anyARN bool
 }
@@ -25,7 +25,8 @@ type actionClass struct {
 // action can be reached; the actions of services that no pattern names
 // are then reached only through those elements, and when the statements
 // with them cannot make a difference (unnamedMatter false) those
-// services are not even decoded.
+// services are left out. Actions are read from the catalog's outlines
+// (names and resource types' ARN templates), so no service is decoded.
 func actionClasses(stmts []*stmt, scope []string, unnamedMatter bool) []actionClass {
 	bySvc := map[string][]string{} // lowercase service -> its patterns
 	all := false
@@ -43,22 +44,22 @@ func actionClasses(stmts []*stmt, scope []string, unnamedMatter bool) []actionCl
 			}
 		}
 	}
-	var actions []*catalog.Action
+	var actions []*catalog.OutlineAction
 	switch {
 	case len(scope) > 0:
 		for _, p := range scope {
-			actions = append(actions, catalog.ExpandActions(p)...)
+			actions = append(actions, catalog.ExpandOutline(p)...)
 		}
 	case all && unnamedMatter:
-		actions = catalog.ExpandActions("*")
+		actions = catalog.ExpandOutline("*")
 	default:
 		for _, svc := range sortedKeys(set(bySvc)) {
 			if all {
-				actions = append(actions, catalog.ExpandActions(svc+":*")...)
+				actions = append(actions, catalog.ExpandOutline(svc+":*")...)
 				continue
 			}
 			for _, p := range bySvc[svc] {
-				actions = append(actions, catalog.ExpandActions(p)...)
+				actions = append(actions, catalog.ExpandOutline(p)...)
 			}
 		}
 	}
@@ -66,18 +67,13 @@ func actionClasses(stmts []*stmt, scope []string, unnamedMatter bool) []actionCl
 }
 
 // classesOf keeps one action per class, in the actions' order.
-func classesOf(actions []*catalog.Action, bySvc map[string][]string) []actionClass {
+func classesOf(actions []*catalog.OutlineAction, bySvc map[string][]string) []actionClass {
 	k := classKeys{seen: map[string]bool{}, typeIDs: map[string]int{}}
 	var out []actionClass
 	for _, a := range actions {
-		if !k.first(a, bySvc[a.Service.Prefix]) {
-			continue
+		if k.first(a, bySvc[a.Outline.Prefix]) {
+			out = append(out, actionClass{name: a.FullName(), types: a.Types})
 		}
-		c := actionClass{name: a.FullName()}
-		for _, r := range a.Resources {
-			c.types = append(c.types, r.Type)
-		}
-		out = append(out, c)
 	}
 	return out
 }
@@ -103,9 +99,10 @@ type classKeys struct {
 }
 
 // first reports whether a is the first action of its class.
-func (k *classKeys) first(a *catalog.Action, patterns []string) bool {
-	b := append(k.buf[:0], a.Service.Prefix...)
-	if p := a.Service.Prefix; p == "sts" || p == "kms" {
+func (k *classKeys) first(a *catalog.OutlineAction, patterns []string) bool {
+	prefix := a.Outline.Prefix
+	b := append(k.buf[:0], prefix...)
+	if prefix == "sts" || prefix == "kms" {
 		b = append(b, ':')
 		b = append(b, strings.ToLower(a.Name)...)
 	}
@@ -120,11 +117,11 @@ func (k *classKeys) first(a *catalog.Action, patterns []string) bool {
 			b = append(b, '0')
 		}
 	}
-	for _, r := range a.Resources {
-		id, ok := k.typeIDs[r.Type.ARN]
+	for _, t := range a.Types {
+		id, ok := k.typeIDs[t.ARN]
 		if !ok {
 			id = len(k.typeIDs)
-			k.typeIDs[r.Type.ARN] = id
+			k.typeIDs[t.ARN] = id
 		}
 		b = binary.AppendUvarint(append(b, '|'), uint64(id))
 	}

@@ -84,7 +84,7 @@ func (p *prover) witnessesIn(action, template string, automaton func() arn.Autom
 
 // typeMayDiffer reports whether a statement that could make NEW allow
 // what OLD does not (see differs) may match an ARN of the type.
-func (p *prover) typeMayDiffer(t *catalog.ResourceType, stmts []*stmt) bool {
+func (p *prover) typeMayDiffer(t *catalog.Template, stmts []*stmt) bool {
 	for _, s := range stmts {
 		if !p.differs(s) {
 			continue

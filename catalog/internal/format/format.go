@@ -17,7 +17,7 @@ import (
 // a condition key template in ConditionKey.Match and cannot occur in a key.
 const (
 	Magic   = "AGIAMCAT"
-	Version = 1
+	Version = 2
 	VarMark = "\x00"
 )
 
@@ -40,23 +40,10 @@ func Encode(cat *Catalog) ([]byte, error) {
 	index.uvarint(len(cat.Services))
 	svcIndex := map[string]int{}
 	for i, s := range cat.Services {
-		raw := EncodeService(s)
-		var z bytes.Buffer
-		fw, err := flate.NewWriter(&z, flate.BestCompression)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := fw.Write(raw); err != nil {
-			return nil, err
-		}
-		if err := fw.Close(); err != nil {
-			return nil, err
-		}
 		index.str(s.Prefix)
-		index.uvarint(blobs.Len())
-		index.uvarint(z.Len())
-		index.uvarint(len(raw))
-		blobs.Write(z.Bytes())
+		if err := writeBlob(&index, &blobs, EncodeService(s)); err != nil {
+			return nil, err
+		}
 		svcIndex[s.Prefix] = i
 	}
 
@@ -83,6 +70,15 @@ func Encode(cat *Catalog) ([]byte, error) {
 	}
 	writeGroups(&index, groups)
 
+	// The outlines come after every service, so that decoding all of
+	// them reads one contiguous stretch of the file.
+	index.uvarint(len(cat.Services))
+	for _, s := range cat.Services {
+		if err := writeBlob(&index, &blobs, EncodeOutline(s)); err != nil {
+			return nil, err
+		}
+	}
+
 	var out writer
 	out.WriteString(Magic)
 	out.WriteByte(Version)
@@ -90,6 +86,27 @@ func Encode(cat *Catalog) ([]byte, error) {
 	out.Write(index.Bytes())
 	out.Write(blobs.Bytes())
 	return out.Bytes(), nil
+}
+
+// writeBlob compresses raw into blobs and records where in the index:
+// offset, compressed length, raw length.
+func writeBlob(index *writer, blobs *bytes.Buffer, raw []byte) error {
+	var z bytes.Buffer
+	fw, err := flate.NewWriter(&z, flate.BestCompression)
+	if err != nil {
+		return err
+	}
+	if _, err := fw.Write(raw); err != nil {
+		return err
+	}
+	if err := fw.Close(); err != nil {
+		return err
+	}
+	index.uvarint(blobs.Len())
+	index.uvarint(z.Len())
+	index.uvarint(len(raw))
+	blobs.Write(z.Bytes())
+	return nil
 }
 
 // group maps a lowercase name to service indexes.
@@ -255,6 +272,32 @@ func EncodeService(s *Service) []byte {
 	out.uvarint(refs)
 	out.Write(body.Bytes())
 	return out.Bytes()
+}
+
+// EncodeOutline returns a service's outline, uncompressed: the ARN
+// templates of its resource types and, for each action in order, its
+// name and the indexes of its resource types, so that the actions can
+// be told apart by name and resource without decoding the service.
+func EncodeOutline(s *Service) []byte {
+	var w writer
+	w.uvarint(len(s.ResourceTypes))
+	for _, rt := range s.ResourceTypes {
+		w.str(rt.ARN)
+	}
+	w.uvarint(len(s.Actions))
+	refs := 0
+	for _, a := range s.Actions {
+		refs += len(a.Resources)
+	}
+	w.uvarint(refs) // lets the decoder allocate the lists' backing array once
+	for _, a := range s.Actions {
+		w.str(a.Name)
+		w.uvarint(len(a.Resources))
+		for _, r := range a.Resources {
+			w.uvarint(r.ResourceType)
+		}
+	}
+	return w.Bytes()
 }
 
 // Catalog is what the catalog keeps of the npm package; descriptions are dropped.
