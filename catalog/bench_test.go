@@ -108,3 +108,42 @@ func BenchmarkExpandAcrossServicesCold(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParseIndex parses the embedded file's index, which every
+// command that reads the catalog does once.
+func BenchmarkParseIndex(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := parseIndex(embedded); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkColdOutline decodes s3's outline from its compressed form
+// each iteration (compare BenchmarkColdLookup, the whole service).
+func BenchmarkColdOutline(b *testing.B) {
+	idx := loadIndex()
+	e := &idx.outlines[idx.byPrefix["s3"]]
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := decodeOutline("s3", idx.blobs[e.off:e.off+e.clen], e.rawLen); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkExpandOutlineAllCold decodes every service's outline, as
+// prove does when a NotAction or "*" statement reaches every service.
+func BenchmarkExpandOutlineAllCold(b *testing.B) {
+	idx := loadIndex()
+	b.ReportAllocs()
+	for b.Loop() {
+		for i := range idx.outlines {
+			idx.outlines[i] = outlineEntry{off: idx.outlines[i].off, clen: idx.outlines[i].clen, rawLen: idx.outlines[i].rawLen}
+		}
+		if len(ExpandOutline("*")) != 22091 {
+			b.Fatal("not every action")
+		}
+	}
+}

@@ -197,11 +197,19 @@ func parseIndex(data string) (*index, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
-	idx := &index{blobs: data[r.pos+n:], byPrefix: map[string]int{}}
+	idx := &index{blobs: data[r.pos+n:]}
 	r = &reader{s: data[r.pos : r.pos+n]}
 	idx.version = r.str()
-	for range r.count() {
-		e := &entry{prefix: r.str(), off: r.uvarint(), clen: r.uvarint(), rawLen: r.uvarint()}
+	// Every command that reads the catalog parses the index: its arrays
+	// and map are sized once, the entries share one backing array.
+	services := r.count()
+	backing := make([]entry, services)
+	idx.byPrefix = make(map[string]int, services)
+	idx.prefixes = make([]string, 0, services)
+	idx.entries = make([]*entry, 0, services)
+	for i := range services {
+		e := &backing[i]
+		e.prefix, e.off, e.clen, e.rawLen = r.str(), r.uvarint(), r.uvarint(), r.uvarint()
 		if e.off+e.clen > len(idx.blobs) || e.off+e.clen < e.off || e.rawLen > 64<<20 {
 			r.fail("service blob out of range")
 		}
@@ -253,8 +261,9 @@ func parseIndex(data string) (*index, error) {
 }
 
 func readGroups(r *reader, services int) map[string][]int {
-	m := map[string][]int{}
-	for range r.count() {
+	n := r.count()
+	m := make(map[string][]int, n)
+	for range n {
 		name := r.str()
 		n := r.count()
 		svcs := make([]int, 0, n)
