@@ -236,17 +236,52 @@ func (e *elem) admits(r rune) bool {
 	return (r != ':' || !e.noColon) && (e.not == "" || !strings.ContainsRune(e.not, r))
 }
 
+// Shortest returns the shortest string the automaton accepts that comes
+// first in the order of alphabet (runes compared by their position in
+// it): one rune for each literal and each "any one" element, each the
+// first rune of alphabet that the element admits, and none for a run.
+// As the elements are a sequence, every shortest string gives each
+// element its least; a breadth-first search over the same alphabet, in
+// its order, finds this string. False when the automaton accepts
+// nothing or an element admits no rune of alphabet.
+func (a *Automaton) Shortest(alphabet []rune) (string, bool) {
+	if a.never {
+		return "", false
+	}
+	var b strings.Builder
+	for i := range a.elems {
+		e := &a.elems[i]
+		if e.kind == elemRun {
+			continue
+		}
+		found := false
+		for _, r := range alphabet {
+			if e.kind == elemLiteral && (e.r == r || (e.fold && r < utf8.RuneSelf && e.r < utf8.RuneSelf && lower(byte(e.r)) == lower(byte(r)))) ||
+				e.kind == elemOne && e.admits(r) {
+				b.WriteRune(r)
+				found = true
+				break
+			}
+		}
+		if !found {
+			return "", false
+		}
+	}
+	return b.String(), true
+}
+
 // Accepts reports whether s holds the final position.
 func (a *Automaton) Accepts(s States) bool { return s.has(len(a.elems)) }
 
-// MatchString runs the automaton over v.
+// MatchString runs the automaton over v, in two States it allocates.
 func (a *Automaton) MatchString(v string) bool {
 	s := a.Start()
+	next := make(States, len(s))
 	for _, r := range v {
 		if s.Empty() {
 			return false
 		}
-		s = a.Step(s, r)
+		s, next = a.StepInto(next, s, r), s
 	}
 	return a.Accepts(s)
 }
