@@ -1,6 +1,7 @@
 package prove
 
 import (
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"strings"
@@ -20,6 +21,10 @@ type prover struct {
 	res      Result
 	// witnessCache holds resource witnesses by template and patterns.
 	witnessCache map[string][]string
+	// dimsCache holds the context dimensions of sets of statements (by
+	// their numbers): every (action class, resource region) that the
+	// same statements decide has the same dimensions.
+	dimsCache map[string][]keyDim
 }
 
 func newProver(old, new Permissions, opts Options) (*prover, error) {
@@ -31,7 +36,7 @@ func newProver(old, new Permissions, opts Options) (*prover, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &prover{opts: opts, old: ho, new: hn, witnessCache: map[string][]string{}}
+	p := &prover{opts: opts, old: ho, new: hn, witnessCache: map[string][]string{}, dimsCache: map[string][]keyDim{}}
 	p.res.Kind = opts.Kind
 	for _, side := range []struct {
 		side  Side
@@ -56,7 +61,25 @@ func newProver(old, new Permissions, opts Options) (*prover, error) {
 			}
 		}
 	}
+	for i, s := range p.stmts {
+		s.n = i
+	}
 	return p, nil
+}
+
+// keyDims is keyDims of the statements, computed once per set of
+// statements (its reasons are kept the first time).
+func (p *prover) keyDims(stmts []*stmt) []keyDim {
+	var key []byte
+	for _, s := range stmts {
+		key = binary.AppendUvarint(key, uint64(s.n))
+	}
+	if dims, ok := p.dimsCache[string(key)]; ok {
+		return dims
+	}
+	dims := keyDims(stmts, &p.rs, !p.opts.Kind.ResourceBased())
+	p.dimsCache[string(key)] = dims
+	return dims
 }
 
 // errEnough stops the search once enough counterexamples are found.
@@ -141,7 +164,7 @@ func (p *prover) cells(action, resource string, stmts []*stmt) error {
 	if p.opts.Kind.ResourceBased() {
 		principals = principalWitnesses(stmts)
 	}
-	dims := keyDims(stmts, &p.rs, !p.opts.Kind.ResourceBased())
+	dims := p.keyDims(stmts)
 	total := 1
 	for _, d := range dims {
 		total *= len(d.values)

@@ -29,6 +29,22 @@ type region struct {
 // none of them names: wildcards treat every unnamed rune alike, so this
 // alphabet reaches every vector that any string reaches.
 func regions(autos []arn.Automaton, must *arn.Automaton) ([]region, error) {
+	if len(autos) == 0 && must != nil {
+		// One region, "no pattern", whose witness the search would find
+		// first: the shortest string must accepts, least in the
+		// alphabet's order (a NotAction or "*" statement with Resource
+		// "*" reaches every resource type of every service this way).
+		w, ok := must.Shortest(alphabetOf([]arn.Automaton{*must}))
+		if !ok {
+			return nil, nil
+		}
+		return []region{{witness: w, accept: []bool{}}}, nil
+	}
+	return explore(autos, must)
+}
+
+// explore is regions' breadth-first search of the product automaton.
+func explore(autos []arn.Automaton, must *arn.Automaton) ([]region, error) {
 	all := autos
 	if must != nil {
 		all = append(slices.Clip(autos), *must)
@@ -65,6 +81,12 @@ func regions(autos []arn.Automaton, must *arn.Automaton) ([]region, error) {
 			if k := boolKey(acc); !found[k] {
 				found[k] = true
 				out = append(out, region{witness: string(n.word), accept: acc})
+				if len(autos) < 20 && len(out) == 1<<len(autos) {
+					// Every vector of answers has its witness: exploring
+					// further finds no other (with no pattern at all, the
+					// shortest string the template accepts is all).
+					return out, nil
+				}
 			}
 		}
 		for _, r := range alphabet {

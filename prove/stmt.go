@@ -30,6 +30,7 @@ func (s Side) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 // resource patterns it uses and on which condition keys it depends. It
 // decides nothing (eval does); it only says what can matter.
 type stmt struct {
+	n           int // its number among the prover's statements
 	side        Side
 	doc         *policy.Document
 	src         *policy.Statement
