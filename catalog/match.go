@@ -102,18 +102,24 @@ func compileTemplate(template string) arnTemplate {
 		t.segs[i] = tokenize(seg)
 	}
 	t.res = tokenize(rest)
-	for _, toks := range append(t.segs[:], t.res) {
-		for _, tok := range toks {
-			switch tok.kind {
-			case literalToken:
-				t.literalLen += len(tok.text)
-			case starToken:
-				t.stars++
-			}
-		}
+	for _, toks := range t.segs {
+		t.count(toks)
 	}
+	t.count(t.res)
 	t.valid = true
 	return t
+}
+
+// count adds the tokens' literal text and stars to the template's ranks.
+func (t *arnTemplate) count(toks []token) {
+	for _, tok := range toks {
+		switch tok.kind {
+		case literalToken:
+			t.literalLen += len(tok.text)
+		case starToken:
+			t.stars++
+		}
+	}
 }
 
 const noFit = 1 << 30
