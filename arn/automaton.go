@@ -1,6 +1,7 @@
 package arn
 
 import (
+	"math/bits"
 	"strings"
 	"unicode/utf8"
 )
@@ -188,10 +189,23 @@ func (s States) Empty() bool {
 	return true
 }
 
+// closure adds, for each live run, the position after it (a run may
+// match nothing), in increasing order so that runs in a row chain. It
+// visits only live positions: a word is read again after each position,
+// as a run may have made the next one live.
 func (a *Automaton) closure(s States) {
-	for i, e := range a.elems {
-		if e.kind == elemRun && s.has(i) {
-			s.set(i + 1)
+	for w := range s {
+		var done uint64
+		for {
+			live := s[w] &^ done
+			if live == 0 {
+				break
+			}
+			b := bits.TrailingZeros64(live)
+			done |= 1 << b
+			if i := w<<6 | b; i < len(a.elems) && a.elems[i].kind == elemRun {
+				s.set(i + 1)
+			}
 		}
 	}
 }
@@ -209,27 +223,34 @@ func (a *Automaton) Len() int { return (len(a.elems) + 1 + 63) / 64 }
 // allocates them at once.
 func (a *Automaton) StepInto(next, s States, r rune) States {
 	clear(next)
-	for i, e := range a.elems {
-		if !s.has(i) {
-			continue
-		}
-		switch e.kind {
-		case elemLiteral:
-			if e.r == r || (e.fold && r < utf8.RuneSelf && e.r < utf8.RuneSelf && lower(byte(e.r)) == lower(byte(r))) {
-				next.set(i + 1)
-			}
-		case elemOne:
-			if e.admits(r) {
-				next.set(i + 1)
-			}
-		case elemRun:
-			if e.admits(r) {
-				next.set(i)
+	for w, live := range s {
+		for ; live != 0; live &= live - 1 {
+			i := w<<6 | bits.TrailingZeros64(live)
+			if i < len(a.elems) {
+				a.elems[i].step(next, i, r)
 			}
 		}
 	}
 	a.closure(next)
 	return next
+}
+
+// step adds to next where the element at position i goes on reading r.
+func (e *elem) step(next States, i int, r rune) {
+	switch e.kind {
+	case elemLiteral:
+		if e.r == r || (e.fold && r < utf8.RuneSelf && e.r < utf8.RuneSelf && lower(byte(e.r)) == lower(byte(r))) {
+			next.set(i + 1)
+		}
+	case elemOne:
+		if e.admits(r) {
+			next.set(i + 1)
+		}
+	case elemRun:
+		if e.admits(r) {
+			next.set(i)
+		}
+	}
 }
 
 func (e *elem) admits(r rune) bool {

@@ -271,11 +271,12 @@ func (p *prover) accountOf(r *Request) {
 // and OLD does not.
 func (p *prover) decide(r *Request) (bool, error) {
 	p.res.Cells++
-	ok, err := p.new.allows(r)
+	account, er := r.identityAccount(), r.Eval()
+	ok, err := p.new.allowsEval(account, er)
 	if err != nil || !ok {
 		return false, err
 	}
-	ok, err = p.old.allows(r)
+	ok, err = p.old.allowsEval(account, er)
 	if err != nil || ok {
 		return false, err
 	}

@@ -150,7 +150,14 @@ func (h *harness) set(account string) *eval.Set {
 
 // allows reports whether the harnessed policy allows the request.
 func (h *harness) allows(r *Request) (bool, error) {
-	d, err := h.set(r.identityAccount()).Evaluate(r.Eval())
+	return h.allowsEval(r.identityAccount(), r.Eval())
+}
+
+// allowsEval is allows for a request already made for eval (r.Eval())
+// and its principal's account (r.identityAccount()), which a caller
+// deciding it for both policies makes once.
+func (h *harness) allowsEval(account string, r *eval.Request) (bool, error) {
+	d, err := h.set(account).Evaluate(r)
 	if err != nil {
 		return false, err
 	}

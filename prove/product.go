@@ -65,7 +65,8 @@ func explore(autos []arn.Automaton, must *arn.Automaton) ([]region, error) {
 	for i := range all {
 		copy(at(start.states, i), all[i].Start())
 	}
-	seen := map[string]bool{stateKey(start.states): true}
+	var key []byte // the states as bytes, reused: a state already seen costs no allocation
+	seen := map[string]bool{string(appendStates(key, start.states)): true}
 	found := map[string]bool{}
 	var out []region
 	queue := []node{start}
@@ -96,14 +97,14 @@ func explore(autos []arn.Automaton, must *arn.Automaton) ([]region, error) {
 			if must != nil && at(next, len(autos)).Empty() {
 				continue
 			}
-			k := stateKey(next)
-			if seen[k] {
+			key = appendStates(key[:0], next)
+			if seen[string(key)] {
 				continue
 			}
 			if len(seen) >= maxStates {
 				return out, errTooLarge
 			}
-			seen[k] = true
+			seen[string(key)] = true
 			queue = append(queue, node{states: slices.Clone(next), word: append(slices.Clip(n.word), r)})
 		}
 	}
@@ -135,12 +136,11 @@ func alphabetOf(autos []arn.Automaton) []rune {
 	return out
 }
 
-func stateKey(states []uint64) string {
-	b := make([]byte, 8*len(states))
-	for i, w := range states {
-		binary.LittleEndian.PutUint64(b[8*i:], w)
+func appendStates(b []byte, states []uint64) []byte {
+	for _, w := range states {
+		b = binary.LittleEndian.AppendUint64(b, w)
 	}
-	return string(b)
+	return b
 }
 
 func boolKey(v []bool) string {

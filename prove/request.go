@@ -38,12 +38,25 @@ func (r *Request) identityAccount() string {
 		return r.Principal
 	}
 	if rest, ok := strings.CutPrefix(r.Principal, "arn:"); ok {
-		parts := strings.SplitN(rest, ":", 5)
-		if len(parts) == 5 {
-			return parts[3]
+		if account, ok := field(rest, 3); ok && strings.Count(rest, ":") >= 4 {
+			return account
 		}
 	}
 	return ""
+}
+
+// field returns the i-th of the colon-separated fields of s, without
+// splitting s; false when s has fewer.
+func field(s string, i int) (string, bool) {
+	for ; i > 0; i-- {
+		j := strings.IndexByte(s, ':')
+		if j < 0 {
+			return "", false
+		}
+		s = s[j+1:]
+	}
+	f, _, _ := strings.Cut(s, ":")
+	return f, true
 }
 
 // ContextKeys returns the context's keys, sorted.
@@ -59,12 +72,9 @@ func (r *Request) ContextKeys() []string {
 // arnAccount is the account segment of an ARN, "" when there is none.
 func arnAccount(s string) string {
 	rest, ok := strings.CutPrefix(s, "arn:")
-	if !ok {
+	if !ok || strings.Count(rest, ":") < 4 {
 		return ""
 	}
-	parts := strings.SplitN(rest, ":", 5)
-	if len(parts) < 5 {
-		return ""
-	}
-	return parts[3]
+	account, _ := field(rest, 3)
+	return account
 }
