@@ -202,12 +202,26 @@ func parseDate(s string) (int64, bool) {
 		}
 		return int64(f * 1e9), true
 	}
+	// Every layout opens with a four-digit year: anything else fails
+	// them all, and each failure allocates its error.
+	if len(s) < 4 || !isDigits(s[:4]) {
+		return 0, false
+	}
 	for _, layout := range dateLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t.UnixNano(), true
 		}
 	}
 	return 0, false
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 var dateLayouts = []string{

@@ -48,6 +48,9 @@ func (c *Context) Set(key string, values ...string) {
 	c.entries = append(c.entries, contextEntry{key: key, values: values})
 }
 
+// Grow makes room for n more keys, so that setting them allocates once.
+func (c *Context) Grow(n int) { c.entries = slices.Grow(c.entries, n) }
+
 // Get returns the values of key (case-insensitive) and whether it is present.
 func (c *Context) Get(key string) ([]string, bool) {
 	return c.get(lowerASCII(key))
