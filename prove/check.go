@@ -4,8 +4,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
-	"strings"
 
+	"github.com/agentiam/agentiam/eval"
 	"github.com/agentiam/agentiam/policy"
 )
 
@@ -179,14 +179,18 @@ func (p *prover) cells(action, resource string, stmts []*stmt) error {
 	idx := make([]int, len(dims))
 	var fallback *Request
 	for _, pr := range principals {
+		base := p.request(action, resource, pr)
+		account := base.identityAccount()
 		clear(idx)
 		for {
-			req := p.request(action, resource, pr, dims, idx)
-			found, err := p.decide(req)
+			r := base // the cell's request; its context is made only for a counterexample
+			p.accountOf(&r, account, dims, idx)
+			found, err := p.decide(&r, account, dims, idx)
 			if err != nil {
 				return err
 			}
 			if found {
+				req := &Request{Principal: r.Principal, Action: r.Action, Resource: r.Resource, ResourceAccount: r.ResourceAccount, Context: cellContext(dims, idx)}
 				consistent, err := complete(req, dims)
 				if err != nil {
 					return err
@@ -233,8 +237,11 @@ func next(idx []int, dims []keyDim) bool {
 	return false
 }
 
-func (p *prover) request(action, resource, principal string, dims []keyDim, idx []int) *Request {
-	r := &Request{Action: action, Resource: resource, Context: map[string][]string{}}
+// request is the request of the cells of a region for a principal, but
+// for their context (cellContext) and the account aws:ResourceAccount
+// may move a resource policy's request to (accountOf).
+func (p *prover) request(action, resource, principal string) Request {
+	r := Request{Action: action, Resource: resource}
 	if p.opts.Kind.ResourceBased() {
 		r.Principal = principal
 		r.ResourceAccount = "999988887777"
@@ -244,34 +251,49 @@ func (p *prover) request(action, resource, principal string, dims []keyDim, idx 
 	} else {
 		r.Principal = identityPrincipal(arnAccount(resource))
 	}
+	return r
+}
+
+// cellContext is the context of the cell of dims at idx.
+func cellContext(dims []keyDim, idx []int) map[string][]string {
+	c := make(map[string][]string, len(dims))
 	for i, d := range dims {
 		if v := d.values[idx[i]]; v != nil {
-			r.Context[d.name] = v
+			c[d.name] = v
 		}
 	}
-	p.accountOf(r)
-	return r
+	return c
 }
 
 // accountOf makes a resource policy's request come to the account that
 // the cell's aws:ResourceAccount names, when that is an account other
-// than the principal's, so that the key agrees with the request.
-func (p *prover) accountOf(r *Request) {
+// than the principal's (account), so that the key agrees with the request.
+func (p *prover) accountOf(r *Request, account string, dims []keyDim, idx []int) {
 	if !p.opts.Kind.ResourceBased() {
 		return
 	}
-	for k, v := range r.Context {
-		if strings.EqualFold(k, "aws:ResourceAccount") && len(v) == 1 && isAccount(v[0]) && v[0] != r.identityAccount() {
+	for i, d := range dims {
+		if v := d.values[idx[i]]; d.lower == "aws:resourceaccount" && len(v) == 1 && isAccount(v[0]) && v[0] != account {
 			r.ResourceAccount = v[0]
 		}
 	}
 }
 
-// decide evaluates one cell for both policies: true when NEW allows it
+// decide evaluates one cell (dims at idx; r without its context, and
+// its principal's account) for both policies: true when NEW allows it
 // and OLD does not.
-func (p *prover) decide(r *Request) (bool, error) {
+func (p *prover) decide(r *Request, account string, dims []keyDim, idx []int) (bool, error) {
 	p.res.Cells++
-	account, er := r.identityAccount(), r.Eval()
+	// r.Eval() with the cell's context, built from the dimensions'
+	// lowercase names: eval keeps keys in lowercase, and would lowercase
+	// (allocate) each key of each cell.
+	er := &eval.Request{Principal: r.Principal, Action: r.Action, Resource: r.Resource, ResourceAccount: r.ResourceAccount}
+	er.Context.Grow(len(dims))
+	for i, d := range dims {
+		if v := d.values[idx[i]]; v != nil {
+			er.Context.Set(d.lower, v...)
+		}
+	}
 	ok, err := p.new.allowsEval(account, er)
 	if err != nil || !ok {
 		return false, err

@@ -75,6 +75,7 @@ func literal(fold bool) func(string) arn.Automaton {
 // answers the conditions on the key can give.
 type keyDim struct {
 	name   string // as first written
+	lower  string // name in lowercase, as eval's context keeps keys
 	values [][]string
 }
 
@@ -157,6 +158,7 @@ func keyDims(stmts []*stmt, rs *reasons, present bool) []keyDim {
 	out := make([]keyDim, 0, len(keys))
 	for _, k := range keys {
 		d := uses[k].dim(rs)
+		d.lower = k
 		if present && alwaysPresent[k] {
 			d.values = d.values[1:] // drop absence
 		}
