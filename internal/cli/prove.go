@@ -35,12 +35,8 @@ type proveFlags struct {
 	oldBoundary, newBoundary string
 }
 
-func newProveCmd(e *env) *cobra.Command {
-	var f proveFlags
-	cmd := &cobra.Command{
-		Use:   "prove OLD NEW | --equivalent A B | --not-granted ACTIONS POLICY | --baseline REF FILE...",
-		Short: "Prove, offline and exactly, that NEW grants no access OLD does not (with a counterexample for every \"no\")",
-		Long: `Decide whether policy NEW allows any request that policy OLD does not,
+// proveLong is prove's --help.
+const proveLong = `Decide whether policy NEW allows any request that policy OLD does not,
 exactly: every action of the embedded catalog that the policies' action
 patterns reach, every region that their Resource patterns cut the
 action's ARNs into, every region of their condition values (strings,
@@ -84,8 +80,10 @@ proves that POLICY allows none of the actions (on --resource, if given).
 Exit status: 0 PASS (no new access), 1 FAIL (new access, with
 counterexamples), 2 input error, 3 UNKNOWN (no counterexample found, but
 a fragment, such as a policy variable, could not be decided exactly; the
-reasons say which).`,
-		Example: `  # Does the deployed role grant more than the generated one?
+reasons say which).`
+
+// proveExample is prove's examples.
+const proveExample = `  # Does the deployed role grant more than the generated one?
   agentiam prove generated.json deployed.json
 
   # The same, for a CI gate that reads JSON
@@ -108,24 +106,35 @@ reasons say which).`,
 
   # Does the role allow no IAM write and no S3 delete on the bucket?
   agentiam prove --not-granted iam:Create*,iam:Put*,s3:DeleteObject \
-    --resource 'arn:aws:s3:::agent-data/*' role.json`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			want := 2
-			switch {
-			case f.baseline != "":
-				if len(args) == 0 {
-					return usageError(errors.New("--baseline needs the policy files to compare with their baseline"))
-				}
-				return nil
-			case f.notGranted != "":
-				want = 1
-			}
-			if len(args) != want {
-				return usageError(fmt.Errorf("prove takes %d policy files, got %d (see agentiam prove --help)", want, len(args)))
-			}
-			return nil
-		},
-		RunE: func(_ *cobra.Command, args []string) error { return runProve(e, &f, args) },
+    --resource 'arn:aws:s3:::agent-data/*' role.json`
+
+// checkArgs says how many files prove takes in each mode.
+func (f *proveFlags) checkArgs(args []string) error {
+	want := 2
+	switch {
+	case f.baseline != "":
+		if len(args) == 0 {
+			return usageError(errors.New("--baseline needs the policy files to compare with their baseline"))
+		}
+		return nil
+	case f.notGranted != "":
+		want = 1
+	}
+	if len(args) != want {
+		return usageError(fmt.Errorf("prove takes %d policy files, got %d (see agentiam prove --help)", want, len(args)))
+	}
+	return nil
+}
+
+func newProveCmd(e *env) *cobra.Command {
+	var f proveFlags
+	cmd := &cobra.Command{
+		Use:     "prove OLD NEW | --equivalent A B | --not-granted ACTIONS POLICY | --baseline REF FILE...",
+		Short:   "Prove, offline and exactly, that NEW grants no access OLD does not (with a counterexample for every \"no\")",
+		Long:    proveLong,
+		Example: proveExample,
+		Args:    func(_ *cobra.Command, args []string) error { return f.checkArgs(args) },
+		RunE:    func(_ *cobra.Command, args []string) error { return runProve(e, &f, args) },
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.kind, "type", "", "policy kind: "+strings.Join(prove.KindNames, ", ")+" (default: detected)")
