@@ -181,7 +181,7 @@ func (w *Worker) Decode(line string) (Case, error) {
 		case "context":
 			err = w.readContext(raw, start, &c.Request.Context)
 		case "identityPolicies":
-			set.Identity, err = w.readPolicyList(&sc, start, end, key, fail)
+			set.Identity, err = w.readPolicyList(&sc, start, end, key, func(i int) string { return listName(key, i) }, fail)
 		case "resourcePolicy":
 			set.Resource = w.readPolicy(raw, start, key, fail)
 		case "permissionBoundary":
@@ -648,10 +648,12 @@ func atLineColumn(err error, start int) error {
 	return moved
 }
 
-func (w *Worker) readPolicyList(sc *lineScanner, start, end int, field string, fail func(error)) ([]*eval.Policy, error) {
+// readPolicyList reads the array of policies spanning [start, end) of the
+// field; name names its i-th policy.
+func (w *Worker) readPolicyList(sc *lineScanner, start, end int, field string, name func(i int) string, fail func(error)) ([]*eval.Policy, error) {
 	var out []*eval.Policy
 	err := sc.array(start, end, field, func(i, es, ee int) error {
-		if p := w.readPolicy(sc.s[es:ee], es, field+"["+strconv.Itoa(i)+"]", fail); p != nil {
+		if p := w.readPolicy(sc.s[es:ee], es, name(i), fail); p != nil {
 			out = append(out, p)
 		}
 		return nil
@@ -662,7 +664,8 @@ func (w *Worker) readPolicyList(sc *lineScanner, start, end int, field string, f
 func (w *Worker) readLevels(sc *lineScanner, start, end int, field string, fail func(error)) ([][]*eval.Policy, error) {
 	var out [][]*eval.Policy
 	err := sc.array(start, end, field, func(i, es, ee int) error {
-		level, err := w.readPolicyList(sc, es, ee, field+"["+strconv.Itoa(i)+"]", fail)
+		name := func(j int) string { return levelName(field, i, j) }
+		level, err := w.readPolicyList(sc, es, ee, field+"["+strconv.Itoa(i)+"]", name, fail)
 		out = append(out, level)
 		return err
 	})
@@ -670,8 +673,11 @@ func (w *Worker) readLevels(sc *lineScanner, start, end int, field string, fail 
 }
 
 // span is the bounds of one policy in a list, and the index of its level
-// in a list of levels.
-type span struct{ start, end, level int }
+// in a list of levels; p is the policy when the cache had it.
+type span struct {
+	start, end, level int
+	p                 *eval.Policy
+}
 
 // elements scans the array at sc.i in one pass and appends the bounds of
 // its elements to spans, or with nested set (an array of arrays of
@@ -681,7 +687,11 @@ type span struct{ start, end, level int }
 // null (an array or null for the outer array of levels). The caller then
 // reads the value the slower way, with its exact errors: what a plain
 // array gives is what that way gives.
-func (sc *lineScanner) elements(spans []span, nested bool, level int) (_ []span, n int, ok bool) {
+//
+// cached, when not nil, is asked for the policy of each object element
+// (by its level and index) before it is scanned: a cached policy is
+// skipped over whole (see Cache.lookupAt).
+func (sc *lineScanner) elements(spans []span, nested bool, level int, cached func(level, i int, s string) (*eval.Policy, int)) (_ []span, n int, ok bool) {
 	sc.i++ // '['
 	sc.ws()
 	if sc.i < len(sc.s) && sc.s[sc.i] == ']' {
@@ -695,16 +705,23 @@ func (sc *lineScanner) elements(spans []span, nested bool, level int) (_ []span,
 		}
 		switch c := sc.s[sc.i]; {
 		case nested && c == '[':
-			if spans, _, ok = sc.elements(spans, false, n); !ok {
+			if spans, _, ok = sc.elements(spans, false, n, cached); !ok {
 				return spans, 0, false
 			}
+		case c == '{' && !nested && cached != nil:
+			if p, size := cached(level, n, sc.s[sc.i:]); p != nil {
+				spans = append(spans, span{sc.i, sc.i + size, level, p})
+				sc.i += size
+				break
+			}
+			fallthrough
 		case c == 'n' || !nested && (c == '{' || c == '[' || c == '"'):
 			es, ee, err := sc.value()
 			if err != nil || c == 'n' && sc.s[es:ee] != "null" {
 				return spans, 0, false
 			}
 			if !nested {
-				spans = append(spans, span{es, ee, level})
+				spans = append(spans, span{es, ee, level, nil})
 			}
 		default:
 			return spans, 0, false
@@ -731,7 +748,8 @@ func (w *Worker) readPolicyListFast(sc *lineScanner, field string, fail func(err
 	if start >= len(sc.s) || sc.s[start] != '[' {
 		return nil, false
 	}
-	spans, _, ok := sc.elements(w.spans[:0], false, 0)
+	cached := func(_, i int, s string) (*eval.Policy, int) { return w.cache.lookupAt(listName(field, i), s) }
+	spans, _, ok := sc.elements(w.spans[:0], false, 0, cached)
 	w.spans = spans[:0]
 	if !ok {
 		sc.i = start
@@ -739,7 +757,11 @@ func (w *Worker) readPolicyListFast(sc *lineScanner, field string, fail func(err
 	}
 	var out []*eval.Policy
 	for i, sp := range spans {
-		if p := w.readPolicy(sc.s[sp.start:sp.end], sp.start, field+"["+strconv.Itoa(i)+"]", fail); p != nil {
+		p := sp.p
+		if p == nil {
+			p = w.readPolicy(sc.s[sp.start:sp.end], sp.start, listName(field, i), fail)
+		}
+		if p != nil {
 			out = append(out, p)
 		}
 	}
@@ -755,7 +777,10 @@ func (w *Worker) readLevelsFast(sc *lineScanner, field string, fail func(error))
 	if start >= len(sc.s) || sc.s[start] != '[' {
 		return nil, false
 	}
-	spans, n, ok := sc.elements(w.spans[:0], true, 0)
+	cached := func(level, i int, s string) (*eval.Policy, int) {
+		return w.cache.lookupAt(levelName(field, level, i), s)
+	}
+	spans, n, ok := sc.elements(w.spans[:0], true, 0, cached)
 	w.spans = spans[:0]
 	if !ok {
 		sc.i = start
@@ -770,11 +795,60 @@ func (w *Worker) readLevelsFast(sc *lineScanner, field string, fail func(error))
 		if k == 0 || spans[k-1].level != sp.level {
 			j = 0
 		}
-		name := field + "[" + strconv.Itoa(sp.level) + "][" + strconv.Itoa(j) + "]"
-		if p := w.readPolicy(sc.s[sp.start:sp.end], sp.start, name, fail); p != nil {
+		p := sp.p
+		if p == nil {
+			p = w.readPolicy(sc.s[sp.start:sp.end], sp.start, levelName(field, sp.level, j), fail)
+		}
+		if p != nil {
 			out[sp.level] = append(out[sp.level], p)
 		}
 		j++
 	}
 	return out, true
+}
+
+// listName is the name of the i-th policy of a list field,
+// "identityPolicies[2]", and levelName that of the i-th policy of a level
+// of SCPs or RCPs, "scps[0][1]"; the names of the first few are made
+// once, not for every line.
+func listName(field string, i int) string {
+	if field == "identityPolicies" && i < len(identityNames) {
+		return identityNames[i]
+	}
+	return field + "[" + strconv.Itoa(i) + "]"
+}
+
+func levelName(field string, level, i int) string {
+	if level < namedLevels && i < namedPerLevel {
+		switch field {
+		case "scps":
+			return scpNames[level*namedPerLevel+i]
+		case "rcps":
+			return rcpNames[level*namedPerLevel+i]
+		}
+	}
+	return field + "[" + strconv.Itoa(level) + "][" + strconv.Itoa(i) + "]"
+}
+
+const namedLevels, namedPerLevel = 8, 8
+
+var (
+	identityNames = makeNames("identityPolicies", 1, 16)
+	scpNames      = makeNames("scps", namedLevels, namedPerLevel)
+	rcpNames      = makeNames("rcps", namedLevels, namedPerLevel)
+)
+
+// makeNames names the policies of a list (levels 1) or of levels.
+func makeNames(field string, levels, perLevel int) []string {
+	names := make([]string, 0, levels*perLevel)
+	for l := range levels {
+		for i := range perLevel {
+			if levels == 1 {
+				names = append(names, field+"["+strconv.Itoa(i)+"]")
+			} else {
+				names = append(names, field+"["+strconv.Itoa(l)+"]["+strconv.Itoa(i)+"]")
+			}
+		}
+	}
+	return names
 }

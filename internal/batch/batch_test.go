@@ -5,6 +5,9 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/agentiam/agentiam/eval"
+	"github.com/agentiam/agentiam/policy"
 )
 
 func TestWorker(t *testing.T) {
@@ -127,4 +130,55 @@ func TestCacheKeepsFieldLabels(t *testing.T) {
 	if strings.Contains(out, `"index":1,"source":"identityPolicies[0]"`) {
 		t.Errorf("a label from another line leaked into this trace:\n%s", out)
 	}
+}
+
+// TestCacheLookupAt: a cached policy is found from where it starts in a
+// line, among policies sharing their first prefixLen bytes, only under
+// its own field and only when the line holds its whole text; a text
+// shorter than prefixLen is found by get only.
+func TestCacheLookupAt(t *testing.T) {
+	head := `{"Version":"2012-10-17","Statement":[{"Sid":"` + strings.Repeat("S", prefixLen) + `","Effect":"Allow","Action":"s3:`
+	a, b := head+`GetObject","Resource":"*"}]}`, head+`PutObject","Resource":"*"}]}`
+	short := `{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
+	c := NewCache()
+	pa, pb, ps := compileText(t, a), compileText(t, b), compileText(t, short)
+	c.put("scps[0][0]", a, pa)
+	c.put("scps[0][0]", b, pb)
+	c.put("scps[0][0]", short, ps)
+	tests := []struct {
+		name, field, s string
+		want           *eval.Policy
+		wantLen        int
+	}{
+		{"first of two sharing a prefix", "scps[0][0]", a + `,` + b + `]]}`, pa, len(a)},
+		{"second of two sharing a prefix", "scps[0][0]", b + `]]}`, pb, len(b)},
+		{"other field", "scps[0][1]", a, nil, 0},
+		{"text cut short", "scps[0][0]", a[:len(a)-1], nil, 0},
+		{"different text", "scps[0][0]", head + `ListBucket","Resource":"*"}]}`, nil, 0},
+		{"short text", "scps[0][0]", short + `]]}`, nil, 0},
+	}
+	for _, tt := range tests {
+		if p, n := c.lookupAt(tt.field, tt.s); p != tt.want || n != tt.wantLen {
+			t.Errorf("%s: lookupAt = %p, %d; want %p, %d", tt.name, p, n, tt.want, tt.wantLen)
+		}
+	}
+	for text, want := range map[string]*eval.Policy{a: pa, b: pb, short: ps, a + " ": nil, short[1:]: nil} {
+		if got := c.get("scps[0][0]", text); got != want {
+			t.Errorf("get(%.40q) = %p, want %p", text, got, want)
+		}
+	}
+}
+
+func compileText(t *testing.T, text string) *eval.Policy {
+	t.Helper()
+	var r policy.Reader
+	doc, err := r.Parse("p", text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := eval.Compile(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

@@ -2,6 +2,7 @@ package batch
 
 import (
 	"hash/maphash"
+	"strings"
 	"sync"
 
 	"github.com/agentiam/agentiam/eval"
@@ -16,10 +17,18 @@ import (
 // no policy repeats does not fill the cache with ones never asked for
 // again. One cache for all workers keeps each repeated policy once
 // (a compiled policy with its document takes about ten times its text).
+//
+// A policy of prefixLen bytes or more is found from where it starts in a
+// line, before its end is known (lookupAt): its first prefixLen bytes
+// give a few candidates, and a candidate whose whole text the line holds
+// from there is the policy, since a JSON object ends where its text
+// ends. The scanner then skips its bytes instead of reading them.
 type Cache struct {
-	mu       sync.RWMutex
-	policies map[cacheKey]*eval.Policy
-	bytes    int
+	mu    sync.RWMutex
+	long  map[prefixKey]*cacheEntry // texts of prefixLen bytes or more
+	short map[cacheKey]*eval.Policy // shorter texts
+	count int
+	bytes int
 
 	seenMu sync.Mutex
 	seen   map[uint64]struct{} // hashes of policy texts seen once
@@ -28,6 +37,25 @@ type Cache struct {
 
 // cacheKey is a policy's field ("identityPolicies[0]") and JSON text.
 type cacheKey struct{ field, text string }
+
+// prefixKey is a policy's field and the hash of its first prefixLen bytes.
+type prefixKey struct {
+	field string
+	hash  uint64
+}
+
+// cacheEntry is one of the policies that share a prefixKey.
+type cacheEntry struct {
+	text string
+	p    *eval.Policy
+	next *cacheEntry
+}
+
+// prefixLen is the length of the prefix that keys a long policy. The
+// policies of a generated load share their first 64 bytes by the
+// hundred ({"Version":"2012-10-17","Statement":[{"Sid":"...), their first
+// 128 by two dozen at most.
+const prefixLen = 128
 
 // The cache is emptied when it holds maxCachedPolicies policies or
 // maxCachedBytes of policy text; the set of texts seen once is emptied
@@ -40,13 +68,42 @@ const (
 
 // NewCache returns an empty cache.
 func NewCache() *Cache {
-	return &Cache{policies: map[cacheKey]*eval.Policy{}, seen: map[uint64]struct{}{}, seed: maphash.MakeSeed()}
+	return &Cache{
+		long:  map[prefixKey]*cacheEntry{},
+		short: map[cacheKey]*eval.Policy{},
+		seen:  map[uint64]struct{}{},
+		seed:  maphash.MakeSeed(),
+	}
+}
+
+// lookupAt returns the cached policy of the field whose text starts s,
+// with its length, or nil when none does or its text is shorter than
+// prefixLen.
+func (c *Cache) lookupAt(field, s string) (*eval.Policy, int) {
+	if len(s) < prefixLen {
+		return nil, 0
+	}
+	k := prefixKey{field, maphash.String(c.seed, s[:prefixLen])}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	for e := c.long[k]; e != nil; e = e.next {
+		if strings.HasPrefix(s, e.text) {
+			return e.p, len(e.text)
+		}
+	}
+	return nil, 0
 }
 
 // get returns the cached policy of the text, or nil.
 func (c *Cache) get(field, text string) *eval.Policy {
+	if len(text) >= prefixLen {
+		if p, n := c.lookupAt(field, text); n == len(text) {
+			return p
+		}
+		return nil
+	}
 	c.mu.RLock()
-	p := c.policies[cacheKey{field, text}]
+	p := c.short[cacheKey{field, text}]
 	c.mu.RUnlock()
 	return p
 }
@@ -71,21 +128,37 @@ func (c *Cache) seenBefore(field, text string) bool {
 func (c *Cache) put(field, text string, p *eval.Policy) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.policies) >= maxCachedPolicies || c.bytes+len(text) > maxCachedBytes {
-		clear(c.policies)
-		c.bytes = 0
+	if c.count >= maxCachedPolicies || c.bytes+len(text) > maxCachedBytes {
+		clear(c.long)
+		clear(c.short)
+		c.count, c.bytes = 0, 0
 	}
-	if k := (cacheKey{field, text}); c.policies[k] == nil {
-		c.policies[k] = p
-		c.bytes += len(text)
+	if len(text) < prefixLen {
+		k := cacheKey{field, text}
+		if c.short[k] == nil {
+			c.short[k] = p
+			c.count++
+			c.bytes += len(text)
+		}
+		return
 	}
+	k := prefixKey{field, maphash.String(c.seed, text[:prefixLen])}
+	for e := c.long[k]; e != nil; e = e.next {
+		if e.text == text {
+			return
+		}
+	}
+	c.long[k] = &cacheEntry{text: text, p: p, next: c.long[k]}
+	c.count++
+	c.bytes += len(text)
 }
 
 // reset empties the cache and forgets every text seen.
 func (c *Cache) reset() {
 	c.mu.Lock()
-	clear(c.policies)
-	c.bytes = 0
+	clear(c.long)
+	clear(c.short)
+	c.count, c.bytes = 0, 0
 	c.mu.Unlock()
 	c.seenMu.Lock()
 	clear(c.seen)
