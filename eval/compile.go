@@ -12,7 +12,7 @@ import (
 // Policy is a compiled policy document, safe for concurrent use.
 type Policy struct {
 	doc   *policy.Document
-	stmts []*statement
+	stmts []statement
 	deny  stmtIndex
 	allow stmtIndex
 }
@@ -21,21 +21,23 @@ type Policy struct {
 func (p *Policy) Document() *policy.Document { return p.doc }
 
 // stmtIndex finds the statements whose Action element can match an
-// action of a given service without looking at the others.
+// action of a given service without looking at the others. Statements
+// are named by their index in Policy.stmts: the index holds no pointers,
+// so building it costs the collector nothing.
 type stmtIndex struct {
 	byService  []serviceStmts // sorted by service
-	anyService []*statement   // NotAction, or a wildcard in the service part
+	anyService []int32        // NotAction, or a wildcard in the service part
 }
 
 // serviceStmts are the statements naming one exact lowercase service
 // prefix, in policy order.
 type serviceStmts struct {
 	service string
-	stmts   []*statement
+	stmts   []int32
 }
 
 // lookup returns the statements that name the (lowercase) service.
-func (ix *stmtIndex) lookup(svc string) []*statement {
+func (ix *stmtIndex) lookup(svc string) []int32 {
 	list := ix.byService
 	if len(list) > 8 {
 		i, ok := slices.BinarySearchFunc(list, svc, func(e serviceStmts, s string) int { return strings.Compare(e.service, s) })
@@ -53,24 +55,26 @@ func (ix *stmtIndex) lookup(svc string) []*statement {
 }
 
 // buildIndexes fills the deny and allow indexes of p from its statements
-// with a handful of allocations: every (service, statement) pair is
-// sorted once, stably, so each service's statements keep policy order.
+// with two allocations: every (service, statement) pair is sorted once,
+// stably, so each service's statements keep policy order. The pairs live
+// on the stack for all but the largest policies.
 func (p *Policy) buildIndexes() {
 	type pair struct {
 		deny    bool
+		stmt    int32
 		service string
-		s       *statement
 	}
-	var stack [64]pair // most policies need no allocation for pairs
+	var stack [256]pair
 	pairs := stack[:0]
 	nAny := [2]int{}
-	for _, s := range p.stmts {
+	for i := range p.stmts {
+		s := &p.stmts[i]
 		if s.notAction || len(s.services) == 0 {
 			nAny[b2i(s.deny)]++
 			continue
 		}
 		for _, svc := range s.services {
-			pairs = append(pairs, pair{s.deny, svc, s})
+			pairs = append(pairs, pair{s.deny, int32(i), svc})
 		}
 	}
 	slices.SortStableFunc(pairs, func(a, b pair) int {
@@ -79,16 +83,16 @@ func (p *Policy) buildIndexes() {
 		}
 		return strings.Compare(a.service, b.service)
 	})
-	backing := make([]*statement, len(pairs)+nAny[0]+nAny[1])
+	backing := make([]int32, len(pairs)+nAny[0]+nAny[1])
 	p.allow.anyService, backing = backing[:0:nAny[0]], backing[nAny[0]:]
 	p.deny.anyService, backing = backing[:0:nAny[1]], backing[nAny[1]:]
-	for _, s := range p.stmts {
-		if s.notAction || len(s.services) == 0 {
+	for i := range p.stmts {
+		if s := &p.stmts[i]; s.notAction || len(s.services) == 0 {
 			ix := &p.allow
 			if s.deny {
 				ix = &p.deny
 			}
-			ix.anyService = append(ix.anyService, s)
+			ix.anyService = append(ix.anyService, int32(i))
 		}
 	}
 	distinct := 0
@@ -105,7 +109,7 @@ func (p *Policy) buildIndexes() {
 		}
 		e := serviceStmts{service: pairs[i].service, stmts: backing[i:j:j]}
 		for k := i; k < j; k++ {
-			backing[k] = pairs[k].s
+			backing[k] = pairs[k].stmt
 		}
 		entries = append(entries, e)
 		ix := &p.allow
@@ -204,13 +208,11 @@ func Compile(doc *policy.Document) (*Policy, error) {
 			return nil, fmt.Errorf("%w: statement %d is nil", ErrCompile, i)
 		}
 	}
-	p := &Policy{doc: doc, stmts: make([]*statement, 0, len(doc.Statements))}
+	p := &Policy{doc: doc, stmts: make([]statement, len(doc.Statements))}
 	vars := doc.VariablesEnabled()
-	backing := make([]statement, len(doc.Statements)) // one allocation for all statements
 	mem := newCompileMem(doc)
 	for i, st := range doc.Statements {
-		s := &backing[i]
-		err := compileStatement(s, st, i, vars, &mem)
+		err := compileStatement(&p.stmts[i], st, i, vars, &mem)
 		if err != nil {
 			where := doc.Source
 			if where == "" {
@@ -218,68 +220,9 @@ func Compile(doc *policy.Document) (*Policy, error) {
 			}
 			return nil, fmt.Errorf("%s: statement %d: %w", where, i, err)
 		}
-		p.stmts = append(p.stmts, s)
 	}
 	p.buildIndexes()
 	return p, nil
-}
-
-// compileMem holds the compiled parts of every statement of a policy,
-// sized exactly up front: one allocation per kind of part, not one per
-// statement (allocation dominated compiling distinct policies, issue 12).
-type compileMem struct {
-	actions    []actionPattern
-	services   []string
-	resources  []resourcePattern
-	conditions []condition
-	values     []condValue
-	principals []principalSet
-}
-
-func newCompileMem(doc *policy.Document) compileMem {
-	var nAct, nRes, nCond, nVal, nPr int
-	for _, st := range doc.Statements {
-		nAct += listLen(st.Action) + listLen(st.NotAction)
-		nRes += listLen(st.Resource) + listLen(st.NotResource)
-		if st.Principal != nil || st.NotPrincipal != nil {
-			nPr++
-		}
-		if st.Condition == nil {
-			continue
-		}
-		for _, op := range st.Condition.Operators {
-			nCond += len(op.Keys)
-			for _, k := range op.Keys {
-				nVal += len(k.Values)
-			}
-		}
-	}
-	return compileMem{
-		actions:    make([]actionPattern, 0, nAct),
-		services:   make([]string, 0, nAct),
-		resources:  make([]resourcePattern, 0, nRes),
-		conditions: make([]condition, 0, nCond),
-		values:     make([]condValue, 0, nVal),
-		principals: make([]principalSet, 0, nPr),
-	}
-}
-
-func listLen(l *policy.StringList) int {
-	if l == nil {
-		return 0
-	}
-	return len(l.Values)
-}
-
-// grow returns the n elements after the len(*buf) used ones, capacity
-// capped, taking them from buf's spare capacity when it has them.
-func grow[T any](buf *[]T, n int) []T {
-	b := *buf
-	if len(b)+n > cap(b) {
-		return make([]T, 0, n)
-	}
-	*buf = b[:len(b)+n]
-	return b[len(b) : len(b) : len(b)+n]
 }
 
 func compileStatement(s *statement, st *policy.Statement, index int, vars bool, mem *compileMem) error {
@@ -302,7 +245,7 @@ func compileStatement(s *statement, st *policy.Statement, index int, vars bool, 
 	s.services = grow(&mem.services, len(actions.Values))
 	exact := true
 	for _, a := range actions.Values {
-		ap, err := compileAction(a.Value)
+		ap, err := compileAction(a.Value, mem)
 		if err != nil {
 			return err
 		}
@@ -329,7 +272,7 @@ func compileStatement(s *statement, st *policy.Statement, index int, vars bool, 
 			if r.Value == "*" && !s.notResource {
 				s.anyResource = true
 			}
-			s.resources = append(s.resources, compileResource(r.Value, vars))
+			s.resources = append(s.resources, compileResource(r.Value, vars, mem))
 		}
 	}
 	pr := st.Principal
@@ -337,9 +280,8 @@ func compileStatement(s *statement, st *policy.Statement, index int, vars bool, 
 		pr, s.notPrincipal = st.NotPrincipal, true
 	}
 	if pr != nil {
-		ps := grow(&mem.principals, 1)[:1]
-		compilePrincipals(&ps[0], pr)
-		s.principals = &ps[0]
+		s.principals = one(&mem.principals)
+		compilePrincipals(s.principals, pr, mem)
 	}
 	if st.Condition != nil {
 		n := 0
@@ -349,7 +291,7 @@ func compileStatement(s *statement, st *policy.Statement, index int, vars bool, 
 		s.conditions = grow(&mem.conditions, n)
 		for _, op := range st.Condition.Operators {
 			for ki := range op.Keys {
-				c, err := compileCondition(op.Name.Value, &op.Keys[ki], vars, grow(&mem.values, len(op.Keys[ki].Values))[:len(op.Keys[ki].Values)])
+				c, err := compileCondition(op.Name.Value, &op.Keys[ki], vars, mem)
 				if err != nil {
 					return err
 				}
@@ -364,7 +306,7 @@ func compileStatement(s *statement, st *policy.Statement, index int, vars bool, 
 // makes it "*" or a service prefix (letters, digits, hyphens), one colon
 // and an action name in which wildcards may appear; IAM rejects anything
 // else as a malformed policy (IAM User Guide, policy grammar: action_string).
-func compileAction(raw string) (actionPattern, error) {
+func compileAction(raw string, mem *compileMem) (actionPattern, error) {
 	a := actionPattern{raw: raw}
 	if raw == "*" {
 		a.all = true
@@ -377,7 +319,7 @@ func compileAction(raw string) (actionPattern, error) {
 		return a, fmt.Errorf("%w: action %q is not \"*\" or service:action with one colon", ErrCompile, raw)
 	}
 	// The name keeps its case: it is only ever compared ignoring case.
-	a.service, a.name = lowerASCII(raw[:i]), raw[i+1:]
+	a.service, a.name = mem.lowerASCII(raw[:i]), raw[i+1:]
 	if a.service == "" || a.name == "" {
 		return a, fmt.Errorf("%w: action %q needs both a service prefix and an action name", ErrCompile, raw)
 	}
@@ -390,8 +332,28 @@ func compileAction(raw string) (actionPattern, error) {
 	return a, nil
 }
 
-func compilePrincipals(ps *principalSet, pr *policy.Principal) {
+// compilePrincipals compiles a Principal or NotPrincipal element; its
+// lists take the room of mem's that the element's entries need.
+func compilePrincipals(ps *principalSet, pr *policy.Principal, mem *compileMem) {
 	ps.any = pr.Wildcard
+	var nAWS, nService, nFederated, nCanonical int
+	for _, e := range pr.Entries {
+		n := len(e.Values.Values)
+		switch e.Type.Value {
+		case policy.PrincipalAWS:
+			nAWS += n
+		case policy.PrincipalService:
+			nService += n
+		case policy.PrincipalFederated:
+			nFederated += n
+		case policy.PrincipalCanonicalUser:
+			nCanonical += n
+		}
+	}
+	ps.aws = grow(&mem.aws, nAWS)
+	ps.service = grow(&mem.names, nService)
+	ps.federated = grow(&mem.names, nFederated)
+	ps.canonical = grow(&mem.names, nCanonical)
 	for _, e := range pr.Entries {
 		for _, v := range e.Values.Values {
 			switch e.Type.Value {
@@ -402,7 +364,7 @@ func compilePrincipals(ps *principalSet, pr *policy.Principal) {
 				}
 				ps.aws = append(ps.aws, compileAWSPrincipal(v.Value))
 			case policy.PrincipalService:
-				ps.service = append(ps.service, strings.ToLower(v.Value))
+				ps.service = append(ps.service, mem.toLower(v.Value))
 			case policy.PrincipalFederated:
 				ps.federated = append(ps.federated, v.Value)
 			case policy.PrincipalCanonicalUser:
@@ -454,13 +416,14 @@ func (s *statement) matchResources(rs *reqState) bool {
 	return s.notResource
 }
 
-func compileResource(raw string, vars bool) resourcePattern {
-	tmpl := parseResourceTemplate(raw, vars)
+func compileResource(raw string, vars bool, mem *compileMem) resourcePattern {
+	tmpl := parseResourceTemplate(raw, vars, mem)
 	if !tmpl.hasVars() {
 		return resourcePattern{fixed: arn.CompilePattern(raw)}
 	}
 	head := tmpl.parts[0].text // through the fifth colon
-	rv := &resourceVars{tmpl: tmpl, rest: template{raw: raw[len(head):], parts: tmpl.parts[1:]}}
+	rv := one(&mem.rvars)
+	*rv = resourceVars{tmpl: tmpl, rest: template{raw: raw[len(head):], parts: tmpl.parts[1:]}}
 	rp := resourcePattern{vars: rv}
 	if strings.ContainsAny(head, "*?") {
 		rp.fixed = arn.CompilePattern(head)
@@ -537,13 +500,13 @@ func onlyStars(s string) bool { return strings.Trim(s, "*") == "" }
 // are substituted only in the resource part of the ARN, after the fifth
 // colon; before it ${...} is literal text (IAM User Guide, policy
 // variables: "Resource element").
-func parseResourceTemplate(s string, vars bool) template {
+func parseResourceTemplate(s string, vars bool, mem *compileMem) template {
 	colons := 0
 	for i := 0; i < len(s); i++ {
 		if s[i] == ':' {
 			colons++
 			if colons == 5 {
-				t := parseTemplateAfter(s[:i+1], s[i+1:], vars)
+				t := parseTemplateAfter(s[:i+1], s[i+1:], vars, mem)
 				t.raw = s
 				return t
 			}

@@ -117,10 +117,9 @@ func (op opKind) templated() bool {
 	return false
 }
 
-// compileCondition compiles one key of an operator; values has room for
-// the key's values.
-func compileCondition(opName string, k *policy.ConditionKey, vars bool, values []condValue) (condition, error) {
-	c := condition{name: opName, keyName: k.Name.Value, key: lowerASCII(k.Name.Value)}
+// compileCondition compiles one key of an operator.
+func compileCondition(opName string, k *policy.ConditionKey, vars bool, mem *compileMem) (condition, error) {
+	c := condition{name: opName, keyName: k.Name.Value, key: mem.lowerASCII(k.Name.Value)}
 	base := opName
 	if i := strings.IndexByte(base, ':'); i >= 0 {
 		switch {
@@ -152,18 +151,18 @@ func compileCondition(opName string, k *policy.ConditionKey, vars bool, values [
 		return c, fmt.Errorf("%w: unknown condition operator %q", ErrCompile, opName)
 	}
 	c.op, c.negated = o.op, o.negated
-	c.values = values
+	c.values = grow(&mem.values, len(k.Values))[:len(k.Values)]
 	for i, v := range k.Values {
-		c.values[i] = compileValue(c.op, v.Value, vars)
+		c.values[i] = compileValue(c.op, v.Value, vars, mem)
 	}
 	return c, nil
 }
 
-func compileValue(op opKind, s string, vars bool) condValue {
+func compileValue(op opKind, s string, vars bool, mem *compileMem) condValue {
 	v := condValue{tmpl: template{raw: s}, valid: true}
 	switch op {
 	case opStringEquals, opStringEqualsIgnoreCase, opStringLike, opArnLike:
-		v.tmpl = parseTemplate(s, vars)
+		v.tmpl = parseTemplateAfter("", s, vars, mem)
 	case opNumericEquals, opNumericLessThan, opNumericLessThanEquals, opNumericGreaterThan, opNumericGreaterThanEquals:
 		n, err := strconv.ParseFloat(s, 64)
 		v.n, v.valid = math.Float64bits(n), err == nil && !math.IsNaN(n)
@@ -175,12 +174,13 @@ func compileValue(op opKind, s string, vars bool) condValue {
 		var p netip.Prefix
 		p, v.valid = parsePrefix(s)
 		if v.valid {
-			v.prefix = &p
+			v.prefix = one(&mem.prefixes)
+			*v.prefix = p
 		}
 	case opBool:
 		// Bool takes policy variables (IAM User Guide, condition
 		// operators: Boolean); a literal must be true or false.
-		v.tmpl = parseTemplate(s, vars)
+		v.tmpl = parseTemplateAfter("", s, vars, mem)
 		v.valid = v.tmpl.hasVars() || strings.EqualFold(s, "true") || strings.EqualFold(s, "false")
 	case opNull:
 		v.valid = strings.EqualFold(s, "true") || strings.EqualFold(s, "false")

@@ -118,17 +118,17 @@ func (rs *reqState) evalPolicy(p *Policy, ref PolicyRef, boundary bool, t Tracer
 	}
 	var v verdict
 	svc := rs.actionSvcLower
-	for _, list := range [2][]*statement{p.deny.lookup(svc), p.deny.anyService} {
-		for _, s := range list {
-			if ok, _, _, _ := s.check(rs, withPrincipal, boundary); ok {
+	for _, list := range [2][]int32{p.deny.lookup(svc), p.deny.anyService} {
+		for _, i := range list {
+			if ok, _, _, _ := p.stmts[i].check(rs, withPrincipal, boundary); ok {
 				v.deny = true
 				return v
 			}
 		}
 	}
-	for _, list := range [2][]*statement{p.allow.lookup(svc), p.allow.anyService} {
-		for _, s := range list {
-			if ok, g, _, _ := s.check(rs, withPrincipal, boundary); ok {
+	for _, list := range [2][]int32{p.allow.lookup(svc), p.allow.anyService} {
+		for _, i := range list {
+			if ok, g, _, _ := p.stmts[i].check(rs, withPrincipal, boundary); ok {
 				v.allow = true
 				v.Grant = max(v.Grant, g)
 				if !withPrincipal || g >= GrantWildcard {
@@ -144,7 +144,8 @@ func (rs *reqState) evalPolicy(p *Policy, ref PolicyRef, boundary bool, t Tracer
 // StatementEvent for each and the PolicyEvent last.
 func (rs *reqState) tracePolicy(p *Policy, ref PolicyRef, withPrincipal, boundary bool, t Tracer) verdict {
 	var v verdict
-	for _, s := range p.stmts {
+	for i := range p.stmts {
+		s := &p.stmts[i]
 		ev := StatementEvent{Policy: ref, Index: int(s.index), Sid: s.sid(), Line: s.src.Pos.Line, Column: s.src.Pos.Column}
 		if s.deny {
 			ev.Effect = EffectDeny

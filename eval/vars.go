@@ -33,13 +33,14 @@ type tpart struct {
 // parseTemplate splits s into text, escapes and variables. Under policy
 // Version 2008-10-17 (or none) variables are literal text (vars false).
 func parseTemplate(s string, vars bool) template {
-	return parseTemplateAfter("", s, vars)
+	return parseTemplateAfter("", s, vars, &compileMem{})
 }
 
 // parseTemplateAfter parses s as parseTemplate does; when it has
 // variables, its parts follow a first text part holding head (when not
-// empty). The parts take one allocation.
-func parseTemplateAfter(head, s string, vars bool) template {
+// empty). The parts take room from mem (or one allocation), and so do
+// the lowercased keys of the variables.
+func parseTemplateAfter(head, s string, vars bool, mem *compileMem) template {
 	t := template{raw: s}
 	n := 0
 	if vars {
@@ -48,7 +49,7 @@ func parseTemplateAfter(head, s string, vars bool) template {
 	if n == 0 {
 		return t
 	}
-	t.parts = make([]tpart, 0, 2*n+2) // head, then text and variable for each "${", then the rest
+	t.parts = grow(&mem.parts, 2*n+2) // head, then text and variable for each "${", then the rest
 	if head != "" {
 		t.parts = append(t.parts, tpart{kind: partText, text: head})
 	}
@@ -80,7 +81,7 @@ func parseTemplateAfter(head, s string, vars bool) template {
 					p.def, p.hasDef = def[1:len(def)-1], true
 				}
 			}
-			p.key = lowerASCII(strings.TrimSpace(key))
+			p.key = mem.lowerASCII(strings.TrimSpace(key))
 			t.parts = append(t.parts, p)
 		}
 		rest = rest[i+j+1:]

@@ -1,0 +1,213 @@
+package eval
+
+import (
+	"net/netip"
+	"strings"
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/agentiam/agentiam/policy"
+)
+
+// compileMem holds the compiled parts of every statement of a policy,
+// sized up front from the document: one allocation per kind of part, not
+// one per statement or value (allocation dominated compiling distinct
+// policies, issue 12). A kind that runs out (the counts of template parts
+// and lowered text are bounds, not exact) falls back to allocating, so
+// an empty compileMem allocates every part.
+type compileMem struct {
+	actions    []actionPattern
+	services   []string
+	resources  []resourcePattern
+	conditions []condition
+	values     []condValue
+	principals []principalSet
+	aws        []awsPrincipal
+	names      []string // service, federated and canonical principals
+	prefixes   []netip.Prefix
+	parts      []tpart
+	rvars      []resourceVars
+	// text holds the lowercased keys and names: its bytes are written
+	// once, never changed, and never reallocated (see lower), so strings
+	// may point into it.
+	text []byte
+}
+
+// counts are the sizes of a compileMem.
+type counts struct {
+	actions, resources, conditions, values, principals int
+	aws, names, prefixes, parts, rvars, text           int
+}
+
+func newCompileMem(doc *policy.Document) compileMem {
+	var n counts
+	for _, st := range doc.Statements {
+		n.addStatement(st)
+	}
+	return compileMem{
+		actions:    make([]actionPattern, 0, n.actions),
+		services:   make([]string, 0, n.actions),
+		resources:  make([]resourcePattern, 0, n.resources),
+		conditions: make([]condition, 0, n.conditions),
+		values:     make([]condValue, 0, n.values),
+		principals: make([]principalSet, 0, n.principals),
+		aws:        make([]awsPrincipal, 0, n.aws),
+		names:      make([]string, 0, n.names),
+		prefixes:   make([]netip.Prefix, 0, n.prefixes),
+		parts:      make([]tpart, 0, n.parts),
+		rvars:      make([]resourceVars, 0, n.rvars),
+		text:       make([]byte, 0, n.text),
+	}
+}
+
+func (n *counts) addStatement(st *policy.Statement) {
+	n.actions += listLen(st.Action) + listLen(st.NotAction)
+	for _, l := range [...]*policy.StringList{st.Resource, st.NotResource} {
+		if l == nil {
+			continue
+		}
+		n.resources += len(l.Values)
+		for _, r := range l.Values {
+			if k := n.addTemplate(r.Value); k > 0 {
+				n.rvars++
+			}
+		}
+	}
+	for _, pr := range [...]*policy.Principal{st.Principal, st.NotPrincipal} {
+		if pr == nil {
+			continue
+		}
+		n.principals++
+		for _, e := range pr.Entries {
+			if e.Type.Value == policy.PrincipalAWS {
+				n.aws += len(e.Values.Values)
+				continue
+			}
+			n.names += len(e.Values.Values)
+			if e.Type.Value == policy.PrincipalService {
+				for _, v := range e.Values.Values {
+					n.text += len(v.Value)
+				}
+			}
+		}
+	}
+	if st.Condition == nil {
+		return
+	}
+	for _, op := range st.Condition.Operators {
+		ip := isIPOperator(op.Name.Value)
+		n.conditions += len(op.Keys)
+		for _, k := range op.Keys {
+			n.values += len(k.Values)
+			n.text += len(k.Name.Value)
+			if ip {
+				n.prefixes += len(k.Values)
+			}
+			for _, v := range k.Values {
+				n.addTemplate(v.Value)
+			}
+		}
+	}
+}
+
+// addTemplate counts the room a template of s may take and returns its
+// number of "${".
+func (n *counts) addTemplate(s string) int {
+	if strings.IndexByte(s, '$') < 0 {
+		return 0
+	}
+	k := strings.Count(s, "${")
+	if k > 0 {
+		n.parts += 2*k + 2
+		n.text += len(s) // the variables' keys, lowercased
+	}
+	return k
+}
+
+// isIPOperator reports whether a condition operator is IpAddress or
+// NotIpAddress (with IfExists or a set prefix).
+func isIPOperator(name string) bool {
+	if i := strings.IndexByte(name, ':'); i >= 0 {
+		name = name[i+1:]
+	}
+	if len(name) > len("IfExists") && strings.EqualFold(name[len(name)-len("IfExists"):], "IfExists") {
+		name = name[:len(name)-len("IfExists")]
+	}
+	return strings.EqualFold(name, "IpAddress") || strings.EqualFold(name, "NotIpAddress")
+}
+
+func listLen(l *policy.StringList) int {
+	if l == nil {
+		return 0
+	}
+	return len(l.Values)
+}
+
+// grow returns the n elements after the len(*buf) used ones, capacity
+// capped, taking them from buf's spare capacity when it has them.
+func grow[T any](buf *[]T, n int) []T {
+	b := *buf
+	if len(b)+n > cap(b) {
+		return make([]T, 0, n)
+	}
+	*buf = b[:len(b)+n]
+	return b[len(b) : len(b) : len(b)+n]
+}
+
+// one returns a pointer to a zero element of buf's spare capacity, or to
+// a new one.
+func one[T any](buf *[]T) *T {
+	if len(*buf) == cap(*buf) {
+		return new(T)
+	}
+	*buf = (*buf)[:len(*buf)+1]
+	p := &(*buf)[len(*buf)-1]
+	var zero T
+	*p = zero
+	return p
+}
+
+// lowerASCII is the package's lowerASCII: s with its ASCII letters
+// lowercased, s itself when it has no ASCII capital.
+func (m *compileMem) lowerASCII(s string) string {
+	if !hasUpperASCII(s) {
+		return s
+	}
+	return m.toLower(s)
+}
+
+// toLower is strings.ToLower(s), written into m.text when s is ASCII.
+func (m *compileMem) toLower(s string) string {
+	if !isASCII(s) {
+		return strings.ToLower(s)
+	}
+	if !hasUpperASCII(s) {
+		return s
+	}
+	if len(m.text)+len(s) > cap(m.text) {
+		return strings.ToLower(s)
+	}
+	start := len(m.text)
+	for i := 0; i < len(s); i++ {
+		m.text = append(m.text, lowerByte(s[i]))
+	}
+	return unsafe.String(&m.text[start], len(s))
+}
+
+func hasUpperASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; 'A' <= c && c <= 'Z' {
+			return true
+		}
+	}
+	return false
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
