@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/agentiam/agentiam/arn"
 	"github.com/agentiam/agentiam/policy"
@@ -55,10 +56,10 @@ func (ix *stmtIndex) lookup(svc string) []int32 {
 }
 
 // buildIndexes fills the deny and allow indexes of p from its statements
-// with two allocations: every (service, statement) pair is sorted once,
+// with two allocations at most: every (service, statement) pair is sorted once,
 // stably, so each service's statements keep policy order. The pairs live
 // on the stack for all but the largest policies.
-func (p *Policy) buildIndexes() {
+func (p *Policy) buildIndexes(mem *compileMem) {
 	type pair struct {
 		deny    bool
 		stmt    int32
@@ -83,7 +84,7 @@ func (p *Policy) buildIndexes() {
 		}
 		return strings.Compare(a.service, b.service)
 	})
-	backing := make([]int32, len(pairs)+nAny[0]+nAny[1])
+	backing := grow(&mem.index, len(pairs)+nAny[0]+nAny[1])[:len(pairs)+nAny[0]+nAny[1]]
 	p.allow.anyService, backing = backing[:0:nAny[0]], backing[nAny[0]:]
 	p.deny.anyService, backing = backing[:0:nAny[1]], backing[nAny[1]:]
 	for i := range p.stmts {
@@ -101,7 +102,7 @@ func (p *Policy) buildIndexes() {
 			distinct++
 		}
 	}
-	entries := make([]serviceStmts, 0, distinct)
+	entries := grow(&mem.entries, distinct)
 	for i := 0; i < len(pairs); {
 		j := i + 1
 		for j < len(pairs) && pairs[j].deny == pairs[i].deny && pairs[j].service == pairs[i].service {
@@ -200,29 +201,125 @@ func (r *resourcePattern) value(rs *reqState) Value {
 // ErrCompile) on what AWS would reject at evaluation time: an unknown
 // condition operator or a statement without Action or NotAction.
 func Compile(doc *policy.Document) (*Policy, error) {
+	if err := checkDoc(doc); err != nil {
+		return nil, err
+	}
+	p := &Policy{doc: doc, stmts: make([]statement, len(doc.Statements))}
+	mem := newCompileMem(doc)
+	if err := p.compile(&mem); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// A Compiler compiles policies into memory it reuses: Reset makes every
+// policy it compiled before invalid, and the next ones take their place.
+// A batch of requests whose policies each serve one request compiles
+// them without allocating once the memory has grown to the largest
+// request's (allocating was most of the time of compiling, issue 12).
+// The zero value is ready to use; a Compiler is not safe for concurrent
+// use.
+type Compiler struct {
+	mem      compileMem
+	policies []Policy
+	stmts    []statement
+}
+
+// maxCompilerBytes bounds the memory a Compiler keeps across Reset: one
+// grown by a very large request starts afresh.
+const maxCompilerBytes = 8 << 20
+
+// Compile compiles doc as the package-level Compile does, into memory
+// that is valid until the next Reset.
+func (c *Compiler) Compile(doc *policy.Document) (*Policy, error) {
+	if err := checkDoc(doc); err != nil {
+		return nil, err
+	}
+	n := countParts(doc)
+	c.mem.reserve(n)
+	reserve(&c.stmts, len(doc.Statements))
+	// Bounds: a statement names each service at most once per action.
+	reserve(&c.mem.index, n.actions+len(doc.Statements))
+	reserve(&c.mem.entries, n.actions)
+	reserve(&c.policies, 1)
+	p := one(&c.policies)
+	*p = Policy{doc: doc, stmts: grow(&c.stmts, len(doc.Statements))[:len(doc.Statements)]}
+	if err := p.compile(&c.mem); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// CompileAs compiles doc for its place in a request as the package-level
+// CompileAs does, into memory that is valid until the next Reset.
+func (c *Compiler) CompileAs(doc *policy.Document, kind policy.Kind) (*Policy, error) {
+	p, err := c.Compile(doc)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkPlacement(doc, kind); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Reset makes room for new policies, invalidating every policy compiled
+// since the last Reset.
+func (c *Compiler) Reset() {
+	if c.bytes() > maxCompilerBytes {
+		*c = Compiler{}
+		return
+	}
+	m := &c.mem
+	m.actions, m.services, m.resources = m.actions[:0], m.services[:0], m.resources[:0]
+	m.conditions, m.values, m.principals = m.conditions[:0], m.values[:0], m.principals[:0]
+	m.aws, m.names, m.prefixes, m.parts = m.aws[:0], m.names[:0], m.prefixes[:0], m.parts[:0]
+	m.rvars, m.text, m.index, m.entries = m.rvars[:0], m.text[:0], m.index[:0], m.entries[:0]
+	c.policies, c.stmts = c.policies[:0], c.stmts[:0]
+}
+
+// bytes is about the size of the memory the Compiler holds.
+func (c *Compiler) bytes() int {
+	m := &c.mem
+	return size(m.actions) + size(m.services) + size(m.resources) + size(m.conditions) +
+		size(m.values) + size(m.principals) + size(m.aws) + size(m.names) + size(m.prefixes) +
+		size(m.parts) + size(m.rvars) + size(m.text) + size(m.index) + size(m.entries) +
+		size(c.policies) + size(c.stmts)
+}
+
+func size[T any](s []T) int {
+	var zero T
+	return cap(s) * int(unsafe.Sizeof(zero))
+}
+
+func checkDoc(doc *policy.Document) error {
 	if doc == nil {
-		return nil, fmt.Errorf("%w: nil document", ErrCompile)
+		return fmt.Errorf("%w: nil document", ErrCompile)
 	}
 	for i, st := range doc.Statements {
 		if st == nil {
-			return nil, fmt.Errorf("%w: statement %d is nil", ErrCompile, i)
+			return fmt.Errorf("%w: statement %d is nil", ErrCompile, i)
 		}
 	}
-	p := &Policy{doc: doc, stmts: make([]statement, len(doc.Statements))}
+	return nil
+}
+
+// compile compiles the statements of p.doc into p.stmts (one for each)
+// and builds the indexes, taking memory from mem.
+func (p *Policy) compile(mem *compileMem) error {
+	doc := p.doc
 	vars := doc.VariablesEnabled()
-	mem := newCompileMem(doc)
 	for i, st := range doc.Statements {
-		err := compileStatement(&p.stmts[i], st, i, vars, &mem)
-		if err != nil {
+		if err := compileStatement(&p.stmts[i], st, i, vars, mem); err != nil {
 			where := doc.Source
 			if where == "" {
 				where = "policy"
 			}
-			return nil, fmt.Errorf("%s: statement %d: %w", where, i, err)
+			return fmt.Errorf("%s: statement %d: %w", where, i, err)
 		}
 	}
-	p.buildIndexes()
-	return p, nil
+	p.buildIndexes(mem)
+	return nil
 }
 
 func compileStatement(s *statement, st *policy.Statement, index int, vars bool, mem *compileMem) error {

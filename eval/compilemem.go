@@ -27,6 +27,10 @@ type compileMem struct {
 	prefixes   []netip.Prefix
 	parts      []tpart
 	rvars      []resourceVars
+	// The statement indexes (see buildIndexes); sized by
+	// Compiler.Compile only, Compile allocates them exactly.
+	index   []int32
+	entries []serviceStmts
 	// text holds the lowercased keys and names: its bytes are written
 	// once, never changed, and never reallocated (see lower), so strings
 	// may point into it.
@@ -39,24 +43,42 @@ type counts struct {
 	aws, names, prefixes, parts, rvars, text           int
 }
 
+// newCompileMem returns the memory for the parts of doc, sized exactly
+// (or for the parts counted as bounds, at most).
 func newCompileMem(doc *policy.Document) compileMem {
+	var m compileMem
+	m.reserve(countParts(doc))
+	return m
+}
+
+func countParts(doc *policy.Document) counts {
 	var n counts
 	for _, st := range doc.Statements {
 		n.addStatement(st)
 	}
-	return compileMem{
-		actions:    make([]actionPattern, 0, n.actions),
-		services:   make([]string, 0, n.actions),
-		resources:  make([]resourcePattern, 0, n.resources),
-		conditions: make([]condition, 0, n.conditions),
-		values:     make([]condValue, 0, n.values),
-		principals: make([]principalSet, 0, n.principals),
-		aws:        make([]awsPrincipal, 0, n.aws),
-		names:      make([]string, 0, n.names),
-		prefixes:   make([]netip.Prefix, 0, n.prefixes),
-		parts:      make([]tpart, 0, n.parts),
-		rvars:      make([]resourceVars, 0, n.rvars),
-		text:       make([]byte, 0, n.text),
+	return n
+}
+
+// reserve makes room for n more parts of each kind: a kind short of room
+// gets a new buffer, of n exactly when it had none.
+func (m *compileMem) reserve(n counts) {
+	reserve(&m.actions, n.actions)
+	reserve(&m.services, n.actions)
+	reserve(&m.resources, n.resources)
+	reserve(&m.conditions, n.conditions)
+	reserve(&m.values, n.values)
+	reserve(&m.principals, n.principals)
+	reserve(&m.aws, n.aws)
+	reserve(&m.names, n.names)
+	reserve(&m.prefixes, n.prefixes)
+	reserve(&m.parts, n.parts)
+	reserve(&m.rvars, n.rvars)
+	reserve(&m.text, n.text)
+}
+
+func reserve[T any](buf *[]T, n int) {
+	if cap(*buf)-len(*buf) < n {
+		*buf = make([]T, 0, max(n, 2*cap(*buf)))
 	}
 }
 

@@ -40,6 +40,10 @@ import (
 // goroutine, all sharing one Cache.
 type Worker struct {
 	spans []span // scratch for the policies of a list
+	// compiler compiles the policies used for one line only (not
+	// cached) into memory reused from line to line, when transient.
+	compiler  eval.Compiler
+	transient bool
 	// slowLists turns the one-pass reading of policy lists off (tests
 	// compare both ways).
 	slowLists bool
@@ -73,7 +77,7 @@ type Case struct {
 //	{"id":"c2","decision":"Error","error":"..."}
 func (w *Worker) AppendLine(dst []byte, line string) []byte {
 	start := len(dst)
-	c, err := w.Decode(line)
+	c, err := w.decodeLine(line)
 	if err != nil {
 		return appendError(dst, c.ID, err)
 	}
@@ -111,6 +115,16 @@ func appendError(dst []byte, id string, err error) []byte {
 	dst = append(dst, `,"decision":"Error","error":`...)
 	dst = jsontext.AppendQuoted(dst, err.Error())
 	return append(dst, "}\n"...)
+}
+
+// decodeLine decodes a line as Decode does, for a case that lives no
+// longer than the next call: its policies that are not cached are
+// compiled into memory the next line reuses.
+func (w *Worker) decodeLine(line string) (Case, error) {
+	w.compiler.Reset()
+	w.transient = true
+	defer func() { w.transient = false }()
+	return w.Decode(line)
 }
 
 // Decode parses one line into a request and its compiled policies. On
@@ -591,7 +605,12 @@ func (w *Worker) readPolicy(raw string, at int, field string, fail func(error)) 
 		fail(atLineColumn(err, at))
 		return nil
 	}
-	p, err := eval.CompileAs(doc, fieldKind(field))
+	var p *eval.Policy
+	if w.transient && !again {
+		p, err = w.compiler.CompileAs(doc, fieldKind(field))
+	} else {
+		p, err = eval.CompileAs(doc, fieldKind(field))
+	}
 	if err != nil {
 		fail(err)
 		return nil
