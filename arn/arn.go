@@ -108,12 +108,19 @@ func CompilePattern(pattern string) Pattern {
 	switch {
 	case pattern == "*":
 		return Pattern{text: pattern, kind: patternAny}
-	case !strings.ContainsAny(pattern, "*?"):
+	case !HasWildcard(pattern):
 		return Pattern{text: pattern, kind: patternExact}
 	case onlyCrossingWildcards(pattern):
 		return Pattern{text: pattern, kind: patternGlob}
 	}
 	return Pattern{text: pattern, kind: patternSegmented}
+}
+
+// HasWildcard reports whether s holds a '*' or a '?' (two byte searches
+// are several times faster than strings.ContainsAny on the short strings
+// of a policy).
+func HasWildcard(s string) bool {
+	return strings.IndexByte(s, '*') >= 0 || strings.IndexByte(s, '?') >= 0
 }
 
 // String returns the pattern as written.

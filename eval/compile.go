@@ -56,9 +56,9 @@ func (ix *stmtIndex) lookup(svc string) []int32 {
 }
 
 // buildIndexes fills the deny and allow indexes of p from its statements
-// with two allocations at most: every (service, statement) pair is sorted once,
-// stably, so each service's statements keep policy order. The pairs live
-// on the stack for all but the largest policies.
+// with two allocations at most: every (service, statement) pair is
+// sorted once, so that each service's statements keep policy order. The
+// pairs live on the stack for all but the largest policies.
 func (p *Policy) buildIndexes(mem *compileMem) {
 	type pair struct {
 		deny    bool
@@ -78,11 +78,15 @@ func (p *Policy) buildIndexes(mem *compileMem) {
 			pairs = append(pairs, pair{s.deny, int32(i), svc})
 		}
 	}
-	slices.SortStableFunc(pairs, func(a, b pair) int {
+	// Sorted by statement last: each service's statements in policy order.
+	slices.SortFunc(pairs, func(a, b pair) int {
 		if a.deny != b.deny {
 			return b2i(a.deny) - b2i(b.deny)
 		}
-		return strings.Compare(a.service, b.service)
+		if c := strings.Compare(a.service, b.service); c != 0 {
+			return c
+		}
+		return int(a.stmt - b.stmt)
 	})
 	backing := grow(&mem.index, len(pairs)+nAny[0]+nAny[1])[:len(pairs)+nAny[0]+nAny[1]]
 	p.allow.anyService, backing = backing[:0:nAny[0]], backing[nAny[0]:]
@@ -425,7 +429,7 @@ func compileAction(raw string, mem *compileMem) (actionPattern, error) {
 			return a, fmt.Errorf("%w: action %q: the service prefix %q may hold only letters, digits and hyphens (wildcards belong in the action name)", ErrCompile, raw, raw[:i])
 		}
 	}
-	a.wildName = strings.ContainsAny(a.name, "*?")
+	a.wildName = arn.HasWildcard(a.name)
 	return a, nil
 }
 
@@ -522,7 +526,7 @@ func compileResource(raw string, vars bool, mem *compileMem) resourcePattern {
 	rv := one(&mem.rvars)
 	*rv = resourceVars{tmpl: tmpl, rest: template{raw: raw[len(head):], parts: tmpl.parts[1:]}}
 	rp := resourcePattern{vars: rv}
-	if strings.ContainsAny(head, "*?") {
+	if arn.HasWildcard(head) {
 		rp.fixed = arn.CompilePattern(head)
 	} else {
 		rv.prefix = head
