@@ -51,6 +51,13 @@ func (c *Context) Set(key string, values ...string) {
 // Grow makes room for n more keys, so that setting them allocates once.
 func (c *Context) Grow(n int) { c.entries = slices.Grow(c.entries, n) }
 
+// Reset empties the context, keeping its memory for the keys set next
+// (a batch fills one context per request).
+func (c *Context) Reset() {
+	clear(c.entries)
+	c.entries = c.entries[:0]
+}
+
 // Get returns the values of key (case-insensitive) and whether it is present.
 func (c *Context) Get(key string) ([]string, bool) {
 	return c.get(lowerASCII(key))

@@ -44,6 +44,14 @@ type Worker struct {
 	// cached) into memory reused from line to line, when transient.
 	compiler  eval.Compiler
 	transient bool
+	// When transient, the context's memory and the values of its lists
+	// are reused from line to line too.
+	ctx     eval.Context
+	values  []string
+	entries []ctxEntry // scratch for readContextFast
+	// lowered maps context keys as written to their lowercase form, so
+	// that a key is lowered once, not on every line.
+	lowered map[string]string
 	// slowLists turns the one-pass reading of policy lists off (tests
 	// compare both ways).
 	slowLists bool
@@ -122,6 +130,9 @@ func appendError(dst []byte, id string, err error) []byte {
 // compiled into memory the next line reuses.
 func (w *Worker) decodeLine(line string) (Case, error) {
 	w.compiler.Reset()
+	w.ctx.Reset()
+	clear(w.values)
+	w.values = w.values[:0]
 	w.transient = true
 	defer func() { w.transient = false }()
 	return w.Decode(line)
@@ -146,8 +157,10 @@ func (w *Worker) Decode(line string) (Case, error) {
 		}
 	}
 	seen := 0
-	// Lists of policies are read in one pass over their text when they
-	// are plain (see lineScanner.elements): they hold most of a line.
+	// Values are read in one pass over their text when they are plain
+	// (see lineScanner.elements, plainString, readContextFast) and a
+	// single policy when it is cached: what is not is read the slower way
+	// below, with its exact errors.
 	fast := func(key string) bool {
 		key, bit := field(key)
 		if seen&bit != 0 || w.slowLists {
@@ -155,6 +168,31 @@ func (w *Worker) Decode(line string) (Case, error) {
 		}
 		var ok bool
 		switch key {
+		case "id":
+			c.ID, ok = sc.plainString()
+		case "principal":
+			c.Request.Principal, ok = sc.plainString()
+		case "action":
+			c.Request.Action, ok = sc.plainString()
+		case "resource":
+			c.Request.Resource, ok = sc.plainString()
+		case "resourceAccount":
+			c.Request.ResourceAccount, ok = sc.plainString()
+		case "managementAccount":
+			c.Request.ManagementAccount, ok = sc.plainString()
+		case "context":
+			if w.transient {
+				ok = w.readContextFast(&sc, &w.ctx)
+				c.Request.Context = w.ctx
+			} else {
+				ok = w.readContextFast(&sc, &c.Request.Context)
+			}
+		case "resourcePolicy":
+			set.Resource, ok = w.cachedPolicy(&sc, key)
+		case "permissionBoundary":
+			set.Boundary, ok = w.cachedPolicy(&sc, key)
+		case "sessionPolicy":
+			set.Session, ok = w.cachedPolicy(&sc, key)
 		case "identityPolicies":
 			set.Identity, ok = w.readPolicyListFast(&sc, key, fail)
 		case "scps":
@@ -193,7 +231,12 @@ func (w *Worker) Decode(line string) (Case, error) {
 		case "managementAccount":
 			c.Request.ManagementAccount, err = w.readString(raw, start, key)
 		case "context":
-			err = w.readContext(raw, start, &c.Request.Context)
+			if w.transient {
+				err = w.readContext(raw, start, &w.ctx)
+				c.Request.Context = w.ctx
+			} else {
+				err = w.readContext(raw, start, &c.Request.Context)
+			}
 		case "identityPolicies":
 			set.Identity, err = w.readPolicyList(&sc, start, end, key, func(i int) string { return listName(key, i) }, fail)
 		case "resourcePolicy":
@@ -311,6 +354,48 @@ func (sc *lineScanner) ws() {
 			return
 		}
 	}
+}
+
+// plainString reads the string at sc.i (after blanks) when it is plain:
+// printable ASCII without escapes, whose text is its value. Otherwise ok
+// is false and sc.i is unmoved.
+func (sc *lineScanner) plainString() (_ string, ok bool) {
+	start := sc.i
+	sc.ws()
+	if sc.i >= len(sc.s) || sc.s[sc.i] != '"' {
+		sc.i = start
+		return "", false
+	}
+	end := plainRun(sc.s, sc.i+1)
+	if end >= len(sc.s) || sc.s[end] != '"' {
+		sc.i = start
+		return "", false
+	}
+	v := sc.s[sc.i+1 : end]
+	sc.i = end + 1
+	return v, true
+}
+
+// plainRun returns the offset of the first byte at or after i that is
+// not printable ASCII other than '"' and '\\', testing eight bytes at a
+// time (as internal/jsontext's string reader does).
+func plainRun(s string, i int) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for ; i+8 <= len(s); i += 8 {
+		v := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		quote := v ^ (ones * '"')
+		backslash := v ^ (ones * '\\')
+		// A high bit is set where a byte may be below 0x20, a quote, a
+		// backslash or not ASCII; the loop below sorts out false alarms.
+		if ((v-ones*0x20)|(quote-ones)|(backslash-ones)|v)&highs != 0 {
+			break
+		}
+	}
+	for i < len(s) && 0x20 <= s[i] && s[i] < 0x80 && s[i] != '"' && s[i] != '\\' {
+		i++
+	}
+	return i
 }
 
 func (sc *lineScanner) describe() string {
@@ -555,11 +640,18 @@ func (w *Worker) readContext(raw string, at int, ctx *eval.Context) error {
 		if err != nil {
 			return shiftError(err, at)
 		}
+		name := w.lowerKey(key.Text)
 		switch v.Kind {
 		case jsontext.String, jsontext.Number, jsontext.True, jsontext.False:
-			ctx.Set(key.Text, v.Text)
+			ctx.Set(name, v.Text)
 		case jsontext.ArrayStart:
-			values := []string{}
+			// When transient, the values of the line's lists share w.values.
+			local := []string{}
+			buf := &local
+			if w.transient {
+				buf = &w.values
+			}
+			first := len(*buf)
 			for {
 				e, err := dec.ReadToken()
 				if err != nil {
@@ -570,15 +662,166 @@ func (w *Worker) readContext(raw string, at int, ctx *eval.Context) error {
 				}
 				switch e.Kind {
 				case jsontext.String, jsontext.Number, jsontext.True, jsontext.False:
-					values = append(values, e.Text)
+					*buf = append(*buf, e.Text)
 				default:
 					return fmt.Errorf("%s: context key %q: values are strings, not %s", pos(e), key.Text, e.Kind)
 				}
 			}
-			ctx.Set(key.Text, values...)
+			values := (*buf)[first:len(*buf):len(*buf)]
+			if len(values) == 0 {
+				values = []string{} // present, with no value
+			}
+			ctx.Set(name, values...)
 		default:
 			return fmt.Errorf("%s: context key %q: a value is a string or a list of strings, not %s", pos(v), key.Text, v.Kind)
 		}
+	}
+}
+
+// lowerKey returns a context key in lowercase (as eval.Context keeps
+// it), from the worker's table of keys seen when it has capitals.
+func (w *Worker) lowerKey(key string) string {
+	if !hasUpper(key) {
+		return key
+	}
+	if k, ok := w.lowered[key]; ok {
+		return k
+	}
+	if w.lowered == nil || len(w.lowered) >= maxLoweredKeys {
+		w.lowered = map[string]string{}
+	}
+	// Both copies are the worker's: key points into the input buffer.
+	k := strings.ToLower(key)
+	w.lowered[strings.Clone(key)] = k
+	return k
+}
+
+const maxLoweredKeys = 1024
+
+func hasUpper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; 'A' <= c && c <= 'Z' {
+			return true
+		}
+	}
+	return false
+}
+
+// cachedPolicy reads the policy at sc.i (after blanks) when the cache has
+// it for the field; otherwise ok is false and sc.i is unmoved.
+func (w *Worker) cachedPolicy(sc *lineScanner, field string) (_ *eval.Policy, ok bool) {
+	start := sc.i
+	sc.ws()
+	if sc.i < len(sc.s) && sc.s[sc.i] == '{' {
+		if p, n := w.cache.lookupAt(field, sc.s[sc.i:]); p != nil {
+			sc.i += n
+			return p, true
+		}
+	}
+	sc.i = start
+	return nil, false
+}
+
+// readContextFast reads the context object at sc.i (after blanks) in one
+// pass when it is plain: each value a plain string (see plainString) or
+// an array of them. Otherwise ok is false, sc.i is unmoved and ctx
+// untouched.
+func (w *Worker) readContextFast(sc *lineScanner, ctx *eval.Context) (ok bool) {
+	start, nValues := sc.i, len(w.values)
+	entries := w.entries[:0]
+	defer func() {
+		if !ok {
+			sc.i = start
+			clear(w.values[nValues:])
+			w.values = w.values[:nValues]
+		}
+		clear(entries)
+		w.entries = entries[:0]
+	}()
+	if sc.ws(); sc.i >= len(sc.s) || sc.s[sc.i] != '{' {
+		return false
+	}
+	sc.i++
+	for first := true; ; first = false {
+		sc.ws()
+		if sc.i < len(sc.s) && sc.s[sc.i] == '}' && first {
+			break
+		}
+		key, ok := sc.plainString()
+		if !ok {
+			return false
+		}
+		if sc.ws(); sc.i >= len(sc.s) || sc.s[sc.i] != ':' {
+			return false
+		}
+		sc.i++
+		e := ctxEntry{key: key}
+		if e.value, ok = sc.plainString(); !ok {
+			if e.values, ok = w.plainStrings(sc); !ok {
+				return false
+			}
+			e.multi = true
+		}
+		entries = append(entries, e)
+		if sc.ws(); sc.i < len(sc.s) && sc.s[sc.i] == ',' {
+			sc.i++
+			continue
+		}
+		if sc.i < len(sc.s) && sc.s[sc.i] == '}' {
+			break
+		}
+		return false
+	}
+	sc.i++
+	for _, e := range entries {
+		if e.multi {
+			ctx.Set(w.lowerKey(e.key), e.values...)
+		} else {
+			ctx.Set(w.lowerKey(e.key), e.value)
+		}
+	}
+	return true
+}
+
+// ctxEntry is a context key and its value or values, as read.
+type ctxEntry struct {
+	key, value string
+	values     []string
+	multi      bool
+}
+
+// plainStrings reads an array of plain strings at sc.i (after blanks)
+// into w.values (into a list of its own when not transient).
+func (w *Worker) plainStrings(sc *lineScanner) (_ []string, ok bool) {
+	if sc.ws(); sc.i >= len(sc.s) || sc.s[sc.i] != '[' {
+		return nil, false
+	}
+	sc.i++
+	local := []string{}
+	buf := &local
+	if w.transient {
+		buf = &w.values
+	}
+	first := len(*buf)
+	if sc.ws(); sc.i < len(sc.s) && sc.s[sc.i] == ']' {
+		sc.i++
+		return []string{}, true // present, with no value
+	}
+	for {
+		v, ok := sc.plainString()
+		if !ok {
+			return nil, false
+		}
+		*buf = append(*buf, v)
+		if sc.ws(); sc.i < len(sc.s) && sc.s[sc.i] == ',' {
+			sc.i++
+			continue
+		}
+		if sc.i < len(sc.s) && sc.s[sc.i] == ']' {
+			sc.i++
+			return (*buf)[first:len(*buf):len(*buf)], true
+		}
+		return nil, false
 	}
 }
 

@@ -32,6 +32,11 @@ func TestWorker(t *testing.T) {
 		{`{"id":"x","principal":"arn:aws:iam::111122223333:root","action":"s3:GetObject","resource":"*","context":{"k":{}}}`, `{"id":"x","decision":"Error","error":"1:110: context key \"k\": a value is a string or a list of strings, not object"}`},
 		{`{"id":7}`, `{"id":"","decision":"Error","error":"1:7: \"id\" must be a string"}`},
 		{``, `{"id":"","decision":"Error","error":"empty line"}`},
+		// Context keys in any case; a line's context does not outlive it.
+		{`{"id":"ctx1","principal":"arn:aws:iam::111122223333:role/app","action":"s3:GetObject","resource":"arn:aws:s3:::b/k","context":{"AWS:PrincipalTag/TEAM":"x","aws:tagkeys":["z","b"]},"identityPolicies":[{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/Team":"x"},"ForAnyValue:StringEquals":{"aws:TagKeys":["a","b"]}}}]}]}`, `{"id":"ctx1","decision":"Allowed"}`},
+		{`{"id":"ctx2","principal":"arn:aws:iam::111122223333:role/app","action":"s3:GetObject","resource":"arn:aws:s3:::b/k","context":{"aws:TagKeys":["b"]},"identityPolicies":[{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/Team":"x"},"ForAnyValue:StringEquals":{"aws:TagKeys":["a","b"]}}}]}]}`, `{"id":"ctx2","decision":"ImplicitlyDenied"}`},
+		{`{"id":"ctx3","principal":"arn:aws:iam::111122223333:role/app","action":"s3:GetObject","resource":"arn:aws:s3:::b/k","context":{"aws:PrincipalTag/Team":"x"},"identityPolicies":[{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/Team":"x"},"ForAnyValue:StringEquals":{"aws:TagKeys":["a","b"]}}}]}]}`, `{"id":"ctx3","decision":"ImplicitlyDenied"}`},
+		{`{"id":"ctx4","principal":"arn:aws:iam::111122223333:role/app","action":"s3:GetObject","resource":"arn:aws:s3:::b/k","context":{"aws:principaltag/team":"x","AWS:TAGKEYS":["b","a"]},"identityPolicies":[{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/Team":"x"},"ForAnyValue:StringEquals":{"aws:TagKeys":["a","b"]}}}]}]}`, `{"id":"ctx4","decision":"Allowed"}`},
 		{`{"id":"q\"\n","principal":"p","action":"a:b","resource":"*"}`, `{"id":"q\"\n","decision":"Error","error":"invalid request: principal \"p\" is neither`},
 	}
 	for _, tt := range tests {
@@ -69,9 +74,10 @@ func TestWorker(t *testing.T) {
 	}
 }
 
-// TestPlainListsAsSlow checks that reading policy lists in one pass
-// answers every line, well-formed or damaged near its lists, exactly as
-// the slower path with its pre-scan does (errors and positions included).
+// TestPlainListsAsSlow checks that reading policy lists, contexts and
+// strings in one pass, and skipping cached policies, answers every line,
+// well-formed or damaged near those values, exactly as the slower path
+// with its pre-scan does (errors and positions included).
 func TestPlainListsAsSlow(t *testing.T) {
 	fast, slow := NewWorker(true), NewWorker(true)
 	slow.slowLists = true
@@ -86,7 +92,7 @@ func TestPlainListsAsSlow(t *testing.T) {
 			b := []byte(line)
 			for range 1 + rng.IntN(3) {
 				i := rng.IntN(len(b))
-				for _, key := range []string{`"scps":`, `"identityPolicies":`, `"rcps":`} {
+				for _, key := range []string{`"scps":`, `"identityPolicies":`, `"rcps":`, `"context":`, `"resourcePolicy":`, `"principal":`} {
 					if j := strings.Index(line, key); j >= 0 && rng.IntN(2) == 0 {
 						i = min(len(b)-1, j+len(key)+rng.IntN(60))
 						break

@@ -190,3 +190,29 @@ func BenchmarkCompileUniqueLine(b *testing.B) {
 		i++
 	}
 }
+
+// BenchmarkBatchRepeatLine answers lines whose policies are all cached,
+// as most lines of a load with repeating policies are: finding the
+// policies in the cache, the request and its context, the decision and
+// the output line.
+func BenchmarkBatchRepeatLine(b *testing.B) {
+	lines := benchLines(64)
+	total := 0
+	for _, l := range lines {
+		total += len(l)
+	}
+	w := NewWorker(false)
+	var out []byte
+	for range 2 { // a policy is cached the second time it is seen
+		for _, l := range lines {
+			out = w.AppendLine(out[:0], l)
+		}
+	}
+	b.SetBytes(int64(total / len(lines)))
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		out = w.AppendLine(out[:0], lines[i%len(lines)])
+		i++
+	}
+}
