@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -61,8 +62,9 @@ func (ix *stmtIndex) lookup(svc string) []int32 {
 // pairs live on the stack for all but the largest policies.
 func (p *Policy) buildIndexes(mem *compileMem) {
 	type pair struct {
-		deny    bool
+		key     uint64 // deny, then the service's first bytes (see sortKey)
 		stmt    int32
+		deny    bool
 		service string
 	}
 	var stack [256]pair
@@ -75,13 +77,13 @@ func (p *Policy) buildIndexes(mem *compileMem) {
 			continue
 		}
 		for _, svc := range s.services {
-			pairs = append(pairs, pair{s.deny, int32(i), svc})
+			pairs = append(pairs, pair{sortKey(s.deny, svc), int32(i), s.deny, svc})
 		}
 	}
 	// Sorted by statement last: each service's statements in policy order.
 	slices.SortFunc(pairs, func(a, b pair) int {
-		if a.deny != b.deny {
-			return b2i(a.deny) - b2i(b.deny)
+		if a.key != b.key {
+			return cmp.Compare(a.key, b.key)
 		}
 		if c := strings.Compare(a.service, b.service); c != 0 {
 			return c
@@ -128,6 +130,24 @@ func (p *Policy) buildIndexes(mem *compileMem) {
 		}
 		i = j
 	}
+}
+
+// sortKey orders (deny, service) pairs as comparing deny (false first)
+// then the services would, for all but services sharing their first
+// seven bytes: the top bit is deny, the next 56 the service's first
+// bytes, zero-padded (a service prefix holds no zero byte).
+func sortKey(deny bool, service string) uint64 {
+	var k uint64
+	for i := 0; i < 7; i++ {
+		k <<= 8
+		if i < len(service) {
+			k |= uint64(service[i])
+		}
+	}
+	if deny {
+		k |= 1 << 63
+	}
+	return k
 }
 
 func b2i(b bool) int {
@@ -239,13 +259,6 @@ func (c *Compiler) Compile(doc *policy.Document) (*Policy, error) {
 	if err := checkDoc(doc); err != nil {
 		return nil, err
 	}
-	n := countParts(doc)
-	c.mem.reserve(n)
-	reserve(&c.stmts, len(doc.Statements))
-	// Bounds: a statement names each service at most once per action.
-	reserve(&c.mem.index, n.actions+len(doc.Statements))
-	reserve(&c.mem.entries, n.actions)
-	reserve(&c.policies, 1)
 	p := one(&c.policies)
 	*p = Policy{doc: doc, stmts: grow(&c.stmts, len(doc.Statements))[:len(doc.Statements)]}
 	if err := p.compile(&c.mem); err != nil {
@@ -391,12 +404,15 @@ func compileStatement(s *statement, st *policy.Statement, index int, vars bool, 
 		}
 		s.conditions = grow(&mem.conditions, n)
 		for _, op := range st.Condition.Operators {
+			if len(op.Keys) == 0 {
+				continue
+			}
+			o, err := parseOperator(op.Name.Value)
+			if err != nil {
+				return err
+			}
 			for ki := range op.Keys {
-				c, err := compileCondition(op.Name.Value, &op.Keys[ki], vars, mem)
-				if err != nil {
-					return err
-				}
-				s.conditions = append(s.conditions, c)
+				s.conditions = append(s.conditions, compileCondition(&o, &op.Keys[ki], vars, mem))
 			}
 		}
 	}

@@ -9,12 +9,12 @@ import (
 	"github.com/agentiam/agentiam/policy"
 )
 
-// compileMem holds the compiled parts of every statement of a policy,
-// sized up front from the document: one allocation per kind of part, not
-// one per statement or value (allocation dominated compiling distinct
-// policies, issue 12). A kind that runs out (the counts of template parts
-// and lowered text are bounds, not exact) falls back to allocating, so
-// an empty compileMem allocates every part.
+// compileMem holds the compiled parts of every statement of a policy.
+// Compile sizes it up front from the document: one allocation per kind of
+// part, not one per statement or value (allocation dominated compiling
+// distinct policies, issue 12). A Compiler reuses one from policy to
+// policy without counting: a kind that runs out of room gets a new
+// buffer twice as large (the parts handed out before keep the old one).
 type compileMem struct {
 	actions    []actionPattern
 	services   []string
@@ -32,8 +32,7 @@ type compileMem struct {
 	index   []int32
 	entries []serviceStmts
 	// text holds the lowercased keys and names: its bytes are written
-	// once, never changed, and never reallocated (see lower), so strings
-	// may point into it.
+	// once and never changed (see toLower), so strings may point into it.
 	text []byte
 }
 
@@ -165,22 +164,22 @@ func listLen(l *policy.StringList) int {
 	return len(l.Values)
 }
 
-// grow returns the n elements after the len(*buf) used ones, capacity
-// capped, taking them from buf's spare capacity when it has them.
+// grow returns room for n elements after the len(*buf) used ones, with
+// length 0 and capacity n, moving *buf to a new buffer (of n exactly when
+// it had none) when it lacks the room.
 func grow[T any](buf *[]T, n int) []T {
 	b := *buf
 	if len(b)+n > cap(b) {
-		return make([]T, 0, n)
+		b = make([]T, 0, max(n, 2*cap(b)))
 	}
 	*buf = b[:len(b)+n]
 	return b[len(b) : len(b) : len(b)+n]
 }
 
-// one returns a pointer to a zero element of buf's spare capacity, or to
-// a new one.
+// one returns a pointer to a zero element taken from buf (see grow).
 func one[T any](buf *[]T) *T {
 	if len(*buf) == cap(*buf) {
-		return new(T)
+		*buf = make([]T, 0, max(4, 2*cap(*buf)))
 	}
 	*buf = (*buf)[:len(*buf)+1]
 	p := &(*buf)[len(*buf)-1]
@@ -199,6 +198,8 @@ func (m *compileMem) lowerASCII(s string) string {
 }
 
 // toLower is strings.ToLower(s), written into m.text when s is ASCII.
+// The text of m.text is never changed once written (a Compiler reuses it
+// only after Reset): when it lacks room, it moves to a new buffer.
 func (m *compileMem) toLower(s string) string {
 	if !isASCII(s) {
 		return strings.ToLower(s)
@@ -207,7 +208,7 @@ func (m *compileMem) toLower(s string) string {
 		return s
 	}
 	if len(m.text)+len(s) > cap(m.text) {
-		return strings.ToLower(s)
+		m.text = make([]byte, 0, max(len(s), 2*cap(m.text), 256))
 	}
 	start := len(m.text)
 	for i := 0; i < len(s); i++ {

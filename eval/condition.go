@@ -117,18 +117,29 @@ func (op opKind) templated() bool {
 	return false
 }
 
-// compileCondition compiles one key of an operator.
-func compileCondition(opName string, k *policy.ConditionKey, vars bool, mem *compileMem) (condition, error) {
-	c := condition{name: opName, keyName: k.Name.Value, key: mem.lowerASCII(k.Name.Value)}
+// operator is a parsed condition operator name.
+type operator struct {
+	name     string // as written, for explanations
+	op       opKind
+	negated  bool
+	ifExists bool
+	set      setKind
+}
+
+// parseOperator reads a condition operator name: an optional set prefix
+// (ForAllValues:, ForAnyValue:), the operator, an optional IfExists, in
+// any case.
+func parseOperator(opName string) (operator, error) {
+	o := operator{name: opName}
 	base := opName
 	if i := strings.IndexByte(base, ':'); i >= 0 {
 		switch {
 		case strings.EqualFold(base[:i], "ForAllValues"):
-			c.set = setForAllValues
+			o.set = setForAllValues
 		case strings.EqualFold(base[:i], "ForAnyValue"):
-			c.set = setForAnyValue
+			o.set = setForAnyValue
 		default:
-			return c, fmt.Errorf("%w: unknown condition set operator %q (want ForAllValues or ForAnyValue)", ErrCompile, base[:i])
+			return o, fmt.Errorf("%w: unknown condition set operator %q (want ForAllValues or ForAnyValue)", ErrCompile, base[:i])
 		}
 		base = base[i+1:]
 	}
@@ -143,19 +154,26 @@ func compileCondition(opName string, k *policy.ConditionKey, vars bool, mem *com
 		lower = append(lower, '!') // longer than any operator: unknown
 	}
 	if n := len(lower) - len("ifexists"); n >= 0 && string(lower[n:]) == "ifexists" {
-		c.ifExists = true
+		o.ifExists = true
 		lower = lower[:n]
 	}
-	o, ok := operators[string(lower)]
-	if !ok || (o.op == opNull && c.ifExists) {
-		return c, fmt.Errorf("%w: unknown condition operator %q", ErrCompile, opName)
+	k, ok := operators[string(lower)]
+	if !ok || (k.op == opNull && o.ifExists) {
+		return o, fmt.Errorf("%w: unknown condition operator %q", ErrCompile, opName)
 	}
-	c.op, c.negated = o.op, o.negated
+	o.op, o.negated = k.op, k.negated
+	return o, nil
+}
+
+// compileCondition compiles one key of an operator.
+func compileCondition(o *operator, k *policy.ConditionKey, vars bool, mem *compileMem) condition {
+	c := condition{name: o.name, keyName: k.Name.Value, key: mem.lowerASCII(k.Name.Value),
+		op: o.op, negated: o.negated, ifExists: o.ifExists, set: o.set}
 	c.values = grow(&mem.values, len(k.Values))[:len(k.Values)]
 	for i, v := range k.Values {
 		c.values[i] = compileValue(c.op, v.Value, vars, mem)
 	}
-	return c, nil
+	return c
 }
 
 func compileValue(op opKind, s string, vars bool, mem *compileMem) condValue {
