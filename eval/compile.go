@@ -491,13 +491,17 @@ func compilePrincipals(ps *principalSet, pr *policy.Principal, mem *compileMem) 
 	}
 }
 
-// match reports whether the action pattern covers the request's action
-// (svc and name are the request's, in any case).
-func (a *actionPattern) match(svc, name string) bool {
+// match reports whether the action pattern covers the request's action:
+// svcLower is the request's service with ASCII letters lowercased, name
+// its action name in any case. The pattern's service is lowercase ASCII
+// (letters, digits, hyphens), so it equals the request's ignoring case
+// exactly when it equals svcLower: a non-ASCII service that folds to it
+// would be longer.
+func (a *actionPattern) match(svcLower, name string) bool {
 	if a.all {
 		return true
 	}
-	if len(a.service) != len(svc) || !strings.EqualFold(a.service, svc) {
+	if a.service != svcLower {
 		return false
 	}
 	if a.wildName {
@@ -510,7 +514,7 @@ func (a *actionPattern) match(svc, name string) bool {
 // lets the request's action through.
 func (s *statement) matchActions(rs *reqState) bool {
 	for i := range s.actions {
-		if s.actions[i].match(rs.actionService, rs.actionName) {
+		if s.actions[i].match(rs.actionSvcLower, rs.actionName) {
 			return !s.notAction
 		}
 	}
