@@ -292,6 +292,7 @@ func (c *Compiler) Reset() {
 	m.conditions, m.values, m.principals = m.conditions[:0], m.values[:0], m.principals[:0]
 	m.aws, m.names, m.prefixes, m.parts = m.aws[:0], m.names[:0], m.prefixes[:0], m.parts[:0]
 	m.rvars, m.text, m.index, m.entries = m.rvars[:0], m.text[:0], m.index[:0], m.entries[:0]
+	m.ops, m.nextOp = [len(m.ops)]operator{}, 0
 	c.policies, c.stmts = c.policies[:0], c.stmts[:0]
 }
 
@@ -407,7 +408,7 @@ func compileStatement(s *statement, st *policy.Statement, index int, vars bool, 
 			if len(op.Keys) == 0 {
 				continue
 			}
-			o, err := parseOperator(op.Name.Value)
+			o, err := mem.operator(op.Name.Value)
 			if err != nil {
 				return err
 			}

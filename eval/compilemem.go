@@ -27,6 +27,11 @@ type compileMem struct {
 	prefixes   []netip.Prefix
 	parts      []tpart
 	rvars      []resourceVars
+	// ops holds the operators parsed last, by name as written: a policy
+	// names few operators, over and over. The names point into documents,
+	// so a Compiler forgets them at Reset.
+	ops    [4]operator
+	nextOp int
 	// The statement indexes (see buildIndexes); sized by
 	// Compiler.Compile only, Compile allocates them exactly.
 	index   []int32
@@ -174,6 +179,23 @@ func grow[T any](buf *[]T, n int) []T {
 	}
 	*buf = b[:len(b)+n]
 	return b[len(b) : len(b) : len(b)+n]
+}
+
+// operator returns the parsed condition operator named name.
+func (m *compileMem) operator(name string) (operator, error) {
+	for i := range m.ops {
+		if m.ops[i].name == name && name != "" {
+			o := m.ops[i]
+			o.name = name
+			return o, nil
+		}
+	}
+	o, err := parseOperator(name)
+	if err == nil {
+		m.ops[m.nextOp] = o
+		m.nextOp = (m.nextOp + 1) % len(m.ops)
+	}
+	return o, err
 }
 
 // one returns a pointer to a zero element taken from buf (see grow).

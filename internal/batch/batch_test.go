@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/agentiam/agentiam/eval"
 	"github.com/agentiam/agentiam/policy"
@@ -187,4 +188,31 @@ func compileText(t *testing.T, text string) *eval.Policy {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// TestLineMemoryReused: AppendLine keeps nothing that points into a
+// line's memory once it returns (the CLI overwrites the buffer with later
+// input): every line, answered from a buffer that held other lines
+// before, gives what a fresh worker gives. The first pair of lines
+// differs only in an operator name of the same length at the same place.
+func TestLineMemoryReused(t *testing.T) {
+	pol := func(op string) string {
+		return `{"id":"op","principal":"arn:aws:iam::111122223333:role/app","action":"s3:GetObject","resource":"arn:aws:s3:::b/k","context":{"aws:PrincipalArn":"arn:aws:iam::111122223333:role/app","K":"v"},"identityPolicies":[{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"` + op + `":{"aws:PrincipalArn":"arn:aws:iam::*:role/app"}}}]}]}`
+	}
+	lines := []string{pol("StringLike"), pol("ArnNotLike"), pol("StringLike")}
+	lines = append(lines, uniqueLines(t)...)
+	lines = append(lines, lines...) // the second time, policies seen once before are cached
+	w := NewWorker(true)
+	buf := make([]byte, 0, 64<<10)
+	for i, line := range lines {
+		buf = append(buf[:0], line...)
+		got := string(w.AppendLine(nil, unsafe.String(unsafe.SliceData(buf), len(buf))))
+		for j := range buf {
+			buf[j] = 'x'
+		}
+		want := string(NewWorker(true).AppendLine(nil, line))
+		if got != want {
+			t.Fatalf("line %d from a reused buffer:\n got %.300s\nwant %.300s", i, got, want)
+		}
+	}
 }

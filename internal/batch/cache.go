@@ -109,8 +109,13 @@ func (c *Cache) get(field, text string) *eval.Policy {
 }
 
 // seenBefore records the text and reports whether it was seen before.
+// A text is known by its field, its length and its first prefixLen and
+// last 64 bytes, not all of it: two texts alike in all these only make
+// the second one cached at once (the cache itself compares whole texts).
 func (c *Cache) seenBefore(field, text string) bool {
-	h := maphash.String(c.seed, text) ^ maphash.String(c.seed, field)
+	head, tail := text[:min(len(text), prefixLen)], text[max(0, len(text)-64):]
+	h := maphash.String(c.seed, head) ^ maphash.String(c.seed, tail)*31 ^
+		maphash.String(c.seed, field)*961 ^ uint64(len(text))
 	c.seenMu.Lock()
 	defer c.seenMu.Unlock()
 	if _, ok := c.seen[h]; ok {
