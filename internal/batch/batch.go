@@ -193,6 +193,8 @@ func (w *Worker) Decode(line string) (Case, error) {
 			set.Boundary, ok = w.cachedPolicy(&sc, key)
 		case "sessionPolicy":
 			set.Session, ok = w.cachedPolicy(&sc, key)
+		case "vpcEndpointPolicy":
+			set.Endpoint, ok = w.cachedPolicy(&sc, key)
 		case "identityPolicies":
 			set.Identity, ok = w.readPolicyListFast(&sc, key, fail)
 		case "scps":
