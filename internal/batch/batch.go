@@ -126,9 +126,10 @@ func appendError(dst []byte, id string, err error) []byte {
 }
 
 // decodeLine decodes a line as Decode does, for a case that lives no
-// longer than the next call: its policies that are not cached are
-// compiled into memory the next line reuses.
+// longer than the next call: its policies that are not cached are parsed
+// and compiled into memory the next line reuses.
 func (w *Worker) decodeLine(line string) (Case, error) {
+	w.policies.Release()
 	w.compiler.Reset()
 	w.ctx.Reset()
 	clear(w.values)
@@ -845,13 +846,20 @@ func (w *Worker) readPolicy(raw string, at int, field string, fail func(error)) 
 	if again {
 		src = strings.Clone(raw)
 	}
-	doc, err := w.policies.Parse(field, src)
+	// A policy for this line only is parsed and compiled into memory the
+	// worker reuses for the next line (see decodeLine).
+	transient := w.transient && !again
+	parse := w.policies.Parse
+	if transient {
+		parse = w.policies.ParseTransient
+	}
+	doc, err := parse(field, src)
 	if err != nil {
 		fail(atLineColumn(err, at))
 		return nil
 	}
 	var p *eval.Policy
-	if w.transient && !again {
+	if transient {
 		p, err = w.compiler.CompileAs(doc, fieldKind(field))
 	} else {
 		p, err = eval.CompileAs(doc, fieldKind(field))
