@@ -57,70 +57,59 @@ func (ix *stmtIndex) lookup(svc string) []int32 {
 }
 
 // buildIndexes fills the deny and allow indexes of p from its statements
-// with two allocations at most: every (service, statement) pair is
-// sorted once, so that each service's statements keep policy order. The
-// pairs live on the stack for all but the largest policies.
+// with two allocations at most: the statements of each (effect, service)
+// group are laid out in policy order, the groups in the order of their
+// services. The groups and pairs live on the stack for all but the
+// largest policies.
 func (p *Policy) buildIndexes(mem *compileMem) {
-	type pair struct {
-		key     uint64 // deny, then the service's first bytes (see sortKey)
-		stmt    int32
-		deny    bool
-		service string
+	var groupsBuf [32]serviceGroup
+	var pairsBuf [256]int32
+	groups, pairs, nAny := p.groupServices(groupsBuf[:0], pairsBuf[:0])
+	var rankBuf [32]int32
+	rank := rankBuf[:0]
+	for g := range groups {
+		rank = append(rank, int32(g))
 	}
-	var stack [256]pair
-	pairs := stack[:0]
-	nAny := [2]int{}
+	slices.SortFunc(rank, func(a, b int32) int {
+		ga, gb := &groups[a], &groups[b]
+		if ga.key != gb.key {
+			return cmp.Compare(ga.key, gb.key)
+		}
+		return strings.Compare(ga.service, gb.service)
+	})
+	n := len(pairs) + nAny[0] + nAny[1]
+	backing := grow(&mem.index, n)[:n]
+	p.allow.anyService, backing = backing[:0:nAny[0]], backing[nAny[0]:]
+	p.deny.anyService, backing = backing[:0:nAny[1]], backing[nAny[1]:]
+	at := int32(0)
+	for _, g := range rank {
+		groups[g].at = at
+		at += groups[g].n
+	}
+	k := 0
 	for i := range p.stmts {
 		s := &p.stmts[i]
 		if s.notAction || len(s.services) == 0 {
-			nAny[b2i(s.deny)]++
-			continue
-		}
-		for _, svc := range s.services {
-			pairs = append(pairs, pair{sortKey(s.deny, svc), int32(i), s.deny, svc})
-		}
-	}
-	// Sorted by statement last: each service's statements in policy order.
-	slices.SortFunc(pairs, func(a, b pair) int {
-		if a.key != b.key {
-			return cmp.Compare(a.key, b.key)
-		}
-		if c := strings.Compare(a.service, b.service); c != 0 {
-			return c
-		}
-		return int(a.stmt - b.stmt)
-	})
-	backing := grow(&mem.index, len(pairs)+nAny[0]+nAny[1])[:len(pairs)+nAny[0]+nAny[1]]
-	p.allow.anyService, backing = backing[:0:nAny[0]], backing[nAny[0]:]
-	p.deny.anyService, backing = backing[:0:nAny[1]], backing[nAny[1]:]
-	for i := range p.stmts {
-		if s := &p.stmts[i]; s.notAction || len(s.services) == 0 {
 			ix := &p.allow
 			if s.deny {
 				ix = &p.deny
 			}
 			ix.anyService = append(ix.anyService, int32(i))
+			continue
+		}
+		for range s.services {
+			g := &groups[pairs[k]]
+			backing[g.at] = int32(i)
+			g.at++
+			k++
 		}
 	}
-	distinct := 0
-	for i := range pairs {
-		if i == 0 || pairs[i].deny != pairs[i-1].deny || pairs[i].service != pairs[i-1].service {
-			distinct++
-		}
-	}
-	entries := grow(&mem.entries, distinct)
-	for i := 0; i < len(pairs); {
-		j := i + 1
-		for j < len(pairs) && pairs[j].deny == pairs[i].deny && pairs[j].service == pairs[i].service {
-			j++
-		}
-		e := serviceStmts{service: pairs[i].service, stmts: backing[i:j:j]}
-		for k := i; k < j; k++ {
-			backing[k] = pairs[k].stmt
-		}
-		entries = append(entries, e)
+	entries := grow(&mem.entries, len(groups))
+	for _, g := range rank {
+		gr := &groups[g]
+		entries = append(entries, serviceStmts{service: gr.service, stmts: backing[gr.at-gr.n : gr.at : gr.at]})
 		ix := &p.allow
-		if pairs[i].deny {
+		if gr.key>>63 == 1 {
 			ix = &p.deny
 		}
 		if ix.byService == nil {
@@ -128,11 +117,70 @@ func (p *Policy) buildIndexes(mem *compileMem) {
 		} else {
 			ix.byService = ix.byService[:len(ix.byService)+1]
 		}
-		i = j
 	}
 }
 
-// sortKey orders (deny, service) pairs as comparing deny (false first)
+// serviceGroup is the statements of one effect that name one service.
+type serviceGroup struct {
+	key     uint64 // sortKey(deny, service)
+	service string
+	n       int32 // statements
+	at      int32 // where its next statement goes (see buildIndexes)
+}
+
+// groupServices appends to groups the (effect, service) groups of p's
+// statements in the order first named, and to pairs the group of each
+// (statement, service) pair in policy order; nAny counts the statements
+// that may match any service (Allow, Deny). A policy names few services:
+// a group is found by a linear search, or past 32 groups in a map.
+func (p *Policy) groupServices(groups []serviceGroup, pairs []int32) (_ []serviceGroup, _ []int32, nAny [2]int) {
+	type groupKey struct {
+		deny    bool
+		service string
+	}
+	var byKey map[groupKey]int32
+	for i := range p.stmts {
+		s := &p.stmts[i]
+		if s.notAction || len(s.services) == 0 {
+			nAny[b2i(s.deny)]++
+			continue
+		}
+		for _, svc := range s.services {
+			k := sortKey(s.deny, svc)
+			g := int32(-1)
+			if byKey != nil {
+				if j, ok := byKey[groupKey{s.deny, svc}]; ok {
+					g = j
+				}
+			} else {
+				for j := range groups {
+					if groups[j].key == k && groups[j].service == svc {
+						g = int32(j)
+						break
+					}
+				}
+			}
+			if g < 0 {
+				g = int32(len(groups))
+				groups = append(groups, serviceGroup{key: k, service: svc})
+				if byKey != nil || len(groups) > 32 {
+					if byKey == nil {
+						byKey = make(map[groupKey]int32, 2*len(groups))
+						for j := range groups {
+							byKey[groupKey{groups[j].key>>63 == 1, groups[j].service}] = int32(j)
+						}
+					}
+					byKey[groupKey{s.deny, svc}] = g
+				}
+			}
+			groups[g].n++
+			pairs = append(pairs, g)
+		}
+	}
+	return groups, pairs, nAny
+}
+
+// sortKey orders (deny, service) groups as comparing deny (false first)
 // then the services would, for all but services sharing their first
 // seven bytes: the top bit is deny, the next 56 the service's first
 // bytes, zero-padded (a service prefix holds no zero byte).
@@ -356,15 +404,14 @@ func compileStatement(s *statement, st *policy.Statement, index int, vars bool, 
 	if actions == nil {
 		return fmt.Errorf("%w: no Action or NotAction", ErrCompile)
 	}
-	s.actions = grow(&mem.actions, len(actions.Values))
+	s.actions = grow(&mem.actions, len(actions.Values))[:len(actions.Values)]
 	s.services = grow(&mem.services, len(actions.Values))
 	exact := true
-	for _, a := range actions.Values {
-		ap, err := compileAction(a.Value, mem)
-		if err != nil {
+	for k, a := range actions.Values {
+		ap := &s.actions[k]
+		if err := compileAction(ap, a.Value, mem); err != nil {
 			return err
 		}
-		s.actions = append(s.actions, ap)
 		if ap.all {
 			exact = false
 		} else if !slices.Contains(s.services, ap.service) {
@@ -387,7 +434,8 @@ func compileStatement(s *statement, st *policy.Statement, index int, vars bool, 
 			if r.Value == "*" && !s.notResource {
 				s.anyResource = true
 			}
-			s.resources = append(s.resources, compileResource(r.Value, vars, mem))
+			s.resources = s.resources[:len(s.resources)+1]
+			compileResource(&s.resources[len(s.resources)-1], r.Value, vars, mem)
 		}
 	}
 	pr := st.Principal
@@ -413,7 +461,8 @@ func compileStatement(s *statement, st *policy.Statement, index int, vars bool, 
 				return err
 			}
 			for ki := range op.Keys {
-				s.conditions = append(s.conditions, compileCondition(&o, &op.Keys[ki], vars, mem))
+				s.conditions = s.conditions[:len(s.conditions)+1]
+				compileCondition(&s.conditions[len(s.conditions)-1], &o, &op.Keys[ki], vars, mem)
 			}
 		}
 	}
@@ -424,30 +473,49 @@ func compileStatement(s *statement, st *policy.Statement, index int, vars bool, 
 // makes it "*" or a service prefix (letters, digits, hyphens), one colon
 // and an action name in which wildcards may appear; IAM rejects anything
 // else as a malformed policy (IAM User Guide, policy grammar: action_string).
-func compileAction(raw string, mem *compileMem) (actionPattern, error) {
-	a := actionPattern{raw: raw}
+func compileAction(a *actionPattern, raw string, mem *compileMem) error {
+	*a = actionPattern{raw: raw}
 	if raw == "*" {
 		a.all = true
-		return a, nil
+		return nil
 	}
-	// Split before lowering: ToLower may change the byte length of
-	// invalid UTF-8, so indexes into the lowered text are not raw's.
-	i := strings.IndexByte(raw, ':')
-	if i < 0 || strings.IndexByte(raw[i+1:], ':') >= 0 {
-		return a, fmt.Errorf("%w: action %q is not \"*\" or service:action with one colon", ErrCompile, raw)
-	}
-	// The name keeps its case: it is only ever compared ignoring case.
-	a.service, a.name = mem.lowerASCII(raw[:i]), raw[i+1:]
-	if a.service == "" || a.name == "" {
-		return a, fmt.Errorf("%w: action %q needs both a service prefix and an action name", ErrCompile, raw)
-	}
-	for j := 0; j < len(a.service); j++ {
-		if c := a.service[j]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
-			return a, fmt.Errorf("%w: action %q: the service prefix %q may hold only letters, digits and hyphens (wildcards belong in the action name)", ErrCompile, raw, raw[:i])
+	// One pass: the colon, capitals or other bytes than a service prefix
+	// allows before it, wildcards after it.
+	colon, upper, other := -1, false, false
+	for j := 0; j < len(raw); j++ {
+		switch c := raw[j]; {
+		case c == ':':
+			if colon >= 0 {
+				return fmt.Errorf("%w: action %q is not \"*\" or service:action with one colon", ErrCompile, raw)
+			}
+			colon = j
+		case colon >= 0:
+			a.wildName = a.wildName || c == '*' || c == '?'
+		case 'A' <= c && c <= 'Z':
+			upper = true
+		case !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-'):
+			other = true
 		}
 	}
-	a.wildName = arn.HasWildcard(a.name)
-	return a, nil
+	if colon < 0 {
+		return fmt.Errorf("%w: action %q is not \"*\" or service:action with one colon", ErrCompile, raw)
+	}
+	// The name keeps its case: it is only ever compared ignoring case.
+	a.service, a.name = raw[:colon], raw[colon+1:]
+	if a.service == "" || a.name == "" {
+		return fmt.Errorf("%w: action %q needs both a service prefix and an action name", ErrCompile, raw)
+	}
+	if upper || other {
+		// Lowered as a whole (strings.ToLower when it has a capital), then
+		// checked: a non-ASCII letter may lower to an ASCII one.
+		a.service = mem.lowerASCII(a.service)
+	}
+	for j := 0; other && j < len(a.service); j++ {
+		if c := a.service[j]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
+			return fmt.Errorf("%w: action %q: the service prefix %q may hold only letters, digits and hyphens (wildcards belong in the action name)", ErrCompile, raw, raw[:colon])
+		}
+	}
+	return nil
 }
 
 // compilePrincipals compiles a Principal or NotPrincipal element; its
@@ -538,21 +606,21 @@ func (s *statement) matchResources(rs *reqState) bool {
 	return s.notResource
 }
 
-func compileResource(raw string, vars bool, mem *compileMem) resourcePattern {
+func compileResource(rp *resourcePattern, raw string, vars bool, mem *compileMem) {
 	tmpl := parseResourceTemplate(raw, vars, mem)
 	if !tmpl.hasVars() {
-		return resourcePattern{fixed: arn.CompilePattern(raw)}
+		*rp = resourcePattern{fixed: arn.CompilePattern(raw)}
+		return
 	}
 	head := tmpl.parts[0].text // through the fifth colon
 	rv := one(&mem.rvars)
 	*rv = resourceVars{tmpl: tmpl, rest: template{raw: raw[len(head):], parts: tmpl.parts[1:]}}
-	rp := resourcePattern{vars: rv}
+	*rp = resourcePattern{vars: rv}
 	if arn.HasWildcard(head) {
 		rp.fixed = arn.CompilePattern(head)
 	} else {
 		rv.prefix = head
 	}
-	return rp
 }
 
 // match matches the request's resource. With variables, the resource
@@ -623,6 +691,9 @@ func onlyStars(s string) bool { return strings.Trim(s, "*") == "" }
 // colon; before it ${...} is literal text (IAM User Guide, policy
 // variables: "Resource element").
 func parseResourceTemplate(s string, vars bool, mem *compileMem) template {
+	if !vars || !strings.Contains(s, "${") {
+		return template{raw: s}
+	}
 	colons := 0
 	for i := 0; i < len(s); i++ {
 		if s[i] == ':' {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/agentiam/agentiam/policy"
@@ -91,6 +93,81 @@ func TestCompilerReuse(t *testing.T) {
 			for _, r := range reqs {
 				if g, w := trace(got[k], r), trace(fresh[i], r); !reflect.DeepEqual(g, w) {
 					t.Fatalf("round %d, policy %d, %s %s %s:\nCompiler: %v\nCompile:  %v", round, i, r.Principal, r.Action, r.Resource, g, w)
+				}
+			}
+		}
+	}
+}
+
+// TestIndexes: for every effect and service, the index gives exactly the
+// statements of that effect that name the service, in policy order, and
+// the statements that may match any service; with few services and with
+// more than the linear search handles.
+func TestIndexes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, nServices := range []int{3, 20, 90} {
+		for round := range 20 {
+			var b strings.Builder
+			b.WriteString(`{"Version":"2012-10-17","Statement":[`)
+			n := 1 + rng.IntN(120)
+			for i := range n {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				effect := [...]string{"Allow", "Deny"}[rng.IntN(2)]
+				var actions []string
+				for range 1 + rng.IntN(3) {
+					switch rng.IntN(12) {
+					case 0:
+						actions = append(actions, `"*"`)
+					default:
+						actions = append(actions, fmt.Sprintf(`"Svc%d:Get*"`, rng.IntN(nServices)))
+					}
+				}
+				elem := "Action"
+				if rng.IntN(10) == 0 {
+					elem = "NotAction"
+				}
+				fmt.Fprintf(&b, `{"Effect":%q,%q:[%s],"Resource":"*"}`, effect, elem, strings.Join(actions, ","))
+			}
+			b.WriteString(`]}`)
+			doc, err := policy.Parse("p.json", []byte(b.String()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var c Compiler
+			p, err := c.Compile(doc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, deny := range []bool{false, true} {
+				ix := &p.allow
+				if deny {
+					ix = &p.deny
+				}
+				var wantAny []int32
+				for i := range p.stmts {
+					if s := &p.stmts[i]; s.deny == deny && (s.notAction || len(s.services) == 0) {
+						wantAny = append(wantAny, int32(i))
+					}
+				}
+				if !slices.Equal(ix.anyService, wantAny) {
+					t.Errorf("%d services, round %d, deny %v: anyService %v, want %v", nServices, round, deny, ix.anyService, wantAny)
+				}
+				for svc := range nServices {
+					name := fmt.Sprintf("svc%d", svc)
+					var want []int32
+					for i := range p.stmts {
+						if s := &p.stmts[i]; s.deny == deny && !s.notAction && slices.Contains(s.services, name) {
+							want = append(want, int32(i))
+						}
+					}
+					if got := ix.lookup(name); !slices.Equal(got, want) {
+						t.Errorf("%d services, round %d, deny %v, %s: %v, want %v", nServices, round, deny, name, got, want)
+					}
+				}
+				if !slices.IsSortedFunc(ix.byService, func(a, b serviceStmts) int { return strings.Compare(a.service, b.service) }) {
+					t.Errorf("%d services, round %d: index not sorted by service", nServices, round)
 				}
 			}
 		}

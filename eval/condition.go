@@ -165,19 +165,18 @@ func parseOperator(opName string) (operator, error) {
 	return o, nil
 }
 
-// compileCondition compiles one key of an operator.
-func compileCondition(o *operator, k *policy.ConditionKey, vars bool, mem *compileMem) condition {
-	c := condition{name: o.name, keyName: k.Name.Value, key: mem.lowerASCII(k.Name.Value),
+// compileCondition compiles one key of an operator into c.
+func compileCondition(c *condition, o *operator, k *policy.ConditionKey, vars bool, mem *compileMem) {
+	*c = condition{name: o.name, keyName: k.Name.Value, key: mem.lowerASCII(k.Name.Value),
 		op: o.op, negated: o.negated, ifExists: o.ifExists, set: o.set}
 	c.values = grow(&mem.values, len(k.Values))[:len(k.Values)]
 	for i, v := range k.Values {
-		c.values[i] = compileValue(c.op, v.Value, vars, mem)
+		compileValue(&c.values[i], c.op, v.Value, vars, mem)
 	}
-	return c
 }
 
-func compileValue(op opKind, s string, vars bool, mem *compileMem) condValue {
-	v := condValue{tmpl: template{raw: s}, valid: true}
+func compileValue(v *condValue, op opKind, s string, vars bool, mem *compileMem) {
+	*v = condValue{tmpl: template{raw: s}, valid: true}
 	switch op {
 	case opStringEquals, opStringEqualsIgnoreCase, opStringLike, opArnLike:
 		v.tmpl = parseTemplateAfter("", s, vars, mem)
@@ -203,7 +202,6 @@ func compileValue(op opKind, s string, vars bool, mem *compileMem) condValue {
 	case opNull:
 		v.valid = strings.EqualFold(s, "true") || strings.EqualFold(s, "false")
 	}
-	return v
 }
 
 // parseDate accepts the W3C profile of ISO 8601 that AWS documents
