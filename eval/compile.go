@@ -234,11 +234,24 @@ func (s *statement) sid() string {
 }
 
 type actionPattern struct {
-	raw      string
-	service  string // lowercase
-	name     string // as written; may hold wildcards; compared ignoring case
-	all      bool   // "*"
-	wildName bool
+	raw        string
+	service    string // lowercase
+	name       string // as written; may hold wildcards; compared ignoring case
+	serviceKey uint64 // serviceKey(service)
+	all        bool   // "*"
+	wildName   bool
+	asciiName  bool
+}
+
+// serviceKey packs the first eight bytes of a service prefix, so that
+// most comparisons of an action's service with the request's read no
+// text (a cached policy's text is rarely in the processor's cache).
+func serviceKey(s string) uint64 {
+	var k uint64
+	for i := 0; i < 8 && i < len(s); i++ {
+		k |= uint64(s[i]) << (8 * i)
+	}
+	return k
 }
 
 // resourcePattern is a Resource / NotResource pattern; one without
@@ -515,6 +528,7 @@ func compileAction(a *actionPattern, raw string, mem *compileMem) error {
 			return fmt.Errorf("%w: action %q: the service prefix %q may hold only letters, digits and hyphens (wildcards belong in the action name)", ErrCompile, raw, raw[:colon])
 		}
 	}
+	a.serviceKey, a.asciiName = serviceKey(a.service), isASCII(a.name)
 	return nil
 }
 
@@ -560,30 +574,35 @@ func compilePrincipals(ps *principalSet, pr *policy.Principal, mem *compileMem) 
 	}
 }
 
-// match reports whether the action pattern covers the request's action:
-// svcLower is the request's service with ASCII letters lowercased, name
-// its action name in any case. The pattern's service is lowercase ASCII
-// (letters, digits, hyphens), so it equals the request's ignoring case
-// exactly when it equals svcLower: a non-ASCII service that folds to it
-// would be longer.
-func (a *actionPattern) match(svcLower, name string) bool {
+// match reports whether the action pattern covers the request's action.
+// The pattern's service is lowercase ASCII (letters, digits, hyphens), so
+// it equals the request's ignoring case exactly when it equals the
+// request's with ASCII letters lowercased (a non-ASCII service that
+// folds to it would be longer); the packed keys compare the first eight
+// bytes of both.
+func (a *actionPattern) match(rs *reqState) bool {
 	if a.all {
 		return true
 	}
-	if a.service != svcLower {
+	if a.serviceKey != rs.actionSvcKey || len(a.service) != len(rs.actionSvcLower) ||
+		len(a.service) > 8 && a.service[8:] != rs.actionSvcLower[8:] {
 		return false
 	}
 	if a.wildName {
-		return arn.WildcardFold(a.name, name)
+		return arn.WildcardFold(a.name, rs.actionName)
 	}
-	return strings.EqualFold(a.name, name)
+	// ASCII names are equal ignoring case only at equal lengths.
+	if a.asciiName && rs.actionNameASCII && len(a.name) != len(rs.actionName) {
+		return false
+	}
+	return strings.EqualFold(a.name, rs.actionName)
 }
 
 // matchActions reports whether the statement's Action / NotAction element
 // lets the request's action through.
 func (s *statement) matchActions(rs *reqState) bool {
 	for i := range s.actions {
-		if s.actions[i].match(rs.actionSvcLower, rs.actionName) {
+		if s.actions[i].match(rs) {
 			return !s.notAction
 		}
 	}

@@ -48,6 +48,8 @@ type reqState struct {
 	actionService     string
 	actionName        string
 	actionSvcLower    string
+	actionSvcKey      uint64 // serviceKey(actionSvcLower)
+	actionNameASCII   bool
 	resource          string
 	resourceService   string
 	resourceAccount   string
@@ -76,6 +78,7 @@ func (rs *reqState) init(req *Request) error {
 	}
 	rs.action, rs.actionService, rs.actionName = req.Action, req.Action[:i], req.Action[i+1:]
 	rs.actionSvcLower = lowerASCII(rs.actionService)
+	rs.actionSvcKey, rs.actionNameASCII = serviceKey(rs.actionSvcLower), isASCII(rs.actionName)
 	if req.Resource == "" {
 		return fmt.Errorf("%w: empty resource (use \"*\" for actions without a resource)", ErrRequest)
 	}
