@@ -164,49 +164,11 @@ func (w *Worker) Decode(line string) (Case, error) {
 	// below, with its exact errors.
 	fast := func(key string) bool {
 		key, bit := field(key)
-		if seen&bit != 0 || w.slowLists {
+		if seen&bit != 0 || w.slowLists || !w.readFast(&sc, key, &c, set, fail) {
 			return false
 		}
-		var ok bool
-		switch key {
-		case "id":
-			c.ID, ok = sc.plainString()
-		case "principal":
-			c.Request.Principal, ok = sc.plainString()
-		case "action":
-			c.Request.Action, ok = sc.plainString()
-		case "resource":
-			c.Request.Resource, ok = sc.plainString()
-		case "resourceAccount":
-			c.Request.ResourceAccount, ok = sc.plainString()
-		case "managementAccount":
-			c.Request.ManagementAccount, ok = sc.plainString()
-		case "context":
-			if w.transient {
-				ok = w.readContextFast(&sc, &w.ctx)
-				c.Request.Context = w.ctx
-			} else {
-				ok = w.readContextFast(&sc, &c.Request.Context)
-			}
-		case "resourcePolicy":
-			set.Resource, ok = w.cachedPolicy(&sc, key)
-		case "permissionBoundary":
-			set.Boundary, ok = w.cachedPolicy(&sc, key)
-		case "sessionPolicy":
-			set.Session, ok = w.cachedPolicy(&sc, key)
-		case "vpcEndpointPolicy":
-			set.Endpoint, ok = w.cachedPolicy(&sc, key)
-		case "identityPolicies":
-			set.Identity, ok = w.readPolicyListFast(&sc, key, fail)
-		case "scps":
-			set.SCPs, ok = w.readLevelsFast(&sc, key, fail)
-		case "rcps":
-			set.RCPs, ok = w.readLevelsFast(&sc, key, fail)
-		}
-		if ok {
-			seen |= bit
-		}
-		return ok
+		seen |= bit
+		return true
 	}
 	err := sc.object(fast, func(key string, keyAt, start, end int) error {
 		name, bit := field(key)
@@ -297,6 +259,48 @@ func defaultResource(action string) (string, error) {
 
 // rcpServices is the catalog's list of the services RCPs apply to.
 var rcpServices = sync.OnceValue(catalog.RCPServices)
+
+// readFast reads the value of the field key at sc.i into c or set when
+// it is plain (see lineScanner.elements, plainString, readContextFast) or
+// a cached single policy; otherwise it returns false with sc.i unmoved.
+func (w *Worker) readFast(sc *lineScanner, key string, c *Case, set *eval.Set, fail func(error)) (ok bool) {
+	switch key {
+	case "id":
+		c.ID, ok = sc.plainString()
+	case "principal":
+		c.Request.Principal, ok = sc.plainString()
+	case "action":
+		c.Request.Action, ok = sc.plainString()
+	case "resource":
+		c.Request.Resource, ok = sc.plainString()
+	case "resourceAccount":
+		c.Request.ResourceAccount, ok = sc.plainString()
+	case "managementAccount":
+		c.Request.ManagementAccount, ok = sc.plainString()
+	case "context":
+		if w.transient {
+			ok = w.readContextFast(sc, &w.ctx)
+			c.Request.Context = w.ctx
+		} else {
+			ok = w.readContextFast(sc, &c.Request.Context)
+		}
+	case "resourcePolicy":
+		set.Resource, ok = w.cachedPolicy(sc, key)
+	case "permissionBoundary":
+		set.Boundary, ok = w.cachedPolicy(sc, key)
+	case "sessionPolicy":
+		set.Session, ok = w.cachedPolicy(sc, key)
+	case "vpcEndpointPolicy":
+		set.Endpoint, ok = w.cachedPolicy(sc, key)
+	case "identityPolicies":
+		set.Identity, ok = w.readPolicyListFast(sc, key, fail)
+	case "scps":
+		set.SCPs, ok = w.readLevelsFast(sc, key, fail)
+	case "rcps":
+		set.RCPs, ok = w.readLevelsFast(sc, key, fail)
+	}
+	return ok
+}
 
 // field returns the name of a request field as a constant, with its bit
 // in Decode's set of the fields seen (0 for an unknown field). The name
