@@ -373,7 +373,7 @@ func (sc *lineScanner) plainString() (_ string, ok bool) {
 		sc.i = start
 		return "", false
 	}
-	end := plainRun(sc.s, sc.i+1)
+	end := jsontext.PlainRun(sc.s, sc.i+1)
 	if end >= len(sc.s) || sc.s[end] != '"' {
 		sc.i = start
 		return "", false
@@ -381,28 +381,6 @@ func (sc *lineScanner) plainString() (_ string, ok bool) {
 	v := sc.s[sc.i+1 : end]
 	sc.i = end + 1
 	return v, true
-}
-
-// plainRun returns the offset of the first byte at or after i that is
-// not printable ASCII other than '"' and '\\', testing eight bytes at a
-// time (as internal/jsontext's string reader does).
-func plainRun(s string, i int) int {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	for ; i+8 <= len(s); i += 8 {
-		v := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-		quote := v ^ (ones * '"')
-		backslash := v ^ (ones * '\\')
-		// A high bit is set where a byte may be below 0x20, a quote, a
-		// backslash or not ASCII; the loop below sorts out false alarms.
-		if ((v-ones*0x20)|(quote-ones)|(backslash-ones)|v)&highs != 0 {
-			break
-		}
-	}
-	for i < len(s) && 0x20 <= s[i] && s[i] < 0x80 && s[i] != '"' && s[i] != '\\' {
-		i++
-	}
-	return i
 }
 
 func (sc *lineScanner) describe() string {

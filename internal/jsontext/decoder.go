@@ -613,10 +613,12 @@ var plain = func() (t [256]bool) {
 	return t
 }()
 
-// plainRun returns the offset of the first byte at or after i that is
-// not plain. It tests eight bytes at a time: strings are most of the
-// input and rarely hold anything but plain ASCII.
-func plainRun(s string, i int) int {
+// PlainRun returns the offset of the first byte at or after i that is
+// not plain (printable ASCII other than '"' and '\\'): where a JSON
+// string starting before i needs attention or ends. It tests eight bytes
+// at a time: strings are most of the input and rarely hold anything but
+// plain ASCII.
+func PlainRun(s string, i int) int {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	for ; i+8 <= len(s); i += 8 {
 		b := s[i : i+8]
@@ -642,7 +644,7 @@ func plainRun(s string, i int) int {
 func (d *Decoder) readString(decode bool) error {
 	src := d.src
 	start := d.pos
-	i := plainRun(src, start+1)
+	i := PlainRun(src, start+1)
 	if i < len(src) && src[i] == '"' {
 		d.kind, d.start, d.pos, d.escaped = String, start, i+1, false
 		return nil
@@ -658,7 +660,7 @@ func (d *Decoder) readStringSlow(start, i int, decode bool) error {
 	buf := d.buf[:0]
 	copied := start + 1 // src[copied:i] is not yet in buf
 	for {
-		i = plainRun(src, i)
+		i = PlainRun(src, i)
 		if i >= len(src) {
 			return d.fail(i, "unexpected end of input in the string starting at %s", d.posOf(start))
 		}

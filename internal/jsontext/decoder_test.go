@@ -460,8 +460,8 @@ func TestPlainRun(t *testing.T) {
 		for at := range 20 {
 			b := []byte(strings.Repeat("abcdefghij", 2))
 			b[at] = c
-			if got := plainRun(string(b), 0); got != at {
-				t.Errorf("byte 0x%02x at %d: plainRun = %d", c, at, got)
+			if got := PlainRun(string(b), 0); got != at {
+				t.Errorf("byte 0x%02x at %d: PlainRun = %d", c, at, got)
 			}
 		}
 	}
@@ -471,8 +471,8 @@ func TestPlainRun(t *testing.T) {
 		if c == '"' || c == '\\' {
 			want = 0
 		}
-		if got := plainRun(s, 0); got != want {
-			t.Errorf("run of 0x%02x: plainRun = %d, want %d", c, got, want)
+		if got := PlainRun(s, 0); got != want {
+			t.Errorf("run of 0x%02x: PlainRun = %d, want %d", c, got, want)
 		}
 	}
 	// Every byte value after every plain one, at every place of an
@@ -488,8 +488,8 @@ func TestPlainRun(t *testing.T) {
 				for want < len(b) && plain[b[want]] {
 					want++
 				}
-				if got := plainRun(string(b), 0); got != want {
-					t.Fatalf("byte 0x%02x at %d among 0x%02x: plainRun = %d, want %d", c, at, p, got, want)
+				if got := PlainRun(string(b), 0); got != want {
+					t.Fatalf("byte 0x%02x at %d among 0x%02x: PlainRun = %d, want %d", c, at, p, got, want)
 				}
 			}
 		}
