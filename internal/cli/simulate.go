@@ -38,12 +38,8 @@ type simulateFlags struct {
 	workers           int
 }
 
-func newSimulateCmd(e *env) *cobra.Command {
-	var f simulateFlags
-	cmd := &cobra.Command{
-		Use:   "simulate",
-		Short: "Decide an IAM request offline, the way AWS would, and explain why",
-		Long: `Decide whether AWS would allow a request, offline, from the policies in
+// simulateLong is simulate's --help.
+const simulateLong = `Decide whether AWS would allow a request, offline, from the policies in
 force: identity policies, a resource policy (bucket policy, trust policy,
 key policy ...), a permissions boundary, a session policy, the SCPs and
 RCPs of each level of the organization, root first, and the policy of
@@ -100,8 +96,10 @@ A line that cannot be evaluated gives {"id":..,"decision":"Error",
 "error":".."} and the batch goes on; --explain adds "explain" per line.
 
 Exit status: 0 when the request is allowed, 1 when it is denied, 2 for
-bad input. In batch mode, 0 once every line was answered.`,
-		Example: `  # Can the AgentCore runtime assume the execution role?
+bad input. In batch mode, 0 once every line was answered.`
+
+// simulateExample is simulate's examples.
+const simulateExample = `  # Can the AgentCore runtime assume the execution role?
   agentiam simulate --resource-policy trust.json \
     --principal bedrock-agentcore.amazonaws.com --action sts:AssumeRole \
     --resource arn:aws:iam::111122223333:role/AgentCoreExec \
@@ -115,8 +113,16 @@ bad input. In batch mode, 0 once every line was answered.`,
     --resource arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude-3-haiku-20240307-v1:0 --explain
 
   # Many requests at once
-  agentiam simulate --batch requests.jsonl > decisions.jsonl`,
-		Args: cobra.NoArgs,
+  agentiam simulate --batch requests.jsonl > decisions.jsonl`
+
+func newSimulateCmd(e *env) *cobra.Command {
+	var f simulateFlags
+	cmd := &cobra.Command{
+		Use:     "simulate",
+		Short:   "Decide an IAM request offline, the way AWS would, and explain why",
+		Long:    simulateLong,
+		Example: simulateExample,
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if f.format != "text" && f.format != "json" {
 				return usageError(fmt.Errorf("--format must be text or json, not %q", f.format))
