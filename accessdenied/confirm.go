@@ -2,6 +2,7 @@ package accessdenied
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/agentiam/agentiam/arn"
@@ -68,7 +69,7 @@ func Confirm(m Message, fix Fix, pols Policies) (*Confirmation, error) {
 	if assumed != nil {
 		c.Notes = append(c.Notes, fmt.Sprintf("%s on %s also needs the resource's own policy (key policy or trust policy) to allow the account; the check assumes it does", m.Action, resource))
 	}
-	req := eval.Request{Principal: m.Principal, Action: m.Action, Resource: resource, Context: eval.ContextOf(fix.Context)}
+	req := eval.Request{Principal: m.Principal, Action: m.Action, Resource: resource, Context: eval.ContextOf(requestKeys(m, fix))}
 	if c.Before, err = explain.Explain(before.Set(orPolicy(before.Resource, assumed)), &req); err != nil {
 		return nil, fmt.Errorf("evaluating the denied request: %w", err)
 	}
@@ -143,7 +144,7 @@ func (c *Confirmation) beforeOnly(m Message, pols Policies) error {
 	if resource == "" {
 		resource = "*"
 	}
-	req := eval.Request{Principal: m.Principal, Action: m.Action, Resource: resource}
+	req := eval.Request{Principal: m.Principal, Action: m.Action, Resource: resource, Context: eval.ContextOf(m.Context)}
 	if c.Before, err = explain.Explain(set, &req); err != nil {
 		return fmt.Errorf("evaluating the denied request: %w", err)
 	}
@@ -155,11 +156,23 @@ func (c *Confirmation) beforeOnly(m Message, pols Policies) error {
 	return nil
 }
 
+// requestKeys is the denied request's context: the condition keys a
+// decoded authorization message gives, with those the fix expects of the
+// request (fix.Context) taking precedence.
+func requestKeys(m Message, fix Fix) map[string][]string {
+	if len(m.Context) == 0 {
+		return fix.Context
+	}
+	out := maps.Clone(m.Context)
+	maps.Copy(out, fix.Context)
+	return out
+}
+
 func orUnknown(t policy.Kind) string {
 	if t == policy.KindUnknown {
 		return "policy the message does not name"
 	}
-	return t.AWSName()
+	return KindName(t)
 }
 
 func fixResource(f Fix) string {

@@ -191,3 +191,25 @@ func TestPlanRoleKinds(t *testing.T) {
 		t.Errorf("kept role: %v %v %s", r, kept, p.Kind)
 	}
 }
+
+// A decoded authorization message gives the request's condition keys:
+// the role's own policies are evaluated with them. Here the role allows
+// RunInstances only for t3.micro, and the decoded request was for one.
+func TestConfirmDecodedContext(t *testing.T) {
+	m, err := Parse(`{"allowed":false,"explicitDeny":false,"context":{"principal":{"arn":"arn:aws:sts::123456789012:assumed-role/Dev/s"},"action":"ec2:RunInstances","resource":"arn:aws:ec2:us-east-1:123456789012:instance/*","conditions":{"items":[{"key":"ec2:InstanceType","values":{"items":[{"value":"t3.micro"}]}}]}}}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	role, err := policy.Parse("role.json", []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:RunInstances","Resource":"*","Condition":{"StringEquals":{"ec2:InstanceType":"t3.micro"}}}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fix := Propose(m, ClassifyPrincipal(m.Principal, nil))
+	conf, err := Confirm(m, fix, Policies{Source: "role.json", Identity: []*policy.Document{role}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if conf.Before == nil || conf.Before.Decision != eval.Allowed {
+		t.Errorf("before = %+v, want Allowed with the decoded context", conf.Before)
+	}
+}

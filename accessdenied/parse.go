@@ -16,6 +16,12 @@ import (
 // ErrUnrecognized is wrapped when the text holds no AccessDenied message.
 var ErrUnrecognized = errors.New("not an AWS AccessDenied message")
 
+// ErrEncoded is wrapped when the text is an encoded authorization
+// failure message without the readable form: it must be decoded first.
+var ErrEncoded = errors.New("the AccessDenied message is encoded")
+
+// policyTypes are the kinds a message names, in the order their names
+// are looked for in a reason that does not name one exactly.
 var policyTypes = []policy.Kind{policy.Identity, policy.Resource, policy.SCP, policy.RCP, policy.Boundary, policy.Session, policy.VPCEndpoint}
 
 // Message is a parsed AccessDenied message.
@@ -28,8 +34,17 @@ type Message struct {
 	// Explicit is true for "with an explicit deny in ...", false for
 	// "because no ... allows ...".
 	Explicit bool
+	// Through is the policy type a transitive denial went through ("with
+	// an explicit deny in a VPC endpoint policy transitively through a
+	// service control policy": PolicyType SCP, Through VPCEndpoint).
+	Through policy.Kind
 	// PolicyARN is the denying policy when AWS names it.
 	PolicyARN string
+	// Decoded is true for a message read from a decoded authorization
+	// message, which says whether the deny was explicit but not which
+	// policy type denied; Context holds its request's condition keys.
+	Decoded bool
+	Context map[string][]string
 	// Operation and ErrorCode come from an SDK or CLI wrapper when present:
 	// "An error occurred (AccessDeniedException) when calling the X operation: ...".
 	Operation string
@@ -41,10 +56,17 @@ var reWrapper = regexp.MustCompile(`An error occurred \(([A-Za-z]+)\) when calli
 const expected = "expected text like \"User: arn:aws:sts::123456789012:assumed-role/Role/session is not authorized to perform: service:Action on resource: arn:... because no identity-based policy allows the service:Action action\""
 
 // Parse extracts the AccessDenied message from text: a bare message, a CLI
-// or SDK error line, or a CloudTrail event (JSON with errorMessage).
+// or SDK error line, a CloudTrail event (JSON with errorMessage), or an
+// authorization message decoded with aws sts decode-authorization-message
+// (see parseDecoded). An encoded authorization message alone (EC2's
+// UnauthorizedOperation) is an error wrapping ErrEncoded that says how
+// to decode it.
 func Parse(text string) (Message, error) {
 	text = strings.TrimSpace(text)
 	if strings.HasPrefix(text, "{") {
+		if m, ok, err := parseDecoded(text); ok {
+			return m, err
+		}
 		if inner, ok := cloudTrailMessage(text); ok {
 			text = inner
 		}
@@ -55,6 +77,9 @@ func Parse(text string) (Message, error) {
 	}
 	i := strings.Index(text, "User: ")
 	if i < 0 {
+		if strings.Contains(text, encodedMarker) {
+			return Message{}, fmt.Errorf("%w: %s", ErrEncoded, decodeAdvice)
+		}
 		return Message{}, fmt.Errorf("%w: no \"User: \" in the text; %s", ErrUnrecognized, expected)
 	}
 	rest := text[i+len("User: "):]
@@ -73,18 +98,42 @@ func Parse(text string) (Message, error) {
 		m.Resource, rest = token(strings.TrimSpace(r))
 		rest = strings.TrimSpace(rest)
 	}
-	rest = strings.TrimPrefix(rest, ", ")
+	if err := m.readReason(strings.TrimPrefix(rest, ", ")); err != nil {
+		return Message{}, err
+	}
+	return m, nil
+}
+
+// readReason reads the context AWS gives after the action and resource
+// (IAM User Guide, Troubleshoot access denied error messages,
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html):
+// "because no TYPE allows the ACTION action" for an implicit deny,
+// "with an explicit deny in a TYPE" for an explicit one, the latter
+// followed by ": ARN" of the denying policy where AWS names it (same
+// account or organization only). Nothing is the older form that gives
+// no reason.
+func (m *Message) readReason(rest string) error {
 	switch {
-	case strings.HasPrefix(rest, "because no "):
-		r := strings.TrimPrefix(rest, "because no ")
+	case hasPrefixFold(rest, "because no "), hasPrefixFold(rest, "because the "):
+		// The guide's example of a role trust policy's implicit deny reads
+		// "because the role trust policy allows the sts:AssumeRole action"
+		// under the heading "Implicit denial"; it is read as one.
+		r := rest[len("because "):]
+		r = r[strings.Index(r, " ")+1:]
 		j := strings.Index(r, " allows the ")
 		if j < 0 {
-			return Message{}, fmt.Errorf("%w: cannot read the reason %q", ErrUnrecognized, rest)
+			return fmt.Errorf("%w: cannot read the reason %q", ErrUnrecognized, rest)
 		}
-		m.PolicyType = policyType(r[:j])
-	case strings.HasPrefix(rest, "with an explicit deny in "):
-		r := strings.TrimPrefix(rest, "with an explicit deny in ")
-		r = strings.TrimPrefix(strings.TrimPrefix(r, "an "), "a ")
+		m.PolicyType, _ = policyType(r[:j])
+	case hasPrefixFold(rest, "with an explicit deny in "), hasPrefixFold(rest, "due to an explicit deny in "):
+		// "due to ..." is how the guide quotes an SCP's denial.
+		_, r, _ := strings.Cut(rest, " explicit deny in ")
+		for _, article := range []string{"an ", "a ", "the "} {
+			if hasPrefixFold(r, article) {
+				r = r[len(article):]
+				break
+			}
+		}
 		m.Explicit = true
 		kind := r
 		if j := strings.Index(r, ": arn:"); j >= 0 {
@@ -93,9 +142,13 @@ func Parse(text string) (Message, error) {
 		} else if j := strings.IndexAny(r, ".\"\n"); j >= 0 {
 			kind = r[:j]
 		}
-		m.PolicyType = policyType(kind)
+		m.PolicyType, m.Through = policyType(kind)
 	}
-	return m, nil
+	return nil
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
 // token returns the first whitespace-delimited word of s without
@@ -110,21 +163,49 @@ func token(s string) (string, string) {
 	return w, s[end:]
 }
 
-func policyType(s string) policy.Kind {
+// policyType reads the policy type of a message's reason: AWS's words
+// for it (policy.Kind.AWSName), "role trust policy" for a role's trust
+// policy, and the variants the guide itself prints ("sessions policy").
+// "X transitively through Y" (a request through a VPC endpoint denied by
+// another policy: "with an explicit deny in a VPC endpoint policy
+// transitively through a service control policy", whose fix the guide
+// looks for in the SCPs) is Y, with X as through.
+func policyType(s string) (kind, through policy.Kind) {
 	s = strings.TrimSpace(s)
+	if before, after, ok := strings.Cut(strings.ToLower(s), " transitively through "); ok {
+		kind, _ = policyType(after)
+		through, _ = policyType(before)
+		return kind, through
+	}
 	for _, t := range policyTypes {
 		if strings.EqualFold(s, t.AWSName()) {
-			return t
+			return t, policy.KindUnknown
 		}
 	}
-	// AWS has used "identity-based policies" and "a permissions boundary policy".
 	low := strings.ToLower(s)
+	if strings.Contains(low, "trust policy") {
+		return policy.Trust, policy.KindUnknown
+	}
+	// The guide's explicit session policy example says "a sessions policy".
+	low = strings.ReplaceAll(low, "sessions policy", "session policy")
+	// AWS has used "identity-based policies" and "a permissions boundary policy".
 	for _, t := range policyTypes {
 		if strings.Contains(low, strings.ToLower(t.AWSName())) {
-			return t
+			return t, policy.KindUnknown
 		}
 	}
-	return policy.KindUnknown
+	return policy.KindUnknown, policy.KindUnknown
+}
+
+// KindName is a policy kind in the words of an AccessDenied message: a
+// role's trust policy is the "role trust policy" (policy.Kind.AWSName
+// calls it a resource-based policy, which it is), KindUnknown "" as in
+// AWSName.
+func KindName(k policy.Kind) string {
+	if k == policy.Trust {
+		return "role trust policy"
+	}
+	return k.AWSName()
 }
 
 // cloudTrailMessage returns the errorMessage of a CloudTrail event, or of

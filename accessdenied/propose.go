@@ -54,6 +54,14 @@ var controlPlanePrefixes = []string{"Create", "Update", "Delete", "Put", "Tag", 
 
 // Propose turns a parsed message into the change that fixes it.
 func Propose(m Message, p Principal) Fix {
+	f := propose(m, p)
+	if m.Decoded && m.PolicyType == policy.KindUnknown {
+		f.Advice = append(f.Advice, "A decoded authorization message says whether the deny was explicit, not which kind of policy denied: the fix above assumes the most common one; check the others (SCPs, resource, session and VPC endpoint policies, permissions boundary) if it is not enough.")
+	}
+	return f
+}
+
+func propose(m Message, p Principal) Fix {
 	if m.Explicit {
 		return explicitFix(m)
 	}
@@ -64,23 +72,50 @@ func Propose(m Message, p Principal) Fix {
 		return boundaryFix(m, p)
 	case policy.Resource:
 		return resourceFix(m, p)
+	case policy.Trust:
+		return trustFix(m, p)
 	}
-	if m.Action == "sts:AssumeRole" && strings.Contains(m.Resource, ":role/") && m.PolicyType == policy.KindUnknown {
-		return Fix{PolicyType: policy.Resource, Target: m.Resource, Advice: []string{fmt.Sprintf("Check the trust policy of %s: it must name %s (or its account) as principal, and any conditions must hold. For a role in another account, the caller's identity policy must also allow sts:AssumeRole on it.", m.Resource, orDash(p.RoleARN, p.ARN))}}
+	if strings.HasPrefix(m.Action, "sts:AssumeRole") && strings.Contains(m.Resource, ":role/") && m.PolicyType == policy.KindUnknown {
+		return trustFix(m, p)
 	}
 	// An identity-based policy (or, in the older message form, an unknown
 	// policy type, which is nearly always this) must allow the action.
 	return identityFix(m, p)
 }
 
+// trustFix: the role's trust policy does not let the principal assume it.
+func trustFix(m Message, p Principal) Fix {
+	role := m.Resource
+	if role == "" {
+		role = "the role"
+	}
+	return Fix{PolicyType: policy.Trust, Target: m.Resource, Advice: []string{fmt.Sprintf("Check the trust policy of %s: it must name %s (or its account) as principal for %s, and any conditions must hold. For a role in another account, the caller's identity policy must also allow %s on it.", role, orDash(p.RoleARN, p.ARN), m.Action, m.Action)}}
+}
+
 // explicitFix: an explicit Deny, which no statement can override.
 func explicitFix(m Message) Fix {
 	f := Fix{PolicyType: m.PolicyType}
-	where := m.PolicyType.AWSName()
+	where := "the " + KindName(m.PolicyType)
+	if m.PolicyType == policy.KindUnknown {
+		where = "one of the policies that apply to the request (the message does not say which)"
+	}
 	if m.PolicyARN != "" {
 		where += " " + m.PolicyARN
 	}
-	f.Advice = append(f.Advice, fmt.Sprintf("An explicit Deny in the %s blocks %s; no Allow statement anywhere can override it. Find the Deny statement that matches this action and resource and narrow it, or make the request a different way.", where, m.Action))
+	if m.PolicyType == policy.Trust {
+		f.Target = m.Resource
+	}
+	f.Advice = append(f.Advice, fmt.Sprintf("An explicit Deny in %s blocks %s; no Allow statement anywhere can override it. Find the Deny statement that matches this action and resource and narrow it, or make the request a different way.", where, m.Action))
+	if m.Through != policy.KindUnknown {
+		f.Advice = append(f.Advice, fmt.Sprintf("The request went through a %s; the Deny is in the %s, which applies to it transitively.", KindName(m.Through), KindName(m.PolicyType)))
+	}
+	if m.PolicyType == policy.SCP {
+		// IAM User Guide, Troubleshoot access denied error messages: "When
+		// an SCP denies access, the error message can include the phrase
+		// due to an explicit deny in a Service Control Policy, even if the
+		// denial is implicit."
+		f.Advice = append(f.Advice, "AWS may report an SCP's denial as explicit even when it is implicit: if no SCP has a Deny for this action and resource, look for the level of the organization (root, an OU or the account) whose SCPs do not allow it.")
+	}
 	if m.PolicyType == policy.SCP || m.PolicyType == policy.RCP {
 		f.Advice = append(f.Advice, "Service and resource control policies are managed in AWS Organizations by the management account; ask its administrators.")
 	}

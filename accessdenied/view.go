@@ -12,6 +12,7 @@ import (
 type View struct {
 	Action        string        `json:"action"`
 	Confirmation  *Confirmation `json:"confirmation,omitempty" jsonschema:"the denied request evaluated before and after the fix, with probes of neighbouring requests that must stay denied"`
+	Decoded       bool          `json:"decoded,omitempty" jsonschema:"the message was a decoded authorization message, which does not name the policy type"`
 	Explicit      bool          `json:"explicit" jsonschema:"an explicit Deny blocked the request"`
 	Fix           FixView       `json:"fix"`
 	Notes         []string      `json:"notes,omitempty"`
@@ -23,6 +24,7 @@ type View struct {
 	Resource      string        `json:"resource"`
 	RoleARN       string        `json:"roleArn"`
 	SpecChange    *SpecChange   `json:"specChange,omitempty" jsonschema:"the fix as a change of the spec, confirmed by generating the roles again"`
+	Through       string        `json:"through,omitempty" jsonschema:"the policy type a transitive denial went through (a VPC endpoint policy)"`
 }
 
 // FixView is the fix in a View.
@@ -43,13 +45,14 @@ func (x *Explanation) View() View {
 	}
 	v := View{
 		Action: m.Action, Explicit: m.Explicit, Person: p.Person, PolicyARN: m.PolicyARN,
-		PolicyType: m.PolicyType.AWSName(), Principal: m.Principal, PrincipalKind: p.Kind,
+		PolicyType: KindName(m.PolicyType), Principal: m.Principal, PrincipalKind: p.Kind,
 		Resource: m.Resource, RoleARN: p.RoleARN,
 		Fix: FixView{
 			Advice: fix.Advice, Document: doc, PermissionSet: fix.PermissionSet,
-			PolicyType: fix.PolicyType.AWSName(), Target: fix.Target,
+			PolicyType: KindName(fix.PolicyType), Target: fix.Target,
 		},
 		Confirmation: x.Confirmation, SpecChange: x.SpecChange,
+		Decoded: m.Decoded, Through: KindName(m.Through),
 	}
 	if len(x.Notes) > 0 {
 		v.Notes = x.Notes

@@ -12,7 +12,7 @@ import (
 
 // ExplainDeniedInput are the explain_denied tool's arguments.
 type ExplainDeniedInput struct {
-	Message  string   `json:"message" jsonschema:"the AccessDenied message as AWS printed it (AWS CLI, SDK, or a CloudTrail event's errorMessage or whole event JSON)"`
+	Message  string   `json:"message" jsonschema:"the AccessDenied message as AWS printed it (AWS CLI, SDK, or a CloudTrail event's errorMessage or whole event JSON), or an encoded authorization failure message once decoded (aws sts decode-authorization-message output)"`
 	Spec     string   `json:"spec,omitempty" jsonschema:"the agentiam.yaml the roles were generated from, as YAML text (or give path): confirms the fix against the generated role and gives it as a spec change"`
 	Path     string   `json:"path,omitempty" jsonschema:"path of that agentiam.yaml (or give spec)"`
 	Policies []string `json:"policies,omitempty" jsonschema:"the denied role's identity policies as JSON text: confirms the fix against them"`

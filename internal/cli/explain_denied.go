@@ -26,15 +26,17 @@ func newExplainDeniedCmd(e *env) *cobra.Command {
 		Use:   "explain-denied [MESSAGE]",
 		Short: "Turn an AccessDenied message into the role to change and the statement that fixes it",
 		Long: `Read an AccessDenied message as AWS prints it — from the AWS CLI, an SDK, or a
-CloudTrail event's errorMessage (the whole event JSON is fine) — given as the
-argument or on standard input, and say:
+CloudTrail event's errorMessage (the whole event JSON is fine), or an encoded
+authorization failure message once decoded (the output of aws sts
+decode-authorization-message) — given as the argument or on standard input,
+and say:
 
   - which principal was denied and what it is: a person's caller identity
     (IAM user, SSO session), or an agent's execution role assumed by AgentCore
     (the confusion reported most often);
-  - which kind of policy blocked it (identity-based, resource-based, SCP, RCP,
-    permissions boundary, session policy, VPC endpoint policy), and whether
-    the deny was explicit;
+  - which kind of policy blocked it (identity-based, resource-based, role
+    trust policy, SCP, RCP, permissions boundary, session policy, VPC endpoint
+    policy), and whether the deny was explicit;
   - what to do: the exact statement to add and where, or which policy to look at.
 
 With --spec (the agentiam.yaml the roles were generated from) or --policy
@@ -48,12 +50,14 @@ example "add anthropic.claude-3-haiku-20240307-v1:0 to
 agents.support_bot.models"), confirmed by generating the roles again.
 
 Exit codes: 0 when the message was explained; 2 when the text is not an
-AccessDenied message or an input file is unusable.`,
+AccessDenied message (or only its encoded form, which is to be decoded
+first) or an input file is unusable.`,
 		Example: `  agentiam explain-denied 'User: arn:aws:sts::123456789012:assumed-role/AmazonBedrockAgentCoreSDKRuntime-us-west-2-9ebbd1e2a4/s is not authorized to perform: bedrock:InvokeModel on resource: arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude-3-5-haiku-20241022-v1:0 because no identity-based policy allows the bedrock:InvokeModel action'
   aws s3 cp s3://bucket/key . 2>&1 | agentiam explain-denied
   jq -c '.Records[0]' cloudtrail.json | agentiam explain-denied --format json
   agentiam explain-denied --spec agentiam.yaml < error.txt      # confirm the fix, and as a spec change
-  agentiam explain-denied --policy role-policy.json --explain < error.txt`,
+  agentiam explain-denied --policy role-policy.json --explain < error.txt
+  aws sts decode-authorization-message --encoded-message "$ENCODED" | agentiam explain-denied`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if f.format != "text" && f.format != "json" {
@@ -141,15 +145,7 @@ func writeDeniedText(w io.Writer, x *accessdenied.Explanation, explain bool) {
 		fmt.Fprintf(&b, " (role %s)", p.RoleName)
 	}
 	b.WriteByte('\n')
-	blocked := "not stated (older message form)"
-	if m.PolicyType != policy.KindUnknown {
-		how := "no " + m.PolicyType.AWSName() + " allows it (implicit deny)"
-		if m.Explicit {
-			how = "explicit deny in a " + m.PolicyType.AWSName()
-		}
-		blocked = how
-	}
-	fmt.Fprintf(&b, "Blocked by: %s\n", blocked)
+	fmt.Fprintf(&b, "Blocked by: %s\n", blockedBy(m))
 	if m.PolicyARN != "" {
 		fmt.Fprintf(&b, "Policy:     %s\n", m.PolicyARN)
 	}
@@ -159,7 +155,7 @@ func writeDeniedText(w io.Writer, x *accessdenied.Explanation, explain bool) {
 		b.WriteString("\n")
 	}
 	if doc := fix.Document(); doc != nil {
-		where := fix.PolicyType.AWSName()
+		where := accessdenied.KindName(fix.PolicyType)
 		switch {
 		case fix.PermissionSet != "" && fix.PolicyType == policy.Boundary:
 			where = "permissions boundary of the IAM Identity Center permission set " + fix.PermissionSet
@@ -216,6 +212,33 @@ func writeDeniedText(w io.Writer, x *accessdenied.Explanation, explain bool) {
 		fmt.Fprintf(&b, "\nNote: %s\n", n)
 	}
 	io.WriteString(w, b.String())
+}
+
+// blockedBy says which kind of policy denied the request and how, as far
+// as the message tells.
+func blockedBy(m accessdenied.Message) string {
+	name := accessdenied.KindName(m.PolicyType)
+	switch {
+	case m.PolicyType == policy.KindUnknown && m.Decoded && m.Explicit:
+		return "an explicit deny (decoded authorization message; the policy type is not stated)"
+	case m.PolicyType == policy.KindUnknown && m.Decoded:
+		return "no policy allows it (implicit deny; decoded authorization message, the policy type is not stated)"
+	case m.PolicyType == policy.KindUnknown:
+		return "not stated (older message form)"
+	case !m.Explicit:
+		return "no " + name + " allows it (implicit deny)"
+	case m.Through != policy.KindUnknown:
+		return "explicit deny in " + withArticle(name) + ", through " + withArticle(accessdenied.KindName(m.Through))
+	}
+	return "explicit deny in " + withArticle(name)
+}
+
+// withArticle puts "a" or "an" before a policy type's name.
+func withArticle(name string) string {
+	if strings.ContainsRune("aeiouAEIOU", rune(name[0])) {
+		return "an " + name
+	}
+	return "a " + name
 }
 
 func writeDeniedJSON(w io.Writer, x *accessdenied.Explanation) error {
