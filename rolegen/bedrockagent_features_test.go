@@ -22,6 +22,7 @@ const bedrockFeaturesSpec = header + `  boss:
     collaborators: ["` + collaboratorAlias + `"]
     streaming: true
     kms_key: "` + agentKeyARN + `"
+    guardrails: [gr1abc2def3g, "us.guardrail.v1:0"]
   any:
     type: bedrock-agent
     models: [anthropic.claude-3-haiku-20240307-v1:0]
@@ -54,8 +55,8 @@ func statementsOf(p *Plan, owner, action string) []*policy.Statement {
 	return append(out, callerStatements(p, owner, action)...)
 }
 
-// TestBedrockAgentFeatures: collaborators, streaming and kms_key on the
-// service role, and the key for the agent's invokers, each only in the
+// TestBedrockAgentFeatures: collaborators, streaming, guardrails and
+// kms_key on the service role, and the key for the agent's invokers, each only in the
 // agent's encryption context.
 func TestBedrockAgentFeatures(t *testing.T) {
 	p := generate(t, bedrockFeaturesSpec)
@@ -81,6 +82,14 @@ func TestBedrockAgentFeatures(t *testing.T) {
 		{"invoker keys", "web", "kms:Decrypt", []string{agentKeyARN, agentKeyARN}, []string{"StringEquals", "StringLike"}, []string{agents + "ABCDEFGHIJ", agents + "*"}},
 		{"invoker data keys", "web", "kms:GenerateDataKey", []string{agentKeyARN, agentKeyARN}, []string{"StringEquals", "StringLike"}, []string{agents + "ABCDEFGHIJ", agents + "*"}},
 		{"invoker of an agent without key", "other", "kms:Decrypt", nil, nil, nil},
+		// "(Optional) If you associate a guardrail with your agent,
+		// permissions to apply that guardrail":
+		// https://docs.aws.amazon.com/bedrock/latest/userguide/agents-permissions.html
+		{"guardrails", "boss", "bedrock:ApplyGuardrail", []string{
+			"arn:aws:bedrock:us-west-2:123456789012:guardrail/gr1abc2def3g",
+			"arn:aws:bedrock:*:123456789012:guardrail-profile/us.guardrail.v1:0",
+		}, nil, nil},
+		{"no guardrails", "plain", "bedrock:ApplyGuardrail", nil, nil, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -448,6 +448,11 @@ func (g *gen) bedrockAgentRole(a *agentspec.Agent) {
 	} else {
 		var st statements
 		g.models(&st, a, agentModelsFeature(a))
+		// "(Optional) If you associate a guardrail with your agent,
+		// permissions to apply that guardrail" (Bedrock guide: Create a
+		// service role for Amazon Bedrock Agents,
+		// https://docs.aws.amazon.com/bedrock/latest/userguide/agents-permissions.html).
+		g.guardrails(&st, a)
 		var schemas []string
 		for _, ag := range a.ActionGroups {
 			if bucket, key, ok := strings.Cut(strings.TrimPrefix(ag.Schema, "s3://"), "/"); ok {

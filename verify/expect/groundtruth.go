@@ -63,6 +63,7 @@ const (
 	SrcAgentsCollaboration SourceID = "bedrock-agents-collaboration"
 	SrcAgentsStreaming     SourceID = "bedrock-agents-streaming"
 	SrcAgentsEncryption    SourceID = "bedrock-agents-encryption"
+	SrcAgentsGuardrails    SourceID = "bedrock-agents-guardrails"
 	SrcPassRole            SourceID = "iam-passrole"
 	// SrcCodeDeploy: the caller of CreateAgentRuntime reads the code zip.
 	SrcCodeDeploy SourceID = "agentcore-direct-code-deploy"
@@ -145,6 +146,8 @@ var sourceTable = map[SourceID]Source{
 	SrcAgentsCaller: {Title: "Identity-based policy examples for Amazon Bedrock Agents",
 		URL: userguide + "security_iam_id-based-policy-examples-agent.html"},
 	SrcAgentsCollaboration: {Title: "Create a service role for Amazon Bedrock Agents: with multi-agent collaboration, bedrock:GetAgentAlias and bedrock:InvokeAgent on the collaborators' agent aliases",
+		URL: userguide + "agents-permissions.html"},
+	SrcAgentsGuardrails: {Title: "Create a service role for Amazon Bedrock Agents: (Optional) if you associate a guardrail with your agent, permissions to apply that guardrail (bedrock:ApplyGuardrail on the guardrail)",
 		URL: userguide + "agents-permissions.html"},
 	SrcAgentsStreaming: {Title: "Invoke an agent from your application: streaming the final response takes bedrock:InvokeModelWithResponseStream on the agent's model for the agent's service role",
 		URL: userguide + "agents-invoke-agent.html"},

@@ -9,8 +9,9 @@ import (
 // guardrails adds applying the agent's guardrails: each guardrail, and
 // for a cross-region guardrail its profile in the agent's region and in
 // every destination region of the profile's geography; no other
-// guardrail, no other geography's profile.
-func (m *matrix) guardrails(a *agentspec.Agent) {
+// guardrail, no other geography's profile. src is the document that
+// requires a guardrail of this kind of role.
+func (m *matrix) guardrails(a *agentspec.Agent, src SourceID) {
 	f, w := &m.b.f, m.w
 	apply := acts("bedrock:ApplyGuardrail")
 	geographies := map[string]bool{}
@@ -24,7 +25,7 @@ func (m *matrix) guardrails(a *agentspec.Agent) {
 			if res == "" {
 				res = f.arn(w, "bedrock", "guardrail", g.ID)
 			}
-			m.need(req{src: SrcGuardrails, why: "apply guardrail " + e, actions: apply, resource: res})
+			m.need(req{src: src, why: "apply guardrail " + e, actions: apply, resource: res})
 			continue
 		}
 		geographies[g.Geography] = true

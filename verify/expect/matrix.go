@@ -468,6 +468,7 @@ func (b *builder) bedrockAgent(i int, a *agentspec.Agent) {
 	m.trust(principalBedrock, agent, f.arn(w, "bedrock", "agent", idPattern), otherAgent,
 		f.arn(where{w.partition, w.region, b.foreign}, "bedrock", "agent", agentID))
 	m.models(a)
+	m.guardrails(a, SrcAgentsGuardrails)
 	m.bedrockAgentFeatures(a)
 	account := cond("StringEquals", "aws:ResourceAccount", w.account)
 	for _, ag := range a.ActionGroups {

@@ -30,7 +30,7 @@ func (b *builder) runtime(i int, a *agentspec.Agent) {
 	workload, workloadPattern := m.workloadIdentity(a, runtimeID, others)
 	m.models(a)
 	m.marketplace(a)
-	m.guardrails(a)
+	m.guardrails(a, SrcGuardrails)
 	m.memory(a, others)
 	m.credentialProviders(a.Identity, workload, workloadPattern)
 	m.runtimeGateway(a)

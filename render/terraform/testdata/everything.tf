@@ -468,6 +468,12 @@ resource "aws_iam_role_policy" "faq_agent_service" {
         Resource = "arn:aws:bedrock:us-west-2:123456789012:inference-profile/us.amazon.nova-pro-v1:0"
       },
       {
+        Sid      = "ApplyGuardrails"
+        Effect   = "Allow"
+        Action   = "bedrock:ApplyGuardrail"
+        Resource = "arn:aws:bedrock:us-west-2:123456789012:guardrail/faqguard123a"
+      },
+      {
         Sid      = "ReadActionGroupSchemas"
         Effect   = "Allow"
         Action   = "s3:GetObject"

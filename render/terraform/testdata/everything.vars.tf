@@ -486,6 +486,12 @@ resource "aws_iam_role_policy" "faq_agent_service" {
         Resource = "arn:${var.partition}:bedrock:${var.region}:${var.account_id}:inference-profile/us.amazon.nova-pro-v1:0"
       },
       {
+        Sid      = "ApplyGuardrails"
+        Effect   = "Allow"
+        Action   = "bedrock:ApplyGuardrail"
+        Resource = "arn:${var.partition}:bedrock:${var.region}:${var.account_id}:guardrail/faqguard123a"
+      },
+      {
         Sid      = "ReadActionGroupSchemas"
         Effect   = "Allow"
         Action   = "s3:GetObject"
