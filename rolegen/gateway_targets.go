@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/agentiam/agentiam/agentspec"
+	"github.com/agentiam/agentiam/arn"
 	"github.com/agentiam/agentiam/catalog"
 )
 
@@ -171,5 +172,32 @@ func (g *gen) gatewayTargetsDeploy(st *statements, sc *deployScope) {
 		// CreateGatewayTarget and UpdateGatewayTarget export the stage
 		// "on your behalf": with the caller's credentials as well.
 		st.add(g.r.allow("ReadAPIGatewayTargetExports", featGatewayAPIExport, exports...))
+	}
+}
+
+// crossAccountFunctions warns about each Lambda target or interceptor of
+// the gateway in another account: the gateway role's identity policy
+// allows invoking it, and the function's resource-based policy must
+// allow the role too ("Resource-based permissions – Permissions attached
+// to resources to allow the gateway service role to access it. You'll
+// include the Amazon Resource Name (ARN) of the gateway service role as
+// the Principal in the resource-based policy": AgentCore guide, Set up
+// permissions for AgentCore Gateway,
+// https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/gateway-prerequisites-permissions.html).
+// That policy is the function owner's to add, in its account; the plan
+// says how rather than writing it into this account's infrastructure
+// code, which could not apply it.
+func (g *gen) crossAccountFunctions(u *agentspec.GatewayUse) {
+	role := g.roleARNs[roleRef{u.Name, PurposeGateway}]
+	if role == "" {
+		return
+	}
+	for _, fn := range dedupe(append(append([]string(nil), u.LambdaTargets...), u.Interceptors...)) {
+		a, err := arn.Parse(fn)
+		if err != nil || a.Account == "" || a.Account == g.spec.Account {
+			continue
+		}
+		g.warn("gateway %s invokes %s in account %s: the function's resource-based policy must allow the gateway role; in that account run aws lambda add-permission --function-name %s --statement-id %s --action lambda:InvokeFunction --principal %s",
+			u.Name, fn, a.Account, fn, fitName("AgentCoreGateway"+camel(u.Name), u.Name, "", maxStatementIDLength), role)
 	}
 }

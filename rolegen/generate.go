@@ -432,6 +432,7 @@ func (g *gen) gatewayRoles() {
 			Key:         "gateway_" + strings.ReplaceAll(u.Name, "-", "_"),
 		}, u.Name, w, g.trust("AgentCoreGatewayAssumeRole", principalAgentCore, w, g.gatewayARN(w, u.Name)),
 			st.list, "AgentCoreGatewayExecutionPolicy")
+		g.crossAccountFunctions(u)
 	}
 }
 

@@ -113,3 +113,41 @@ callers:
 		t.Errorf("want the recreated gateway forbidden to the agent and to the invoker, got %d failures:\n%s", n, got)
 	}
 }
+
+// TestCrossAccountLambdaTargets: a Lambda target or interceptor of
+// another account needs the function's resource-based policy to allow
+// the gateway role ("Resource-based permissions – Permissions attached to
+// resources to allow the gateway service role to access it":
+// https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/gateway-prerequisites-permissions.html).
+// That policy is the function owner's: verify assumes it, the plan warns
+// with the command that adds it, and the role's own grant is still
+// required.
+func TestCrossAccountLambdaTargets(t *testing.T) {
+	const target, interceptor = "arn:aws:lambda:us-west-2:999988887777:function:orders", "arn:aws:lambda:us-west-2:999988887777:function:intercept"
+	s := parseSpec(t, callerHeader+`  a:
+    gateway:
+      name: tools
+      lambda_targets: ["`+target+`", "arn:aws:lambda:us-west-2:123456789012:function:local"]
+      interceptors: ["`+interceptor+`"]
+`)
+	p := generate(t, s)
+	if got := failedRequests(t, s, p); len(got) > 0 {
+		t.Fatalf("generated plan fails:\n%s", strings.Join(got, "\n"))
+	}
+	var warned []string
+	for _, w := range p.Warnings {
+		if strings.Contains(w, "aws lambda add-permission") {
+			warned = append(warned, w)
+		}
+	}
+	if len(warned) != 2 || !strings.Contains(warned[0], target) || !strings.Contains(warned[1], interceptor) ||
+		!strings.Contains(warned[0], "--principal arn:aws:iam::123456789012:role/AgentCoreGatewayExecutionRole-us-west-2-") {
+		t.Errorf("warnings %q, want one per function of account 999988887777 naming the gateway role", p.Warnings)
+	}
+	d, i := statement(t, p, "tools", "InvokeLambdaTargets")
+	d.Statements[i].Resource = policy.NewStringList("arn:aws:lambda:us-west-2:123456789012:function:local")
+	got := failedRequests(t, s, p)
+	if !slices.ContainsFunc(got, func(f string) bool { return strings.Contains(f, "required lambda:InvokeFunction on "+target) }) {
+		t.Errorf("without the role's grant, failures:\n%s\nwant the cross-account target required", strings.Join(got, "\n"))
+	}
+}

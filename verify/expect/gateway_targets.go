@@ -7,6 +7,7 @@ import (
 	"github.com/agentiam/agentiam/agentspec"
 	"github.com/agentiam/agentiam/arn"
 	"github.com/agentiam/agentiam/catalog"
+	"github.com/agentiam/agentiam/fixcore"
 	"github.com/agentiam/agentiam/policy"
 )
 
@@ -31,7 +32,7 @@ func (m *matrix) gatewayTargets(u *agentspec.GatewayUse, gatewayID string) {
 	m.apiGatewayTargets(u.APIGatewayTargets)
 	m.mcpRuntimes(u.MCPAgents)
 	for _, fn := range u.Interceptors {
-		m.need(req{src: SrcGatewayInterceptors, why: "invoke its interceptor", actions: acts("lambda:InvokeFunction"), resource: fn})
+		m.need(req{src: SrcGatewayInterceptors, why: "invoke its interceptor", actions: acts("lambda:InvokeFunction"), resource: fn, other: m.b.functionPolicy(fn)})
 		m.forbid(req{why: "change the code of its interceptor", actions: acts("lambda:UpdateFunctionCode"), resource: fn})
 	}
 	if u.KMSKey != "" {
@@ -246,4 +247,18 @@ func (m *matrix) forbidRecreatedGateway(w where, name string, actions []string, 
 	}
 	m.forbid(req{why: "a gateway recreated under the name of the one gateway_id pins (" + name + ")", actions: actions,
 		resource: m.b.f.arn(w, "bedrock-agentcore", "gateway", recreatedGatewayID(name)), other: other})
+}
+
+// functionPolicy is the far side of invoking a Lambda function of
+// another account: its resource-based policy, which the function's owner
+// adds and which allows the spec's account (AgentCore guide, Set up
+// permissions for AgentCore Gateway: resource-based permissions name the
+// gateway service role). nil for a function of the spec's account, which
+// the role's identity policy alone may invoke.
+func (b *builder) functionPolicy(fn string) *policy.Document {
+	a, err := arn.Parse(fn)
+	if err != nil || a.Account == "" || a.Account == b.spec.Account {
+		return nil
+	}
+	return fixcore.AccountPolicy(b.spec.Partition, b.spec.Account, "lambda:InvokeFunction", fn)
 }

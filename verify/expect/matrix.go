@@ -434,7 +434,7 @@ func (b *builder) gateway(u *agentspec.GatewayUse) {
 			f.arn(w, "bedrock-agentcore", "gateway", recreatedGatewayID(u.Name)))
 	}
 	for _, t := range u.LambdaTargets {
-		m.need(req{src: SrcGateway, why: "invoke its Lambda target", actions: acts("lambda:InvokeFunction"), resource: t})
+		m.need(req{src: SrcGateway, why: "invoke its Lambda target", actions: acts("lambda:InvokeFunction"), resource: t, other: b.functionPolicy(t)})
 		m.forbid(req{why: "change the code of its Lambda target", actions: acts("lambda:UpdateFunctionCode"), resource: t})
 	}
 	m.forbid(req{why: "a function outside the spec", actions: acts("lambda:InvokeFunction"), resource: f.arn(w, "lambda", "function", other+"-function")})
