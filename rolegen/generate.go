@@ -208,8 +208,13 @@ func (g *gen) models(st *statements, a *agentspec.Agent, f feature) {
 	if len(routed) > 0 {
 		st.add(r.when(r.allow("InvokeModelsThroughInferenceProfiles", f, routed...), "ArnEquals", "bedrock:InferenceProfileArn", dedupe(profiles)...))
 	}
-	if a.Type == agentspec.BedrockAgent && len(profiles) > 0 {
-		st.add(r.allow("GetInferenceProfiles", featGetProfile, profiles...))
+	if len(profiles) > 0 {
+		// "bedrock:GetInferenceProfile – Required to run inference with an
+		// inference profile" (Bedrock guide, Prerequisites for running
+		// model inference,
+		// https://docs.aws.amazon.com/bedrock/latest/userguide/inference-prereq.html):
+		// every role that invokes a profile may read exactly that profile.
+		st.add(r.allow("GetInferenceProfiles", featGetProfile, dedupe(profiles)...))
 	}
 }
 

@@ -51,6 +51,7 @@ const (
 	SrcBrowser             SourceID = "agentcore-browser"
 	SrcResourcePolicies    SourceID = "agentcore-resource-based-policies"
 	SrcInferenceProfiles   SourceID = "bedrock-inference-profiles"
+	SrcModelInference      SourceID = "bedrock-inference-prerequisites"
 	SrcModelAccess         SourceID = "bedrock-model-access"
 	SrcGuardrails          SourceID = "bedrock-guardrails"
 	SrcGuardrailProfiles   SourceID = "bedrock-guardrail-profiles"
@@ -126,6 +127,9 @@ var sourceTable = map[SourceID]Source{
 		URL: devguide + "resource-based-policies.html"},
 	SrcInferenceProfiles: {Title: "Prerequisites for inference profiles (the profile and the foundation model in every destination region)",
 		URL: userguide + "inference-profiles-prereq.html"},
+	SrcModelInference: {Title: "Prerequisites for running model inference: \"bedrock:GetInferenceProfile – Required to run inference with an inference profile\"",
+		URL:  userguide + "inference-prereq.html",
+		Note: "The AgentCore runtime-permissions execution role and the starter toolkit's template grant InvokeModel and InvokeModelWithResponseStream only; agentiam follows the Bedrock guide's sentence and lets every role that invokes an inference profile read exactly that profile."},
 	SrcModelAccess: {Title: "Access Amazon Bedrock foundation models (AWS Marketplace subscription on first call)",
 		URL: userguide + "model-access.html",
 		Note: "The guide lists aws-marketplace:Subscribe, Unsubscribe and ViewSubscriptions for the role that manages model access; an agent's role only " +

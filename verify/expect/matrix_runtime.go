@@ -219,9 +219,7 @@ func (m *matrix) models(a *agentspec.Agent) {
 		case agentspec.InferenceProfile:
 			profile := f.arn(w, "bedrock", "inference-profile", mod.ID)
 			m.need(req{src: SrcInferenceProfiles, why: "invoke inference profile " + mod.ID, actions: actions, resource: profile})
-			if a.Type == agentspec.BedrockAgent {
-				m.need(req{src: SrcInferenceProfiles, why: "read inference profile " + mod.ID, actions: acts("bedrock:GetInferenceProfile"), resource: profile})
-			}
+			m.need(req{src: SrcModelInference, why: "read inference profile " + mod.ID, actions: acts("bedrock:GetInferenceProfile"), resource: profile})
 			through := ctx("bedrock:InferenceProfileArn", profile)
 			via := []Cond{cond("ArnEquals", "bedrock:InferenceProfileArn", profile)}
 			var routed []string

@@ -132,6 +132,15 @@ resource "aws_iam_role_policy" "full_runtime_runtime" {
         }
       },
       {
+        Sid    = "GetInferenceProfiles"
+        Effect = "Allow"
+        Action = "bedrock:GetInferenceProfile"
+        Resource = [
+          "arn:aws:bedrock:us-west-2:123456789012:inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0",
+          "arn:aws:bedrock:us-west-2:123456789012:inference-profile/global.anthropic.claude-sonnet-4-5-20250929-v1:0",
+        ]
+      },
+      {
         Sid    = "SubscribeToMarketplaceModels"
         Effect = "Allow"
         Action = [
@@ -793,6 +802,12 @@ resource "aws_iam_role_policy" "memory_shared_mem_ZyXwVu9876" {
             "bedrock:InferenceProfileArn" = "arn:aws:bedrock:us-west-2:123456789012:inference-profile/us.amazon.nova-pro-v1:0"
           }
         }
+      },
+      {
+        Sid      = "GetInferenceProfiles"
+        Effect   = "Allow"
+        Action   = "bedrock:GetInferenceProfile"
+        Resource = "arn:aws:bedrock:us-west-2:123456789012:inference-profile/us.amazon.nova-pro-v1:0"
       },
       {
         Sid    = "SubscribeToMarketplaceModels"

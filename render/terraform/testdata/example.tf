@@ -136,6 +136,12 @@ resource "aws_iam_role_policy" "support_bot_runtime" {
         }
       },
       {
+        Sid      = "GetInferenceProfiles"
+        Effect   = "Allow"
+        Action   = "bedrock:GetInferenceProfile"
+        Resource = "arn:aws:bedrock:us-west-2:123456789012:inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0"
+      },
+      {
         Sid    = "SubscribeToMarketplaceModels"
         Effect = "Allow"
         Action = [
@@ -512,6 +518,12 @@ resource "aws_iam_role_policy" "billing_bot_runtime" {
             "bedrock:InferenceProfileArn" = "arn:aws:bedrock:us-west-2:123456789012:inference-profile/global.anthropic.claude-sonnet-4-5-20250929-v1:0"
           }
         }
+      },
+      {
+        Sid      = "GetInferenceProfiles"
+        Effect   = "Allow"
+        Action   = "bedrock:GetInferenceProfile"
+        Resource = "arn:aws:bedrock:us-west-2:123456789012:inference-profile/global.anthropic.claude-sonnet-4-5-20250929-v1:0"
       },
       {
         Sid    = "SubscribeToMarketplaceModels"

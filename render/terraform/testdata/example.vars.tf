@@ -154,6 +154,12 @@ resource "aws_iam_role_policy" "support_bot_runtime" {
         }
       },
       {
+        Sid      = "GetInferenceProfiles"
+        Effect   = "Allow"
+        Action   = "bedrock:GetInferenceProfile"
+        Resource = "arn:${var.partition}:bedrock:${var.region}:${var.account_id}:inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0"
+      },
+      {
         Sid    = "SubscribeToMarketplaceModels"
         Effect = "Allow"
         Action = [
@@ -530,6 +536,12 @@ resource "aws_iam_role_policy" "billing_bot_runtime" {
             "bedrock:InferenceProfileArn" = "arn:${var.partition}:bedrock:${var.region}:${var.account_id}:inference-profile/global.anthropic.claude-sonnet-4-5-20250929-v1:0"
           }
         }
+      },
+      {
+        Sid      = "GetInferenceProfiles"
+        Effect   = "Allow"
+        Action   = "bedrock:GetInferenceProfile"
+        Resource = "arn:${var.partition}:bedrock:${var.region}:${var.account_id}:inference-profile/global.anthropic.claude-sonnet-4-5-20250929-v1:0"
       },
       {
         Sid    = "SubscribeToMarketplaceModels"

@@ -95,6 +95,12 @@ resource "aws_iam_role_policy" "gov_agent_runtime" {
         }
       },
       {
+        Sid      = "GetInferenceProfiles"
+        Effect   = "Allow"
+        Action   = "bedrock:GetInferenceProfile"
+        Resource = "arn:aws-us-gov:bedrock:us-gov-west-1:123456789012:inference-profile/us-gov.anthropic.claude-3-5-sonnet-20240620-v1:0"
+      },
+      {
         Sid    = "SubscribeToMarketplaceModels"
         Effect = "Allow"
         Action = [
@@ -409,6 +415,15 @@ resource "aws_iam_role_policy" "apac_agent_runtime" {
             ]
           }
         }
+      },
+      {
+        Sid    = "GetInferenceProfiles"
+        Effect = "Allow"
+        Action = "bedrock:GetInferenceProfile"
+        Resource = [
+          "arn:aws:bedrock:ap-southeast-2:123456789012:inference-profile/apac.anthropic.claude-sonnet-4-20250514-v1:0",
+          "arn:aws:bedrock:ap-southeast-2:123456789012:inference-profile/au.anthropic.claude-sonnet-4-5-20250929-v1:0",
+        ]
       },
       {
         Sid    = "SubscribeToMarketplaceModels"
