@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/agentiam/agentiam/agentspec"
+	"github.com/agentiam/agentiam/catalog"
 )
 
 // Generate builds the plan for a validated spec. Its errors wrap
@@ -184,13 +185,16 @@ func (g *gen) workloadIdentity(w where, name string) []string {
 // profile routes to only through that profile.
 func (g *gen) models(st *statements, a *agentspec.Agent, f feature) {
 	r, w := g.r, g.where(a)
-	var direct, profiles, routed []string
+	var direct, profiles, routed, readable []string
 	for _, m := range a.Models {
 		switch m.Kind {
 		case agentspec.FoundationModel:
 			direct = append(direct, r.arn(w, "bedrock", "foundation-model", m.ID))
 		case agentspec.ModelARN:
 			direct = append(direct, m.ID)
+			if profileARN(m.ID) {
+				readable = append(readable, m.ID)
+			}
 		case agentspec.InferenceProfile:
 			profiles = append(profiles, r.arn(w, "bedrock", "inference-profile", m.ID))
 			// A profile routes to the foundation model in its destination
@@ -208,14 +212,26 @@ func (g *gen) models(st *statements, a *agentspec.Agent, f feature) {
 	if len(routed) > 0 {
 		st.add(r.when(r.allow("InvokeModelsThroughInferenceProfiles", f, routed...), "ArnEquals", "bedrock:InferenceProfileArn", dedupe(profiles)...))
 	}
-	if len(profiles) > 0 {
+	if readable = append(readable, profiles...); len(readable) > 0 {
 		// "bedrock:GetInferenceProfile – Required to run inference with an
 		// inference profile" (Bedrock guide, Prerequisites for running
 		// model inference,
 		// https://docs.aws.amazon.com/bedrock/latest/userguide/inference-prereq.html):
-		// every role that invokes a profile may read exactly that profile.
-		st.add(r.allow("GetInferenceProfiles", featGetProfile, dedupe(profiles)...))
+		// every role that invokes a profile, system-defined or application,
+		// may read exactly that profile.
+		st.add(r.allow("GetInferenceProfiles", featGetProfile, dedupe(readable)...))
 	}
+}
+
+// profileARN reports whether a model ARN of the spec is an inference
+// profile's, system-defined or application.
+func profileARN(modelARN string) bool {
+	for _, rt := range catalog.ClassifyARN(modelARN) {
+		if rt.Service.Prefix == "bedrock" && (rt.Name == "inference-profile" || rt.Name == "application-inference-profile") {
+			return true
+		}
+	}
+	return false
 }
 
 func (g *gen) memory(st *statements, a *agentspec.Agent, w where) {

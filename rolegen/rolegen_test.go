@@ -285,6 +285,7 @@ func TestFeatureStatements(t *testing.T) {
 		{"foundation model", "{models: [\"anthropic.claude-3-haiku-20240307-v1:0\"]}", append(slices.Clone(base), "InvokeModels", "SubscribeToMarketplaceModels")},
 		// GetInferenceProfiles: https://docs.aws.amazon.com/bedrock/latest/userguide/inference-prereq.html
 		{"inference profile", "{models: [\"us.anthropic.claude-3-haiku-20240307-v1:0\"]}", append(slices.Clone(base), "InvokeModels", "InvokeModelsThroughInferenceProfiles", "GetInferenceProfiles", "SubscribeToMarketplaceModels")},
+		{"application inference profile", "{models: [\"arn:aws:bedrock:us-west-2:123456789012:application-inference-profile/abcdef123456\", \"anthropic.claude-3-haiku-20240307-v1:0\"]}", append(slices.Clone(base), "InvokeModels", "GetInferenceProfiles", "SubscribeToMarketplaceModels")},
 		{"user id tokens", "{user_id_tokens: true}", append(slices.Clone(base), "GetWorkloadAccessTokensForUserIds")},
 		{"invokes for the user", "{invokes: [b, {agent: c, for_user: true}]}\n  b: {}\n  c: {}", append(slices.Clone(base), "InvokeOtherAgents", "InvokeOtherAgentsForUser")},
 		{"guardrails", "{guardrails: [gr1abc2def3g, \"us.guardrail.v1:0\"]}", append(slices.Clone(base), "ApplyGuardrails")},

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/agentiam/agentiam/agentspec"
+	"github.com/agentiam/agentiam/arn"
 )
 
 // runtime adds the matrix of an AgentCore runtime's execution role.
@@ -216,6 +217,10 @@ func (m *matrix) models(a *agentspec.Agent) {
 			m.need(req{src: SrcRuntimeExecution, why: "invoke model " + mod.ID, actions: actions, resource: f.arn(w, "bedrock", "foundation-model", mod.ID)})
 		case agentspec.ModelARN:
 			m.need(req{src: SrcRuntimeExecution, why: "invoke model " + mod.ID, actions: actions, resource: mod.ID})
+			if a, err := arn.Parse(mod.ID); err == nil && a.Service == "bedrock" &&
+				(strings.HasPrefix(a.Resource, "inference-profile/") || strings.HasPrefix(a.Resource, "application-inference-profile/")) {
+				m.need(req{src: SrcModelInference, why: "read inference profile " + mod.ID, actions: acts("bedrock:GetInferenceProfile"), resource: mod.ID})
+			}
 		case agentspec.InferenceProfile:
 			profile := f.arn(w, "bedrock", "inference-profile", mod.ID)
 			m.need(req{src: SrcInferenceProfiles, why: "invoke inference profile " + mod.ID, actions: actions, resource: profile})
