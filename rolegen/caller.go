@@ -152,7 +152,7 @@ func (g *gen) agentCoreDeploy(st *statements, c *agentspec.Caller, sc *deploySco
 	g.manage(st, c, "AgentRuntimes", featDeployRuntimeNew, featDeployRuntime, featDeleteRuntime, sc.runtimes)
 	g.manage(st, c, "Gateways", featDeployGatewayNew, featDeployGateway, featDeleteGateway, dedupe(sc.gateways))
 	g.passRole(st, "PassRolesToAgentCore", principalAgentCore, sc.passToAgentCore)
-	g.gatewayTargetsDeploy(st, sc)
+	g.gatewayTargetsDeploy(st, c, sc)
 	g.memoryDeploy(st, sc)
 	g.toolDeploy(st, sc)
 	if len(sc.projects) > 0 {

@@ -2,6 +2,7 @@ package rolegen
 
 import (
 	"maps"
+	"slices"
 	"strings"
 
 	"github.com/agentiam/agentiam/agentspec"
@@ -20,6 +21,12 @@ const (
 	featPolicyEngineRead     feature = "gateway-policy-engine-read"
 	featDeployGatewayKey     feature = "deploy-gateway-kms-key"
 	featDeployGatewayEngines feature = "deploy-gateway-policy-engine"
+	// The deployer of a gateway whose policy_engine has rules creates
+	// their Cedar policies in the engine.
+	featDeployPolicyNew      feature = "deploy-gateway-cedar-policy-create"
+	featDeployPolicy         feature = "deploy-gateway-cedar-policy"
+	featDeletePolicy         feature = "delete-gateway-cedar-policy"
+	featDeployPolicyValidate feature = "deploy-gateway-cedar-policy-validate"
 )
 
 // gatewayTargetActions joins actionSets (see init): kept here, beside
@@ -49,6 +56,22 @@ var gatewayTargetActions = map[feature][]string{
 	// attaches the policy engine (UpdateGateway, in featDeployGateway).
 	featDeployGatewayKey:     {"kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey", "kms:CreateGrant"},
 	featDeployGatewayEngines: {"bedrock-agentcore:GetPolicyEngine"},
+	// AgentCore guide, AgentCore Gateway and Policy in AgentCore IAM
+	// permissions, Resource Management Role
+	// (https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/policy-permissions.html):
+	// CreatePolicy, UpdatePolicy, GetPolicy, DeletePolicy and ListPolicies;
+	// "bedrock-agentcore:InvokeGateway is required to create or update
+	// Cedar policies" (the engine validates a statement's actions against
+	// the gateway); "ManageResourceScopedPolicy - Grants permission to
+	// create Cedar policies that target specific gateway ARNs", which
+	// agentiam's rules do (ManageAdminPolicy, for policies on gateway/*,
+	// is not needed). The catalog authorizes CreatePolicy and ListPolicies
+	// on the engine, GetPolicy, UpdatePolicy and DeletePolicy on the
+	// engine and the policy.
+	featDeployPolicyNew:      {"bedrock-agentcore:CreatePolicy", "bedrock-agentcore:ListPolicies"},
+	featDeployPolicy:         {"bedrock-agentcore:GetPolicy", "bedrock-agentcore:UpdatePolicy"},
+	featDeletePolicy:         {"bedrock-agentcore:DeletePolicy"},
+	featDeployPolicyValidate: {"bedrock-agentcore:InvokeGateway", "bedrock-agentcore:ManageResourceScopedPolicy"},
 }
 
 func init() { maps.Copy(actionSets, gatewayTargetActions) }
@@ -142,9 +165,11 @@ func (g *gen) apiGatewayTargets(st *statements, targets []agentspec.APIGatewayTa
 
 // gatewayTargetsDeploy lets a deployer create its agents' gateways with
 // their customer managed keys (through AgentCore only), read the policy
-// engines it attaches to them and the REST API stages it adds as targets.
-func (g *gen) gatewayTargetsDeploy(st *statements, sc *deployScope) {
+// engines it attaches to them and the REST API stages it adds as targets,
+// and write the Cedar policies of their policy_engine rules.
+func (g *gen) gatewayTargetsDeploy(st *statements, c *agentspec.Caller, sc *deployScope) {
 	var keys, vias, engines, exports []string
+	var ruled []*agentspec.GatewayUse
 	for _, u := range g.spec.Gateways() {
 		if !deploysAny(sc.agents, u.Agents) {
 			continue
@@ -157,6 +182,9 @@ func (g *gen) gatewayTargetsDeploy(st *statements, sc *deployScope) {
 		if u.PolicyEngine != "" {
 			engines = append(engines, g.r.arn(w, "bedrock-agentcore", "policy-engine", u.PolicyEngine))
 		}
+		if e := u.EnginePolicies; e != nil && len(e.Rules) > 0 && u.PolicyEngine != "" {
+			ruled = append(ruled, u)
+		}
 		for _, t := range u.APIGatewayTargets {
 			api := g.r.arn(w, "apigateway", "RestApi", t.RestAPIID)
 			exports = append(exports, api, api+"/stages/"+t.Stage+"/exports/*")
@@ -168,11 +196,37 @@ func (g *gen) gatewayTargetsDeploy(st *statements, sc *deployScope) {
 	if len(engines) > 0 {
 		st.add(g.r.allow("ReadGatewayPolicyEngines", featDeployGatewayEngines, engines...))
 	}
+	g.cedarPoliciesDeploy(st, c, ruled)
 	if len(exports) > 0 {
 		// CreateGatewayTarget and UpdateGatewayTarget export the stage
 		// "on your behalf": with the caller's credentials as well.
 		st.add(g.r.allow("ReadAPIGatewayTargetExports", featGatewayAPIExport, exports...))
 	}
+}
+
+// cedarPoliciesDeploy lets a deployer create, read and update the Cedar
+// policies of the gateways' policy_engine rules in their engines (delete
+// them too with delete: true), and validate them against their gateways.
+func (g *gen) cedarPoliciesDeploy(st *statements, c *agentspec.Caller, gateways []*agentspec.GatewayUse) {
+	if len(gateways) == 0 {
+		return
+	}
+	r := g.r
+	var engines, policies, gatewayARNs []string
+	for _, u := range gateways {
+		w := where{partition: u.Partition, region: u.Region, account: g.spec.Account}
+		engine := r.arn(w, "bedrock-agentcore", "policy-engine", u.PolicyEngine)
+		engines = append(engines, engine)
+		policies = append(policies, r.arn(w, "bedrock-agentcore", "policy", u.PolicyEngine, "*"))
+		gatewayARNs = append(gatewayARNs, g.gatewayARN(w, u.Name))
+	}
+	st.add(r.allow("CreateGatewayCedarPolicies", featDeployPolicyNew, engines...))
+	s := r.allow("ManageGatewayCedarPolicies", featDeployPolicy, append(slices.Clone(engines), policies...)...)
+	if c.Delete {
+		s.actions = append(s.actions, r.actionsOf(featDeletePolicy)...)
+	}
+	st.add(s)
+	st.add(r.allow("ValidateGatewayCedarPolicies", featDeployPolicyValidate, gatewayARNs...))
 }
 
 // crossAccountFunctions warns about each Lambda target or interceptor of

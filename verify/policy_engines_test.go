@@ -1,10 +1,12 @@
 package verify
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/agentiam/agentiam/agentspec"
+	"github.com/agentiam/agentiam/policy"
 	"github.com/agentiam/agentiam/rolegen"
 )
 
@@ -58,6 +60,65 @@ agents:
 			}
 			if tt.status == Verified && len(sr.Results) != 3+2 {
 				t.Errorf("%d results", len(sr.Results))
+			}
+		})
+	}
+}
+
+// TestCedarPoliciesDeployer: the deployer of a gateway with
+// policy_engine rules writes their Cedar policies (AgentCore guide,
+// AgentCore Gateway and Policy in AgentCore IAM permissions, Resource
+// Management Role:
+// https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/policy-permissions.html):
+// CreatePolicy on the engine; InvokeGateway on the gateway, "required to
+// create or update Cedar policies"; ManageResourceScopedPolicy for
+// policies that "target specific gateway ARNs". Each dropped or widened
+// fails verification.
+func TestCedarPoliciesDeployer(t *testing.T) {
+	s := parseSpec(t, callerHeader+`  a:
+    gateway:
+      name: gw
+      lambda_targets: ["arn:aws:lambda:us-west-2:123456789012:function:refunds"]
+      policy_engine:
+        id: pe-abcdef1234
+        gateway_id: gw-a1b2c3d4e5
+        rules: [{name: refunds, tools: [RefundTool___process_refund], user: refund-agent}]
+callers:
+  ci: {agents: [a]}
+`)
+	if got := failedRequests(t, s, generate(t, s)); len(got) > 0 {
+		t.Fatalf("generated plan fails:\n%s", strings.Join(got, "\n"))
+	}
+	const gateway = "arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/gw-a1b2c3d4e5"
+	for _, tt := range []struct {
+		name, sid string
+		tamper    func(st *policy.Statement)
+		want      string
+	}{
+		{"create dropped", "CreateGatewayCedarPolicies", nil, "required bedrock-agentcore:CreatePolicy on arn:aws:bedrock-agentcore:us-west-2:123456789012:policy-engine/pe-abcdef1234"},
+		{"update dropped", "ManageGatewayCedarPolicies", nil, "required bedrock-agentcore:UpdatePolicy on arn:aws:bedrock-agentcore:us-west-2:123456789012:policy-engine/pe-abcdef1234/policy/"},
+		{"validation dropped", "ValidateGatewayCedarPolicies", nil, "required bedrock-agentcore:InvokeGateway on " + gateway},
+		{"scoped policies dropped", "ValidateGatewayCedarPolicies", func(st *policy.Statement) {
+			st.Action = policy.NewStringList("bedrock-agentcore:InvokeGateway")
+		}, "required bedrock-agentcore:ManageResourceScopedPolicy on " + gateway},
+		{"admin policies", "ValidateGatewayCedarPolicies", func(st *policy.Statement) {
+			st.Action = policy.NewStringList("bedrock-agentcore:InvokeGateway", "bedrock-agentcore:Manage*")
+		}, "forbidden bedrock-agentcore:ManageAdminPolicy on " + gateway},
+		{"delete without delete: true", "ManageGatewayCedarPolicies", func(st *policy.Statement) {
+			st.Action = policy.NewStringList(append(st.Action.Strings(), "bedrock-agentcore:DeletePolicy")...)
+		}, "forbidden bedrock-agentcore:DeletePolicy on arn:aws:bedrock-agentcore:us-west-2:123456789012:policy-engine/pe-abcdef1234/policy/"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := generate(t, s)
+			d, i := callerStatement(t, p, "ci", tt.sid)
+			if tt.tamper == nil {
+				d.Statements = slices.Delete(d.Statements, i, i+1)
+			} else {
+				tt.tamper(d.Statements[i])
+			}
+			got := failedRequests(t, s, p)
+			if !slices.ContainsFunc(got, func(f string) bool { return strings.Contains(f, tt.want) }) {
+				t.Errorf("failures:\n%s\nwant one with %q", strings.Join(got, "\n"), tt.want)
 			}
 		})
 	}

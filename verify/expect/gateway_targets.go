@@ -19,6 +19,9 @@ const (
 	apiOtherStage = "agentiam_other"
 	// otherPolicyEngine is a policy engine the spec does not name.
 	otherPolicyEngine = "agentiam_other-abcdef1234"
+	// cedarPolicyID is a policy of a gateway's engine, as the engine
+	// names the policies of the spec's rules.
+	cedarPolicyID = "refunds-a1b2c3d4e5"
 )
 
 // gatewayTargets adds the requests of a gateway's targets besides Lambda
@@ -227,6 +230,7 @@ func (m *callerMatrix) deployGatewayTargets(a *agentspec.Agent) {
 			engine := f.arn(w, "bedrock-agentcore", "policy-engine", u.PolicyEngine)
 			m.need(req{src: SrcGatewayPolicy, why: "read the policy engine of gateway " + u.Name, actions: acts("bedrock-agentcore:GetPolicyEngine"), resource: engine})
 			m.forbid(req{why: "delete the policy engine of gateway " + u.Name, actions: acts("bedrock-agentcore:DeletePolicyEngine"), resource: engine})
+			m.deployCedarPolicies(u, w, engine)
 		}
 		for _, t := range u.APIGatewayTargets {
 			api := f.arn(w, "apigateway", "RestApi", t.RestAPIID)
@@ -236,6 +240,40 @@ func (m *callerMatrix) deployGatewayTargets(a *agentspec.Agent) {
 			m.forbid(req{why: "change REST API " + t.RestAPIID, actions: acts("apigateway:PATCH"), resource: api})
 		}
 	}
+}
+
+// deployCedarPolicies adds, for a deployer of a gateway whose
+// policy_engine has rules, writing their Cedar policies in the engine
+// (AgentCore guide, policy-permissions.html, Resource Management Role):
+// CreatePolicy and ListPolicies on the engine, GetPolicy and UpdatePolicy
+// on its policies (DeletePolicy only with delete: true), InvokeGateway on
+// the gateway, which creating or updating a policy takes to validate it,
+// and ManageResourceScopedPolicy on the gateway, which a policy naming
+// that gateway takes; not ManageAdminPolicy (policies on every gateway),
+// nor another engine's policies.
+func (m *callerMatrix) deployCedarPolicies(u *agentspec.GatewayUse, w where, engine string) {
+	if u.EnginePolicies == nil || len(u.EnginePolicies.Rules) == 0 {
+		return
+	}
+	f := &m.b.f
+	policy := f.arn(w, "bedrock-agentcore", "policy", u.PolicyEngine, cedarPolicyID)
+	policies := grant(f.arn(w, "bedrock-agentcore", "policy", u.PolicyEngine, "*"))
+	gateway := f.arn(w, "bedrock-agentcore", "gateway", gatewayIDOf(m.b.spec, u.Name))
+	m.need(req{src: SrcGatewayPolicy, why: "create the Cedar policies of gateway " + u.Name, actions: acts("bedrock-agentcore:CreatePolicy", "bedrock-agentcore:ListPolicies"), resource: engine})
+	m.need(req{src: SrcGatewayPolicy, why: "read and update the Cedar policies of gateway " + u.Name, actions: acts("bedrock-agentcore:GetPolicy", "bedrock-agentcore:UpdatePolicy"),
+		resource: policy, grant: policies})
+	m.need(req{src: SrcGatewayPolicy, why: "validate the Cedar policies of gateway " + u.Name + " against it", actions: acts("bedrock-agentcore:InvokeGateway", "bedrock-agentcore:ManageResourceScopedPolicy"),
+		resource: gateway, grant: grant(f.arn(w, "bedrock-agentcore", "gateway", gatewayPattern(m.b.spec, u.Name)))})
+	del := req{src: SrcGatewayPolicy, why: "delete the Cedar policies of gateway " + u.Name, actions: acts("bedrock-agentcore:DeletePolicy"), resource: policy, grant: policies}
+	if m.c.Delete {
+		m.need(del)
+	} else {
+		del.why += " (delete is not set)"
+		m.forbid(del)
+	}
+	m.forbid(req{why: "Cedar policies on every gateway (ManageAdminPolicy)", actions: acts("bedrock-agentcore:ManageAdminPolicy"), resource: gateway})
+	m.forbid(req{why: "the Cedar policies of another policy engine", actions: acts("bedrock-agentcore:CreatePolicy", "bedrock-agentcore:UpdatePolicy"),
+		resource: f.arn(w, "bedrock-agentcore", "policy-engine", otherPolicyEngine)})
 }
 
 // forbidRecreatedGateway forbids actions on a gateway recreated under
