@@ -256,6 +256,14 @@ func (u *GatewayUse) NeedsRole() bool {
 	return len(u.LambdaTargets) > 0 || !u.Outbound.Empty() || u.GatewayTargets.needsRole()
 }
 
+// SignsWithRole reports whether the gateway has targets it calls with
+// IAM-based outbound authorization (GATEWAY_IAM_ROLE: its service role's
+// credentials, SigV4): Lambda functions, Smithy models, API Gateway
+// stages and MCP servers on AgentCore Runtime.
+func (u *GatewayUse) SignsWithRole() bool {
+	return len(u.LambdaTargets)+len(u.SmithyTargets)+len(u.APIGatewayTargets)+len(u.MCPAgents) > 0
+}
+
 // Gateways merges the gateways of the spec's agents, in spec order.
 func (s *Spec) Gateways() []*GatewayUse {
 	var out []*GatewayUse

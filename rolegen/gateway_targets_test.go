@@ -2,6 +2,7 @@ package rolegen
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -53,6 +54,10 @@ callers:
 		{"policy engine", `"arn:aws:bedrock-agentcore:us-west-2:123456789012:policy-engine/pe_one-abcdef1234"`},
 		{"authorize on the gateway", `"arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/tools-??????????"`},
 		{"authorize action", `"bedrock-agentcore:PartiallyAuthorizeActions"`},
+		// IAM-based outbound authorization: "verify that the gateway
+		// service role has bedrock-agentcore:InvokeGateway permissions"
+		// (https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/gateway-outbound-auth.html).
+		{"invoke its own gateway", `"Sid": "InvokeOwnGateway"`},
 	}
 	for _, tt := range tests {
 		if !strings.Contains(doc, tt.want) {
@@ -116,6 +121,41 @@ callers:
 			}
 			if strings.Contains(got, tt.forbidden) {
 				t.Errorf("plan names %s:\n%s", tt.forbidden, got)
+			}
+		})
+	}
+}
+
+// TestGatewaySelfInvoke: only a gateway with targets it signs for with
+// its role (Lambda, Smithy, API Gateway, MCP runtime) gets InvokeGateway,
+// and only on itself.
+func TestGatewaySelfInvoke(t *testing.T) {
+	for _, tt := range []struct {
+		name, gateway string
+		want          []string
+	}{
+		{"lambda target", `{name: tools, lambda_targets: ["arn:aws:lambda:us-west-2:123456789012:function:f"]}`, []string{"arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/tools-??????????"}},
+		{"smithy target", `{name: tools, smithy_targets: [{service: ec2, actions: [DescribeInstances]}]}`, []string{"arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/tools-??????????"}},
+		{"OAuth outbound only", `{name: tools, outbound: {oauth2_providers: [github]}}`, nil},
+		{"OpenAPI schema only", `{name: tools, openapi_targets: [{schema: "s3://schemas/tools/openapi.json"}]}`, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := generate(t, header+"  a:\n    gateway: "+tt.gateway+"\n")
+			var got []string
+			for _, r := range p.Roles {
+				if r.Purpose != PurposeGateway {
+					continue
+				}
+				for _, ip := range r.InlinePolicies {
+					for _, st := range ip.Document.Statements {
+						if slices.Contains(st.Action.Strings(), "bedrock-agentcore:InvokeGateway") {
+							got = append(got, st.Resource.Strings()...)
+						}
+					}
+				}
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("InvokeGateway on %v, want %v", got, tt.want)
 			}
 		})
 	}

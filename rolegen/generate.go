@@ -439,6 +439,15 @@ func (g *gen) gatewayRoles() {
 		if len(u.LambdaTargets) > 0 {
 			st.add(r.allow("InvokeLambdaTargets", featInvokeLambda, u.LambdaTargets...))
 		}
+		if u.SignsWithRole() {
+			// "IAM-based outbound authorization ... If you use this option,
+			// verify that the gateway service role has
+			// bedrock-agentcore:InvokeGateway permissions" (AgentCore guide,
+			// Set up outbound authorization for your gateway,
+			// https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/gateway-outbound-auth.html):
+			// on its own gateway only.
+			st.add(r.allow("InvokeOwnGateway", featInvokeGateway, g.gatewayARN(w, u.Name)))
+		}
 		if !u.Outbound.Empty() {
 			st.add(r.allow("GetWorkloadAccessToken", featWorkloadTokenGW, g.workloadIdentity(w, u.Name)...))
 			g.credentialProviders(&st, w, u.Outbound, u.Name)

@@ -113,7 +113,7 @@ var sourceTable = map[SourceID]Source{
 	SrcGatewayAPIGateway: {Title: "Amazon API Gateway REST API stages as targets: AgentCore Gateway calls GetExport on the stage; with the gateway service role (GATEWAY_IAM_ROLE) it invokes the stage",
 		URL:  devguide + "gateway-target-api-gateway.html",
 		Note: "The guide does not name the actions; agentiam grants apigateway:GET on the REST API and on its stage's exports (GET /restapis/{id}/stages/{stage}/exports/{type}) to the gateway role and to the deployer (the export is made \"on your behalf\" when the target is created), and execute-api:Invoke on {id}/{stage}/*/* to the gateway role."},
-	SrcGatewayOutbound: {Title: "Set up outbound authorization for your gateway: IAM-based outbound authorization signs the target's requests with the gateway service role (Smithy, MCP server on AgentCore Runtime, OpenAPI schemas in S3)",
+	SrcGatewayOutbound: {Title: "Set up outbound authorization for your gateway: IAM-based outbound authorization signs the target's requests with the gateway service role (Smithy, MCP server on AgentCore Runtime, OpenAPI schemas in S3); \"verify that the gateway service role has bedrock-agentcore:InvokeGateway permissions\"",
 		URL: devguide + "gateway-outbound-auth.html"},
 	SrcGatewayInterceptors: {Title: "Permissions for interceptors: the gateway service role needs lambda:InvokeFunction on the interceptor functions",
 		URL: devguide + "gateway-interceptors-permissions.html"},

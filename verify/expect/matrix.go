@@ -438,6 +438,7 @@ func (b *builder) gateway(u *agentspec.GatewayUse) {
 		m.forbid(req{why: "change the code of its Lambda target", actions: acts("lambda:UpdateFunctionCode"), resource: t})
 	}
 	m.forbid(req{why: "a function outside the spec", actions: acts("lambda:InvokeFunction"), resource: f.arn(w, "lambda", "function", other+"-function")})
+	m.gatewaySelf(u, w, id)
 	if !u.Outbound.Empty() {
 		dir := f.arn(w, "bedrock-agentcore", "workload-identity-directory", defaultDirectory)
 		workload := f.arn(w, "bedrock-agentcore", "workload-identity", defaultDirectory, id)
@@ -448,6 +449,22 @@ func (b *builder) gateway(u *agentspec.GatewayUse) {
 	}
 	m.gatewayTargets(u, id)
 	m.escalation()
+}
+
+// gatewaySelf adds, for a gateway with targets it calls with its role
+// (Lambda, Smithy, API Gateway, MCP servers on AgentCore Runtime),
+// InvokeGateway on itself: "If you use this option [IAM-based outbound
+// authorization], verify that the gateway service role has
+// bedrock-agentcore:InvokeGateway permissions" (AgentCore guide,
+// gateway-outbound-auth.html). Never another gateway.
+func (m *matrix) gatewaySelf(u *agentspec.GatewayUse, w where, id string) {
+	f := &m.b.f
+	invoke := acts("bedrock-agentcore:InvokeGateway")
+	if len(u.LambdaTargets)+len(u.SmithyTargets)+len(u.APIGatewayTargets)+len(u.MCPAgents) > 0 {
+		m.need(req{src: SrcGatewayOutbound, why: "invoke itself with IAM-based outbound authorization", actions: invoke,
+			resource: f.arn(w, "bedrock-agentcore", "gateway", id), grant: grant(f.arn(w, "bedrock-agentcore", "gateway", gatewayPattern(m.b.spec, u.Name)))})
+	}
+	m.forbid(req{why: "another gateway", actions: invoke, resource: f.arn(w, "bedrock-agentcore", "gateway", other+"-"+gatewaySuffix)})
 }
 
 func (b *builder) bedrockAgent(i int, a *agentspec.Agent) {

@@ -598,6 +598,12 @@ resource "aws_iam_role_policy" "gateway_full_tools" {
         ]
       },
       {
+        Sid      = "InvokeOwnGateway"
+        Effect   = "Allow"
+        Action   = "bedrock-agentcore:InvokeGateway"
+        Resource = "arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/full-tools-a1b2c3d4e5"
+      },
+      {
         Sid    = "GetWorkloadAccessToken"
         Effect = "Allow"
         Action = "bedrock-agentcore:GetWorkloadAccessToken"

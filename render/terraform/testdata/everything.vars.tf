@@ -616,6 +616,12 @@ resource "aws_iam_role_policy" "gateway_full_tools" {
         ]
       },
       {
+        Sid      = "InvokeOwnGateway"
+        Effect   = "Allow"
+        Action   = "bedrock-agentcore:InvokeGateway"
+        Resource = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:gateway/full-tools-a1b2c3d4e5"
+      },
+      {
         Sid    = "GetWorkloadAccessToken"
         Effect = "Allow"
         Action = "bedrock-agentcore:GetWorkloadAccessToken"

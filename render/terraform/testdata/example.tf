@@ -685,12 +685,20 @@ resource "aws_iam_role_policy" "gateway_support_tools" {
   role = aws_iam_role.gateway_support_tools.id
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [{
-      Sid      = "InvokeLambdaTargets"
-      Effect   = "Allow"
-      Action   = "lambda:InvokeFunction"
-      Resource = "arn:aws:lambda:us-west-2:123456789012:function:orders-lookup"
-    }]
+    Statement = [
+      {
+        Sid      = "InvokeLambdaTargets"
+        Effect   = "Allow"
+        Action   = "lambda:InvokeFunction"
+        Resource = "arn:aws:lambda:us-west-2:123456789012:function:orders-lookup"
+      },
+      {
+        Sid      = "InvokeOwnGateway"
+        Effect   = "Allow"
+        Action   = "bedrock-agentcore:InvokeGateway"
+        Resource = "arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/support-tools-??????????"
+      },
+    ]
   })
 }
 

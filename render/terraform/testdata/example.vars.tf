@@ -703,12 +703,20 @@ resource "aws_iam_role_policy" "gateway_support_tools" {
   role = aws_iam_role.gateway_support_tools.id
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [{
-      Sid      = "InvokeLambdaTargets"
-      Effect   = "Allow"
-      Action   = "lambda:InvokeFunction"
-      Resource = "arn:${var.partition}:lambda:${var.region}:${var.account_id}:function:orders-lookup"
-    }]
+    Statement = [
+      {
+        Sid      = "InvokeLambdaTargets"
+        Effect   = "Allow"
+        Action   = "lambda:InvokeFunction"
+        Resource = "arn:${var.partition}:lambda:${var.region}:${var.account_id}:function:orders-lookup"
+      },
+      {
+        Sid      = "InvokeOwnGateway"
+        Effect   = "Allow"
+        Action   = "bedrock-agentcore:InvokeGateway"
+        Resource = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:gateway/support-tools-??????????"
+      },
+    ]
   })
 }
 
