@@ -34,6 +34,9 @@ type Message struct {
 	// Explicit is true for "with an explicit deny in ...", false for
 	// "because no ... allows ...".
 	Explicit bool
+	// Ciphertext is true when the message names "the resource associated
+	// with this ciphertext" (AWS KMS) instead of a key ARN.
+	Ciphertext bool
 	// Through is the policy type a transitive denial went through ("with
 	// an explicit deny in a VPC endpoint policy transitively through a
 	// service control policy": PolicyType SCP, Through VPCEndpoint).
@@ -97,12 +100,24 @@ func Parse(text string) (Message, error) {
 	if r, ok := strings.CutPrefix(rest, "on resource:"); ok {
 		m.Resource, rest = token(strings.TrimSpace(r))
 		rest = strings.TrimSpace(rest)
+	} else if r, ok := strings.CutPrefix(rest, ciphertextResource); ok {
+		// AWS KMS names no key for a ciphertext's operation: "... is not
+		// authorized to perform: kms:Decrypt on the resource associated
+		// with this ciphertext because no identity-based policy allows
+		// the kms:Decrypt action" (IAM Identity Center User Guide,
+		// Troubleshoot customer managed keys,
+		// https://docs.aws.amazon.com/singlesignon/latest/userguide/cmk-related-errors.html).
+		m.Ciphertext, rest = true, strings.TrimSpace(r)
 	}
 	if err := m.readReason(strings.TrimPrefix(rest, ", ")); err != nil {
 		return Message{}, err
 	}
 	return m, nil
 }
+
+// ciphertextResource is how AWS KMS names the key of a ciphertext it was
+// asked to decrypt.
+const ciphertextResource = "on the resource associated with this ciphertext"
 
 // readReason reads the context AWS gives after the action and resource
 // (IAM User Guide, Troubleshoot access denied error messages,

@@ -314,3 +314,22 @@ func TestProposeGuideCases(t *testing.T) {
 		t.Errorf("decoded explicit fix = %+v", f)
 	}
 }
+
+// AWS KMS names "the resource associated with this ciphertext" instead
+// of a key ("User xxxxxxx is not authorized to perform: kms:Decrypt on
+// the resource associated with this ciphertext because no identity-based
+// policy allows the kms:Decrypt action":
+// https://docs.aws.amazon.com/singlesignon/latest/userguide/cmk-related-errors.html).
+func TestParseCiphertext(t *testing.T) {
+	m, err := Parse("An error occurred (AccessDeniedException) when calling the Decrypt operation: User: arn:aws:sts::123456789012:assumed-role/R/s is not authorized to perform: kms:Decrypt on the resource associated with this ciphertext because no identity-based policy allows the kms:Decrypt action")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !m.Ciphertext || m.Resource != "" || m.PolicyType != policy.Identity || m.Explicit {
+		t.Fatalf("Parse = %+v, want the identity-based reason of a ciphertext's key", m)
+	}
+	f := Propose(m, ClassifyPrincipal(m.Principal, nil))
+	if !strings.Contains(strings.Join(f.Advice, " "), "the key that encrypted the data") {
+		t.Errorf("advice %q does not say which key", f.Advice)
+	}
+}

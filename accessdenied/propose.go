@@ -206,7 +206,10 @@ func identityFix(m Message, p Principal) Fix {
 	if p.Kind == KindFederatedUser {
 		f.Advice = append(f.Advice, "A federated user session (GetFederationToken) may do what both the calling IAM user's policies and the session policy passed to GetFederationToken allow: add the statement to both.")
 	}
-	if m.Resource == "" && !onlyStar(m.Action) {
+	switch {
+	case m.Ciphertext:
+		f.Advice = append(f.Advice, fmt.Sprintf("AWS KMS names no key for a ciphertext, so the statement says Resource \"*\": replace it with the ARN of the key that encrypted the data (the keyId of the CloudTrail %s event, or the KMS key of the bucket, secret or parameter), and check that the key's policy allows the principal too.", m.Action))
+	case m.Resource == "" && !onlyStar(m.Action):
 		f.Advice = append(f.Advice, fmt.Sprintf("The message names no resource, so the statement says Resource \"*\": replace it with the ARN of what the request was for (%s supports resource-level permissions), or the role gets the action on everything.", m.Action))
 	}
 	switch {
