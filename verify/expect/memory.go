@@ -1,6 +1,8 @@
 package expect
 
 import (
+	"strings"
+
 	"github.com/agentiam/agentiam/agentspec"
 )
 
@@ -24,8 +26,13 @@ func (b *builder) memoryRoles() {
 		w, f := where{partition: u.Partition, region: u.Region, account: b.spec.Account}, &b.f
 		m := b.resourceRole(agentspec.PurposeMemory, u.ID, "memory "+u.ID, w)
 		memory := f.arn(w, "bedrock-agentcore", "memory", u.ID)
-		m.trust(principalAgentCore, memory, memory,
-			f.arn(w, "bedrock-agentcore", "memory", other+"_mem-"+runtimeSuffix),
+		// The guide's trust names every AgentCore resource of the account
+		// and region: the role is passed to CreateMemory before the
+		// memory's id exists (memory-custom-strategy.html). A memory of
+		// another region stays out.
+		elsewhere := where{w.partition, anotherRegion(w.region), w.account}
+		m.trust(principalAgentCore, memory, "arn:"+w.partition+":bedrock-agentcore:"+w.region+":"+w.account+":*",
+			f.arn(elsewhere, "bedrock-agentcore", "memory", u.ID),
 			f.arn(where{w.partition, w.region, b.foreign}, "bedrock-agentcore", "memory", u.ID))
 		models := &agentspec.Agent{Name: u.ID, Type: agentspec.AgentCore, Region: u.Region, Partition: u.Partition, Models: u.StrategyModels}
 		m.models(models)
@@ -50,4 +57,24 @@ func (m *callerMatrix) deployMemories(a *agentspec.Agent) {
 			m.pass("pass the execution role of memory "+mem.ID+" to AgentCore", r.ARN, principalAgentCore)
 		}
 	}
+}
+
+// anotherRegion is a region of the same partition other than region.
+func anotherRegion(region string) string {
+	for _, r := range []string{"us-east-1", "us-west-2", "us-gov-west-1", "cn-north-1"} {
+		if r != region && partitionOfRegion(r) == partitionOfRegion(region) {
+			return r
+		}
+	}
+	return region + "-other"
+}
+
+func partitionOfRegion(region string) string {
+	switch {
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	}
+	return "aws"
 }

@@ -764,7 +764,7 @@ resource "aws_iam_role" "memory_shared_mem_ZyXwVu9876" {
       Action = "sts:AssumeRole"
       Condition = {
         ArnLike = {
-          "aws:SourceArn" = "arn:aws:bedrock-agentcore:us-west-2:123456789012:memory/shared_mem-ZyXwVu9876"
+          "aws:SourceArn" = "arn:aws:bedrock-agentcore:us-west-2:123456789012:*"
         }
         StringEquals = {
           "aws:SourceAccount" = "123456789012"

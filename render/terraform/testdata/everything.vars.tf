@@ -782,7 +782,7 @@ resource "aws_iam_role" "memory_shared_mem_ZyXwVu9876" {
       Action = "sts:AssumeRole"
       Condition = {
         ArnLike = {
-          "aws:SourceArn" = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:memory/shared_mem-ZyXwVu9876"
+          "aws:SourceArn" = "arn:${var.partition}:bedrock-agentcore:${var.region}:${var.account_id}:*"
         }
         StringEquals = {
           "aws:SourceAccount" = var.account_id
