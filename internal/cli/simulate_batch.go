@@ -105,39 +105,10 @@ func runBatch(e *env, file string, explain bool, workers int) error {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(batchMemoryLimit))
 	}
-	cache := batch.NewCache()
 	out := bufio.NewWriterSize(e.stdout, 1<<20)
-	inFlight := 4 * workers
-	chunks := make(chan batchChunk, workers)
-	results := make(chan batchResult, workers)
-	tokens := make(chan struct{}, inFlight)
-	bufs := newBatchBuffers(inFlight + 1)
-	readErr := make(chan error, 1)
-
-	go func() {
-		readErr <- readChunks(in, batchChunkSize, chunks, tokens, bufs)
-		close(chunks)
-	}()
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			w := cache.NewWorker(explain)
-			for c := range chunks {
-				o := take(bufs.out, len(c.data)/64+256)
-				results <- batchResult{seq: c.seq, in: c.data, out: evaluateChunk(w, c.data, o)}
-			}
-		}()
-	}
-	go func() {
-		wg.Wait()
-		close(results)
-	}()
-
-	writeErr := writeInOrder(out, results, tokens, bufs)
-	if err := <-readErr; err != nil {
-		return usageError(fmt.Errorf("reading %s: %w", file, err))
+	readErr, writeErr := pipeBatch(in, out, explain, workers, batchChunkSize)
+	if readErr != nil {
+		return usageError(fmt.Errorf("reading %s: %w", file, readErr))
 	}
 	if writeErr == nil {
 		writeErr = out.Flush()
@@ -145,9 +116,42 @@ func runBatch(e *env, file string, explain bool, workers int) error {
 	return writeErr
 }
 
+// pipeBatch answers the lines of in on out, cutting in into chunks of
+// about chunkSize bytes that the workers answer concurrently.
+func pipeBatch(in io.Reader, out io.Writer, explain bool, workers, chunkSize int) (readErr, writeErr error) {
+	cache := batch.NewCache()
+	inFlight := 4 * workers
+	chunks := make(chan batchChunk, workers)
+	results := make(chan batchResult, workers)
+	tokens := make(chan struct{}, inFlight)
+	bufs := newBatchBuffers(inFlight + 1)
+	readErrc := make(chan error, 1)
+
+	go func() {
+		readErrc <- readChunks(in, chunkSize, chunks, tokens, bufs)
+		close(chunks)
+	}()
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			w := cache.NewWorker(explain)
+			for c := range chunks {
+				o := take(bufs.out, len(c.data)/64+256)
+				results <- batchResult{seq: c.seq, in: c.data, out: evaluateChunk(w, c.data, o)}
+			}
+		})
+	}
+	go func() {
+		wg.Wait()
+		close(results)
+	}()
+	writeErr = writeInOrder(out, results, tokens, bufs, chunkSize)
+	return <-readErrc, writeErr
+}
+
 // writeInOrder writes the results in the order of their chunks, handing
 // each chunk's buffers back and its token in once written.
-func writeInOrder(out io.Writer, results <-chan batchResult, tokens <-chan struct{}, bufs *batchBuffers) error {
+func writeInOrder(out io.Writer, results <-chan batchResult, tokens <-chan struct{}, bufs *batchBuffers, chunkSize int) error {
 	pending := map[int]batchResult{}
 	next := 0
 	var writeErr error
@@ -162,8 +166,8 @@ func writeInOrder(out io.Writer, results <-chan batchResult, tokens <-chan struc
 			if writeErr == nil {
 				_, writeErr = out.Write(r.out)
 			}
-			give(bufs.in, r.in, batchChunkSize)
-			give(bufs.out, r.out, batchChunkSize/64+256)
+			give(bufs.in, r.in, chunkSize)
+			give(bufs.out, r.out, chunkSize/64+256)
 			next++
 			<-tokens
 		}

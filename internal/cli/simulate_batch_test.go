@@ -2,10 +2,14 @@ package cli
 
 import (
 	"bytes"
+	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/iotest"
+
+	"github.com/agentiam/agentiam/internal/batch"
 )
 
 // TestReadChunks checks that the chunks of the batch reader, written in
@@ -73,6 +77,80 @@ func TestReadChunks(t *testing.T) {
 			if got.String() != tt.in {
 				t.Errorf("%s (one byte reads %v): got %q, want %q", tt.name, oneByte, got.String(), tt.in)
 			}
+		}
+	}
+}
+
+// TestPipeBatchChunks: the whole batch pipeline, with chunks far smaller
+// than its lines (every line is cut across chunks, some span several)
+// and four workers sharing the cache, answers every line as a fresh
+// worker answers it alone, in input order: lines with CRLF ends, blank
+// lines, malformed lines between good ones, policies that share their
+// first bytes and differ after them, the same policy in fields of other
+// kinds, a line of 200 KB, and no newline after the last line.
+func TestPipeBatchChunks(t *testing.T) {
+	sid := strings.Repeat("S", 200)
+	pol := func(effect, action string, extra string) string {
+		return `{"Version":"2012-10-17","Statement":[{"Sid":"` + sid + `","Effect":"` + effect + `","Action":"` + action + `","Resource":"*"` + extra + `}]}`
+	}
+	withPrincipal := `,"Principal":{"AWS":"arn:aws:iam::111122223333:role/app"}`
+	policies := []string{
+		pol("Allow", "s3:GetObject", ""), pol("Deny", "s3:GetObject", ""), pol("Allow", "s3:PutObject", ""),
+		pol("Allow", "s3:GetObject", withPrincipal),
+	}
+	var many []string
+	for i := range 4000 {
+		many = append(many, `{"Effect":"Allow","Action":"s3:Get`+strconv.Itoa(i)+`","Resource":"*"}`)
+	}
+	policies = append(policies, `{"Version":"2012-10-17","Statement":[`+strings.Join(many, ",")+`]}`)
+	fields := []string{`"identityPolicies":[%s]`, `"resourcePolicy":%s`, `"permissionBoundary":%s`, `"sessionPolicy":%s`, `"scps":[[%s]]`, `"rcps":[[%s]]`, `"vpcEndpointPolicy":%s`}
+	var in strings.Builder
+	var lines []string
+	for round := range 3 {
+		for i, p := range policies {
+			for j, f := range fields {
+				id := fmt.Sprintf("r%d-%d-%d", round, i, j)
+				line := `{"id":"` + id + `","principal":"arn:aws:iam::111122223333:role/app","action":"s3:GetObject","resource":"arn:aws:s3:::b/k",` + fmt.Sprintf(f, p)
+				if j > 0 {
+					line += `,"identityPolicies":[` + policies[0] + `]`
+				}
+				line += "}"
+				lines = append(lines, line)
+				in.WriteString(line)
+				switch (i + j) % 4 {
+				case 0:
+					in.WriteString("\r\n")
+				case 1:
+					in.WriteString("\n\n  \r\n")
+				case 2:
+					bad := line[:len(line)/2]
+					lines = append(lines, bad)
+					in.WriteString("\n" + bad + "\n")
+				default:
+					in.WriteString("\n")
+				}
+			}
+		}
+	}
+	input := strings.TrimSuffix(in.String(), "\n")
+	var want strings.Builder
+	for _, l := range lines {
+		want.Write(batch.NewWorker(false).AppendLine(nil, l))
+	}
+	for _, size := range []int{64, 1000, 1 << 16} {
+		var out bytes.Buffer
+		readErr, writeErr := pipeBatch(iotest.HalfReader(strings.NewReader(input)), &out, false, 4, size)
+		if readErr != nil || writeErr != nil {
+			t.Fatalf("chunks of %d: %v %v", size, readErr, writeErr)
+		}
+		if out.String() != want.String() {
+			got, exp := strings.Split(out.String(), "\n"), strings.Split(want.String(), "\n")
+			for i := range min(len(got), len(exp)) {
+				if got[i] != exp[i] {
+					t.Fatalf("chunks of %d: line %d:\n got %.300s\nwant %.300s", size, i, got[i], exp[i])
+				}
+			}
+			t.Fatalf("chunks of %d: %d output lines, want %d", size, len(got), len(exp))
 		}
 	}
 }
