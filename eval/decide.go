@@ -249,6 +249,14 @@ func (s *Set) combine(rs *reqState, ps *policies) (Decision, Reason) {
 	sides := Sides{Identity: ps.identityAllow, Boundary: ps.boundaryOK, Session: ps.sessionOK, SessionGiven: ps.sessionGiven}
 	why := func(code ReasonCode) Reason { return Reason{Code: code, Grant: res.Grant, Sides: sides} }
 	switch {
+	case rs.bucketPolicyAction() && !sameAccount:
+		// "the calling identity must both have the PutBucketPolicy
+		// permissions on the specified bucket and belong to the bucket
+		// owner's account" (Amazon S3 API Reference; S3 answers 405):
+		// whatever the bucket policy grants, no caller outside that
+		// account gets these operations, neither another account's
+		// identity nor an AWS service principal nor an anonymous caller.
+		return ImplicitlyDenied, why(ReasonBucketPolicyOtherAccount)
 	case !p.isIAM():
 		if res.allow {
 			return Allowed, why(ReasonResourceGrantsNonIAM)
@@ -259,11 +267,6 @@ func (s *Set) combine(rs *reqState, ps *policies) (Decision, Reason) {
 		// accounts only within a single partition." (IAM User Guide, How
 		// IAM roles differ from resource-based policies)
 		return ImplicitlyDenied, why(ReasonOtherPartition)
-	case rs.bucketPolicyAction() && !sameAccount:
-		// "the calling identity must both have the PutBucketPolicy
-		// permissions on the specified bucket and belong to the bucket
-		// owner's account" (Amazon S3 API Reference; S3 answers 405).
-		return ImplicitlyDenied, why(ReasonBucketPolicyOtherAccount)
 	case p.kind == principalRoot:
 		switch {
 		case sameAccount && !mustGrant:

@@ -244,7 +244,7 @@ const (
 	ReasonIdentityAllows                      // an identity policy allows and nothing blocks
 	ReasonResourceGrantLimited                // a resource grant limited by a boundary or session policy (Reason.Grant, Reason.Sides)
 	ReasonIdentityGap                         // the identity side does not allow (Reason.Sides)
-	ReasonBucketPolicyOtherAccount            // an S3 bucket policy operation by another account's identity
+	ReasonBucketPolicyOtherAccount            // an S3 bucket policy operation by a caller outside the bucket owner's account
 	ReasonOtherPartition                      // an IAM principal and a resource in different partitions
 	ReasonNoEndpointAllows                    // the VPC endpoint policy does not allow
 )
