@@ -93,7 +93,9 @@ func newHarness(kind policy.Kind, docs []*policy.Document) (*harness, error) {
 	}
 	h := &harness{kind: kind, docs: docs, sets: map[string]*eval.Set{}}
 	for _, doc := range docs {
-		p, err := eval.Compile(doc)
+		// Compiled for its place, as simulate compiles it: a statement
+		// IAM would not save in a policy of the kind is an input error.
+		p, err := eval.CompileAs(doc, kind)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrInput, err)
 		}
@@ -112,7 +114,7 @@ func newBoundedHarness(kind policy.Kind, p Permissions) (*harness, error) {
 	if kind != policy.Identity {
 		return nil, fmt.Errorf("%w: a permissions boundary bounds identity policies, not %s policies", ErrInput, kind)
 	}
-	if h.boundary, err = eval.Compile(p.Boundary); err != nil {
+	if h.boundary, err = eval.CompileAs(p.Boundary, policy.Boundary); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInput, err)
 	}
 	return h, nil
