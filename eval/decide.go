@@ -157,18 +157,31 @@ func (d *decider) evalAll(rs *reqState, identityApplies bool) (policies, bool) {
 // it leaves the request without an allow. "An endpoint policy does not
 // override or replace identity-based policies or resource-based
 // policies": it grants nothing and must allow the request, and its Deny
-// statements deny. "If you specify the principal in the format \"AWS\":
-// \"account_id\", access is granted only to the AWS account root user,
-// not all users and roles for the account" (AWS PrivateLink Guide,
-// Control access to VPC endpoints using endpoint policies), so an Allow
-// that names the account does not let the account's users and roles
-// through.
+// statements deny. Under "Principals for gateway endpoints": "If you
+// specify the principal in the format \"AWS\": \"account_id\", access is
+// granted only to the AWS account root user, not all users and roles for
+// the account" (AWS PrivateLink Guide, Control access to VPC endpoints
+// using endpoint policies), so for a service with gateway endpoints an
+// Allow that names the account does not let the account's users and roles
+// through. Any other service is reached through an interface endpoint,
+// whose policy names an account as a resource-based policy does.
+//
+// decision: Amazon S3 and DynamoDB have interface endpoints too, and a
+// request does not say which kind it goes through: for them the endpoint
+// is taken to be a gateway endpoint (the narrower reading).
 func (d *decider) endpoint(rs *reqState) (denies, goOn bool) {
 	if d.s.Endpoint == nil {
 		return false, true
 	}
 	v, goOn := d.run(rs, PolicyRef{Kind: policy.VPCEndpoint}, d.s.Endpoint, SkipNone)
-	return !v.allow || v.Grant == GrantAccount, goOn
+	return !v.allow || v.Grant == GrantAccount && gatewayEndpointService(rs.actionSvcLower), goOn
+}
+
+// gatewayEndpointService reports whether a service (lowercase prefix) is
+// one that gateway VPC endpoints serve: Amazon S3 (and S3 Express One
+// Zone) and DynamoDB.
+func gatewayEndpointService(svc string) bool {
+	return svc == "s3" || svc == "s3express" || svc == "dynamodb"
 }
 
 // otherPartition reports whether an IAM principal given by its ARN asks

@@ -25,7 +25,7 @@ func Reason(tr *Trace, why eval.Reason) string {
 	case eval.ReasonNoSCPAllows:
 		return fmt.Sprintf("implicitly denied: no SCP at level %d allows %s", why.Level, action)
 	case eval.ReasonNoEndpointAllows:
-		return fmt.Sprintf("implicitly denied: the VPC endpoint policy does not allow %s to %s (an endpoint policy naming an account lets in only its root user)", action, who)
+		return fmt.Sprintf("implicitly denied: the VPC endpoint policy does not allow %s to %s (the policy of an S3 or DynamoDB gateway endpoint naming an account lets in only its root user)", action, who)
 	case eval.ReasonResourceGrantsNonIAM:
 		return fmt.Sprintf("allowed: the resource policy grants %s to %s", action, who)
 	case eval.ReasonNonIAMNeedsResource:

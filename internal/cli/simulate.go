@@ -67,8 +67,9 @@ first and last services).
 --scp and --rcp take one level each, root first; separate several policy
 files of one level with commas. AWS attaches RCPFullAWSAccess everywhere,
 so RCPs only need their Deny statements. A VPC endpoint policy
-(--vpc-endpoint-policy) grants nothing but must allow the request; one
-that names an account ("AWS": "111122223333") lets in only its root user.
+(--vpc-endpoint-policy) grants nothing but must allow the request; that
+of an S3 or DynamoDB gateway endpoint naming an account ("AWS":
+"111122223333") lets in only its root user.
 
 Batch mode (--batch FILE, or - for standard input) reads JSON Lines, one
 request per line, and writes one line per request in input order, using
