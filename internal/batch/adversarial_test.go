@@ -175,3 +175,31 @@ func TestCacheEviction(t *testing.T) {
 		t.Errorf("the cache holds %d policies (counted %d) after %d distinct ones, at most %d", held, w.cache.count, n, maxCachedPolicies)
 	}
 }
+
+// TestSeenBeforeLookalikes: two texts alike in what seenBefore hashes
+// (field, length, first prefixLen and last 64 bytes) but different in
+// between are never taken for each other: the second is cached on first
+// sight, under its own whole text, and each line keeps its own answer.
+func TestSeenBeforeLookalikes(t *testing.T) {
+	pad := strings.Repeat("p", prefixLen)
+	tail := strings.Repeat("t", 64)
+	pol := func(action string) string {
+		return `{"Version":"2012-10-17","Statement":[{"Sid":"` + pad + `","Effect":"Allow","Action":"` + action + `","Resource":"*","Condition":{"StringNotEquals":{"aws:PrincipalTag/x":"` + tail + `"}}}]}`
+	}
+	get, put := pol("s3:GetObject"), pol("s3:PutObject")
+	if len(get) != len(put) || get[:prefixLen] != put[:prefixLen] || get[len(get)-64:] != put[len(put)-64:] {
+		t.Fatal("the two texts must share their length, head and tail")
+	}
+	line := func(p string) string {
+		return `{"id":"x","principal":"arn:aws:iam::111122223333:role/app","action":"s3:GetObject","resource":"arn:aws:s3:::b/k","identityPolicies":[` + p + `]}`
+	}
+	w := NewWorker(false)
+	for i, tt := range []struct{ pol, want string }{{get, "Allowed"}, {put, "ImplicitlyDenied"}, {get, "Allowed"}, {put, "ImplicitlyDenied"}, {get, "Allowed"}} {
+		if got := string(w.AppendLine(nil, scribbled(line(tt.pol)))); got != `{"id":"x","decision":"`+tt.want+`"}`+"\n" {
+			t.Errorf("line %d (%s): %s", i, tt.pol[prefixLen+40:prefixLen+60], got)
+		}
+	}
+	if w.cache.get("identityPolicies[0]", get) == nil || w.cache.get("identityPolicies[0]", put) == nil {
+		t.Error("both texts should be cached after a lookalike pair")
+	}
+}
