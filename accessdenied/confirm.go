@@ -95,7 +95,15 @@ func Confirm(m Message, fix Fix, pols Policies) (*Confirmation, error) {
 // the fix.
 func probes(m Message, req eval.Request, before, after *fixcore.Compiled, assumed *eval.Policy) ([]Probe, error) {
 	var out []Probe
+	anonymous := ClassifyPrincipal(m.Principal, nil).Kind == KindAnonymous
 	for _, n := range fixcore.Neighbours(req.Resource, m.Principal) {
+		if anonymous && n.Foreign(m.Principal) {
+			// The probe stands for a resource in another account whose
+			// policy allows everyone; an anonymous caller has no policies
+			// of its own to keep it out, so the probe is allowed before
+			// and after and says nothing about the fix.
+			continue
+		}
 		p := Probe{Neighbour: n}
 		pr := eval.Request{Principal: m.Principal, Action: m.Action, Resource: n.Resource, ResourceAccount: n.ResourceAccount, Context: req.Context}
 		b, a := before.Set(orPolicy(before.Resource, assumed)), after.Set(orPolicy(after.Resource, assumed))

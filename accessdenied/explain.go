@@ -87,6 +87,11 @@ func ExplainMessage(m Message, opts Options) (*Explanation, error) {
 			pols = planPols
 		}
 	}
+	if pols == nil && x.Principal.Kind == KindAnonymous && x.Fix.Statement != nil {
+		// An anonymous caller has no identity-based policies: the fix is
+		// confirmed against the resource policy alone.
+		pols = &Policies{Source: "no identity-based policies (an anonymous caller has none)"}
+	}
 	if pols != nil {
 		conf, err := Confirm(m, x.Fix, *pols)
 		if err != nil {

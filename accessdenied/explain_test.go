@@ -48,6 +48,10 @@ func TestExplain(t *testing.T) {
 			opts: Options{Spec: spec, SpecName: "spec.yaml"}, kind: KindRoleSession, note: "role SomeOtherRole is not one of the roles spec.yaml generates"},
 		{name: "a person", message: denied("arn:aws:iam::123456789012:user/jane", "s3:GetObject", "arn:aws:s3:::b/k", "identity-based policy"),
 			opts: Options{Spec: spec, SpecName: "spec.yaml"}, kind: KindIAMUser, note: "the denied principal is not a role"},
+		{name: "anonymous, no inputs: confirmed against the resource policy alone", message: denied("anonymous", "s3:GetObject", "arn:aws:s3:::b/k", "resource-based policy"),
+			kind: KindAnonymous, confirmed: true, before: "ImplicitlyDenied"},
+		{name: "anonymous, with a spec", message: denied("anonymous", "s3:GetObject", "arn:aws:s3:::b/k", "resource-based policy"),
+			opts: Options{Spec: spec, SpecName: "spec.yaml"}, kind: KindAnonymous, confirmed: true, before: "ImplicitlyDenied", note: "the denied principal is not a role"},
 		{name: "VPC endpoint", message: denied(runtime, "s3:GetObject", "arn:aws:s3:::support-kb-docs/faq/a.md", "VPC endpoint policy"),
 			opts: Options{Spec: spec, SpecName: "spec.yaml"}, kind: KindAgentCoreRuntime, before: "Allowed"},
 	}

@@ -24,7 +24,15 @@ const (
 	KindRole             PrincipalKind = "IAM role"
 	KindFederatedUser    PrincipalKind = "federated user"
 	KindService          PrincipalKind = "AWS service principal"
-	KindOther            PrincipalKind = "unrecognised principal"
+	// KindAnonymous is a caller that did not sign its request: AWS names
+	// it "anonymous" in the message ("User: anonymous is not authorized
+	// to perform: ..."). It has no identity and so no identity-based
+	// policy; only a resource-based policy naming "Principal": "*" can
+	// let it in (IAM User Guide, AWS JSON policy elements: Principal,
+	// anonymous (public) principals,
+	// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-anonymous).
+	KindAnonymous PrincipalKind = "anonymous caller (unsigned request)"
+	KindOther     PrincipalKind = "unrecognised principal"
 )
 
 // Principal describes the denied identity.
@@ -78,6 +86,10 @@ var rolePrefixes = []struct {
 // follow the toolkit's naming.
 func ClassifyPrincipal(s string, extraRoles map[string]PrincipalKind) Principal {
 	p := Principal{ARN: s, Kind: KindOther}
+	if strings.EqualFold(s, "anonymous") {
+		p.Kind = KindAnonymous
+		return p
+	}
 	if strings.HasSuffix(s, ".amazonaws.com") && !strings.HasPrefix(s, "arn:") {
 		p.Kind = KindService
 		return p

@@ -33,6 +33,9 @@ type Fix struct {
 	// the denied request (iam:PassedToService, bedrock:InferenceProfileArn);
 	// the confirmation evaluates the request with it.
 	Context map[string][]string
+	// Public is true when Statement lets in everyone ("Principal": "*"):
+	// the fix for an anonymous caller, which makes the resource public.
+	Public bool
 }
 
 // Document wraps the statement in a policy document, or returns nil.
@@ -54,7 +57,12 @@ var controlPlanePrefixes = []string{"Create", "Update", "Delete", "Put", "Tag", 
 
 // Propose turns a parsed message into the change that fixes it.
 func Propose(m Message, p Principal) Fix {
-	f := propose(m, p)
+	var f Fix
+	if p.Kind == KindAnonymous {
+		f = anonymousFix(m, p)
+	} else {
+		f = propose(m, p)
+	}
 	if m.Decoded && m.PolicyType == policy.KindUnknown {
 		f.Advice = append(f.Advice, "A decoded authorization message says whether the deny was explicit, not which kind of policy denied: the fix above assumes the most common one; check the others (SCPs, resource, session and VPC endpoint policies, permissions boundary) if it is not enough.")
 	}
@@ -174,6 +182,50 @@ func resourceFix(m Message, p Principal) Fix {
 	f.Advice = slices.Insert(f.Advice, 0, fmt.Sprintf("The resource policy of %s does not allow %s for this principal. Add this statement to the resource policy (for cross-account access the principal's identity policy must allow it too).", m.Resource, m.Action))
 	if p.RoleARNPattern != "" {
 		f.Advice = append(f.Advice, fmt.Sprintf("The statement names the role by aws:PrincipalArn like %s rather than as Principal: an IAM Identity Center role's ARN has the path /aws-reserved/sso.amazonaws.com/ and the region of the Identity Center instance (none for us-east-1), which the session ARN does not give, and its suffix changes when the permission set %s is assigned to the account again.", p.RoleARNPattern, p.PermissionSet))
+	}
+	return f
+}
+
+// anonymousFix: an unsigned request. The caller has no identity, so no
+// identity-based policy can help; only a resource-based policy with
+// "Principal": "*" lets anonymous callers in (IAM User Guide, Principal,
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-anonymous).
+// That makes the resource public, which is rarely meant: the advice puts
+// signing the request first. The message names an identity-based policy
+// or none when the service reports it so; it is read as the resource
+// policy, the only one that applies. An explicit deny or another policy
+// type keeps its own fix, with the advice to sign the request.
+func anonymousFix(m Message, p Principal) Fix {
+	const sign = "The request was not signed: AWS saw no credentials, so the caller is anonymous. Usually the fix is to sign it: give the client AWS credentials (the SDK's default credential chain, a profile, or the role of the compute it runs on) and drop options that send unsigned requests, such as the AWS CLI's --no-sign-request; a new AccessDenied message, if any, then names the signed-in principal."
+	switch m.PolicyType {
+	case policy.KindUnknown, policy.Identity, policy.Resource:
+	default:
+		f := propose(m, p)
+		f.Advice = append([]string{sign}, f.Advice...)
+		return f
+	}
+	if m.Explicit {
+		f := explicitFix(m)
+		f.Advice = append([]string{sign}, f.Advice...)
+		return f
+	}
+	f := Fix{PolicyType: policy.Resource, Target: m.Resource, Advice: []string{sign}}
+	if m.Resource == "" {
+		f.Advice = append(f.Advice, fmt.Sprintf("Only a resource-based policy can let an anonymous caller in, and the message names no resource whose policy that would be: no statement is proposed for %s.", m.Action))
+		return f
+	}
+	f.Statement = allowStatement(m, "")
+	f.Statement.Principal = policy.WildcardPrincipal()
+	f.Public = true
+	f.Advice = append(f.Advice, fmt.Sprintf("Only a resource-based policy can let an anonymous caller in (it has no identity to attach a policy to), and only with \"Principal\": \"*\", as in the statement below. That makes %s public: anyone on the internet may then call %s on it, which is rarely what you want.", m.Resource, m.Action))
+	if a, err := arn.Parse(m.Resource); err == nil && a.Service == "s3" {
+		// Amazon S3 User Guide, Blocking public access to your Amazon S3
+		// storage: BlockPublicPolicy rejects a public bucket policy,
+		// RestrictPublicBuckets ignores it for anonymous callers
+		// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html);
+		// on for new buckets since April 2023
+		// (https://aws.amazon.com/about-aws/whats-new/2022/12/amazon-s3-automatically-enable-block-public-access-disable-access-control-lists-buckets-april-2023/).
+		f.Advice = append(f.Advice, "Amazon S3 Block Public Access, on by default for new buckets, also blocks it: BlockPublicPolicy rejects a bucket policy that grants public access, and RestrictPublicBuckets restricts such a policy to AWS service principals and the bucket owner's account. To share a few objects without making the bucket public, hand out presigned URLs.")
 	}
 	return f
 }

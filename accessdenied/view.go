@@ -33,6 +33,7 @@ type FixView struct {
 	Document      json.RawMessage `json:"document" jsonschema:"the policy document to add, or null"`
 	PermissionSet string          `json:"permissionSet"`
 	PolicyType    string          `json:"policyType"`
+	Public        bool            `json:"public,omitempty" jsonschema:"the document lets in everyone (Principal \"*\"): it makes the resource public"`
 	Target        string          `json:"target" jsonschema:"where to attach the document"`
 }
 
@@ -49,7 +50,7 @@ func (x *Explanation) View() View {
 		Resource: m.Resource, RoleARN: p.RoleARN,
 		Fix: FixView{
 			Advice: fix.Advice, Document: doc, PermissionSet: fix.PermissionSet,
-			PolicyType: KindName(fix.PolicyType), Target: fix.Target,
+			PolicyType: KindName(fix.PolicyType), Public: fix.Public, Target: fix.Target,
 		},
 		Confirmation: x.Confirmation, SpecChange: x.SpecChange,
 		Decoded: m.Decoded, Through: KindName(m.Through),

@@ -164,6 +164,9 @@ func writeDeniedText(w io.Writer, x *accessdenied.Explanation, explain bool) {
 		case fix.Target != "":
 			where += " of " + fix.Target
 		}
+		if fix.Public {
+			fmt.Fprintf(&b, "\nWarning: this statement makes %s public (\"Principal\": \"*\" lets in everyone, signed or not). Sign the request instead unless public access is what you want.\n", fix.Target)
+		}
 		fmt.Fprintf(&b, "\nAdd to the %s:\n\n%s", where, policy.Format(doc))
 	}
 	if c := x.Confirmation; c != nil {
