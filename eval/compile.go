@@ -17,6 +17,7 @@ type Policy struct {
 	stmts []statement
 	deny  stmtIndex
 	allow stmtIndex
+	bytes int // see Bytes
 }
 
 // Document returns the source document.
@@ -294,6 +295,7 @@ func Compile(doc *policy.Document) (*Policy, error) {
 	if err := p.compile(&mem); err != nil {
 		return nil, err
 	}
+	p.bytes = int(unsafe.Sizeof(*p)) + size(p.stmts) + mem.bytes() + docBytes(doc)
 	return p, nil
 }
 
@@ -359,12 +361,15 @@ func (c *Compiler) Reset() {
 
 // bytes is about the size of the memory the Compiler holds.
 func (c *Compiler) bytes() int {
-	m := &c.mem
-	return size(m.actions) + size(m.services) + size(m.resources) + size(m.conditions) +
-		size(m.values) + size(m.principals) + size(m.aws) + size(m.names) + size(m.prefixes) +
-		size(m.parts) + size(m.rvars) + size(m.text) + size(m.index) + size(m.entries) +
-		size(c.policies) + size(c.stmts)
+	return c.mem.bytes() + size(c.policies) + size(c.stmts)
 }
+
+// Bytes is about the memory the policy holds: its compiled statements
+// and indexes, and its document (values, statements and positions, not
+// the source text the document's strings point into). It is zero for a
+// policy compiled by a Compiler, whose memory is the Compiler's. Batch
+// simulation bounds its cache of compiled policies by it (issue 12).
+func (p *Policy) Bytes() int { return p.bytes }
 
 func size[T any](s []T) int {
 	var zero T

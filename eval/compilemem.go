@@ -41,6 +41,51 @@ type compileMem struct {
 	text []byte
 }
 
+// bytes is about the size of the memory m holds.
+func (m *compileMem) bytes() int {
+	return size(m.actions) + size(m.services) + size(m.resources) + size(m.conditions) +
+		size(m.values) + size(m.principals) + size(m.aws) + size(m.names) + size(m.prefixes) +
+		size(m.parts) + size(m.rvars) + size(m.text) + size(m.index) + size(m.entries)
+}
+
+// docBytes is about the memory of a parsed document's values (see
+// policy's arena: one array per kind of value, exactly sized), not
+// counting the source text its strings point into.
+func docBytes(doc *policy.Document) int {
+	const (
+		str  = int(unsafe.Sizeof(policy.String{}))
+		list = int(unsafe.Sizeof(policy.StringList{}))
+	)
+	n := int(unsafe.Sizeof(*doc)) + 2*str
+	for _, st := range doc.Statements {
+		n += int(unsafe.Sizeof(*st)) + int(unsafe.Sizeof(st)) + str
+		for _, l := range [...]*policy.StringList{st.Action, st.NotAction, st.Resource, st.NotResource} {
+			if l != nil {
+				n += list + len(l.Values)*str
+			}
+		}
+		for _, pr := range [...]*policy.Principal{st.Principal, st.NotPrincipal} {
+			if pr == nil {
+				continue
+			}
+			n += int(unsafe.Sizeof(*pr))
+			for _, e := range pr.Entries {
+				n += int(unsafe.Sizeof(e)) + len(e.Values.Values)*str
+			}
+		}
+		if c := st.Condition; c != nil {
+			n += int(unsafe.Sizeof(*c))
+			for _, op := range c.Operators {
+				n += int(unsafe.Sizeof(op))
+				for _, k := range op.Keys {
+					n += int(unsafe.Sizeof(k)) + len(k.Values)*int(unsafe.Sizeof(policy.ConditionValue{}))
+				}
+			}
+		}
+	}
+	return n
+}
+
 // counts are the sizes of a compileMem.
 type counts struct {
 	actions, resources, conditions, values, principals int
