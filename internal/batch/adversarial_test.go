@@ -176,6 +176,58 @@ func TestCacheEviction(t *testing.T) {
 	}
 }
 
+// TestCacheMemoryBound: distinct policies of many short values (whose
+// compiled form and document take some twenty times their text), each
+// seen twice so that it is cached, until the cache has been emptied
+// twice for want of room: the cache counts each policy's text and memory
+// (eval.Policy.Bytes), never holds more than maxCachedBytes of it, and
+// still answers the line that repeats a policy with what a fresh worker
+// gives it.
+func TestCacheMemoryBound(t *testing.T) {
+	acts := make([]string, 40)
+	for j := range acts {
+		acts[j] = fmt.Sprintf(`"s%d:A%d"`, j%7, j)
+	}
+	stmts := make([]string, 20)
+	w := NewWorker(false)
+	held := func() (bytes int) {
+		for k, p := range w.cache.short {
+			bytes += len(k.text) + p.Bytes()
+		}
+		for _, e := range w.cache.long {
+			for ; e != nil; e = e.next {
+				bytes += len(e.text) + e.p.Bytes()
+			}
+		}
+		return bytes
+	}
+	emptied, last := 0, 0
+	for i := 0; emptied < 2; i++ {
+		if i == 5000 {
+			t.Fatalf("the cache was emptied %d times in %d lines, want 2", emptied, i)
+		}
+		for j := range stmts {
+			stmts[j] = fmt.Sprintf(`{"Sid":"P%dS%d","Effect":"Allow","Action":[%s],"Resource":"*"}`, i, j, strings.Join(acts, ","))
+		}
+		line := fmt.Sprintf(`{"id":"%d","principal":"arn:aws:iam::111122223333:role/app","action":"s%d:A%d","resource":"*","identityPolicies":[{"Version":"2012-10-17","Statement":[%s]}]}`, i, i%7, i%40, strings.Join(stmts, ","))
+		want := string(NewWorker(false).AppendLine(nil, line))
+		w.AppendLine(nil, scribbled(line))
+		if got := string(w.AppendLine(nil, scribbled(line))); got != want {
+			t.Fatalf("line %d, seen again: got %.300s\nwant %.300s", i, got, want)
+		}
+		if w.cache.count == 0 {
+			t.Fatalf("line %d: a policy seen twice is not cached", i)
+		}
+		if h := held(); h != w.cache.bytes || h > maxCachedBytes {
+			t.Fatalf("line %d: the cache holds %d bytes of policies (counted %d), at most %d", i, h, w.cache.bytes, maxCachedBytes)
+		}
+		if w.cache.count < last {
+			emptied++
+		}
+		last = w.cache.count
+	}
+}
+
 // TestSeenBeforeLookalikes: two texts alike in what seenBefore hashes
 // (field, length, first prefixLen and last 64 bytes) but different in
 // between are never taken for each other: the second is cached on first

@@ -28,7 +28,7 @@ type Cache struct {
 	long  map[prefixKey]*cacheEntry // texts of prefixLen bytes or more
 	short map[cacheKey]*eval.Policy // shorter texts
 	count int
-	bytes int
+	bytes int // of memory, see maxCachedBytes
 
 	seenMu sync.Mutex
 	seen   map[uint64]struct{} // hashes of policy texts seen once
@@ -58,11 +58,18 @@ type cacheEntry struct {
 const prefixLen = 128
 
 // The cache is emptied when it holds maxCachedPolicies policies or
-// maxCachedBytes of policy text; the set of texts seen once is emptied
-// at maxSeenPolicies.
+// maxCachedBytes of memory: the policies' texts and what their compiled
+// form and document hold (eval.Policy.Bytes), some 7 to 10 times the
+// text on generated loads, more for policies of many short values.
+// Bounding the text alone (at 8 MB) let the cache hold 70-90 MB of
+// larger policies, which took a batch run to 340 MB without the CLI's
+// soft memory limit (issue 12). 32 MB holds the repeating generated load
+// whole (some 1,200 policies, 30 MB), and keeps a batch run's live heap
+// near 65 MB at worst. The set of texts seen once is emptied at
+// maxSeenPolicies.
 const (
 	maxCachedPolicies = 8192
-	maxCachedBytes    = 8 << 20
+	maxCachedBytes    = 32 << 20
 	maxSeenPolicies   = 1 << 16
 )
 
@@ -133,7 +140,8 @@ func (c *Cache) seenBefore(field, text string) bool {
 func (c *Cache) put(field, text string, p *eval.Policy) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.count >= maxCachedPolicies || c.bytes+len(text) > maxCachedBytes {
+	n := len(text) + p.Bytes()
+	if c.count >= maxCachedPolicies || c.bytes+n > maxCachedBytes {
 		clear(c.long)
 		clear(c.short)
 		c.count, c.bytes = 0, 0
@@ -143,7 +151,7 @@ func (c *Cache) put(field, text string, p *eval.Policy) {
 		if c.short[k] == nil {
 			c.short[k] = p
 			c.count++
-			c.bytes += len(text)
+			c.bytes += n
 		}
 		return
 	}
@@ -155,7 +163,7 @@ func (c *Cache) put(field, text string, p *eval.Policy) {
 	}
 	c.long[k] = &cacheEntry{text: text, p: p, next: c.long[k]}
 	c.count++
-	c.bytes += len(text)
+	c.bytes += n
 }
 
 // reset empties the cache and forgets every text seen.

@@ -28,18 +28,21 @@ const batchChunkSize = 1 << 20
 
 // The heap of a batch run stays bounded whatever the input size: the
 // input and output stream through a bounded number of chunks, and the
-// workers share one bounded cache of compiled policies (at most 8 MB of
-// policy text, some 80 MB compiled) and each reuse one bounded set of
-// buffers, so the live heap is some 15-45 MB on the generated loads and
-// about 100 MB at worst. The collector target batchGCPercent lets the
-// garbage on top of it grow to twice as much (fewer collections: about
-// 5% less CPU time than 100 on a load where no policy repeats; the CLI's
-// default of 400 would let it grow to four times), and batchMemoryLimit
-// caps the heap at the worst: a soft limit close to the live heap makes
-// the collector run continuously, which a limit of twice the worst live
-// heap avoids. GOGC and GOMEMLIMIT in the environment still decide.
+// workers share one bounded cache of compiled policies (at most 32 MB of
+// compiled policies, documents and texts, see batch's maxCachedBytes) and
+// each reuse one bounded set of buffers (some 20 MB with the cache
+// empty), so the live heap is some 20-40 MB on the generated loads and
+// about 65 MB at worst. The collector target batchGCPercent lets the
+// garbage on top of it grow to as much again, so that the heap stays
+// near 130 MB at worst without the soft limit (200 let it grow to twice
+// the live heap: 190-220 MB at worst; 100 costs nothing measurable on
+// the repeating and unique generated loads, 12% more CPU time on one
+// whose policies overflow the cache). batchMemoryLimit is a backstop
+// well above the worst heap: a soft limit close to the live heap makes
+// the collector run continuously. GOGC and GOMEMLIMIT in the environment
+// still decide.
 const (
-	batchGCPercent   = 200
+	batchGCPercent   = 100
 	batchMemoryLimit = 200 << 20
 )
 
