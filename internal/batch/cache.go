@@ -57,16 +57,16 @@ type cacheEntry struct {
 // 128 by two dozen at most.
 const prefixLen = 128
 
-// The cache is emptied when it holds maxCachedPolicies policies or
-// maxCachedBytes of memory: the policies' texts and what their compiled
-// form and document hold (eval.Policy.Bytes), some 7 to 10 times the
-// text on generated loads, more for policies of many short values.
-// Bounding the text alone (at 8 MB) let the cache hold 70-90 MB of
-// larger policies, which took a batch run to 340 MB without the CLI's
-// soft memory limit (issue 12). 32 MB holds the repeating generated load
-// whole (some 1,200 policies, 30 MB), and keeps a batch run's live heap
-// near 65 MB at worst. The set of texts seen once is emptied at
-// maxSeenPolicies.
+// The cache evicts policies (see evict) to hold at most
+// maxCachedPolicies policies and maxCachedBytes of memory: the policies'
+// texts and what their compiled form and document hold
+// (eval.Policy.Bytes), some 7 to 10 times the text on generated loads,
+// more for policies of many short values. Bounding the text alone (at
+// 8 MB) let the cache hold 70-90 MB of larger policies, which took a
+// batch run to 340 MB without the CLI's soft memory limit (issue 12).
+// 32 MB holds the repeating generated load whole (some 1,200 policies,
+// 30 MB), and keeps a batch run's live heap near 65 MB at worst. The set
+// of texts seen once is emptied at maxSeenPolicies.
 const (
 	maxCachedPolicies = 8192
 	maxCachedBytes    = 32 << 20
@@ -141,14 +141,10 @@ func (c *Cache) put(field, text string, p *eval.Policy) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	n := len(text) + p.Bytes()
-	if c.count >= maxCachedPolicies || c.bytes+n > maxCachedBytes {
-		clear(c.long)
-		clear(c.short)
-		c.count, c.bytes = 0, 0
-	}
 	if len(text) < prefixLen {
 		k := cacheKey{field, text}
 		if c.short[k] == nil {
+			c.evict(n)
 			c.short[k] = p
 			c.count++
 			c.bytes += n
@@ -161,9 +157,39 @@ func (c *Cache) put(field, text string, p *eval.Policy) {
 			return
 		}
 	}
+	c.evict(n)
 	c.long[k] = &cacheEntry{text: text, p: p, next: c.long[k]}
 	c.count++
 	c.bytes += n
+}
+
+// evict makes room for one more policy of n bytes, removing cached ones
+// picked at random (ranging over a map starts at a random entry), long
+// ones first. A load whose repeated policies take more than the cache
+// holds keeps part of them cached: emptying the whole cache when full
+// kept none of a cycle longer than the cache (each was evicted before
+// it came back), which made a generated load of 800 principals (55 MB
+// of policies) three times slower than with room for all.
+func (c *Cache) evict(n int) {
+	room := func() bool { return c.count < maxCachedPolicies && c.bytes+n <= maxCachedBytes }
+	for k, e := range c.long {
+		if room() {
+			return
+		}
+		delete(c.long, k)
+		for ; e != nil; e = e.next {
+			c.count--
+			c.bytes -= len(e.text) + e.p.Bytes()
+		}
+	}
+	for k, p := range c.short {
+		if room() {
+			return
+		}
+		delete(c.short, k)
+		c.count--
+		c.bytes -= len(k.text) + p.Bytes()
+	}
 }
 
 // reset empties the cache and forgets every text seen.
