@@ -28,11 +28,11 @@ const batchChunkSize = 1 << 20
 
 // The heap of a batch run stays bounded whatever the input size: the
 // input and output stream through a bounded number of chunks, and the
-// workers share one bounded cache of compiled policies (at most 32 MB of
+// workers share one bounded cache of compiled policies (at most 48 MB of
 // compiled policies, documents and texts, see batch's maxCachedBytes) and
 // each reuse one bounded set of buffers (some 20 MB with the cache
 // empty), so the live heap is some 20-40 MB on the generated loads and
-// about 65 MB at worst. The collector target batchGCPercent lets the
+// about 85 MB at worst. The collector target batchGCPercent lets the
 // garbage on top of it grow to as much again, so that the heap stays
 // near 130 MB at worst without the soft limit (200 let it grow to twice
 // the live heap: 190-220 MB at worst; 100 costs nothing measurable on
