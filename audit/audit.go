@@ -138,7 +138,7 @@ func regionOf(s *subject, def string) string {
 			}
 			for _, v := range st.Resource.Values {
 				p, err := arn.Parse(v.Value)
-				if err != nil || p.Region == "" || hasWildcard(p.Region) {
+				if err != nil || p.Region == "" || arn.HasWildcard(p.Region) {
 					continue
 				}
 				switch p.Service {
@@ -149,15 +149,6 @@ func regionOf(s *subject, def string) string {
 		}
 	}
 	return def
-}
-
-func hasWildcard(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] == '*' || s[i] == '?' {
-			return true
-		}
-	}
-	return false
 }
 
 // probesFor returns the probes of a region, written once per account.

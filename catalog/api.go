@@ -196,7 +196,7 @@ func (idx *index) matchServices(pattern string) ([]int, string) {
 		}
 		prefixPat, namePat = "*", "*"
 	}
-	if !hasWildcard(prefixPat) {
+	if !arn.HasWildcard(prefixPat) {
 		if i, ok := idx.byPrefix[lowerASCII(prefixPat)]; ok {
 			return []int{i}, namePat
 		}
@@ -218,7 +218,7 @@ func (idx *index) matchServices(pattern string) ([]int, string) {
 // case.
 func named(n int, name func(int) string, namePat string, yield func(int)) {
 	switch {
-	case !hasWildcard(namePat):
+	case !arn.HasWildcard(namePat):
 		if j, ok := sort.Find(n, func(j int) int { return compareFold(namePat, name(j)) }); ok {
 			yield(j)
 		}
@@ -255,8 +255,6 @@ func (idx *index) decodeParallel(services []int, decode func(int)) {
 	}
 	_ = g.Wait() // a service that fails to decode is reported again when it is looked up
 }
-
-func hasWildcard(s string) bool { return strings.ContainsAny(s, "*?") }
 
 // fullNameOrder returns the service indexes sorted by prefix+":", which
 // differs from prefix order where one prefix extends another

@@ -3,6 +3,7 @@ package lint
 import (
 	"strings"
 
+	"github.com/agentiam/agentiam/arn"
 	"github.com/agentiam/agentiam/catalog"
 	"github.com/agentiam/agentiam/policy"
 )
@@ -78,7 +79,7 @@ func resolveAction(v policy.String) actionRef {
 		r.malformed = true
 		return r
 	}
-	if hasWildcard(prefix) {
+	if arn.HasWildcard(prefix) {
 		r.open = true
 		r.actions = catalog.ExpandActions(s)
 		return r
@@ -88,7 +89,7 @@ func resolveAction(v policy.String) actionRef {
 		return r
 	}
 	r.service = svc
-	if hasWildcard(name) {
+	if arn.HasWildcard(name) {
 		r.actions = catalog.ExpandActions(s)
 		return r
 	}

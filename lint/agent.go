@@ -85,7 +85,7 @@ func (c *checker) invokes(i int) bool { return c.invokeAction(i) != "" }
 // checkProfileModels reports a profile whose destination foundation
 // models no invoke grant covers.
 func (c *checker) checkProfileModels(g invokeGrant, a arn.ARN, id string, grants []invokeGrant) {
-	if hasWildcard(id) {
+	if arn.HasWildcard(id) {
 		fm := foundationModelType()
 		for _, other := range grants {
 			if fm != nil && fm.MayMatch(other.pattern) {
@@ -96,7 +96,7 @@ func (c *checker) checkProfileModels(g invokeGrant, a arn.ARN, id string, grants
 		return
 	}
 	geo, model, ok := bedrockmodels.SplitProfileID(id)
-	if !ok || hasWildcard(model) {
+	if !ok || arn.HasWildcard(model) {
 		return
 	}
 	// A global profile routes to any commercial region, which only a

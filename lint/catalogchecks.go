@@ -42,14 +42,14 @@ func (c *checker) checkActionRef(st *policy.Statement, r *actionRef) {
 		sugg := ""
 		if p, ok := catalog.SuggestService(r.prefix); ok {
 			sugg = p + ":" + name
-			if _, err := catalog.LookupAction(sugg); err != nil && !hasWildcard(name) {
+			if _, err := catalog.LookupAction(sugg); err != nil && !arn.HasWildcard(name) {
 				if a, ok := catalog.SuggestAction(sugg); ok {
 					sugg = a
 				}
 			}
 		}
 		c.report(CodeUnknownServicePrefix, st, r.tok.Pos, sugg, "%q is not an AWS service prefix, so %s matches no action", r.prefix, s)
-	case hasWildcard(s):
+	case arn.HasWildcard(s):
 		c.report(CodeWildcardMatchesNone, st, r.tok.Pos, "", "%s matches no action of %s; the pattern grants nothing", s, r.service.Name)
 	default:
 		sugg, _ := catalog.SuggestAction(s)
@@ -357,7 +357,7 @@ func checkResources(c *checker) {
 		matched := make([]string, 0, len(st.Resource.Values))
 		for _, v := range st.Resource.Values {
 			pattern := c.expandVariables(v.Value)
-			if _, err := arn.Parse(pattern); err != nil && !hasWildcard(pattern) {
+			if _, err := arn.Parse(pattern); err != nil && !arn.HasWildcard(pattern) {
 				continue // invalid-arn-format already says why
 			}
 			if c.anyActionMatches(actions, pattern) {

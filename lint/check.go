@@ -203,9 +203,6 @@ func (c *checker) grants() bool {
 // wildcardFold matches an IAM action pattern against an action name.
 func wildcardFold(pattern, s string) bool { return arn.WildcardFold(pattern, s) }
 
-// hasWildcard reports whether s contains an IAM wildcard.
-func hasWildcard(s string) bool { return strings.ContainsAny(s, "*?") }
-
 // expandVariables replaces policy variables with '*' so that a resource
 // pattern can be compared with ARN templates: a variable can stand for
 // any text. Under Version 2008-10-17 variables are literal text.

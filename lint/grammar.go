@@ -196,7 +196,7 @@ func (c *checker) checkResourceARN(st *policy.Statement, v policy.String) {
 	}
 	a, err := arn.Parse(s)
 	if err != nil {
-		if !hasWildcard(s) {
+		if !arn.HasWildcard(s) {
 			c.report(CodeInvalidARNFormat, st, v.Pos, "", "%v", err)
 		}
 		return
@@ -206,7 +206,7 @@ func (c *checker) checkResourceARN(st *policy.Statement, v policy.String) {
 
 func (c *checker) checkARNSegments(st *policy.Statement, v policy.String, a arn.ARN) {
 	switch {
-	case !arn.KnownPartition(a.Partition) && !hasWildcard(a.Partition) && !hasVariable(a.Partition):
+	case !arn.KnownPartition(a.Partition) && !arn.HasWildcard(a.Partition) && !hasVariable(a.Partition):
 		c.report(CodeInvalidARNFormat, st, v.Pos, "", "%q is not an AWS partition (aws, aws-cn, aws-us-gov ...)", a.Partition)
 	case !validRegion(a.Region) && !placeholderRegion(a.Region):
 		c.report(CodeInvalidARNFormat, st, v.Pos, "", "%q is not an AWS region (such as us-east-1), nor empty, nor a wildcard", a.Region)
@@ -234,7 +234,7 @@ func (c *checker) checkAWSPrincipal(st *policy.Statement, v policy.String) {
 	switch {
 	case a.Service != "iam" && a.Service != "sts":
 		c.report(CodeInvalidARNFormat, st, v.Pos, "", "an AWS principal is an iam or sts ARN, not a %s ARN", a.Service)
-	case hasWildcard(s):
+	case arn.HasWildcard(s):
 		c.report(CodeInvalidARNFormat, st, v.Pos, "", "IAM rejects wildcards in principal ARNs; use \"*\" with a condition on aws:PrincipalArn instead")
 	default:
 		c.checkARNSegments(st, v, a)
@@ -270,7 +270,7 @@ func hasVariable(s string) bool { return strings.Contains(s, "${") }
 // validRegion accepts "", wildcards, variables and names shaped like
 // us-east-1, us-gov-west-1, ap-southeast-2.
 func validRegion(s string) bool {
-	if s == "" || hasWildcard(s) || hasVariable(s) {
+	if s == "" || arn.HasWildcard(s) || hasVariable(s) {
 		return true
 	}
 	parts := strings.Split(s, "-")
@@ -292,7 +292,7 @@ func validAccount(s string) bool {
 	if s == "" || s == "aws" || hasVariable(s) {
 		return true
 	}
-	if hasWildcard(s) {
+	if arn.HasWildcard(s) {
 		return allDigitsOrWildcards(s)
 	}
 	return isAccountID(s)

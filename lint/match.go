@@ -103,7 +103,7 @@ func templateOf(rt *catalog.ResourceType) *template {
 		sample := []string{"arn"}
 		for i, ts := range [4]string{a.Partition, a.Service, a.Region, a.Account} {
 			switch {
-			case !strings.Contains(ts, "${") && !hasWildcard(ts):
+			case !strings.Contains(ts, "${") && !arn.HasWildcard(ts):
 				t.segs[i] = ts
 				sample = append(sample, ts)
 			case strings.HasPrefix(ts, "${") && strings.IndexByte(ts, '}') == len(ts)-1:
@@ -189,7 +189,7 @@ func starActionMayMatch(a *catalog.Action, pattern string) bool {
 		return false
 	}
 	word := p.ResourceType()
-	if word == "" || hasWildcard(word) {
+	if word == "" || arn.HasWildcard(word) {
 		return true
 	}
 	if !containsFold(typedStarServices, a.Service.Prefix) {

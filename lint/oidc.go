@@ -139,7 +139,7 @@ func anySubject(pattern, prefix string) bool {
 	if i := strings.IndexAny(rest, "/:"); i >= 0 {
 		owner = rest[:i]
 	}
-	return owner == "" || hasWildcard(owner)
+	return owner == "" || arn.HasWildcard(owner)
 }
 
 // allowsWebIdentity reports whether st allows sts:AssumeRoleWithWebIdentity.

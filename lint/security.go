@@ -113,7 +113,7 @@ func (c *checker) checkOnAll(st *policy.Statement, r *actionRef) {
 	}
 	switch {
 	case len(sensitive) == 0:
-	case hasWildcard(r.tok.Value):
+	case arn.HasWildcard(r.tok.Value):
 		c.report(CodeWildcardResourceSensitive, st, r.tok.Pos, "", "%s on %s allows %s on every resource of the account; name the resources' ARNs", r.tok.Value, resourceWords(sensitiveOn), describeActions(sensitive, "write, permissions-management or tagging"))
 	default:
 		c.report(CodeWildcardResourceSensitive, st, r.tok.Pos, "", "%s (%s) on %s applies to every resource of its kind in the account; name the resources' ARNs", r.tok.Value, r.actions[0].Access, resourceWords(sensitiveOn))
@@ -377,7 +377,7 @@ func checkPrivilegeEscalation(c *checker) {
 			}
 			switch {
 			case len(hits) == 0:
-			case hasWildcard(r.tok.Value):
+			case arn.HasWildcard(r.tok.Value):
 				c.report(CodePrivilegeEscalation, st, r.tok.Pos, "", "%s on broad resources includes %s, which let the holder give itself any permission; scope them to specific ARNs", r.tok.Value, describeActions(hits, "escalation"))
 			default:
 				c.report(CodePrivilegeEscalation, st, r.tok.Pos, "", "%s on broad resources lets the holder give itself any permission; scope it to specific ARNs", r.tok.Value)
@@ -447,7 +447,7 @@ func covers(c *checker, a, b *policy.Statement, ka, kb redundancyKey) bool {
 // string that pattern b matches: b's wildcards are matched as text by a
 // '*' of a, never by a '?'.
 func anyPatternCovers(patterns []policy.String, b string, fold bool) bool {
-	bWild := hasWildcard(b)
+	bWild := arn.HasWildcard(b)
 	for _, p := range patterns {
 		a := p.Value
 		if a == "*" || a == b {

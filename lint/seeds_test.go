@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/agentiam/agentiam/arn"
 	"github.com/agentiam/agentiam/catalog"
 	"github.com/agentiam/agentiam/diag"
 	"github.com/agentiam/agentiam/internal/seeds"
@@ -87,7 +88,7 @@ func TestSeeds(t *testing.T) {
 								expect(CodeWildcardActionFullService, v.Pos.Offset)
 								wildcards++
 							}
-						case !hasWildcard(v.Value):
+						case !arn.HasWildcard(v.Value):
 							a, err := catalog.LookupAction(v.Value)
 							if err != nil {
 								expect(CodeUnknownAction, v.Pos.Offset)
