@@ -190,16 +190,23 @@ func (g *gen) request(r *Request) {
 	}
 	r.Principal = identityPrincipal(arnAccount(r.Resource))
 	clear(r.Context)
-	pools := map[string][]string{
-		"aws:RequestedRegion":    {"us-east-1", "us-west-2", "eu-west-1", "us-gov-1"},
-		"aws:SecureTransport":    {"true", "false", "TRUE"},
-		"aws:SourceIp":           {"10.1.2.3", "192.168.0.1", "8.8.8.8", "::ffff:10.0.0.1"},
-		"aws:PrincipalTag/team":  {"blue", "red", "green"},
-		"aws:CurrentTime":        {"2025-06-01T00:00:00Z", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z"},
-		"aws:MultiFactorAuthAge": {"10", "3600", "99999"},
-		"aws:TagKeys":            {"env", "team-a", "owner"},
+	// A slice, not a map: the pools are drawn in a fixed order, so that
+	// the generator's random stream, and every pair after this request,
+	// is the same at every run.
+	pools := []struct {
+		k  string
+		vs []string
+	}{
+		{"aws:RequestedRegion", []string{"us-east-1", "us-west-2", "eu-west-1", "us-gov-1"}},
+		{"aws:SecureTransport", []string{"true", "false", "TRUE"}},
+		{"aws:SourceIp", []string{"10.1.2.3", "192.168.0.1", "8.8.8.8", "::ffff:10.0.0.1"}},
+		{"aws:PrincipalTag/team", []string{"blue", "red", "green"}},
+		{"aws:CurrentTime", []string{"2025-06-01T00:00:00Z", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z"}},
+		{"aws:MultiFactorAuthAge", []string{"10", "3600", "99999"}},
+		{"aws:TagKeys", []string{"env", "team-a", "owner"}},
 	}
-	for k, vs := range pools {
+	for _, pool := range pools {
+		k, vs := pool.k, pool.vs
 		if g.rng.IntN(3) == 0 {
 			continue
 		}
