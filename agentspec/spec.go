@@ -310,15 +310,25 @@ func appendNew(list []string, values ...string) []string {
 	return list
 }
 
-// Tool is the AWS-owned built-in tool (ID empty) or a custom one.
+// Tool is the AWS-owned built-in tool (ID and Name empty) or a custom
+// one, named by the id AgentCore returned (ID) or, before it is created,
+// by its name (Name): exactly one of the two.
 type Tool struct {
 	ID string
+	// Name is the name of a custom tool not yet created: grants and
+	// trust name every id AgentCore can give it ({name}-??????????),
+	// since CreateCodeInterpreter/CreateBrowser take the execution role
+	// before the id exists.
+	Name string
 	// ExecutionRole (code interpreter) asks for the custom tool's
 	// execution role; a browser has one when it records sessions.
 	ExecutionRole bool
 	// Recording is where a custom browser stores session recordings.
 	Recording *Recording
 }
+
+// Custom reports whether t is a custom tool, named by id or by name.
+func (t *Tool) Custom() bool { return t.ID != "" || t.Name != "" }
 
 // ActionGroup is a Bedrock Agents action group backed by Lambda.
 type ActionGroup struct {

@@ -130,15 +130,15 @@ func (g *gen) runtimeRole(a *agentspec.Agent) {
 	}
 	if t := a.CodeInterpreter; t != nil {
 		res := r.arn(w, "bedrock-agentcore", "code-interpreter", "aws.codeinterpreter.v1")
-		if t.ID != "" {
-			res = r.arn(w, "bedrock-agentcore", "code-interpreter-custom", t.ID)
+		if t.Custom() {
+			res = r.arn(w, "bedrock-agentcore", "code-interpreter-custom", toolID(t.ID, t.Name))
 		}
 		st.add(r.allow("UseCodeInterpreter", featCodeInterpreter, res))
 	}
 	if t := a.Browser; t != nil {
 		res := r.arn(w, "bedrock-agentcore", "browser", "aws.browser.v1")
-		if t.ID != "" {
-			res = r.arn(w, "bedrock-agentcore", "browser-custom", t.ID)
+		if t.Custom() {
+			res = r.arn(w, "bedrock-agentcore", "browser-custom", toolID(t.ID, t.Name))
 		}
 		st.add(r.allow("UseBrowser", featBrowser, res))
 		st.add(r.allow("ConnectBrowserAutomationStream", featBrowserStream, "*"))

@@ -30,6 +30,18 @@ func runtimeID(a *agentspec.Agent) string {
 	return idPattern(a.Name)
 }
 
+// toolID is the id of a custom tool: the id the spec gives, else the
+// pattern of every id AgentCore can give the tool called name (the
+// CreateCodeInterpreter/CreateBrowser ids, {name}-{10 characters}, as
+// for runtimes). Every grant and trust condition on a custom tool names
+// it through here.
+func toolID(id, name string) string {
+	if id != "" {
+		return id
+	}
+	return idPattern(name)
+}
+
 // runtimeARNs are the ARN patterns of a runtime and of its endpoints:
 // InvokeAgentRuntime and the endpoint actions are authorized on both
 // (the catalog lists runtime and runtime-endpoint as required).

@@ -54,3 +54,48 @@ callers:
 		t.Errorf("caller policy covers a tool of an agent it does not deploy:\n%s", caller)
 	}
 }
+
+// TestNamedToolRoles: a custom tool named but not yet created gets an
+// execution role whose trust names every id of that name
+// ({name}-??????????) in both ARN forms, and the agent's and the
+// deployer's grants name the same pattern.
+func TestNamedToolRoles(t *testing.T) {
+	p := generate(t, header+`  a:
+    code_interpreter: {name: ci_one, execution_role: true}
+    browser: {name: br_one, recording: {bucket: rec-bucket}}
+callers:
+  ci: {agents: [a]}
+`)
+	const arn = "arn:aws:bedrock-agentcore:us-west-2:123456789012:"
+	want := map[string][]string{
+		"ci_one": {arn + "code-interpreter-custom/ci_one-??????????", arn + "code-interpreter/ci_one-??????????"},
+		"br_one": {arn + "browser-custom/br_one-??????????", arn + "browser/br_one-??????????"},
+	}
+	var agent *Role
+	found := 0
+	for _, r := range p.Roles {
+		if r.Agent == "a" {
+			agent = r
+		}
+		arns, ok := want[r.Resource]
+		if !ok || (r.Purpose != PurposeCodeInterpreter && r.Purpose != PurposeBrowser) {
+			continue
+		}
+		found++
+		trust := string(policy.Format(r.TrustPolicy))
+		for _, a := range arns {
+			if !strings.Contains(trust, `"`+a+`"`) {
+				t.Errorf("trust of %s lacks %s:\n%s", r.Resource, a, trust)
+			}
+		}
+	}
+	if found != 2 || agent == nil {
+		t.Fatalf("found %d tool roles, agent role %v", found, agent)
+	}
+	grants := string(policy.Format(agent.InlinePolicies[0].Document)) + string(policy.Format(p.CallerPolicies[0].Document))
+	for _, a := range []string{want["ci_one"][0], want["br_one"][0]} {
+		if strings.Count(grants, `"`+a+`"`) != 2 {
+			t.Errorf("the agent and the deployer should each name %s once:\n%s", a, grants)
+		}
+	}
+}

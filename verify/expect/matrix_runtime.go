@@ -134,8 +134,8 @@ func (m *matrix) builtInTools(a *agentspec.Agent) {
 	f, w := &m.b.f, m.w
 	if t := a.CodeInterpreter; t != nil {
 		res := f.arn(w, "bedrock-agentcore", "code-interpreter", "aws.codeinterpreter.v1")
-		if t.ID != "" {
-			res = f.arn(w, "bedrock-agentcore", "code-interpreter-custom", t.ID)
+		if t.Custom() {
+			res = f.arn(w, "bedrock-agentcore", "code-interpreter-custom", toolIDOf(t.ID, t.Name))
 		}
 		m.need(req{src: SrcCodeInterpreter, why: "use its code interpreter", actions: acts("bedrock-agentcore:StartCodeInterpreterSession", "bedrock-agentcore:InvokeCodeInterpreter", "bedrock-agentcore:StopCodeInterpreterSession"), resource: res})
 	}
@@ -143,8 +143,8 @@ func (m *matrix) builtInTools(a *agentspec.Agent) {
 		resource: f.arn(w, "bedrock-agentcore", "code-interpreter-custom", m.b.outsider+"-"+runtimeSuffix)})
 	if t := a.Browser; t != nil {
 		res := f.arn(w, "bedrock-agentcore", "browser", "aws.browser.v1")
-		if t.ID != "" {
-			res = f.arn(w, "bedrock-agentcore", "browser-custom", t.ID)
+		if t.Custom() {
+			res = f.arn(w, "bedrock-agentcore", "browser-custom", toolIDOf(t.ID, t.Name))
 		}
 		m.need(req{src: SrcBrowser, why: "use its browser", actions: acts("bedrock-agentcore:StartBrowserSession", "bedrock-agentcore:GetBrowserSession", "bedrock-agentcore:StopBrowserSession"), resource: res})
 		m.need(req{src: SrcBrowser, why: "drive the browser (automation stream)", actions: acts("bedrock-agentcore:ConnectBrowserAutomationStream"), resource: "*"})

@@ -62,6 +62,25 @@ func runtimeIDOf(a *agentspec.Agent) string {
 	return a.Name + "-" + runtimeSuffix
 }
 
+// toolIDOf is the id of a custom tool in verify's requests: the id the
+// spec gives, else a synthetic id of the shape AgentCore gives the tool
+// called name.
+func toolIDOf(id, name string) string {
+	if id != "" {
+		return id
+	}
+	return name + "-" + runtimeSuffix
+}
+
+// toolPattern is what a grant on a custom tool names: the id the spec
+// gives, else every id of its name.
+func toolPattern(id, name string) string {
+	if id != "" {
+		return id
+	}
+	return idPattern(name)
+}
+
 // runtimePattern is what a grant on a's runtime names: the pinned id,
 // else every id of its name.
 func runtimePattern(a *agentspec.Agent) string {

@@ -29,16 +29,18 @@ func (b *builder) toolRoles() {
 	for _, u := range b.spec.ToolRoles() {
 		k := toolKinds[u.Kind]
 		w, f := where{partition: u.Partition, region: u.Region, account: b.spec.Account}, &b.f
-		m := b.resourceRole(k.purpose, u.ID, k.label+" "+u.ID, w)
-		tool := f.arn(w, "bedrock-agentcore", k.resourceType, u.ID)
-		m.trust(principalAgentCore, tool, tool,
+		id := toolIDOf(u.ID, u.Name)
+		m := b.resourceRole(k.purpose, u.Ref(), k.label+" "+u.Ref(), w)
+		tool := f.arn(w, "bedrock-agentcore", k.resourceType, id)
+		m.trust(principalAgentCore, tool, f.arn(w, "bedrock-agentcore", k.resourceType, toolPattern(u.ID, u.Name)),
 			f.arn(w, "bedrock-agentcore", k.resourceType, other+"_tool-"+runtimeSuffix),
-			f.arn(where{w.partition, w.region, b.foreign}, "bedrock-agentcore", k.resourceType, u.ID))
+			f.arn(where{w.partition, w.region, b.foreign}, "bedrock-agentcore", k.resourceType, id))
 		documented := strings.Replace(tool, ":"+k.resourceType+"/", ":"+k.arnPath+"/", 1)
+		documentedPattern := strings.Replace(f.arn(w, "bedrock-agentcore", k.resourceType, toolPattern(u.ID, u.Name)), ":"+k.resourceType+"/", ":"+k.arnPath+"/", 1)
 		m.need(req{src: k.src, why: "the service assumes the role for its tool, named as the guide shows it", actions: acts("sts:AssumeRole"), resource: m.s.ARN,
 			against: policy.Trust, principal: principalAgentCore, ctx: ctx("aws:SourceAccount", w.account, "aws:SourceArn", documented),
-			grant: &Grant{Principal: principalAgentCore, Conditions: []Cond{cond("StringEquals", "aws:SourceAccount", w.account), cond("ArnLike", "aws:SourceArn", documented)}}})
-		group := "/aws/bedrock-agentcore/" + k.arnPath + "s/" + u.ID
+			grant: &Grant{Principal: principalAgentCore, Conditions: []Cond{cond("StringEquals", "aws:SourceAccount", w.account), cond("ArnLike", "aws:SourceArn", documentedPattern)}}})
+		group := "/aws/bedrock-agentcore/" + k.arnPath + "s/" + id
 		m.need(req{src: SrcBrowserRecording, why: "create and read its log groups", actions: acts("logs:CreateLogGroup", "logs:DescribeLogStreams"),
 			resource: f.arn(w, "logs", "log-group", group), grant: grant(f.arn(w, "logs", "log-group", "*"))})
 		m.need(req{src: SrcBrowserRecording, why: "write its logs", actions: acts("logs:CreateLogStream", "logs:PutLogEvents"),
@@ -78,9 +80,9 @@ func (m *callerMatrix) deployTools(a *agentspec.Agent) {
 		k := toolKinds[u.Kind]
 		w := m.b.where(a)
 		m.need(req{src: k.src, why: "create " + k.label + "s", actions: acts(k.create), resource: "*"})
-		m.need(req{src: k.src, why: "read " + k.label + " " + u.ID, actions: acts(k.read), resource: m.b.f.arn(w, "bedrock-agentcore", k.resourceType, u.ID)})
-		if r, ok := m.b.roles.Role(RoleKey{Purpose: k.purpose, Resource: u.ID, Region: u.Region}); ok {
-			m.pass("pass the execution role of "+k.label+" "+u.ID+" to AgentCore", r.ARN, principalAgentCore)
+		m.need(req{src: k.src, why: "read " + k.label + " " + u.Ref(), actions: acts(k.read), resource: m.b.f.arn(w, "bedrock-agentcore", k.resourceType, toolIDOf(u.ID, u.Name))})
+		if r, ok := m.b.roles.Role(RoleKey{Purpose: k.purpose, Resource: u.Ref(), Region: u.Region}); ok {
+			m.pass("pass the execution role of "+k.label+" "+u.Ref()+" to AgentCore", r.ARN, principalAgentCore)
 		}
 	}
 }
