@@ -66,6 +66,9 @@ func (l *loader) toolRef(key string, at diag.Pos, fs map[string]field, t *Tool) 
 		}
 		return
 	}
+	// CreateCodeInterpreter's and CreateBrowser's name is
+	// [a-zA-Z][a-zA-Z0-9_]{0,47}, a runtime's name rule (AWS CLI
+	// reference, bedrock-agentcore-control create-code-interpreter).
 	t.Name = l.matched(name, runtimeNameRE, CodeInvalidName, key+" name %q must be 1 to 48 letters, digits or '_', starting with a letter")
 }
 
