@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+
+	"github.com/agentiam/agentiam/arn"
 )
 
 // ErrBadPattern is returned by Find for a pattern that is not
@@ -54,7 +56,7 @@ func Find(patterns []string) (Found, error) {
 
 func describeUnknown(pattern, prefix string) Unknown {
 	u := Unknown{Pattern: pattern}
-	if !strings.ContainsAny(prefix, "*?") {
+	if !arn.HasWildcard(prefix) {
 		if _, ok := Lookup(prefix); !ok {
 			u.Message = fmt.Sprintf("unknown service prefix %q in %s", prefix, pattern)
 			if s, ok := SuggestService(prefix); ok {
@@ -63,14 +65,14 @@ func describeUnknown(pattern, prefix string) Unknown {
 				// lambda:InvokeFunction.
 				_, name, _ := strings.Cut(pattern, ":")
 				u.Suggestion = s + ":" + name
-				if a, ok := SuggestAction(pattern); ok && !strings.ContainsAny(name, "*?") {
+				if a, ok := SuggestAction(pattern); ok && !arn.HasWildcard(name) {
 					u.Suggestion = a
 				}
 			}
 			return u
 		}
 	}
-	if strings.ContainsAny(pattern, "*?") {
+	if arn.HasWildcard(pattern) {
 		u.Message = fmt.Sprintf("pattern %s matches no action", pattern)
 		return u
 	}

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/agentiam/agentiam/arn"
 	"github.com/agentiam/agentiam/eval"
 )
 
@@ -61,7 +62,7 @@ func conditionPrincipals(stmts []*stmt) (aws, services []string) {
 		for _, op := range s.src.Condition.Operators {
 			for _, k := range op.Keys {
 				for _, v := range k.Values {
-					if strings.ContainsAny(v.Value, "*?") || s.hasVariable(v.Value) {
+					if arn.HasWildcard(v.Value) || s.hasVariable(v.Value) {
 						continue
 					}
 					switch strings.ToLower(k.Name.Value) {

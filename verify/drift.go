@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/agentiam/agentiam/agentspec"
+	"github.com/agentiam/agentiam/arn"
 	"github.com/agentiam/agentiam/catalog"
 	"github.com/agentiam/agentiam/eval"
 	"github.com/agentiam/agentiam/fixcore"
@@ -254,7 +255,7 @@ func (pb *prober) probes(st *policy.Statement, against policy.Kind) []Probe {
 func expandActions(l *policy.StringList) []string {
 	var out []string
 	for _, a := range l.Strings() {
-		if !strings.ContainsAny(a, "*?") {
+		if !arn.HasWildcard(a) {
 			if ca, err := catalog.LookupAction(a); err == nil {
 				a = ca.FullName()
 			}
@@ -343,7 +344,7 @@ func (pb *prober) witnesses(action string) []string {
 
 func (pb *prober) fill(p string) []string {
 	parts := strings.SplitN(p, ":", 6)
-	if len(parts) != 6 || !strings.ContainsAny(p, "*?") {
+	if len(parts) != 6 || !arn.HasWildcard(p) {
 		return []string{p}
 	}
 	inner := strings.NewReplacer("*", probeFill, "?", "x")
@@ -352,17 +353,17 @@ func (pb *prober) fill(p string) []string {
 		for i := 1; i < 5; i++ {
 			q[i] = strings.NewReplacer("*", "", "?", "").Replace(q[i])
 		}
-		if strings.ContainsAny(parts[3], "*?") {
+		if arn.HasWildcard(parts[3]) {
 			q[3] = region
 		}
-		if strings.ContainsAny(parts[4], "*?") {
+		if arn.HasWildcard(parts[4]) {
 			q[4] = account
 		}
 		q[5] = inner.Replace(parts[5])
 		return strings.Join(q, ":")
 	}
 	out := []string{build(pb.w.region, pb.w.account)}
-	if strings.ContainsAny(parts[3]+parts[4], "*?") {
+	if arn.HasWildcard(parts[3] + parts[4]) {
 		out = append(out, build(pb.foreignReg, pb.foreign))
 	}
 	return out

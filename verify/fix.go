@@ -374,7 +374,7 @@ func matches(st *policy.Statement, sr *SubjectReport, checks []int) []string {
 		}
 		if st.Action != nil {
 			for _, a := range st.Action.Strings() {
-				if strings.ContainsAny(a, "*?") && arn.WildcardFold(a, c.Action) {
+				if arn.HasWildcard(a) && arn.WildcardFold(a, c.Action) {
 					note(fmt.Sprintf("Action %q matches %s by wildcard", a, c.Action))
 				}
 			}
@@ -386,7 +386,7 @@ func matches(st *policy.Statement, sr *SubjectReport, checks []int) []string {
 			for _, p := range st.Resource.Strings() {
 				if p == "*" {
 					note("Resource \"*\" covers every resource")
-				} else if strings.ContainsAny(p, "*?") && arn.Match(p, c.Resource) {
+				} else if arn.HasWildcard(p) && arn.Match(p, c.Resource) {
 					note(fmt.Sprintf("Resource %q matches %s by wildcard", p, c.Resource))
 				}
 			}

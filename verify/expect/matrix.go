@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/agentiam/agentiam/agentspec"
+	"github.com/agentiam/agentiam/arn"
 	"github.com/agentiam/agentiam/eval"
 	"github.com/agentiam/agentiam/fixcore"
 	"github.com/agentiam/agentiam/policy"
@@ -319,7 +320,7 @@ func (m *matrix) dataGrants(a *agentspec.Agent, others []*agentspec.Agent) {
 		instance, pattern := m.secret(s)
 		m.need(req{src: SrcSpecGrant, why: "read secret " + s, actions: acts("secretsmanager:GetSecretValue"), resource: instance, grant: grant(pattern)})
 		m.forbid(req{why: "change or delete secret " + s, actions: acts("secretsmanager:PutSecretValue", "secretsmanager:DeleteSecret"), resource: instance})
-		if !strings.HasPrefix(s, "arn:") && !strings.ContainsAny(s, "*?") {
+		if !strings.HasPrefix(s, "arn:") && !arn.HasWildcard(s) {
 			m.forbid(req{why: "a secret whose name starts with " + s, actions: acts("secretsmanager:GetSecretValue"),
 				resource: f.arn(w, "secretsmanager", "Secret", s+"-extra-"+secretSuffix)})
 		}
@@ -366,7 +367,7 @@ func (m *matrix) secret(s string) (instance, pattern string) {
 		return fillWildcards(s), s
 	}
 	instance = m.b.f.arn(m.w, "secretsmanager", "Secret", fillWildcards(s)+"-"+secretSuffix)
-	if strings.ContainsAny(s, "*?") {
+	if arn.HasWildcard(s) {
 		return instance, m.b.f.arn(m.w, "secretsmanager", "Secret", s)
 	}
 	return instance, m.b.f.arn(m.w, "secretsmanager", "Secret", s+"-??????")

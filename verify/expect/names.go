@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/agentiam/agentiam/agentspec"
+	"github.com/agentiam/agentiam/arn"
 	"github.com/agentiam/agentiam/catalog"
 )
 
@@ -160,7 +161,7 @@ func (f *formatter) arn(w where, service, resourceType string, ids ...string) st
 // fillWildcards turns a pattern of the spec into a concrete name it
 // covers: '*' becomes "example" and '?' becomes 'x'.
 func fillWildcards(s string) string {
-	if !strings.ContainsAny(s, "*?") {
+	if !arn.HasWildcard(s) {
 		return s
 	}
 	return strings.NewReplacer("*", exampleFill, "?", "x").Replace(s)
