@@ -112,7 +112,7 @@ func newBoundedHarness(kind policy.Kind, p Permissions) (*harness, error) {
 		return h, err
 	}
 	if kind != policy.Identity {
-		return nil, fmt.Errorf("%w: a permissions boundary bounds identity policies, not %s policies", ErrInput, kind)
+		return nil, boundaryKindError(kind)
 	}
 	if h.boundary, err = eval.CompileAs(p.Boundary, policy.Boundary); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInput, err)

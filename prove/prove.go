@@ -142,10 +142,16 @@ type Permissions struct {
 // exactly. Options.Kind must be empty or identity.
 func ProvePermissions(old, new Permissions, opts Options) (*Result, error) {
 	if opts.Kind != policy.KindUnknown && opts.Kind != policy.Identity {
-		return nil, fmt.Errorf("%w: a permissions boundary bounds identity policies, not %s policies", ErrInput, opts.Kind)
+		return nil, boundaryKindError(opts.Kind)
 	}
 	opts.Kind = policy.Identity
 	return prove(old, new, opts)
+}
+
+// boundaryKindError is the input error for a boundary given with
+// policies of another kind than identity.
+func boundaryKindError(kind policy.Kind) error {
+	return fmt.Errorf("%w: a permissions boundary bounds identity policies, not %s policies", ErrInput, kind)
 }
 
 func prove(old, new Permissions, opts Options) (*Result, error) {
