@@ -699,12 +699,21 @@ func MatchesResourceless(pattern, service, partition string) bool {
 	if pattern == "*" {
 		return true
 	}
-	parts := strings.SplitN(pattern, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || parts[5] != "*" {
+	// The five fields before the resource, cut on the stack: Evaluate
+	// comes here for every pattern of a request on "*".
+	var f [5]string
+	rest := pattern
+	for i := range f {
+		var ok bool
+		if f[i], rest, ok = strings.Cut(rest, ":"); !ok {
+			return false
+		}
+	}
+	if f[0] != "arn" || rest != "*" {
 		return false
 	}
-	return (partition == "" || arn.Wildcard(parts[1], partition)) &&
-		arn.WildcardFold(parts[2], service) && onlyStars(parts[3]) && onlyStars(parts[4])
+	return (partition == "" || arn.Wildcard(f[1], partition)) &&
+		arn.WildcardFold(f[2], service) && onlyStars(f[3]) && onlyStars(f[4])
 }
 
 // onlyStars reports whether s is empty or only '*' wildcards.

@@ -166,7 +166,8 @@ func (n *counts) addStatement(st *policy.Statement) {
 		return
 	}
 	for _, op := range st.Condition.Operators {
-		ip := isIPOperator(op.Name.Value)
+		o, err := parseOperator(op.Name.Value)
+		ip := err == nil && o.op == opIPAddress
 		n.conditions += len(op.Keys)
 		for _, k := range op.Keys {
 			n.values += len(k.Values)
@@ -193,18 +194,6 @@ func (n *counts) addTemplate(s string) int {
 		n.text += len(s) // the variables' keys, lowercased
 	}
 	return k
-}
-
-// isIPOperator reports whether a condition operator is IpAddress or
-// NotIpAddress (with IfExists or a set prefix).
-func isIPOperator(name string) bool {
-	if i := strings.IndexByte(name, ':'); i >= 0 {
-		name = name[i+1:]
-	}
-	if len(name) > len("IfExists") && strings.EqualFold(name[len(name)-len("IfExists"):], "IfExists") {
-		name = name[:len(name)-len("IfExists")]
-	}
-	return strings.EqualFold(name, "IpAddress") || strings.EqualFold(name, "NotIpAddress")
 }
 
 func listLen(l *policy.StringList) int {

@@ -95,7 +95,7 @@ func TestParseTemplate(t *testing.T) {
 		{"open ${ brace", true, ""},
 	}
 	for _, tt := range tests {
-		tm := parseTemplate(tt.in, tt.vars)
+		tm := parseTemplateAfter("", tt.in, tt.vars, &compileMem{})
 		var parts []string
 		for _, p := range tm.parts {
 			switch p.kind {
@@ -112,7 +112,7 @@ func TestParseTemplate(t *testing.T) {
 			}
 		}
 		if got := strings.Join(parts, " "); got != tt.want {
-			t.Errorf("parseTemplate(%q, %v) = %q, want %q", tt.in, tt.vars, got, tt.want)
+			t.Errorf("parseTemplateAfter(%q, %v) = %q, want %q", tt.in, tt.vars, got, tt.want)
 		}
 	}
 }

@@ -135,17 +135,7 @@ func splitPath(s string) (path, name string) {
 	return "/" + s[:i+1], s[i+1:]
 }
 
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
+func isAccountID(s string) bool { return len(s) == 12 && isDigits(s) }
 
 // Grant says how a resource policy statement named the principal that
 // it allowed; the same-account rules for boundaries and session policies

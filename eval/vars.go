@@ -30,16 +30,11 @@ type tpart struct {
 	hasDef bool
 }
 
-// parseTemplate splits s into text, escapes and variables. Under policy
-// Version 2008-10-17 (or none) variables are literal text (vars false).
-func parseTemplate(s string, vars bool) template {
-	return parseTemplateAfter("", s, vars, &compileMem{})
-}
-
-// parseTemplateAfter parses s as parseTemplate does; when it has
-// variables, its parts follow a first text part holding head (when not
-// empty). The parts take room from mem (or one allocation), and so do
-// the lowercased keys of the variables.
+// parseTemplateAfter splits s into text, escapes and variables. Under
+// policy Version 2008-10-17 (or none) variables are literal text (vars
+// false). When s has variables, its parts follow a first text part
+// holding head (when not empty). The parts take room from mem (or one
+// allocation), and so do the lowercased keys of the variables.
 func parseTemplateAfter(head, s string, vars bool, mem *compileMem) template {
 	t := template{raw: s}
 	n := 0
