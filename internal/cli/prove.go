@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/agentiam/agentiam/catalog"
 	"github.com/agentiam/agentiam/eval/explain"
 	"github.com/agentiam/agentiam/lint"
 	"github.com/agentiam/agentiam/policy"
@@ -126,25 +125,6 @@ func (f *proveFlags) checkArgs(args []string) error {
 	}
 	if len(args) != want {
 		return usageError(fmt.Errorf("prove takes %d policy files, got %d (see agentiam prove --help)", want, len(args)))
-	}
-	return nil
-}
-
-// checkNotGranted refuses a --not-granted pattern that names no action of
-// the catalog: a misspelt action would otherwise PASS, granted by
-// nothing. --beyond-catalog lets any pattern through.
-func checkNotGranted(patterns []string, beyond bool) error {
-	if beyond {
-		return nil
-	}
-	for _, p := range patterns {
-		if len(catalog.ExpandOutline(p)) > 0 {
-			continue
-		}
-		if s, ok := catalog.SuggestAction(p); ok {
-			return fmt.Errorf("--not-granted %s matches no action (did you mean %s?)", p, s)
-		}
-		return fmt.Errorf("--not-granted %s matches no action of the service authorization catalog (see agentiam actions; --beyond-catalog to prove it anyway)", p)
 	}
 	return nil
 }
@@ -283,12 +263,9 @@ func proveExit(runs []prove.Run) error {
 func proveRuns(f *proveFlags, docs [][]*policy.Document, bounds [2]*policy.Document, opts prove.Options) ([]prove.Run, error) {
 	if f.notGranted != "" {
 		actions := strings.Split(f.notGranted, ",")
-		if err := checkNotGranted(actions, f.beyond); err != nil {
-			return nil, err
-		}
 		res, err := prove.NotGranted(docs[0], actions, f.resource, opts)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("--not-granted: %w", err)
 		}
 		return []prove.Run{{Old: []*policy.Document{{Source: "(nothing)"}}, New: docs[0], Result: res}}, nil
 	}
