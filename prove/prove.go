@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/agentiam/agentiam/catalog"
 	"github.com/agentiam/agentiam/policy"
 )
 
@@ -175,9 +176,30 @@ func NotGranted(docs []*policy.Document, actions []string, resource string, opts
 	if len(docs) == 0 {
 		return nil, fmt.Errorf("%w: no policy", ErrInput)
 	}
+	if !opts.BeyondCatalog {
+		if err := checkActionPatterns(actions); err != nil {
+			return nil, err
+		}
+	}
 	empty := &policy.Document{Version: docs[0].Version, Source: "(nothing)"}
 	opts.Actions, opts.Resource = actions, resource
 	return ProveAll([]*policy.Document{empty}, docs, opts)
+}
+
+// checkActionPatterns refuses a pattern that names no action of the
+// catalog: a misspelt action would otherwise be proved not granted, by
+// nothing.
+func checkActionPatterns(patterns []string) error {
+	for _, p := range patterns {
+		if len(catalog.ExpandOutline(p)) > 0 {
+			continue
+		}
+		if s, ok := catalog.SuggestAction(p); ok {
+			return fmt.Errorf("%w: %s matches no action (did you mean %s?)", ErrInput, p, s)
+		}
+		return fmt.Errorf("%w: %s matches no action of the service authorization catalog (list them with agentiam actions; beyond-catalog reasoning proves it anyway)", ErrInput, p)
+	}
+	return nil
 }
 
 // reasons collects Inexact reasons once each.

@@ -1,6 +1,7 @@
 package prove
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -211,4 +212,31 @@ func decideBoth(t *testing.T, docs eval.Documents, r *Request) eval.Decision {
 		t.Errorf("counterexample %+v: %s with eval's derived keys, %s (%v) without: a key the decision depends on is missing", r, dec, d, err)
 	}
 	return dec
+}
+
+// TestNotGrantedUnknownAction: a pattern naming no action of the catalog
+// is an input error (a typo would otherwise be proved not granted), except
+// beyond the catalog.
+func TestNotGrantedUnknownAction(t *testing.T) {
+	d := doc(t, "p.json", allowS3Get)
+	for _, tc := range []struct {
+		pattern string
+		beyond  bool
+		wantErr string
+	}{
+		{pattern: "s3:GetObjekt", wantErr: "did you mean s3:GetObject?"},
+		{pattern: "nosuchservice:Get", wantErr: "matches no action"},
+		{pattern: "s3:Nope*", wantErr: "matches no action"},
+		{pattern: "s3:getobject"},
+		{pattern: "s3:Delete*"},
+		{pattern: "nosuchservice:Get", beyond: true},
+	} {
+		_, err := NotGranted([]*policy.Document{d}, []string{tc.pattern}, "", Options{Kind: policy.Identity, BeyondCatalog: tc.beyond, MaxCounterexamples: 1})
+		switch {
+		case tc.wantErr == "" && err != nil:
+			t.Errorf("%s: unexpected error %v", tc.pattern, err)
+		case tc.wantErr != "" && (err == nil || !errors.Is(err, ErrInput) || !strings.Contains(err.Error(), tc.wantErr)):
+			t.Errorf("%s: error %v, want ErrInput with %q", tc.pattern, err, tc.wantErr)
+		}
+	}
 }

@@ -118,7 +118,10 @@ func (f *proveFlags) checkArgs(args []string) error {
 		}
 		return nil
 	case f.notGranted != "":
-		want = 1
+		if len(args) != 1 {
+			return usageError(fmt.Errorf("--not-granted takes 1 policy file (POLICY), got %d (see agentiam prove --help)", len(args)))
+		}
+		return nil
 	}
 	if len(args) != want {
 		return usageError(fmt.Errorf("prove takes %d policy files, got %d (see agentiam prove --help)", want, len(args)))
@@ -262,7 +265,7 @@ func proveRuns(f *proveFlags, docs [][]*policy.Document, bounds [2]*policy.Docum
 		actions := strings.Split(f.notGranted, ",")
 		res, err := prove.NotGranted(docs[0], actions, f.resource, opts)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("--not-granted: %w", err)
 		}
 		return []prove.Run{{Old: []*policy.Document{{Source: "(nothing)"}}, New: docs[0], Result: res}}, nil
 	}
